@@ -1,0 +1,123 @@
+// Package apierror holds the error type that every API package of this
+// module returns for a non-2xx response, and the sentinels it matches.
+package apierror
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Sentinels matched by *Error with errors.Is.
+var (
+	ErrNotFound     = errors.New("not found")
+	ErrUnauthorized = errors.New("unauthorized")
+	ErrForbidden    = errors.New("forbidden")
+	ErrConflict     = errors.New("conflict")
+	ErrRateLimited  = errors.New("rate limited")
+	ErrServer       = errors.New("server error")
+	// ErrPaginationStalled is returned by an iterator whose server repeats a
+	// cursor or does not advance an offset.
+	ErrPaginationStalled = errors.New("pagination stalled: the server repeated a cursor or offset")
+)
+
+// MaxBody is the most bytes of a response body an Error keeps.
+const MaxBody = 64 << 10
+
+// Error is a response with a status outside 2xx (or a 2xx whose body says
+// it failed).
+type Error struct {
+	// Service names the API: "sekoia", "tehtris" or "sentinelone".
+	Service string
+	// StatusCode is the HTTP status.
+	StatusCode int
+	// Method and Path are those of the request (the path without query).
+	Method, Path string
+	// RequestID is the server's request or trace id, when it sent one.
+	RequestID string
+	// Code is the vendor's error code ("T301", "4010010"), if any.
+	Code string
+	// Message is the vendor's message, if any.
+	Message string
+	// Detail is the vendor's longer explanation, if any.
+	Detail string
+	// Body is the start of the raw response body (at most MaxBody bytes).
+	Body []byte
+	// RetryAfter is the wait the server asked for (Retry-After), if any.
+	RetryAfter time.Duration
+	// Attempts is the number of attempts made, retries included.
+	Attempts int
+	// Sentinels are further errors this one matches with errors.Is, set by
+	// the API package (for example sekoia.ErrJobExpired).
+	Sentinels []error
+}
+
+// Error renders "service: METHOD /path: 404 Not Found: message (code=…, request_id=…, attempts=N)".
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.Service != "" {
+		b.WriteString(e.Service)
+		b.WriteString(": ")
+	}
+	fmt.Fprintf(&b, "%s %s: %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.Detail != "" && e.Detail != e.Message {
+		b.WriteString(": ")
+		b.WriteString(e.Detail)
+	}
+	var kv []string
+	if e.Code != "" {
+		kv = append(kv, "code="+e.Code)
+	}
+	if e.RequestID != "" {
+		kv = append(kv, "request_id="+e.RequestID)
+	}
+	if e.RetryAfter > 0 {
+		kv = append(kv, "retry_after="+e.RetryAfter.String())
+	}
+	if e.Attempts > 1 {
+		kv = append(kv, fmt.Sprintf("attempts=%d", e.Attempts))
+	}
+	if len(kv) > 0 {
+		b.WriteString(" (")
+		b.WriteString(strings.Join(kv, ", "))
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// Is matches the sentinel of the status class, and e.Sentinels.
+func (e *Error) Is(target error) bool {
+	for _, s := range e.Sentinels {
+		if s == target {
+			return true
+		}
+	}
+	switch target {
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
+	case ErrConflict:
+		return e.StatusCode == http.StatusConflict
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	case ErrServer:
+		return e.StatusCode >= 500
+	}
+	return false
+}
+
+// Temporary reports whether the same request may succeed later: 408, 429
+// and 5xx (not 501).
+func (e *Error) Temporary() bool {
+	c := e.StatusCode
+	return c == http.StatusRequestTimeout || c == http.StatusTooManyRequests || c >= 500 && c != http.StatusNotImplemented
+}

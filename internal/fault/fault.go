@@ -1,0 +1,160 @@
+// Package fault injects failures into the fake servers (sekoiatest,
+// tehtristest, sentinelonetest): rate limiting with Retry-After, bursts of
+// server errors, a connection cut in the middle of a body, truncated JSON
+// and slowness.
+package fault
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Kind is a kind of injected failure.
+type Kind int
+
+// The kinds of failure.
+const (
+	// RateLimit answers 429 with Retry-After.
+	RateLimit Kind = iota + 1
+	// ServerError answers Status (default 503).
+	ServerError
+	// CutBody sends the headers and half of the real body, then closes the
+	// connection.
+	CutBody
+	// TruncatedJSON sends a complete response whose body is the first half
+	// of the real one.
+	TruncatedJSON
+	// Delay waits before answering normally.
+	Delay
+)
+
+// Fault is one failure to inject.
+type Fault struct {
+	Kind Kind
+	// Method and PathPrefix select requests; empty matches any.
+	Method     string
+	PathPrefix string
+	// Times is how many matching requests fail; 0 means 1, -1 means forever.
+	Times int
+	// Status is the status of a ServerError (default 503).
+	Status int
+	// RetryAfter is sent with RateLimit (and ServerError if set), in seconds.
+	RetryAfter time.Duration
+	// Delay is the wait of a Delay fault.
+	Delay time.Duration
+}
+
+// Set is a list of pending faults, safe for concurrent use.
+type Set struct {
+	mu     sync.Mutex
+	faults []*entry
+}
+
+type entry struct {
+	f    Fault
+	left int
+}
+
+// Add queues f.
+func (s *Set) Add(f Fault) {
+	n := f.Times
+	if n == 0 {
+		n = 1
+	}
+	s.mu.Lock()
+	s.faults = append(s.faults, &entry{f: f, left: n})
+	s.mu.Unlock()
+}
+
+// Clear removes every pending fault.
+func (s *Set) Clear() {
+	s.mu.Lock()
+	s.faults = nil
+	s.mu.Unlock()
+}
+
+func (s *Set) take(r *http.Request) *Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, e := range s.faults {
+		if e.f.Method != "" && e.f.Method != r.Method || !strings.HasPrefix(r.URL.Path, e.f.PathPrefix) {
+			continue
+		}
+		f := e.f
+		if e.left > 0 {
+			e.left--
+			if e.left == 0 {
+				s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
+			}
+		}
+		return &f
+	}
+	return nil
+}
+
+// Wrap returns next with the faults of s applied.
+func (s *Set) Wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f := s.take(r)
+		if f == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		switch f.Kind {
+		case RateLimit:
+			w.Header().Set("Retry-After", strconv.Itoa(int(f.RetryAfter/time.Second)))
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusTooManyRequests)
+			_, _ = w.Write([]byte(`{"message":"Too many requests","code":"RATE_LIMITED"}`))
+		case ServerError:
+			st := f.Status
+			if st == 0 {
+				st = http.StatusServiceUnavailable
+			}
+			if f.RetryAfter > 0 {
+				w.Header().Set("Retry-After", strconv.Itoa(int(f.RetryAfter/time.Second)))
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(st)
+			_, _ = w.Write([]byte(`{"message":"injected server error"}`))
+		case Delay:
+			select {
+			case <-time.After(f.Delay):
+			case <-r.Context().Done():
+				return
+			}
+			next.ServeHTTP(w, r)
+		case CutBody, TruncatedJSON:
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			body := rec.Body.Bytes()
+			half := body[:len(body)/2]
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			if f.Kind == TruncatedJSON {
+				w.Header().Set("Content-Length", strconv.Itoa(len(half)))
+				w.WriteHeader(rec.Code)
+				_, _ = w.Write(half)
+				return
+			}
+			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(half)
+			if fl, ok := w.(http.Flusher); ok {
+				fl.Flush()
+			}
+			if hj, ok := w.(http.Hijacker); ok {
+				if conn, _, err := hj.Hijack(); err == nil {
+					_ = conn.Close()
+				}
+			}
+		default:
+			next.ServeHTTP(w, r)
+		}
+	})
+}

@@ -1,0 +1,252 @@
+// Package transport is the one HTTP stack every client of this module uses:
+// retries with capped, jittered backoff on top of go-retryablehttp, an
+// optional client-side limiter, authentication sent only to the configured
+// host, a User-Agent, request logging without secrets, and a cap on the size
+// of response bodies.
+package transport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/socgo/xdr"
+)
+
+// Limiter is a client-side rate limiter. *rate.Limiter from
+// golang.org/x/time/rate satisfies it.
+type Limiter interface {
+	Wait(ctx context.Context) error
+}
+
+// Defaults of Config.
+const (
+	DefaultMaxRetries    = 4
+	DefaultRetryWaitMin  = 1 * time.Second
+	DefaultRetryWaitMax  = 30 * time.Second
+	DefaultMaxRetryAfter = 60 * time.Second
+	DefaultMaxBodyBytes  = 128 << 20
+)
+
+// Config configures a Client. Start from Defaults() and change fields.
+type Config struct {
+	// Base is the URL of the API. Authentication is sent only to its scheme
+	// and host (port included).
+	Base *url.URL
+	// Auth sets the credential on an outgoing request's header. It is called
+	// for every attempt, so a credential may change between requests.
+	Auth func(h http.Header)
+	// UserAgent is put before "socgo-xdr/<version>" when not empty.
+	UserAgent string
+	// Logger receives a Debug line per attempt and a Warn line per retry.
+	// Nil discards.
+	Logger *slog.Logger
+	// Limiter, when set, is waited on before every attempt.
+	Limiter Limiter
+	// PathLimiter, when set, returns a limiter for a request (for example
+	// from a per-path table); nil means no limit for that request.
+	PathLimiter func(r *http.Request) Limiter
+	// HTTPClient is the base client. Its Transport is used; its Timeout
+	// applies to each attempt. Nil means a fresh pooled client.
+	HTTPClient *http.Client
+	// MaxRetries is the number of retries after the first attempt; 0 turns
+	// retries off.
+	MaxRetries int
+	// RetryWaitMin and RetryWaitMax bound the exponential backoff.
+	RetryWaitMin, RetryWaitMax time.Duration
+	// MaxRetryAfter caps the Retry-After a server may ask for: a longer wait,
+	// or one that would pass the context's deadline, is not waited for and
+	// the response is returned to the caller at once.
+	MaxRetryAfter time.Duration
+	// MaxBodyBytes caps the size of a response body; reading past it fails
+	// with ErrBodyTooLarge.
+	MaxBodyBytes int64
+}
+
+// Defaults returns the default configuration.
+func Defaults() Config {
+	return Config{
+		MaxRetries:    DefaultMaxRetries,
+		RetryWaitMin:  DefaultRetryWaitMin,
+		RetryWaitMax:  DefaultRetryWaitMax,
+		MaxRetryAfter: DefaultMaxRetryAfter,
+		MaxBodyBytes:  DefaultMaxBodyBytes,
+	}
+}
+
+// Validate reports the first invalid field of c.
+func (c Config) Validate() error {
+	switch {
+	case c.Base == nil:
+		return errors.New("base URL is required")
+	case c.MaxRetries < 0:
+		return fmt.Errorf("max retries %d: must be 0 or more", c.MaxRetries)
+	case c.RetryWaitMin <= 0 || c.RetryWaitMax < c.RetryWaitMin:
+		return fmt.Errorf("retry wait %s..%s: need 0 < min <= max", c.RetryWaitMin, c.RetryWaitMax)
+	case c.MaxRetryAfter < 0:
+		return fmt.Errorf("max retry-after %s: must not be negative", c.MaxRetryAfter)
+	case c.MaxBodyBytes <= 0:
+		return fmt.Errorf("max body bytes %d: must be positive", c.MaxBodyBytes)
+	}
+	return nil
+}
+
+// Client sends requests with the configured retry policy. It is safe for
+// concurrent use.
+type Client struct {
+	cfg  Config
+	http *http.Client
+	ua   string
+}
+
+// New builds a Client from cfg.
+func New(cfg Config) (*Client, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	base := http.DefaultTransport
+	hc := &http.Client{}
+	if cfg.HTTPClient != nil {
+		*hc = *cfg.HTTPClient // copied: the caller's client is never changed
+		if hc.Transport != nil {
+			base = hc.Transport
+		}
+	} else {
+		base = http.DefaultTransport.(*http.Transport).Clone()
+	}
+	ua := "socgo-xdr/" + xdr.Version
+	if cfg.UserAgent != "" {
+		ua = cfg.UserAgent + " " + ua
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	hc.Transport = &roundTripper{cfg: &cfg, ua: ua, next: base}
+	return &Client{cfg: cfg, http: hc, ua: ua}, nil
+}
+
+// UserAgent returns the User-Agent the client sends.
+func (c *Client) UserAgent() string { return c.ua }
+
+// Logger returns the configured logger (never nil).
+func (c *Client) Logger() *slog.Logger { return c.cfg.Logger }
+
+// Base returns a copy of the configured base URL.
+func (c *Client) Base() *url.URL { u := *c.cfg.Base; return &u }
+
+// HTTPClient returns the client with the auth/limiter/user-agent transport,
+// without retries, for callers that manage retries themselves.
+func (c *Client) HTTPClient() *http.Client { return c.http }
+
+// Result is what Do returns beside the response.
+type Result struct {
+	// Attempts is the number of attempts made (1 when there was no retry).
+	Attempts int
+}
+
+// Do sends req, retrying as configured, and returns the final response
+// (whatever its status) or the final transport error. The response body is
+// capped at MaxBodyBytes; the caller must close it (Close drains it first,
+// so the connection is reused).
+func (c *Client) Do(req *http.Request) (*http.Response, Result, error) {
+	st := &retryState{cfg: &c.cfg, start: time.Now()}
+	rreq, err := retryablehttp.FromRequest(req)
+	if err != nil {
+		return nil, Result{}, fmt.Errorf("prepare request: %w", err)
+	}
+	st.safe = isIdempotent(req.Method) || retrySafe(req.Context())
+	rc := &retryablehttp.Client{
+		HTTPClient:   c.http,
+		RetryMax:     c.cfg.MaxRetries,
+		RetryWaitMin: c.cfg.RetryWaitMin,
+		RetryWaitMax: c.cfg.RetryWaitMax,
+		CheckRetry:   st.checkRetry,
+		Backoff:      st.backoff,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+		RequestLogHook: func(_ retryablehttp.Logger, r *http.Request, n int) {
+			st.attempts = n + 1
+			c.cfg.Logger.LogAttrs(r.Context(), slog.LevelDebug, "http request",
+				slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("attempt", n+1))
+		},
+	}
+	resp, err := rc.Do(rreq)
+	res := Result{Attempts: max(st.attempts, 1)}
+	if err != nil {
+		if resp != nil {
+			DrainClose(resp.Body)
+		}
+		return nil, res, err
+	}
+	resp.Body = &cappedBody{rc: resp.Body, left: c.cfg.MaxBodyBytes}
+	return resp, res, nil
+}
+
+// ErrBodyTooLarge is returned when reading a response body past the
+// configured cap.
+var ErrBodyTooLarge = errors.New("response body exceeds the configured size cap")
+
+type cappedBody struct {
+	rc   io.ReadCloser
+	left int64
+}
+
+func (b *cappedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		// One more byte tells a body of exactly the cap from a larger one.
+		var one [1]byte
+		if n, _ := b.rc.Read(one[:]); n > 0 {
+			return 0, ErrBodyTooLarge
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.rc.Read(p)
+	b.left -= int64(n)
+	return n, err
+}
+
+// Close drains what is left of the body (up to a bound) and closes it, so
+// the connection goes back to the pool.
+func (b *cappedBody) Close() error { return DrainClose(b.rc) }
+
+// DrainClose reads up to 256 KiB of what is left in body and closes it.
+func DrainClose(body io.ReadCloser) error {
+	if body == nil {
+		return nil
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, 256<<10))
+	return body.Close()
+}
+
+type ctxKey int
+
+const retrySafeKey ctxKey = 1
+
+// WithRetrySafe marks requests made with the returned context as safe to
+// retry on 5xx, 408 and network errors even when their method is not
+// idempotent.
+func WithRetrySafe(ctx context.Context) context.Context {
+	return context.WithValue(ctx, retrySafeKey, true)
+}
+
+func retrySafe(ctx context.Context) bool {
+	v, _ := ctx.Value(retrySafeKey).(bool)
+	return v
+}
+
+func isIdempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace, http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return false
+}
