@@ -27,6 +27,12 @@ func (t *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, &limiterError{err}
 		}
 	}
+	if l, ok := ctx.Value(limiterKey).(Limiter); ok && l != nil {
+		if err := l.Wait(ctx); err != nil {
+			closeBody(req)
+			return nil, &limiterError{err}
+		}
+	}
 	if t.cfg.PathLimiter != nil {
 		if l := t.cfg.PathLimiter(req); l != nil {
 			if err := l.Wait(ctx); err != nil {

@@ -229,7 +229,16 @@ func DrainClose(body io.ReadCloser) error {
 
 type ctxKey int
 
-const retrySafeKey ctxKey = 1
+const (
+	retrySafeKey ctxKey = iota + 1
+	limiterKey
+)
+
+// WithLimiter returns a context whose requests also wait on l before every
+// attempt (a collector uses it to pace its own requests).
+func WithLimiter(ctx context.Context, l Limiter) context.Context {
+	return context.WithValue(ctx, limiterKey, l)
+}
 
 // WithRetrySafe marks requests made with the returned context as safe to
 // retry on 5xx, 408 and network errors even when their method is not
