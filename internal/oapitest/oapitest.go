@@ -53,7 +53,7 @@ func Load(t testing.TB, specPath, prefix string) *Validator {
 }
 
 var opts = &openapi3filter.Options{
-	AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
+	AuthenticationFunc:    openapi3filter.NoopAuthenticationFunc,
 	IncludeResponseStatus: true,
 	MultiError:            false,
 }
