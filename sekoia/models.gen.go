@@ -2,11 +2,224 @@
 
 package sekoia
 
+import (
+	"encoding/json"
+)
+
+// Defines values for PushIntakeBatchParamsContentEncoding.
+const (
+	Gzip PushIntakeBatchParamsContentEncoding = "gzip"
+)
+
+// Valid indicates whether the value is a known member of the PushIntakeBatchParamsContentEncoding enum.
+func (e PushIntakeBatchParamsContentEncoding) Valid() bool {
+	switch e {
+	case Gzip:
+		return true
+	default:
+		return false
+	}
+}
+
+// alertSchema An alert. created_at, updated_at are epoch seconds; first_seen_at, last_seen_at RFC 3339.
+type alertSchema = Alert
+
+// alertList defines model for AlertList.
+type alertList = envelope[*Alert]
+
+// alertUpdateSchema defines model for AlertUpdate.
+type alertUpdateSchema = AlertUpdate
+
+// assetSchema An asset (AssetDTO; the list returns the same fields but description and locked_props).
+type assetSchema = Asset
+
+// assetCreateSchema defines model for AssetCreate.
+type assetCreateSchema = AssetCreate
+
+// assetList defines model for AssetList.
+type assetList = envelope[*Asset]
+
+// assetUpdateSchema defines model for AssetUpdate.
+type assetUpdateSchema = AssetUpdate
+
+// commentSchema A comment; date is epoch seconds.
+type commentSchema = Comment
+
+// commentCreateSchema defines model for CommentCreate.
+type commentCreateSchema = NewComment
+
+// commentList defines model for CommentList.
+type commentList = envelope[Comment]
+
+// communitySchema defines model for Community.
+type communitySchema = Community
+
+// communityList defines model for CommunityList.
+type communityList = envelope[*Community]
+
+// customStatusSchema defines model for CustomStatus.
+type customStatusSchema = CustomStatus
+
+// customStatusList defines model for CustomStatusList.
+type customStatusList = envelope[CustomStatus]
+
 // ErrorBody The error body of the auth and community services.
 type ErrorBody struct {
 	Code    string `json:"code,omitempty"`
 	Message string `json:"message,omitempty"`
 }
+
+// historyEntrySchema One change; the change itself is under the key named by entry_type.
+type historyEntrySchema = HistoryEntry
+
+// historyList defines model for HistoryList.
+type historyList = envelope[HistoryEntry]
+
+// intakeBatchResult defines model for IntakeBatchResult.
+type intakeBatchResult struct {
+	EventIDs []string `json:"event_ids"`
+}
+
+// KillChainStage A stage of the cyber kill chain (the seven Lockheed Martin stages, Reconnaissance … Actions on Objectives).
+type KillChainStage struct {
+	Description string `json:"description,omitempty"`
+	Name        string `json:"name"`
+
+	// OrderID The stage's position (1 for Reconnaissance).
+	OrderID int `json:"order_id,omitempty"`
+
+	// ShortID The id alerts refer to in kill_chain_short_id ("KCXKNfnJupq5").
+	ShortID string `json:"short_id"`
+
+	// STIXName The STIX kill-chain phase name ("reconnaissance").
+	STIXName string `json:"stix_name,omitempty"`
+	UUID     string `json:"uuid"`
+}
+
+// killChainStageList defines model for KillChainStageList.
+type killChainStageList = envelope[KillChainStage]
+
+// stixRefSchema defines model for STIXRef.
+type stixRefSchema = STIXRef
+
+// SearchField Statistics on one field of the events of a search job.
+type SearchField struct {
+	Description string `json:"description,omitempty"`
+
+	// DisplayName The name shown in the web app.
+	DisplayName string `json:"display_name,omitempty"`
+
+	// MostCommonValues The most frequent values, most frequent first.
+	MostCommonValues []SearchFieldValue `json:"most_common_values,omitempty"`
+
+	// Name The dotted field name.
+	Name string `json:"name"`
+
+	// ValueType The field's type ("string", "number", "ip"...).
+	ValueType string `json:"value_type,omitempty"`
+}
+
+// searchFieldList defines model for SearchFieldList.
+type searchFieldList struct {
+	Items     []SearchField `json:"items"`
+	Retrieved int64         `json:"retrieved,omitempty"`
+	Total     int64         `json:"total,omitempty"`
+}
+
+// SearchFieldValue One of the most common values of a field.
+type SearchFieldValue struct {
+	// Name The value.
+	Name string `json:"name"`
+
+	// Percent Its share of the events, in percent.
+	Percent float64 `json:"value"`
+}
+
+// SearchFilter A filter of an event search job on one field.
+type SearchFilter struct {
+	// Disabled Keep the filter in the job without applying it.
+	Disabled bool `json:"disabled"`
+
+	// Excluded Invert the filter; matching events are left out.
+	Excluded bool `json:"excluded"`
+
+	// Field The dotted field name ("source.ip").
+	Field string `json:"field"`
+
+	// Operator How the field is compared with the value ("contains").
+	Operator FilterOperator `json:"operator"`
+
+	// Value What the field is compared with.
+	Value string `json:"value"`
+}
+
+// searchJobWire An event search job. Status is 0 (not started), 1 (running), 2 (done),
+// 3 (canceled) or 4 (failed). Fields are null until set.
+type searchJobWire struct {
+	CanceledAt     string         `json:"canceled_at,omitempty"`
+	CanceledBy     string         `json:"canceled_by,omitempty"`
+	CanceledByType string         `json:"canceled_by_type,omitempty"`
+	CommunityUUIDs []string       `json:"community_uuids,omitempty"`
+	CreatedAt      string         `json:"created_at,omitempty"`
+	CreatedBy      string         `json:"created_by,omitempty"`
+	CreatedByType  string         `json:"created_by_type,omitempty"`
+	DateField      string         `json:"date_field,omitempty"`
+	EarliestTime   string         `json:"earliest_time,omitempty"`
+	EndedAt        string         `json:"ended_at,omitempty"`
+	Excluded       bool           `json:"excluded,omitempty"`
+	ExpirationDate string         `json:"expiration_date,omitempty"`
+	Expired        bool           `json:"expired,omitempty"`
+	Filters        []SearchFilter `json:"filters,omitempty"`
+	LatestTime     string         `json:"latest_time,omitempty"`
+	MaxLastEvents  int            `json:"max_last_events,omitempty"`
+	OnlyEternal    bool           `json:"only_eternal,omitempty"`
+
+	// ResultsTTL Seconds the results are kept.
+	ResultsTTL     int64           `json:"results_ttl,omitempty"`
+	Retrieved      int64           `json:"retrieved,omitempty"`
+	ShortHistogram json.RawMessage `json:"short_histogram,omitempty"`
+	SigmaPattern   string          `json:"sigma_pattern,omitempty"`
+	StartedAt      string          `json:"started_at,omitempty"`
+	Status         JobStatus       `json:"status"`
+	Term           string          `json:"term,omitempty"`
+	TermLang       string          `json:"term_lang,omitempty"`
+	Total          int64           `json:"total,omitempty"`
+	UUID           string          `json:"uuid"`
+	ViewUUID       string          `json:"view_uuid,omitempty"`
+}
+
+// searchJobBody The body that creates an event search job.
+type searchJobBody struct {
+	CommunityUUIDs []string `json:"community_uuids,omitempty"`
+
+	// DateField The field the time range applies to (default "@timestamp").
+	DateField string `json:"date_field,omitempty"`
+
+	// EarliestTime ISO 8601 time (UTC) or relative time ("-24h", "now").
+	EarliestTime string         `json:"earliest_time"`
+	Filters      []SearchFilter `json:"filters,omitempty"`
+
+	// LatestTime Same formats; after earliest_time.
+	LatestTime string `json:"latest_time"`
+
+	// MaxLastEvents Keep at most this many of the most recent events.
+	MaxLastEvents int `json:"max_last_events,omitempty"`
+
+	// OnlyEternal Search only events in long-term (eternal) storage.
+	OnlyEternal bool `json:"only_eternal,omitempty"`
+
+	// Term The query; may be empty when filters are given.
+	Term string `json:"term"`
+
+	// TermLang "dork" or "es-query-string".
+	TermLang TermLang `json:"term_lang,omitempty"`
+
+	// Visible Show the job in the web app's search history.
+	Visible bool `json:"visible"`
+}
+
+// timelineSchema defines model for Timeline.
+type timelineSchema = Timeline
 
 // TokenClaims The claims of an API key, as returned by /v1/auth/validate.
 type TokenClaims struct {
@@ -21,3 +234,77 @@ type TokenClaims struct {
 	Type       string                 `json:"type,omitempty"`
 	UserClaims map[string]interface{} `json:"user_claims,omitempty"`
 }
+
+// validationErrorBody defines model for ValidationErrorBody.
+type validationErrorBody = errorBody
+
+// WorkflowAction A workflow action available from an alert's current status.
+type WorkflowAction struct {
+	// Description What the action does.
+	Description string `json:"description,omitempty"`
+
+	// ID The action's UUID.
+	ID Action `json:"id"`
+
+	// Name The action's name ("Acknowledge").
+	Name string `json:"name"`
+}
+
+// workflowActions defines model for WorkflowActions.
+type workflowActions struct {
+	Actions []WorkflowAction `json:"actions,omitempty"`
+}
+
+// workflowBody defines model for WorkflowUpdate.
+type workflowBody struct {
+	// ActionUUID The UUID of the action to trigger, or of the status to set.
+	ActionUUID string `json:"action_uuid"`
+	Comment    string `json:"comment,omitempty"`
+}
+
+// PushIntakeBatchJSONBody defines parameters for PushIntakeBatch.
+type PushIntakeBatchJSONBody struct {
+	IntakeKey string   `json:"intake_key"`
+	Jsons     []string `json:"jsons"`
+}
+
+// PushIntakeBatchParams defines parameters for PushIntakeBatch.
+type PushIntakeBatchParams struct {
+	ContentEncoding PushIntakeBatchParamsContentEncoding `json:"Content-Encoding,omitempty"`
+}
+
+// PushIntakeBatchParamsContentEncoding defines parameters for PushIntakeBatch.
+type PushIntakeBatchParamsContentEncoding string
+
+// UpdateEventSearchJobJSONBody defines parameters for UpdateEventSearchJob.
+type UpdateEventSearchJobJSONBody struct {
+	// ResultsTtl Seconds the results are kept.
+	ResultsTtl int `json:"results_ttl"`
+}
+
+// GetEventSearchJobEventsParams defines parameters for GetEventSearchJobEvents.
+type GetEventSearchJobEventsParams struct {
+	Limit  int `form:"limit,omitempty" json:"limit,omitempty"`
+	Offset int `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// EarliestTime Restrict to events after this time (epoch seconds).
+	EarliestTime float32 `form:"earliest_time,omitempty" json:"earliest_time,omitempty"`
+
+	// LatestTime Restrict to events before this time (epoch seconds).
+	LatestTime float32 `form:"latest_time,omitempty" json:"latest_time,omitempty"`
+}
+
+// GetEventSearchJobFieldsParams defines parameters for GetEventSearchJobFields.
+type GetEventSearchJobFieldsParams struct {
+	Limit  int `form:"limit,omitempty" json:"limit,omitempty"`
+	Offset int `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// PushIntakeBatchJSONRequestBody defines body for PushIntakeBatch for application/json ContentType.
+type PushIntakeBatchJSONRequestBody PushIntakeBatchJSONBody
+
+// CreateEventSearchJobJSONRequestBody defines body for CreateEventSearchJob for application/json ContentType.
+type CreateEventSearchJobJSONRequestBody = searchJobBody
+
+// UpdateEventSearchJobJSONRequestBody defines body for UpdateEventSearchJob for application/json ContentType.
+type UpdateEventSearchJobJSONRequestBody UpdateEventSearchJobJSONBody

@@ -61,7 +61,11 @@ func (e *Error) Error() string {
 		b.WriteString(e.Service)
 		b.WriteString(": ")
 	}
-	fmt.Fprintf(&b, "%s %s: %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
+	fmt.Fprintf(&b, "%s %s: %d", e.Method, e.Path, e.StatusCode)
+	if st := http.StatusText(e.StatusCode); st != "" {
+		b.WriteString(" ")
+		b.WriteString(st)
+	}
 	if e.Message != "" {
 		b.WriteString(": ")
 		b.WriteString(e.Message)

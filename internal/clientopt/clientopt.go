@@ -107,7 +107,12 @@ func ParseBaseURL(arg, raw string) (*url.URL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%s %q: %w", arg, raw, err)
+		// The raw text is not repeated: it may hold a password or a key.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("%s: not a valid URL: %w", arg, err)
 	}
 	switch {
 	case u.Scheme != "https" && u.Scheme != "http":
@@ -117,9 +122,10 @@ func ParseBaseURL(arg, raw string) (*url.URL, error) {
 	case u.User != nil:
 		return nil, fmt.Errorf("%s: user info is not allowed in the URL", arg)
 	case u.RawQuery != "" || u.ForceQuery:
-		return nil, fmt.Errorf("%s %q: a query is not allowed", arg, raw)
+		// The query is not repeated: it may hold a key.
+		return nil, fmt.Errorf("%s %q: a query is not allowed", arg, u.Scheme+"://"+u.Host+u.EscapedPath()+"?…")
 	case u.Fragment != "":
-		return nil, fmt.Errorf("%s %q: a fragment is not allowed", arg, raw)
+		return nil, fmt.Errorf("%s %q: a fragment is not allowed", arg, u.Scheme+"://"+u.Host+u.EscapedPath()+"#…")
 	case u.Scheme == "http" && !IsLoopback(u.Hostname()):
 		return nil, fmt.Errorf("%s %q: plain http is accepted only for a loopback host; use https", arg, raw)
 	}

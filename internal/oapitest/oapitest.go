@@ -134,10 +134,13 @@ func (v *Validator) Transport(t testing.TB, next http.RoundTripper) http.RoundTr
 		}
 		rb, rerr := io.ReadAll(resp.Body)
 		_ = resp.Body.Close()
-		resp.Body = io.NopCloser(bytes.NewReader(rb))
 		if rerr != nil {
-			return resp, nil // a cut body is the test's business, not the spec's
+			// A cut body is the test's business, not the spec's: the
+			// client reads the bytes that came, then the same error.
+			resp.Body = io.NopCloser(io.MultiReader(bytes.NewReader(rb), errReader{rerr}))
+			return resp, nil
 		}
+		resp.Body = io.NopCloser(bytes.NewReader(rb))
 		if resp.StatusCode < 300 {
 			if err := v.Response(r.Method, r.URL.String(), resp.StatusCode, resp.Header, rb); err != nil {
 				t.Errorf("oapitest: response %d to %s %s does not match the spec: %v", resp.StatusCode, r.Method, r.URL.Path, err)
@@ -146,6 +149,10 @@ func (v *Validator) Transport(t testing.TB, next http.RoundTripper) http.RoundTr
 		return resp, nil
 	})
 }
+
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }
 
 type rtFunc func(*http.Request) (*http.Response, error)
 

@@ -28,8 +28,8 @@ type OffsetPage[T any] struct {
 type OffsetFetch[T any] func(ctx context.Context, offset, limit int) (OffsetPage[T], error)
 
 // Offset iterates an offset-paged list from offset start with page size
-// limit. It stops on a short page, on Last, or once the offset reaches a
-// known total.
+// limit. It stops on Last, on an empty page, once the offset reaches a
+// known total, or, when no total is known, on a short page.
 func Offset[T any](ctx context.Context, start, limit int, fetch OffsetFetch[T]) iter.Seq2[T, error] {
 	type state struct{ offset int }
 	return run(ctx, state{start}, func(ctx context.Context, s state) ([]T, state, bool, error) {
@@ -42,7 +42,17 @@ func Offset[T any](ctx context.Context, start, limit int, fetch OffsetFetch[T]) 
 			adv = len(p.Items)
 		}
 		next := state{s.offset + adv}
-		more := !p.Last && adv >= limit && (p.Total < 0 || next.offset < p.Total)
+		var more bool
+		switch {
+		case p.Last || adv == 0:
+			// The server said so, or an empty page: nothing further.
+		case p.Total >= 0:
+			// A known total decides: a short page may only mean that the
+			// server caps the page size below limit.
+			more = next.offset < p.Total
+		default:
+			more = adv >= limit
+		}
 		if more && next.offset <= s.offset {
 			return p.Items, s, false, fmt.Errorf("offset %d did not advance: %w", s.offset, apierror.ErrPaginationStalled)
 		}

@@ -8,13 +8,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/socgo/xdr/internal/apierror"
 	"github.com/socgo/xdr/internal/transport"
@@ -65,10 +65,14 @@ func Seg(s string) string { return url.PathEscape(s) }
 // URL returns the absolute URL of path and query under the base.
 func (c *Client) URL(path string, q url.Values) *url.URL {
 	u := *c.base
-	u.Path = strings.TrimSuffix(u.Path, "/") + path
-	u.RawPath = ""
-	if rp := strings.TrimSuffix(c.base.EscapedPath(), "/") + path; rp != u.EscapedPath() {
-		u.RawPath = rp
+	// path is already escaped: it joins the escaped base path, and Path
+	// gets the decoded form, so that a segment escaped by Seg ("a%2Fb")
+	// is sent as is and never escaped twice.
+	raw := strings.TrimSuffix(c.base.EscapedPath(), "/") + path
+	if p, err := url.PathUnescape(raw); err == nil {
+		u.Path, u.RawPath = p, raw
+	} else {
+		u.Path, u.RawPath = raw, "" // not valid escaping: escaped as a whole
 	}
 	u.RawQuery = ""
 	if len(q) > 0 {
@@ -122,9 +126,6 @@ func (c *Client) Send(ctx context.Context, r Request) (*http.Response, Meta, err
 	}
 	resp, res, err := c.T.Do(req)
 	if err != nil {
-		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-			return nil, Meta{Attempts: res.Attempts}, err
-		}
 		return nil, Meta{Attempts: res.Attempts}, fmt.Errorf("%s: %s %s: %w", c.Service, r.Method, r.Path, redactedErr{err})
 	}
 	meta := Meta{StatusCode: resp.StatusCode, Header: resp.Header, Attempts: res.Attempts}
@@ -216,7 +217,11 @@ func DecodeMessageCode(body []byte, e *apierror.Error) {
 			s = s[:i]
 		}
 		if len(s) > 200 {
-			s = s[:200] + "…"
+			cut := 200
+			for cut > 0 && !utf8.RuneStart(s[cut]) {
+				cut-- // never split a character
+			}
+			s = s[:cut] + "…"
 		}
 		e.Message = s
 		return

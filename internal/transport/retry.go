@@ -23,6 +23,8 @@ type retryState struct {
 	attempts int
 	retries  int
 	wait     time.Duration
+	method   string
+	path     string
 }
 
 func (s *retryState) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
@@ -64,9 +66,12 @@ func (s *retryState) checkRetry(ctx context.Context, resp *http.Response, err er
 	}
 	s.wait = wait
 	s.retries++
-	attrs := []slog.Attr{slog.Int("attempt", s.retries), slog.Duration("wait", wait)}
+	// method and path come from the request given to Do: a custom
+	// RoundTripper need not set resp.Request.
+	attrs := []slog.Attr{slog.Int("attempt", s.retries), slog.Duration("wait", wait),
+		slog.String("method", s.method), slog.String("path", s.path)}
 	if resp != nil {
-		attrs = append(attrs, slog.Int("status", resp.StatusCode), slog.String("method", resp.Request.Method), slog.String("path", resp.Request.URL.Path))
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
 	} else {
 		attrs = append(attrs, slog.String("error", RedactError(err)))
 	}

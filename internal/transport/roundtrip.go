@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -63,31 +64,62 @@ func sameOrigin(u, base *url.URL) bool {
 }
 
 func hostPort(u *url.URL) string {
-	if u.Port() != "" {
-		return u.Host
+	port := u.Port()
+	if port == "" {
+		switch strings.ToLower(u.Scheme) {
+		case "https":
+			port = "443"
+		case "http":
+			port = "80"
+		}
 	}
-	switch strings.ToLower(u.Scheme) {
-	case "https":
-		return u.Hostname() + ":443"
-	case "http":
-		return u.Hostname() + ":80"
-	}
-	return u.Host
+	// JoinHostPort brackets IPv6 literals the same way whether or not the
+	// port was explicit.
+	return net.JoinHostPort(u.Hostname(), port)
 }
 
-// RedactError renders err with any URL user info and query removed: query
-// strings may carry filters a log need not hold, and user info a password.
+// RedactError renders err with the user info and query of every URL it
+// carries (from a *url.Error anywhere in its chain) removed: query strings
+// may carry filters a log need not hold, and user info a password.
 func RedactError(err error) string {
 	if err == nil {
 		return ""
 	}
-	if ue, ok := err.(*url.Error); ok {
-		u, perr := url.Parse(ue.URL)
-		if perr == nil {
-			u.User = nil
-			u.RawQuery = ""
-			return ue.Op + " " + u.String() + ": " + ue.Err.Error()
+	msg := err.Error()
+	walkErrors(err, func(e error) {
+		if ue, ok := e.(*url.Error); ok && ue.URL != "" {
+			msg = strings.ReplaceAll(msg, ue.URL, redactURL(ue.URL))
+		}
+	})
+	return msg
+}
+
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "[unparsable URL]"
+	}
+	u.User = nil
+	u.RawQuery = ""
+	u.ForceQuery = false
+	u.Fragment, u.RawFragment = "", ""
+	return u.String()
+}
+
+// walkErrors calls f on err and every error it wraps.
+func walkErrors(err error, f func(error)) {
+	for depth := 0; err != nil && depth < 32; depth++ {
+		f(err)
+		switch x := err.(type) {
+		case interface{ Unwrap() []error }:
+			for _, e := range x.Unwrap() {
+				walkErrors(e, f)
+			}
+			return
+		case interface{ Unwrap() error }:
+			err = x.Unwrap()
+		default:
+			return
 		}
 	}
-	return err.Error()
 }

@@ -156,7 +156,7 @@ type Result struct {
 // capped at MaxBodyBytes; the caller must close it (Close drains it first,
 // so the connection is reused).
 func (c *Client) Do(req *http.Request) (*http.Response, Result, error) {
-	st := &retryState{cfg: &c.cfg, start: time.Now()}
+	st := &retryState{cfg: &c.cfg, start: time.Now(), method: req.Method, path: req.URL.Path}
 	rreq, err := retryablehttp.FromRequest(req)
 	if err != nil {
 		return nil, Result{}, fmt.Errorf("prepare request: %w", err)

@@ -1,0 +1,164 @@
+// Package xdr is the root of socgo/xdr, a typed Go SDK for the security
+// APIs a SOC wires together every day: the Sekoia.io Defend (XDR) platform,
+// the TEHTRIS XDR platform and the SentinelOne Management console. The
+// typical program pulls EDR events from TEHTRIS or SentinelOne, forwards them
+// to a Sekoia intake, and automates alert triage on the Sekoia side.
+//
+// This package holds only the module's [Version]. The clients live in three
+// independent packages; a program that talks to SentinelOne imports only
+// sentinelone:
+//
+//   - [github.com/socgo/xdr/sekoia]: alerts and their workflow, event search
+//     jobs, assets, communities, cyber kill chain stages, and the HTTP intake
+//     that receives events.
+//   - [github.com/socgo/xdr/tehtris]: EDR events, the response actions that
+//     go with them, and a collector.
+//   - [github.com/socgo/xdr/sentinelone]: activities, threats, agents,
+//     mitigation actions, API token lifetime, and a collector.
+//
+// The three share one HTTP stack, one paging iterator and one error type, so
+// everything below holds for each of them.
+//
+// # Clients and authentication
+//
+// Each package has a NewClient that takes the credential (and the tenant or
+// console it belongs to) followed by functional options:
+//
+//	c, err := sekoia.NewClient(apiKey, sekoia.WithRegion(sekoia.FRA1))
+//	t, err := tehtris.NewClient(tenantID, apiKey)
+//	s, err := sentinelone.NewClient(consoleURL, apiToken)
+//
+// NewClient makes no network call. Options validate their arguments and
+// NewClient returns the first error, naming the option or argument at fault.
+// A client is safe for concurrent use; its services are fields
+// (c.Alerts, c.Events, t.Events, s.Activities, s.Threats, s.Agents, s.Token).
+//
+// The credential is sent on every request to the configured base URL, and
+// only there: a redirect to another scheme, host or port never carries it.
+// Base URLs must be https; plain http is accepted only for a loopback host,
+// which is what the fakes and tests use. TLS certificates are always
+// verified. The credential never appears in a log line or an error string.
+//
+// # Paging
+//
+// Every list has two methods. List returns one page with what the API says
+// about the rest (a total, a cursor). All returns an [iter.Seq2] over every
+// item:
+//
+//	for a, err := range c.Alerts.All(ctx, &sekoia.AlertListOptions{Statuses: ...}) {
+//		if err != nil {
+//			return err
+//		}
+//		...
+//	}
+//
+// The iterator contract, the same for every All in the module:
+//
+//   - It is lazy: nothing is sent before the loop starts. It is re-runnable:
+//     each range starts again from the first page.
+//   - The options are copied when All is called and never changed.
+//   - Every page is fetched with the caller's context.
+//   - The next page is fetched while the caller works on the current one,
+//     never more than one page ahead; memory stays bounded by the page size.
+//   - On an error it yields (zero value, err) once and stops.
+//   - A break stops fetching: the page being prefetched is cancelled and its
+//     connection freed before the loop returns.
+//   - A server that repeats a cursor or does not advance an offset ends the
+//     iteration with an error matching ErrPaginationStalled, instead of
+//     looping for ever.
+//
+// # Errors
+//
+// A response outside 2xx becomes an *APIError (each package declares
+// type APIError with the same fields): the status, method and path, the
+// server's request id, the vendor's code and message, the first 64 KiB of
+// the body, the Retry-After the server asked for and the number of attempts
+// made. Use [errors.As] or errors.AsType to reach it, and [errors.Is] with
+// the sentinels each package re-exports: ErrNotFound, ErrUnauthorized,
+// ErrForbidden, ErrConflict, ErrRateLimited, ErrServer and
+// ErrPaginationStalled, plus those of a package (sekoia.ErrJobExpired for the
+// results of an expired search job, for example):
+//
+//	alert, err := c.Alerts.Get(ctx, "ALxxxx")
+//	switch {
+//	case errors.Is(err, sekoia.ErrNotFound):
+//		// gone
+//	case errors.Is(err, sekoia.ErrRateLimited):
+//		var apiErr *sekoia.APIError
+//		if errors.As(err, &apiErr) {
+//			wait := apiErr.RetryAfter
+//			...
+//		}
+//	}
+//
+// Bad input (an empty key, a malformed id, a limit out of range, a
+// SentinelOne agent action without a filter) is refused before any request,
+// with an error that names the argument. Transport and context errors are
+// wrapped with %w, so errors.Is(err, context.DeadlineExceeded) works.
+//
+// # Retries and rate limits
+//
+// Requests are retried with jittered exponential backoff: 4 retries by
+// default, waits between 1s and 30s (WithMaxRetries, WithRetryWait). A 429
+// is retried for every method. A 408, a 5xx other than 501 and a network
+// error are retried only for idempotent methods (GET, HEAD, PUT, DELETE,
+// OPTIONS) and for the few POSTs that the packages know to be safe. A
+// Retry-After header (seconds or an HTTP date) is honoured up to 60s
+// (WithMaxRetryAfter); a longer wait, or one that would pass the context's
+// deadline, is not waited for: the call fails at once with an error matching
+// ErrRateLimited whose RetryAfter says how long the server asked for. When
+// retries run out, the last response is returned as an *APIError with its
+// Attempts count. The backoff sleep ends as soon as the context is done.
+//
+// WithLimiter paces requests on the client side: it takes anything with a
+// Wait(ctx) error method, so a *rate.Limiter from golang.org/x/time/rate
+// fits. The limiter is waited on before every attempt, retries included.
+// sentinelone applies the console's documented per-path limits by default.
+//
+// # Logging
+//
+// WithLogger takes a *log/slog.Logger; without it nothing is logged. A
+// client logs one Debug line per HTTP attempt (method, path, attempt) and
+// one Warn line per retry (status or error, wait). Headers and bodies are
+// never logged. Collectors log their progress at Info.
+//
+// # Collectors and checkpoints
+//
+// tehtris and sentinelone each have a collector: a long-running loop that
+// pulls new events since a checkpoint, hands them to the caller's handler in
+// batches, and saves the checkpoint only after the handler has returned nil.
+// A crash or restart loses nothing and delivers nothing twice: the collector
+// re-reads the boundary of its checkpoint and drops the events it already
+// delivered. There is no silent lookback limit; data older than an explicit
+// maximum lookback is skipped with a Warn line.
+//
+// A checkpoint is opaque bytes in a [github.com/socgo/xdr/checkpoint.Store],
+// an interface of two methods (Load and Save). checkpoint.NewFile stores it
+// in a local file replaced atomically; checkpoint.Memory keeps it in memory.
+// Implement Store to keep checkpoints in a database, Redis or a Kubernetes
+// ConfigMap, and run one collector per tenant across a fleet.
+//
+// # Testing with the fakes
+//
+// Each package has a fake server for your own tests:
+// [github.com/socgo/xdr/sekoia/sekoiatest],
+// [github.com/socgo/xdr/tehtris/tehtristest] and
+// [github.com/socgo/xdr/sentinelone/sentinelonetest]. A fake is a real HTTP
+// server on loopback (net/http/httptest) with state: alert workflow
+// transitions, search jobs that progress and expire, cursor paging. It is
+// seeded with helpers, closed by t.Cleanup, and injects faults on demand: a
+// 429 with Retry-After, bursts of 5xx, a connection cut in the middle of a
+// body, truncated JSON, slowness. Point a client at it with WithBaseURL:
+//
+//	srv := sekoiatest.NewServer(t)
+//	c, err := sekoia.NewClient("test-key", sekoia.WithBaseURL(srv.URL()))
+//
+// The examples and benchmarks of the module run against these fakes.
+//
+// # Versioning
+//
+// The module is at v0: its API may still change between minor versions.
+// After v1, a breaking change gets a new major version in the module path.
+// [Version] is sent in the User-Agent header of every request as
+// "socgo-xdr/<Version>".
+package xdr

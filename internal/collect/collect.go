@@ -1,0 +1,682 @@
+// Package collect is the engine behind the product packages' Collectors:
+// a long-running loop that pulls events since a checkpoint, hands them to
+// the caller in order and saves the checkpoint only after the caller has
+// accepted them.
+//
+// # Position and checkpoint
+//
+// The position is a time P aligned to Config.Granularity (the resolution of
+// the API's lower bound: a lower bound of whole seconds always re-reads the
+// second it names) plus the set of ids already delivered whose time lies in
+// the boundary granule [P, P+Granularity). Each cycle fetches the window
+// [P, to] with to frozen when the walk starts, drops the ids already
+// delivered in the boundary granule, sorts what is left by (time, id) and
+// hands it to Config.Handle in batches. After every accepted batch the
+// position moves to the granule of the batch's newest event, with the ids
+// delivered in that granule, and is saved to Config.Store as versioned JSON.
+// Only the boundary granule's ids are kept, so memory is O(window), never
+// O(history).
+//
+// # Invariant
+//
+// When the saved position is P with ids S: every event the API showed at
+// walk time with a time before P has been delivered (or deliberately skipped
+// by Config.MaxLookback, which logs how much); in the granule
+// [P, P+Granularity) exactly the events whose ids are in S have been
+// delivered; nothing later has.
+//
+// The position moves past a stretch of time holding no event only in one
+// case: the window was cut by MaxWindow (so its end lies before the walk's
+// bound, now-Delay) and was fetched and delivered completely; the next
+// window then starts at the granule of its end. So an empty window still
+// makes progress, and no event that was visible is ever skipped. A window
+// that reaches the walk's bound leaves the position at the newest delivered
+// event's granule, so an event that appears late with a time after it is
+// still delivered. An event that becomes visible in the API only after the
+// position has passed its time is not seen, except inside the boundary
+// granule, which is re-read every cycle (a late event there is delivered).
+// Config.Delay keeps the walk's bound that far behind now, for APIs that
+// show events some time after their timestamp.
+//
+// # Delivery guarantee
+//
+// Exactly once, across restarts, when the process stops anywhere but between
+// Handle's successful return and the completion of the checkpoint save that
+// follows it. A process that dies in that gap (or whose Store keeps failing
+// until the Engine is dropped) delivers that batch once more after the
+// restart: at least once there, and only there. Everything else is covered:
+//   - a Handle error checkpoints nothing of its batch, and the same data is
+//     delivered again after a backoff;
+//   - a failed save is retried before anything else is delivered, and once
+//     more when Run stops, without re-delivering while the Engine lives;
+//   - a cancelled ctx stops the cycle before the next Handle call, and the
+//     checkpoint of a batch Handle has accepted is still saved (the save is
+//     detached from the cancellation, bounded by Config.SaveTimeout);
+//   - paging is Fetch's business, by raw counts; the engine dedups only on
+//     ids, after the whole window has been read.
+//
+// One Engine at a time may use a Store: two collectors sharing a checkpoint
+// deliver everything twice.
+//
+// # Memory
+//
+// A walk holds its whole window (sorted before delivery) plus the boundary
+// granule's ids. With MaxWindow 0 the window is everything since the
+// checkpoint, which after a long downtime can be large: set MaxWindow to
+// bound it.
+package collect
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"log/slog"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/socgo/xdr/checkpoint"
+	"github.com/socgo/xdr/internal/transport"
+)
+
+// Defaults of Config, applied when the field is zero.
+const (
+	DefaultBatchSize        = 500              // Config.BatchSize
+	DefaultPollInterval     = 30 * time.Second // Config.PollInterval
+	DefaultStartAgo         = time.Hour        // Config.Start is now minus this
+	DefaultRetryMin         = time.Second      // Config.RetryMin
+	DefaultRetryMax         = 5 * time.Minute  // Config.RetryMax
+	DefaultProgressInterval = time.Minute      // Config.ProgressInterval
+	DefaultSaveTimeout      = 30 * time.Second // Config.SaveTimeout
+)
+
+// ErrCorruptCheckpoint is returned (wrapped) when the saved checkpoint
+// cannot be decoded. It is permanent: Run stops instead of silently
+// starting over. Delete the checkpoint to start again from Config.Start.
+var ErrCorruptCheckpoint = errors.New("corrupt checkpoint")
+
+// Config configures an Engine. Store, Key, Fetch and Handle are required;
+// every other field has a default.
+type Config[T any] struct {
+	// Name names the collector in logs and errors ("tehtris events").
+	// Default "collector".
+	Name string
+	// Store keeps the checkpoint between runs. Required.
+	Store checkpoint.Store
+	// Key returns an event's identity and time. The id must not be empty.
+	// Two events in the same granule with the same id are the same event.
+	Key func(event T) (id string, t time.Time)
+	// Fetch returns every event with from <= time <= to, in any order, and
+	// stops at the first error (yielding it). from is truncated to
+	// Granularity. Paging is Fetch's business: it must page by the API's raw
+	// counts. Its ctx carries Limiter (transport.WithLimiter), so every page
+	// request made with it waits on the limiter. Events outside [from, to]
+	// are ignored.
+	Fetch func(ctx context.Context, from, to time.Time) iter.Seq2[T, error]
+	// Granularity is the resolution of the API's lower bound (TEHTRIS:
+	// time.Second). 0 means the bound is exact. It must not change between
+	// runs that share a checkpoint.
+	Granularity time.Duration
+	// Handle is the caller's sink. It receives each batch in (time, id)
+	// order with the Run or RunOnce ctx. The checkpoint covering a batch is
+	// saved only after Handle returns nil; an error means the batch was not
+	// accepted: nothing of it is checkpointed and it is delivered again
+	// after a backoff. The engine does not keep batch after Handle returns.
+	// Wrap the error with Permanent to stop Run.
+	Handle func(ctx context.Context, batch []T) error
+	// BatchSize is the maximum number of events per Handle call. Default 500.
+	BatchSize int
+	// PollInterval is the wait between cycles once caught up. Default 30s.
+	PollInterval time.Duration
+	// Start is where to begin when the Store holds no checkpoint; it is
+	// truncated to Granularity. Default: one hour before the first cycle.
+	// The first position is saved at once, so a restart does not move it.
+	Start time.Time
+	// MaxLookback, when positive, skips data older than now-MaxLookback and
+	// logs at Warn how much time was skipped. 0 (the default) never skips:
+	// after any downtime the collector resumes where it stopped.
+	MaxLookback time.Duration
+	// MaxWindow, when positive, bounds the span of time fetched per cycle,
+	// and so the memory held by a walk (the whole window is read and sorted
+	// before delivery). A cycle whose window ends before now is followed at
+	// once by the next. 0 (the default) walks up to now in one cycle. It must
+	// be at least Granularity so that every window makes progress.
+	MaxWindow time.Duration
+	// Delay keeps each walk's upper bound Delay behind now, for an API that
+	// shows events some time after their timestamp: an event that appears
+	// at most Delay after its time is never missed. Default 0.
+	Delay time.Duration
+	// Limiter, when set, paces Fetch's requests: it is put on Fetch's ctx
+	// with transport.WithLimiter.
+	Limiter transport.Limiter
+	// RetryMin and RetryMax bound the jittered exponential backoff after a
+	// failed cycle (Fetch, Handle or Store error). The backoff resets after
+	// a successful cycle. Defaults 1s and 5m.
+	RetryMin, RetryMax time.Duration
+	// SaveTimeout bounds a checkpoint save. A save runs even when the
+	// cycle's ctx has been cancelled, so that a batch Handle accepted is not
+	// delivered again after a clean stop. Default 30s.
+	SaveTimeout time.Duration
+	// Logger receives an Info progress line every ProgressInterval, a Warn
+	// line per failed cycle or lookback skip, and Debug details. Nil
+	// discards.
+	Logger *slog.Logger
+	// ProgressInterval is the period of the Info progress line (lag,
+	// delivered, checkpoint). Default 1m; negative turns it off.
+	ProgressInterval time.Duration
+}
+
+// Stats is a snapshot of an Engine's progress since it was created.
+type Stats struct {
+	// Delivered counts events accepted by Handle.
+	Delivered int64
+	// DuplicatesDropped counts events fetched again and not delivered:
+	// already delivered in the boundary granule, or returned twice by one
+	// walk.
+	DuplicatesDropped int64
+	// Cycles counts cycles started (RunOnce calls, and cycles of Run).
+	Cycles int64
+	// Errors counts failed cycles (a cancelled ctx is not a failure).
+	Errors int64
+	// Checkpoint is the position last saved to the Store (zero before the
+	// first load).
+	Checkpoint time.Time
+	// Newest is the time of the newest event delivered (zero if none).
+	Newest time.Time
+	// Lag is now minus Newest (0 when nothing was delivered yet).
+	Lag time.Duration
+	// WalkedTo is the upper bound of the last walk completed without error:
+	// every event visible then with a time up to WalkedTo has been delivered.
+	WalkedTo time.Time
+	// Skipped is the total span of time skipped by MaxLookback.
+	Skipped time.Duration
+}
+
+// Engine runs a collector. Create it with New. Stats is safe for concurrent
+// use; Run and RunOnce may be called from any goroutine, and calls are
+// serialized.
+type Engine[T any] struct {
+	cfg Config[T]
+	log *slog.Logger
+
+	run    sync.Mutex // serializes cycles; guards the fields below
+	loaded bool
+	pos    time.Time           // boundary granule start (UTC)
+	seen   map[string]struct{} // ids delivered in [pos, pos+Granularity)
+	dirty  bool                // pos/seen not saved yet
+	buf    []item[T]           // reused between walks
+	nextPr time.Time           // next progress line
+
+	mu sync.Mutex // guards st
+	st Stats
+}
+
+type item[T any] struct {
+	ev T
+	id string
+	t  time.Time
+}
+
+// New validates cfg, applies the defaults and returns an Engine. An invalid
+// field is named in the error ("collect: Store is required"). New does not
+// touch the Store; the checkpoint is loaded by the first cycle.
+func New[T any](cfg Config[T]) (*Engine[T], error) {
+	switch {
+	case cfg.Store == nil:
+		return nil, errors.New("collect: Store is required")
+	case cfg.Key == nil:
+		return nil, errors.New("collect: Key is required")
+	case cfg.Fetch == nil:
+		return nil, errors.New("collect: Fetch is required")
+	case cfg.Handle == nil:
+		return nil, errors.New("collect: Handle is required")
+	}
+	for _, f := range []struct {
+		name string
+		v    time.Duration
+	}{
+		{"Granularity", cfg.Granularity}, {"PollInterval", cfg.PollInterval},
+		{"MaxLookback", cfg.MaxLookback}, {"MaxWindow", cfg.MaxWindow}, {"Delay", cfg.Delay},
+		{"RetryMin", cfg.RetryMin}, {"RetryMax", cfg.RetryMax}, {"SaveTimeout", cfg.SaveTimeout},
+	} {
+		if f.v < 0 {
+			return nil, fmt.Errorf("collect: %s %s must not be negative", f.name, f.v)
+		}
+	}
+	if cfg.BatchSize < 0 {
+		return nil, fmt.Errorf("collect: BatchSize %d must not be negative", cfg.BatchSize)
+	}
+	if cfg.Name == "" {
+		cfg.Name = "collector"
+	}
+	if cfg.BatchSize == 0 {
+		cfg.BatchSize = DefaultBatchSize
+	}
+	if cfg.PollInterval == 0 {
+		cfg.PollInterval = DefaultPollInterval
+	}
+	if cfg.RetryMin == 0 {
+		cfg.RetryMin = DefaultRetryMin
+		if cfg.RetryMax > 0 {
+			cfg.RetryMin = min(cfg.RetryMin, cfg.RetryMax)
+		}
+	}
+	if cfg.RetryMax == 0 {
+		cfg.RetryMax = max(DefaultRetryMax, cfg.RetryMin)
+	}
+	if cfg.SaveTimeout == 0 {
+		cfg.SaveTimeout = DefaultSaveTimeout
+	}
+	if cfg.ProgressInterval == 0 {
+		cfg.ProgressInterval = DefaultProgressInterval
+	}
+	if cfg.RetryMax < cfg.RetryMin {
+		return nil, fmt.Errorf("collect: RetryMax %s must be at least RetryMin %s", cfg.RetryMax, cfg.RetryMin)
+	}
+	if cfg.MaxWindow > 0 && cfg.MaxWindow < cfg.Granularity {
+		return nil, fmt.Errorf("collect: MaxWindow %s must be at least Granularity %s", cfg.MaxWindow, cfg.Granularity)
+	}
+	if cfg.MaxLookback > 0 && cfg.MaxLookback <= cfg.Delay {
+		return nil, fmt.Errorf("collect: MaxLookback %s must be more than Delay %s", cfg.MaxLookback, cfg.Delay)
+	}
+	l := cfg.Logger
+	if l == nil {
+		l = slog.New(slog.DiscardHandler)
+	}
+	return &Engine[T]{cfg: cfg, log: l.With("collector", cfg.Name)}, nil
+}
+
+// Permanent marks err as permanent: when Fetch yields it or Handle returns
+// it, Run stops and returns it instead of retrying. Permanent(nil) is nil.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &permanentError{err}
+}
+
+type permanentError struct{ err error }
+
+func (e *permanentError) Error() string { return e.err.Error() }
+func (e *permanentError) Unwrap() error { return e.err }
+
+// IsPermanent reports whether Run would stop on err rather than retry: err
+// was marked with Permanent, or is a corrupt checkpoint or a bad event key.
+func IsPermanent(err error) bool {
+	var p *permanentError
+	return errors.As(err, &p) || errors.Is(err, ErrCorruptCheckpoint)
+}
+
+// Run runs cycles until ctx is done, in which case it returns nil, or until
+// a permanent error (see IsPermanent), which it returns. Between cycles it
+// waits PollInterval when caught up, nothing when a MaxWindow-bounded window
+// ended before now, and a jittered backoff between RetryMin and RetryMax
+// after a failed cycle (logged at Warn). It logs an Info progress line
+// every ProgressInterval. The in-flight Handle receives ctx, so it sees the
+// cancellation.
+func (e *Engine[T]) Run(ctx context.Context) error {
+	fails := 0
+	for {
+		n, more, err := e.cycle(ctx)
+		if ctx.Err() != nil {
+			e.stopped(ctx, n)
+			return nil
+		}
+		var wait time.Duration
+		switch {
+		case err != nil && IsPermanent(err):
+			e.log.Error("collector stopped on a permanent error", "err", err)
+			return err
+		case err != nil:
+			fails++
+			wait = e.backoff(fails)
+			e.log.Warn("collector cycle failed; retrying", "err", err, "attempt", fails, "retry_in", wait)
+		default:
+			fails = 0
+			if !more {
+				wait = e.cfg.PollInterval
+			}
+		}
+		if wait == 0 {
+			continue
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			e.stopped(ctx, 0)
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// stopped finishes a Run stopped by its ctx: a checkpoint left unsaved by
+// a failed save gets one more try, so a clean stop re-delivers nothing.
+func (e *Engine[T]) stopped(ctx context.Context, n int) {
+	e.run.Lock()
+	if e.dirty {
+		if err := e.save(ctx); err != nil {
+			e.log.Warn("collector stopped with its checkpoint unsaved; the last accepted batch will be delivered again", "err", err)
+		}
+	}
+	e.run.Unlock()
+	s := e.Stats()
+	e.log.Info("collector stopped", "delivered_last_cycle", n, "delivered", s.Delivered, "checkpoint", s.Checkpoint)
+}
+
+// backoff returns the wait after the n-th consecutive failure: exponential
+// from RetryMin, capped at RetryMax, with the upper half jittered.
+func (e *Engine[T]) backoff(n int) time.Duration {
+	d := e.cfg.RetryMin
+	for i := 1; i < n && d < e.cfg.RetryMax; i++ {
+		d *= 2
+	}
+	d = min(d, e.cfg.RetryMax)
+	d = d/2 + rand.N(d/2+1)
+	return max(d, e.cfg.RetryMin)
+}
+
+// RunOnce runs one cycle: it loads the checkpoint if not loaded yet, saves a
+// checkpoint left unsaved by a failed save, fetches one window, delivers it
+// in batches and checkpoints after each. It returns the number of events
+// delivered, with an error if the cycle stopped early (a cancelled ctx gives
+// ctx's error). It does not retry; Run does.
+func (e *Engine[T]) RunOnce(ctx context.Context) (int, error) {
+	n, _, err := e.cycle(ctx)
+	return n, err
+}
+
+// Stats returns a snapshot of the progress.
+func (e *Engine[T]) Stats() Stats {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s := e.st
+	if !s.Newest.IsZero() {
+		s.Lag = max(time.Since(s.Newest), 0)
+	}
+	return s
+}
+
+func (e *Engine[T]) trunc(t time.Time) time.Time {
+	if e.cfg.Granularity > 0 {
+		t = t.Truncate(e.cfg.Granularity)
+	}
+	return t.UTC()
+}
+
+// cycle runs one cycle. more reports that the window was cut by MaxWindow
+// before now, so the next cycle should start at once.
+func (e *Engine[T]) cycle(ctx context.Context) (n int, more bool, err error) {
+	e.run.Lock()
+	defer e.run.Unlock()
+	e.mu.Lock()
+	e.st.Cycles++
+	e.mu.Unlock()
+	defer func() {
+		if err != nil && ctx.Err() == nil {
+			e.mu.Lock()
+			e.st.Errors++
+			e.mu.Unlock()
+		}
+		e.progress()
+	}()
+	if err := ctx.Err(); err != nil {
+		return 0, false, err
+	}
+	if !e.loaded {
+		if err := e.load(ctx); err != nil {
+			return 0, false, err
+		}
+	}
+	if e.dirty {
+		if err := e.save(ctx); err != nil {
+			return 0, false, err
+		}
+	}
+
+	now := time.Now()
+	limit := now.Add(-e.cfg.Delay)
+	if e.cfg.MaxLookback > 0 {
+		if floor := e.trunc(now.Add(-e.cfg.MaxLookback)); e.pos.Before(floor) {
+			skipped := floor.Sub(e.pos)
+			e.log.Warn("collector skipping data older than MaxLookback",
+				"skipped", skipped, "from", e.pos, "to", floor, "max_lookback", e.cfg.MaxLookback)
+			e.mu.Lock()
+			e.st.Skipped += skipped
+			e.mu.Unlock()
+			e.pos, e.seen, e.dirty = floor, map[string]struct{}{}, true
+		}
+	}
+	from, to := e.pos, limit
+	if e.cfg.MaxWindow > 0 && from.Add(e.cfg.MaxWindow).Before(limit) {
+		to, more = from.Add(e.cfg.MaxWindow), true
+	}
+	if to.Before(from) { // Delay put the bound before the position: nothing to walk yet
+		return 0, false, e.saveDirty(ctx)
+	}
+
+	items, err := e.fetch(ctx, from, to)
+	if err != nil {
+		return 0, false, err
+	}
+	defer clear(items) // drop the engine's references to the events
+	for start := 0; start < len(items); start += e.cfg.BatchSize {
+		if err := ctx.Err(); err != nil {
+			return n, false, err
+		}
+		chunk := items[start:min(start+e.cfg.BatchSize, len(items))]
+		batch := make([]T, len(chunk))
+		for i := range chunk {
+			batch[i] = chunk[i].ev
+		}
+		if err := e.cfg.Handle(ctx, batch); err != nil {
+			return n, false, fmt.Errorf("collect: %s: Handle: %w", e.cfg.Name, err)
+		}
+		e.accept(chunk)
+		n += len(chunk)
+		if err := e.save(ctx); err != nil {
+			return n, false, err
+		}
+		e.progress()
+	}
+	if more {
+		// The whole window [from, to] was fetched and delivered, and to is
+		// before the walk's bound: move past it even if it held nothing.
+		if g := e.trunc(to); g.After(e.pos) {
+			e.pos, e.seen, e.dirty = g, map[string]struct{}{}, true
+		}
+	}
+	if err := e.saveDirty(ctx); err != nil {
+		return n, false, err
+	}
+	e.mu.Lock()
+	e.st.WalkedTo = to
+	e.mu.Unlock()
+	e.log.Debug("collector cycle done", "from", from, "to", to, "delivered", n, "checkpoint", e.pos, "more", more)
+	return n, more, nil
+}
+
+// fetch reads the whole window, drops what was already delivered and
+// returns the rest sorted by (time, id).
+func (e *Engine[T]) fetch(ctx context.Context, from, to time.Time) ([]item[T], error) {
+	fctx := ctx
+	if e.cfg.Limiter != nil {
+		fctx = transport.WithLimiter(ctx, e.cfg.Limiter)
+	}
+	items := e.buf[:0]
+	var dups, outside int64
+	for ev, err := range e.cfg.Fetch(fctx, from, to) {
+		if err != nil {
+			clear(items)
+			e.buf = items[:0]
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, fmt.Errorf("collect: %s: Fetch %s..%s: %w", e.cfg.Name,
+				from.Format(time.RFC3339Nano), to.Format(time.RFC3339Nano), err)
+		}
+		id, t := e.cfg.Key(ev)
+		if id == "" {
+			clear(items)
+			e.buf = items[:0]
+			return nil, Permanent(fmt.Errorf("collect: %s: Key returned an empty id for an event at %s", e.cfg.Name, t.Format(time.RFC3339Nano)))
+		}
+		if t.Before(from) || t.After(to) {
+			outside++
+			continue
+		}
+		if _, ok := e.seen[id]; ok && e.trunc(t).Equal(from) {
+			dups++
+			continue
+		}
+		items = append(items, item[T]{ev: ev, id: id, t: t})
+	}
+	slices.SortFunc(items, func(a, b item[T]) int {
+		if c := a.t.Compare(b.t); c != 0 {
+			return c
+		}
+		return compareID(a.id, b.id)
+	})
+	// One walk may return an event twice (offset pages shifting under new
+	// data): equal (time, id) are now adjacent.
+	w := 0
+	for i := range items {
+		if w > 0 && items[w-1].id == items[i].id && items[w-1].t.Equal(items[i].t) {
+			dups++
+			continue
+		}
+		items[w] = items[i]
+		w++
+	}
+	clear(items[w:])
+	items = items[:w]
+	e.buf = items[:0]
+	if outside > 0 {
+		e.log.Debug("collector ignored events outside the window", "count", outside, "from", from, "to", to)
+	}
+	if dups > 0 {
+		e.mu.Lock()
+		e.st.DuplicatesDropped += dups
+		e.mu.Unlock()
+	}
+	return items, nil
+}
+
+// compareID orders ids; decimal ids compare as numbers.
+func compareID(a, b string) int {
+	if len(a) != len(b) && isDecimal(a) && isDecimal(b) {
+		return cmp.Compare(len(a), len(b))
+	}
+	return cmp.Compare(a, b)
+}
+
+func isDecimal(s string) bool {
+	if s == "" || (s[0] == '0' && len(s) > 1) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// accept moves the position after Handle accepted chunk (sorted, all at or
+// after the position).
+func (e *Engine[T]) accept(chunk []item[T]) {
+	last := chunk[len(chunk)-1]
+	g := e.trunc(last.t)
+	if !g.Equal(e.pos) {
+		e.pos, e.seen = g, make(map[string]struct{})
+	}
+	for i := len(chunk) - 1; i >= 0 && !chunk[i].t.Before(g); i-- {
+		e.seen[chunk[i].id] = struct{}{}
+	}
+	e.dirty = true
+	e.mu.Lock()
+	e.st.Delivered += int64(len(chunk))
+	if last.t.After(e.st.Newest) {
+		e.st.Newest = last.t
+	}
+	e.mu.Unlock()
+}
+
+func (e *Engine[T]) load(ctx context.Context) error {
+	b, err := e.cfg.Store.Load(ctx)
+	if err != nil {
+		return fmt.Errorf("collect: %s: load checkpoint: %w", e.cfg.Name, err)
+	}
+	if b == nil {
+		start := e.cfg.Start
+		if start.IsZero() {
+			start = time.Now().Add(-DefaultStartAgo)
+		}
+		e.pos, e.seen, e.dirty = e.trunc(start), map[string]struct{}{}, true
+		e.log.Info("collector starting without a checkpoint", "from", e.pos)
+	} else {
+		cp, err := decodeCheckpoint(b)
+		if err != nil {
+			return fmt.Errorf("collect: %s: %w", e.cfg.Name, err)
+		}
+		e.pos, e.seen = e.trunc(cp.Time), cp.IDs
+		e.log.Debug("collector resuming from its checkpoint", "from", e.pos, "boundary_ids", len(e.seen))
+		e.mu.Lock()
+		e.st.Checkpoint = cp.Time
+		e.mu.Unlock()
+	}
+	e.loaded = true
+	return nil
+}
+
+func (e *Engine[T]) saveDirty(ctx context.Context) error {
+	if !e.dirty {
+		return nil
+	}
+	return e.save(ctx)
+}
+
+// save writes the position. It runs detached from ctx's cancellation (but
+// bounded by SaveTimeout) so that a batch accepted just before a stop is
+// not delivered again.
+func (e *Engine[T]) save(ctx context.Context) error {
+	b, err := encodeCheckpoint(state{Time: e.pos, IDs: e.seen})
+	if err != nil {
+		return Permanent(fmt.Errorf("collect: %s: %w", e.cfg.Name, err))
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.cfg.SaveTimeout)
+	defer cancel()
+	if err := e.cfg.Store.Save(sctx, b); err != nil {
+		return fmt.Errorf("collect: %s: save checkpoint: %w", e.cfg.Name, err)
+	}
+	e.dirty = false
+	e.mu.Lock()
+	e.st.Checkpoint = e.pos
+	e.mu.Unlock()
+	return nil
+}
+
+// progress logs the Info progress line when it is due. The first line
+// comes one ProgressInterval after the first cycle.
+func (e *Engine[T]) progress() {
+	if e.cfg.ProgressInterval < 0 {
+		return
+	}
+	now := time.Now()
+	if e.nextPr.IsZero() {
+		e.nextPr = now.Add(e.cfg.ProgressInterval)
+		return
+	}
+	if now.Before(e.nextPr) {
+		return
+	}
+	e.nextPr = now.Add(e.cfg.ProgressInterval)
+	s := e.Stats()
+	e.log.Info("collector progress",
+		"lag", s.Lag.Round(time.Millisecond), "delivered", s.Delivered, "duplicates_dropped", s.DuplicatesDropped,
+		"checkpoint", s.Checkpoint, "newest", s.Newest, "cycles", s.Cycles, "errors", s.Errors)
+}

@@ -1,0 +1,499 @@
+package sekoia
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/socgo/xdr/internal/rest"
+)
+
+// AssetsService manages assets with the asset management v2 API
+// (/v2/asset-management). Get it from Client.Assets.
+type AssetsService struct{ c *Client }
+
+const assetsPath = "/v2/asset-management/assets"
+
+// AssetType is the type of an asset.
+type AssetType string
+
+// The asset types of asset management v2.
+const (
+	AssetHost    AssetType = "host"
+	AssetAccount AssetType = "account"
+	AssetNetwork AssetType = "network"
+)
+
+// String returns the type as the API writes it.
+func (t AssetType) String() string { return string(t) }
+
+func (t AssetType) valid() bool { return t == AssetHost || t == AssetAccount || t == AssetNetwork }
+
+// AssetSource says how an asset was created.
+type AssetSource string
+
+// The asset sources.
+const (
+	AssetManual    AssetSource = "manual"
+	AssetAutomatic AssetSource = "automatic"
+	AssetImport    AssetSource = "import"
+)
+
+// String returns the source as the API writes it.
+func (s AssetSource) String() string { return string(s) }
+
+// Atoms are an asset's detection properties: atom type ("ipv4",
+// "hostname", "fqdn", "email", "username", "custom" …) to values. The API
+// sends a value or a list of values per type; both decode to a list.
+type Atoms map[string][]string
+
+// UnmarshalJSON decodes atoms whose values are scalars or lists of
+// scalars (numbers kept as written).
+func (a *Atoms) UnmarshalJSON(b []byte) error {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	if m == nil {
+		*a = nil
+		return nil
+	}
+	out := make(Atoms, len(m))
+	for k, raw := range m {
+		raw = bytes.TrimSpace(raw)
+		switch {
+		case len(raw) == 0 || string(raw) == "null":
+			out[k] = []string{}
+		case raw[0] == '[':
+			var list []json.RawMessage
+			if err := json.Unmarshal(raw, &list); err != nil {
+				return fmt.Errorf("atoms %q: %w", k, err)
+			}
+			vals := make([]string, 0, len(list))
+			for _, v := range list {
+				vals = append(vals, scalarString(v))
+			}
+			out[k] = vals
+		default:
+			out[k] = []string{scalarString(raw)}
+		}
+	}
+	*a = out
+	return nil
+}
+
+// scalarString renders a JSON string as its text and anything else as
+// its JSON.
+func scalarString(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return string(bytes.TrimSpace(raw))
+}
+
+// Asset is an asset of asset management v2. Times are time.Time (zero when
+// null). Raw keeps the exact JSON it was decoded from, and MarshalJSON
+// returns it.
+type Asset struct {
+	UUID          string    `json:"uuid"`
+	CommunityUUID string    `json:"community_uuid"`
+	EntityUUID    string    `json:"entity_uuid,omitempty"`
+	Name          string    `json:"name"`
+	Type          AssetType `json:"type"`
+	// Category is free-form: a string or an object.
+	Category    json.RawMessage `json:"category,omitempty"`
+	Description string          `json:"description,omitempty"`
+	// Criticality is 0..100, nil when unset.
+	Criticality   *int      `json:"criticality,omitempty"`
+	CreatedAt     time.Time `json:"created_at,omitzero"`
+	CreatedBy     string    `json:"created_by,omitempty"`
+	CreatedByType string    `json:"created_by_type,omitempty"`
+	UpdatedAt     time.Time `json:"updated_at,omitzero"`
+	FirstSeen     time.Time `json:"first_seen,omitzero"`
+	LastSeen      time.Time `json:"last_seen,omitzero"`
+	// NbEvents, NbAlerts and NbAtoms are nil when not computed.
+	NbEvents *int `json:"nb_events,omitempty"`
+	NbAlerts *int `json:"nb_alerts,omitempty"`
+	NbAtoms  *int `json:"nb_atoms,omitempty"`
+	// Atoms are the detection properties.
+	Atoms Atoms `json:"atoms,omitempty"`
+	// Props and TypedProps are the contextual properties.
+	Props             map[string]any    `json:"props,omitempty"`
+	TypedProps        map[string]any    `json:"typed_props,omitempty"`
+	Tags              []string          `json:"tags"`
+	Connectors        []json.RawMessage `json:"connectors,omitempty"`
+	IntakeFormatUUIDs []string          `json:"intake_format_uuids,omitempty"`
+	Revoked           bool              `json:"revoked"`
+	RevokedAt         time.Time         `json:"revoked_at,omitzero"`
+	RevokedBy         string            `json:"revoked_by,omitempty"`
+	Reviewed          bool              `json:"reviewed"`
+	ReviewedAt        time.Time         `json:"reviewed_at,omitzero"`
+	ReviewedBy        string            `json:"reviewed_by,omitempty"`
+	Source            AssetSource       `json:"source,omitempty"`
+	RuleUUID          string            `json:"rule_uuid,omitempty"`
+	RuleVersion       string            `json:"rule_version,omitempty"`
+	LockedProps       []string          `json:"locked_props,omitempty"`
+
+	// Raw is the JSON the asset was decoded from.
+	Raw json.RawMessage `json:"-"`
+}
+
+// UnmarshalJSON decodes an asset, its times in any form, keeping Raw.
+func (a *Asset) UnmarshalJSON(b []byte) error {
+	type plain Asset
+	*a = Asset{}
+	aux := struct {
+		*plain
+		CreatedAt  isoTime `json:"created_at"`
+		UpdatedAt  isoTime `json:"updated_at"`
+		FirstSeen  isoTime `json:"first_seen"`
+		LastSeen   isoTime `json:"last_seen"`
+		RevokedAt  isoTime `json:"revoked_at"`
+		ReviewedAt isoTime `json:"reviewed_at"`
+	}{plain: (*plain)(a)}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return fmt.Errorf("sekoia: decode asset: %w", err)
+	}
+	a.CreatedAt, a.UpdatedAt = aux.CreatedAt.Time, aux.UpdatedAt.Time
+	a.FirstSeen, a.LastSeen = aux.FirstSeen.Time, aux.LastSeen.Time
+	a.RevokedAt, a.ReviewedAt = aux.RevokedAt.Time, aux.ReviewedAt.Time
+	if string(a.Category) == "null" {
+		a.Category = nil
+	}
+	a.Raw = append(json.RawMessage(nil), b...)
+	return nil
+}
+
+// MarshalJSON returns Raw when the asset was decoded from JSON.
+func (a Asset) MarshalJSON() ([]byte, error) {
+	if len(a.Raw) > 0 {
+		return a.Raw, nil
+	}
+	type plain Asset
+	return json.Marshal(plain(a))
+}
+
+// CategoryName returns Category when it is a JSON string, else "".
+func (a *Asset) CategoryName() string {
+	var s string
+	if json.Unmarshal(a.Category, &s) == nil {
+		return s
+	}
+	return ""
+}
+
+// AssetSort is a sort key of the asset search.
+type AssetSort string
+
+// The asset sort keys.
+const (
+	AssetSortName        AssetSort = "name"
+	AssetSortType        AssetSort = "type"
+	AssetSortCreatedAt   AssetSort = "created_at"
+	AssetSortCriticality AssetSort = "criticality"
+)
+
+// String returns the key as sent.
+func (s AssetSort) String() string { return string(s) }
+
+// AssetListOptions filters, sorts and pages the asset search. List fields
+// are sent comma-joined; values may not hold a comma.
+type AssetListOptions struct {
+	// Search matches asset names (and detection properties or tags with
+	// the two flags below).
+	Search                          string `url:"search,omitempty"`
+	AlsoSearchInDetectionProperties bool   `url:"also_search_in_detection_properties,omitempty"`
+	AlsoSearchInTags                bool   `url:"also_search_in_tags,omitempty"`
+	// UUIDs: uuids; CommunityUUIDs: community_uuids.
+	UUIDs          []string `url:"uuids,comma,omitempty"`
+	CommunityUUIDs []string `url:"community_uuids,comma,omitempty"`
+	// Types: type.
+	Types []AssetType `url:"type,comma,omitempty"`
+	// Categories: category; Sources: source; Tags: tags.
+	Categories []string      `url:"category,comma,omitempty"`
+	Sources    []AssetSource `url:"source,comma,omitempty"`
+	Tags       []string      `url:"tags,comma,omitempty"`
+	// RuleUUIDs and RuleVersions: the discovery rules (rule_uuid,
+	// rule_version).
+	RuleUUIDs    []string `url:"rule_uuid,comma,omitempty"`
+	RuleVersions []string `url:"rule_version,comma,omitempty"`
+	// Connectors: connectors; ConnectorConfigurations:
+	// connectors_configuration; IntakeFormatUUIDs: intake_format_uuids.
+	Connectors              []string `url:"connectors,comma,omitempty"`
+	ConnectorConfigurations []string `url:"connectors_configuration,comma,omitempty"`
+	IntakeFormatUUIDs       []string `url:"intake_format_uuids,comma,omitempty"`
+	// Reviewed keeps reviewed (true) or unreviewed (false) assets.
+	Reviewed *bool `url:"reviewed,omitempty"`
+	// MinCriticality keeps the assets with a higher criticality
+	// (criticality).
+	MinCriticality *int `url:"criticality,omitempty"`
+	// WithTelemetry, IncorporateAtoms and IncludeIntakeFormats enrich the
+	// results; IncludeRevoked includes revoked assets.
+	WithTelemetry        bool `url:"with_telemetry,omitempty"`
+	IncorporateAtoms     bool `url:"incorporate_atoms,omitempty"`
+	IncludeRevoked       bool `url:"include_revoked,omitempty"`
+	IncludeIntakeFormats bool `url:"include_intake_formats,omitempty"`
+	// Sort and Direction order the results.
+	Sort      AssetSort `url:"sort,omitempty"`
+	Direction Direction `url:"direction,omitempty"`
+	// Limit is the page size: 1..100, 0 for the server default (20; All
+	// uses 100).
+	Limit  int `url:"limit,omitempty"`
+	Offset int `url:"offset,omitempty"`
+}
+
+func (o *AssetListOptions) query(method string) (url.Values, error) {
+	if err := checkPaging(method, o.Limit, o.Offset, 100); err != nil {
+		return nil, err
+	}
+	if err := o.Direction.check(method); err != nil {
+		return nil, err
+	}
+	for i, t := range o.Types {
+		if !t.valid() {
+			return nil, fmt.Errorf("sekoia: %s: Types[%d] %q is not host, account or network", method, i, string(t))
+		}
+	}
+	return encodeQuery(method, o)
+}
+
+// AssetPage is one page of assets.
+type AssetPage = Page[*Asset]
+
+// List returns one page of the assets matching opts.
+//
+// List calls GET /v2/asset-management/assets.
+func (s *AssetsService) List(ctx context.Context, opts *AssetListOptions) (*AssetPage, error) {
+	var o AssetListOptions
+	if opts != nil {
+		o = *opts
+	}
+	q, err := o.query("Assets.List")
+	if err != nil {
+		return nil, err
+	}
+	return getPage[*Asset](ctx, s.c, assetsPath, q, o.Offset, o.Limit)
+}
+
+// All iterates over every asset matching opts.
+//
+// The iterator is lazy and can be run again (each run starts over); opts
+// is copied and never changed; every request uses ctx; on an error it
+// yields (nil, err) once and stops; breaking out of the loop stops fetching
+// and frees the connection.
+//
+// All calls GET /v2/asset-management/assets once per page.
+func (s *AssetsService) All(ctx context.Context, opts *AssetListOptions) iter.Seq2[*Asset, error] {
+	var o AssetListOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Limit == 0 {
+		o.Limit = 100
+	}
+	q, err := o.query("Assets.All")
+	if err != nil {
+		return errSeq[*Asset](err)
+	}
+	return allPages[*Asset](ctx, s.c, assetsPath, q, o.Offset, o.Limit)
+}
+
+// AssetGetOptions selects what Get returns.
+type AssetGetOptions struct {
+	// WithTelemetry adds the telemetry statistics.
+	WithTelemetry bool `url:"with_telemetry,omitempty"`
+	// WithCompliance adds partitions and vulnerabilities.
+	WithCompliance bool `url:"with_compliance,omitempty"`
+}
+
+// Get returns one asset by UUID.
+//
+// Get calls GET /v2/asset-management/assets/{uuid}.
+func (s *AssetsService) Get(ctx context.Context, uuid string, opts *AssetGetOptions) (*Asset, error) {
+	const method = "Assets.Get"
+	if err := checkUUID(method, "uuid", uuid); err != nil {
+		return nil, err
+	}
+	q, err := encodeQuery(method, opts)
+	if err != nil {
+		return nil, err
+	}
+	var out Asset
+	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: assetsPath + "/" + rest.Seg(uuid), Query: q}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// AssetCreate is a new asset. CommunityUUID, Name and Type are required.
+type AssetCreate struct {
+	CommunityUUID string    `json:"community_uuid"`
+	Name          string    `json:"name"`
+	Type          AssetType `json:"type"`
+	// UUID, when set, is the new asset's UUID.
+	UUID        string `json:"uuid,omitempty"`
+	EntityUUID  string `json:"entity_uuid,omitempty"`
+	Description string `json:"description,omitempty"`
+	Category    string `json:"category,omitempty"`
+	// Criticality is 0..100 (server default 0).
+	Criticality *int           `json:"criticality,omitempty"`
+	Props       map[string]any `json:"props,omitempty"`
+	Atoms       Atoms          `json:"atoms,omitempty"`
+	Tags        []string       `json:"tags,omitempty"`
+	Reviewed    bool           `json:"reviewed,omitempty"`
+	// Source is AssetManual (server default), AssetAutomatic or AssetImport.
+	Source AssetSource `json:"source,omitempty"`
+}
+
+func checkCriticality(method string, c *int) error {
+	if c != nil && (*c < 0 || *c > 100) {
+		return fmt.Errorf("sekoia: %s: Criticality %d is out of range 0..100", method, *c)
+	}
+	return nil
+}
+
+// Create creates an asset and returns it.
+//
+// Create calls POST /v2/asset-management/assets.
+func (s *AssetsService) Create(ctx context.Context, a *AssetCreate) (*Asset, error) {
+	const method = "Assets.Create"
+	switch {
+	case a == nil:
+		return nil, errors.New("sekoia: " + method + ": asset is nil")
+	case !isUUID(a.CommunityUUID):
+		return nil, fmt.Errorf("sekoia: %s: CommunityUUID %q is not a UUID", method, truncateString(a.CommunityUUID))
+	case utf8.RuneCountInString(strings.TrimSpace(a.Name)) < 2:
+		return nil, fmt.Errorf("sekoia: %s: Name %q must have at least 2 characters", method, truncateString(a.Name))
+	case !a.Type.valid():
+		return nil, fmt.Errorf("sekoia: %s: Type %q is not host, account or network", method, string(a.Type))
+	case a.UUID != "" && !isUUID(a.UUID):
+		return nil, fmt.Errorf("sekoia: %s: UUID %q is not a UUID", method, truncateString(a.UUID))
+	case a.EntityUUID != "" && !isUUID(a.EntityUUID):
+		return nil, fmt.Errorf("sekoia: %s: EntityUUID %q is not a UUID", method, truncateString(a.EntityUUID))
+	case a.Source != "" && a.Source != AssetManual && a.Source != AssetAutomatic && a.Source != AssetImport:
+		return nil, fmt.Errorf("sekoia: %s: Source %q is not manual, automatic or import", method, string(a.Source))
+	}
+	if err := checkCriticality(method, a.Criticality); err != nil {
+		return nil, err
+	}
+	var out Asset
+	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPost, Path: assetsPath, Body: a}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// AssetUpdate is a change to an asset: only the fields set are sent.
+type AssetUpdate struct {
+	EntityUUID  string         `json:"entity_uuid,omitempty"`
+	Name        string         `json:"name,omitempty"`
+	Description *string        `json:"description,omitempty"`
+	Type        AssetType      `json:"type,omitempty"`
+	Category    string         `json:"category,omitempty"`
+	Criticality *int           `json:"criticality,omitempty"`
+	Props       map[string]any `json:"props,omitempty"`
+	Atoms       Atoms          `json:"atoms,omitempty"`
+	// Tags, when not nil, replaces the tags (an empty list removes them).
+	Tags     []string `json:"tags,omitempty"`
+	Revoked  *bool    `json:"revoked,omitempty"`
+	Reviewed *bool    `json:"reviewed,omitempty"`
+}
+
+// MarshalJSON sends Tags when it is not nil, even empty.
+func (u AssetUpdate) MarshalJSON() ([]byte, error) {
+	type plain AssetUpdate
+	if u.Tags == nil {
+		return json.Marshal(plain(u))
+	}
+	return json.Marshal(struct {
+		plain
+		Tags []string `json:"tags"`
+	}{plain(u), u.Tags})
+}
+
+// Update changes an asset and returns it.
+//
+// Update calls PUT /v2/asset-management/assets/{uuid} (a partial update:
+// fields left out keep their value).
+func (s *AssetsService) Update(ctx context.Context, uuid string, u *AssetUpdate) (*Asset, error) {
+	const method = "Assets.Update"
+	if err := checkUUID(method, "uuid", uuid); err != nil {
+		return nil, err
+	}
+	switch {
+	case u == nil:
+		return nil, errors.New("sekoia: " + method + ": update is nil")
+	case u.Name != "" && utf8.RuneCountInString(strings.TrimSpace(u.Name)) < 2:
+		return nil, fmt.Errorf("sekoia: %s: Name %q must have at least 2 characters", method, truncateString(u.Name))
+	case u.Type != "" && !u.Type.valid():
+		return nil, fmt.Errorf("sekoia: %s: Type %q is not host, account or network", method, string(u.Type))
+	case u.EntityUUID != "" && !isUUID(u.EntityUUID):
+		return nil, fmt.Errorf("sekoia: %s: EntityUUID %q is not a UUID", method, truncateString(u.EntityUUID))
+	}
+	if err := checkCriticality(method, u.Criticality); err != nil {
+		return nil, err
+	}
+	var out Asset
+	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPut, Path: assetsPath + "/" + rest.Seg(uuid), Body: u}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Delete deletes an asset.
+//
+// Delete calls DELETE /v2/asset-management/assets/{uuid}.
+func (s *AssetsService) Delete(ctx context.Context, uuid string) error {
+	if err := checkUUID("Assets.Delete", "uuid", uuid); err != nil {
+		return err
+	}
+	_, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodDelete, Path: assetsPath + "/" + rest.Seg(uuid)}, nil)
+	return err
+}
+
+func checkTag(method, tag string) error {
+	if strings.TrimSpace(tag) == "" || strings.ContainsAny(tag, "/\r\n") || len(tag) > 256 {
+		return fmt.Errorf("sekoia: %s: tag %q must be 1..256 characters without a slash or line break", method, truncateString(tag))
+	}
+	return nil
+}
+
+// AddTag adds a tag to an asset.
+//
+// AddTag calls POST /v2/asset-management/assets/{uuid}/tag/{tag}.
+func (s *AssetsService) AddTag(ctx context.Context, uuid, tag string) error {
+	return s.tag(ctx, http.MethodPost, "Assets.AddTag", uuid, tag)
+}
+
+// RemoveTag removes a tag from an asset.
+//
+// RemoveTag calls DELETE /v2/asset-management/assets/{uuid}/tag/{tag}.
+func (s *AssetsService) RemoveTag(ctx context.Context, uuid, tag string) error {
+	return s.tag(ctx, http.MethodDelete, "Assets.RemoveTag", uuid, tag)
+}
+
+func (s *AssetsService) tag(ctx context.Context, httpMethod, method, uuid, tag string) error {
+	if err := checkUUID(method, "uuid", uuid); err != nil {
+		return err
+	}
+	if err := checkTag(method, tag); err != nil {
+		return err
+	}
+	var ok bool
+	if _, err := s.c.rest.Do(ctx, rest.Request{Method: httpMethod, Path: assetsPath + "/" + rest.Seg(uuid) + "/tag/" + rest.Seg(tag)}, &ok); err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("sekoia: %s: the API answered false for tag %q", method, truncateString(tag))
+	}
+	return nil
+}

@@ -1,0 +1,430 @@
+package sekoia
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/socgo/xdr/internal/apierror"
+	"github.com/socgo/xdr/internal/rest"
+	"github.com/socgo/xdr/internal/transport"
+)
+
+// Limits of the HTTP intake.
+const (
+	// MaxIntakeEventBytes is the largest event the intake accepts (250 KiB,
+	// counted in bytes); larger events are refused before any request.
+	MaxIntakeEventBytes = 250 << 10
+	// MaxIntakeRequestBytes is the largest request body the intake accepts
+	// (10 MiB, counted before compression and after JSON escaping).
+	MaxIntakeRequestBytes = 10 << 20
+	// MaxIntakeBatchEvents is the most events Push puts in one request.
+	MaxIntakeBatchEvents = 5000
+	// DefaultIntakeParallelism is the number of requests Push sends at once.
+	DefaultIntakeParallelism = 4
+)
+
+// Errors of the intake.
+var (
+	// ErrEventTooLarge: an event is over MaxIntakeEventBytes; it is refused
+	// before any request.
+	ErrEventTooLarge = errors.New("sekoia: intake event over 250 KiB")
+	// ErrInvalidEvent: an event is empty or not valid UTF-8, so it cannot be
+	// sent byte for byte as a JSON string; it is refused before any request.
+	ErrInvalidEvent = errors.New("sekoia: intake event is empty or not valid UTF-8")
+	// ErrPayloadTooLarge matches a 413 from the intake: an event or the
+	// request was too large, or every event of the batch was rejected.
+	ErrPayloadTooLarge = errors.New("sekoia: intake refused the payload as too large (413)")
+)
+
+// Intake pushes events to a Sekoia.io HTTP intake. It authenticates with
+// the intake key alone (no API key) and is safe for concurrent use.
+//
+// It posts to the intake's /batch endpoint, where every event travels as a
+// JSON string holding its exact bytes: what arrives is what was given,
+// whitespace, key order, big numbers and unknown fields included.
+//
+// Delivery is at least once. Requests are compressed (gzip) and retried on
+// 429, 5xx and network errors; a request that reached the intake but whose
+// answer was lost is sent again, so an event may be stored twice. No
+// event accepted by Push is lost without Push returning an error.
+type Intake struct {
+	key         string
+	rest        *rest.Client
+	parallelism int
+	maxBody     int // request body cap, before compression
+	maxEvents   int // events per request
+	prefix      []byte
+	pools       *intakePools
+	retryWait   time.Duration
+}
+
+// NewIntake returns an intake client for intakeKey. The intake URL comes
+// from WithRegion (FRA1 by default) or WithIntakeURL; WithHTTPClient,
+// WithLogger, WithMaxRetries, WithRetryWait, WithMaxRetryAfter, WithLimiter
+// and WithUserAgent apply as for NewClient, and WithBaseURL is ignored. It
+// sends no request.
+func NewIntake(intakeKey string, opts ...Option) (*Intake, error) {
+	switch {
+	case strings.TrimSpace(intakeKey) == "":
+		return nil, errors.New("sekoia: NewIntake: intakeKey is empty")
+	case strings.ContainsFunc(intakeKey, func(r rune) bool { return r <= ' ' || r == 0x7f }):
+		return nil, errors.New("sekoia: NewIntake: intakeKey contains white space or control characters")
+	case !utf8.ValidString(intakeKey):
+		return nil, errors.New("sekoia: NewIntake: intakeKey is not valid UTF-8")
+	}
+	o, err := newOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	cfg := o.Transport
+	cfg.Base = o.intakeURL
+	cfg.Auth = nil // the key travels in the body
+	t, err := transport.New(cfg)
+	if err != nil {
+		return nil, errors.New("sekoia: NewIntake: " + err.Error())
+	}
+	r := rest.New("sekoia", t)
+	r.RequestIDHeader = RequestIDHeader
+	r.DecodeError = decodeIntakeError
+	r.Secrets = func() []string { return []string{intakeKey} }
+	in := &Intake{
+		key:         intakeKey,
+		rest:        r,
+		parallelism: DefaultIntakeParallelism,
+		maxBody:     MaxIntakeRequestBytes,
+		maxEvents:   MaxIntakeBatchEvents,
+		pools:       newIntakePools(),
+		retryWait:   o.Transport.RetryWaitMin,
+	}
+	in.prefix = appendJSONString([]byte(`{"intake_key":`), []byte(intakeKey))
+	in.prefix = append(in.prefix, `,"jsons":[`...)
+	return in, nil
+}
+
+func decodeIntakeError(body []byte, e *apierror.Error) {
+	decodeError(body, e)
+	if e.StatusCode == http.StatusRequestEntityTooLarge {
+		e.Sentinels = append(e.Sentinels, ErrPayloadTooLarge)
+	}
+}
+
+// WithParallelism returns a copy of in that sends up to n requests at once
+// (1..64; default DefaultIntakeParallelism). With n = 1, batches arrive in
+// order.
+func (in *Intake) WithParallelism(n int) (*Intake, error) {
+	if n < 1 || n > 64 {
+		return nil, fmt.Errorf("sekoia: Intake.WithParallelism: %d is out of range 1..64", n)
+	}
+	c := *in
+	c.parallelism = n
+	return &c, nil
+}
+
+// URL returns the intake base URL events are sent to.
+func (in *Intake) URL() string { return in.rest.URL("", nil).String() }
+
+// PushError reports a request of Push that failed: the events
+// events[Start:End] were not accepted.
+type PushError struct {
+	// Start and End delimit the events of the failed request (End excluded).
+	Start, End int
+	// Err is the cause: an *APIError, a network error or a context error.
+	Err error
+}
+
+// Error renders "sekoia: intake push of events [start, end): cause".
+func (e *PushError) Error() string {
+	return fmt.Sprintf("sekoia: intake push of events [%d, %d): %v", e.Start, e.End, e.Err)
+}
+
+// Unwrap returns Err.
+func (e *PushError) Unwrap() error { return e.Err }
+
+// Push sends events and returns their ids, in the order of events. Each
+// event is sent as is (it is usually one JSON object) and must be 1 byte to
+// MaxIntakeEventBytes of valid UTF-8; otherwise Push fails before any
+// request with an error naming the event's index and matching
+// ErrEventTooLarge or ErrInvalidEvent.
+//
+// Events are packed into requests of at most MaxIntakeBatchEvents
+// events and MaxIntakeRequestBytes (JSON escaping counted), gzip-compressed
+// and sent to POST /batch, several at once (see WithParallelism). Requests
+// are retried on 429, 5xx and network errors, so delivery is at least once:
+// an event may arrive twice, never silently not at all.
+//
+// On error Push stops sending, waits for the requests under way, and
+// returns the ids it got ("" for every event not accepted) with a
+// *PushError naming the failed request's events, or the context's error.
+// A 413 matches ErrPayloadTooLarge.
+func (in *Intake) Push(ctx context.Context, events [][]byte) ([]string, error) {
+	sizes, err := checkEvents("Intake.Push", events)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(events))
+	batches := in.plan(sizes)
+	if len(batches) == 0 {
+		return ids, nil
+	}
+	if len(batches) == 1 || in.parallelism == 1 {
+		for _, b := range batches {
+			if err := in.pushRange(ctx, events, b, ids); err != nil {
+				return ids, err
+			}
+		}
+		return ids, nil
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+		sem   = make(chan struct{}, in.parallelism)
+	)
+loop:
+	for _, b := range batches {
+		select {
+		case sem <- struct{}{}:
+		case <-sctx.Done():
+			break loop
+		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if err := in.pushRange(sctx, events, b, ids); err != nil {
+				mu.Lock()
+				if first == nil && sctx.Err() == nil {
+					first = err
+				}
+				mu.Unlock()
+				cancel()
+			}
+		}()
+	}
+	wg.Wait()
+	if first != nil {
+		return ids, first
+	}
+	if err := ctx.Err(); err != nil {
+		return ids, err
+	}
+	return ids, nil
+}
+
+// batchRange is events[start:end], whose body is size bytes.
+type batchRange struct{ start, end, size int }
+
+// plan packs consecutive events into requests within the limits. sizes are
+// the escaped sizes of the events, quotes included.
+func (in *Intake) plan(sizes []int) []batchRange {
+	return planBatches(sizes, len(in.prefix)+len("]}"), in.maxBody, in.maxEvents)
+}
+
+func planBatches(sizes []int, overhead, maxBody, maxEvents int) []batchRange {
+	var out []batchRange
+	cur := batchRange{size: overhead}
+	for i, s := range sizes {
+		add := s
+		if i > cur.start {
+			add++ // comma
+		}
+		if i > cur.start && (cur.size+add > maxBody || i-cur.start >= maxEvents) {
+			cur.end = i
+			out = append(out, cur)
+			cur = batchRange{start: i, size: overhead}
+			add = s
+		}
+		cur.size += add
+	}
+	if len(sizes) > cur.start {
+		cur.end = len(sizes)
+		out = append(out, cur)
+	}
+	return out
+}
+
+// checkEvents validates every event and returns the size of each once
+// quoted and escaped as a JSON string.
+func checkEvents(method string, events [][]byte) ([]int, error) {
+	sizes := make([]int, len(events))
+	for i, ev := range events {
+		n, err := checkEvent(ev)
+		if err != nil {
+			return nil, fmt.Errorf("sekoia: %s: event %d: %w", method, i, err)
+		}
+		sizes[i] = n
+	}
+	return sizes, nil
+}
+
+func checkEvent(ev []byte) (int, error) {
+	if len(ev) > MaxIntakeEventBytes {
+		return 0, fmt.Errorf("%d bytes is over the %d-byte limit: %w", len(ev), MaxIntakeEventBytes, ErrEventTooLarge)
+	}
+	n := jsonStringLen(ev)
+	if n < 0 || len(ev) == 0 {
+		return 0, ErrInvalidEvent
+	}
+	return n, nil
+}
+
+func (in *Intake) pushRange(ctx context.Context, events [][]byte, b batchRange, ids []string) error {
+	got, err := in.send(ctx, events[b.start:b.end], b.size)
+	if err != nil {
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			return err
+		}
+		return &PushError{Start: b.start, End: b.end, Err: err}
+	}
+	copy(ids[b.start:b.end], got)
+	return nil
+}
+
+// intakePools hold the buffers and gzip writers an Intake reuses.
+type intakePools struct {
+	body sync.Pool // *[]byte: uncompressed request bodies being built
+	gzip sync.Pool // *gzip.Writer, whose state is costly to allocate
+}
+
+func newIntakePools() *intakePools {
+	p := &intakePools{}
+	p.body.New = func() any { b := make([]byte, 0, 64<<10); return &b }
+	p.gzip.New = func() any { w, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed); return w }
+	return p
+}
+
+// send builds the body of events (size bytes), compresses it and posts it.
+func (in *Intake) send(ctx context.Context, events [][]byte, size int) ([]string, error) {
+	bp := in.pools.body.Get().(*[]byte)
+	body := (*bp)[:0]
+	if cap(body) < size {
+		body = make([]byte, 0, size)
+	}
+	body = append(body, in.prefix...)
+	for i, ev := range events {
+		if i > 0 {
+			body = append(body, ',')
+		}
+		body = appendJSONString(body, ev)
+	}
+	body = append(body, ']', '}')
+	gz, err := in.gzipBody(body)
+	*bp = body[:0]
+	in.pools.body.Put(bp)
+	if err != nil {
+		return nil, fmt.Errorf("sekoia: intake: compress: %w", err)
+	}
+	return in.post(ctx, gz, len(events))
+}
+
+func (in *Intake) gzipBody(body []byte) ([]byte, error) {
+	var out bytes.Buffer
+	out.Grow(len(body)/3 + 64)
+	zw := in.pools.gzip.Get().(*gzip.Writer)
+	zw.Reset(&out)
+	_, err := zw.Write(body)
+	if cerr := zw.Close(); err == nil {
+		err = cerr
+	}
+	in.pools.gzip.Put(zw)
+	return out.Bytes(), err
+}
+
+// post sends one gzip-compressed /batch body holding n events.
+func (in *Intake) post(ctx context.Context, gz []byte, n int) ([]string, error) {
+	req := rest.Request{
+		Method:      http.MethodPost,
+		Path:        "/batch",
+		Body:        gz,
+		ContentType: "application/json",
+		Header:      http.Header{"Content-Encoding": {"gzip"}},
+		// The intake stores what it receives: a retry may store a batch
+		// twice, which at-least-once delivery accepts.
+		RetrySafe: true,
+	}
+	body, _, err := sendAndRead(ctx, in.rest, req, in.retryWait)
+	if err != nil {
+		return nil, err
+	}
+	var out intakeBatchResult
+	if err := json.Unmarshal(body, &out); err != nil {
+		return nil, fmt.Errorf("sekoia: POST /batch: decode response: %w", err)
+	}
+	if len(out.EventIDs) != n {
+		return nil, fmt.Errorf("sekoia: POST /batch: the intake returned %d event ids for %d events", len(out.EventIDs), n)
+	}
+	return out.EventIDs, nil
+}
+
+// jsonEscaped reports whether the byte c cannot appear raw in a JSON
+// string.
+func jsonEscaped(c byte) bool { return c < 0x20 || c == '"' || c == '\\' }
+
+// jsonStringLen returns the length of b once quoted and escaped as a JSON
+// string by appendJSONString, or -1 when b is not valid UTF-8.
+func jsonStringLen(b []byte) int {
+	n := len(b) + 2
+	ascii := true
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			ascii = false
+			continue
+		}
+		if jsonEscaped(c) {
+			switch c {
+			case '"', '\\', '\n', '\r', '\t', '\b', '\f':
+				n++
+			default:
+				n += 5 // \u00XX
+			}
+		}
+	}
+	if !ascii && !utf8.Valid(b) {
+		return -1
+	}
+	return n
+}
+
+// appendJSONString appends b quoted and escaped as a JSON string. b must be
+// valid UTF-8; it is decoded back to exactly the same bytes.
+func appendJSONString(dst, b []byte) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if !jsonEscaped(c) {
+			continue
+		}
+		dst = append(dst, b[start:i]...)
+		switch c {
+		case '"', '\\':
+			dst = append(dst, '\\', c)
+		case '\n':
+			dst = append(dst, '\\', 'n')
+		case '\r':
+			dst = append(dst, '\\', 'r')
+		case '\t':
+			dst = append(dst, '\\', 't')
+		case '\b':
+			dst = append(dst, '\\', 'b')
+		case '\f':
+			dst = append(dst, '\\', 'f')
+		default:
+			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		}
+		start = i + 1
+	}
+	dst = append(dst, b[start:]...)
+	return append(dst, '"')
+}

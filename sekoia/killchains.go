@@ -1,0 +1,87 @@
+package sekoia
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"net/http"
+
+	"github.com/socgo/xdr/internal/rest"
+)
+
+// KillChainsService reads the cyber kill chain stages (/v1/sic/kill-chains)
+// that alerts refer to by KillChainShortID. Get it from Client.KillChains.
+type KillChainsService struct{ c *Client }
+
+// KillChainListOptions filters and pages the kill chain stages.
+type KillChainListOptions struct {
+	// Names: match[name]; ShortIDs: match[short_id].
+	Names    []string `url:"match[name],comma,omitempty"`
+	ShortIDs []string `url:"match[short_id],comma,omitempty"`
+	// Limit is the page size: 1..100, 0 for the server default (20; All
+	// uses 100).
+	Limit  int `url:"limit,omitempty"`
+	Offset int `url:"offset,omitempty"`
+}
+
+// List returns one page of kill chain stages.
+//
+// List calls GET /v1/sic/kill-chains.
+func (s *KillChainsService) List(ctx context.Context, opts *KillChainListOptions) (*Page[KillChainStage], error) {
+	const method = "KillChains.List"
+	var o KillChainListOptions
+	if opts != nil {
+		o = *opts
+	}
+	if err := checkPaging(method, o.Limit, o.Offset, 100); err != nil {
+		return nil, err
+	}
+	q, err := encodeQuery(method, &o)
+	if err != nil {
+		return nil, err
+	}
+	return getPage[KillChainStage](ctx, s.c, "/v1/sic/kill-chains", q, o.Offset, o.Limit)
+}
+
+// All iterates over every kill chain stage matching opts.
+//
+// The iterator is lazy and can be run again (each run starts over); opts
+// is copied and never changed; every request uses ctx; on an error it
+// yields once and stops; breaking out of the loop stops fetching and frees
+// the connection.
+//
+// All calls GET /v1/sic/kill-chains once per page.
+func (s *KillChainsService) All(ctx context.Context, opts *KillChainListOptions) iter.Seq2[KillChainStage, error] {
+	const method = "KillChains.All"
+	var o KillChainListOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Limit == 0 {
+		o.Limit = 100
+	}
+	if err := checkPaging(method, o.Limit, o.Offset, 100); err != nil {
+		return errSeq[KillChainStage](err)
+	}
+	q, err := encodeQuery(method, &o)
+	if err != nil {
+		return errSeq[KillChainStage](err)
+	}
+	q.Del("limit")
+	q.Del("offset")
+	return allPages[KillChainStage](ctx, s.c, "/v1/sic/kill-chains", q, o.Offset, o.Limit)
+}
+
+// Get returns one kill chain stage by UUID or short id ("KCXKNfnJupq5").
+//
+// Get calls GET /v1/sic/kill-chains/{uuid}.
+func (s *KillChainsService) Get(ctx context.Context, id string) (*KillChainStage, error) {
+	if !isUUID(id) && !isShortID(id, "KC") {
+		return nil, fmt.Errorf("sekoia: KillChains.Get: id %q is not a UUID or short id", truncateString(id))
+	}
+	var out KillChainStage
+	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: "/v1/sic/kill-chains/" + rest.Seg(id)}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}

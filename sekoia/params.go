@@ -1,0 +1,283 @@
+package sekoia
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/go-querystring/query"
+
+	"github.com/socgo/xdr/internal/paging"
+	"github.com/socgo/xdr/internal/rest"
+)
+
+// Page is one page of a list: its items, the total the server counted and
+// whether more items follow.
+type Page[T any] struct {
+	// Items are the items of the page, in server order.
+	Items []T
+	// Total is the number of matching items the server reports, or -1 when
+	// it did not count them (alerts listed with WithCount false).
+	Total int
+	// HasMore reports whether another page follows: the server's has_more
+	// when it sends one, else whether offset+len(Items) is below Total.
+	HasMore bool
+}
+
+// Direction is a sort direction.
+type Direction string
+
+// The sort directions.
+const (
+	Ascending  Direction = "asc"
+	Descending Direction = "desc"
+)
+
+// String returns "asc" or "desc".
+func (d Direction) String() string { return string(d) }
+
+func (d Direction) check(method string) error {
+	if d != "" && d != Ascending && d != Descending {
+		return fmt.Errorf("sekoia: %s: direction %q is not asc or desc", method, string(d))
+	}
+	return nil
+}
+
+// TimeRange is a date[...] filter: the items whose time lies between From
+// and To. It is sent as "<from>,<to>" in RFC 3339 (UTC, milliseconds); a
+// zero To is sent as "now", the API's open end.
+type TimeRange struct {
+	From time.Time
+	To   time.Time
+}
+
+// Since returns the range from t to now.
+func Since(t time.Time) *TimeRange { return &TimeRange{From: t} }
+
+// Between returns the range from..to.
+func Between(from, to time.Time) *TimeRange { return &TimeRange{From: from, To: to} }
+
+const rangeLayout = "2006-01-02T15:04:05.000Z07:00"
+
+// String renders the range as it is sent.
+func (r TimeRange) String() string {
+	to := "now"
+	if !r.To.IsZero() {
+		to = r.To.UTC().Format(rangeLayout)
+	}
+	return r.From.UTC().Format(rangeLayout) + "," + to
+}
+
+func (r TimeRange) check() error {
+	switch {
+	case r.From.IsZero():
+		return fmt.Errorf("time range: From is zero")
+	case !r.To.IsZero() && r.To.Before(r.From):
+		return fmt.Errorf("time range: To %s is before From %s", r.To.UTC().Format(time.RFC3339), r.From.UTC().Format(time.RFC3339))
+	case r.From.Year() < 1 || r.From.Year() > 9999 || r.To.Year() > 9999:
+		return fmt.Errorf("time range: year out of range")
+	}
+	return nil
+}
+
+// EncodeValues implements query.Encoder.
+func (r TimeRange) EncodeValues(key string, v *url.Values) error {
+	if err := r.check(); err != nil {
+		return fmt.Errorf("%s: %w", key, err)
+	}
+	v.Set(key, r.String())
+	return nil
+}
+
+// IntRange is a range[...] filter: Min <= value <= Max, sent as "min,max".
+type IntRange struct {
+	Min, Max int
+}
+
+// EncodeValues implements query.Encoder.
+func (r IntRange) EncodeValues(key string, v *url.Values) error {
+	if r.Max < r.Min {
+		return fmt.Errorf("%s: max %d is below min %d", key, r.Max, r.Min)
+	}
+	v.Set(key, strconv.Itoa(r.Min)+","+strconv.Itoa(r.Max))
+	return nil
+}
+
+// encodeQuery turns an options struct (url tags) into query values,
+// refusing list values that hold a comma (the API's separator) or are
+// empty. method names the call in errors.
+func encodeQuery(method string, opts any) (url.Values, error) {
+	if err := checkLists(method, reflect.ValueOf(opts)); err != nil {
+		return nil, err
+	}
+	q, err := query.Values(opts)
+	if err != nil {
+		return nil, fmt.Errorf("sekoia: %s: %w", method, err)
+	}
+	return q, nil
+}
+
+// checkLists walks the []string (and string-kinded slice) fields of a
+// struct, recursing into nested structs, and refuses empty values and
+// values with a comma.
+func checkLists(method string, v reflect.Value) error {
+	for v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return nil
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return nil
+	}
+	t := v.Type()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		fv := v.Field(i)
+		switch {
+		case fv.Kind() == reflect.Slice && fv.Type().Elem().Kind() == reflect.String:
+			for j := range fv.Len() {
+				s := fv.Index(j).String()
+				if s == "" || strings.Contains(s, ",") {
+					return fmt.Errorf("sekoia: %s: %s[%d] %q: values must be non-empty and hold no comma", method, f.Name, j, s)
+				}
+			}
+		case fv.Kind() == reflect.Struct && f.Type != reflect.TypeOf(time.Time{}),
+			fv.Kind() == reflect.Pointer && fv.Type().Elem().Kind() == reflect.Struct:
+			if err := checkLists(method, fv); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkPaging validates a page size (0 = server default, else 1..max) and
+// an offset.
+func checkPaging(method string, limit, offset, maxLimit int) error {
+	if limit < 0 || limit > maxLimit {
+		return fmt.Errorf("sekoia: %s: limit %d is out of range 1..%d", method, limit, maxLimit)
+	}
+	if offset < 0 {
+		return fmt.Errorf("sekoia: %s: offset %d is negative", method, offset)
+	}
+	return nil
+}
+
+// isUUID reports whether s is a UUID in its canonical 8-4-4-4-12 form.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := range len(s) {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// isShortID reports whether s is a short id with the given prefix ("AL"
+// for alerts, "KC" for kill-chain stages): the prefix then 4 to 62 ASCII
+// letters or digits.
+func isShortID(s, prefix string) bool {
+	if !strings.HasPrefix(s, prefix) || len(s) < len(prefix)+4 || len(s) > 64 {
+		return false
+	}
+	for i := len(prefix); i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+func checkUUID(method, arg, s string) error {
+	if !isUUID(s) {
+		return fmt.Errorf("sekoia: %s: %s %q is not a UUID", method, arg, truncateString(s))
+	}
+	return nil
+}
+
+func checkAlertID(method, id string) error {
+	if !isUUID(id) && !isShortID(id, "AL") {
+		return fmt.Errorf("sekoia: %s: id %q is not a UUID or short id", method, truncateString(id))
+	}
+	return nil
+}
+
+// envelope is the list body of the Sekoia services.
+type envelope[T any] struct {
+	Items   []T   `json:"items"`
+	Total   *int  `json:"total"`
+	HasMore *bool `json:"has_more"`
+}
+
+// getPage fetches one page of a list at path with query q (offset and
+// limit already in q when set).
+func getPage[T any](ctx context.Context, c *Client, path string, q url.Values, offset, limit int) (*Page[T], error) {
+	var env envelope[T]
+	if _, err := c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: path, Query: q}, &env); err != nil {
+		return nil, err
+	}
+	p := &Page[T]{Items: env.Items, Total: -1}
+	if p.Items == nil {
+		p.Items = []T{}
+	}
+	if env.Total != nil {
+		p.Total = *env.Total
+	}
+	switch {
+	case env.HasMore != nil:
+		p.HasMore = *env.HasMore
+	case p.Total >= 0:
+		p.HasMore = offset+len(p.Items) < p.Total
+	default:
+		p.HasMore = limit > 0 && len(p.Items) >= limit
+	}
+	return p, nil
+}
+
+// allPages iterates a list from offset start, limit items per page. q is
+// copied for every page, never changed.
+func allPages[T any](ctx context.Context, c *Client, path string, q url.Values, start, limit int) iter.Seq2[T, error] {
+	return paging.Offset(ctx, start, limit, func(ctx context.Context, offset, limit int) (paging.OffsetPage[T], error) {
+		pq := make(url.Values, len(q)+2)
+		for k, v := range q {
+			pq[k] = v
+		}
+		pq.Set("offset", strconv.Itoa(offset))
+		pq.Set("limit", strconv.Itoa(limit))
+		p, err := getPage[T](ctx, c, path, pq, offset, limit)
+		if err != nil {
+			return paging.OffsetPage[T]{}, err
+		}
+		return paging.OffsetPage[T]{Items: p.Items, Total: p.Total, Last: !p.HasMore}, nil
+	})
+}
+
+// errSeq yields err once.
+func errSeq[T any](err error) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		yield(zero, err)
+	}
+}

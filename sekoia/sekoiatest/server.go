@@ -1,0 +1,313 @@
+// Package sekoiatest is a fake Sekoia.io API for tests: a real HTTP server
+// on the loopback interface that keeps alerts (with their comments,
+// history and workflow state), assets, communities, kill chain stages,
+// event search jobs and intake events in memory.
+//
+// It checks the Bearer API key like the real API (401 with code T300, or
+// T301/T302 once the key is made expired or revoked), enforces the alert
+// workflow (an action not allowed from the current status answers 409 with
+// a message), and can inject faults: 429 with Retry-After, bursts of 5xx,
+// a connection cut in the middle of a body, truncated JSON, and delays.
+//
+//	srv := sekoiatest.NewServer(t)
+//	srv.SeedAlerts(250)
+//	c := srv.Client() // a *sekoia.Client pointed at the fake
+//	for a, err := range c.Alerts.All(ctx, nil) { ... }
+//
+// Outside tests (examples, demos) use Start and Close.
+package sekoiatest
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/socgo/xdr/internal/fault"
+	"github.com/socgo/xdr/sekoia"
+)
+
+// DefaultAPIKey is the API key the server accepts unless WithAPIKey says
+// otherwise.
+const DefaultAPIKey = "sekoiatest-api-key"
+
+// DefaultCommunityUUID is the community the server holds from the start;
+// seeded alerts and assets belong to it.
+const DefaultCommunityUUID = "c0a1b2c3-0000-4000-8000-000000000001"
+
+// KeyState is the state of the server's API key.
+type KeyState int
+
+// The key states.
+const (
+	// KeyValid: requests with the key succeed.
+	KeyValid KeyState = iota
+	// KeyExpired: requests answer 401 with code T301.
+	KeyExpired
+	// KeyRevoked: requests answer 401 with code T302.
+	KeyRevoked
+)
+
+// String returns "valid", "expired" or "revoked".
+func (k KeyState) String() string {
+	switch k {
+	case KeyExpired:
+		return "expired"
+	case KeyRevoked:
+		return "revoked"
+	}
+	return "valid"
+}
+
+// Fault is a failure to inject; see Server.InjectFault.
+type Fault = fault.Fault
+
+// FaultKind is a kind of injected failure.
+type FaultKind = fault.Kind
+
+// The kinds of failure.
+const (
+	// RateLimit answers 429 with Retry-After (Fault.RetryAfter, in seconds).
+	RateLimit = fault.RateLimit
+	// ServerError answers Fault.Status (default 503).
+	ServerError = fault.ServerError
+	// CutBody sends the headers and half the body, then closes the
+	// connection.
+	CutBody = fault.CutBody
+	// TruncatedJSON sends a complete response with half of the body.
+	TruncatedJSON = fault.TruncatedJSON
+	// Delay waits Fault.Delay before answering.
+	Delay = fault.Delay
+)
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithAPIKey sets the API key the server accepts.
+func WithAPIKey(key string) Option { return func(s *Server) { s.apiKey = key } }
+
+// WithClock sets the server's clock (default time.Now), used for the times
+// of new objects and of workflow changes.
+func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
+
+// Server is the fake Sekoia.io API. Its methods are safe for concurrent use.
+type Server struct {
+	t      testing.TB
+	srv    *httptest.Server
+	faults fault.Set
+
+	mu       sync.Mutex
+	apiKey   string
+	keyState KeyState
+	now      func() time.Time
+
+	alerts      *alertStore
+	assets      *assetStore
+	communities *communityStore
+	search      *searchStore
+	intake      *intakeStore
+}
+
+// NewServer starts a server for the test t and closes it when the test
+// ends.
+func NewServer(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	s := newServer(opts)
+	s.t = t
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Start starts a server outside a test; call Close when done.
+func Start(opts ...Option) (*Server, error) {
+	return newServer(opts), nil
+}
+
+func newServer(opts []Option) *Server {
+	s := &Server{apiKey: DefaultAPIKey, now: time.Now}
+	for _, o := range opts {
+		if o != nil {
+			o(s)
+		}
+	}
+	s.alerts = newAlertStore(s)
+	s.assets = newAssetStore(s)
+	s.communities = newCommunityStore(s)
+	s.search = newSearchStore(s)
+	s.intake = newIntakeStore(s)
+
+	mux := http.NewServeMux()
+	s.alerts.register(mux)
+	s.assets.register(mux)
+	s.communities.register(mux)
+	s.search.register(mux)
+	s.intake.register(mux)
+	mux.HandleFunc("GET /v1/auth/validate", s.handleValidate)
+
+	s.srv = httptest.NewServer(s.faults.Wrap(s.authenticate(mux)))
+	return s
+}
+
+// Close shuts the server down. It is safe to call more than once.
+func (s *Server) Close() { s.srv.Close() }
+
+// URL returns the REST base URL ("http://127.0.0.1:port").
+func (s *Server) URL() string { return s.srv.URL }
+
+// IntakeURL returns the HTTP intake base URL (URL()+"/intake").
+func (s *Server) IntakeURL() string { return s.srv.URL + "/intake" }
+
+// APIKey returns the API key the server accepts.
+func (s *Server) APIKey() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.apiKey
+}
+
+// SetKeyState makes the API key valid, expired (401 T301) or revoked (401
+// T302).
+func (s *Server) SetKeyState(k KeyState) {
+	s.mu.Lock()
+	s.keyState = k
+	s.mu.Unlock()
+}
+
+// InjectFault queues a failure for the requests it matches (by Method and
+// PathPrefix; empty matches all), Times times (0 means once, -1 forever).
+func (s *Server) InjectFault(f Fault) { s.faults.Add(f) }
+
+// ClearFaults removes every pending fault.
+func (s *Server) ClearFaults() { s.faults.Clear() }
+
+// NewClient returns a sekoia client for this server: its URLs and API key,
+// short retry waits, then opts.
+func (s *Server) NewClient(opts ...sekoia.Option) (*sekoia.Client, error) {
+	base := []sekoia.Option{
+		sekoia.WithBaseURL(s.URL()),
+		sekoia.WithIntakeURL(s.IntakeURL()),
+		sekoia.WithRetryWait(time.Millisecond, 20*time.Millisecond),
+	}
+	return sekoia.NewClient(s.APIKey(), append(base, opts...)...)
+}
+
+// Client is NewClient for tests: it fails the test on error (and panics
+// when the server was made with Start).
+func (s *Server) Client(opts ...sekoia.Option) *sekoia.Client {
+	c, err := s.NewClient(opts...)
+	if err != nil {
+		if s.t != nil {
+			s.t.Helper()
+			s.t.Fatalf("sekoiatest: %v", err)
+		}
+		panic("sekoiatest: " + err.Error())
+	}
+	return c
+}
+
+// nowUTC returns the server's current time in UTC, truncated to
+// microseconds.
+func (s *Server) nowUTC() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// newUUID returns a fresh UUID (random, version 4).
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// seqUUID returns a deterministic UUID built from a kind and a counter.
+func seqUUID(kind, n int) string {
+	return fmt.Sprintf("%08x-0000-4000-8000-%012x", kind, n)
+}
+
+const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+// shortID returns prefix followed by n in base 62 on 10 characters.
+func shortID(prefix string, n int) string {
+	b := make([]byte, 10)
+	for i := len(b) - 1; i >= 0; i-- {
+		b[i] = base62[n%62]
+		n /= 62
+	}
+	return prefix + string(b)
+}
+
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Sekoia-Traceid", newUUID())
+		if strings.HasPrefix(r.URL.Path, "/intake/") || r.URL.Path == "/intake" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		s.mu.Lock()
+		key, state := s.apiKey, s.keyState
+		s.mu.Unlock()
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		switch {
+		case !ok || got != key:
+			writeError(w, http.StatusUnauthorized, "T300", "The token is invalid")
+		case state == KeyExpired:
+			writeError(w, http.StatusUnauthorized, "T301", "The token has expired")
+		case state == KeyRevoked:
+			writeError(w, http.StatusUnauthorized, "T302", "Token revoked")
+		default:
+			next.ServeHTTP(w, r)
+		}
+	})
+}
+
+func (s *Server) handleValidate(w http.ResponseWriter, r *http.Request) {
+	now := s.nowUTC().Unix()
+	writeJSON(w, http.StatusOK, map[string]any{
+		"identity":    "apikey:" + seqUUID(0xa9, 1),
+		"type":        "access",
+		"fresh":       false,
+		"iat":         now - 3600,
+		"nbf":         now - 3600,
+		"jti":         seqUUID(0xa9, 2),
+		"csrf":        seqUUID(0xa9, 3),
+		"user_claims": map[string]any{},
+	})
+}
+
+// writeJSON writes v as a JSON response.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "", "encode: "+err.Error())
+		return
+	}
+	writeRaw(w, status, b)
+}
+
+func writeRaw(w http.ResponseWriter, status int, b []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// writeError writes the {"message","code"} error body of the API.
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	body := map[string]string{"message": msg}
+	if code != "" {
+		body["code"] = code
+	}
+	b, _ := json.Marshal(body)
+	writeRaw(w, status, b)
+}
+
+// writeDetail writes the FastAPI {"detail": ...} error body (asset
+// management).
+func writeDetail(w http.ResponseWriter, status int, msg string) {
+	b, _ := json.Marshal(map[string]string{"detail": msg})
+	writeRaw(w, status, b)
+}

@@ -1,0 +1,349 @@
+package sekoia
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/socgo/xdr/internal/rest"
+)
+
+// Status is the UUID of a legacy alert status: the value of an alert's
+// status.uuid and of the match[status_uuid] filter. Use the constants; a
+// Status read from the API may hold another UUID.
+type Status string
+
+// The five alert statuses.
+const (
+	// StatusPending: the alert is waiting for an action.
+	StatusPending Status = "2efc4930-1442-4abb-acf2-58ba219a4fd0"
+	// StatusAcknowledged: the alert was checked by an operator and will be
+	// evaluated.
+	StatusAcknowledged Status = "8f206505-af6d-433e-93f4-775d46dc7d0f"
+	// StatusOngoing: the alert may be a true positive; action is needed.
+	StatusOngoing Status = "1f2f88d5-ff5b-48bf-bbbc-00c2fff82d9f"
+	// StatusRejected: a false positive, or an alert that will not be
+	// addressed.
+	StatusRejected Status = "4f68da89-38e0-4703-a6ab-652f02bdf24e"
+	// StatusClosed: a true positive that was addressed.
+	StatusClosed Status = "1738b1c1-767d-489e-bada-19176621a007"
+)
+
+// String returns the status's name ("Pending", ...), or its UUID when it is
+// not one of the five.
+func (s Status) String() string {
+	switch s {
+	case StatusPending:
+		return "Pending"
+	case StatusAcknowledged:
+		return "Acknowledged"
+	case StatusOngoing:
+		return "Ongoing"
+	case StatusRejected:
+		return "Rejected"
+	case StatusClosed:
+		return "Closed"
+	}
+	return string(s)
+}
+
+// UUID returns the status's UUID.
+func (s Status) UUID() string { return string(s) }
+
+// StatusFromName returns the status named name (case-insensitive,
+// "pending" or "Pending").
+func StatusFromName(name string) (Status, bool) {
+	for _, s := range []Status{StatusPending, StatusAcknowledged, StatusOngoing, StatusRejected, StatusClosed} {
+		if strings.EqualFold(s.String(), strings.TrimSpace(name)) {
+			return s, true
+		}
+	}
+	return "", false
+}
+
+// Action is the UUID of a workflow action: the value of an action's id in
+// GET /v1/sic/alerts/{uuid}/workflow. Use the constants, or an id read
+// from Workflow.
+type Action string
+
+// The four workflow actions.
+const (
+	// ActionAcknowledge moves an alert to StatusAcknowledged.
+	ActionAcknowledge Action = "937bdabf-6a08-434b-b6d3-d7447e4e452a"
+	// ActionValidate moves an alert to StatusOngoing.
+	ActionValidate Action = "c39a0a95-aa2c-4d0d-8d2e-d3decf426eea"
+	// ActionReject moves an alert to StatusRejected.
+	ActionReject Action = "ade85d7b-7507-4026-bfc6-cc006d10ddac"
+	// ActionClose moves an alert to StatusClosed.
+	ActionClose Action = "1390be4e-ced8-4dd6-9bed-573471b235ab"
+)
+
+// String returns the action's name ("Acknowledge", ...), or its UUID when
+// it is not one of the four.
+func (a Action) String() string {
+	switch a {
+	case ActionAcknowledge:
+		return "Acknowledge"
+	case ActionValidate:
+		return "Validate"
+	case ActionReject:
+		return "Reject"
+	case ActionClose:
+		return "Close"
+	}
+	return string(a)
+}
+
+// UUID returns the action's UUID.
+func (a Action) UUID() string { return string(a) }
+
+// Result returns the status the action leads to, if it is one of the four.
+func (a Action) Result() (Status, bool) {
+	switch a {
+	case ActionAcknowledge:
+		return StatusAcknowledged, true
+	case ActionValidate:
+		return StatusOngoing, true
+	case ActionReject:
+		return StatusRejected, true
+	case ActionClose:
+		return StatusClosed, true
+	}
+	return "", false
+}
+
+// Action returns the workflow action leading to s. StatusPending has none
+// (the API accepts the status UUID itself to go back to Pending).
+func (s Status) Action() (Action, bool) {
+	switch s {
+	case StatusAcknowledged:
+		return ActionAcknowledge, true
+	case StatusOngoing:
+		return ActionValidate, true
+	case StatusRejected:
+		return ActionReject, true
+	case StatusClosed:
+		return ActionClose, true
+	}
+	return "", false
+}
+
+// Transition is what a workflow update asks for: an Action, or a Status to
+// reach. Both Action and Status satisfy it.
+type Transition interface {
+	// transitionUUID returns the UUID sent as action_uuid.
+	transitionUUID() string
+	String() string
+}
+
+// transitionUUID sends the action's UUID.
+func (a Action) transitionUUID() string { return string(a) }
+
+// transitionUUID sends the UUID of the action leading to s, or the status
+// UUID itself when no action leads there (Pending, or an unknown status);
+// the API accepts either in action_uuid.
+func (s Status) transitionUUID() string {
+	if a, ok := s.Action(); ok {
+		return string(a)
+	}
+	return string(s)
+}
+
+func checkTransition(method string, to Transition) (string, error) {
+	if to == nil {
+		return "", fmt.Errorf("sekoia: %s: transition is nil", method)
+	}
+	id := to.transitionUUID()
+	if !isUUID(id) {
+		return "", fmt.Errorf("sekoia: %s: transition %q is not a UUID", method, truncateString(id))
+	}
+	return id, nil
+}
+
+// Workflow lists the actions available from the alert's current status.
+// id is the alert's UUID or short id.
+//
+// Workflow calls GET /v1/sic/alerts/{uuid}/workflow.
+func (s *AlertsService) Workflow(ctx context.Context, id string) ([]WorkflowAction, error) {
+	if err := checkAlertID("Alerts.Workflow", id); err != nil {
+		return nil, err
+	}
+	var out workflowActions
+	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: "/v1/sic/alerts/" + rest.Seg(id) + "/workflow"}, &out); err != nil {
+		return nil, err
+	}
+	return out.Actions, nil
+}
+
+// UpdateWorkflow moves the alert through its workflow: to is an Action
+// (ActionAcknowledge …) or a Status to reach (StatusClosed …; sent as the
+// action leading there, or as the status UUID for StatusPending). comment,
+// when not empty, is recorded with the change. id is the alert's UUID or
+// short id. A change not allowed from the current status fails with an
+// error matching ErrConflict that carries the server's message.
+//
+// UpdateWorkflow calls PATCH /v1/sic/alerts/{uuid}/workflow with
+// {"action_uuid", "comment"}.
+func (s *AlertsService) UpdateWorkflow(ctx context.Context, id string, to Transition, comment string) error {
+	_, err := s.Transition(ctx, id, to, comment)
+	return err
+}
+
+// Transition is UpdateWorkflow returning the actions available after the
+// change (the API may return none).
+//
+// Transition calls PATCH /v1/sic/alerts/{uuid}/workflow.
+func (s *AlertsService) Transition(ctx context.Context, id string, to Transition, comment string) ([]WorkflowAction, error) {
+	const method = "Alerts.UpdateWorkflow"
+	if err := checkAlertID(method, id); err != nil {
+		return nil, err
+	}
+	action, err := checkTransition(method, to)
+	if err != nil {
+		return nil, err
+	}
+	body := workflowBody{ActionUUID: action, Comment: comment}
+	var out workflowActions
+	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPatch, Path: "/v1/sic/alerts/" + rest.Seg(id) + "/workflow", Body: body}, &out); err != nil {
+		return nil, err
+	}
+	return out.Actions, nil
+}
+
+// MaxBulkAlerts is the most alerts BulkUpdateWorkflow accepts in one call
+// (the ids travel in the URL).
+const MaxBulkAlerts = 100
+
+// BulkUpdateWorkflow applies one workflow change to several alerts (UUIDs
+// or short ids, at most MaxBulkAlerts). If one of them cannot make the
+// change the API answers 409 (ErrConflict).
+//
+// BulkUpdateWorkflow calls PATCH /v1/sic/alerts/bulk/workflow with
+// match[uuid]=<id>,<id>… in the URL and {"action_uuid","comment"} in the
+// body; the API answers 204.
+func (s *AlertsService) BulkUpdateWorkflow(ctx context.Context, ids []string, to Transition, comment string) error {
+	const method = "Alerts.BulkUpdateWorkflow"
+	switch {
+	case len(ids) == 0:
+		return errors.New("sekoia: " + method + ": ids is empty")
+	case len(ids) > MaxBulkAlerts:
+		return fmt.Errorf("sekoia: %s: %d ids is more than %d", method, len(ids), MaxBulkAlerts)
+	}
+	for i, id := range ids {
+		if !isUUID(id) && !isShortID(id, "AL") {
+			return fmt.Errorf("sekoia: %s: ids[%d] %q is not a UUID or short id", method, i, truncateString(id))
+		}
+	}
+	action, err := checkTransition(method, to)
+	if err != nil {
+		return err
+	}
+	body := workflowBody{ActionUUID: action, Comment: comment}
+	q := url.Values{"match[uuid]": {strings.Join(ids, ",")}}
+	_, err = s.c.rest.Do(ctx, rest.Request{Method: http.MethodPatch, Path: "/v1/sic/alerts/bulk/workflow", Query: q, Body: body}, nil)
+	return err
+}
+
+// CustomStatusStage is the stage of a custom status.
+type CustomStatusStage string
+
+// The stages of a custom status.
+const (
+	StageOpen       CustomStatusStage = "open"
+	StageInProgress CustomStatusStage = "in_progress"
+	StageClosed     CustomStatusStage = "closed"
+)
+
+// String returns the stage as the API writes it.
+func (s CustomStatusStage) String() string { return string(s) }
+
+// CustomStatus is a custom status of alerts or cases.
+type CustomStatus struct {
+	UUID          string            `json:"uuid"`
+	CommunityUUID string            `json:"community_uuid,omitempty"`
+	Label         string            `json:"label"`
+	Description   string            `json:"description,omitempty"`
+	Level         int               `json:"level"`
+	Stage         CustomStatusStage `json:"stage"`
+	// Type lists what the status applies to: "alert", "case".
+	Type           []string  `json:"type,omitempty"`
+	IsUsed         bool      `json:"is_used,omitempty"`
+	IsUsedInAlerts bool      `json:"is_used_in_alerts,omitempty"`
+	IsUsedInCases  bool      `json:"is_used_in_cases,omitempty"`
+	CreatedBy      string    `json:"created_by,omitempty"`
+	CreatedByType  string    `json:"created_by_type,omitempty"`
+	UpdatedBy      string    `json:"updated_by,omitempty"`
+	UpdatedByType  string    `json:"updated_by_type,omitempty"`
+	CreatedAt      time.Time `json:"created_at,omitzero"`
+	UpdatedAt      time.Time `json:"updated_at,omitzero"`
+}
+
+// UnmarshalJSON decodes a custom status, its times in any form the API uses.
+func (c *CustomStatus) UnmarshalJSON(b []byte) error {
+	type plain CustomStatus
+	aux := struct {
+		*plain
+		CreatedAt isoTime `json:"created_at"`
+		UpdatedAt isoTime `json:"updated_at"`
+	}{plain: (*plain)(c)}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	c.CreatedAt, c.UpdatedAt = aux.CreatedAt.Time, aux.UpdatedAt.Time
+	return nil
+}
+
+// CustomStatusListOptions filters CustomStatuses.
+type CustomStatusListOptions struct {
+	// Type is "alert" or "case"; empty lists both.
+	Type string `url:"match[type],omitempty"`
+	// WithIsUsed asks for the is_used flags (server default true).
+	WithIsUsed *bool `url:"with_is_used,omitempty"`
+	// Limit is the page size (1..100, 0 = server default).
+	Limit  int `url:"limit,omitempty"`
+	Offset int `url:"offset,omitempty"`
+}
+
+// CustomStatuses lists one page of custom statuses (alert statuses with
+// opts.Type "alert").
+//
+// CustomStatuses calls GET /v1/sic/custom_statuses.
+func (s *AlertsService) CustomStatuses(ctx context.Context, opts *CustomStatusListOptions) (*Page[CustomStatus], error) {
+	const method = "Alerts.CustomStatuses"
+	var o CustomStatusListOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Type != "" && o.Type != "alert" && o.Type != "case" {
+		return nil, fmt.Errorf("sekoia: %s: type %q is not alert or case", method, o.Type)
+	}
+	if err := checkPaging(method, o.Limit, o.Offset, 100); err != nil {
+		return nil, err
+	}
+	q, err := encodeQuery(method, &o)
+	if err != nil {
+		return nil, err
+	}
+	return getPage[CustomStatus](ctx, s.c, "/v1/sic/custom_statuses", q, o.Offset, o.Limit)
+}
+
+// SetCustomStatus sets the alert's custom status (a UUID from
+// CustomStatuses) and returns the updated alert.
+//
+// SetCustomStatus calls PATCH /v1/sic/alerts/{uuid} with
+// {"custom_status_uuid"}.
+func (s *AlertsService) SetCustomStatus(ctx context.Context, id, customStatusUUID string) (*Alert, error) {
+	const method = "Alerts.SetCustomStatus"
+	if err := checkAlertID(method, id); err != nil {
+		return nil, err
+	}
+	if err := checkUUID(method, "customStatusUUID", customStatusUUID); err != nil {
+		return nil, err
+	}
+	return s.patch(ctx, id, &AlertUpdate{CustomStatusUUID: customStatusUUID})
+}

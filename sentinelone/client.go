@@ -1,0 +1,233 @@
+package sentinelone
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/socgo/xdr/internal/apierror"
+	"github.com/socgo/xdr/internal/rest"
+	"github.com/socgo/xdr/internal/transport"
+)
+
+// Client calls the SentinelOne Management API v2.1 of one console with an
+// API token. It is safe for concurrent use.
+type Client struct {
+	// Activities lists the console's activity log.
+	Activities *ActivitiesService
+	// Threats lists threats and runs mitigation, incident and note calls.
+	Threats *ThreatsService
+	// Agents lists agents and runs agent actions (disconnect, scan…).
+	Agents *AgentsService
+	// Token reads the API token's lifetime and rotates it.
+	Token *TokenService
+
+	rest    *rest.Client
+	opts    options
+	console string
+
+	token    atomic.Pointer[string]
+	secrets  atomic.Pointer[[]string] // every token this client has held
+	rotateMu sync.Mutex
+	rotating atomic.Pointer[chan struct{}] // closed when the running rotation ends
+}
+
+// maxSecrets bounds the tokens kept for redaction after rotations.
+const maxSecrets = 16
+
+// NewClient returns a client for the console at consoleURL authenticating
+// with apiToken, sent as "Authorization: ApiToken <apiToken>". Requests go
+// to <consoleURL>/web/api/v2.1.
+//
+// consoleURL is "https://<console>.sentinelone.net" (a bare host name means
+// https; a trailing slash is accepted; plain http only for a loopback host,
+// as the fake console in sentinelonetest uses). User info, a query or a path
+// are refused. NewClient sends no request.
+func NewClient(consoleURL, apiToken string, opts ...Option) (*Client, error) {
+	console, err := ParseConsoleURL(consoleURL)
+	if err != nil {
+		return nil, fmt.Errorf("sentinelone: NewClient: %w", err)
+	}
+	if err := checkToken("NewClient", apiToken); err != nil {
+		return nil, err
+	}
+	o, err := newOptions(console, opts)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{opts: o, console: console.String()}
+	c.token.Store(&apiToken)
+	c.secrets.Store(&[]string{apiToken})
+	cfg := o.Transport
+	cfg.Auth = func(h http.Header) { h.Set("Authorization", "ApiToken "+*c.token.Load()) }
+	if !o.noRateLimits {
+		pl, err := newPathLimits(o.baseURL.EscapedPath(), o.rateLimits)
+		if err != nil {
+			return nil, fmt.Errorf("sentinelone: %w", err)
+		}
+		if pl != nil {
+			cfg.PathLimiter = pl.limiter
+		}
+	}
+	t, err := transport.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("sentinelone: %w", err)
+	}
+	c.rest = rest.New("sentinelone", t)
+	c.rest.DecodeError = decodeError
+	c.rest.Secrets = func() []string { return *c.secrets.Load() }
+	c.Activities = &ActivitiesService{c: c}
+	c.Threats = &ThreatsService{c: c}
+	c.Agents = &AgentsService{c: c}
+	c.Token = &TokenService{c: c}
+	return c, nil
+}
+
+func checkToken(op, tok string) error {
+	switch {
+	case strings.TrimSpace(tok) == "":
+		return fmt.Errorf("sentinelone: %s: apiToken is empty", op)
+	case strings.ContainsAny(tok, "\r\n\t "):
+		return fmt.Errorf("sentinelone: %s: apiToken contains white space", op)
+	}
+	return nil
+}
+
+// ConsoleURL returns the console URL in canonical form ("https://host").
+func (c *Client) ConsoleURL() string { return c.console }
+
+// BaseURL returns the API base URL requests are sent to
+// ("https://host/web/api/v2.1").
+func (c *Client) BaseURL() string { return c.opts.baseURL.String() }
+
+// setToken switches the token used by the following requests and keeps the
+// old one for redaction.
+func (c *Client) setToken(tok string) {
+	for {
+		old := c.secrets.Load()
+		next := append([]string{tok}, *old...)
+		if len(next) > maxSecrets {
+			next = next[:maxSecrets]
+		}
+		if c.secrets.CompareAndSwap(old, &next) {
+			break
+		}
+	}
+	c.token.Store(&tok)
+}
+
+// rotatedSince reports whether the token changed since tok was read,
+// waiting for a rotation in progress to end: the server stops accepting
+// the old token before the client learns the new one.
+func (c *Client) rotatedSince(ctx context.Context, tok *string) bool {
+	if ch := c.rotating.Load(); ch != nil {
+		select {
+		case <-*ch:
+		case <-ctx.Done():
+			return false
+		}
+	}
+	return ctx.Err() == nil && c.token.Load() != tok
+}
+
+// Pagination is the "pagination" object of a list response.
+type Pagination struct {
+	// NextCursor is the cursor of the next page; empty on the last page.
+	NextCursor string `json:"nextCursor"`
+	// TotalItems is the number of matching items, or -1 when the server did
+	// not count them (skipCount=true).
+	TotalItems int `json:"totalItems"`
+}
+
+// UnmarshalJSON reads a null cursor as empty and a missing total as -1.
+func (p *Pagination) UnmarshalJSON(b []byte) error {
+	var v struct {
+		NextCursor *string `json:"nextCursor"`
+		TotalItems *int    `json:"totalItems"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*p = Pagination{TotalItems: -1}
+	if v.NextCursor != nil {
+		p.NextCursor = *v.NextCursor
+	}
+	if v.TotalItems != nil {
+		p.TotalItems = *v.TotalItems
+	}
+	return nil
+}
+
+// envelope is every response of the API: {data, pagination, errors}.
+type envelope[T any] struct {
+	Data       T             `json:"data"`
+	Pagination *Pagination   `json:"pagination"`
+	Errors     []ErrorObject `json:"errors"`
+}
+
+// call sends r and decodes the envelope of the answer, once, here. A 2xx
+// whose body has a non-empty "errors" array is an *APIError. A 401 for a
+// token that was rotated while the request was in flight is sent once more
+// with the new token.
+func call[T any](ctx context.Context, c *Client, r rest.Request) (T, Pagination, error) {
+	var zero T
+	for attempt := 0; ; attempt++ {
+		tok := c.token.Load()
+		env, err := send[T](ctx, c, r)
+		if err != nil {
+			if attempt == 0 && errors.Is(err, ErrUnauthorized) && c.rotatedSince(ctx, tok) {
+				continue
+			}
+			return zero, Pagination{TotalItems: -1}, err
+		}
+		p := Pagination{TotalItems: -1}
+		if env.Pagination != nil {
+			p = *env.Pagination
+		}
+		return env.Data, p, nil
+	}
+}
+
+func send[T any](ctx context.Context, c *Client, r rest.Request) (*envelope[T], error) {
+	if r.Method != http.MethodGet && c.opts.retryActions {
+		r.RetrySafe = true
+	}
+	resp, meta, err := c.rest.Send(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var env envelope[T]
+	if resp.StatusCode != http.StatusNoContent {
+		if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
+			return nil, fmt.Errorf("sentinelone: %s %s: decode %d response: %w", r.Method, r.Path, resp.StatusCode, err)
+		}
+	}
+	if len(env.Errors) > 0 {
+		e := &apierror.Error{
+			Service:    "sentinelone",
+			StatusCode: resp.StatusCode,
+			Method:     r.Method,
+			Path:       c.rest.URL(r.Path, nil).Path,
+			Attempts:   meta.Attempts,
+		}
+		fillError(e, env.Errors)
+		return nil, e
+	}
+	return &env, nil
+}
+
+// ActionOptions are the per-call options of actions (POST calls).
+type ActionOptions struct {
+	// RetrySafe lets this call be retried on 5xx, 408 and network errors,
+	// which may repeat an action the server already carried out. By default
+	// actions are retried only on 429 (see WithRetryActions).
+	RetrySafe bool
+}
+
+func (o *ActionOptions) retrySafe() bool { return o != nil && o.RetrySafe }

@@ -1,0 +1,217 @@
+package sentinelone_test
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/socgo/xdr/checkpoint"
+	"github.com/socgo/xdr/sentinelone"
+	"github.com/socgo/xdr/sentinelone/sentinelonetest"
+)
+
+var errCrash = errors.New("simulated crash")
+
+// TestCollectorCrashRestart appends 10,000 activities in bursts sharing a
+// createdAt while collectors are started, killed at random points (ctx
+// cancelled at a random time, a crash inside Handle before it accepts a
+// batch, API failures mid-walk) and restarted from the same Store. Every
+// activity must be delivered exactly once.
+func TestCollectorCrashRestart(t *testing.T) {
+	t.Parallel()
+	const total = 10000
+	srv := sentinelonetest.NewServer(t)
+	c, err := sentinelone.NewClient(srv.URL(), srv.Token(), sentinelone.WithoutRateLimits(),
+		sentinelone.WithRetryWait(time.Millisecond, 2*time.Millisecond), sentinelone.WithMaxRetries(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	var rngMu sync.Mutex
+	rnd := func(n int) int { rngMu.Lock(); defer rngMu.Unlock(); return rng.IntN(n) }
+	start := time.Now().Add(-time.Second)
+	store := &checkpoint.Memory{}
+
+	var mu sync.Mutex
+	delivered := map[string]int{}
+	appended := 0
+	done := make(chan struct{})
+	go func() { // the console receives bursts of equal createdAt
+		defer close(done)
+		for appended < total {
+			n := min(1+rnd(400), total-appended)
+			srv.AppendActivitiesNow(n)
+			mu.Lock()
+			appended += n
+			mu.Unlock()
+			time.Sleep(time.Duration(rnd(20_000)) * time.Microsecond)
+		}
+	}()
+
+	restarts, crashes := 0, 0
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		mu.Lock()
+		complete := appended == total && len(delivered) == total
+		mu.Unlock()
+		if complete {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out: %d of %d delivered", len(delivered), total)
+		}
+		// A new process: a new collector on the same Store.
+		restarts++
+		crashAt := rnd(8) // crash in the n-th Handle call (or never, >= 4)
+		calls := 0
+		col, err := c.ActivityCollector(sentinelone.CollectorConfig{
+			Store: store, Start: start, BatchSize: 1 + rnd(300), PageSize: 1 + rnd(1000),
+			MaxWindow: time.Duration(rnd(2)*(50+rnd(500))) * time.Millisecond,
+			RetryMin:  time.Millisecond, RetryMax: time.Millisecond, ProgressInterval: -1,
+		}, nil, func(ctx context.Context, batch []sentinelone.Activity) error {
+			calls++
+			if calls == crashAt {
+				return errCrash // dies before accepting: the batch is not kept
+			}
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			mu.Lock()
+			for _, a := range batch {
+				delivered[a.ID]++
+			}
+			mu.Unlock()
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch rnd(4) {
+		case 0:
+			srv.InjectFault(sentinelonetest.Fault{Kind: sentinelonetest.ServerError, Status: 500, PathPrefix: "/web/api/v2.1/activities", Times: 2})
+		case 1:
+			srv.InjectFault(sentinelonetest.Fault{Kind: sentinelonetest.CutBody, PathPrefix: "/web/api/v2.1/activities"})
+		}
+		life := 2 * time.Second // killed at a random time, or runs its cycles
+		if rnd(4) > 0 {
+			life = time.Duration(rnd(100_000)) * time.Microsecond
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), life)
+		for range 1 + rnd(3) {
+			if _, err := col.RunOnce(ctx); err != nil {
+				if errors.Is(err, errCrash) {
+					crashes++
+				}
+				break // the process dies
+			}
+		}
+		cancel()
+		srv.Faults().Clear()
+	}
+	<-done
+	for id, n := range delivered {
+		if n != 1 {
+			t.Errorf("activity %s delivered %d times", id, n)
+		}
+	}
+	if len(delivered) != total {
+		t.Errorf("%d delivered, want %d", len(delivered), total)
+	}
+	t.Logf("%d restarts, %d crashes in Handle", restarts, crashes)
+}
+
+func TestThreatCollectors(t *testing.T) {
+	t.Parallel()
+	srv := sentinelonetest.NewServer(t)
+	clock := time.Now().UTC().Add(-time.Hour)
+	var mu sync.Mutex
+	srv.SetNow(func() time.Time { mu.Lock(); defer mu.Unlock(); return clock })
+	t1 := srv.AppendThreat("a.exe", clock.Add(-10*time.Minute), "1")
+	t2 := srv.AppendThreat("b.exe", clock.Add(-10*time.Minute), "1") // same createdAt
+	c := newFakeClient(t, srv)
+	ctx := context.Background()
+	var newIDs, changed []string
+	newCol, err := c.ThreatCollector(sentinelone.CollectorConfig{Store: &checkpoint.Memory{}, Start: clock.Add(-time.Hour), ProgressInterval: -1},
+		sentinelone.NewThreats, nil, func(_ context.Context, b []sentinelone.Threat) error {
+			for _, th := range b {
+				newIDs = append(newIDs, th.ID)
+			}
+			return nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	chCol, err := c.ThreatCollector(sentinelone.CollectorConfig{Store: &checkpoint.Memory{}, Start: clock.Add(-time.Hour), ProgressInterval: -1},
+		sentinelone.ChangedThreats, &sentinelone.ThreatListOptions{AgentIDs: []string{"1"}}, func(_ context.Context, b []sentinelone.Threat) error {
+			for _, th := range b {
+				changed = append(changed, th.ID+":"+string(th.ThreatInfo.IncidentStatus))
+			}
+			return nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func() {
+		t.Helper()
+		if _, err := newCol.RunOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chCol.RunOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run()
+	if strings.Join(newIDs, ",") != t1+","+t2 || len(changed) != 2 {
+		t.Fatalf("first cycle: new %v changed %v", newIDs, changed)
+	}
+	mu.Lock()
+	clock = clock.Add(time.Minute)
+	mu.Unlock()
+	if _, err := c.Threats.SetIncident(ctx, sentinelone.ThreatFilter{IDs: []string{t2}}, sentinelone.IncidentResolved, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	run()
+	run()
+	if len(newIDs) != 2 {
+		t.Errorf("new threats delivered again: %v", newIDs)
+	}
+	if len(changed) != 3 || changed[2] != t2+":resolved" {
+		t.Errorf("changed = %v", changed)
+	}
+	if s := chCol.Stats(); s.Delivered != 3 || s.Cycles != 3 {
+		t.Errorf("stats = %+v", s)
+	}
+}
+
+func TestCollectorConfigErrors(t *testing.T) {
+	t.Parallel()
+	c, err := sentinelone.NewClient("https://usea1-partners.sentinelone.net", "tok-1234", sentinelone.WithHTTPClient(&http.Client{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := func(context.Context, []sentinelone.Activity) error { return nil }
+	if _, err := c.ActivityCollector(sentinelone.CollectorConfig{}, nil, h); err == nil || !strings.Contains(err.Error(), "Store") {
+		t.Errorf("no store: %v", err)
+	}
+	st := &checkpoint.Memory{}
+	if _, err := c.ActivityCollector(sentinelone.CollectorConfig{Store: st}, &sentinelone.ActivityListOptions{CreatedSince: time.Now()}, h); err == nil {
+		t.Error("time filter accepted")
+	}
+	if _, err := c.ActivityCollector(sentinelone.CollectorConfig{Store: st, PageSize: 5000}, nil, h); err == nil {
+		t.Error("page size accepted")
+	}
+	if _, err := c.ActivityCollector(sentinelone.CollectorConfig{Store: st}, nil, nil); err == nil {
+		t.Error("nil handle accepted")
+	}
+	if _, err := c.ThreatCollector(sentinelone.CollectorConfig{Store: st}, 0, nil, func(context.Context, []sentinelone.Threat) error { return nil }); err == nil {
+		t.Error("mode 0 accepted")
+	}
+	if sentinelone.NewThreats.String() != "new threats" || sentinelone.ChangedThreats.String() != "changed threats" {
+		t.Error("ThreatMode names")
+	}
+}

@@ -1,0 +1,82 @@
+// Package sentinelone is a client for the SentinelOne Management API v2.1
+// with API-token authentication: the activity log, threats and their
+// mitigation, agents and their actions (network isolation, scans…), the API
+// token's lifetime, and collectors that forward activities and threats
+// exactly once across restarts.
+//
+//	s, err := sentinelone.NewClient("https://usea1-partners.sentinelone.net", token)
+//	for act, err := range s.Activities.All(ctx, &sentinelone.ActivityListOptions{CreatedAfter: since}) {
+//		...
+//	}
+//	_, err = s.Agents.Disconnect(ctx, sentinelone.AgentFilter{IDs: []string{agentID}}, nil)
+//
+// # Authentication
+//
+// Requests carry "Authorization: ApiToken <token>" and go to
+// <console>/web/api/v2.1. Tokens are time-limited: Token.Details returns the
+// expiry date (POST /users/api-token-details) and Token.Rotate replaces the
+// token (POST /users/generate-api-token; the old token stops working at
+// once and the client switches to the new one atomically). A rejected or
+// expired token gives an error matching ErrTokenInvalid (code 4010010).
+// Use a Service User with the narrowest role that works: a Viewer role
+// reads activities and threats, mitigation and agent actions need an
+// administrator or incident-response role.
+//
+// # Pagination
+//
+// Every list has List (one page, with Total and NextCursor) and All (an
+// iter.Seq2 following nextCursor with the same filters). Limit is clamped
+// to 1..1000 (0 means 1000) and Skip must stay within 0..1000, as the API
+// requires; beyond, the cursor is used. Ids are strings throughout: they
+// exceed 2^53 and some are not numeric ("org-12345678").
+//
+// # Raw bytes
+//
+// Activity, Threat and Agent keep the exact bytes they were decoded from
+// (Raw) and their MarshalJSON returns them, so forwarding is lossless:
+// unknown fields, number precision and key order are kept. An activity's
+// Data object, whose shape depends on its type, stays raw, with typed
+// accessors for the common types (LoginData, ThreatData, RuleAlertData…).
+// A threat's creation time is Threat.CreatedAt(), read from
+// threatInfo.createdAt: v2.1 threats have no top-level createdAt.
+//
+// # Errors
+//
+// A failed call returns an *APIError (errors.As) with the status, the
+// vendor's code, title (Message) and detail; errors.Is matches ErrNotFound,
+// ErrUnauthorized, ErrForbidden, ErrRateLimited, ErrServer and
+// ErrTokenInvalid. A 200 whose body carries an "errors" array is an error
+// too. Bad input (an empty action filter, a skip over 1000, a list element
+// holding a comma) is refused before any request, with an error naming the
+// argument. An action aimed at ids that affects nothing returns a
+// *NoneAffectedError (ErrNoneAffected).
+//
+// # Retries and rate limits
+//
+// Reads are retried on 429, 408, 5xx and network errors with a capped,
+// jittered backoff honouring Retry-After. Actions (POST) are retried only on
+// 429 unless ActionOptions.RetrySafe or WithRetryActions says otherwise: a
+// request that timed out may have been carried out. Client-side token
+// buckets follow the API's per-path rate table (DefaultRateLimits), on by
+// default; WithRateLimits replaces the table and WithoutRateLimits turns it
+// off.
+//
+// # Collectors
+//
+// Client.ActivityCollector and Client.ThreatCollector (NewThreats by
+// threatInfo.createdAt, ChangedThreats by threatInfo.updatedAt) pull events
+// since a checkpoint.Store, hand them to a function in order and save the
+// checkpoint after it accepts them: nothing is lost across restarts, events
+// sharing a timestamp are delivered once, and no lookback limit drops data
+// after a long downtime unless asked (CollectorConfig.MaxLookback).
+//
+// # Logging
+//
+// WithLogger takes a *slog.Logger: a Debug line per attempt, a Warn line
+// per retry. Tokens never appear in logs or errors.
+//
+// # Testing
+//
+// Package sentinelonetest is a fake console on loopback for tests and
+// examples.
+package sentinelone

@@ -1,0 +1,194 @@
+package sentinelone
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Paging bounds of the API.
+const (
+	// MaxLimit is the largest page size the API accepts (more is a 400).
+	MaxLimit = 1000
+	// DefaultLimit is the page size sent when Limit is 0.
+	DefaultLimit = 1000
+	// MaxSkip is the largest skip the API accepts; use the cursor beyond.
+	MaxSkip = 1000
+)
+
+// SortOrder is the order of a sorted list.
+type SortOrder string
+
+// Sort orders.
+const (
+	SortAsc  SortOrder = "asc"
+	SortDesc SortOrder = "desc"
+)
+
+// String returns "asc" or "desc".
+func (o SortOrder) String() string { return string(o) }
+
+// TimeRange is an inclusive time range, sent as a __between filter of two
+// epoch-millisecond values ("1514978764288-1514978999999").
+type TimeRange struct {
+	From, To time.Time
+}
+
+// Paging holds the paging and sorting parameters shared by every list.
+type Paging struct {
+	// Limit is the page size, 1..1000; 0 means 1000 and larger values are
+	// clamped to 1000 (the API answers 400 above it).
+	Limit int
+	// Skip skips that many items of the first page (0..1000); beyond, the
+	// API requires the cursor.
+	Skip int
+	// Cursor starts at the page of a previous response's NextCursor; send
+	// it with the same filters as the call that returned it.
+	Cursor string
+	// SkipCount asks the server not to count the matching items (faster);
+	// the page's Total is then -1.
+	SkipCount bool
+	// SortBy is the field to sort on ("createdAt"); SortOrder its order.
+	SortBy    string
+	SortOrder SortOrder
+}
+
+// query builds the query string of a list call and records the first bad
+// argument.
+type query struct {
+	op  string
+	v   url.Values
+	err error
+}
+
+func newQuery(op string) *query { return &query{op: op, v: url.Values{}} }
+
+func (q *query) fail(format string, args ...any) {
+	if q.err == nil {
+		q.err = fmt.Errorf("sentinelone: %s: "+format, append([]any{q.op}, args...)...)
+	}
+}
+
+// list adds a comma-joined list; an element that is empty or holds a comma
+// (which would split it) is refused.
+func (q *query) list(key string, vals []string) {
+	if len(vals) == 0 {
+		return
+	}
+	for _, s := range vals {
+		if strings.TrimSpace(s) == "" {
+			q.fail("%s: an element is empty", key)
+			return
+		}
+		if strings.ContainsRune(s, ',') {
+			q.fail("%s: element %q contains a comma", key, s)
+			return
+		}
+	}
+	q.v.Set(key, strings.Join(vals, ","))
+}
+
+func (q *query) ints(key string, vals []int) {
+	if len(vals) == 0 {
+		return
+	}
+	var b strings.Builder
+	for i, n := range vals {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.Itoa(n))
+	}
+	q.v.Set(key, b.String())
+}
+
+func (q *query) str(key, s string) {
+	if s != "" {
+		q.v.Set(key, s)
+	}
+}
+
+func (q *query) flag(key string, b bool) {
+	if b {
+		q.v.Set(key, "true")
+	}
+}
+
+func (q *query) boolPtr(key string, b *bool) {
+	if b != nil {
+		q.v.Set(key, strconv.FormatBool(*b))
+	}
+}
+
+func (q *query) time(key string, t time.Time) {
+	if !t.IsZero() {
+		q.v.Set(key, FormatTime(t))
+	}
+}
+
+func (q *query) between(key string, r *TimeRange) {
+	if r == nil {
+		return
+	}
+	if r.From.IsZero() || r.To.IsZero() {
+		q.fail("%s: both From and To are required", key)
+		return
+	}
+	if r.To.Before(r.From) {
+		q.fail("%s: To %s is before From %s", key, FormatTime(r.To), FormatTime(r.From))
+		return
+	}
+	if r.From.UnixMilli() < 0 {
+		q.fail("%s: From %s is before 1970", key, FormatTime(r.From))
+		return
+	}
+	q.v.Set(key, strconv.FormatInt(r.From.UnixMilli(), 10)+"-"+strconv.FormatInt(r.To.UnixMilli(), 10))
+}
+
+// limit returns the effective page size of l.
+func effectiveLimit(l int) int {
+	switch {
+	case l == 0:
+		return DefaultLimit
+	case l > MaxLimit:
+		return MaxLimit
+	}
+	return l
+}
+
+func (q *query) paging(p Paging) {
+	if p.Limit < 0 {
+		q.fail("Limit %d is negative", p.Limit)
+	}
+	q.v.Set("limit", strconv.Itoa(effectiveLimit(p.Limit)))
+	switch {
+	case p.Skip < 0:
+		q.fail("Skip %d is negative", p.Skip)
+	case p.Skip > MaxSkip:
+		q.fail("Skip %d is over %d; page with the cursor beyond", p.Skip, MaxSkip)
+	case p.Skip > 0:
+		q.v.Set("skip", strconv.Itoa(p.Skip))
+	}
+	q.str("cursor", p.Cursor)
+	q.flag("skipCount", p.SkipCount)
+	if p.SortBy != "" && strings.ContainsAny(p.SortBy, ",& ") {
+		q.fail("SortBy %q is not a field name", p.SortBy)
+	}
+	q.str("sortBy", p.SortBy)
+	switch p.SortOrder {
+	case "":
+	case SortAsc, SortDesc:
+		q.v.Set("sortOrder", string(p.SortOrder))
+	default:
+		q.fail("SortOrder %q is not asc or desc", string(p.SortOrder))
+	}
+}
+
+func (q *query) done() (url.Values, error) {
+	if q.err != nil {
+		return nil, q.err
+	}
+	return q.v, nil
+}

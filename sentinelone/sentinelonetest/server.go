@@ -1,0 +1,373 @@
+// Package sentinelonetest is a fake SentinelOne management console for
+// tests and examples: a real HTTP server on loopback serving the part of the
+// Management API v2.1 the sentinelone package covers, with state.
+//
+//   - Activities and threats with cursor paging (keyset cursors that stay
+//     valid while data is appended), the filters of the real API, sorting,
+//     countOnly and skipCount, and the limit (1..1000) and skip (0..1000)
+//     bounds answered with 400 as the real console does.
+//   - Agents whose network status changes after disconnect and connect
+//     (through "disconnecting"/"connecting" for SetTransitionDelay).
+//   - Threats whose mitigation status, incident status, verdict and notes
+//     change after the action calls, with threatInfo.updatedAt moved.
+//   - API tokens with an expiry the test sets, token details and rotation
+//     (the old token stops working at once), 401 with code 4010010.
+//   - Optional per-path, per-token rate limits answering 429 with
+//     Retry-After, and the fault injection of every fake of this module.
+//
+// Use NewServer(t) in tests (closed by t.Cleanup) or Start and Close in
+// programs; give URL() and Token() to sentinelone.NewClient.
+package sentinelonetest
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/socgo/xdr/internal/fault"
+)
+
+// APIPath is the API prefix the server serves.
+const APIPath = "/web/api/v2.1"
+
+// Fault is a failure to inject with Server.InjectFault.
+type Fault = fault.Fault
+
+// FaultKind is the kind of a Fault.
+type FaultKind = fault.Kind
+
+// The kinds of injected failure.
+const (
+	// RateLimit answers 429 with Retry-After.
+	RateLimit = fault.RateLimit
+	// ServerError answers Status (default 503).
+	ServerError = fault.ServerError
+	// CutBody sends half of the body and closes the connection.
+	CutBody = fault.CutBody
+	// TruncatedJSON sends a complete response holding half of the body.
+	TruncatedJSON = fault.TruncatedJSON
+	// Delay waits before answering.
+	Delay = fault.Delay
+)
+
+// DefaultTokenLifetime is the lifetime of tokens the server makes.
+const DefaultTokenLifetime = 180 * 24 * time.Hour
+
+// Server is a fake console. All methods are safe for concurrent use.
+type Server struct {
+	ts     *httptest.Server
+	faults fault.Set
+
+	mu         sync.Mutex
+	now        func() time.Time
+	tokens     map[string]*tokenState
+	first      string
+	activities []*record
+	actByID    map[string]*record
+	threats    []*threat
+	threatByID map[string]*threat
+	agents     []*agent
+	agentByID  map[string]*agent
+	delay      time.Duration
+	limits     map[string]*rateRow // token + "\x00" + prefix
+	limitTable []RateRule
+	nextID     uint64
+	requests   map[string]int // "METHOD /path" → count
+	total      atomic.Int64
+}
+
+type tokenState struct {
+	createdAt, expiresAt time.Time
+	revoked              bool
+}
+
+// NewServer starts a server closed when the test ends.
+func NewServer(t testing.TB) *Server {
+	t.Helper()
+	s := Start()
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Start starts a server on a loopback port; call Close when done.
+func Start() *Server {
+	s := &Server{
+		now:        func() time.Time { return time.Now().UTC() },
+		tokens:     map[string]*tokenState{},
+		actByID:    map[string]*record{},
+		threatByID: map[string]*threat{},
+		agentByID:  map[string]*agent{},
+		requests:   map[string]int{},
+		nextID:     1900000000000000000,
+	}
+	s.first = s.newTokenLocked(DefaultTokenLifetime)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+APIPath+"/activities", s.listActivities)
+	mux.HandleFunc("GET "+APIPath+"/threats", s.listThreats)
+	mux.HandleFunc("POST "+APIPath+"/threats/mitigate/{action}", s.mitigate)
+	mux.HandleFunc("POST "+APIPath+"/threats/incident", s.threatUpdate("incident"))
+	mux.HandleFunc("POST "+APIPath+"/threats/analyst-verdict", s.threatUpdate("verdict"))
+	mux.HandleFunc("POST "+APIPath+"/threats/notes", s.threatUpdate("notes"))
+	mux.HandleFunc("GET "+APIPath+"/agents", s.listAgents)
+	mux.HandleFunc("GET "+APIPath+"/agents/count", s.countAgents)
+	mux.HandleFunc("POST "+APIPath+"/agents/actions/{action}", s.agentAction)
+	mux.HandleFunc("POST "+APIPath+"/users/api-token-details", s.tokenDetails)
+	mux.HandleFunc("POST "+APIPath+"/users/generate-api-token", s.generateToken)
+	mux.HandleFunc("GET "+APIPath+"/system/status", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"data": map[string]string{"health": "ok"}})
+	})
+	s.ts = httptest.NewServer(s.faults.Wrap(s.guard(mux)))
+	return s
+}
+
+// Close shuts the server down.
+func (s *Server) Close() { s.ts.Close() }
+
+// URL returns the console URL ("http://127.0.0.1:port"), to give to
+// sentinelone.NewClient.
+func (s *Server) URL() string { return s.ts.URL }
+
+// Client returns an HTTP client for the server.
+func (s *Server) Client() *http.Client { return s.ts.Client() }
+
+// Token returns the API token the server was started with (until rotated:
+// after a rotation it no longer works).
+func (s *Server) Token() string { return s.first }
+
+// Faults returns the fault set wrapped around the server.
+func (s *Server) Faults() *fault.Set { return &s.faults }
+
+// InjectFault queues a failure.
+func (s *Server) InjectFault(f Fault) { s.faults.Add(f) }
+
+// SetNow replaces the server's clock (used for token expiry and the
+// updatedAt of changed threats).
+func (s *Server) SetNow(now func() time.Time) {
+	s.mu.Lock()
+	s.now = now
+	s.mu.Unlock()
+}
+
+// AddToken adds a valid token expiring at expiresAt and returns it.
+func (s *Server) AddToken(expiresAt time.Time) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tok := s.newTokenLocked(0)
+	s.tokens[tok].expiresAt = expiresAt.UTC()
+	return tok
+}
+
+// SetTokenExpiry changes the expiry date of token.
+func (s *Server) SetTokenExpiry(token string, expiresAt time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st, ok := s.tokens[token]; ok {
+		st.expiresAt = expiresAt.UTC()
+	}
+}
+
+// RevokeToken makes token stop working.
+func (s *Server) RevokeToken(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st, ok := s.tokens[token]; ok {
+		st.revoked = true
+	}
+}
+
+// ValidTokens returns the tokens that currently work.
+func (s *Server) ValidTokens() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	var out []string
+	for t, st := range s.tokens {
+		if !st.revoked && now.Before(st.expiresAt) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (s *Server) newTokenLocked(life time.Duration) string {
+	var b [24]byte
+	_, _ = rand.Read(b[:])
+	tok := "s1tok-" + hex.EncodeToString(b[:])
+	now := s.now()
+	s.tokens[tok] = &tokenState{createdAt: now, expiresAt: now.Add(life)}
+	return tok
+}
+
+// SetTransitionDelay sets how long agents stay "disconnecting" or
+// "connecting" after an action (0, the default, moves them at once).
+func (s *Server) SetTransitionDelay(d time.Duration) {
+	s.mu.Lock()
+	s.delay = d
+	s.mu.Unlock()
+}
+
+// Requests returns how many requests reached the handlers for method and
+// API path (without /web/api/v2.1), e.g. ("GET", "/activities").
+func (s *Server) Requests(method, path string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests[method+" "+path]
+}
+
+// TotalRequests returns the number of requests the server authenticated.
+func (s *Server) TotalRequests() int64 { return s.total.Load() }
+
+func (s *Server) newIDLocked() string {
+	s.nextID++
+	return strconv.FormatUint(s.nextID, 10)
+}
+
+// guard authenticates, applies the rate limits and counts requests.
+func (s *Server) guard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok, ok := bearer(r.Header.Get("Authorization"))
+		s.mu.Lock()
+		st := s.tokens[tok]
+		valid := ok && st != nil && !st.revoked && s.now().Before(st.expiresAt)
+		var wait time.Duration
+		if valid {
+			wait = s.rateLimitLocked(tok, strings.TrimPrefix(r.URL.Path, APIPath))
+			if wait == 0 {
+				s.requests[r.Method+" "+strings.TrimPrefix(r.URL.Path, APIPath)]++
+			}
+		}
+		s.mu.Unlock()
+		if !valid {
+			writeErrors(w, http.StatusUnauthorized, 4010010, "Authentication Failed", "")
+			return
+		}
+		if wait > 0 {
+			secs := int((wait + time.Second - 1) / time.Second)
+			w.Header().Set("Retry-After", strconv.Itoa(secs))
+			writeErrors(w, http.StatusTooManyRequests, 4290010, "Too many requests", "")
+			return
+		}
+		s.total.Add(1)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// bearer reads "ApiToken <token>" (the scheme word in any case).
+func bearer(h string) (string, bool) {
+	scheme, tok, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "ApiToken") || tok == "" {
+		return "", false
+	}
+	return tok, true
+}
+
+// RateRule is a per-path, per-token rate limit the server enforces.
+type RateRule struct {
+	// Prefix is an API path ("/activities"); it matches whole segments.
+	Prefix string
+	// Rate is requests per second; Burst the bucket size.
+	Rate  float64
+	Burst int
+}
+
+type rateRow struct {
+	tokens float64
+	last   time.Time
+	rule   RateRule
+}
+
+// DefaultRateRules returns the per-token rate table of the Management API
+// documentation for the paths the server serves (the table the client's
+// DefaultRateLimits follows), to pass to SetRateLimits.
+func DefaultRateRules() []RateRule {
+	return []RateRule{
+		{Prefix: "/activities", Rate: 10, Burst: 30},
+		{Prefix: "/threats", Rate: 10, Burst: 50},
+		{Prefix: "/agents", Rate: 25, Burst: 1},
+		{Prefix: "/users", Rate: 40, Burst: 80},
+		{Prefix: "/system/status", Rate: 2, Burst: 1},
+	}
+}
+
+// SetRateLimits makes the server answer 429 with Retry-After when a token
+// exceeds a rule (nil turns limits off, the default).
+func (s *Server) SetRateLimits(rules []RateRule) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.limitTable = append([]RateRule(nil), rules...)
+	s.limits = map[string]*rateRow{}
+}
+
+// rateLimitLocked takes a token from the bucket of the longest rule
+// matching path and returns how long to wait when there is none.
+func (s *Server) rateLimitLocked(tok, path string) time.Duration {
+	var best *RateRule
+	for i, r := range s.limitTable {
+		if path == r.Prefix || strings.HasPrefix(path, r.Prefix+"/") {
+			if best == nil || len(r.Prefix) > len(best.Prefix) {
+				best = &s.limitTable[i]
+			}
+		}
+	}
+	if best == nil {
+		return 0
+	}
+	key := tok + "\x00" + best.Prefix
+	row := s.limits[key]
+	now := time.Now()
+	if row == nil {
+		row = &rateRow{tokens: float64(best.Burst), last: now, rule: *best}
+		s.limits[key] = row
+	}
+	row.tokens = min(float64(best.Burst), row.tokens+now.Sub(row.last).Seconds()*best.Rate)
+	row.last = now
+	if row.tokens >= 1 {
+		row.tokens--
+		return 0
+	}
+	return time.Duration((1 - row.tokens) / best.Rate * float64(time.Second))
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+func writeErrors(w http.ResponseWriter, status, code int, title, detail string) {
+	var d any
+	if detail != "" {
+		d = detail
+	}
+	writeJSON(w, status, map[string]any{"errors": []map[string]any{{"code": code, "title": title, "detail": d}}})
+}
+
+func badParam(w http.ResponseWriter, format string, args ...any) {
+	writeErrors(w, http.StatusBadRequest, 4000010, "Bad parameter given", fmt.Sprintf(format, args...))
+}
+
+// decodeBody reads a JSON request body into v.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	d := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	d.UseNumber()
+	if err := d.Decode(v); err != nil {
+		badParam(w, "body: %v", err)
+		return false
+	}
+	return true
+}

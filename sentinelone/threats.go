@@ -1,0 +1,440 @@
+package sentinelone
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"net/http"
+	"time"
+
+	"github.com/socgo/xdr/internal/rest"
+)
+
+// ThreatsService lists threats and acts on them (mitigation, incident
+// status, analyst verdict, notes; see mitigation.go).
+type ThreatsService struct{ c *Client }
+
+// ThreatListOptions filters GET /threats. Nil options list every threat.
+// Lists are sent comma-joined. Time filters on "createdAt" and "updatedAt"
+// apply to threatInfo.createdAt and threatInfo.updatedAt.
+type ThreatListOptions struct {
+	// IDs selects threats by id (ids).
+	IDs []string
+	// AgentIDs, AccountIDs, SiteIDs and GroupIDs select by agent and scope.
+	AgentIDs, AccountIDs, SiteIDs, GroupIDs []string
+	// ContentHashes selects by file hash (contentHashes).
+	ContentHashes []string
+	// Storylines and CollectionIDs select by storyline and collection.
+	Storylines, CollectionIDs []string
+	// Engines, Classifications and ClassificationSources select by the
+	// detecting engine and the classification.
+	Engines, Classifications, ClassificationSources []string
+	// AgentVersions, AgentMachineTypes, OSTypes, OSArchs and OSNames select
+	// by agent properties.
+	AgentVersions, AgentMachineTypes, OSTypes, OSArchs, OSNames []string
+	// InitiatedBy selects by what started the detection (agent_policy…).
+	InitiatedBy []string
+	// ConfidenceLevels selects "malicious" or "suspicious" threats.
+	ConfidenceLevels []string
+	// MitigationStatuses selects "not_mitigated", "mitigated"…
+	MitigationStatuses []string
+	// AnalystVerdicts and IncidentStatuses select by triage state.
+	AnalystVerdicts  []AnalystVerdict
+	IncidentStatuses []IncidentStatus
+	// ExternalTicketIDs selects by external ticket id.
+	ExternalTicketIDs []string
+	// Components selects by component.
+	Components []string
+	// DisplayName selects by threat name (displayName).
+	DisplayName string
+	// Query is a free-text search (query).
+	Query string
+	// The flags below send "true" or "false" when set (nil sends nothing).
+	AgentIsActive, NoteExists, FailedActions, RebootRequired, PendingActions,
+	ExternalTicketExists, MitigatedPreemptively *bool
+	// The __contains filters, each a list of substrings.
+	ContentHashContains, ThreatDetailsContains, FilePathContains,
+	ComputerNameContains, UUIDContains, DetectionAgentVersionContains []string
+
+	// CreatedAfter sends createdAt__gt; CreatedSince createdAt__gte;
+	// CreatedBefore createdAt__lt; CreatedUntil createdAt__lte.
+	CreatedAfter, CreatedSince, CreatedBefore, CreatedUntil time.Time
+	// UpdatedAfter sends updatedAt__gt; UpdatedSince updatedAt__gte;
+	// UpdatedBefore updatedAt__lt; UpdatedUntil updatedAt__lte.
+	UpdatedAfter, UpdatedSince, UpdatedBefore, UpdatedUntil time.Time
+
+	// Paging sets the page size, skip, first cursor, count and sort.
+	Paging
+}
+
+func (o *ThreatListOptions) values(op string) *query {
+	q := newQuery(op)
+	if o == nil {
+		q.paging(Paging{})
+		return q
+	}
+	q.list("ids", o.IDs)
+	q.list("agentIds", o.AgentIDs)
+	q.list("accountIds", o.AccountIDs)
+	q.list("siteIds", o.SiteIDs)
+	q.list("groupIds", o.GroupIDs)
+	q.list("contentHashes", o.ContentHashes)
+	q.list("storylines", o.Storylines)
+	q.list("collectionIds", o.CollectionIDs)
+	q.list("engines", o.Engines)
+	q.list("classifications", o.Classifications)
+	q.list("classificationSources", o.ClassificationSources)
+	q.list("agentVersions", o.AgentVersions)
+	q.list("agentMachineTypes", o.AgentMachineTypes)
+	q.list("osTypes", o.OSTypes)
+	q.list("osArchs", o.OSArchs)
+	q.list("osNames", o.OSNames)
+	q.list("initiatedBy", o.InitiatedBy)
+	q.list("confidenceLevels", o.ConfidenceLevels)
+	q.list("mitigationStatuses", o.MitigationStatuses)
+	q.list("analystVerdicts", strs(o.AnalystVerdicts))
+	q.list("incidentStatuses", strs(o.IncidentStatuses))
+	q.list("externalTicketIds", o.ExternalTicketIDs)
+	q.list("components", o.Components)
+	q.str("displayName", o.DisplayName)
+	q.str("query", o.Query)
+	q.boolPtr("agentIsActive", o.AgentIsActive)
+	q.boolPtr("noteExists", o.NoteExists)
+	q.boolPtr("failedActions", o.FailedActions)
+	q.boolPtr("rebootRequired", o.RebootRequired)
+	q.boolPtr("pendingActions", o.PendingActions)
+	q.boolPtr("externalTicketExists", o.ExternalTicketExists)
+	q.boolPtr("mitigatedPreemptively", o.MitigatedPreemptively)
+	q.list("contentHash__contains", o.ContentHashContains)
+	q.list("threatDetails__contains", o.ThreatDetailsContains)
+	q.list("filePath__contains", o.FilePathContains)
+	q.list("computerName__contains", o.ComputerNameContains)
+	q.list("uuid__contains", o.UUIDContains)
+	q.list("detectionAgentVersion__contains", o.DetectionAgentVersionContains)
+	q.time("createdAt__gt", o.CreatedAfter)
+	q.time("createdAt__gte", o.CreatedSince)
+	q.time("createdAt__lt", o.CreatedBefore)
+	q.time("createdAt__lte", o.CreatedUntil)
+	q.time("updatedAt__gt", o.UpdatedAfter)
+	q.time("updatedAt__gte", o.UpdatedSince)
+	q.time("updatedAt__lt", o.UpdatedBefore)
+	q.time("updatedAt__lte", o.UpdatedUntil)
+	q.paging(o.Paging)
+	return q
+}
+
+func strs[S ~string](v []S) []string {
+	if len(v) == 0 {
+		return nil
+	}
+	out := make([]string, len(v))
+	for i, s := range v {
+		out[i] = string(s)
+	}
+	return out
+}
+
+// ThreatPage is one page of threats.
+type ThreatPage struct {
+	Items []Threat
+	// Total is the number of matching threats, or -1 if not counted.
+	Total int
+	// NextCursor is the cursor of the next page; empty on the last.
+	NextCursor string
+}
+
+func (p *ThreatPage) page() ([]Threat, string) { return p.Items, p.NextCursor }
+
+// List calls GET /threats and returns one page.
+func (s *ThreatsService) List(ctx context.Context, opts *ThreatListOptions) (*ThreatPage, error) {
+	q, err := opts.values("Threats.List").done()
+	if err != nil {
+		return nil, err
+	}
+	return s.list(ctx, q)
+}
+
+func (s *ThreatsService) list(ctx context.Context, q map[string][]string) (*ThreatPage, error) {
+	items, p, err := call[[]Threat](ctx, s.c, rest.Request{Method: http.MethodGet, Path: "/threats", Query: q})
+	if err != nil {
+		return nil, err
+	}
+	return &ThreatPage{Items: items, Total: p.TotalItems, NextCursor: p.NextCursor}, nil
+}
+
+// Count calls GET /threats with countOnly=true and returns the number of
+// matching threats.
+func (s *ThreatsService) Count(ctx context.Context, opts *ThreatListOptions) (int, error) {
+	q, err := opts.values("Threats.Count").done()
+	if err != nil {
+		return 0, err
+	}
+	q.Set("countOnly", "true")
+	q.Del("limit")
+	q.Del("skipCount")
+	p, err := s.list(ctx, q)
+	if err != nil {
+		return 0, err
+	}
+	return p.Total, nil
+}
+
+// All calls GET /threats page after page, following nextCursor with the
+// same filters, and yields every threat.
+//
+// The iterator is lazy and can be run again (each run starts over). opts
+// is copied when All is called and never changed. Every page is fetched
+// with the caller's ctx. On error it yields (zero Threat, err) once and
+// stops; a repeated cursor gives ErrPaginationStalled. Breaking out of the
+// loop stops fetching and frees the connection. While the caller works on
+// one page the next is fetched.
+func (s *ThreatsService) All(ctx context.Context, opts *ThreatListOptions) iter.Seq2[Threat, error] {
+	q, err := opts.values("Threats.All").done()
+	first := ""
+	if opts != nil {
+		first = opts.Cursor
+	}
+	return allPages(ctx, q, err, first, s.list)
+}
+
+// Threat is one threat (v2.1). Its creation time is ThreatInfo.CreatedAt,
+// read with CreatedAt(): v2.1 threats have no top-level createdAt. It keeps
+// the exact bytes it was decoded from in Raw, and MarshalJSON returns them.
+type Threat struct {
+	// ID is the threat id (equal to ThreatInfo.ThreatID).
+	ID string `json:"id"`
+	// ThreatInfo describes the detection and its triage state.
+	ThreatInfo ThreatInfo `json:"threatInfo"`
+	// AgentRealtimeInfo is the agent's current state.
+	AgentRealtimeInfo AgentRealtimeInfo `json:"agentRealtimeInfo"`
+	// AgentDetectionInfo is the agent's state at detection time.
+	AgentDetectionInfo AgentDetectionInfo `json:"agentDetectionInfo"`
+	// MitigationStatus lists the mitigation actions and their results.
+	MitigationStatus []MitigationStatus `json:"mitigationStatus"`
+	// Indicators lists the behavioural indicators with MITRE tactics.
+	Indicators []Indicator `json:"indicators"`
+	// ContainerInfo, KubernetesInfo and ECSInfo describe the workload of a
+	// cloud agent, kept raw.
+	ContainerInfo  json.RawMessage `json:"containerInfo"`
+	KubernetesInfo json.RawMessage `json:"kubernetesInfo"`
+	ECSInfo        json.RawMessage `json:"ecsInfo"`
+	// WhiteningOptions lists how the threat can be excluded ("hash", "path"…).
+	WhiteningOptions []string `json:"whiteningOptions"`
+	// Raw is the whole threat object as received.
+	Raw json.RawMessage `json:"-"`
+}
+
+// CreatedAt returns the threat's creation time, threatInfo.createdAt.
+func (t *Threat) CreatedAt() time.Time { return t.ThreatInfo.CreatedAt }
+
+// UpdatedAt returns the time of the threat's last change,
+// threatInfo.updatedAt (it moves with status, verdict and mitigation).
+func (t *Threat) UpdatedAt() time.Time { return t.ThreatInfo.UpdatedAt }
+
+type threatAlias Threat
+
+// UnmarshalJSON decodes a threat and keeps a copy of b in Raw.
+func (t *Threat) UnmarshalJSON(b []byte) error {
+	var v threatAlias
+	if err := json.Unmarshal(b, &v); err != nil {
+		return fmt.Errorf("sentinelone: decode threat: %w", err)
+	}
+	*t = Threat(v)
+	t.Raw = bytes.Clone(b)
+	return nil
+}
+
+// MarshalJSON returns Raw when the threat was decoded, else the fields.
+func (t Threat) MarshalJSON() ([]byte, error) {
+	if len(t.Raw) > 0 {
+		return t.Raw, nil
+	}
+	return json.Marshal(threatAlias(t))
+}
+
+// ThreatInfo is the "threatInfo" object of a threat. Each field holds the
+// JSON member named in its tag (null reads as the zero value); the triage
+// fields use the typed constants (IncidentStatus, AnalystVerdict).
+type ThreatInfo struct {
+	ThreatID   string `json:"threatId"`
+	ThreatName string `json:"threatName"`
+	// CreatedAt is the creation time of the threat.
+	CreatedAt time.Time `json:"createdAt"`
+	// UpdatedAt moves when the status, verdict or mitigation changes.
+	UpdatedAt    time.Time `json:"updatedAt"`
+	IdentifiedAt time.Time `json:"identifiedAt"`
+
+	Classification        string            `json:"classification"`
+	ClassificationSource  string            `json:"classificationSource"`
+	ConfidenceLevel       string            `json:"confidenceLevel"`
+	AnalystVerdict        AnalystVerdict    `json:"analystVerdict"`
+	IncidentStatus        IncidentStatus    `json:"incidentStatus"`
+	MitigationStatus      string            `json:"mitigationStatus"`
+	InitiatedBy           string            `json:"initiatedBy"`
+	DetectionType         string            `json:"detectionType"`
+	Engines               []string          `json:"engines"`
+	DetectionEngines      []DetectionEngine `json:"detectionEngines"`
+	FilePath              string            `json:"filePath"`
+	FileSize              int64             `json:"fileSize"`
+	SHA1                  string            `json:"sha1"`
+	SHA256                string            `json:"sha256"`
+	MD5                   string            `json:"md5"`
+	FileExtension         string            `json:"fileExtension"`
+	FileExtensionType     string            `json:"fileExtensionType"`
+	FileVerificationType  string            `json:"fileVerificationType"`
+	PublisherName         string            `json:"publisherName"`
+	CertificateID         string            `json:"certificateId"`
+	OriginatorProcess     string            `json:"originatorProcess"`
+	MaliciousProcessArgs  string            `json:"maliciousProcessArguments"`
+	ProcessUser           string            `json:"processUser"`
+	Storyline             string            `json:"storyline"`
+	CollectionID          string            `json:"collectionId"`
+	CloudFilesHashVerdict string            `json:"cloudFilesHashVerdict"`
+	ExternalTicketID      string            `json:"externalTicketId"`
+	ExternalTicketExists  bool              `json:"externalTicketExists"`
+	InitiatingUserID      string            `json:"initiatingUserId"`
+	InitiatingUsername    string            `json:"initiatingUsername"`
+	RootProcessUPN        string            `json:"rootProcessUpn"`
+	IsFileless            bool              `json:"isFileless"`
+	IsValidCertificate    bool              `json:"isValidCertificate"`
+	AutomaticallyResolved bool              `json:"automaticallyResolved"`
+	MitigatedPreemptively bool              `json:"mitigatedPreemptively"`
+	FailedActions         bool              `json:"failedActions"`
+	PendingActions        bool              `json:"pendingActions"`
+	RebootRequired        bool              `json:"rebootRequired"`
+	ReachedEventsLimit    bool              `json:"reachedEventsLimit"`
+}
+
+// DetectionEngine is one element of threatInfo.detectionEngines: the
+// engine's key and human title.
+type DetectionEngine struct {
+	Key   string `json:"key"`
+	Title string `json:"title"`
+}
+
+// AgentRealtimeInfo is the "agentRealtimeInfo" object of a threat: the
+// agent's current state. Each field holds the JSON member named in its tag
+// (null reads as the zero value).
+type AgentRealtimeInfo struct {
+	AgentID           string             `json:"agentId"`
+	AgentUUID         string             `json:"agentUuid"`
+	ComputerName      string             `json:"agentComputerName"`
+	Domain            string             `json:"agentDomain"`
+	OSType            string             `json:"agentOsType"`
+	OSName            string             `json:"agentOsName"`
+	OSRevision        string             `json:"agentOsRevision"`
+	Version           string             `json:"agentVersion"`
+	MachineType       string             `json:"agentMachineType"`
+	NetworkStatus     NetworkStatus      `json:"agentNetworkStatus"`
+	IsActive          bool               `json:"agentIsActive"`
+	Infected          bool               `json:"agentInfected"`
+	IsDecommissioned  bool               `json:"agentIsDecommissioned"`
+	MitigationMode    string             `json:"agentMitigationMode"`
+	ActiveThreats     int                `json:"activeThreats"`
+	NetworkInterfaces []NetworkInterface `json:"networkInterfaces"`
+	ScanStatus        string             `json:"scanStatus"`
+	ScanStartedAt     time.Time          `json:"scanStartedAt"`
+	ScanFinishedAt    time.Time          `json:"scanFinishedAt"`
+	ScanAbortedAt     time.Time          `json:"scanAbortedAt"`
+	OperationalState  string             `json:"operationalState"`
+	RebootRequired    bool               `json:"rebootRequired"`
+	AccountID         string             `json:"accountId"`
+	AccountName       string             `json:"accountName"`
+	SiteID            string             `json:"siteId"`
+	SiteName          string             `json:"siteName"`
+	GroupID           string             `json:"groupId"`
+	GroupName         string             `json:"groupName"`
+}
+
+// NetworkInterface is a network interface of an agent: its id, name, IPv4
+// and IPv6 addresses and MAC address (Physical).
+type NetworkInterface struct {
+	ID       string   `json:"id"`
+	Name     string   `json:"name"`
+	Inet     []string `json:"inet"`
+	Inet6    []string `json:"inet6"`
+	Physical string   `json:"physical"`
+}
+
+// AgentDetectionInfo is the "agentDetectionInfo" object of a threat: the
+// agent's state when the threat was detected. Each field holds the JSON
+// member named in its tag. AgentIPv4 and AgentIPv6 are comma-joined lists,
+// possibly empty.
+type AgentDetectionInfo struct {
+	AgentUUID            string          `json:"agentUuid"`
+	AgentIPv4            string          `json:"agentIpV4"`
+	AgentIPv6            string          `json:"agentIpV6"`
+	ExternalIP           string          `json:"externalIp"`
+	Domain               string          `json:"agentDomain"`
+	LastLoggedInUserName string          `json:"agentLastLoggedInUserName"`
+	LastLoggedInUPN      string          `json:"agentLastLoggedInUpn"`
+	LastLoggedInUserMail string          `json:"agentLastLoggedInUserMail"`
+	OSName               string          `json:"agentOsName"`
+	OSRevision           string          `json:"agentOsRevision"`
+	RegisteredAt         time.Time       `json:"agentRegisteredAt"`
+	Version              string          `json:"agentVersion"`
+	AssetVersion         string          `json:"assetVersion"`
+	MitigationMode       string          `json:"agentMitigationMode"`
+	DetectionState       string          `json:"agentDetectionState"`
+	CloudProviders       json.RawMessage `json:"cloudProviders"`
+	AccountID            string          `json:"accountId"`
+	AccountName          string          `json:"accountName"`
+	SiteID               string          `json:"siteId"`
+	SiteName             string          `json:"siteName"`
+	GroupID              string          `json:"groupId"`
+	GroupName            string          `json:"groupName"`
+}
+
+// MitigationStatus is one element of a threat's "mitigationStatus" array:
+// the state of one mitigation action. Each field holds the JSON member
+// named in its tag; LatestReport is an API path of the report.
+type MitigationStatus struct {
+	// Action is "kill", "quarantine", "remediate", "rollback",
+	// "unquarantine", "network_quarantine"…
+	Action string `json:"action"`
+	// Status is "success", "failed", "pending", "sent", "partial" or
+	// "pending-reboot".
+	Status              string          `json:"status"`
+	ActionsCounters     *ActionCounters `json:"actionsCounters"`
+	AgentSupportsReport bool            `json:"agentSupportsReport"`
+	GroupNotFound       bool            `json:"groupNotFound"`
+	LastUpdate          time.Time       `json:"lastUpdate"`
+	LatestReport        string          `json:"latestReport"`
+	ReportID            string          `json:"reportId"`
+	MitigationStartedAt time.Time       `json:"mitigationStartedAt"`
+	MitigationEndedAt   time.Time       `json:"mitigationEndedAt"`
+}
+
+// ActionCounters counts the outcomes of a mitigation action on its
+// endpoints.
+type ActionCounters struct {
+	Total         int `json:"total"`
+	Success       int `json:"success"`
+	Failed        int `json:"failed"`
+	PendingReboot int `json:"pendingReboot"`
+	NotFound      int `json:"notFound"`
+}
+
+// Indicator is one element of a threat's "indicators" array: a behavioural
+// indicator with its category, text, indicator ids and MITRE tactics.
+type Indicator struct {
+	Category    string   `json:"category"`
+	Description string   `json:"description"`
+	IDs         []int    `json:"ids"`
+	Tactics     []Tactic `json:"tactics"`
+}
+
+// Tactic is a MITRE ATT&CK tactic of an indicator (Source "MITRE").
+type Tactic struct {
+	Name       string      `json:"name"`
+	Source     string      `json:"source"`
+	Techniques []Technique `json:"techniques"`
+}
+
+// Technique is a MITRE ATT&CK technique ("T1059") with its link.
+type Technique struct {
+	Name string `json:"name"`
+	Link string `json:"link"`
+}

@@ -1,0 +1,178 @@
+package tehtris
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/socgo/xdr/internal/rest"
+)
+
+// Endpoint addresses an EDR agent: the appliance (RFL) that manages it and
+// the agent's UUID. Event.Endpoint returns the endpoint of an event.
+type Endpoint struct {
+	// ApplianceID is the appliance id (an event's "rflId").
+	ApplianceID int64
+	// AgentUUID is the agent's UUID (an event's "uuid__").
+	AgentUUID string
+}
+
+// String returns "applianceID/agentUUID".
+func (e Endpoint) String() string {
+	return strconv.FormatInt(e.ApplianceID, 10) + "/" + e.AgentUUID
+}
+
+func (e Endpoint) check(method string) error {
+	if e.ApplianceID < 0 {
+		return fmt.Errorf("tehtris: %s: appliance id %d is negative", method, e.ApplianceID)
+	}
+	if !isUUID(e.AgentUUID) {
+		return fmt.Errorf("tehtris: %s: agent UUID %q is not a UUID", method, e.AgentUUID)
+	}
+	return nil
+}
+
+func (e Endpoint) isolationPath() string {
+	return "/edr/v2/live/" + strconv.FormatInt(e.ApplianceID, 10) + "/" + rest.Seg(strings.ToLower(e.AgentUUID)) + "/isolation"
+}
+
+// isUUID reports whether s is a UUID in its canonical 8-4-4-4-12 form.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// EndpointsService reads and changes the network isolation of endpoints
+// (response actions). Reach it as Client.Endpoints.
+type EndpointsService struct {
+	c *Client
+}
+
+// Power is how an isolation order is applied.
+type Power string
+
+// The isolation powers.
+const (
+	// PowerSoft isolates according to the endpoint's policy.
+	PowerSoft Power = "soft"
+	// PowerHard isolates immediately.
+	PowerHard Power = "hard"
+)
+
+// String returns the wire value ("soft", "hard").
+func (p Power) String() string { return string(p) }
+
+// IsolationOptions are the optional arguments of Isolate and Release.
+type IsolationOptions struct {
+	// Power is sent as the power parameter when set.
+	Power Power
+	// Persist sends persist=true: an order for an agent that is offline is
+	// queued until it reconnects (the API answers 202).
+	Persist bool
+	// Allow lists the addresses the isolated endpoint may still reach,
+	// sent as {"toWhitelist": [...]} (Isolate only).
+	Allow []string
+}
+
+// IsolationResult tells how an isolation order was taken.
+type IsolationResult struct {
+	// Queued is true when the agent is offline and the order was queued
+	// (202 Accepted); false when it was applied (204 No Content, or 200).
+	Queued bool
+	// StatusCode is the HTTP status of the answer.
+	StatusCode int
+}
+
+// Isolated reports whether the endpoint is isolated from the network. It
+// calls GET /edr/v2/live/{applianceId}/{edrUuid}/isolation, which answers
+// {"status": true|false}.
+func (s *EndpointsService) Isolated(ctx context.Context, ep Endpoint) (bool, error) {
+	if err := ep.check("Endpoints.Isolated"); err != nil {
+		return false, err
+	}
+	var out isolationState
+	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: ep.isolationPath()}, &out); err != nil {
+		return false, err
+	}
+	return out.Status, nil
+}
+
+// Isolate cuts the endpoint off the network (the channel between the agent
+// and its appliance stays open). It calls
+// POST /edr/v2/live/{applianceId}/{edrUuid}/isolation?isolationAction=enable
+// with power and persist from opts, and a {"toWhitelist": [...]} body when
+// opts.Allow is not empty.
+//
+// The result tells an order applied (204) from one queued for an offline
+// agent (202, with Persist). A 409 (an endpoint behind a local proxy)
+// gives an *APIError matching ErrConflict. The order is idempotent, so it
+// is retried like a PUT.
+func (s *EndpointsService) Isolate(ctx context.Context, ep Endpoint, opts *IsolationOptions) (IsolationResult, error) {
+	return s.isolation(ctx, "Endpoints.Isolate", "enable", ep, opts)
+}
+
+// Release ends the isolation of the endpoint. It calls
+// POST /edr/v2/live/{applianceId}/{edrUuid}/isolation?isolationAction=disable
+// with power and persist from opts (opts.Allow must be empty). The result
+// and errors are those of Isolate.
+func (s *EndpointsService) Release(ctx context.Context, ep Endpoint, opts *IsolationOptions) (IsolationResult, error) {
+	return s.isolation(ctx, "Endpoints.Release", "disable", ep, opts)
+}
+
+func (s *EndpointsService) isolation(ctx context.Context, method, action string, ep Endpoint, opts *IsolationOptions) (IsolationResult, error) {
+	if err := ep.check(method); err != nil {
+		return IsolationResult{}, err
+	}
+	var o IsolationOptions
+	if opts != nil {
+		o = *opts
+	}
+	switch o.Power {
+	case "", PowerSoft, PowerHard:
+	default:
+		return IsolationResult{}, fmt.Errorf("tehtris: %s: power %q is not soft or hard", method, string(o.Power))
+	}
+	if action == "disable" && len(o.Allow) > 0 {
+		return IsolationResult{}, fmt.Errorf("tehtris: %s: Allow is only used when isolating", method)
+	}
+	for i, a := range o.Allow {
+		if strings.TrimSpace(a) == "" {
+			return IsolationResult{}, fmt.Errorf("tehtris: %s: Allow[%d] is empty", method, i)
+		}
+	}
+	q := url.Values{}
+	q.Set("isolationAction", action)
+	if o.Power != "" {
+		q.Set("power", string(o.Power))
+	}
+	if o.Persist {
+		q.Set("persist", "true")
+	}
+	req := rest.Request{Method: http.MethodPost, Path: ep.isolationPath(), Query: q, RetrySafe: true}
+	if len(o.Allow) > 0 {
+		req.Body = isolationAllowList{ToWhitelist: o.Allow}
+	}
+	meta, err := s.c.rest.Do(ctx, req, nil)
+	if err != nil {
+		return IsolationResult{}, err
+	}
+	return IsolationResult{Queued: meta.StatusCode == http.StatusAccepted, StatusCode: meta.StatusCode}, nil
+}

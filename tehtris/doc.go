@@ -1,0 +1,79 @@
+// Package tehtris is a client of the TEHTRIS XDR platform API: it fetches
+// EDR/XDR events (one page, every page, or continuously with a
+// checkpointed Collector), sets their status, lists saved filters, and
+// isolates endpoints from the network.
+//
+//	c, err := tehtris.NewClient("abc", apiKey) // https://abc.api.tehtris.net/api
+//	for ev, err := range c.Events.All(ctx, &tehtris.EventQuery{From: since}) {
+//		if err != nil { ... }
+//		forward(ev.Raw) // the exact JSON of the event
+//	}
+//
+// # Authentication
+//
+// The platform's API must be activated for the tenant and the caller's
+// source IPs allow-listed by TEHTRIS. An API key is created in the XDR
+// platform (SOAR > Key Management) for a list of APIs; collecting events
+// needs at least "Fetch Events". The key is sent with HTTP Basic
+// authentication, user "api", key as password, and only to the API's host.
+// It never appears in logs or errors. SetAPIKey swaps it at run time.
+//
+// The tenant id (the platform's sub-domain, often a trigram) must be a DNS
+// label; anything else is refused before a URL is built. WithBaseURL gives
+// the full API base of an on-premise platform or a non-standard port
+// (https://abc.api.tehtris.net:8443/api); the tenant id may then be empty.
+//
+// # Events
+//
+// GET /xdr/v1/event returns a bare JSON array, paged by offset and limit
+// (at most 1000), bounded by fromDate and toDate in Unix seconds. Its order
+// follows the saved filter (often newest first) and it sends no total.
+// Events.List fetches one page; Events.All walks every page over a window
+// frozen when the walk starts, advancing by the number of events returned,
+// with the next page prefetched. Every Event keeps its raw JSON in Raw and
+// MarshalJSON returns it, so forwarding is lossless, unknown fields
+// included; the typed fields cover all fields known to the API.
+//
+// # Collector
+//
+// Collector turns the events API into an exactly-once stream across
+// restarts: see its documentation for the precise guarantee. It paces its
+// requests to 5 per minute by default and never skips data after a
+// downtime unless told to (WithMaxLookback).
+//
+// # Response actions
+//
+// Endpoints.Isolate and Endpoints.Release isolate an endpoint (addressed
+// by an event's Endpoint: appliance id and agent UUID) or end its
+// isolation; the result tells an order applied (204) from one queued for
+// an offline agent (202). Events.SetStatus sets an event's analyst status.
+//
+// # Errors
+//
+// A response outside 2xx is an *APIError (errors.As) with the status, the
+// method and path, the start of the body and the number of attempts; it
+// matches ErrNotFound, ErrUnauthorized, ErrForbidden, ErrConflict,
+// ErrRateLimited or ErrServer with errors.Is. Bad arguments are refused
+// before any request with an error naming the argument.
+//
+// # Retries and rate limits
+//
+// Requests are retried with jittered exponential backoff: 429 always,
+// honouring Retry-After up to a cap; 408, 5xx and network errors for GET,
+// PUT and the isolation orders (which are idempotent). A page whose body is
+// cut mid-way is requested again. TEHTRIS publishes no rate limit; the
+// Collector's default pace follows what production connectors use, and
+// WithLimiter adds a limiter to every request of a client.
+//
+// # Logging
+//
+// WithLogger takes a *slog.Logger: a Debug line per request attempt, a
+// Warn line per retry, never headers or bodies. The Collector logs an Info
+// progress line (lag, delivered, checkpoint) every minute.
+//
+// # Testing
+//
+// Package tehtristest is a fake platform on loopback, with a growing event
+// log, isolation state and fault injection, for tests of code built on
+// this package.
+package tehtris

@@ -1,0 +1,34 @@
+package tehtris
+
+import "github.com/socgo/xdr/internal/apierror"
+
+// APIError is the error returned for a response outside 2xx. Use errors.As
+// to read its StatusCode, Message and the start of the Body (TEHTRIS
+// documents no error schema: a JSON "message", "detail" or "error" member is
+// read when there is one, otherwise the first line of the body), and
+// errors.Is with the sentinels below. The API key never appears in it.
+type APIError = apierror.Error
+
+// Sentinels shared with the other API packages of this module.
+var (
+	// ErrNotFound matches a 404 (unknown event, filter or endpoint).
+	ErrNotFound = apierror.ErrNotFound
+	// ErrUnauthorized matches a 401: a wrong API key, a key without the API
+	// being called selected, or (on some platforms) a source IP that is not
+	// allow-listed.
+	ErrUnauthorized = apierror.ErrUnauthorized
+	// ErrForbidden matches a 403: the key may not call this API, or the
+	// source IP is not allow-listed.
+	ErrForbidden = apierror.ErrForbidden
+	// ErrConflict matches a 409. On an isolation order it means the
+	// endpoint reaches the platform through a local proxy and cannot be
+	// isolated.
+	ErrConflict = apierror.ErrConflict
+	// ErrRateLimited matches a 429 left after the retries.
+	ErrRateLimited = apierror.ErrRateLimited
+	// ErrServer matches any 5xx left after the retries.
+	ErrServer = apierror.ErrServer
+	// ErrPaginationStalled is returned by an iterator whose server does not
+	// advance.
+	ErrPaginationStalled = apierror.ErrPaginationStalled
+)

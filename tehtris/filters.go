@@ -1,0 +1,158 @@
+package tehtris
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/socgo/xdr/internal/rest"
+)
+
+// FiltersService lists saved XDR filters. Reach it as Client.Filters.
+type FiltersService struct {
+	c *Client
+}
+
+// Filter is a saved XDR filter (or a folder of filters). Its ID is what
+// EventQuery.FilterID takes.
+//
+// The API's filter objects are not publicly documented beyond these
+// members; Raw keeps the whole object.
+type Filter struct {
+	// ID identifies the filter; the API sends it as a number or a string,
+	// kept here as text.
+	ID string
+	// OldID is the id of a filter created before platform 10.1
+	// ("oldFilterId"), if any.
+	OldID string
+	// Name, Description and Module describe the filter.
+	Name, Description, Module string
+	// Raw is the exact JSON object of the filter.
+	Raw json.RawMessage
+}
+
+// UnmarshalJSON decodes a filter object and keeps a copy of it in Raw.
+func (f *Filter) UnmarshalJSON(data []byte) error {
+	var w struct {
+		ID          json.RawMessage `json:"id"`
+		OldID       json.RawMessage `json:"oldFilterId"`
+		Name        string          `json:"name"`
+		Description string          `json:"description"`
+		Module      string          `json:"module"`
+	}
+	if err := json.Unmarshal(data, &w); err != nil {
+		return fmt.Errorf("tehtris: decode filter: %w", err)
+	}
+	id, err := idText(w.ID)
+	if err != nil {
+		return fmt.Errorf("tehtris: decode filter: id: %w", err)
+	}
+	old, err := idText(w.OldID)
+	if err != nil {
+		return fmt.Errorf("tehtris: decode filter: oldFilterId: %w", err)
+	}
+	*f = Filter{ID: id, OldID: old, Name: w.Name, Description: w.Description, Module: w.Module,
+		Raw: append(json.RawMessage(nil), bytes.TrimSpace(data)...)}
+	return nil
+}
+
+// MarshalJSON returns Raw when set, else the typed fields.
+func (f Filter) MarshalJSON() ([]byte, error) {
+	if len(f.Raw) > 0 {
+		return f.Raw, nil
+	}
+	return json.Marshal(struct {
+		ID          string `json:"id"`
+		Name        string `json:"name,omitempty"`
+		Description string `json:"description,omitempty"`
+		Module      string `json:"module,omitempty"`
+		OldID       string `json:"oldFilterId,omitempty"`
+	}{f.ID, f.Name, f.Description, f.Module, f.OldID})
+}
+
+// idText returns a JSON number or string as text ("" for null or absent).
+func idText(b json.RawMessage) (string, error) {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || string(b) == "null" {
+		return "", nil
+	}
+	if b[0] == '"' {
+		var s string
+		err := json.Unmarshal(b, &s)
+		return s, err
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return "", fmt.Errorf("%s is neither a number nor a string", truncate(b))
+	}
+	return n.String(), nil
+}
+
+// FilterListOptions select filters in Filters.List. A nil pointer lists
+// every filter visible to the key.
+type FilterListOptions struct {
+	// Name and Module select filters by name and module.
+	Name, Module string
+	// OldFilterID finds the filter of an id from before platform 10.1.
+	OldFilterID string
+	// FiltersOnly leaves folders out.
+	FiltersOnly bool
+	// PresetFilters includes the platform's preset filters.
+	PresetFilters bool
+}
+
+func (o *FilterListOptions) values() url.Values {
+	v := url.Values{}
+	if o == nil {
+		return v
+	}
+	if o.Name != "" {
+		v.Set("name", o.Name)
+	}
+	if o.Module != "" {
+		v.Set("module", o.Module)
+	}
+	if o.OldFilterID != "" {
+		v.Set("oldFilterId", o.OldFilterID)
+	}
+	if o.FiltersOnly {
+		v.Set("filtersOnly", strconv.FormatBool(true))
+	}
+	if o.PresetFilters {
+		v.Set("presetFilters", strconv.FormatBool(true))
+	}
+	return v
+}
+
+// List returns the saved filters and folders visible to the API key. It
+// calls GET /xdr/v2/filter with name, module, oldFilterId, filtersOnly and
+// presetFilters from opts. The endpoint has no paging. The reply is read
+// as a JSON array of filter objects, or an object holding that array in
+// "data".
+func (s *FiltersService) List(ctx context.Context, opts *FilterListOptions) ([]Filter, error) {
+	var raw json.RawMessage
+	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: "/xdr/v2/filter", Query: opts.values()}, &raw); err != nil {
+		return nil, err
+	}
+	raw = bytes.TrimSpace(raw)
+	var out []Filter
+	if len(raw) > 0 && raw[0] == '{' {
+		var env struct {
+			Data []Filter `json:"data"`
+		}
+		if err := json.Unmarshal(raw, &env); err != nil {
+			return nil, fmt.Errorf("tehtris: GET /xdr/v2/filter: %w", err)
+		}
+		out = env.Data
+	} else if err := json.Unmarshal(raw, &out); err != nil {
+		return nil, fmt.Errorf("tehtris: GET /xdr/v2/filter: %w", err)
+	}
+	if out == nil {
+		out = []Filter{}
+	}
+	return out, nil
+}

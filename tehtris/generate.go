@@ -1,0 +1,3 @@
+package tehtris
+
+//go:generate go tool oapi-codegen -config ../openapi/tehtris.codegen.yaml ../openapi/tehtris.yaml
