@@ -297,9 +297,9 @@ type activityJSON struct {
 	Data                 json.RawMessage `json:"data"`
 }
 
-// UnmarshalJSON decodes an activity and keeps a copy of b in Raw (Data is
-// a slice of Raw). It expects valid JSON, as encoding/json checks before it
-// calls an Unmarshaler.
+// UnmarshalJSON decodes an activity and keeps a copy of b in Raw (Data
+// usually shares Raw's bytes: do not modify either). It expects valid JSON,
+// as encoding/json checks before it calls an Unmarshaler.
 func (a *Activity) UnmarshalJSON(b []byte) error {
 	if decodeActivityFast(b, a) {
 		return nil

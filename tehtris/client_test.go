@@ -571,3 +571,26 @@ func TestRetriesOn429(t *testing.T) {
 		t.Errorf("page %+v err %v after %d attempts", page, err, n)
 	}
 }
+
+func TestSecretsRedacted(t *testing.T) {
+	t.Parallel()
+	c, mt := mock(t, WithMaxRetries(0))
+	mt.RegisterResponder(http.MethodGet, base+"/xdr/v1/event", func(req *http.Request) (*http.Response, error) {
+		// A server that echoes the credentials it got.
+		return httpmock.NewStringResponse(400, `{"message":"bad request from `+req.Header.Get("Authorization")+` key `+testKey+`"}`), nil
+	})
+	_, err := c.Events.List(context.Background(), nil)
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.StatusCode != 400 {
+		t.Fatalf("%v", err)
+	}
+	blob := strings.TrimPrefix(wantAuth, "Basic ")
+	for _, s := range []string{err.Error(), string(ae.Body), ae.Message} {
+		if strings.Contains(s, testKey) || strings.Contains(s, blob) {
+			t.Errorf("a secret leaks: %s", s)
+		}
+	}
+	if !strings.Contains(ae.Message, "[REDACTED]") {
+		t.Errorf("message %q", ae.Message)
+	}
+}

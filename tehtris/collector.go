@@ -16,9 +16,8 @@ import (
 )
 
 // DefaultRequestsPerMinute is the Collector's default pace of requests to
-// GET /xdr/v1/event. TEHTRIS publishes no limit; the API is known to be
-// throttled low, and 5 requests per minute is what a production connector
-// uses.
+// GET /xdr/v1/event. TEHTRIS publishes no limit and throttles the API low;
+// 5 requests per minute is a pace known to be safe.
 const DefaultRequestsPerMinute = 5
 
 // Collector follows the events of a tenant: a long-running loop that

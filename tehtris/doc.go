@@ -62,8 +62,8 @@
 // honouring Retry-After up to a cap; 408, 5xx and network errors for GET,
 // PUT and the isolation orders (which are idempotent). A page whose body is
 // cut mid-way is requested again. TEHTRIS publishes no rate limit; the
-// Collector's default pace follows what production connectors use, and
-// WithLimiter adds a limiter to every request of a client.
+// Collector paces itself at DefaultRequestsPerMinute, and WithLimiter adds
+// a limiter to every request of a client.
 //
 // # Logging
 //

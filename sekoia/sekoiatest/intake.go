@@ -49,6 +49,13 @@ func (st *intakeStore) register(mux *http.ServeMux) {
 }
 
 // IntakeKey returns an intake key the fake intake accepts.
+//
+// The intake (under IntakeURL) serves POST /batch, gzip-compressed or not:
+// it answers 401 for an unknown key, 400 for a malformed body, and 413 for
+// a body over 10 MiB once decompressed or any event over 250 KiB (the whole
+// request is refused). Otherwise it stores the events in order, each under
+// a new UUID, and answers their ids in order: see Received,
+// ReceivedEvent and IntakeRequests.
 func (s *Server) IntakeKey() string { return s.intake.key }
 
 // AddIntakeKey makes the fake intake accept key too.

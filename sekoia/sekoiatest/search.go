@@ -2,6 +2,7 @@ package sekoiatest
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -20,7 +21,9 @@ import (
 // "contains" filter looks for the value in the field's text; Excluded
 // inverts it; Disabled ignores it), in the order they were seeded; seed
 // them most recent first, as the API answers. max_last_events keeps the
-// first ones.
+// first ones. Results take limit (1..1000, default 100) and offset, and
+// earliest_time/latest_time (epoch seconds) keep the events whose
+// "timestamp" or "@timestamp" lies between them.
 //
 // Each read of the job (GET …/jobs/{uuid}) moves it along: it is "not
 // started" (0) for SetSearchProgress's start reads, then "running" (1) for
@@ -92,7 +95,16 @@ func (st *searchStore) register(mux *http.ServeMux) {
 }
 
 // AddEvents seeds events for search jobs. Each must be a JSON object; it is
-// returned byte for byte in results. Seed the most recent first.
+// returned byte for byte in results. Seed the most recent first: results
+// come in the order seeded.
+//
+// A job matches the events whose raw JSON contains its term (an empty term
+// or "*" matches all) and that pass its filters (a filter matches when the
+// field's text contains the value; Excluded inverts it, Disabled ignores
+// it); max_last_events keeps the first ones. A finished job expires after
+// its results_ttl (600 s, changed by PUT) on the server's clock
+// (WithClock), or at once with ExpireSearchJob: its results and fields then
+// answer 410.
 func (s *Server) AddEvents(events ...[]byte) error {
 	for i, ev := range events {
 		t := bytes.TrimSpace(ev)
@@ -457,6 +469,10 @@ func (st *searchStore) results(w http.ResponseWriter, r *http.Request) {
 	}
 	matched := j.matched
 	st.mu.Unlock()
+	matched, ok = searchTimeSlice(w, r, matched)
+	if !ok {
+		return
+	}
 	end := min(offset+limit, len(matched))
 	start := min(offset, end)
 	size := 64
@@ -475,6 +491,54 @@ func (st *searchStore) results(w http.ResponseWriter, r *http.Request) {
 	b = strconv.AppendInt(b, int64(len(matched)), 10)
 	b = append(b, '}')
 	searchWriteJSON(w, b)
+}
+
+// searchTimeSlice keeps the events whose "timestamp" (or "@timestamp")
+// lies within the earliest_time and latest_time query parameters (epoch
+// seconds), when given.
+func searchTimeSlice(w http.ResponseWriter, r *http.Request, events []json.RawMessage) ([]json.RawMessage, bool) {
+	q := r.URL.Query()
+	bound := func(name string) (float64, bool, bool) {
+		v := q.Get(name)
+		if v == "" {
+			return 0, false, true
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "", "Invalid parameters: "+name)
+			return 0, false, false
+		}
+		return f, true, true
+	}
+	lo, hasLo, ok := bound("earliest_time")
+	if !ok {
+		return nil, false
+	}
+	hi, hasHi, ok := bound("latest_time")
+	if !ok {
+		return nil, false
+	}
+	if !hasLo && !hasHi {
+		return events, true
+	}
+	var out []json.RawMessage
+	for _, ev := range events {
+		var t struct {
+			TS  string `json:"timestamp"`
+			ATS string `json:"@timestamp"`
+		}
+		_ = json.Unmarshal(ev, &t)
+		ts, err := time.Parse(time.RFC3339Nano, cmp.Or(t.TS, t.ATS))
+		if err != nil {
+			continue
+		}
+		sec := float64(ts.UnixNano()) / 1e9
+		if hasLo && sec < lo || hasHi && sec > hi {
+			continue
+		}
+		out = append(out, ev)
+	}
+	return out, true
 }
 
 type searchFieldValue struct {

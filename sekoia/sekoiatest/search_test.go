@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // call sends a request to the fake with the API key and decodes the
@@ -135,5 +137,32 @@ func TestSearchFieldsAndCancel(t *testing.T) {
 	}
 	if st := call(t, s, "GET", base+"/00000000-0000-4000-8000-000000000000", "", nil); st != 404 {
 		t.Errorf("unknown job: %d", st)
+	}
+}
+
+func TestSearchResultsTimeSlice(t *testing.T) {
+	t.Parallel()
+	s := NewServer(t)
+	_ = s.AddEvents(
+		[]byte(`{"timestamp":"2026-03-01T12:00:20Z","i":0}`),
+		[]byte(`{"timestamp":"2026-03-01T12:00:10Z","i":1}`),
+		[]byte(`{"@timestamp":"2026-03-01T12:00:00Z","i":2}`),
+	)
+	var job struct {
+		UUID string `json:"uuid"`
+	}
+	base := "/v1/sic/conf/events/search/jobs"
+	call(t, s, "POST", base, `{"term":"","earliest_time":"-1d","latest_time":"now"}`, &job)
+	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC).Unix()
+	var page struct {
+		Items []json.RawMessage `json:"items"`
+		Total int               `json:"total"`
+	}
+	call(t, s, "GET", base+"/"+job.UUID+"/events?earliest_time="+strconv.FormatInt(t0+5, 10)+"&latest_time="+strconv.FormatInt(t0+15, 10), "", &page)
+	if len(page.Items) != 1 || page.Total != 1 || string(page.Items[0]) != `{"timestamp":"2026-03-01T12:00:10Z","i":1}` {
+		t.Errorf("slice = %s (total %d)", page.Items, page.Total)
+	}
+	if st := call(t, s, "GET", base+"/"+job.UUID+"/events?earliest_time=x", "", nil); st != 400 {
+		t.Errorf("bad bound: %d", st)
 	}
 }

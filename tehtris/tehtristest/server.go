@@ -458,7 +458,7 @@ func (s *Server) handler() http.Handler {
 }
 
 // authorized checks HTTP Basic authentication: the password must be the
-// key; the user name is not checked (the platform ignores it).
+// key; the user name is not checked.
 func (s *Server) authorized(r *http.Request) bool {
 	h := r.Header.Get("Authorization")
 	const prefix = "Basic "

@@ -1,0 +1,132 @@
+package sentinelonetest
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+type page struct {
+	Data []struct {
+		ID        string `json:"id"`
+		CreatedAt string `json:"createdAt"`
+	} `json:"data"`
+	Pagination struct {
+		NextCursor *string `json:"nextCursor"`
+		TotalItems *int    `json:"totalItems"`
+	} `json:"pagination"`
+	Errors []struct {
+		Code  int    `json:"code"`
+		Title string `json:"title"`
+	} `json:"errors"`
+}
+
+func get(t *testing.T, s *Server, token, path string, q url.Values) (int, page, http.Header) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", s.URL()+APIPath+path+"?"+q.Encode(), nil)
+	req.Header.Set("Authorization", "ApiToken "+token)
+	resp, err := s.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var p page
+	if err := json.Unmarshal(b, &p); err != nil {
+		t.Fatalf("%s: %v", b, err)
+	}
+	return resp.StatusCode, p, resp.Header
+}
+
+func TestKeysetCursorWithMiddleInsert(t *testing.T) {
+	t.Parallel()
+	s := NewServer(t)
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s.AppendActivities(3, t0.Add(2*time.Second))
+	st, p, _ := get(t, s, s.Token(), "/activities", url.Values{"limit": {"2"}, "sortBy": {"createdAt"}})
+	if st != 200 || len(p.Data) != 2 || p.Pagination.NextCursor == nil || *p.Pagination.TotalItems != 3 {
+		t.Fatalf("%d %+v", st, p)
+	}
+	// An older activity inserted before the cursor does not shift the pages.
+	if err := s.AddActivity([]byte(`{"id":"5","createdAt":"2026-01-01T00:00:00.000001Z","activityType":27}`)); err != nil {
+		t.Fatal(err)
+	}
+	_, p2, _ := get(t, s, s.Token(), "/activities", url.Values{"limit": {"2"}, "sortBy": {"createdAt"}, "cursor": {*p.Pagination.NextCursor}})
+	if len(p2.Data) != 1 || p2.Data[0].ID == p.Data[0].ID || p2.Data[0].ID == p.Data[1].ID || p2.Pagination.NextCursor != nil {
+		t.Fatalf("second page %+v", p2)
+	}
+	_, desc, _ := get(t, s, s.Token(), "/activities", url.Values{"sortOrder": {"desc"}, "skipCount": {"true"}})
+	if len(desc.Data) != 4 || desc.Data[3].ID != "5" || desc.Pagination.TotalItems != nil {
+		t.Errorf("desc %+v", desc)
+	}
+}
+
+func TestTokenLifecycle(t *testing.T) {
+	t.Parallel()
+	s := NewServer(t)
+	tok := s.AddToken(time.Now().Add(time.Hour))
+	if st, _, _ := get(t, s, tok, "/activities", nil); st != 200 {
+		t.Fatal(st)
+	}
+	s.RevokeToken(tok)
+	st, p, _ := get(t, s, tok, "/activities", nil)
+	if st != 401 || len(p.Errors) != 1 || p.Errors[0].Code != 4010010 {
+		t.Errorf("revoked: %d %+v", st, p)
+	}
+	req, _ := http.NewRequest("GET", s.URL()+APIPath+"/activities", nil)
+	req.Header.Set("Authorization", "Bearer "+s.Token())
+	resp, err := s.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 401 {
+		t.Errorf("Bearer scheme accepted: %d", resp.StatusCode)
+	}
+}
+
+func TestRateRules(t *testing.T) {
+	t.Parallel()
+	s := NewServer(t)
+	s.SetRateLimits(DefaultRateRules())
+	var last int
+	var h http.Header
+	for range 2 {
+		last, _, h = get(t, s, s.Token(), "/agents", nil)
+	}
+	if last != 429 || h.Get("Retry-After") == "" {
+		t.Errorf("second /agents request: %d, Retry-After %q", last, h.Get("Retry-After"))
+	}
+	if st, _, _ := get(t, s, s.Token(), "/activities", nil); st != 200 {
+		t.Errorf("/activities has its own bucket: %d", st)
+	}
+}
+
+func TestAgentActionRules(t *testing.T) {
+	t.Parallel()
+	s := NewServer(t)
+	s.AddAgent(Agent{ComputerName: "a"})
+	post := func(path, body string) int {
+		req, _ := http.NewRequest("POST", s.URL()+APIPath+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "ApiToken "+s.Token())
+		resp, err := s.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if st := post("/agents/actions/disconnect", `{"filter":{"siteIds":["1"]},"data":{}}`); st != 400 {
+		t.Errorf("dangerous action by site: %d", st)
+	}
+	if st := post("/agents/actions/nope", `{"filter":{"ids":["1"]}}`); st != 404 {
+		t.Errorf("unknown action: %d", st)
+	}
+	if st := post("/agents/actions/connect", `{"filter":{"bogus":["1"]}}`); st != 400 {
+		t.Errorf("unknown filter key: %d", st)
+	}
+}
