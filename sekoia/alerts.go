@@ -1,6 +1,7 @@
 package sekoia
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -85,41 +86,22 @@ type Alert struct {
 	Countermeasures    []json.RawMessage `json:"countermeasures,omitempty"`
 	SimilarityStrategy json.RawMessage   `json:"similarity_strategy,omitempty"`
 
-	// Raw is the JSON the alert was decoded from.
+	// Raw is the JSON the alert was decoded from. For an alert of List or
+	// All it is a slice of the page's response body, shared with the
+	// other alerts of the page (the slices do not overlap and their
+	// capacity ends with the alert, so appending copies): an alert kept
+	// keeps its page's memory alive. Copy Raw (bytes.Clone) to keep it
+	// alone for long.
 	Raw json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes an alert and keeps its raw bytes in Raw.
+// UnmarshalJSON decodes an alert and keeps a copy of its raw bytes in Raw.
 func (a *Alert) UnmarshalJSON(b []byte) error {
-	type plain Alert
-	*a = Alert{}
-	aux := struct {
-		*plain
-		CreatedAt         epochTime `json:"created_at"`
-		UpdatedAt         epochTime `json:"updated_at"`
-		FirstSeenAt       isoTime   `json:"first_seen_at"`
-		LastSeenAt        isoTime   `json:"last_seen_at"`
-		TimeToDetect      *float64  `json:"time_to_detect"`
-		TimeToAcknowledge *float64  `json:"time_to_acknowledge"`
-		TimeToRespond     *float64  `json:"time_to_respond"`
-		TimeToResolve     *float64  `json:"time_to_resolve"`
-	}{plain: (*plain)(a)}
-	if err := json.Unmarshal(b, &aux); err != nil {
+	w := new(alertWire)
+	if err := json.Unmarshal(b, w); err != nil {
 		return fmt.Errorf("sekoia: decode alert: %w", err)
 	}
-	a.CreatedAt, a.UpdatedAt = aux.CreatedAt.Time, aux.UpdatedAt.Time
-	a.FirstSeenAt, a.LastSeenAt = aux.FirstSeenAt.Time, aux.LastSeenAt.Time
-	a.TimeToDetect = seconds(aux.TimeToDetect)
-	a.TimeToAcknowledge = seconds(aux.TimeToAcknowledge)
-	a.TimeToRespond = seconds(aux.TimeToRespond)
-	a.TimeToResolve = seconds(aux.TimeToResolve)
-	if string(a.STIX) == "null" {
-		a.STIX = nil
-	}
-	if string(a.SimilarityStrategy) == "null" {
-		a.SimilarityStrategy = nil
-	}
-	a.Raw = append(json.RawMessage(nil), b...)
+	*a = *w.finish(bytes.Clone(b))
 	return nil
 }
 
@@ -151,14 +133,6 @@ func (a Alert) MarshalJSON() ([]byte, error) {
 	aux.TimeToDetect, aux.TimeToAcknowledge = toSeconds(a.TimeToDetect), toSeconds(a.TimeToAcknowledge)
 	aux.TimeToRespond, aux.TimeToResolve = toSeconds(a.TimeToRespond), toSeconds(a.TimeToResolve)
 	return json.Marshal(aux)
-}
-
-func seconds(f *float64) *time.Duration {
-	if f == nil {
-		return nil
-	}
-	d := time.Duration(*f * float64(time.Second))
-	return &d
 }
 
 func toSeconds(d *time.Duration) *int64 {
@@ -498,13 +472,7 @@ type AlertPage = Page[*Alert]
 
 // query encodes the options; method names the call in errors.
 func (o *AlertListOptions) query(method string) (url.Values, error) {
-	if err := checkPaging(method, o.Limit, o.Offset, 100); err != nil {
-		return nil, err
-	}
-	if err := o.Direction.check(method); err != nil {
-		return nil, err
-	}
-	q, err := encodeQuery(method, o)
+	q, err := listQuery(method, o.Limit, o.Offset, o.Direction, o)
 	if err != nil {
 		return nil, err
 	}
@@ -546,7 +514,7 @@ func (s *AlertsService) List(ctx context.Context, opts *AlertListOptions) (*Aler
 	if err != nil {
 		return nil, err
 	}
-	return getPage[*Alert](ctx, s.c, "/v1/sic/alerts", q, o.Offset, o.Limit)
+	return getAlertPage(ctx, s.c, q, o.Offset, o.Limit)
 }
 
 // All iterates over every alert matching opts, from opts.Offset, fetching
@@ -580,7 +548,9 @@ func (s *AlertsService) All(ctx context.Context, opts *AlertListOptions) iter.Se
 	if err != nil {
 		return errSeq[*Alert](err)
 	}
-	return allPages[*Alert](ctx, s.c, "/v1/sic/alerts", q, o.Offset, o.Limit)
+	return allPagesWith(ctx, q, o.Offset, o.Limit, func(ctx context.Context, q url.Values, offset, limit int) (*Page[*Alert], error) {
+		return getAlertPage(ctx, s.c, q, offset, limit)
+	})
 }
 
 // AlertGetOptions selects the parts of an alert Get returns. The SDK asks

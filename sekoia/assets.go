@@ -252,10 +252,7 @@ type AssetListOptions struct {
 }
 
 func (o *AssetListOptions) query(method string) (url.Values, error) {
-	if err := checkPaging(method, o.Limit, o.Offset, 100); err != nil {
-		return nil, err
-	}
-	if err := o.Direction.check(method); err != nil {
+	if err := checkList(method, o.Limit, o.Offset, o.Direction); err != nil {
 		return nil, err
 	}
 	for i, t := range o.Types {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/socgo/xdr/internal/rest"
@@ -28,9 +29,10 @@ type Client struct {
 	// KillChains reads the cyber kill chain stages.
 	KillChains *KillChainsService
 
-	rest *rest.Client
-	opts options
-	key  atomic.Pointer[string]
+	rest   *rest.Client
+	opts   options
+	key    atomic.Pointer[string]
+	bodies sync.Pool // *bytes.Buffer to read list pages into
 }
 
 // NewClient returns a client authenticating with apiKey (sent as

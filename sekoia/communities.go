@@ -102,13 +102,7 @@ type CommunityListOptions struct {
 }
 
 func (o *CommunityListOptions) query(method string) (url.Values, error) {
-	if err := checkPaging(method, o.Limit, o.Offset, 100); err != nil {
-		return nil, err
-	}
-	if err := o.Direction.check(method); err != nil {
-		return nil, err
-	}
-	return encodeQuery(method, o)
+	return listQuery(method, o.Limit, o.Offset, o.Direction, o)
 }
 
 // List returns one page of communities.

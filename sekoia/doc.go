@@ -15,77 +15,155 @@
 // The services are fields of the Client: Alerts (listing, reading,
 // editing, comments, timeline, history, workflow, custom statuses), Events
 // (event search jobs), Assets (asset management v2), Communities and
-// KillChains. NewIntake returns the client of the HTTP intake.
+// KillChains. NewIntake returns the client of the HTTP intake. Both
+// clients are safe for concurrent use and send no request until called.
 //
 // # Authentication and regions
 //
 // Every request carries "Authorization: Bearer <API key>"; the key is sent
 // only to the configured host and never appears in errors or logs.
-// Client.Auth checks a key (GET /v1/auth/validate). WithRegion picks the
-// documented base URLs of FRA1 (default), FRA2, MCO1, UAE1, USA1 or SGP1;
-// WithBaseURL and WithIntakeURL set them explicitly (https only; plain
-// http is accepted for loopback hosts, as used by the sekoiatest fake).
+// Client.Auth checks a key (GET /v1/auth/validate) and returns its
+// TokenClaims; Client.SetAPIKey swaps in a rotated key for the following
+// requests. WithRegion picks the documented base URLs of FRA1 (default),
+// FRA2, MCO1, UAE1, USA1 or SGP1 (ParseRegion reads a region name, as from
+// an environment variable; Region.BaseURL and Region.IntakeURL show the
+// URLs); WithBaseURL and WithIntakeURL set them explicitly (https only;
+// plain http is accepted for loopback hosts, as used by the sekoiatest
+// fake).
+//
+// # Alerts and their workflow
+//
+// Alerts.List and Alerts.All list alerts with AlertListOptions, whose fields
+// map one to one to the API's match[...], nomatch[...] (Exclude), date[...]
+// and range[...] parameters: a []string field is sent comma-joined (values
+// are OR-ed, fields AND-ed), a TimeRange as "<from>,<to>" in RFC 3339 (an
+// open end is "now"), an IntRange as "<min>,<max>". Get reads one alert by
+// UUID or short id ("ALL1A4SKUiU2"), with the heavy parts (comments,
+// history, countermeasures, STIX, cases) only when AlertGetOptions asks;
+// Update edits its fields; AddComment, ListComments, Timeline and History
+// read and annotate it.
+//
+// Alert statuses are typed constants of Status (StatusPending,
+// StatusAcknowledged, StatusOngoing, StatusRejected, StatusClosed) and
+// workflow actions of Action (ActionAcknowledge, ActionValidate,
+// ActionReject, ActionClose): two different families of UUIDs, each with
+// String giving its name. UpdateWorkflow, Transition and
+// BulkUpdateWorkflow (up to MaxBulkAlerts alerts) accept either as a
+// Transition: a Status is sent as the action leading to it (or, for
+// Pending, as the status UUID the API also accepts). Workflow lists the
+// actions available from an alert's current status. A change not allowed
+// from the current status fails with ErrConflict carrying the API's
+// message. CustomStatuses and SetCustomStatus handle the custom statuses
+// of a workspace.
+//
+// # Event search
+//
+// The Events service runs event search jobs. A SearchQuery holds the term
+// (TermLang dork or es-query-string), filters, and the time range as
+// SearchTime values (AbsoluteTime, Ago, RelativeTime). Create starts a job
+// and Get reads it; Wait polls it, with a growing interval, until it is
+// done, and a canceled, failed or timed-out job gives a *JobError matching
+// ErrJobCanceled, ErrJobFailed or ErrJobTimeout (WaitOptions sets the
+// limits). Search is Create then Wait. Results (and ResultsPage) reads the
+// events of a job, most recent first, as Event values that keep their exact
+// JSON and read fields by dotted name; Fields gives statistics on their
+// fields; ExtendTTL keeps the results longer and Cancel stops a job.
+// SearchAll does it all in one loop: it creates the job, waits for it,
+// iterates over every event and cancels the job it did not see to the end
+// (unless SearchOptions.KeepJob). The results of a job expire once its
+// TTL has passed (SearchJob.ResultsTTL, lengthened by ExtendTTL): reading
+// them then gives an *APIError matching ErrJobExpired; create a new job.
+//
+// # HTTP intake
+//
+// NewIntake returns an Intake that pushes events to an HTTP intake with the
+// intake key alone (no API key). Intake.Push sends a slice of events and
+// returns their ids in order; Intake.NewWriter returns an IntakeWriter that
+// batches events written one by one, by count, size and age (see
+// WriterOptions), with Flush and Close. Every event travels byte for byte
+// (as a JSON string in a gzip-compressed POST /batch body). Limits: an
+// event is 1 byte to MaxIntakeEventBytes (250 KiB) of valid UTF-8
+// (otherwise ErrEventTooLarge or ErrInvalidEvent, before any request); a
+// request holds at most MaxIntakeBatchEvents events and
+// MaxIntakeRequestBytes (10 MiB); WithIntakeParallelism sets how many
+// requests are under way at once (DefaultIntakeParallelism; with 1,
+// batches arrive in order). Delivery is at least once: requests are
+// retried on 429, 5xx and network errors, so an event may arrive twice
+// after a lost answer, but none is lost without an error (a *PushError
+// naming the events not accepted; a 413 matches ErrPayloadTooLarge). A
+// caller that records its progress only after a nil Push or Flush loses
+// nothing.
+//
+// # Assets, communities and kill chains
+//
+// Assets lists (with AssetListOptions), reads, creates, updates, tags and
+// deletes assets of asset management v2; AssetUpdate sends only the
+// fields set. Communities lists and reads the communities (tenants)
+// the key can see. KillChains lists and reads the seven stages of the cyber
+// kill chain, whose short ids alerts carry in KillChainShortID.
 //
 // # Pagination
 //
 // Every list has List, which returns one Page (items, total, has_more),
 // and All, which returns an iter.Seq2 over every item. The iterators are
-// lazy and can be run again; they copy the options and never change them;
-// they use the caller's context for every page; on an error they yield it
-// once and stop; breaking out of the loop stops fetching and frees the
-// connection. While the caller works on one page the next one is already
-// being fetched. Page sizes are checked before any request (alerts,
-// assets, communities, kill chains: 1..100).
-//
-// # Filters
-//
-// Alert options map one to one to the API's match[...], nomatch[...],
-// date[...] and range[...] parameters: a []string field is sent
-// comma-joined (values are OR-ed, fields AND-ed), a TimeRange as
-// "<from>,<to>" in RFC 3339 (an open end is "now"), an IntRange as
-// "<min>,<max>".
-//
-// # Statuses and actions
-//
-// Alert statuses (StatusPending … StatusClosed) and workflow actions
-// (ActionAcknowledge, ActionValidate, ActionReject, ActionClose) are two
-// different families of UUIDs. UpdateWorkflow accepts either: a Status is
-// sent as the action leading to it (or, for Pending, as the status UUID the
-// API also accepts). A change not allowed from the current status fails
-// with ErrConflict carrying the API's message.
+// lazy and can be run again (each run starts over); they copy the options
+// and never change them; they use the caller's context for every page; on
+// an error they yield it once and stop; breaking out of the loop stops
+// fetching and frees the connection. While the caller works on one page
+// the next one is already being fetched. A server that does not advance
+// gives ErrPaginationStalled. Page sizes are checked before any request
+// (alerts, assets, communities, kill chains: 1..100; event results:
+// 1..MaxResultsLimit). Paging is by offset: change the items of a filtered
+// list after collecting them, not inside the loop.
 //
 // # Times and raw JSON
 //
 // The API writes some times as Unix epoch seconds (alert created_at,
 // updated_at, comment dates) and others as RFC 3339 strings; the SDK
-// exposes all of them as time.Time (UTC, zero when absent or null). Alerts,
-// assets and communities keep the exact JSON they were decoded from in
-// Raw, and MarshalJSON returns it, so that forwarding one loses nothing.
+// exposes all of them as time.Time (UTC, zero when absent or null) and
+// durations as time.Duration. Alerts, assets, communities, history entries
+// and events keep the exact JSON they were decoded from in Raw, and
+// MarshalJSON returns it, so that forwarding one loses nothing. The alerts
+// of one page of Alerts.List or Alerts.All share that page's memory (see
+// Alert.Raw).
 //
 // # Errors
 //
 // A response outside 2xx is an *APIError (errors.As) with the status, the
 // method and path, the x-sekoia-traceid request id, the API's code, message
-// and detail, a bounded copy of the body and the number of attempts. Use
-// errors.Is with ErrNotFound, ErrUnauthorized, ErrForbidden, ErrConflict,
-// ErrRateLimited, ErrServer, and the Sekoia.io specific ErrTokenExpired
-// (T301), ErrTokenRevoked (T302), ErrTokenInvalid (T300 or any other 401)
+// and detail, a bounded copy of the body (secrets redacted) and the number
+// of attempts. Use errors.Is with ErrNotFound, ErrUnauthorized,
+// ErrForbidden, ErrConflict, ErrRateLimited, ErrServer, and the Sekoia.io
+// specific ErrTokenExpired (T301), ErrTokenRevoked (T302), ErrTokenInvalid
+// (T300 or any other 401; each of the three also matches ErrUnauthorized)
 // and ErrJobExpired (410 on the results of an expired search job). Bad
-// arguments are refused before any request with an error naming them.
+// arguments are refused before any request with an error naming the call
+// and the argument.
 //
 // # Retries, rate limits and logging
 //
 // 429 is retried for every method, honouring Retry-After up to
-// WithMaxRetryAfter; 408, 5xx (but 501) and network errors are retried for
-// idempotent requests only; the backoff is exponential with jitter
-// (WithMaxRetries, WithRetryWait). Sekoia.io's WAF guidance is to stay
-// under 5 requests per second per client: WithLimiter takes any limiter
-// with Wait(ctx) error. WithLogger receives a Debug line per attempt and a
-// Warn line per retry, never bodies or credentials.
+// WithMaxRetryAfter (a longer one is returned at once as ErrRateLimited);
+// 408, 5xx (but 501) and network errors are retried for idempotent
+// requests only (and for intake pushes, which at-least-once delivery
+// allows); the backoff is exponential with jitter (WithMaxRetries,
+// WithRetryWait). Sekoia.io's WAF guidance is to stay under 5 requests per
+// second per client: WithLimiter takes any limiter with Wait(ctx) error.
+// WithLogger receives a Debug line per attempt and a Warn line per retry,
+// never bodies or credentials. WithMaxBodyBytes caps response bodies.
 //
 // # Testing
 //
-// Package sekoiatest is a fake Sekoia.io server (real HTTP on loopback,
-// with state, workflow rules and fault injection) to test code written
-// against this package.
+// Package sekoiatest is a fake Sekoia.io server to test code written
+// against this package: a real HTTP server on loopback, with state
+// (alerts with their workflow rules, comments and history, assets,
+// communities, kill chain stages, search jobs that progress and expire,
+// the intake and what it received), seeding helpers (SeedAlerts, AddAlert,
+// AddEvents, ...), key states (expired, revoked) and fault injection (429,
+// 5xx, cut or truncated bodies, delays):
+//
+//	srv := sekoiatest.NewServer(t)
+//	srv.SeedAlerts(250)
+//	c := srv.Client() // a *sekoia.Client pointed at the fake
+//	in, err := sekoia.NewIntake(srv.IntakeKey(), sekoia.WithIntakeURL(srv.IntakeURL()))
 package sekoia

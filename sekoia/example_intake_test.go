@@ -1,6 +1,7 @@
 package sekoia_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"time"
@@ -72,4 +73,36 @@ func ExampleIntake_NewWriter() {
 	fmt.Println(st.Accepted, "accepted in", st.Requests, "requests")
 	// Output:
 	// 1200 accepted in 3 requests
+}
+
+// Send one request at a time, so that batches arrive in the order the
+// events were written (by default DefaultIntakeParallelism requests are
+// under way at once).
+func ExampleWithIntakeParallelism() {
+	srv, err := sekoiatest.Start()
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	in, err := sekoia.NewIntake(srv.IntakeKey(), sekoia.WithIntakeURL(srv.IntakeURL()), sekoia.WithIntakeParallelism(1))
+	if err != nil {
+		panic(err)
+	}
+	ctx := context.Background()
+	w := in.NewWriter(sekoia.WriterOptions{MaxEvents: 2})
+	for i := range 5 {
+		if err := w.Write(ctx, fmt.Appendf(nil, `{"seq":%d}`, i)); err != nil {
+			fmt.Println("write:", err)
+			return
+		}
+	}
+	if err := w.Close(ctx); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(string(bytes.Join(srv.Received(), []byte(" "))))
+	fmt.Println(w.Stats().Requests, "requests")
+	// Output:
+	// {"seq":0} {"seq":1} {"seq":2} {"seq":3} {"seq":4}
+	// 3 requests
 }

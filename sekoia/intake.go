@@ -28,7 +28,8 @@ const (
 	MaxIntakeRequestBytes = 10 << 20
 	// MaxIntakeBatchEvents is the most events Push puts in one request.
 	MaxIntakeBatchEvents = 5000
-	// DefaultIntakeParallelism is the number of requests Push sends at once.
+	// DefaultIntakeParallelism is the number of requests Push sends at once
+	// unless WithIntakeParallelism says otherwise.
 	DefaultIntakeParallelism = 4
 )
 
@@ -68,10 +69,11 @@ type Intake struct {
 }
 
 // NewIntake returns an intake client for intakeKey. The intake URL comes
-// from WithRegion (FRA1 by default) or WithIntakeURL; WithHTTPClient,
-// WithLogger, WithMaxRetries, WithRetryWait, WithMaxRetryAfter, WithLimiter
-// and WithUserAgent apply as for NewClient, and WithBaseURL is ignored. It
-// sends no request.
+// from WithRegion (FRA1 by default) or WithIntakeURL; WithIntakeParallelism
+// sets how many requests Push sends at once; WithHTTPClient, WithLogger,
+// WithMaxRetries, WithRetryWait, WithMaxRetryAfter, WithLimiter,
+// WithUserAgent and WithMaxBodyBytes apply as for NewClient, and
+// WithBaseURL is ignored. It sends no request.
 func NewIntake(intakeKey string, opts ...Option) (*Intake, error) {
 	switch {
 	case strings.TrimSpace(intakeKey) == "":
@@ -99,7 +101,7 @@ func NewIntake(intakeKey string, opts ...Option) (*Intake, error) {
 	in := &Intake{
 		key:         intakeKey,
 		rest:        r,
-		parallelism: DefaultIntakeParallelism,
+		parallelism: o.intakeParallelism,
 		maxBody:     MaxIntakeRequestBytes,
 		maxEvents:   MaxIntakeBatchEvents,
 		pools:       newIntakePools(),
@@ -115,18 +117,6 @@ func decodeIntakeError(body []byte, e *apierror.Error) {
 	if e.StatusCode == http.StatusRequestEntityTooLarge {
 		e.Sentinels = append(e.Sentinels, ErrPayloadTooLarge)
 	}
-}
-
-// WithParallelism returns a copy of in that sends up to n requests at once
-// (1..64; default DefaultIntakeParallelism). With n = 1, batches arrive in
-// order.
-func (in *Intake) WithParallelism(n int) (*Intake, error) {
-	if n < 1 || n > 64 {
-		return nil, fmt.Errorf("sekoia: Intake.WithParallelism: %d is out of range 1..64", n)
-	}
-	c := *in
-	c.parallelism = n
-	return &c, nil
 }
 
 // URL returns the intake base URL events are sent to.
@@ -157,7 +147,7 @@ func (e *PushError) Unwrap() error { return e.Err }
 //
 // Events are packed into requests of at most MaxIntakeBatchEvents
 // events and MaxIntakeRequestBytes (JSON escaping counted), gzip-compressed
-// and sent to POST /batch, several at once (see WithParallelism). Requests
+// and sent to POST /batch, several at once (see WithIntakeParallelism). Requests
 // are retried on 429, 5xx and network errors, so delivery is at least once:
 // an event may arrive twice, never silently not at all.
 //

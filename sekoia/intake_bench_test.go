@@ -26,11 +26,8 @@ func pushEvents() [][]byte {
 
 func benchIntake(b *testing.B, parallelism int) {
 	srv := sekoiatest.NewServer(b)
-	in, err := sekoia.NewIntake(srv.IntakeKey(), sekoia.WithIntakeURL(srv.IntakeURL()))
+	in, err := sekoia.NewIntake(srv.IntakeKey(), sekoia.WithIntakeURL(srv.IntakeURL()), sekoia.WithIntakeParallelism(parallelism))
 	if err != nil {
-		b.Fatal(err)
-	}
-	if in, err = in.WithParallelism(parallelism); err != nil {
 		b.Fatal(err)
 	}
 	evs := pushEvents()

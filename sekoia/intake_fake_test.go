@@ -100,8 +100,7 @@ func TestFakeIntakeManyBatchesInOrder(t *testing.T) {
 
 func TestFakeIntakeRateLimitKeepsOrder(t *testing.T) {
 	t.Parallel()
-	srv, in := fakeIntake(t)
-	in, _ = in.WithParallelism(1)
+	srv, in := fakeIntake(t, sekoia.WithIntakeParallelism(1))
 	srv.InjectFault(sekoiatest.Fault{Kind: sekoiatest.RateLimit, Method: http.MethodPost, PathPrefix: "/intake/batch", Times: 2})
 	evs := [][]byte{[]byte(`{"a":1}`), []byte(`{"b":2}`), []byte(`{"c":3}`)}
 	ids, err := in.Push(context.Background(), evs)

@@ -155,14 +155,24 @@ func TestNewIntakeChecksArguments(t *testing.T) {
 	if in.URL() != "https://intake.sekoia.io" {
 		t.Errorf("default URL %q", in.URL())
 	}
-	if _, err := in.WithParallelism(0); err == nil {
-		t.Error("parallelism 0 accepted")
+	for _, n := range []int{0, -1, 65} {
+		if _, err := NewIntake("k", WithIntakeParallelism(n)); err == nil || !strings.Contains(err.Error(), "WithIntakeParallelism") {
+			t.Errorf("parallelism %d: %v", n, err)
+		}
+	}
+	for _, n := range []int{1, 64} {
+		if in, err := NewIntake("k", WithIntakeParallelism(n)); err != nil || in.parallelism != n {
+			t.Errorf("parallelism %d: %v", n, err)
+		}
+	}
+	if in.parallelism != DefaultIntakeParallelism {
+		t.Errorf("default parallelism %d", in.parallelism)
 	}
 }
 
 func TestIntakeBatchesWithinLimits(t *testing.T) {
 	t.Parallel()
-	in, mt := intakeMock(t)
+	in, mt := intakeMock(t, WithIntakeParallelism(1)) // in order, to compare the stream
 	in.maxBody = 4096
 	in.maxEvents = 7
 	var mu sync.Mutex
@@ -183,13 +193,12 @@ func TestIntakeBatchesWithinLimits(t *testing.T) {
 		}
 		return httpmock.NewJsonResponse(200, map[string][]string{"event_ids": ids})
 	})
-	one, _ := in.WithParallelism(1) // in order, to compare the stream
 	var events [][]byte
 	for i := range 100 {
 		// Sizes vary, with characters that JSON escaping makes longer.
 		events = append(events, []byte(fmt.Sprintf(`{"i":%d,"pad":"%s"}`, i, strings.Repeat("\\\"\n\x01é", i))))
 	}
-	ids, err := one.Push(context.Background(), events)
+	ids, err := in.Push(context.Background(), events)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,12 +260,11 @@ func TestIntakeRetriesThenKeepsOrder(t *testing.T) {
 
 func TestIntakeErrors(t *testing.T) {
 	t.Parallel()
-	in, mt := intakeMock(t)
+	in, mt := intakeMock(t, WithIntakeParallelism(1))
 	in.maxEvents = 2
-	one, _ := in.WithParallelism(1)
 	mt.RegisterResponder(http.MethodPost, intakeTestURL+"/batch",
 		idsResponder(t, nil, nil).Then(httpmock.NewStringResponder(413, `{"message":"Payload too large"}`)))
-	ids, err := one.Push(context.Background(), [][]byte{[]byte("a"), []byte("b"), []byte("c"), []byte("d"), []byte("e")})
+	ids, err := in.Push(context.Background(), [][]byte{[]byte("a"), []byte("b"), []byte("c"), []byte("d"), []byte("e")})
 	var pe *PushError
 	if !errors.As(err, &pe) || pe.Start != 2 || pe.End != 4 || !errors.Is(err, ErrPayloadTooLarge) {
 		t.Fatalf("err = %v", err)

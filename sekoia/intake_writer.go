@@ -32,7 +32,7 @@ type WriterOptions struct {
 	// however small it is (default 1s).
 	MaxAge time.Duration
 	// Parallelism is how many batches may be under way at once (default:
-	// the intake's, see Intake.WithParallelism). When that many are under
+	// the intake's, see WithIntakeParallelism). When that many are under
 	// way, Write waits: the writer never holds more than Parallelism+1
 	// batches. With 1, batches arrive in the order they were written.
 	Parallelism int

@@ -33,10 +33,7 @@ func (s *KillChainsService) List(ctx context.Context, opts *KillChainListOptions
 	if opts != nil {
 		o = *opts
 	}
-	if err := checkPaging(method, o.Limit, o.Offset, 100); err != nil {
-		return nil, err
-	}
-	q, err := encodeQuery(method, &o)
+	q, err := listQuery(method, o.Limit, o.Offset, "", &o)
 	if err != nil {
 		return nil, err
 	}
@@ -60,10 +57,7 @@ func (s *KillChainsService) All(ctx context.Context, opts *KillChainListOptions)
 	if o.Limit == 0 {
 		o.Limit = 100
 	}
-	if err := checkPaging(method, o.Limit, o.Offset, 100); err != nil {
-		return errSeq[KillChainStage](err)
-	}
-	q, err := encodeQuery(method, &o)
+	q, err := listQuery(method, o.Limit, o.Offset, "", &o)
 	if err != nil {
 		return errSeq[KillChainStage](err)
 	}

@@ -6,21 +6,6 @@ import (
 	"encoding/json"
 )
 
-// Defines values for PushIntakeBatchParamsContentEncoding.
-const (
-	Gzip PushIntakeBatchParamsContentEncoding = "gzip"
-)
-
-// Valid indicates whether the value is a known member of the PushIntakeBatchParamsContentEncoding enum.
-func (e PushIntakeBatchParamsContentEncoding) Valid() bool {
-	switch e {
-	case Gzip:
-		return true
-	default:
-		return false
-	}
-}
-
 // alertSchema An alert. created_at, updated_at are epoch seconds; first_seen_at, last_seen_at RFC 3339.
 type alertSchema = Alert
 
@@ -63,11 +48,8 @@ type customStatusSchema = CustomStatus
 // customStatusList defines model for CustomStatusList.
 type customStatusList = envelope[CustomStatus]
 
-// ErrorBody The error body of the auth and community services.
-type ErrorBody struct {
-	Code    string `json:"code,omitempty"`
-	Message string `json:"message,omitempty"`
-}
+// errorSchema The error body of the auth and community services.
+type errorSchema = errorBody
 
 // historyEntrySchema One change; the change itself is under the key named by entry_type.
 type historyEntrySchema = HistoryEntry
@@ -228,11 +210,11 @@ type TokenClaims struct {
 	IssuedAt int64  `json:"iat,omitempty"`
 
 	// Identity "apikey:<uuid>" for an API key.
-	Identity   string                 `json:"identity,omitempty"`
-	TokenID    string                 `json:"jti,omitempty"`
-	NotBefore  int64                  `json:"nbf,omitempty"`
-	Type       string                 `json:"type,omitempty"`
-	UserClaims map[string]interface{} `json:"user_claims,omitempty"`
+	Identity   string         `json:"identity,omitempty"`
+	TokenID    string         `json:"jti,omitempty"`
+	NotBefore  int64          `json:"nbf,omitempty"`
+	Type       string         `json:"type,omitempty"`
+	UserClaims map[string]any `json:"user_claims,omitempty"`
 }
 
 // validationErrorBody defines model for ValidationErrorBody.
@@ -261,50 +243,3 @@ type workflowBody struct {
 	ActionUUID string `json:"action_uuid"`
 	Comment    string `json:"comment,omitempty"`
 }
-
-// PushIntakeBatchJSONBody defines parameters for PushIntakeBatch.
-type PushIntakeBatchJSONBody struct {
-	IntakeKey string   `json:"intake_key"`
-	Jsons     []string `json:"jsons"`
-}
-
-// PushIntakeBatchParams defines parameters for PushIntakeBatch.
-type PushIntakeBatchParams struct {
-	ContentEncoding PushIntakeBatchParamsContentEncoding `json:"Content-Encoding,omitempty"`
-}
-
-// PushIntakeBatchParamsContentEncoding defines parameters for PushIntakeBatch.
-type PushIntakeBatchParamsContentEncoding string
-
-// UpdateEventSearchJobJSONBody defines parameters for UpdateEventSearchJob.
-type UpdateEventSearchJobJSONBody struct {
-	// ResultsTtl Seconds the results are kept.
-	ResultsTtl int `json:"results_ttl"`
-}
-
-// GetEventSearchJobEventsParams defines parameters for GetEventSearchJobEvents.
-type GetEventSearchJobEventsParams struct {
-	Limit  int `form:"limit,omitempty" json:"limit,omitempty"`
-	Offset int `form:"offset,omitempty" json:"offset,omitempty"`
-
-	// EarliestTime Restrict to events after this time (epoch seconds).
-	EarliestTime float32 `form:"earliest_time,omitempty" json:"earliest_time,omitempty"`
-
-	// LatestTime Restrict to events before this time (epoch seconds).
-	LatestTime float32 `form:"latest_time,omitempty" json:"latest_time,omitempty"`
-}
-
-// GetEventSearchJobFieldsParams defines parameters for GetEventSearchJobFields.
-type GetEventSearchJobFieldsParams struct {
-	Limit  int `form:"limit,omitempty" json:"limit,omitempty"`
-	Offset int `form:"offset,omitempty" json:"offset,omitempty"`
-}
-
-// PushIntakeBatchJSONRequestBody defines body for PushIntakeBatch for application/json ContentType.
-type PushIntakeBatchJSONRequestBody PushIntakeBatchJSONBody
-
-// CreateEventSearchJobJSONRequestBody defines body for CreateEventSearchJob for application/json ContentType.
-type CreateEventSearchJobJSONRequestBody = searchJobBody
-
-// UpdateEventSearchJobJSONRequestBody defines body for UpdateEventSearchJob for application/json ContentType.
-type UpdateEventSearchJobJSONRequestBody UpdateEventSearchJobJSONBody

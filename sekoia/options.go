@@ -87,7 +87,8 @@ func toUpperASCII(s string) string {
 	return string(b)
 }
 
-// Option configures a Client (and the intake client).
+// Option configures a Client (NewClient) or an Intake (NewIntake). An
+// option that concerns only one of them is ignored by the other.
 type Option func(*options) error
 
 type options struct {
@@ -95,12 +96,14 @@ type options struct {
 	baseURL   *url.URL
 	intakeURL *url.URL
 	region    Region
+	// intakeParallelism is the number of requests Intake.Push sends at once.
+	intakeParallelism int
 }
 
 // newOptions applies opts over the defaults and validates the result: the
 // base and intake URLs are derived from the region unless set explicitly.
 func newOptions(opts []Option) (options, error) {
-	o := options{Settings: clientopt.NewSettings(), region: FRA1}
+	o := options{Settings: clientopt.NewSettings(), region: FRA1, intakeParallelism: DefaultIntakeParallelism}
 	for _, opt := range opts {
 		if opt == nil {
 			continue
@@ -164,6 +167,20 @@ func WithIntakeURL(raw string) Option {
 			return err
 		}
 		o.intakeURL = u
+		return nil
+	}
+}
+
+// WithIntakeParallelism sets how many requests Intake.Push sends at once,
+// and the default of WriterOptions.Parallelism (1..64; default
+// DefaultIntakeParallelism). With 1, batches arrive in the order of the
+// events. NewClient ignores it.
+func WithIntakeParallelism(n int) Option {
+	return func(o *options) error {
+		if n < 1 || n > 64 {
+			return fmt.Errorf("WithIntakeParallelism: %d is out of range 1..64", n)
+		}
+		o.intakeParallelism = n
 		return nil
 	}
 }

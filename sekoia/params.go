@@ -161,6 +161,24 @@ func checkLists(method string, v reflect.Value) error {
 	return nil
 }
 
+// listQuery checks the page and the sort direction of a list's options
+// (see checkList), then encodes them (see encodeQuery).
+func listQuery(method string, limit, offset int, dir Direction, opts any) (url.Values, error) {
+	if err := checkList(method, limit, offset, dir); err != nil {
+		return nil, err
+	}
+	return encodeQuery(method, opts)
+}
+
+// checkList checks the page (limit 0 or 1..100, offset) and the sort
+// direction of a list.
+func checkList(method string, limit, offset int, dir Direction) error {
+	if err := checkPaging(method, limit, offset, 100); err != nil {
+		return err
+	}
+	return dir.check(method)
+}
+
 // checkPaging validates a page size (0 = server default, else 1..max) and
 // an offset.
 func checkPaging(method string, limit, offset, maxLimit int) error {
@@ -238,27 +256,40 @@ func getPage[T any](ctx context.Context, c *Client, path string, q url.Values, o
 	if _, err := c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: path, Query: q}, &env); err != nil {
 		return nil, err
 	}
-	p := &Page[T]{Items: env.Items, Total: -1}
+	return newPage(env.Items, env.Total, env.HasMore, offset, limit), nil
+}
+
+// newPage makes the Page of a list body with these items, total and
+// has_more, read at offset with limit.
+func newPage[T any](items []T, total *int, hasMore *bool, offset, limit int) *Page[T] {
+	p := &Page[T]{Items: items, Total: -1}
 	if p.Items == nil {
 		p.Items = []T{}
 	}
-	if env.Total != nil {
-		p.Total = *env.Total
+	if total != nil {
+		p.Total = *total
 	}
 	switch {
-	case env.HasMore != nil:
-		p.HasMore = *env.HasMore
+	case hasMore != nil:
+		p.HasMore = *hasMore
 	case p.Total >= 0:
 		p.HasMore = offset+len(p.Items) < p.Total
 	default:
 		p.HasMore = limit > 0 && len(p.Items) >= limit
 	}
-	return p, nil
+	return p
 }
 
 // allPages iterates a list from offset start, limit items per page. q is
 // copied for every page, never changed.
 func allPages[T any](ctx context.Context, c *Client, path string, q url.Values, start, limit int) iter.Seq2[T, error] {
+	return allPagesWith(ctx, q, start, limit, func(ctx context.Context, q url.Values, offset, limit int) (*Page[T], error) {
+		return getPage[T](ctx, c, path, q, offset, limit)
+	})
+}
+
+// allPagesWith is allPages with get fetching each page.
+func allPagesWith[T any](ctx context.Context, q url.Values, start, limit int, get func(ctx context.Context, q url.Values, offset, limit int) (*Page[T], error)) iter.Seq2[T, error] {
 	return paging.Offset(ctx, start, limit, func(ctx context.Context, offset, limit int) (paging.OffsetPage[T], error) {
 		pq := make(url.Values, len(q)+2)
 		for k, v := range q {
@@ -266,7 +297,7 @@ func allPages[T any](ctx context.Context, c *Client, path string, q url.Values, 
 		}
 		pq.Set("offset", strconv.Itoa(offset))
 		pq.Set("limit", strconv.Itoa(limit))
-		p, err := getPage[T](ctx, c, path, pq, offset, limit)
+		p, err := get(ctx, pq, offset, limit)
 		if err != nil {
 			return paging.OffsetPage[T]{}, err
 		}

@@ -96,23 +96,15 @@ func (e Event) Strings(key string) []string {
 }
 
 func evAppendStrings(arr []byte, out *[]string) {
-	i := evSkipWS(arr, 1)
-	for i < len(arr) && arr[i] != ']' {
-		end := evSkipValue(arr, i)
-		if end < 0 {
-			return
-		}
-		switch arr[i] {
+	elements(arr, func(v []byte) bool {
+		switch v[0] {
 		case '"':
-			*out = append(*out, evUnquote(arr[i:end]))
+			*out = append(*out, evUnquote(v))
 		case '[':
-			evAppendStrings(arr[i:end], out)
+			evAppendStrings(v, out)
 		}
-		i = evSkipWS(arr, end)
-		if i < len(arr) && arr[i] == ',' {
-			i = evSkipWS(arr, i+1)
-		}
-	}
+		return true
+	})
 }
 
 // ID returns the event's identifier ("__event_id").
@@ -157,20 +149,13 @@ func decodeEventPage(body []byte) (*EventPage, error) {
 		}
 		return nil, errors.New("invalid JSON")
 	}
-	i := evSkipWS(body, 0)
-	if i >= len(body) || body[i] != '{' {
+	if i := skipSpace(body, 0); i >= len(body) || body[i] != '{' {
 		return nil, errors.New("results page is not a JSON object")
 	}
 	page := &EventPage{}
 	seenItems := false
-	i = evSkipWS(body, i+1)
-	for i < len(body) && body[i] != '}' {
-		kEnd := evSkipValue(body, i)
-		key := body[i:kEnd]
-		i = evSkipWS(body, kEnd)
-		i = evSkipWS(body, i+1) // ':'
-		vEnd := evSkipValue(body, i)
-		val := body[i:vEnd]
+	var err error
+	members(body, func(key, val []byte) bool {
 		switch {
 		case evKeyIs(key, "items"):
 			if val[0] == 'n' { // null
@@ -178,18 +163,20 @@ func decodeEventPage(body []byte) (*EventPage, error) {
 				break
 			}
 			if val[0] != '[' {
-				return nil, errors.New(`results page "items" is not an array`)
+				err = errors.New(`results page "items" is not an array`)
+				return false
 			}
-			evs, err := splitEvents(val)
-			if err != nil {
-				return nil, err
+			var evs []Event
+			if evs, err = splitEvents(val); err != nil {
+				return false
 			}
 			page.Events, seenItems = evs, true
 		case evKeyIs(key, "total"):
 			if val[0] != 'n' {
-				n, err := strconv.ParseFloat(string(val), 64)
-				if err != nil {
-					return nil, errors.New(`results page "total" is not a number`)
+				n, perr := strconv.ParseFloat(string(val), 64)
+				if perr != nil {
+					err = errors.New(`results page "total" is not a number`)
+					return false
 				}
 				page.Total = int64(n)
 			}
@@ -198,10 +185,10 @@ func decodeEventPage(body []byte) (*EventPage, error) {
 				page.PagingToken = evUnquote(val)
 			}
 		}
-		i = evSkipWS(body, vEnd)
-		if i < len(body) && body[i] == ',' {
-			i = evSkipWS(body, i+1)
-		}
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
 	if !seenItems {
 		return nil, errors.New(`results page has no "items"`)
@@ -212,65 +199,32 @@ func decodeEventPage(body []byte) (*EventPage, error) {
 // splitEvents cuts a JSON array of objects into events sharing arr's memory.
 func splitEvents(arr []byte) ([]Event, error) {
 	n := 0
-	i := evSkipWS(arr, 1)
-	for i < len(arr) && arr[i] != ']' {
-		end := evSkipValue(arr, i)
-		n++
-		i = evSkipWS(arr, end)
-		if i < len(arr) && arr[i] == ',' {
-			i = evSkipWS(arr, i+1)
-		}
-	}
+	elements(arr, func([]byte) bool { n++; return true })
 	evs := make([]Event, 0, n)
-	i = evSkipWS(arr, 1)
-	for i < len(arr) && arr[i] != ']' {
-		end := evSkipValue(arr, i)
-		if arr[i] != '{' {
-			return nil, errors.New("results page item " + strconv.Itoa(len(evs)) + " is not a JSON object")
+	var err error
+	elements(arr, func(v []byte) bool {
+		if v[0] != '{' {
+			err = errors.New("results page item " + strconv.Itoa(len(evs)) + " is not a JSON object")
+			return false
 		}
-		evs = append(evs, Event{Raw: arr[i:end:end]})
-		i = evSkipWS(arr, end)
-		if i < len(arr) && arr[i] == ',' {
-			i = evSkipWS(arr, i+1)
-		}
-	}
-	return evs, nil
+		evs = append(evs, Event{Raw: v})
+		return true
+	})
+	return evs, err
 }
 
 // evField finds the value of the top-level key in a JSON object. obj
 // is trusted to be valid JSON (events come from a validated page, or were
 // decoded by UnmarshalJSON from valid JSON); a malformed object just
 // reports the key as absent.
-func evField(obj []byte, key string) ([]byte, bool) {
-	i := evSkipWS(obj, 0)
-	if i >= len(obj) || obj[i] != '{' {
-		return nil, false
-	}
-	i = evSkipWS(obj, i+1)
-	for i < len(obj) && obj[i] == '"' {
-		kEnd := evSkipValue(obj, i)
-		if kEnd < 0 {
-			return nil, false
-		}
-		k := obj[i:kEnd]
-		i = evSkipWS(obj, kEnd)
-		if i >= len(obj) || obj[i] != ':' {
-			return nil, false
-		}
-		i = evSkipWS(obj, i+1)
-		vEnd := evSkipValue(obj, i)
-		if vEnd < 0 {
-			return nil, false
-		}
+func evField(obj []byte, key string) (val []byte, found bool) {
+	members(obj, func(k, v []byte) bool {
 		if evKeyIs(k, key) {
-			return obj[i:vEnd], true
+			val, found = v, true
 		}
-		i = evSkipWS(obj, vEnd)
-		if i < len(obj) && obj[i] == ',' {
-			i = evSkipWS(obj, i+1)
-		}
-	}
-	return nil, false
+		return !found
+	})
+	return val, found
 }
 
 // evKeyIs reports whether the quoted JSON string q equals key.
@@ -295,79 +249,4 @@ func evUnquote(q []byte) string {
 		return ""
 	}
 	return s
-}
-
-func evSkipWS(b []byte, i int) int {
-	for i < len(b) {
-		switch b[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
-
-// evSkipValue returns the index just past the JSON value starting at b[i],
-// or -1 when b ends first. It does not validate.
-func evSkipValue(b []byte, i int) int {
-	if i >= len(b) {
-		return -1
-	}
-	switch b[i] {
-	case '"':
-		return evSkipString(b, i)
-	case '{', '[':
-		depth := 0
-		for i < len(b) {
-			switch b[i] {
-			case '"':
-				i = evSkipString(b, i)
-				if i < 0 {
-					return -1
-				}
-				continue
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return i + 1
-				}
-			}
-			i++
-		}
-		return -1
-	default: // number, true, false, null
-		for i < len(b) {
-			switch b[i] {
-			case ',', '}', ']', ' ', '\t', '\n', '\r':
-				return i
-			}
-			i++
-		}
-		return i
-	}
-}
-
-// evSkipString returns the index just past the string starting at b[i].
-func evSkipString(b []byte, i int) int {
-	i++
-	for {
-		j := bytes.IndexByte(b[i:], '"')
-		if j < 0 {
-			return -1
-		}
-		i += j
-		// Count the backslashes before the quote: an odd number escapes it.
-		n := 0
-		for k := i - 1; k >= 0 && b[k] == '\\'; k-- {
-			n++
-		}
-		if n%2 == 0 {
-			return i + 1
-		}
-		i++
-	}
 }

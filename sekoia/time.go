@@ -30,6 +30,12 @@ func parseTime(b []byte) (time.Time, error) {
 	}
 	if b[0] == '"' {
 		if len(b) >= 2 && b[len(b)-1] == '"' && bytes.IndexByte(b[1:len(b)-1], '\\') < 0 && bytes.IndexByte(b[1:len(b)-1], '"') < 0 {
+			// The common case, a strict RFC 3339 time, is parsed from the
+			// bytes without allocating; time.Parse would give the same.
+			var t time.Time
+			if inner := b[1 : len(b)-1]; len(inner) >= len("2006-01-02T15:04:05Z") && t.UnmarshalText(inner) == nil {
+				return t.UTC(), nil
+			}
 			return parseTimeString(string(b[1 : len(b)-1]))
 		}
 		var s string
@@ -38,7 +44,36 @@ func parseTime(b []byte) (time.Time, error) {
 		}
 		return parseTimeString(s)
 	}
+	if i, ok := parseDigits(b); ok {
+		// Integer epoch seconds (or milliseconds), without allocating.
+		if t, ok := epochInt(i); ok {
+			return t, nil
+		}
+		return time.Time{}, fmt.Errorf("time %q: out of range", truncate(b))
+	}
 	return parseEpoch(string(b))
+}
+
+// parseDigits parses an optional minus sign and 1 to 18 decimal digits.
+func parseDigits(b []byte) (int64, bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
 }
 
 func parseTimeString(s string) (time.Time, error) {
@@ -92,10 +127,10 @@ const (
 
 func parseEpoch(s string) (time.Time, error) {
 	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
-		if i >= 1e12 || i <= -1e12 {
-			return epochRange(s, float64(i)/1e3)
+		if t, ok := epochInt(i); ok {
+			return t, nil
 		}
-		return epochRange(s, float64(i))
+		return time.Time{}, fmt.Errorf("time %q: out of range", truncateString(s))
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
@@ -104,16 +139,28 @@ func parseEpoch(s string) (time.Time, error) {
 	if f >= 1e12 || f <= -1e12 {
 		f /= 1e3
 	}
-	return epochRange(s, f)
+	if t, ok := epochFloat(f); ok {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("time %q: out of range", truncateString(s))
 }
 
-func epochRange(s string, sec float64) (time.Time, error) {
+// epochInt converts integer epoch seconds, or milliseconds from 10^12 on.
+func epochInt(i int64) (time.Time, bool) {
+	if i >= 1e12 || i <= -1e12 {
+		return epochFloat(float64(i) / 1e3)
+	}
+	return epochFloat(float64(i))
+}
+
+// epochFloat converts epoch seconds within years 0001..9999.
+func epochFloat(sec float64) (time.Time, bool) {
 	if sec < minEpochSeconds || sec > maxEpochSeconds {
-		return time.Time{}, fmt.Errorf("time %q: out of range", truncateString(s))
+		return time.Time{}, false
 	}
 	whole := math.Floor(sec)
 	nsec := math.Round((sec - whole) * 1e9)
-	return time.Unix(int64(whole), int64(nsec)).UTC(), nil
+	return time.Unix(int64(whole), int64(nsec)).UTC(), true
 }
 
 func truncate(b []byte) string { return truncateString(string(b)) }

@@ -322,10 +322,7 @@ func (s *AlertsService) CustomStatuses(ctx context.Context, opts *CustomStatusLi
 	if o.Type != "" && o.Type != "alert" && o.Type != "case" {
 		return nil, fmt.Errorf("sekoia: %s: type %q is not alert or case", method, o.Type)
 	}
-	if err := checkPaging(method, o.Limit, o.Offset, 100); err != nil {
-		return nil, err
-	}
-	q, err := encodeQuery(method, &o)
+	q, err := listQuery(method, o.Limit, o.Offset, "", &o)
 	if err != nil {
 		return nil, err
 	}

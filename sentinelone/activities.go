@@ -105,7 +105,7 @@ func (s *ActivitiesService) List(ctx context.Context, opts *ActivityListOptions)
 }
 
 func (s *ActivitiesService) list(ctx context.Context, q map[string][]string) (*ActivityPage, error) {
-	items, p, err := call[[]Activity](ctx, s.c, rest.Request{Method: http.MethodGet, Path: "/activities", Query: q})
+	items, p, err := callPage(ctx, s.c, rest.Request{Method: http.MethodGet, Path: "/activities", Query: q}, decodePageActivity)
 	if err != nil {
 		return nil, err
 	}
@@ -241,6 +241,14 @@ func (t ActivityType) String() string {
 // SetEscapeHTML(false) is set: json.Marshal compacts the bytes and escapes
 // <, > and & in strings. Data is the type-specific object, kept raw; the
 // Data methods decode the common shapes.
+//
+// Raw and Data are read-only. The activities of one page returned by List
+// or All share that page's response buffer: their Raw and Data are slices
+// of it (capped, so appending to one copies), nothing is copied per
+// activity, and keeping any of them keeps the page's buffer in memory
+// (bytes.Clone what you keep long-term, if memory matters). Writing into
+// Raw or Data would change what MarshalJSON returns; clone before
+// modifying. UnmarshalJSON called directly keeps a copy of its input.
 type Activity struct {
 	// ID is the activity id (a string of digits beyond 2^53).
 	ID string
@@ -295,6 +303,15 @@ type activityJSON struct {
 	OSFamily             nstring         `json:"osFamily"`
 	Hash                 nstring         `json:"hash"`
 	Data                 json.RawMessage `json:"data"`
+}
+
+// decodePageActivity decodes an activity of a list page, keeping span (a
+// slice of the page buffer) as Raw.
+func decodePageActivity(span []byte, a *Activity) error {
+	if decodeActivityShared(span, a) {
+		return nil
+	}
+	return decodeActivitySlow(span, a)
 }
 
 // UnmarshalJSON decodes an activity and keeps a copy of b in Raw (Data

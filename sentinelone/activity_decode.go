@@ -17,16 +17,23 @@ import (
 // direct call) falls back to json.Unmarshal, so the result is always the
 // one encoding/json gives.
 
-// decodeActivityFast fills a from b (which it keeps as Raw); it reports
-// false when b needs the general decoder.
+// decodeActivityFast fills a from a copy of b, which it keeps as Raw; it
+// reports false when b needs the general decoder.
 func decodeActivityFast(b []byte, a *Activity) bool {
-	raw := bytes.Clone(b)
+	return decodeActivityShared(bytes.Clone(b), a)
+}
+
+// decodeActivityShared fills a from raw, which it keeps as Raw without
+// copying it (Data is a slice of it too). The string fields share one
+// allocation. It reports false when raw needs the general decoder.
+func decodeActivityShared(raw []byte, a *Activity) bool {
 	i := skipWS(raw, 0)
 	if i >= len(raw) || raw[i] != '{' {
 		return false
 	}
 	i = skipWS(raw, i+1)
 	var out Activity
+	var strs pendingStrings
 	if i < len(raw) && raw[i] == '}' {
 		i++
 	} else {
@@ -51,7 +58,7 @@ func decodeActivityFast(b []byte, a *Activity) bool {
 			if !ok {
 				return false
 			}
-			if !out.setField(string(key), raw[i:vend:vend]) {
+			if !out.setField(string(key), raw[i:vend:vend], &strs) {
 				return false
 			}
 			i = skipWS(raw, vend)
@@ -69,9 +76,110 @@ func decodeActivityFast(b []byte, a *Activity) bool {
 	if skipWS(raw, i) != len(raw) {
 		return false
 	}
+	strs.apply(&out)
 	out.Raw = raw
 	*a = out
 	return true
+}
+
+// The string fields of Activity, as setField names them.
+const (
+	fID = iota
+	fActivityUUID
+	fPrimaryDescription
+	fSecondaryDescription
+	fDescription
+	fComments
+	fAccountID
+	fAccountName
+	fSiteID
+	fSiteName
+	fGroupID
+	fGroupName
+	fAgentID
+	fUserID
+	fThreatID
+	fOSFamily
+	fHash
+)
+
+func (a *Activity) stringField(f uint8) *string {
+	switch f {
+	case fID:
+		return &a.ID
+	case fActivityUUID:
+		return &a.ActivityUUID
+	case fPrimaryDescription:
+		return &a.PrimaryDescription
+	case fSecondaryDescription:
+		return &a.SecondaryDescription
+	case fDescription:
+		return &a.Description
+	case fComments:
+		return &a.Comments
+	case fAccountID:
+		return &a.AccountID
+	case fAccountName:
+		return &a.AccountName
+	case fSiteID:
+		return &a.SiteID
+	case fSiteName:
+		return &a.SiteName
+	case fGroupID:
+		return &a.GroupID
+	case fGroupName:
+		return &a.GroupName
+	case fAgentID:
+		return &a.AgentID
+	case fUserID:
+		return &a.UserID
+	case fThreatID:
+		return &a.ThreatID
+	case fOSFamily:
+		return &a.OSFamily
+	default:
+		return &a.Hash
+	}
+}
+
+// pendingStrings gathers the string members of one object, in order, so
+// that they are made into strings with a single allocation.
+type pendingStrings struct {
+	n    int
+	size int
+	list [24]struct {
+		field uint8
+		text  []byte // nil for ""
+	}
+}
+
+// add records that field has text; false when too many members repeat.
+func (p *pendingStrings) add(field uint8, text []byte) bool {
+	if p.n == len(p.list) {
+		return false
+	}
+	p.list[p.n].field, p.list[p.n].text = field, text
+	p.n++
+	p.size += len(text)
+	return true
+}
+
+// apply sets the fields of a, later members winning as with encoding/json.
+func (p *pendingStrings) apply(a *Activity) {
+	var all string
+	if p.size > 0 {
+		var b strings.Builder
+		b.Grow(p.size)
+		for _, s := range p.list[:p.n] {
+			b.Write(s.text)
+		}
+		all = b.String()
+	}
+	off := 0
+	for _, s := range p.list[:p.n] {
+		*a.stringField(s.field) = all[off : off+len(s.text)]
+		off += len(s.text)
+	}
 }
 
 // activityKeys are the members setField converts.
@@ -79,45 +187,45 @@ var activityKeys = []string{"id", "activityUuid", "activityType", "createdAt", "
 	"secondaryDescription", "description", "comments", "accountId", "accountName", "siteId", "siteName", "groupId",
 	"groupName", "agentId", "userId", "threatId", "osFamily", "hash", "data"}
 
-// setField converts one member; false sends the whole object to the
-// general decoder.
-func (a *Activity) setField(key string, v []byte) bool {
-	var dst *string
+// setField converts one member (string members are recorded in strs);
+// false sends the whole object to the general decoder.
+func (a *Activity) setField(key string, v []byte, strs *pendingStrings) bool {
+	var f uint8
 	switch key {
 	case "id":
-		dst = &a.ID
+		f = fID
 	case "activityUuid":
-		dst = &a.ActivityUUID
+		f = fActivityUUID
 	case "primaryDescription":
-		dst = &a.PrimaryDescription
+		f = fPrimaryDescription
 	case "secondaryDescription":
-		dst = &a.SecondaryDescription
+		f = fSecondaryDescription
 	case "description":
-		dst = &a.Description
+		f = fDescription
 	case "comments":
-		dst = &a.Comments
+		f = fComments
 	case "accountId":
-		dst = &a.AccountID
+		f = fAccountID
 	case "accountName":
-		dst = &a.AccountName
+		f = fAccountName
 	case "siteId":
-		dst = &a.SiteID
+		f = fSiteID
 	case "siteName":
-		dst = &a.SiteName
+		f = fSiteName
 	case "groupId":
-		dst = &a.GroupID
+		f = fGroupID
 	case "groupName":
-		dst = &a.GroupName
+		f = fGroupName
 	case "agentId":
-		dst = &a.AgentID
+		f = fAgentID
 	case "userId":
-		dst = &a.UserID
+		f = fUserID
 	case "threatId":
-		dst = &a.ThreatID
+		f = fThreatID
 	case "osFamily":
-		dst = &a.OSFamily
+		f = fOSFamily
 	case "hash":
-		dst = &a.Hash
+		f = fHash
 	case "activityType":
 		if string(v) == "null" {
 			return true // null leaves an int unchanged
@@ -154,16 +262,17 @@ func (a *Activity) setField(key string, v []byte) bool {
 		}
 		return true
 	}
-	if plainString(v) {
-		*dst = string(v[1 : len(v)-1])
-		return true
+	switch {
+	case string(v) == "null":
+		return strs.add(f, nil)
+	case plainString(v):
+		return strs.add(f, v[1:len(v)-1])
 	}
 	var s nstring
 	if err := s.UnmarshalJSON(v); err != nil {
 		return false
 	}
-	*dst = string(s)
-	return true
+	return strs.add(f, []byte(s))
 }
 
 // decodeActivitySlow is the general decoder.

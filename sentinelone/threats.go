@@ -157,7 +157,7 @@ func (s *ThreatsService) List(ctx context.Context, opts *ThreatListOptions) (*Th
 }
 
 func (s *ThreatsService) list(ctx context.Context, q map[string][]string) (*ThreatPage, error) {
-	items, p, err := call[[]Threat](ctx, s.c, rest.Request{Method: http.MethodGet, Path: "/threats", Query: q})
+	items, p, err := callPage(ctx, s.c, rest.Request{Method: http.MethodGet, Path: "/threats", Query: q}, decodePageThreat)
 	if err != nil {
 		return nil, err
 	}
@@ -202,6 +202,11 @@ func (s *ThreatsService) All(ctx context.Context, opts *ThreatListOptions) iter.
 // Threat is one threat (v2.1). Its creation time is ThreatInfo.CreatedAt,
 // read with CreatedAt(): v2.1 threats have no top-level createdAt. It keeps
 // the exact bytes it was decoded from in Raw, and MarshalJSON returns them.
+//
+// Raw is read-only. The threats of one page returned by List or All share
+// that page's response buffer: their Raw are slices of it (capped), and
+// keeping any of them keeps the page's buffer in memory. Clone Raw before
+// modifying it. UnmarshalJSON called directly keeps a copy of its input.
 type Threat struct {
 	// ID is the threat id (equal to ThreatInfo.ThreatID).
 	ID string `json:"id"`
@@ -243,6 +248,18 @@ func (t *Threat) UnmarshalJSON(b []byte) error {
 	}
 	*t = Threat(v)
 	t.Raw = bytes.Clone(b)
+	return nil
+}
+
+// decodePageThreat decodes a threat of a list page, keeping span (a slice
+// of the page buffer) as Raw.
+func decodePageThreat(span []byte, t *Threat) error {
+	var v threatAlias
+	if err := json.Unmarshal(span, &v); err != nil {
+		return err
+	}
+	*t = Threat(v)
+	t.Raw = span
 	return nil
 }
 

@@ -1,12 +1,12 @@
 package sentinelone
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/socgo/xdr/internal/rest"
@@ -175,20 +175,71 @@ func ParseTime(s string) (time.Time, error) {
 
 // UnmarshalJSON reads a JSON string or null.
 func (t *Time) UnmarshalJSON(b []byte) error {
-	s := string(b)
-	if s == "null" || s == `""` {
+	if string(b) == "null" || string(b) == `""` {
 		t.Time = time.Time{}
 		return nil
 	}
-	if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' || strings.ContainsRune(s[1:len(s)-1], '\\') {
-		return fmt.Errorf("sentinelone: timestamp %s is not a JSON string", truncate(s, 40))
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' || bytes.IndexByte(b[1:len(b)-1], '\\') >= 0 {
+		return fmt.Errorf("sentinelone: timestamp %s is not a JSON string", truncate(string(b), 40))
 	}
-	v, err := ParseTime(s[1 : len(s)-1])
+	if v, ok := parseUTC(b[1 : len(b)-1]); ok {
+		t.Time = v
+		return nil
+	}
+	v, err := ParseTime(string(b[1 : len(b)-1]))
 	if err != nil {
 		return err
 	}
 	t.Time = v
 	return nil
+}
+
+// parseUTC parses the form the API writes, "2006-01-02T15:04:05Z" with 0
+// to 9 fraction digits, without allocating; false leaves any other form
+// (or an out-of-range value) to ParseTime, whose result it equals.
+func parseUTC(b []byte) (time.Time, bool) {
+	if len(b) < 20 || b[len(b)-1] != 'Z' || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' {
+		return time.Time{}, false
+	}
+	num := func(s []byte) (int, bool) {
+		n := 0
+		for _, c := range s {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	year, ok1 := num(b[0:4])
+	month, ok2 := num(b[5:7])
+	day, ok3 := num(b[8:10])
+	hour, ok4 := num(b[11:13])
+	minute, ok5 := num(b[14:16])
+	sec, ok6 := num(b[17:19])
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 ||
+		month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	nsec := 0
+	if frac := b[19 : len(b)-1]; len(frac) > 0 {
+		if frac[0] != '.' || len(frac) < 2 || len(frac) > 10 {
+			return time.Time{}, false
+		}
+		n, ok := num(frac[1:])
+		if !ok {
+			return time.Time{}, false
+		}
+		for range 10 - len(frac) {
+			n *= 10
+		}
+		nsec = n
+	}
+	t := time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC)
+	if t.Day() != day {
+		return time.Time{}, false // 30 February and the like: ParseTime refuses them
+	}
+	return t, true
 }
 
 // MarshalJSON writes the time as the API does, or null for the zero time.

@@ -6,9 +6,19 @@
 //
 //	go run ./examples/quickstart
 //
-// With SEKOIA_API_KEY set (and SEKOIA_REGION, default FRA1) the Sekoia.io
-// section reads the real workspace; it changes nothing there unless
-// SEKOIA_QUICKSTART_WRITES=1.
+// Each section uses the real service when its credentials are set, and
+// writes nothing to a real tenant unless SEKOIA_QUICKSTART_WRITES=1:
+//
+//   - SEKOIA_API_KEY (and SEKOIA_REGION, default FRA1): the Sekoia.io
+//     section reads the real workspace; with SEKOIA_QUICKSTART_WRITES=1 it
+//     also acknowledges and comments an alert and creates an asset.
+//   - TEHTRIS_TENANT and TEHTRIS_API_KEY: the TEHTRIS section reads the
+//     events of the last 10 minutes from the real platform.
+//   - S1_CONSOLE_URL and S1_API_TOKEN: the SentinelOne section reads the
+//     real console (token details, activities, threats).
+//   - SEKOIA_INTAKE_KEY (and SEKOIA_INTAKE_URL) with
+//     SEKOIA_QUICKSTART_WRITES=1: the forwarding sections push to that real
+//     intake; otherwise they push to a local fake intake.
 package main
 
 import (
@@ -29,6 +39,8 @@ type section struct {
 func tour() []section {
 	return []section{
 		{"Sekoia.io: alerts, workflow, assets, kill chain, communities", sekoiaTour},
+		{"TEHTRIS → Sekoia.io: forward events with a checkpointed collector", tehtrisTour},
+		{"SentinelOne: token lifetime, activities, threats, forwarding", sentinelOneTour},
 	}
 }
 

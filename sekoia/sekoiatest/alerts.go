@@ -44,10 +44,10 @@ func (st *alertStore) register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v1/sic/alerts/{id}", st.handleGet)
 	mux.HandleFunc("PATCH /v1/sic/alerts/{id}", st.handlePatch)
 	mux.HandleFunc("DELETE /v1/sic/alerts/{id}", st.handleDelete)
-	mux.HandleFunc("GET /v1/sic/alerts/{id}/comments", st.handleComments)
+	mux.HandleFunc("GET /v1/sic/alerts/{id}/comments", handleAlertList(st, func(rec *alertRec) []sekoia.Comment { return rec.comments }))
 	mux.HandleFunc("POST /v1/sic/alerts/{id}/comments", st.handleAddComment)
 	mux.HandleFunc("GET /v1/sic/alerts/{id}/timeline", st.handleTimeline)
-	mux.HandleFunc("GET /v1/sic/alerts/{id}/history", st.handleHistory)
+	mux.HandleFunc("GET /v1/sic/alerts/{id}/history", handleAlertList(st, func(rec *alertRec) []sekoia.HistoryEntry { return rec.history }))
 	mux.HandleFunc("GET /v1/sic/alerts/{id}/workflow", st.handleWorkflow)
 	mux.HandleFunc("PATCH /v1/sic/alerts/{id}/workflow", st.handleTransition)
 	mux.HandleFunc("PATCH /v1/sic/alerts/bulk/workflow", st.handleBulk)
@@ -323,6 +323,16 @@ func (st *alertStore) lookup(w http.ResponseWriter, r *http.Request) *alertRec {
 		return nil
 	}
 	return rec
+}
+
+// withAlert runs f, under the store's lock, on the alert named by the
+// request's path, or answers 404.
+func (st *alertStore) withAlert(w http.ResponseWriter, r *http.Request, f func(rec *alertRec)) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if rec := st.lookup(w, r); rec != nil {
+		f(rec)
+	}
 }
 
 // paging parses limit (1..max, default def) and offset.
@@ -742,47 +752,49 @@ func (st *alertStore) handleGet(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	rec := st.lookup(w, r)
-	if rec == nil {
-		return
-	}
-	writeJSON(w, http.StatusOK, st.detail(rec, q))
+	st.withAlert(w, r, func(rec *alertRec) { writeJSON(w, http.StatusOK, st.detail(rec, q)) })
 }
 
 // decodeBody decodes a JSON object body, or writes a 400.
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	if err := decodeStrict(w, r, v); err != nil {
 		writeError(w, http.StatusBadRequest, "", "Invalid body: "+err.Error())
 		return false
 	}
 	return true
 }
 
+// decodeStrict decodes a JSON body of at most 1 MiB into v, refusing
+// unknown fields.
+func decodeStrict(w http.ResponseWriter, r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}
+
+// alertPatch is the body of PATCH /v1/sic/alerts/{id}.
+type alertPatch struct {
+	AlertTypeCategory *string `json:"alert_type_category"`
+	AlertTypeValue    *string `json:"alert_type_value"`
+	Details           *string `json:"details"`
+	Urgency           *int    `json:"urgency"`
+	KillChainShortID  *string `json:"kill_chain_short_id"`
+	Title             *string `json:"title"`
+	VerdictUUID       *string `json:"verdict_uuid"`
+	CustomStatusUUID  *string `json:"custom_status_uuid"`
+	Assignee          *string `json:"assignee"`
+}
+
 func (st *alertStore) handlePatch(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		AlertTypeCategory *string `json:"alert_type_category"`
-		AlertTypeValue    *string `json:"alert_type_value"`
-		Details           *string `json:"details"`
-		Urgency           *int    `json:"urgency"`
-		KillChainShortID  *string `json:"kill_chain_short_id"`
-		Title             *string `json:"title"`
-		VerdictUUID       *string `json:"verdict_uuid"`
-		CustomStatusUUID  *string `json:"custom_status_uuid"`
-		Assignee          *string `json:"assignee"`
-	}
+	var body alertPatch
 	if !decodeBody(w, r, &body) {
 		return
 	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	rec := st.lookup(w, r)
-	if rec == nil {
-		return
-	}
+	st.withAlert(w, r, func(rec *alertRec) { st.patch(w, rec, body) })
+}
+
+// patch applies a PATCH body to rec.
+func (st *alertStore) patch(w http.ResponseWriter, rec *alertRec, body alertPatch) {
 	if body.AlertTypeCategory != nil && body.AlertTypeValue == nil {
 		writeError(w, http.StatusBadRequest, "", "alert_type_value is required with alert_type_category")
 		return
@@ -800,45 +812,29 @@ func (st *alertStore) handlePatch(w http.ResponseWriter, r *http.Request) {
 	if body.AlertTypeCategory != nil {
 		a.AlertType = sekoia.AlertType{Category: *body.AlertTypeCategory, Value: *body.AlertTypeValue}
 	}
-	if body.Details != nil {
-		a.Details = *body.Details
-	}
+	setIf(&a.Details, body.Details)
 	if body.Urgency != nil && *body.Urgency != a.Urgency.Value {
 		rec.history = append(rec.history, historyEntry(now, "urgency", map[string]any{"value": *body.Urgency, "previous_value": a.Urgency.Value}))
 		a.Urgency.Value, a.Urgency.CurrentValue = *body.Urgency, *body.Urgency
 		a.Urgency.Display = urgencyDisplay(*body.Urgency)
 	}
-	if body.KillChainShortID != nil {
-		a.KillChainShortID = *body.KillChainShortID
-	}
-	if body.Title != nil {
-		a.Title = *body.Title
-	}
-	if body.VerdictUUID != nil {
-		a.VerdictUUID = *body.VerdictUUID
-	}
-	if body.CustomStatusUUID != nil {
-		a.CustomStatusUUID = *body.CustomStatusUUID
-	}
-	if body.Assignee != nil {
-		a.Assignee = *body.Assignee
-	}
+	setIf(&a.KillChainShortID, body.KillChainShortID)
+	setIf(&a.Title, body.Title)
+	setIf(&a.VerdictUUID, body.VerdictUUID)
+	setIf(&a.CustomStatusUUID, body.CustomStatusUUID)
+	setIf(&a.Assignee, body.Assignee)
 	a.UpdatedAt = now.Truncate(time.Second)
 	rec.item = nil
 	writeJSON(w, http.StatusOK, st.detail(rec, url.Values{"comments": {"false"}, "history": {"false"}, "countermeasures": {"false"}}))
 }
 
 func (st *alertStore) handleDelete(w http.ResponseWriter, r *http.Request) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	rec := st.lookup(w, r)
-	if rec == nil {
-		return
-	}
-	st.list = slices.DeleteFunc(st.list, func(x *alertRec) bool { return x == rec })
-	delete(st.byID, rec.a.UUID)
-	delete(st.byID, rec.a.ShortID)
-	w.WriteHeader(http.StatusNoContent)
+	st.withAlert(w, r, func(rec *alertRec) {
+		st.list = slices.DeleteFunc(st.list, func(x *alertRec) bool { return x == rec })
+		delete(st.byID, rec.a.UUID)
+		delete(st.byID, rec.a.ShortID)
+		w.WriteHeader(http.StatusNoContent)
+	})
 }
 
 func pageBody[T any](items []T, limit, offset int) map[string]any {
@@ -850,18 +846,16 @@ func pageBody[T any](items []T, limit, offset int) map[string]any {
 	return map[string]any{"items": page, "total": total}
 }
 
-func (st *alertStore) handleComments(w http.ResponseWriter, r *http.Request) {
-	limit, offset, ok := paging(w, r.URL.Query(), 20, 100)
-	if !ok {
-		return
+// handleAlertList serves a page of one of the lists of the alert named by
+// the path (its comments, its history).
+func handleAlertList[T any](st *alertStore, list func(*alertRec) []T) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		limit, offset, ok := paging(w, r.URL.Query(), 20, 100)
+		if !ok {
+			return
+		}
+		st.withAlert(w, r, func(rec *alertRec) { writeJSON(w, http.StatusOK, pageBody(list(rec), limit, offset)) })
 	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	rec := st.lookup(w, r)
-	if rec == nil {
-		return
-	}
-	writeJSON(w, http.StatusOK, pageBody(rec.comments, limit, offset))
 }
 
 func (st *alertStore) comment(rec *alertRec, content, author string, now time.Time) sekoia.Comment {
@@ -893,13 +887,9 @@ func (st *alertStore) handleAddComment(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "", "author is longer than 32 characters")
 		return
 	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	rec := st.lookup(w, r)
-	if rec == nil {
-		return
-	}
-	writeJSON(w, http.StatusOK, st.comment(rec, *body.Content, body.Author, st.s.nowUTC()))
+	st.withAlert(w, r, func(rec *alertRec) {
+		writeJSON(w, http.StatusOK, st.comment(rec, *body.Content, body.Author, st.s.nowUTC()))
+	})
 }
 
 func (st *alertStore) handleTimeline(w http.ResponseWriter, r *http.Request) {
@@ -922,51 +912,33 @@ func (st *alertStore) handleTimeline(w http.ResponseWriter, r *http.Request) {
 		step = span / time.Duration(min(fl, 1000))
 		n = int(span / step)
 	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	rec := st.lookup(w, r)
-	if rec == nil {
-		return
-	}
-	end := st.s.nowUTC().Truncate(time.Second)
-	start := end.Add(-span)
-	seen := rec.a.LastSeenAt
-	if seen.IsZero() {
-		seen = rec.a.CreatedAt
-	}
-	type bucket struct {
-		Start string `json:"start"`
-		End   string `json:"end"`
-		Value int    `json:"value"`
-	}
-	buckets := make([]bucket, n)
-	for i := range buckets {
-		bs := start.Add(time.Duration(i) * step)
-		be := bs.Add(step)
-		v := 0
-		if !seen.Before(bs) && seen.Before(be) {
-			v = rec.a.Similar
+	st.withAlert(w, r, func(rec *alertRec) {
+		end := st.s.nowUTC().Truncate(time.Second)
+		start := end.Add(-span)
+		seen := rec.a.LastSeenAt
+		if seen.IsZero() {
+			seen = rec.a.CreatedAt
 		}
-		buckets[i] = bucket{bs.Format(time.RFC3339), be.Format(time.RFC3339), v}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{
-		"timeline": buckets,
-		"frame":    map[string]string{"start": start.Format(time.RFC3339), "end": end.Format(time.RFC3339)},
+		type bucket struct {
+			Start string `json:"start"`
+			End   string `json:"end"`
+			Value int    `json:"value"`
+		}
+		buckets := make([]bucket, n)
+		for i := range buckets {
+			bs := start.Add(time.Duration(i) * step)
+			be := bs.Add(step)
+			v := 0
+			if !seen.Before(bs) && seen.Before(be) {
+				v = rec.a.Similar
+			}
+			buckets[i] = bucket{bs.Format(time.RFC3339), be.Format(time.RFC3339), v}
+		}
+		writeJSON(w, http.StatusOK, map[string]any{
+			"timeline": buckets,
+			"frame":    map[string]string{"start": start.Format(time.RFC3339), "end": end.Format(time.RFC3339)},
+		})
 	})
-}
-
-func (st *alertStore) handleHistory(w http.ResponseWriter, r *http.Request) {
-	limit, offset, ok := paging(w, r.URL.Query(), 20, 100)
-	if !ok {
-		return
-	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	rec := st.lookup(w, r)
-	if rec == nil {
-		return
-	}
-	writeJSON(w, http.StatusOK, pageBody(rec.history, limit, offset))
 }
 
 func actionsBody(s sekoia.Status) map[string]any {
@@ -978,13 +950,7 @@ func actionsBody(s sekoia.Status) map[string]any {
 }
 
 func (st *alertStore) handleWorkflow(w http.ResponseWriter, r *http.Request) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	rec := st.lookup(w, r)
-	if rec == nil {
-		return
-	}
-	writeJSON(w, http.StatusOK, actionsBody(rec.a.Status.UUID))
+	st.withAlert(w, r, func(rec *alertRec) { writeJSON(w, http.StatusOK, actionsBody(rec.a.Status.UUID)) })
 }
 
 type workflowBody struct {
@@ -1009,19 +975,15 @@ func (st *alertStore) handleTransition(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &body) {
 		return
 	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	rec := st.lookup(w, r)
-	if rec == nil {
-		return
-	}
-	to, code, msg := target(rec.a.Status.UUID, body.ActionUUID)
-	if code != 0 {
-		writeError(w, code, "", msg)
-		return
-	}
-	st.move(rec, to, body.Comment, st.s.nowUTC())
-	writeJSON(w, http.StatusOK, actionsBody(to))
+	st.withAlert(w, r, func(rec *alertRec) {
+		to, code, msg := target(rec.a.Status.UUID, body.ActionUUID)
+		if code != 0 {
+			writeError(w, code, "", msg)
+			return
+		}
+		st.move(rec, to, body.Comment, st.s.nowUTC())
+		writeJSON(w, http.StatusOK, actionsBody(to))
+	})
 }
 
 func (st *alertStore) handleBulk(w http.ResponseWriter, r *http.Request) {

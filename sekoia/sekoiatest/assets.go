@@ -95,6 +95,19 @@ func (st *assetStore) find(uuid string) *sekoia.Asset {
 	return nil
 }
 
+// withAsset runs f, under the store's lock, on the asset named by the
+// request's path, or answers 404.
+func (st *assetStore) withAsset(w http.ResponseWriter, r *http.Request, f func(a *sekoia.Asset)) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	a := st.find(r.PathValue("uuid"))
+	if a == nil {
+		writeDetail(w, http.StatusNotFound, "Asset not found")
+		return
+	}
+	f(a)
+}
+
 func csv(v string) []string {
 	if v == "" {
 		return nil
@@ -207,21 +220,12 @@ func assetMatches(a *sekoia.Asset, search string, inAtoms, inTags bool) bool {
 }
 
 func (st *assetStore) handleGet(w http.ResponseWriter, r *http.Request) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	a := st.find(r.PathValue("uuid"))
-	if a == nil {
-		writeDetail(w, http.StatusNotFound, "Asset not found")
-		return
-	}
-	writeJSON(w, http.StatusOK, a)
+	st.withAsset(w, r, func(a *sekoia.Asset) { writeJSON(w, http.StatusOK, a) })
 }
 
 func (st *assetStore) handleCreate(w http.ResponseWriter, r *http.Request) {
 	var body sekoia.AssetCreate
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil {
+	if err := decodeStrict(w, r, &body); err != nil {
 		writeDetail(w, http.StatusUnprocessableEntity, err.Error())
 		return
 	}
@@ -250,46 +254,37 @@ func (st *assetStore) handleCreate(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, st.add(a, st.s.nowUTC()))
 }
 
+// assetPatch is the body of PUT /v2/asset-management/assets/{uuid}.
+type assetPatch struct {
+	EntityUUID  *string           `json:"entity_uuid"`
+	Name        *string           `json:"name"`
+	Description *string           `json:"description"`
+	Type        *sekoia.AssetType `json:"type"`
+	Category    *string           `json:"category"`
+	Criticality *int              `json:"criticality"`
+	Props       map[string]any    `json:"props"`
+	Atoms       sekoia.Atoms      `json:"atoms"`
+	Tags        []string          `json:"tags"`
+	Revoked     *bool             `json:"revoked"`
+	Reviewed    *bool             `json:"reviewed"`
+}
+
 func (st *assetStore) handleUpdate(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		EntityUUID  *string           `json:"entity_uuid"`
-		Name        *string           `json:"name"`
-		Description *string           `json:"description"`
-		Type        *sekoia.AssetType `json:"type"`
-		Category    *string           `json:"category"`
-		Criticality *int              `json:"criticality"`
-		Props       map[string]any    `json:"props"`
-		Atoms       sekoia.Atoms      `json:"atoms"`
-		Tags        []string          `json:"tags"`
-		Revoked     *bool             `json:"revoked"`
-		Reviewed    *bool             `json:"reviewed"`
-	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil {
+	var body assetPatch
+	if err := decodeStrict(w, r, &body); err != nil {
 		writeDetail(w, http.StatusUnprocessableEntity, err.Error())
 		return
 	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	a := st.find(r.PathValue("uuid"))
-	if a == nil {
-		writeDetail(w, http.StatusNotFound, "Asset not found")
-		return
-	}
+	st.withAsset(w, r, func(a *sekoia.Asset) { st.update(w, a, body) })
+}
+
+// update applies a PUT body to a.
+func (st *assetStore) update(w http.ResponseWriter, a *sekoia.Asset, body assetPatch) {
 	now := st.s.nowUTC()
-	if body.EntityUUID != nil {
-		a.EntityUUID = *body.EntityUUID
-	}
-	if body.Name != nil {
-		a.Name = *body.Name
-	}
-	if body.Description != nil {
-		a.Description = *body.Description
-	}
-	if body.Type != nil {
-		a.Type = *body.Type
-	}
+	setIf(&a.EntityUUID, body.EntityUUID)
+	setIf(&a.Name, body.Name)
+	setIf(&a.Description, body.Description)
+	setIf(&a.Type, body.Type)
 	if body.Category != nil {
 		a.Category, _ = json.Marshal(*body.Category)
 	}
@@ -323,33 +318,23 @@ func (st *assetStore) handleUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (st *assetStore) handleDelete(w http.ResponseWriter, r *http.Request) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	uuid := r.PathValue("uuid")
-	if st.find(uuid) == nil {
-		writeDetail(w, http.StatusNotFound, "Asset not found")
-		return
-	}
-	st.list = slices.DeleteFunc(st.list, func(a *sekoia.Asset) bool { return a.UUID == uuid })
-	w.WriteHeader(http.StatusNoContent)
+	st.withAsset(w, r, func(a *sekoia.Asset) {
+		st.list = slices.DeleteFunc(st.list, func(x *sekoia.Asset) bool { return x.UUID == a.UUID })
+		w.WriteHeader(http.StatusNoContent)
+	})
 }
 
 func (st *assetStore) handleTag(w http.ResponseWriter, r *http.Request) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	a := st.find(r.PathValue("uuid"))
-	if a == nil {
-		writeDetail(w, http.StatusNotFound, "Asset not found")
-		return
-	}
-	tag := r.PathValue("tag")
-	if r.Method == http.MethodPost {
-		if !slices.Contains(a.Tags, tag) {
-			a.Tags = append(a.Tags, tag)
+	st.withAsset(w, r, func(a *sekoia.Asset) {
+		tag := r.PathValue("tag")
+		if r.Method == http.MethodPost {
+			if !slices.Contains(a.Tags, tag) {
+				a.Tags = append(a.Tags, tag)
+			}
+		} else {
+			a.Tags = slices.DeleteFunc(a.Tags, func(t string) bool { return t == tag })
 		}
-	} else {
-		a.Tags = slices.DeleteFunc(a.Tags, func(t string) bool { return t == tag })
-	}
-	a.UpdatedAt = st.s.nowUTC()
-	writeJSON(w, http.StatusOK, true)
+		a.UpdatedAt = st.s.nowUTC()
+		writeJSON(w, http.StatusOK, true)
+	})
 }

@@ -378,18 +378,49 @@ func (j *searchJob) expiredNow(now time.Time) bool {
 	return j.Expired
 }
 
-func (st *searchStore) get(w http.ResponseWriter, r *http.Request) {
+// answerJob runs f, under the store's lock, on the job named by the
+// request's path and answers the job as it is then; or answers 404.
+func (st *searchStore) answerJob(w http.ResponseWriter, r *http.Request, f func(j *searchJob)) {
 	st.mu.Lock()
 	j := st.lookup(w, r)
 	if j == nil {
 		st.mu.Unlock()
 		return
 	}
-	st.advance(j)
-	j.expiredNow(st.s.nowUTC())
+	f(j)
 	b := j.json()
 	st.mu.Unlock()
 	searchWriteJSON(w, b)
+}
+
+// liveMatches returns the events matched by the job named by the
+// request's path and the page asked for (limit 1..searchMaxLimit, default
+// 100, and offset); or answers 400, 404, or 410 once the job has expired.
+func (st *searchStore) liveMatches(w http.ResponseWriter, r *http.Request) (matched []json.RawMessage, limit, offset int, ok bool) {
+	if limit, offset, ok = paging(w, r.URL.Query(), 100, searchMaxLimit); !ok {
+		return nil, 0, 0, false
+	}
+	st.mu.Lock()
+	j := st.lookup(w, r)
+	if j == nil {
+		st.mu.Unlock()
+		return nil, 0, 0, false
+	}
+	if j.expiredNow(st.s.nowUTC()) {
+		st.mu.Unlock()
+		writeError(w, http.StatusGone, "", "The event search job has expired")
+		return nil, 0, 0, false
+	}
+	matched = j.matched
+	st.mu.Unlock()
+	return matched, limit, offset, true
+}
+
+func (st *searchStore) get(w http.ResponseWriter, r *http.Request) {
+	st.answerJob(w, r, func(j *searchJob) {
+		st.advance(j)
+		j.expiredNow(st.s.nowUTC())
+	})
 }
 
 func (st *searchStore) update(w http.ResponseWriter, r *http.Request) {
@@ -400,75 +431,24 @@ func (st *searchStore) update(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "", "Invalid parameters: results_ttl")
 		return
 	}
-	st.mu.Lock()
-	j := st.lookup(w, r)
-	if j == nil {
-		st.mu.Unlock()
-		return
-	}
-	j.TTL = *body.ResultsTTL
-	b := j.json()
-	st.mu.Unlock()
-	searchWriteJSON(w, b)
+	st.answerJob(w, r, func(j *searchJob) { j.TTL = *body.ResultsTTL })
 }
 
 func (st *searchStore) cancel(w http.ResponseWriter, r *http.Request) {
-	st.mu.Lock()
-	j := st.lookup(w, r)
-	if j == nil {
-		st.mu.Unlock()
-		return
-	}
-	if j.Status < 2 {
-		j.Status = 3
-		j.CanceledAt = st.s.nowUTC()
-		j.EndedAt = j.CanceledAt
-	}
-	b := j.json()
-	st.mu.Unlock()
-	searchWriteJSON(w, b)
-}
-
-func searchPaging(w http.ResponseWriter, r *http.Request, def, maxLimit int) (offset, limit int, ok bool) {
-	limit, offset = def, 0
-	q := r.URL.Query()
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxLimit {
-			writeError(w, http.StatusBadRequest, "", "Invalid parameters: limit")
-			return 0, 0, false
+	st.answerJob(w, r, func(j *searchJob) {
+		if j.Status < 2 {
+			j.Status = 3
+			j.CanceledAt = st.s.nowUTC()
+			j.EndedAt = j.CanceledAt
 		}
-		limit = n
-	}
-	if v := q.Get("offset"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			writeError(w, http.StatusBadRequest, "", "Invalid parameters: offset")
-			return 0, 0, false
-		}
-		offset = n
-	}
-	return offset, limit, true
+	})
 }
 
 func (st *searchStore) results(w http.ResponseWriter, r *http.Request) {
-	offset, limit, ok := searchPaging(w, r, 100, searchMaxLimit)
+	matched, limit, offset, ok := st.liveMatches(w, r)
 	if !ok {
 		return
 	}
-	st.mu.Lock()
-	j := st.lookup(w, r)
-	if j == nil {
-		st.mu.Unlock()
-		return
-	}
-	if j.expiredNow(st.s.nowUTC()) {
-		st.mu.Unlock()
-		writeError(w, http.StatusGone, "", "The event search job has expired")
-		return
-	}
-	matched := j.matched
-	st.mu.Unlock()
 	matched, ok = searchTimeSlice(w, r, matched)
 	if !ok {
 		return
@@ -555,23 +535,10 @@ type searchFieldStat struct {
 }
 
 func (st *searchStore) fields(w http.ResponseWriter, r *http.Request) {
-	offset, limit, ok := searchPaging(w, r, 100, searchMaxLimit)
+	matched, limit, offset, ok := st.liveMatches(w, r)
 	if !ok {
 		return
 	}
-	st.mu.Lock()
-	j := st.lookup(w, r)
-	if j == nil {
-		st.mu.Unlock()
-		return
-	}
-	if j.expiredNow(st.s.nowUTC()) {
-		st.mu.Unlock()
-		writeError(w, http.StatusGone, "", "The event search job has expired")
-		return
-	}
-	matched := j.matched
-	st.mu.Unlock()
 	stats := searchFieldStats(matched)
 	end := min(offset+limit, len(stats))
 	start := min(offset, end)

@@ -311,3 +311,11 @@ func writeDetail(w http.ResponseWriter, status int, msg string) {
 	b, _ := json.Marshal(map[string]string{"detail": msg})
 	writeRaw(w, status, b)
 }
+
+// setIf sets *dst to *v when v is not nil (a field a PATCH or PUT body
+// carries).
+func setIf[T any](dst, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}

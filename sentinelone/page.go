@@ -1,0 +1,257 @@
+package sentinelone
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/socgo/xdr/internal/apierror"
+	"github.com/socgo/xdr/internal/rest"
+)
+
+// List pages are what a collector moves in bulk, so they are decoded with
+// as little copying as the result allows:
+//
+//   - the body is read into one buffer (sized from Content-Length when the
+//     server sends it) and checked once with json.Valid;
+//   - the envelope's members are walked in that buffer and each element of
+//     "data" is decoded from its own span, which the item keeps as Raw
+//     without copying it: the items of one page share that buffer;
+//   - the item slice is allocated once, at its final length.
+//
+// Anything the walk does not handle exactly as encoding/json would (invalid
+// or truncated JSON, escaped or differently cased member names, repeated
+// members, a "data" that is not an array, an item that fails to decode)
+// decodes the buffer again with the general json.Decoder path, so results
+// and errors are those encoding/json gives.
+
+// callPage is call for the list endpoints: it sends r (GET) and decodes the
+// data array with decode, which must keep the span it is given (never
+// modified) rather than copy it.
+func callPage[T any](ctx context.Context, c *Client, r rest.Request, decode func(span []byte, v *T) error) ([]T, Pagination, error) {
+	for attempt := 0; ; attempt++ {
+		tok := c.token.Load()
+		items, p, err := sendPage(ctx, c, r, decode)
+		if err != nil {
+			if attempt == 0 && errors.Is(err, ErrUnauthorized) && c.rotatedSince(ctx, tok) {
+				continue
+			}
+			return nil, Pagination{TotalItems: -1}, err
+		}
+		return items, p, nil
+	}
+}
+
+func sendPage[T any](ctx context.Context, c *Client, r rest.Request, decode func([]byte, *T) error) ([]T, Pagination, error) {
+	resp, meta, err := c.rest.Send(ctx, r)
+	if err != nil {
+		return nil, Pagination{}, err
+	}
+	defer resp.Body.Close()
+	var body []byte
+	if resp.StatusCode != http.StatusNoContent {
+		body, err = readBody(resp, c.opts.Transport.MaxBodyBytes)
+		if err != nil {
+			return nil, Pagination{}, fmt.Errorf("sentinelone: %s %s: decode %d response: %w", r.Method, r.Path, resp.StatusCode, err)
+		}
+	}
+	items, pg, err := decodePage(body, resp.StatusCode == http.StatusNoContent, decode)
+	if err != nil {
+		return nil, Pagination{}, fmt.Errorf("sentinelone: %s %s: decode %d response: %w", r.Method, r.Path, resp.StatusCode, err)
+	}
+	if len(pg.errors) > 0 {
+		e := &apierror.Error{
+			Service:    "sentinelone",
+			StatusCode: resp.StatusCode,
+			Method:     r.Method,
+			Path:       c.rest.URL(r.Path, nil).Path,
+			Attempts:   meta.Attempts,
+		}
+		fillError(e, pg.errors)
+		return nil, Pagination{}, e
+	}
+	return items, pg.pagination, nil
+}
+
+// decodePage decodes a list response body (none for a 204) in place, or
+// with the general decoder when the walk declines it.
+func decodePage[T any](body []byte, noContent bool, decode func([]byte, *T) error) ([]T, rawPage, error) {
+	pg := rawPage{pagination: Pagination{TotalItems: -1}}
+	if noContent {
+		return nil, pg, nil
+	}
+	if pg.walk(body) {
+		if items, ok := decodeItems(pg.data, pg.count, decode); ok {
+			return items, pg, nil
+		}
+	}
+	var env envelope[[]T]
+	if err := json.NewDecoder(bytes.NewReader(body)).Decode(&env); err != nil {
+		return nil, pg, err
+	}
+	pg = rawPage{pagination: Pagination{TotalItems: -1}, errors: env.Errors}
+	if env.Pagination != nil {
+		pg.pagination = *env.Pagination
+	}
+	return env.Data, pg, nil
+}
+
+// readBody reads the whole body; with a Content-Length within max it reads
+// into a buffer of exactly that size.
+func readBody(resp *http.Response, max int64) ([]byte, error) {
+	n := resp.ContentLength
+	if n < 0 || n > max {
+		return io.ReadAll(resp.Body)
+	}
+	buf := make([]byte, n)
+	if _, err := io.ReadFull(resp.Body, buf); err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, err
+	}
+	return buf, nil
+}
+
+// rawPage is an envelope walked in place.
+type rawPage struct {
+	data       []byte // the "data" array, or nil
+	count      int    // its number of elements
+	pagination Pagination
+	errors     []ErrorObject
+}
+
+// walk reads the envelope in b; false sends b to the general decoder.
+func (p *rawPage) walk(b []byte) bool {
+	*p = rawPage{pagination: Pagination{TotalItems: -1}}
+	if !json.Valid(b) {
+		return false
+	}
+	i := skipWS(b, 0)
+	if b[i] != '{' {
+		return false
+	}
+	var seen [3]bool
+	return members(b, i, func(key string, v []byte) bool {
+		k := -1
+		switch key {
+		case "data":
+			k = 0
+			if string(v) == "null" {
+				break
+			}
+			n, ok := countElements(v)
+			if !ok {
+				return false
+			}
+			p.data, p.count = v, n
+		case "pagination":
+			k = 1
+			var pg *Pagination
+			if json.Unmarshal(v, &pg) != nil {
+				return false
+			}
+			if pg != nil {
+				p.pagination = *pg
+			}
+		case "errors":
+			k = 2
+			if json.Unmarshal(v, &p.errors) != nil {
+				return false
+			}
+		default:
+			return !strings.EqualFold(key, "data") && !strings.EqualFold(key, "pagination") && !strings.EqualFold(key, "errors")
+		}
+		if seen[k] {
+			return false // a repeated member: encoding/json merges them
+		}
+		seen[k] = true
+		return true
+	})
+}
+
+// members calls f with every member of the valid object starting at
+// b[i] == '{', in order; it stops and returns false when f does, or on an
+// escaped member name.
+func members(b []byte, i int, f func(key string, v []byte) bool) bool {
+	i = skipWS(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return true
+	}
+	for {
+		kend, ok := stringEnd(b, i)
+		if !ok {
+			return false
+		}
+		key := b[i+1 : kend-1]
+		if bytes.IndexByte(key, '\\') >= 0 {
+			return false
+		}
+		i = skipWS(b, kend)
+		i = skipWS(b, i+1) // past ':'
+		vend, ok := valueEnd(b, i)
+		if !ok || !f(string(key), b[i:vend:vend]) {
+			return false
+		}
+		i = skipWS(b, vend)
+		if i < len(b) && b[i] == ',' {
+			i = skipWS(b, i+1)
+			continue
+		}
+		return true
+	}
+}
+
+// elements calls f with the span of every element of the valid array a.
+func elements(a []byte, f func(v []byte) bool) bool {
+	i := skipWS(a, 1)
+	if i < len(a) && a[i] == ']' {
+		return true
+	}
+	for {
+		end, ok := valueEnd(a, i)
+		if !ok || !f(a[i:end:end]) {
+			return false
+		}
+		i = skipWS(a, end)
+		if i < len(a) && a[i] == ',' {
+			i = skipWS(a, i+1)
+			continue
+		}
+		return true
+	}
+}
+
+// countElements returns the length of the valid array a; false if a is not
+// an array.
+func countElements(a []byte) (int, bool) {
+	if len(a) == 0 || a[0] != '[' {
+		return 0, false
+	}
+	n := 0
+	ok := elements(a, func([]byte) bool { n++; return true })
+	return n, ok
+}
+
+// decodeItems decodes the n elements of the array data; false on the first
+// element decode refuses.
+func decodeItems[T any](data []byte, n int, decode func([]byte, *T) error) ([]T, bool) {
+	if data == nil {
+		return nil, true
+	}
+	items := make([]T, n)
+	i := 0
+	ok := elements(data, func(v []byte) bool {
+		if i >= n || decode(v, &items[i]) != nil {
+			return false
+		}
+		i++
+		return true
+	})
+	return items, ok && i == n
+}
