@@ -151,7 +151,7 @@
 // body, truncated JSON, slowness. Point a client at it with WithBaseURL:
 //
 //	srv := sekoiatest.NewServer(t)
-//	c, err := sekoia.NewClient("test-key", sekoia.WithBaseURL(srv.URL()))
+//	c, err := sekoia.NewClient(srv.APIKey(), sekoia.WithBaseURL(srv.URL()))
 //
 // The examples and benchmarks of the module run against these fakes.
 //

@@ -1,6 +1,7 @@
 package sekoia
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -8,7 +9,6 @@ import (
 	"time"
 
 	"github.com/socgo/xdr/internal/clientopt"
-	"github.com/socgo/xdr/internal/transport"
 )
 
 // Region is a Sekoia.io hosting region. It selects the REST and intake base
@@ -215,8 +215,17 @@ func WithMaxRetryAfter(d time.Duration) Option {
 	return func(o *options) error { return o.SetMaxRetryAfter(d) }
 }
 
-// WithLimiter sets a client-side rate limiter waited on before every attempt.
-func WithLimiter(l transport.Limiter) Option {
+// Limiter is a client-side rate limiter: Wait blocks until a request may
+// be sent or ctx is done. *rate.Limiter from golang.org/x/time/rate
+// satisfies it.
+type Limiter interface {
+	Wait(ctx context.Context) error
+}
+
+// WithLimiter sets a client-side rate limiter waited on before every
+// attempt of every request of the client. Sekoia.io asks clients to stay
+// under 5 requests per second.
+func WithLimiter(l Limiter) Option {
 	return func(o *options) error { return o.SetLimiter(l) }
 }
 

@@ -40,6 +40,12 @@
 // A threat's creation time is Threat.CreatedAt(), read from
 // threatInfo.createdAt: v2.1 threats have no top-level createdAt.
 //
+// Raw bytes are read-only. Activities and threats listed by List or All
+// are decoded in place from one buffer per page: their Raw (and an
+// activity's Data) are capped slices of it, not copies, so keeping any of
+// them keeps its page in memory; bytes.Clone what you modify or keep for
+// long.
+//
 // # Errors
 //
 // A failed call returns an *APIError (errors.As) with the status, the

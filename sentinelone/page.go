@@ -101,11 +101,11 @@ func decodePage[T any](body []byte, noContent bool, decode func([]byte, *T) erro
 	return env.Data, pg, nil
 }
 
-// readBody reads the whole body; with a Content-Length within max it reads
-// into a buffer of exactly that size.
-func readBody(resp *http.Response, max int64) ([]byte, error) {
+// readBody reads the whole body; with a Content-Length within limit (the
+// client's body cap) it reads into a buffer of exactly that size.
+func readBody(resp *http.Response, limit int64) ([]byte, error) {
 	n := resp.ContentLength
-	if n < 0 || n > max {
+	if n < 0 || n > limit {
 		return io.ReadAll(resp.Body)
 	}
 	buf := make([]byte, n)
