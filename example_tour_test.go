@@ -47,7 +47,7 @@ func Example_tour() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	col, err := tehtris.NewCollector(t, store, func(ctx context.Context, events []tehtris.Event) error {
+	col, err := t.EventCollector(tehtris.CollectorConfig{Store: store}, func(ctx context.Context, events []tehtris.Event) error {
 		raw := make([][]byte, len(events))
 		for i, ev := range events {
 			raw[i] = ev.Raw // the exact bytes TEHTRIS sent

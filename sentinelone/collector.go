@@ -10,7 +10,6 @@ import (
 
 	"github.com/socgo/xdr/checkpoint"
 	"github.com/socgo/xdr/internal/collect"
-	"github.com/socgo/xdr/internal/transport"
 )
 
 // Granularity is the resolution at which collectors re-read their
@@ -54,7 +53,7 @@ type CollectorConfig struct {
 	Delay time.Duration
 	// Limiter, when set, paces the collector's own requests (on top of the
 	// client's per-path limits).
-	Limiter transport.Limiter
+	Limiter Limiter
 	// RetryMin and RetryMax bound the backoff after a failed cycle
 	// (defaults 1s and 5m).
 	RetryMin, RetryMax time.Duration

@@ -1,6 +1,7 @@
 package sentinelone
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,7 +12,6 @@ import (
 	"time"
 
 	"github.com/socgo/xdr/internal/clientopt"
-	"github.com/socgo/xdr/internal/transport"
 )
 
 // APIPath is the path of the Management API v2.1 under a console URL.
@@ -146,9 +146,16 @@ func WithMaxRetryAfter(d time.Duration) Option {
 	return func(o *options) error { return o.SetMaxRetryAfter(d) }
 }
 
+// Limiter is a client-side rate limiter: Wait blocks until a request may
+// be sent or ctx is done. *rate.Limiter from golang.org/x/time/rate
+// satisfies it.
+type Limiter interface {
+	Wait(ctx context.Context) error
+}
+
 // WithLimiter sets a client-wide rate limiter waited on before every
 // attempt, in addition to the per-path limits (see WithRateLimits).
-func WithLimiter(l transport.Limiter) Option {
+func WithLimiter(l Limiter) Option {
 	return func(o *options) error { return o.SetLimiter(l) }
 }
 

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"iter"
 	"log/slog"
+	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/socgo/xdr/checkpoint"
@@ -54,188 +56,135 @@ const DefaultRequestsPerMinute = 5
 //     backoff: nothing is lost or duplicated by them.
 //
 // An event that becomes visible in the API only after the position has
-// passed its time is not seen, unless it falls in the boundary second; use
-// WithDelay when the platform shows events some time after their timestamp.
-// There is no lookback clamp unless WithMaxLookback is given: after any
-// downtime the collector resumes where it stopped. One Collector at a time
-// may use a checkpoint store.
+// passed its time is not seen, unless it falls in the boundary second; set
+// CollectorConfig.Delay when the platform shows events some time after
+// their timestamp. There is no lookback clamp unless
+// CollectorConfig.MaxLookback is set: after any downtime the collector
+// resumes where it stopped. One Collector at a time may use a checkpoint
+// store.
 //
 // Memory: a cycle holds its whole window (it is sorted before delivery);
-// WithMaxWindow bounds it after a long downtime.
+// CollectorConfig.MaxWindow bounds it after a long downtime.
+//
+// Create a Collector with Client.EventCollector.
 type Collector struct {
 	engine *collect.Engine[Event]
 }
 
-// CollectorOption configures a Collector.
-type CollectorOption func(*collectorOptions) error
-
-type collectorOptions struct {
-	cfg      collect.Config[Event]
-	filterID string
-	pageSize int
-	limiter  transport.Limiter
+// CollectorConfig configures a Collector (see Client.EventCollector).
+// Store is required; every other field has a default, taken when the field
+// is left zero.
+type CollectorConfig struct {
+	// Store keeps the checkpoint between runs (checkpoint.NewFile, or your
+	// own database). One Store per collector: two collectors sharing a
+	// checkpoint deliver everything twice.
+	Store checkpoint.Store
+	// FilterID collects the events of a saved filter (filterID). Empty
+	// (the default) lets the API use the first filter associated with the
+	// API key. Keep it unchanged for a given Store.
+	FilterID string
+	// Start is where to begin without a checkpoint (default: one hour
+	// before the first cycle). It is truncated to the second.
+	Start time.Time
+	// BatchSize is the most events per handle call (default 500).
+	BatchSize int
+	// PageSize is the page size of the GET /xdr/v1/event requests (default
+	// and maximum MaxLimit).
+	PageSize int
+	// PollInterval is the wait between cycles once caught up (default 30s).
+	PollInterval time.Duration
+	// MaxLookback, when positive, skips data older than now-MaxLookback
+	// after a long downtime, logging how much at Warn. 0 (the default)
+	// never skips: the collector resumes where it stopped, however long ago.
+	// It must be more than Delay.
+	MaxLookback time.Duration
+	// MaxWindow bounds the span of time read per cycle (and so the memory
+	// of a catch-up); 0 (the default) reads up to now in one cycle. It is
+	// at least one second. A cycle whose window ends before now is followed
+	// at once by the next.
+	MaxWindow time.Duration
+	// Delay keeps each cycle's upper bound that far behind now, for events
+	// that become visible some time after their timestamp (default 0).
+	Delay time.Duration
+	// RequestsPerMinute paces the collector's requests, with no burst
+	// (default DefaultRequestsPerMinute; at most 60000). A negative value,
+	// such as -1, turns the pacing off: for a platform known to take more,
+	// or a fake in tests. It is ignored when Limiter is set.
+	RequestsPerMinute float64
+	// Limiter, when set, paces the collector's own requests instead of
+	// RequestsPerMinute (*rate.Limiter from golang.org/x/time/rate fits).
+	// It applies on top of the client's limiter (WithLimiter), which paces
+	// every request of the client.
+	Limiter Limiter
+	// RetryMin and RetryMax bound the jittered exponential backoff after a
+	// failed cycle (defaults 1s and 5m).
+	RetryMin, RetryMax time.Duration
+	// Logger receives progress (Info), failed cycles and lookback skips
+	// (Warn) and details (Debug). Default: the client's logger (see
+	// WithLogger).
+	Logger *slog.Logger
+	// ProgressInterval is the period of the progress line: lag, delivered,
+	// checkpoint (default 1m; negative turns it off).
+	ProgressInterval time.Duration
 }
 
-// WithPollInterval sets the wait between cycles once caught up (default
-// 30s).
-func WithPollInterval(d time.Duration) CollectorOption {
-	return func(o *collectorOptions) error {
-		if d <= 0 {
-			return fmt.Errorf("WithPollInterval: %s must be positive", d)
-		}
-		o.cfg.PollInterval = d
-		return nil
+// maxRequestsPerMinute bounds CollectorConfig.RequestsPerMinute (one
+// request per millisecond).
+const maxRequestsPerMinute = 60_000
+
+// check validates cfg, naming the bad field.
+func (cfg *CollectorConfig) check() error {
+	if cfg.Store == nil {
+		return errors.New("cfg.Store is required")
 	}
-}
-
-// WithBatchSize sets the largest number of events per handler call
-// (default 500).
-func WithBatchSize(n int) CollectorOption {
-	return func(o *collectorOptions) error {
-		if n <= 0 {
-			return fmt.Errorf("WithBatchSize: %d must be positive", n)
+	for _, f := range []struct {
+		name string
+		v    time.Duration
+	}{
+		{"PollInterval", cfg.PollInterval}, {"MaxLookback", cfg.MaxLookback}, {"MaxWindow", cfg.MaxWindow},
+		{"Delay", cfg.Delay}, {"RetryMin", cfg.RetryMin}, {"RetryMax", cfg.RetryMax},
+	} {
+		if f.v < 0 {
+			return fmt.Errorf("cfg.%s %s is negative", f.name, f.v)
 		}
-		o.cfg.BatchSize = n
-		return nil
 	}
-}
-
-// WithStart sets where to begin when the store holds no checkpoint
-// (default: one hour before the first cycle). It is truncated to the
-// second.
-func WithStart(t time.Time) CollectorOption {
-	return func(o *collectorOptions) error {
-		if t.IsZero() || t.Unix() < 0 {
-			return fmt.Errorf("WithStart: %s is not a usable time", t)
-		}
-		o.cfg.Start = t
-		return nil
+	rpm := cfg.RequestsPerMinute
+	switch {
+	case cfg.FilterID != "" && strings.TrimSpace(cfg.FilterID) != cfg.FilterID:
+		return fmt.Errorf("cfg.FilterID %q has leading or trailing white space", cfg.FilterID)
+	case !cfg.Start.IsZero() && cfg.Start.Unix() < 0:
+		return fmt.Errorf("cfg.Start %s is before 1970", cfg.Start.Format(time.RFC3339))
+	case cfg.BatchSize < 0:
+		return fmt.Errorf("cfg.BatchSize %d is negative", cfg.BatchSize)
+	case cfg.PageSize < 0 || cfg.PageSize > MaxLimit:
+		return fmt.Errorf("cfg.PageSize %d is out of range 1..%d (0 means %d)", cfg.PageSize, MaxLimit, MaxLimit)
+	case cfg.MaxWindow > 0 && cfg.MaxWindow < time.Second:
+		return fmt.Errorf("cfg.MaxWindow %s is shorter than a second", cfg.MaxWindow)
+	case cfg.MaxLookback > 0 && cfg.MaxLookback <= cfg.Delay:
+		return fmt.Errorf("cfg.MaxLookback %s must be more than cfg.Delay %s", cfg.MaxLookback, cfg.Delay)
+	case cfg.RetryMin > 0 && cfg.RetryMax > 0 && cfg.RetryMax < cfg.RetryMin:
+		return fmt.Errorf("cfg.RetryMax %s is less than cfg.RetryMin %s", cfg.RetryMax, cfg.RetryMin)
+	case cfg.Limiter == nil && (math.IsNaN(rpm) || rpm > maxRequestsPerMinute):
+		return fmt.Errorf("cfg.RequestsPerMinute %v is out of range: at most %d, negative turns the pacing off", rpm, maxRequestsPerMinute)
 	}
+	return nil
 }
 
-// WithMaxLookback skips events older than now-d, logging at Warn how much
-// time was skipped. There is no such clamp by default.
-func WithMaxLookback(d time.Duration) CollectorOption {
-	return func(o *collectorOptions) error {
-		if d <= 0 {
-			return fmt.Errorf("WithMaxLookback: %s must be positive", d)
-		}
-		o.cfg.MaxLookback = d
+// limiter returns the limiter pacing the collector's requests, nil for
+// none.
+func (cfg *CollectorConfig) limiter() transport.Limiter {
+	switch rpm := cfg.RequestsPerMinute; {
+	case cfg.Limiter != nil:
+		return cfg.Limiter
+	case rpm < 0:
 		return nil
-	}
-}
-
-// WithMaxWindow bounds the span of time read per cycle (at least one
-// second), and so the memory a cycle holds. A cycle whose window ends
-// before now is followed at once by the next. There is no bound by
-// default.
-func WithMaxWindow(d time.Duration) CollectorOption {
-	return func(o *collectorOptions) error {
-		if d < time.Second {
-			return fmt.Errorf("WithMaxWindow: %s is shorter than a second", d)
-		}
-		o.cfg.MaxWindow = d
-		return nil
-	}
-}
-
-// WithDelay keeps each walk's upper bound d behind now, for a platform that
-// shows events some time after their timestamp (default 0).
-func WithDelay(d time.Duration) CollectorOption {
-	return func(o *collectorOptions) error {
-		if d < 0 {
-			return fmt.Errorf("WithDelay: %s is negative", d)
-		}
-		o.cfg.Delay = d
-		return nil
-	}
-}
-
-// WithRequestsPerMinute sets the pace of the Collector's requests (default
-// DefaultRequestsPerMinute, no burst).
-func WithRequestsPerMinute(n float64) CollectorOption {
-	return func(o *collectorOptions) error {
-		if n <= 0 || n > 60_000 {
-			return fmt.Errorf("WithRequestsPerMinute: %v is out of range (0, 60000]", n)
-		}
-		o.limiter = ratelimit.Every(time.Duration(float64(time.Minute)/n), 1)
-		return nil
-	}
-}
-
-// WithRequestLimiter sets the limiter pacing the Collector's requests,
-// instead of WithRequestsPerMinute (*rate.Limiter from golang.org/x/time/rate
-// fits).
-func WithRequestLimiter(l Limiter) CollectorOption {
-	return func(o *collectorOptions) error {
-		if l == nil {
-			return errors.New("WithRequestLimiter: limiter is nil")
-		}
-		o.limiter = l
-		return nil
-	}
-}
-
-// WithFilterID collects the events of a saved filter (filterID) instead of
-// the first filter associated with the API key.
-func WithFilterID(id string) CollectorOption {
-	return func(o *collectorOptions) error {
-		q := EventQuery{FilterID: id}
-		if err := q.check("WithFilterID"); err != nil || id == "" {
-			return fmt.Errorf("WithFilterID: filter id %q is empty or has surrounding white space", id)
-		}
-		o.filterID = id
-		return nil
-	}
-}
-
-// WithPageSize sets the page size of the requests (default and maximum
-// MaxLimit).
-func WithPageSize(n int) CollectorOption {
-	return func(o *collectorOptions) error {
-		if n <= 0 || n > MaxLimit {
-			return fmt.Errorf("WithPageSize: %d is out of range 1..%d", n, MaxLimit)
-		}
-		o.pageSize = n
-		return nil
-	}
-}
-
-// WithCollectorLogger sets the logger of the Collector (default: the
-// client's logger, see WithLogger). It receives an Info progress line
-// (lag, delivered, checkpoint) every progress interval, a Warn line per
-// failed cycle or lookback skip, and Debug details.
-func WithCollectorLogger(l *slog.Logger) CollectorOption {
-	return func(o *collectorOptions) error {
-		if l == nil {
-			return errors.New("WithCollectorLogger: logger is nil")
-		}
-		o.cfg.Logger = l
-		return nil
-	}
-}
-
-// WithProgressInterval sets the period of the Info progress line (default
-// 1m); a negative value turns it off.
-func WithProgressInterval(d time.Duration) CollectorOption {
-	return func(o *collectorOptions) error {
-		if d == 0 {
-			return errors.New("WithProgressInterval: 0; use a negative value to turn it off")
-		}
-		o.cfg.ProgressInterval = d
-		return nil
-	}
-}
-
-// WithRetryBackoff sets the bounds of the jittered exponential backoff
-// after a failed cycle (default 1s..5m).
-func WithRetryBackoff(minWait, maxWait time.Duration) CollectorOption {
-	return func(o *collectorOptions) error {
-		if minWait <= 0 || maxWait < minWait {
-			return fmt.Errorf("WithRetryBackoff: need 0 < min (%s) <= max (%s)", minWait, maxWait)
-		}
-		o.cfg.RetryMin, o.cfg.RetryMax = minWait, maxWait
-		return nil
+	case rpm == 0:
+		rpm = DefaultRequestsPerMinute
+		fallthrough
+	default:
+		// A pace below one request per century is taken as that.
+		interval := min(float64(time.Minute)/rpm, float64(100*365*24*time.Hour))
+		return ratelimit.Every(time.Duration(interval), 1)
 	}
 }
 
@@ -244,48 +193,57 @@ func WithRetryBackoff(minWait, maxWait time.Duration) CollectorOption {
 // after a backoff. Permanent(nil) is nil.
 func Permanent(err error) error { return collect.Permanent(err) }
 
-// NewCollector returns a Collector of the events of c, which keeps its
-// position in store and hands the events to handle in batches, in (time,
-// id) order. The checkpoint is saved only after handle returns nil; handle
-// must not keep the slice after it returns (the events themselves may be
-// kept). It sends no request.
-func NewCollector(c *Client, store checkpoint.Store, handle func(ctx context.Context, events []Event) error, opts ...CollectorOption) (*Collector, error) {
-	switch {
-	case c == nil:
-		return nil, errors.New("tehtris: NewCollector: client is nil")
-	case store == nil:
-		return nil, errors.New("tehtris: NewCollector: store is nil")
-	case handle == nil:
-		return nil, errors.New("tehtris: NewCollector: handle is nil")
+// EventCollector returns a Collector of the events of the tenant, which
+// keeps its position in cfg.Store and hands the events to handle in
+// batches, in (time, id) order. The checkpoint is saved only after handle
+// returns nil; handle must not keep the slice after it returns (the events
+// themselves may be kept). Each cycle calls GET /xdr/v1/event with fromDate
+// (the checkpoint's second) and toDate (the second after the window's end:
+// now, less cfg.Delay, unless cfg.MaxWindow cuts it), paged by offset and
+// limit. EventCollector sends no request; it checks cfg and
+// names the first bad field in its error.
+func (c *Client) EventCollector(cfg CollectorConfig, handle func(ctx context.Context, events []Event) error) (*Collector, error) {
+	if c == nil {
+		return nil, errors.New("tehtris: EventCollector: client is nil")
 	}
-	o := collectorOptions{pageSize: MaxLimit}
-	for _, opt := range opts {
-		if opt == nil {
-			continue
-		}
-		if err := opt(&o); err != nil {
-			return nil, fmt.Errorf("tehtris: NewCollector: %w", err)
-		}
+	if err := cfg.check(); err != nil {
+		return nil, fmt.Errorf("tehtris: EventCollector: %w", err)
 	}
-	if o.limiter == nil {
-		o.limiter = ratelimit.Every(time.Minute/DefaultRequestsPerMinute, 1)
+	if handle == nil {
+		return nil, errors.New("tehtris: EventCollector: handle is nil")
 	}
-	if o.cfg.Logger == nil {
-		o.cfg.Logger = c.rest.T.Logger()
+	pageSize := cfg.PageSize
+	if pageSize == 0 {
+		pageSize = MaxLimit
 	}
-	cfg := o.cfg
-	cfg.Name = "tehtris events"
-	cfg.Store = store
-	cfg.Granularity = time.Second
-	cfg.Limiter = o.limiter
-	cfg.Handle = handle
-	cfg.Key = func(ev Event) (string, time.Time) { return strconv.FormatInt(ev.ID, 10), ev.Time }
-	cfg.Fetch = func(ctx context.Context, from, to time.Time) iter.Seq2[Event, error] {
-		return fetchWindow(ctx, c, from, to, o.filterID, o.pageSize)
+	logger := cfg.Logger
+	if logger == nil {
+		logger = c.rest.T.Logger()
 	}
-	e, err := collect.New(cfg)
+	filterID := cfg.FilterID
+	e, err := collect.New(collect.Config[Event]{
+		Name:        "tehtris events",
+		Store:       cfg.Store,
+		Key:         func(ev Event) (string, time.Time) { return strconv.FormatInt(ev.ID, 10), ev.Time },
+		Granularity: time.Second,
+		Fetch: func(ctx context.Context, from, to time.Time) iter.Seq2[Event, error] {
+			return fetchWindow(ctx, c, from, to, filterID, pageSize)
+		},
+		Handle:           handle,
+		BatchSize:        cfg.BatchSize,
+		PollInterval:     cfg.PollInterval,
+		Start:            cfg.Start,
+		MaxLookback:      cfg.MaxLookback,
+		MaxWindow:        cfg.MaxWindow,
+		Delay:            cfg.Delay,
+		Limiter:          cfg.limiter(),
+		RetryMin:         cfg.RetryMin,
+		RetryMax:         cfg.RetryMax,
+		Logger:           logger,
+		ProgressInterval: cfg.ProgressInterval,
+	})
 	if err != nil {
-		return nil, fmt.Errorf("tehtris: NewCollector: %w", err)
+		return nil, fmt.Errorf("tehtris: EventCollector: %w", err)
 	}
 	return &Collector{engine: e}, nil
 }
@@ -345,7 +303,7 @@ type CollectorStats struct {
 	// error: every event visible then with a time up to WalkedTo has been
 	// delivered.
 	WalkedTo time.Time
-	// Skipped is the span of time skipped by WithMaxLookback.
+	// Skipped is the span of time skipped by CollectorConfig.MaxLookback.
 	Skipped time.Duration
 }
 

@@ -43,10 +43,10 @@ func TestCollectorDefaultPaceSynctest(t *testing.T) {
 			return httpmock.NewStringResponse(200, "["+strings.Join(evs, ",")+"]"), nil
 		})
 		var got int
-		col, err := NewCollector(c, &checkpoint.Memory{}, func(_ context.Context, evs []Event) error {
+		col, err := c.EventCollector(CollectorConfig{Store: &checkpoint.Memory{}, PageSize: 10, Start: start}, func(_ context.Context, evs []Event) error {
 			got += len(evs)
 			return nil
-		}, WithPageSize(10), WithStart(start))
+		})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"sync"
@@ -123,20 +124,22 @@ func TestCollectorExactlyOnceAcrossRestarts(t *testing.T) {
 			handled.Add(int64(len(evs)))
 			return nil
 		}
-		opts := []tehtris.CollectorOption{
-			tehtris.WithStart(start),
-			tehtris.WithPollInterval(time.Duration(5+rnd(20)) * time.Millisecond),
-			tehtris.WithRequestsPerMinute(60_000),
-			tehtris.WithRetryBackoff(time.Millisecond, 10*time.Millisecond),
-			tehtris.WithPageSize(100 + rnd(901)),
-			tehtris.WithBatchSize(1 + rnd(700)),
-			tehtris.WithProgressInterval(50 * time.Millisecond),
-			tehtris.WithCollectorLogger(logger),
+		cfg := tehtris.CollectorConfig{
+			Store:             store,
+			Start:             start,
+			PollInterval:      time.Duration(5+rnd(20)) * time.Millisecond,
+			RequestsPerMinute: 60_000,
+			RetryMin:          time.Millisecond,
+			RetryMax:          10 * time.Millisecond,
+			PageSize:          100 + rnd(901),
+			BatchSize:         1 + rnd(700),
+			ProgressInterval:  50 * time.Millisecond,
+			Logger:            logger,
 		}
 		if rnd(4) != 0 {
-			opts = append(opts, tehtris.WithMaxWindow(time.Duration(1+rnd(2))*time.Second))
+			cfg.MaxWindow = time.Duration(1+rnd(2)) * time.Second
 		}
-		col, err := tehtris.NewCollector(client, store, handle, opts...)
+		col, err := client.EventCollector(cfg, handle)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -194,10 +197,11 @@ func TestCollectorOrderAndSameSecond(t *testing.T) {
 	store := &checkpoint.Memory{}
 	var got []tehtris.Event
 	client := fakeClient(t, srv) // the collector's requests are checked against the spec
-	col, err := tehtris.NewCollector(client, store, func(_ context.Context, evs []tehtris.Event) error {
+	cfg := tehtris.CollectorConfig{Store: store, Start: sec.Add(-time.Hour), RequestsPerMinute: -1, PageSize: 7, BatchSize: 5}
+	col, err := client.EventCollector(cfg, func(_ context.Context, evs []tehtris.Event) error {
 		got = append(got, evs...)
 		return nil
-	}, tehtris.WithStart(sec.Add(-time.Hour)), tehtris.WithRequestsPerMinute(60_000), tehtris.WithPageSize(7), tehtris.WithBatchSize(5))
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,10 +224,10 @@ func TestCollectorOrderAndSameSecond(t *testing.T) {
 		}
 	}
 	// A fresh collector on the same store delivers nothing again.
-	again, err := tehtris.NewCollector(client, store, func(_ context.Context, evs []tehtris.Event) error {
+	again, err := client.EventCollector(tehtris.CollectorConfig{Store: store, RequestsPerMinute: -1}, func(_ context.Context, evs []tehtris.Event) error {
 		t.Errorf("delivered again: %d events", len(evs))
 		return nil
-	}, tehtris.WithRequestsPerMinute(60_000))
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,7 +239,7 @@ func TestCollectorOrderAndSameSecond(t *testing.T) {
 	}
 }
 
-func TestCollectorPermanentAndOptions(t *testing.T) {
+func TestCollectorPermanent(t *testing.T) {
 	t.Parallel()
 	srv := tehtristest.NewServer(t)
 	srv.AppendNAt(time.Now().Add(-time.Minute), 3)
@@ -244,9 +248,10 @@ func TestCollectorPermanentAndOptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	stop := errors.New("disk full")
-	col, err := tehtris.NewCollector(client, &checkpoint.Memory{}, func(context.Context, []tehtris.Event) error {
+	cfg := tehtris.CollectorConfig{Store: &checkpoint.Memory{}, RequestsPerMinute: -1, PollInterval: time.Millisecond}
+	col, err := client.EventCollector(cfg, func(context.Context, []tehtris.Event) error {
 		return tehtris.Permanent(stop)
-	}, tehtris.WithRequestsPerMinute(60_000), tehtris.WithPollInterval(time.Millisecond))
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,35 +260,127 @@ func TestCollectorPermanentAndOptions(t *testing.T) {
 	if err := col.Run(ctx); !errors.Is(err, stop) {
 		t.Errorf("Run: %v, want the permanent error", err)
 	}
+}
+
+// TestCollectorConfigChecked refuses each bad field with an error naming
+// it, before any request.
+func TestCollectorConfigChecked(t *testing.T) {
+	t.Parallel()
+	srv := tehtristest.NewServer(t)
+	client, err := srv.NewClient()
+	if err != nil {
+		t.Fatal(err)
+	}
 	h := func(context.Context, []tehtris.Event) error { return nil }
+	mem := &checkpoint.Memory{}
 	for _, tc := range []struct {
-		opt  tehtris.CollectorOption
+		cfg  tehtris.CollectorConfig
 		want string
 	}{
-		{tehtris.WithPollInterval(0), "WithPollInterval"},
-		{tehtris.WithBatchSize(0), "WithBatchSize"},
-		{tehtris.WithPageSize(1001), "WithPageSize"},
-		{tehtris.WithRequestsPerMinute(0), "WithRequestsPerMinute"},
-		{tehtris.WithMaxWindow(time.Millisecond), "WithMaxWindow"},
-		{tehtris.WithMaxLookback(-time.Hour), "WithMaxLookback"},
-		{tehtris.WithFilterID(" x"), "WithFilterID"},
-		{tehtris.WithStart(time.Time{}), "WithStart"},
-		{tehtris.WithRequestLimiter(nil), "WithRequestLimiter"},
-		{tehtris.WithCollectorLogger(nil), "WithCollectorLogger"},
-		{tehtris.WithRetryBackoff(time.Second, time.Millisecond), "WithRetryBackoff"},
+		{tehtris.CollectorConfig{}, "tehtris: EventCollector: cfg.Store is required"},
+		{tehtris.CollectorConfig{PollInterval: -time.Second}, "cfg.Store is required"},
+		{tehtris.CollectorConfig{Store: mem, FilterID: " x"}, "cfg.FilterID"},
+		{tehtris.CollectorConfig{Store: mem, Start: time.Unix(-1, 0)}, "cfg.Start"},
+		{tehtris.CollectorConfig{Store: mem, BatchSize: -1}, "cfg.BatchSize"},
+		{tehtris.CollectorConfig{Store: mem, PageSize: -1}, "cfg.PageSize"},
+		{tehtris.CollectorConfig{Store: mem, PageSize: tehtris.MaxLimit + 1}, "cfg.PageSize"},
+		{tehtris.CollectorConfig{Store: mem, PollInterval: -time.Second}, "cfg.PollInterval"},
+		{tehtris.CollectorConfig{Store: mem, MaxLookback: -time.Hour}, "cfg.MaxLookback"},
+		{tehtris.CollectorConfig{Store: mem, MaxLookback: time.Minute, Delay: time.Minute}, "cfg.MaxLookback"},
+		{tehtris.CollectorConfig{Store: mem, MaxWindow: -time.Hour}, "cfg.MaxWindow"},
+		{tehtris.CollectorConfig{Store: mem, MaxWindow: time.Millisecond}, "cfg.MaxWindow"},
+		{tehtris.CollectorConfig{Store: mem, Delay: -time.Second}, "cfg.Delay"},
+		{tehtris.CollectorConfig{Store: mem, RequestsPerMinute: 60_001}, "cfg.RequestsPerMinute"},
+		{tehtris.CollectorConfig{Store: mem, RequestsPerMinute: math.NaN()}, "cfg.RequestsPerMinute"},
+		{tehtris.CollectorConfig{Store: mem, RetryMin: -time.Second}, "cfg.RetryMin"},
+		{tehtris.CollectorConfig{Store: mem, RetryMax: -time.Second}, "cfg.RetryMax"},
+		{tehtris.CollectorConfig{Store: mem, RetryMin: time.Second, RetryMax: time.Millisecond}, "cfg.RetryMax"},
 	} {
-		if _, err := tehtris.NewCollector(client, &checkpoint.Memory{}, h, tc.opt); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("option %s: %v", tc.want, err)
+		if _, err := client.EventCollector(tc.cfg, h); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: %v, want an error naming %s", tc.cfg, err, tc.want)
 		}
 	}
-	if _, err := tehtris.NewCollector(nil, &checkpoint.Memory{}, h); err == nil {
+	if _, err := (*tehtris.Client)(nil).EventCollector(tehtris.CollectorConfig{Store: mem}, h); err == nil {
 		t.Error("nil client accepted")
 	}
-	if _, err := tehtris.NewCollector(client, nil, h); err == nil {
-		t.Error("nil store accepted")
+	if _, err := client.EventCollector(tehtris.CollectorConfig{Store: mem}, nil); err == nil || !strings.Contains(err.Error(), "handle") {
+		t.Errorf("nil handle: %v", err)
 	}
-	if _, err := tehtris.NewCollector(client, &checkpoint.Memory{}, nil); err == nil {
-		t.Error("nil handler accepted")
+	// Zero values are defaults; a Limiter makes RequestsPerMinute moot;
+	// MaxLookback above Delay, a lone RetryMax and any negative pace are fine.
+	for _, cfg := range []tehtris.CollectorConfig{
+		{Store: mem},
+		{Store: mem, Limiter: unlimited{}, RequestsPerMinute: 1e9},
+		{Store: mem, MaxLookback: time.Hour, Delay: time.Minute, MaxWindow: time.Second, RetryMax: time.Millisecond},
+		{Store: mem, RequestsPerMinute: math.Inf(-1), FilterID: "f", PageSize: tehtris.MaxLimit, ProgressInterval: -1},
+		{Store: mem, RequestsPerMinute: 1e-300},
+	} {
+		if _, err := client.EventCollector(cfg, h); err != nil {
+			t.Errorf("%+v: %v", cfg, err)
+		}
+	}
+	if n := srv.Requests(); n != 0 {
+		t.Errorf("%d requests sent while checking configurations", n)
+	}
+}
+
+type unlimited struct{}
+
+func (unlimited) Wait(context.Context) error { return nil }
+
+// countingLimiter counts the requests it lets through.
+type countingLimiter struct{ n atomic.Int64 }
+
+func (l *countingLimiter) Wait(context.Context) error { l.n.Add(1); return nil }
+
+// TestCollectorConfigUsed checks that FilterID, PageSize, Limiter and the
+// client's logger (the default Logger) reach the requests and the logs.
+func TestCollectorConfigUsed(t *testing.T) {
+	t.Parallel()
+	srv := tehtristest.NewServer(t)
+	id := srv.AddFilter(tehtristest.Filter{Name: "high", MinLevel: 9, MaxLevel: 9})
+	start := time.Now().Add(-time.Minute)
+	for i := range 25 {
+		srv.Append(tehtris.Event{ID: int64(1000 + i), Time: start.Add(time.Duration(i) * time.Second), Level: 5 + 4*(i%2)})
+	}
+	var logs bytes.Buffer
+	var lmu sync.Mutex
+	logger := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		lmu.Lock()
+		defer lmu.Unlock()
+		return logs.Write(p)
+	}), &slog.HandlerOptions{Level: slog.LevelDebug}))
+	client := fakeClient(t, srv, tehtris.WithLogger(logger))
+	lim := &countingLimiter{}
+	var got []tehtris.Event
+	cfg := tehtris.CollectorConfig{Store: &checkpoint.Memory{}, Start: start.Add(-time.Second), FilterID: id, PageSize: 5,
+		RequestsPerMinute: 1, Limiter: lim}
+	col, err := client.EventCollector(cfg, func(_ context.Context, evs []tehtris.Event) error {
+		got = append(got, evs...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if n, err := col.RunOnce(ctx); err != nil || n != 12 {
+		t.Fatalf("RunOnce: %d %v, want the 12 events of level 9", n, err)
+	}
+	for _, ev := range got {
+		if ev.Level != 9 {
+			t.Errorf("event %d of level %d delivered through a level 9 filter", ev.ID, ev.Level)
+		}
+	}
+	// 12 events in pages of 5: 3 pages, each paced by the Limiter (and not
+	// by RequestsPerMinute, which would hold the second page for a minute).
+	if n := lim.n.Load(); n != 3 {
+		t.Errorf("limiter waited on %d times, want 3", n)
+	}
+	lmu.Lock()
+	defer lmu.Unlock()
+	if !strings.Contains(logs.String(), "collector=\"tehtris events\"") {
+		t.Errorf("the client's logger got no collector line:\n%s", logs.String())
 	}
 }
 
@@ -298,8 +395,8 @@ func TestCollectorDefaultPace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	col, err := tehtris.NewCollector(client, &checkpoint.Memory{}, func(context.Context, []tehtris.Event) error { return nil },
-		tehtris.WithPageSize(10))
+	h := func(context.Context, []tehtris.Event) error { return nil }
+	col, err := client.EventCollector(tehtris.CollectorConfig{Store: &checkpoint.Memory{}, PageSize: 10}, h)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,5 +409,20 @@ func TestCollectorDefaultPace(t *testing.T) {
 	}
 	if n := srv.Requests() - before; n != 1 {
 		t.Errorf("%d requests, want 1 before the limiter holds", n)
+	}
+
+	// A negative RequestsPerMinute turns the pacing off.
+	col, err = client.EventCollector(tehtris.CollectorConfig{Store: &checkpoint.Memory{}, PageSize: 10, RequestsPerMinute: -1}, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel = context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	before = srv.Requests()
+	if n, err := col.RunOnce(ctx); err != nil || n != 30 {
+		t.Fatalf("unpaced RunOnce: %d %v", n, err)
+	}
+	if n := srv.Requests() - before; n != 4 {
+		t.Errorf("%d requests, want 4 pages of 10 (the last one empty)", n)
 	}
 }

@@ -36,10 +36,18 @@
 //
 // # Collector
 //
-// Collector turns the events API into an exactly-once stream across
-// restarts: see its documentation for the precise guarantee. It paces its
-// requests to 5 per minute by default and never skips data after a
-// downtime unless told to (WithMaxLookback).
+// Client.EventCollector returns a Collector, configured by a
+// CollectorConfig, that turns the events API into an exactly-once stream
+// across restarts: see its documentation for the precise guarantee.
+//
+//	col, err := c.EventCollector(tehtris.CollectorConfig{Store: store}, func(ctx context.Context, events []tehtris.Event) error {
+//		return forwardAll(ctx, events) // the checkpoint moves only when this returns nil
+//	})
+//	err = col.Run(ctx) // until ctx is done
+//
+// It paces its requests to DefaultRequestsPerMinute (5) by default
+// (CollectorConfig.RequestsPerMinute, or CollectorConfig.Limiter) and never
+// skips data after a downtime unless told to (CollectorConfig.MaxLookback).
 //
 // # Response actions
 //

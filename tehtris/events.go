@@ -2,10 +2,8 @@ package tehtris
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -14,7 +12,6 @@ import (
 
 	"github.com/socgo/xdr/internal/paging"
 	"github.com/socgo/xdr/internal/rest"
-	"github.com/socgo/xdr/internal/transport"
 )
 
 // Page sizes of GET /xdr/v1/event.
@@ -164,47 +161,18 @@ func (s *EventsService) list(ctx context.Context, q *EventQuery, offset int) (*E
 
 const eventsPath = "/xdr/v1/event"
 
-// bodyRetries is how many times a page whose body could not be read (a
-// connection cut mid-body) is requested again. Statuses and transport
-// errors are retried by the client before that.
-const bodyRetries = 2
-
+// fetch gets one page of events. A page whose body is cut mid-way is
+// requested again by the REST client, within the retry budget.
 func (s *EventsService) fetch(ctx context.Context, v url.Values) ([]Event, error) {
-	for attempt := 0; ; attempt++ {
-		body, err := s.get(ctx, v)
-		if err != nil {
-			var re *readError
-			if errors.As(err, &re) && attempt < bodyRetries && ctx.Err() == nil && !errors.Is(err, transport.ErrBodyTooLarge) {
-				s.c.rest.T.Logger().LogAttrs(ctx, slog.LevelWarn, "response body cut; requesting the page again",
-					slog.String("path", eventsPath), slog.Int("attempt", attempt+1), slog.String("err", err.Error()))
-				continue
-			}
-			return nil, err
-		}
-		evs, err := decodeEvents(body)
-		if err != nil {
-			return nil, fmt.Errorf("tehtris: GET %s: %w", eventsPath, err)
-		}
-		return evs, nil
-	}
-}
-
-type readError struct{ err error }
-
-func (e *readError) Error() string { return e.err.Error() }
-func (e *readError) Unwrap() error { return e.err }
-
-func (s *EventsService) get(ctx context.Context, v url.Values) ([]byte, error) {
-	resp, _, err := s.c.rest.Send(ctx, rest.Request{Method: http.MethodGet, Path: eventsPath, Query: v})
+	body, _, err := s.c.rest.Fetch(ctx, rest.Request{Method: http.MethodGet, Path: eventsPath, Query: v})
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
-	body, err := rest.ReadAll(resp)
+	evs, err := decodeEvents(body)
 	if err != nil {
-		return nil, &readError{fmt.Errorf("tehtris: GET %s: read %d response: %w", eventsPath, resp.StatusCode, err)}
+		return nil, fmt.Errorf("tehtris: GET %s: %w", eventsPath, err)
 	}
-	return body, nil
+	return evs, nil
 }
 
 // All iterates over every event q selects, page after page, with offset

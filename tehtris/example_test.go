@@ -104,7 +104,7 @@ func ExampleEndpointsService_Isolate() {
 	// Output: queued: false
 }
 
-func ExampleCollector() {
+func ExampleClient_EventCollector() {
 	srv, err := tehtristest.Start()
 	if err != nil {
 		log.Fatal(err)
@@ -119,12 +119,15 @@ func ExampleCollector() {
 	}
 	store := &checkpoint.Memory{} // checkpoint.NewFile(path) in production
 	total := 0
-	col, err := tehtris.NewCollector(c, store, func(ctx context.Context, events []tehtris.Event) error {
+	cfg := tehtris.CollectorConfig{
+		Store:             store,
+		Start:             start,
+		RequestsPerMinute: 600, // a fake can take more than the default 5 per minute
+	}
+	col, err := c.EventCollector(cfg, func(ctx context.Context, events []tehtris.Event) error {
 		total += len(events) // forward ev.Raw somewhere; return an error to get the batch again
 		return nil
-	}, tehtris.WithStart(start),
-		tehtris.WithRequestsPerMinute(600)) // a fake can take more than the default 5 per minute
-
+	})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -89,7 +89,7 @@ func WithMaxRetryAfter(d time.Duration) Option {
 // WithLimiter sets a client-side rate limiter waited on before every
 // attempt of every request of the client (*rate.Limiter from
 // golang.org/x/time/rate fits). There is none by default; the Collector
-// paces its own requests (see WithRequestsPerMinute).
+// paces its own requests (see CollectorConfig.RequestsPerMinute).
 func WithLimiter(l Limiter) Option {
 	return func(o *options) error { return o.SetLimiter(l) }
 }

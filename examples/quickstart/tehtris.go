@@ -55,16 +55,18 @@ func tehtrisTour(ctx context.Context) error {
 		}
 		return out.push(ctx, raws)
 	}
-	opts := []tehtris.CollectorOption{
-		tehtris.WithStart(time.Now().Add(-10 * time.Minute)),
-		tehtris.WithCollectorLogger(quietLogger()),
+	cfg := tehtris.CollectorConfig{
+		Store:            store,
+		Start:            time.Now().Add(-10 * time.Minute),
+		Logger:           quietLogger(),
+		ProgressInterval: -1,
 	}
 	if fake != nil {
 		// The real API is paced at 5 requests a minute; a fake takes more.
-		opts = append(opts, tehtris.WithRequestsPerMinute(60_000))
+		cfg.RequestsPerMinute = -1
 	}
 
-	col, err := tehtris.NewCollector(c, store, handle, opts...)
+	col, err := c.EventCollector(cfg, handle)
 	if err != nil {
 		return err
 	}
@@ -85,7 +87,7 @@ func tehtrisTour(ctx context.Context) error {
 		fmt.Println("\n25 new events arrive on the platform")
 	}
 	// A new collector on the same checkpoint, as after a restart.
-	col, err = tehtris.NewCollector(c, store, handle, opts...)
+	col, err = c.EventCollector(cfg, handle)
 	if err != nil {
 		return err
 	}

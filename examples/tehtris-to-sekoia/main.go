@@ -113,7 +113,7 @@ func forwardReal(ctx context.Context, logger *slog.Logger, cfg config, tenant, a
 	if err != nil {
 		return err
 	}
-	col, err := tehtris.NewCollector(tc, store, pushTo(in), collectorOptions(cfg, logger)...)
+	col, err := tc.EventCollector(collectorConfig(cfg, store, logger), pushTo(in))
 	if err != nil {
 		return err
 	}
@@ -121,16 +121,17 @@ func forwardReal(ctx context.Context, logger *slog.Logger, cfg config, tenant, a
 	return follow(ctx, logger, cfg, col, nil)
 }
 
-func collectorOptions(cfg config, logger *slog.Logger) []tehtris.CollectorOption {
-	opts := []tehtris.CollectorOption{
-		tehtris.WithStart(time.Now().Add(-cfg.since)),
-		tehtris.WithCollectorLogger(logger),
-		tehtris.WithMaxWindow(time.Hour), // bounds memory after a long downtime
+// collectorConfig returns the collector's configuration; the fields left
+// zero take their defaults (5 requests per minute, batches of 500, a poll
+// every 30s).
+func collectorConfig(cfg config, store checkpoint.Store, logger *slog.Logger) tehtris.CollectorConfig {
+	return tehtris.CollectorConfig{
+		Store:     store,
+		FilterID:  cfg.filterID, // empty: the key's first filter
+		Start:     time.Now().Add(-cfg.since),
+		MaxWindow: time.Hour, // bounds memory after a long downtime
+		Logger:    logger,
 	}
-	if cfg.filterID != "" {
-		opts = append(opts, tehtris.WithFilterID(cfg.filterID))
-	}
-	return opts
 }
 
 // pushTo returns the collector's handler: push the batch's raw events to
@@ -252,11 +253,11 @@ func forwardDemo(ctx context.Context, logger *slog.Logger, cfg config) error {
 		}
 	}()
 
-	opts := append(collectorOptions(cfg, logger),
-		tehtris.WithPollInterval(250*time.Millisecond), // the fakes answer fast;
-		tehtris.WithRequestsPerMinute(600),             // the real API is paced at 5/min
-		tehtris.WithProgressInterval(time.Second))
-	col, err := tehtris.NewCollector(tc, store, pushTo(in), opts...)
+	ccfg := collectorConfig(cfg, store, logger)
+	ccfg.PollInterval = 250 * time.Millisecond // the fakes answer fast;
+	ccfg.RequestsPerMinute = 600               // the real API is paced at 5/min
+	ccfg.ProgressInterval = time.Second
+	col, err := tc.EventCollector(ccfg, pushTo(in))
 	if err != nil {
 		return err
 	}

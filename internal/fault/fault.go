@@ -2,6 +2,10 @@
 // tehtristest, sentinelonetest): rate limiting with Retry-After, bursts of
 // server errors, a connection cut in the middle of a body, truncated JSON
 // and slowness.
+//
+// Every response a fault produces or alters carries the header
+// X-Fault-Injected with the kind of the fault ("rate-limit", ...), so that
+// a test's checks can tell a deliberate fault from a contract violation.
 package fault
 
 import (
@@ -32,6 +36,34 @@ const (
 	Delay
 )
 
+// Header is the response header that marks an injected fault; its value is
+// the Kind's String.
+const Header = "X-Fault-Injected"
+
+// String returns the name of k: "rate-limit", "server-error", "cut-body",
+// "truncated-json" or "delay".
+func (k Kind) String() string {
+	switch k {
+	case RateLimit:
+		return "rate-limit"
+	case ServerError:
+		return "server-error"
+	case CutBody:
+		return "cut-body"
+	case TruncatedJSON:
+		return "truncated-json"
+	case Delay:
+		return "delay"
+	}
+	return "kind-" + strconv.Itoa(int(k))
+}
+
+// Default bodies of RateLimit and ServerError when Fault.Body is nil.
+const (
+	DefaultRateLimitBody   = `{"message":"Too many requests","code":"RATE_LIMITED"}`
+	DefaultServerErrorBody = `{"message":"injected server error"}`
+)
+
 // Fault is one failure to inject.
 type Fault struct {
 	Kind Kind
@@ -46,6 +78,24 @@ type Fault struct {
 	RetryAfter time.Duration
 	// Delay is the wait of a Delay fault.
 	Delay time.Duration
+	// Body is the body of a RateLimit or ServerError answer, so that it can
+	// take the error shape of the API being faked; nil sends
+	// DefaultRateLimitBody or DefaultServerErrorBody.
+	Body []byte
+	// ContentType goes with Body (default "application/json").
+	ContentType string
+}
+
+// body returns the body and content type of a RateLimit or ServerError.
+func (f *Fault) body(def string) ([]byte, string) {
+	ct := f.ContentType
+	if ct == "" {
+		ct = "application/json"
+	}
+	if f.Body == nil {
+		return []byte(def), ct
+	}
+	return f.Body, ct
 }
 
 // Set is a list of pending faults, safe for concurrent use.
@@ -104,12 +154,11 @@ func (s *Set) Wrap(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		w.Header().Set(Header, f.Kind.String())
 		switch f.Kind {
 		case RateLimit:
 			w.Header().Set("Retry-After", strconv.Itoa(int(f.RetryAfter/time.Second)))
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusTooManyRequests)
-			_, _ = w.Write([]byte(`{"message":"Too many requests","code":"RATE_LIMITED"}`))
+			writeBody(w, http.StatusTooManyRequests, f, DefaultRateLimitBody)
 		case ServerError:
 			st := f.Status
 			if st == 0 {
@@ -118,9 +167,7 @@ func (s *Set) Wrap(next http.Handler) http.Handler {
 			if f.RetryAfter > 0 {
 				w.Header().Set("Retry-After", strconv.Itoa(int(f.RetryAfter/time.Second)))
 			}
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(st)
-			_, _ = w.Write([]byte(`{"message":"injected server error"}`))
+			writeBody(w, st, f, DefaultServerErrorBody)
 		case Delay:
 			select {
 			case <-time.After(f.Delay):
@@ -136,6 +183,7 @@ func (s *Set) Wrap(next http.Handler) http.Handler {
 			for k, v := range rec.Header() {
 				w.Header()[k] = v
 			}
+			w.Header().Set(Header, f.Kind.String())
 			if f.Kind == TruncatedJSON {
 				w.Header().Set("Content-Length", strconv.Itoa(len(half)))
 				w.WriteHeader(rec.Code)
@@ -157,4 +205,12 @@ func (s *Set) Wrap(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		}
 	})
+}
+
+func writeBody(w http.ResponseWriter, status int, f *Fault, def string) {
+	b, ct := f.body(def)
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
 }

@@ -68,13 +68,19 @@ func TestRateLimit(t *testing.T) {
 	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "7" {
 		t.Errorf("got %d with Retry-After %q, want 429 with 7", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
-	if !json.Valid(b) || hits.Load() != 0 {
-		t.Errorf("body %q (valid JSON expected), handler hit %d times (0 expected)", b, hits.Load())
+	if string(b) != DefaultRateLimitBody || resp.Header.Get("Content-Type") != "application/json" || hits.Load() != 0 {
+		t.Errorf("body %q (%s), handler hit %d times; want the default body, application/json, 0 hits", b, resp.Header.Get("Content-Type"), hits.Load())
 	}
-	// Times defaults to 1: the next request goes through.
+	if got := resp.Header.Get(Header); got != "rate-limit" {
+		t.Errorf("%s = %q, want rate-limit", Header, got)
+	}
+	// Times defaults to 1: the next request goes through, unmarked.
 	resp, b, err = get(t, http.MethodGet, srv.URL+"/v1/x")
 	if err != nil || resp.StatusCode != 200 || string(b) != realBody {
 		t.Errorf("second request: %v %q %v", resp.StatusCode, b, err)
+	}
+	if _, ok := resp.Header[Header]; ok {
+		t.Errorf("a real response carries %s", Header)
 	}
 }
 
@@ -94,6 +100,52 @@ func TestServerError(t *testing.T) {
 		if ra := resp.Header.Get("Retry-After"); (want == 502) != (ra == "3") {
 			t.Errorf("request %d: Retry-After %q", i+1, ra)
 		}
+		wantH := "server-error"
+		if want == 200 {
+			wantH = ""
+		}
+		if got := resp.Header.Get(Header); got != wantH {
+			t.Errorf("request %d: %s = %q, want %q", i+1, Header, got, wantH)
+		}
+	}
+}
+
+func TestVendorErrorBody(t *testing.T) {
+	t.Parallel()
+	srv, s, _ := newServer(t)
+	vendor := []byte(`{"errors":[{"code":4290010,"title":"Too many requests"}]}`)
+	s.Add(Fault{Kind: RateLimit, Body: vendor})
+	s.Add(Fault{Kind: ServerError, Status: 500, Body: []byte("<html>oops</html>"), ContentType: "text/html"})
+	s.Add(Fault{Kind: ServerError, Body: []byte{}})
+	tests := []struct {
+		status    int
+		body, ct  string
+		faultKind string
+	}{
+		{429, string(vendor), "application/json", "rate-limit"},
+		{500, "<html>oops</html>", "text/html", "server-error"},
+		{503, "", "application/json", "server-error"}, // an empty, non-nil Body is sent empty
+	}
+	for i, tt := range tests {
+		resp, b, err := get(t, http.MethodGet, srv.URL+"/v1/x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != tt.status || string(b) != tt.body || resp.Header.Get("Content-Type") != tt.ct || resp.Header.Get(Header) != tt.faultKind {
+			t.Errorf("fault %d: %d %q (%s, %s=%q); want %d %q (%s, %q)", i+1, resp.StatusCode, b,
+				resp.Header.Get("Content-Type"), Header, resp.Header.Get(Header), tt.status, tt.body, tt.ct, tt.faultKind)
+		}
+	}
+}
+
+func TestKindString(t *testing.T) {
+	t.Parallel()
+	want := map[Kind]string{RateLimit: "rate-limit", ServerError: "server-error", CutBody: "cut-body",
+		TruncatedJSON: "truncated-json", Delay: "delay", Kind(0): "kind-0", Kind(99): "kind-99"}
+	for k, w := range want {
+		if got := k.String(); got != w {
+			t.Errorf("Kind(%d).String() = %q, want %q", int(k), got, w)
+		}
 	}
 }
 
@@ -105,8 +157,8 @@ func TestCutBody(t *testing.T) {
 	if resp == nil {
 		t.Fatalf("no response: %v (the headers must arrive before the cut)", err)
 	}
-	if resp.StatusCode != 200 || resp.Header.Get("X-Real") != "yes" {
-		t.Errorf("status %d, headers %v: the real headers must be sent", resp.StatusCode, resp.Header)
+	if resp.StatusCode != 200 || resp.Header.Get("X-Real") != "yes" || resp.Header.Get(Header) != "cut-body" {
+		t.Errorf("status %d, headers %v: the real headers must be sent, marked cut-body", resp.StatusCode, resp.Header)
 	}
 	if !errors.Is(err, io.ErrUnexpectedEOF) {
 		t.Errorf("reading the body: %v, want io.ErrUnexpectedEOF", err)
@@ -124,8 +176,8 @@ func TestTruncatedJSON(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a truncated body is a complete response: %v", err)
 	}
-	if resp.StatusCode != 200 || string(b) != realBody[:len(realBody)/2] {
-		t.Errorf("got %d %q", resp.StatusCode, b)
+	if resp.StatusCode != 200 || string(b) != realBody[:len(realBody)/2] || resp.Header.Get(Header) != "truncated-json" {
+		t.Errorf("got %d %q, %s %q", resp.StatusCode, b, Header, resp.Header.Get(Header))
 	}
 	var v any
 	if err := json.Unmarshal(b, &v); err == nil {
@@ -139,7 +191,7 @@ func TestDelay(t *testing.T) {
 	s.Add(Fault{Kind: Delay, Delay: 50 * time.Millisecond})
 	start := time.Now()
 	resp, b, err := get(t, http.MethodGet, srv.URL+"/v1/x")
-	if err != nil || resp.StatusCode != 200 || string(b) != realBody {
+	if err != nil || resp.StatusCode != 200 || string(b) != realBody || resp.Header.Get(Header) != "delay" {
 		t.Fatalf("got %v %q %v", resp, b, err)
 	}
 	// A lower bound only: the request cannot have been answered sooner.

@@ -5,6 +5,7 @@ package oapitest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -16,6 +17,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
+
+	"github.com/socgo/xdr/internal/fault"
 )
 
 // Validator validates traffic against one OpenAPI document.
@@ -106,6 +109,11 @@ func (v *Validator) Response(method, rawURL string, status int, header http.Head
 
 // Transport wraps next so that every request and every response that goes
 // through it is validated; a mismatch fails t.
+//
+// A request the document does not describe is reported once (its response
+// is then not checked). A response marked by the fault package's Header is
+// a deliberate fault, not a contract violation, and is not checked either,
+// except for a Delay fault, whose response is the real one.
 func (v *Validator) Transport(t testing.TB, next http.RoundTripper) http.RoundTripper {
 	if next == nil {
 		next = http.DefaultTransport
@@ -125,8 +133,13 @@ func (v *Validator) Transport(t testing.TB, next http.RoundTripper) http.RoundTr
 		if r.Header.Get("Content-Encoding") == "gzip" {
 			reqBody = nil // compressed bodies are checked by their own tests
 		}
+		checkResponse := true
 		if err := v.Request(r.Method, r.URL.String(), r.Header, reqBody); err != nil {
 			t.Errorf("oapitest: request %s %s does not match the spec: %v", r.Method, r.URL.Path, err)
+			// Without a route the response cannot be checked: the same
+			// error would be reported again.
+			var re *routers.RouteError
+			checkResponse = !errors.As(err, &re)
 		}
 		resp, err := next.RoundTrip(r)
 		if err != nil {
@@ -141,7 +154,10 @@ func (v *Validator) Transport(t testing.TB, next http.RoundTripper) http.RoundTr
 			return resp, nil
 		}
 		resp.Body = io.NopCloser(bytes.NewReader(rb))
-		if resp.StatusCode < 300 {
+		if kind, ok := resp.Header[fault.Header]; ok && (len(kind) != 1 || kind[0] != fault.Delay.String()) {
+			checkResponse = false
+		}
+		if checkResponse && resp.StatusCode < 300 {
 			if err := v.Response(r.Method, r.URL.String(), resp.StatusCode, resp.Header, rb); err != nil {
 				t.Errorf("oapitest: response %d to %s %s does not match the spec: %v", resp.StatusCode, r.Method, r.URL.Path, err)
 			}

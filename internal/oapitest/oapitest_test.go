@@ -9,6 +9,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/socgo/xdr/internal/fault"
 )
 
 const spec = "../../openapi/sekoia.yaml"
@@ -124,9 +127,18 @@ func TestTransportValidatesTraffic(t *testing.T) {
 	}
 	send(http.MethodDelete)
 	errs := rec.errors()
-	if len(errs) == 0 || !strings.Contains(errs[0], "request DELETE /v1/auth/validate does not match") {
-		t.Errorf("an undocumented request: errors %v", errs)
+	if len(errs) != 1 || !strings.Contains(errs[0], "request DELETE /v1/auth/validate does not match") {
+		t.Errorf("an undocumented request: errors %v; want it reported once", errs)
 	}
+	send(http.MethodGet + "x") // unknown method on a known path, then an unknown path
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+"/v1/nowhere", nil)
+	if resp, err := c.Do(req); err == nil {
+		resp.Body.Close()
+	}
+	if got := rec.errors(); len(got) != 3 {
+		t.Errorf("two more undocumented requests: errors %v; want 3 in all", got)
+	}
+	errs = rec.errors()
 	mu.Lock()
 	body = `{"fresh":"no"}`
 	mu.Unlock()
@@ -164,6 +176,45 @@ func TestTransportKeepsACutBodyCut(t *testing.T) {
 	}
 	if errs := rec.errors(); len(errs) != 0 {
 		t.Errorf("a cut body is not a spec violation: %v", errs)
+	}
+}
+
+func TestTransportSkipsInjectedFaults(t *testing.T) {
+	t.Parallel()
+	var set fault.Set
+	srv := httptest.NewServer(set.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"fresh":"not a boolean"}`)
+	})))
+	defer srv.Close()
+	v := Load(t, spec, "")
+	rec := &recordingTB{TB: t}
+	c := &http.Client{Transport: v.Transport(rec, nil)}
+	get := func() {
+		t.Helper()
+		resp, err := c.Get(srv.URL + "/v1/auth/validate")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+	}
+	// A truncated body is a deliberate fault: not reported.
+	set.Add(fault.Fault{Kind: fault.TruncatedJSON})
+	get()
+	if errs := rec.errors(); len(errs) != 0 {
+		t.Errorf("an injected fault was reported: %v", errs)
+	}
+	// A delayed response is the real one: still checked.
+	set.Add(fault.Fault{Kind: fault.Delay, Delay: time.Millisecond})
+	get()
+	if errs := rec.errors(); len(errs) != 1 || !strings.Contains(errs[0], "response 200 to GET /v1/auth/validate does not match") {
+		t.Errorf("a delayed invalid response: errors %v; want it reported", errs)
+	}
+	// So is a response without the mark.
+	get()
+	if errs := rec.errors(); len(errs) != 2 {
+		t.Errorf("an unmarked invalid response: errors %v; want it reported", errs)
 	}
 }
 

@@ -8,8 +8,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -140,30 +142,130 @@ func (c *Client) Send(ctx context.Context, r Request) (*http.Response, Meta, err
 }
 
 // Do performs r and decodes a JSON answer into out (unless out is nil or
-// the response has no content).
+// the response has no content). The body is read whole first, as Fetch
+// does (a request whose body is cut is sent again when that is safe), and
+// decoded only once it has all come.
 func (c *Client) Do(ctx context.Context, r Request, out any) (Meta, error) {
-	resp, meta, err := c.Send(ctx, r)
-	if err != nil {
-		return meta, err
-	}
-	defer resp.Body.Close()
-	if out == nil || resp.StatusCode == http.StatusNoContent {
+	if out == nil {
+		resp, meta, err := c.Send(ctx, r)
+		if err != nil {
+			return meta, err
+		}
+		resp.Body.Close()
 		return meta, nil
 	}
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-		return meta, fmt.Errorf("%s: %s %s: decode %d response: %w", c.Service, r.Method, r.Path, resp.StatusCode, err)
+	body, meta, err := c.Fetch(ctx, r)
+	if err != nil || meta.StatusCode == http.StatusNoContent {
+		return meta, err
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return meta, fmt.Errorf("%s: %s %s: decode %d response: %w", c.Service, r.Method, r.Path, meta.StatusCode, err)
 	}
 	return meta, nil
 }
 
-// ReadAll reads a whole response body into memory.
-func ReadAll(resp *http.Response) ([]byte, error) {
-	if resp.ContentLength > 0 {
-		buf := bytes.NewBuffer(make([]byte, 0, resp.ContentLength+1))
-		_, err := buf.ReadFrom(resp.Body)
-		return buf.Bytes(), err
+// Fetch performs r and returns the whole body of the 2xx answer (empty
+// for a 204), for callers that decode it themselves.
+//
+// When reading the body fails (the connection was cut or reset in the
+// middle of it, or the server sent less than its Content-Length), the
+// request is sent again if that is safe: its method is idempotent (GET,
+// HEAD, PUT, DELETE...) or it is RetrySafe (or its ctx was marked by
+// transport.WithRetrySafe), and its Body is not an io.Reader, which could
+// not be read twice. It is sent at most the transport's MaxRetries times,
+// after the transport's Backoff, and each time is logged at Warn. Only a
+// failed read leads to a retry: a body that came whole is returned as it
+// is, whatever it holds, and one past the transport's size cap is an
+// error at once.
+func (c *Client) Fetch(ctx context.Context, r Request) ([]byte, Meta, error) {
+	prior := 0 // attempts of the earlier sends
+	for retry := 0; ; retry++ {
+		resp, meta, err := c.Send(ctx, r)
+		meta.Attempts += prior
+		if err != nil {
+			var ae *apierror.Error
+			if errors.As(err, &ae) {
+				ae.Attempts = meta.Attempts
+			}
+			return nil, meta, err
+		}
+		body, rerr := ReadAll(resp)
+		resp.Body.Close()
+		if rerr == nil {
+			return body, meta, nil
+		}
+		err = fmt.Errorf("%s: %s %s: read %d response: %w", c.Service, r.Method, r.Path, resp.StatusCode, redactedErr{rerr})
+		wait, ok := c.resend(ctx, r, retry, rerr)
+		if !ok {
+			return nil, meta, err
+		}
+		c.T.Logger().LogAttrs(ctx, slog.LevelWarn, "response body cut; sending the request again",
+			slog.String("method", r.Method), slog.String("path", c.URL(r.Path, nil).Path), slog.Int("attempt", retry+1),
+			slog.Duration("wait", wait), slog.String("error", transport.RedactError(rerr)))
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, meta, err
+		case <-t.C:
+		}
+		prior = meta.Attempts
 	}
-	return io.ReadAll(resp.Body)
+}
+
+// resend reports whether r, whose body could not be read (rerr) for the
+// retry-th time, may be sent again, and after what wait.
+func (c *Client) resend(ctx context.Context, r Request, retry int, rerr error) (time.Duration, bool) {
+	if _, reader := r.Body.(io.Reader); reader {
+		return 0, false // already read: it cannot be sent twice
+	}
+	if retry >= c.T.MaxRetries() || ctx.Err() != nil || errors.Is(rerr, transport.ErrBodyTooLarge) ||
+		!(r.RetrySafe || transport.SafeToRetry(ctx, r.Method)) {
+		return 0, false
+	}
+	wait := c.T.Backoff(retry)
+	if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
+		return 0, false
+	}
+	return wait, true
+}
+
+// maxPrealloc bounds the buffer ReadAll allocates from a Content-Length
+// before any byte has come: a larger body grows its buffer as it arrives.
+const maxPrealloc = 32 << 20
+
+// ReadAll reads a whole response body into memory. With a Content-Length
+// (up to 32 MiB) it reads into one buffer of exactly that size; a body
+// shorter than its Content-Length gives the bytes that came and
+// io.ErrUnexpectedEOF.
+func ReadAll(resp *http.Response) ([]byte, error) {
+	n := resp.ContentLength
+	if n <= 0 || n > maxPrealloc {
+		return io.ReadAll(resp.Body)
+	}
+	buf := make([]byte, n)
+	if m, err := io.ReadFull(resp.Body, buf); err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return buf[:m], err
+	}
+	// The body should end here; one that goes on (only a RoundTripper
+	// that misstates the length can give one) is read to its end.
+	var probe [1]byte
+	for {
+		m, err := resp.Body.Read(probe[:])
+		if m > 0 {
+			more, err := io.ReadAll(resp.Body)
+			return append(append(buf, probe[0]), more...), err
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
 func (c *Client) apiError(req *http.Request, resp *http.Response, meta Meta) *apierror.Error {

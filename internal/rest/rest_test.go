@@ -1,13 +1,18 @@
 package rest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -18,6 +23,7 @@ import (
 	"github.com/jarcoal/httpmock"
 
 	"github.com/socgo/xdr/internal/apierror"
+	"github.com/socgo/xdr/internal/fault"
 	"github.com/socgo/xdr/internal/transport"
 )
 
@@ -496,5 +502,264 @@ func TestDecodeMessageCodeKeepsUTF8(t *testing.T) {
 	DecodeMessageCode([]byte(strings.Repeat("é", 150)), &e) // 300 bytes
 	if !utf8.ValidString(e.Message) || !strings.HasSuffix(e.Message, "…") || len(e.Message) > 200+len("…") {
 		t.Errorf("message %q", e.Message)
+	}
+}
+
+// cutBody is a body that ends with err after its bytes.
+type cutBody struct {
+	r   io.Reader
+	err error
+}
+
+func (b *cutBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err == io.EOF {
+		return n, b.err
+	}
+	return n, err
+}
+
+func (b *cutBody) Close() error { return nil }
+
+// answers replies with the responses made by fns in turn (the last one
+// again when they run out) and counts the requests.
+type answers struct {
+	mu  sync.Mutex
+	fns []func() *http.Response
+	n   int
+}
+
+func (a *answers) RoundTrip(r *http.Request) (*http.Response, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	resp := a.fns[min(a.n, len(a.fns)-1)]()
+	a.n++
+	resp.Request = r
+	return resp, nil
+}
+
+func (a *answers) count() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.n
+}
+
+// cut answers 200 with a Content-Length of len(body) but only its first
+// half, then err.
+func cut(body string, err error) func() *http.Response {
+	return func() *http.Response {
+		r := jsonResp(200, "")
+		r.ContentLength = int64(len(body))
+		r.Body = &cutBody{r: strings.NewReader(body[:len(body)/2]), err: err}
+		return r
+	}
+}
+
+func whole(body string) func() *http.Response {
+	return func() *http.Response { return jsonResp(200, body) }
+}
+
+// logged returns a logger that records its lines (as text) into buf.
+func logged(buf *syncBuffer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestCutBodyOnGETIsSentAgain(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		const body = `{"id":"a1","name":"first"}`
+		rt := &answers{fns: []func() *http.Response{cut(body, io.ErrUnexpectedEOF), cut(body, syscall.ECONNRESET), whole(body)}}
+		var logs syncBuffer
+		c := newClientCfg(t, "https://api.test", rt, func(cfg *transport.Config) {
+			cfg.Logger = logged(&logs)
+			cfg.RetryWaitMin, cfg.RetryWaitMax = time.Second, 2*time.Second
+		})
+		var out struct{ ID, Name string }
+		start := time.Now()
+		meta, err := c.Do(t.Context(), Request{Method: http.MethodGet, Path: "/v1/x", Query: url.Values{"key": {secret}}}, &out)
+		if err != nil || out.ID != "a1" || out.Name != "first" {
+			t.Fatalf("out %+v, err %v; want the third answer decoded", out, err)
+		}
+		if rt.count() != 3 || meta.Attempts != 3 {
+			t.Errorf("%d requests, meta.Attempts %d; want 3 and 3", rt.count(), meta.Attempts)
+		}
+		// The transport's backoff: 0.5s..1s, then 1s..2s.
+		if d := time.Since(start); d < 1500*time.Millisecond || d > 3*time.Second {
+			t.Errorf("waited %s in all, want the transport's backoff (1.5s..3s)", d)
+		}
+		l := logs.String()
+		if strings.Count(l, "level=WARN msg=\"response body cut; sending the request again\"") != 2 ||
+			!strings.Contains(l, "attempt=2") || !strings.Contains(l, "unexpected EOF") || strings.Contains(l, secret) {
+			t.Errorf("logs:\n%s\nwant two Warn lines without the query", l)
+		}
+	})
+}
+
+func TestCutBodyGivesUpAfterMaxRetries(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		rt := &answers{fns: []func() *http.Response{cut(`{"id":"a1"}`, io.ErrUnexpectedEOF)}}
+		c := newClientCfg(t, "https://api.test", rt, func(cfg *transport.Config) { cfg.MaxRetries = 2 })
+		var out map[string]any
+		meta, err := c.Do(t.Context(), Request{Method: http.MethodPut, Path: "/v1/x", Body: map[string]int{"a": 1}}, &out)
+		if !errors.Is(err, io.ErrUnexpectedEOF) || !strings.Contains(err.Error(), "svc: PUT /v1/x: read 200 response") {
+			t.Errorf("err = %v, want the read error", err)
+		}
+		if rt.count() != 3 || meta.Attempts != 3 || out != nil {
+			t.Errorf("%d requests, %d attempts, out %v; want 3 (1 + MaxRetries), 3, nothing decoded", rt.count(), meta.Attempts, out)
+		}
+	})
+}
+
+func TestCutBodyOnPOSTIsNotSentAgain(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		const body = `{"id":"a1"}`
+		rt := &answers{fns: []func() *http.Response{cut(body, io.ErrUnexpectedEOF), whole(body)}}
+		c := newClient(t, "https://api.test", rt)
+		var out map[string]any
+		_, err := c.Do(t.Context(), Request{Method: http.MethodPost, Path: "/v1/x", Body: map[string]int{"a": 1}}, &out)
+		if !errors.Is(err, io.ErrUnexpectedEOF) || rt.count() != 1 {
+			t.Errorf("err = %v after %d requests; want io.ErrUnexpectedEOF after 1 (a POST may have acted)", err, rt.count())
+		}
+		// RetrySafe says it may be sent again.
+		rt = &answers{fns: []func() *http.Response{cut(body, io.ErrUnexpectedEOF), whole(body)}}
+		c = newClient(t, "https://api.test", rt)
+		if _, err := c.Do(t.Context(), Request{Method: http.MethodPost, Path: "/v1/x", Body: []byte(`{}`), RetrySafe: true}, &out); err != nil || rt.count() != 2 {
+			t.Errorf("RetrySafe POST: err = %v after %d requests; want success after 2", err, rt.count())
+		}
+		// A reader body cannot be sent twice, even with a GET.
+		rt = &answers{fns: []func() *http.Response{cut(body, io.ErrUnexpectedEOF), whole(body)}}
+		c = newClient(t, "https://api.test", rt)
+		_, err = c.Do(t.Context(), Request{Method: http.MethodPut, Path: "/v1/x", Body: strings.NewReader(`{}`)}, &out)
+		if !errors.Is(err, io.ErrUnexpectedEOF) || rt.count() != 1 {
+			t.Errorf("PUT with a reader body: err = %v after %d requests; want 1", err, rt.count())
+		}
+	})
+}
+
+func TestCompleteInvalidJSONIsNotSentAgain(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		// A body that came whole, with its Content-Length, but is cut JSON
+		// (or wrong JSON): the server's answer, not a transport failure.
+		for _, bad := range []string{`{"id":"a1","na`, `{"id":`, `<html>`, `{"id":1}`} {
+			rt := &answers{fns: []func() *http.Response{whole(bad), whole(`{"id":"a1"}`)}}
+			c := newClient(t, "https://api.test", rt)
+			var out struct{ ID string }
+			_, err := c.Do(t.Context(), Request{Method: http.MethodGet, Path: "/v1/x"}, &out)
+			if err == nil || !strings.Contains(err.Error(), "svc: GET /v1/x: decode 200 response") || rt.count() != 1 {
+				t.Errorf("%q: err = %v after %d requests; want a decode error after 1", bad, err, rt.count())
+			}
+		}
+	})
+}
+
+func TestBodyOverCapIsNotSentAgain(t *testing.T) {
+	t.Parallel()
+	rt := &answers{fns: []func() *http.Response{whole(`{"id":"` + strings.Repeat("x", 100) + `"}`)}}
+	c := newClientCfg(t, "https://api.test", rt, func(cfg *transport.Config) { cfg.MaxBodyBytes = 50 })
+	_, _, err := c.Fetch(t.Context(), Request{Method: http.MethodGet, Path: "/v1/x"})
+	if !errors.Is(err, transport.ErrBodyTooLarge) || rt.count() != 1 {
+		t.Errorf("err = %v after %d requests; want ErrBodyTooLarge after 1", err, rt.count())
+	}
+}
+
+func TestCutBodyRetryStopsWithContext(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		rt := &answers{fns: []func() *http.Response{cut(`{"id":"a1"}`, io.ErrUnexpectedEOF)}}
+		c := newClientCfg(t, "https://api.test", rt, func(cfg *transport.Config) {
+			cfg.RetryWaitMin, cfg.RetryWaitMax = time.Minute, time.Minute
+		})
+		// The wait would pass the deadline: no second request.
+		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+		defer cancel()
+		_, _, err := c.Fetch(ctx, Request{Method: http.MethodGet, Path: "/v1/x"})
+		if !errors.Is(err, io.ErrUnexpectedEOF) || rt.count() != 1 {
+			t.Errorf("err = %v after %d requests; want the read error after 1", err, rt.count())
+		}
+		// Cancelled during the wait: the read error, at once.
+		ctx, cancel = context.WithCancel(t.Context())
+		time.AfterFunc(time.Second, cancel)
+		start := time.Now()
+		_, _, err = c.Fetch(ctx, Request{Method: http.MethodGet, Path: "/v1/x"})
+		if !errors.Is(err, io.ErrUnexpectedEOF) || rt.count() != 2 || time.Since(start) != time.Second {
+			t.Errorf("err = %v after %d requests and %s; want the read error after 2 in all, at the cancel", err, rt.count(), time.Since(start))
+		}
+	})
+}
+
+// TestCutBodyOverTheWire uses a real server whose connection is closed in
+// the middle of the body.
+func TestCutBodyOverTheWire(t *testing.T) {
+	t.Parallel()
+	var faults fault.Set
+	srv := httptest.NewServer(faults.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"items":[`+strings.Repeat(`{"id":"x"},`, 500)+`{"id":"last"}]}`)
+	})))
+	defer srv.Close()
+	faults.Add(fault.Fault{Kind: fault.CutBody, Times: 2})
+	c := newClientCfg(t, srv.URL, http.DefaultTransport, nil)
+	var out struct{ Items []struct{ ID string } }
+	meta, err := c.Do(t.Context(), Request{Method: http.MethodGet, Path: "/v1/x"}, &out)
+	if err != nil || len(out.Items) != 501 || meta.Attempts != 3 {
+		t.Errorf("%d items, %d attempts, err %v; want 501 after 3", len(out.Items), meta.Attempts, err)
+	}
+}
+
+func TestReadAll(t *testing.T) {
+	t.Parallel()
+	body := strings.Repeat("0123456789", 100)
+	tests := []struct {
+		name    string
+		cl      int64
+		body    io.Reader
+		want    string
+		wantErr error
+	}{
+		{"exact length", int64(len(body)), strings.NewReader(body), body, nil},
+		{"no length", -1, strings.NewReader(body), body, nil},
+		{"shorter than its length", int64(len(body)) + 5, strings.NewReader(body), body, io.ErrUnexpectedEOF},
+		{"empty with a length", 10, strings.NewReader(""), "", io.ErrUnexpectedEOF},
+		{"longer than its length", 10, strings.NewReader(body), body, nil},
+		{"cut", int64(len(body)), &cutBody{r: strings.NewReader(body[:300]), err: syscall.ECONNRESET}, body[:300], syscall.ECONNRESET},
+	}
+	for _, tt := range tests {
+		resp := &http.Response{ContentLength: tt.cl, Body: io.NopCloser(tt.body)}
+		got, err := ReadAll(resp)
+		if string(got) != tt.want || !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) {
+			t.Errorf("%s: read %d bytes, %v; want %d, %v", tt.name, len(got), err, len(tt.want), tt.wantErr)
+		}
+	}
+}
+
+func BenchmarkReadAll(b *testing.B) {
+	body := []byte(strings.Repeat(`{"id":"x","name":"an event"},`, 40000)) // ~1.1 MB
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		resp := &http.Response{ContentLength: int64(len(body)), Body: io.NopCloser(bytes.NewReader(body))}
+		if _, err := ReadAll(resp); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

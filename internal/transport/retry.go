@@ -18,7 +18,6 @@ import (
 // deadline is the wait that is slept.
 type retryState struct {
 	cfg      *Config
-	start    time.Time
 	safe     bool
 	attempts int
 	retries  int
@@ -59,7 +58,7 @@ func (s *retryState) checkRetry(ctx context.Context, resp *http.Response, err er
 		}
 	}
 	if wait == 0 {
-		wait = s.backoffFor(s.retries)
+		wait = backoff(s.cfg, s.retries)
 	}
 	if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
 		return false, nil
@@ -83,14 +82,14 @@ func (s *retryState) backoff(_, _ time.Duration, _ int, _ *http.Response) time.D
 	return s.wait
 }
 
-// backoffFor is "equal jitter": half of the exponential step is kept, the
+// backoff is "equal jitter": half of the exponential step is kept, the
 // other half is random, so waits never collapse to zero.
-func (s *retryState) backoffFor(n int) time.Duration {
-	d := s.cfg.RetryWaitMin
-	for i := 0; i < n && d < s.cfg.RetryWaitMax; i++ {
+func backoff(cfg *Config, n int) time.Duration {
+	d := cfg.RetryWaitMin
+	for i := 0; i < n && d < cfg.RetryWaitMax; i++ {
 		d *= 2
 	}
-	d = min(d, s.cfg.RetryWaitMax)
+	d = min(d, cfg.RetryWaitMax)
 	half := d / 2
 	return half + rand.N(half+1)
 }

@@ -145,6 +145,16 @@ func (c *Client) Base() *url.URL { u := *c.cfg.Base; return &u }
 // without retries, for callers that manage retries themselves.
 func (c *Client) HTTPClient() *http.Client { return c.http }
 
+// MaxRetries returns the configured number of retries after a first
+// attempt.
+func (c *Client) MaxRetries() int { return c.cfg.MaxRetries }
+
+// Backoff returns the wait before retry n (0 for the first retry): the
+// jittered exponential backoff Do uses, within RetryWaitMin..RetryWaitMax.
+// It is for callers that repeat a request Do could not retry, such as one
+// whose response body was cut.
+func (c *Client) Backoff(n int) time.Duration { return backoff(&c.cfg, max(n, 0)) }
+
 // Result is what Do returns beside the response.
 type Result struct {
 	// Attempts is the number of attempts made (1 when there was no retry).
@@ -156,12 +166,12 @@ type Result struct {
 // capped at MaxBodyBytes; the caller must close it (Close drains it first,
 // so the connection is reused).
 func (c *Client) Do(req *http.Request) (*http.Response, Result, error) {
-	st := &retryState{cfg: &c.cfg, start: time.Now(), method: req.Method, path: req.URL.Path}
+	st := &retryState{cfg: &c.cfg, method: req.Method, path: req.URL.Path}
 	rreq, err := retryablehttp.FromRequest(req)
 	if err != nil {
 		return nil, Result{}, fmt.Errorf("prepare request: %w", err)
 	}
-	st.safe = isIdempotent(req.Method) || retrySafe(req.Context())
+	st.safe = SafeToRetry(req.Context(), req.Method)
 	rc := &retryablehttp.Client{
 		HTTPClient:   c.http,
 		RetryMax:     c.cfg.MaxRetries,
@@ -245,6 +255,13 @@ func WithLimiter(ctx context.Context, l Limiter) context.Context {
 // idempotent.
 func WithRetrySafe(ctx context.Context) context.Context {
 	return context.WithValue(ctx, retrySafeKey, true)
+}
+
+// SafeToRetry reports whether a request with method and ctx may be sent
+// again after a failure: its method is idempotent (GET, HEAD, OPTIONS,
+// TRACE, PUT, DELETE) or ctx was marked by WithRetrySafe.
+func SafeToRetry(ctx context.Context, method string) bool {
+	return isIdempotent(method) || retrySafe(ctx)
 }
 
 func retrySafe(ctx context.Context) bool {

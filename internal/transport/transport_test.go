@@ -937,16 +937,44 @@ func TestParseRetryAfter(t *testing.T) {
 	}
 }
 
-func TestBackoffForBounds(t *testing.T) {
+func TestBackoffBounds(t *testing.T) {
 	t.Parallel()
 	cfg := Defaults()
-	s := &retryState{cfg: &cfg}
+	cfg.Base = mustURL(t, testBase)
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for n := range 12 {
 		step := min(cfg.RetryWaitMin<<n, cfg.RetryWaitMax)
 		for range 200 {
-			if d := s.backoffFor(n); d < step/2 || d > step {
-				t.Fatalf("backoffFor(%d) = %s, want within %s..%s", n, d, step/2, step)
+			if d := c.Backoff(n); d < step/2 || d > step {
+				t.Fatalf("Backoff(%d) = %s, want within %s..%s", n, d, step/2, step)
 			}
+		}
+	}
+	if d := c.Backoff(-1); d < cfg.RetryWaitMin/2 || d > cfg.RetryWaitMin {
+		t.Errorf("Backoff(-1) = %s, want the first step", d)
+	}
+	if c.MaxRetries() != DefaultMaxRetries {
+		t.Errorf("MaxRetries() = %d, want %d", c.MaxRetries(), DefaultMaxRetries)
+	}
+}
+
+func TestSafeToRetry(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions} {
+		if !SafeToRetry(ctx, m) {
+			t.Errorf("SafeToRetry(%s) = false", m)
+		}
+	}
+	for _, m := range []string{http.MethodPost, http.MethodPatch} {
+		if SafeToRetry(ctx, m) {
+			t.Errorf("SafeToRetry(%s) = true", m)
+		}
+		if !SafeToRetry(WithRetrySafe(ctx), m) {
+			t.Errorf("SafeToRetry(WithRetrySafe, %s) = false", m)
 		}
 	}
 }

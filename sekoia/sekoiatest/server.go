@@ -23,12 +23,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/socgo/xdr/internal/fakeserver"
 	"github.com/socgo/xdr/internal/fault"
 	"github.com/socgo/xdr/sekoia"
 )
@@ -65,7 +65,10 @@ func (k KeyState) String() string {
 	return "valid"
 }
 
-// Fault is a failure to inject; see Server.InjectFault.
+// Fault is a failure to inject; see Server.InjectFault. Body and
+// ContentType, when set, replace the body of a RateLimit or ServerError
+// answer. Every response a fault produces or alters carries the header
+// X-Fault-Injected with the kind ("rate-limit", "cut-body"...).
 type Fault = fault.Fault
 
 // FaultKind is a kind of injected failure.
@@ -98,9 +101,8 @@ func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = n
 
 // Server is the fake Sekoia.io API. Its methods are safe for concurrent use.
 type Server struct {
-	t      testing.TB
-	srv    *httptest.Server
-	faults fault.Set
+	t    testing.TB
+	base fakeserver.Server
 
 	mu       sync.Mutex
 	apiKey   string
@@ -118,7 +120,10 @@ type Server struct {
 // ends.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
-	s := newServer(opts)
+	s, err := Start(opts...)
+	if err != nil {
+		t.Fatalf("sekoiatest: %v", err)
+	}
 	s.t = t
 	t.Cleanup(s.Close)
 	return s
@@ -126,10 +131,6 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 
 // Start starts a server outside a test; call Close when done.
 func Start(opts ...Option) (*Server, error) {
-	return newServer(opts), nil
-}
-
-func newServer(opts []Option) *Server {
 	s := &Server{apiKey: DefaultAPIKey, now: time.Now}
 	for _, o := range opts {
 		if o != nil {
@@ -150,18 +151,20 @@ func newServer(opts []Option) *Server {
 	s.intake.register(mux)
 	mux.HandleFunc("GET /v1/auth/validate", s.handleValidate)
 
-	s.srv = httptest.NewServer(s.faults.Wrap(s.authenticate(mux)))
-	return s
+	if err := s.base.Start(s.authenticate(mux)); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // Close shuts the server down. It is safe to call more than once.
-func (s *Server) Close() { s.srv.Close() }
+func (s *Server) Close() { s.base.Close() }
 
 // URL returns the REST base URL ("http://127.0.0.1:port").
-func (s *Server) URL() string { return s.srv.URL }
+func (s *Server) URL() string { return s.base.URL() }
 
 // IntakeURL returns the HTTP intake base URL (URL()+"/intake").
-func (s *Server) IntakeURL() string { return s.srv.URL + "/intake" }
+func (s *Server) IntakeURL() string { return s.base.URL() + "/intake" }
 
 // APIKey returns the API key the server accepts.
 func (s *Server) APIKey() string {
@@ -180,10 +183,10 @@ func (s *Server) SetKeyState(k KeyState) {
 
 // InjectFault queues a failure for the requests it matches (by Method and
 // PathPrefix; empty matches all), Times times (0 means once, -1 forever).
-func (s *Server) InjectFault(f Fault) { s.faults.Add(f) }
+func (s *Server) InjectFault(f Fault) { s.base.Faults().Add(f) }
 
 // ClearFaults removes every pending fault.
-func (s *Server) ClearFaults() { s.faults.Clear() }
+func (s *Server) ClearFaults() { s.base.Faults().Clear() }
 
 // NewClient returns a sekoia client for this server: its URLs and API key,
 // short retry waits, then opts.
@@ -251,9 +254,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		s.mu.Lock()
 		key, state := s.apiKey, s.keyState
 		s.mu.Unlock()
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		got, ok := fakeserver.Credential(r.Header.Get("Authorization"), "Bearer")
 		switch {
-		case !ok || got != key:
+		case !ok || !fakeserver.Equal(got, key):
 			writeError(w, http.StatusUnauthorized, "T300", "The token is invalid")
 		case state == KeyExpired:
 			writeError(w, http.StatusUnauthorized, "T301", "The token has expired")
@@ -281,18 +284,13 @@ func (s *Server) handleValidate(w http.ResponseWriter, r *http.Request) {
 
 // writeJSON writes v as a JSON response.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
+	if err := fakeserver.WriteJSON(w, status, v); err != nil {
 		writeError(w, http.StatusInternalServerError, "", "encode: "+err.Error())
-		return
 	}
-	writeRaw(w, status, b)
 }
 
 func writeRaw(w http.ResponseWriter, status int, b []byte) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	fakeserver.WriteRaw(w, status, "application/json", b)
 }
 
 // writeError writes the {"message","code"} error body of the API.

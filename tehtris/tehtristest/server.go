@@ -22,22 +22,18 @@
 package tehtristest
 
 import (
-	"crypto/subtle"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/socgo/xdr/internal/fakeserver"
 	"github.com/socgo/xdr/internal/fault"
 	"github.com/socgo/xdr/tehtris"
 )
@@ -46,7 +42,10 @@ import (
 // (60 characters, like a real key).
 const APIKey = "tehtristest-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJK"
 
-// Fault is a failure to inject with InjectFault.
+// Fault is a failure to inject with InjectFault. Body and ContentType,
+// when set, replace the body of a RateLimit or ServerError answer. Every
+// response a fault produces or alters carries the header X-Fault-Injected
+// with the kind ("rate-limit", "cut-body"...).
 type Fault = fault.Fault
 
 // FaultKind is a kind of Fault.
@@ -77,10 +76,8 @@ func WithAPIKey(key string) Option { return func(s *Server) { s.key = key } }
 // Server is a fake TEHTRIS API. Its methods are safe for concurrent use,
 // also while clients are calling it.
 type Server struct {
-	hs       *httptest.Server
-	faults   fault.Set
-	key      string
-	requests atomic.Int64
+	base fakeserver.Server
+	key  string
 
 	mu        sync.Mutex
 	events    []*entry // sorted by (time, id)
@@ -156,24 +153,18 @@ func Start(opts ...Option) (*Server, error) {
 	if s.key == "" {
 		return nil, errors.New("WithAPIKey: key is empty")
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, fmt.Errorf("listen: %w", err)
+	if err := s.base.Start(s.handler()); err != nil {
+		return nil, err
 	}
-	s.hs = &httptest.Server{Listener: ln, Config: &http.Server{Handler: s.handler(), ReadHeaderTimeout: 10 * time.Second}}
-	s.hs.Start()
 	return s, nil
 }
 
 // Close shuts the server down, closing open connections.
-func (s *Server) Close() {
-	s.hs.CloseClientConnections()
-	s.hs.Close()
-}
+func (s *Server) Close() { s.base.Close() }
 
 // URL returns the API base URL ("http://127.0.0.1:port/api") for
 // tehtris.WithBaseURL.
-func (s *Server) URL() string { return s.hs.URL + "/api" }
+func (s *Server) URL() string { return s.base.URL() + "/api" }
 
 // APIKey returns the key the server accepts.
 func (s *Server) APIKey() string { return s.key }
@@ -187,13 +178,13 @@ func (s *Server) NewClient(opts ...tehtris.Option) (*tehtris.Client, error) {
 
 // InjectFault queues a failure for the next matching requests (see Fault).
 // PathPrefix is matched against the full request path, /api included.
-func (s *Server) InjectFault(f Fault) { s.faults.Add(f) }
+func (s *Server) InjectFault(f Fault) { s.base.Faults().Add(f) }
 
 // ClearFaults removes every pending fault.
-func (s *Server) ClearFaults() { s.faults.Clear() }
+func (s *Server) ClearFaults() { s.base.Faults().Clear() }
 
 // Requests returns the number of requests received, faulted ones included.
-func (s *Server) Requests() int64 { return s.requests.Load() }
+func (s *Server) Requests() int64 { return s.base.Requests() }
 
 // Len returns the number of events held.
 func (s *Server) Len() int {
@@ -442,54 +433,27 @@ func (s *Server) handler() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint")
 	})
-	auth := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.authorized(r) {
+	// HTTP Basic authentication: the password must be the key; the user
+	// name is not checked.
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if pass, ok := fakeserver.BasicPassword(r.Header.Get("Authorization")); !ok || !fakeserver.Equal(pass, s.key) {
 			w.Header().Set("WWW-Authenticate", `Basic realm="api"`)
 			writeError(w, http.StatusUnauthorized, "Unauthorized")
 			return
 		}
 		mux.ServeHTTP(w, r)
 	})
-	faulty := s.faults.Wrap(auth)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.requests.Add(1)
-		faulty.ServeHTTP(w, r)
-	})
-}
-
-// authorized checks HTTP Basic authentication: the password must be the
-// key; the user name is not checked.
-func (s *Server) authorized(r *http.Request) bool {
-	h := r.Header.Get("Authorization")
-	const prefix = "Basic "
-	if len(h) < len(prefix) || !strings.EqualFold(h[:len(prefix)], prefix) {
-		return false
-	}
-	dec, err := base64.StdEncoding.DecodeString(h[len(prefix):])
-	if err != nil {
-		return false
-	}
-	_, pass, ok := strings.Cut(string(dec), ":")
-	return ok && subtle.ConstantTimeCompare([]byte(pass), []byte(s.key)) == 1
 }
 
 func writeError(w http.ResponseWriter, status int, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
 	b, _ := json.Marshal(map[string]string{"message": msg})
-	_, _ = w.Write(b)
+	fakeserver.WriteRaw(w, status, "application/json", b)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
+	if err := fakeserver.WriteJSON(w, status, v); err != nil {
 		writeError(w, http.StatusInternalServerError, err.Error())
-		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
 }
 
 func intParam(r *http.Request, name string, def, lo, hi int64) (int64, error) {
@@ -616,10 +580,7 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) {
 	body = append(body, ']')
 	s.mu.Unlock()
 
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(body)
+	fakeserver.WriteRaw(w, http.StatusOK, "application/json", body)
 }
 
 func (s *Server) setStatus(w http.ResponseWriter, r *http.Request) {

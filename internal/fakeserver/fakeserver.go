@@ -1,0 +1,134 @@
+// Package fakeserver is the base of the fake API servers of this module
+// (sekoiatest, tehtristest, sentinelonetest): a real HTTP server on a
+// loopback port with the fault injection of package fault around the
+// fake's handler, a request counter, and the small helpers every fake
+// needs to read credentials and write JSON.
+//
+// A fake keeps a Server in an unexported field and documents its own
+// methods (URL, Close, InjectFault...), which delegate to it.
+package fakeserver
+
+import (
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/socgo/xdr/internal/fault"
+)
+
+// Server serves a handler on loopback. The zero value is ready for Start.
+type Server struct {
+	hs       *httptest.Server
+	faults   fault.Set
+	requests atomic.Int64
+}
+
+// Start serves h on a fresh loopback port ("127.0.0.1:0", or "[::1]:0"
+// where IPv4 is not available). Every request is counted, then goes
+// through the faults of s, then to h. Start may be called once.
+func (s *Server) Start(h http.Handler) error {
+	if s.hs != nil {
+		return errors.New("fakeserver: already started")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		if ln, err = net.Listen("tcp6", "[::1]:0"); err != nil {
+			return fmt.Errorf("fakeserver: listen on loopback: %w", err)
+		}
+	}
+	faulty := s.faults.Wrap(h)
+	s.hs = &httptest.Server{Listener: ln, Config: &http.Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			s.requests.Add(1)
+			faulty.ServeHTTP(w, r)
+		}),
+		ReadHeaderTimeout: 10 * time.Second,
+	}}
+	s.hs.Start()
+	return nil
+}
+
+// Close closes the open connections and shuts the server down. It is safe
+// to call more than once, and on a server that was never started.
+func (s *Server) Close() {
+	if s.hs == nil {
+		return
+	}
+	s.hs.CloseClientConnections()
+	s.hs.Close()
+}
+
+// URL returns the server's base URL ("http://127.0.0.1:port").
+func (s *Server) URL() string { return s.hs.URL }
+
+// HTTPClient returns an HTTP client for the server.
+func (s *Server) HTTPClient() *http.Client { return s.hs.Client() }
+
+// Faults returns the fault set wrapped around the handler.
+func (s *Server) Faults() *fault.Set { return &s.faults }
+
+// Requests returns the number of requests received, faulted ones
+// included.
+func (s *Server) Requests() int64 { return s.requests.Load() }
+
+// WriteRaw writes b as the whole response, with Content-Type and
+// Content-Length.
+func WriteRaw(w http.ResponseWriter, status int, contentType string, b []byte) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// WriteJSON writes v encoded as JSON with status. When v cannot be
+// encoded nothing is written and the error is returned, so that the fake
+// answers in its own error shape.
+func WriteJSON(w http.ResponseWriter, status int, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	WriteRaw(w, status, "application/json", b)
+	return nil
+}
+
+// Credential returns the credential of an Authorization header value
+// "<scheme> <cred>", the scheme matched in any case; ok is false when the
+// value has another scheme or no credential.
+func Credential(h, scheme string) (cred string, ok bool) {
+	got, cred, found := strings.Cut(h, " ")
+	if !found || !strings.EqualFold(got, scheme) || cred == "" {
+		return "", false
+	}
+	return cred, true
+}
+
+// BasicPassword returns the password of an Authorization header value
+// of HTTP Basic authentication (the user name is not looked at).
+func BasicPassword(h string) (string, bool) {
+	cred, ok := Credential(h, "Basic")
+	if !ok {
+		return "", false
+	}
+	dec, err := base64.StdEncoding.DecodeString(cred)
+	if err != nil {
+		return "", false
+	}
+	_, pass, ok := strings.Cut(string(dec), ":")
+	return pass, ok
+}
+
+// Equal compares a credential that was received with the expected one in
+// constant time.
+func Equal(got, want string) bool {
+	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
