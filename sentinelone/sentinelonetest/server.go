@@ -25,7 +25,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,6 +32,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/socgo/xdr/internal/fakeserver"
 	"github.com/socgo/xdr/internal/fault"
 )
 
@@ -64,8 +64,7 @@ const DefaultTokenLifetime = 180 * 24 * time.Hour
 
 // Server is a fake console. All methods are safe for concurrent use.
 type Server struct {
-	ts     *httptest.Server
-	faults fault.Set
+	base fakeserver.Server
 
 	mu         sync.Mutex
 	now        func() time.Time
@@ -125,29 +124,31 @@ func Start() *Server {
 	mux.HandleFunc("GET "+APIPath+"/system/status", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"data": map[string]string{"health": "ok"}})
 	})
-	s.ts = httptest.NewServer(s.faults.Wrap(s.guard(mux)))
+	if err := s.base.Start(s.guard(mux)); err != nil {
+		panic("sentinelonetest: " + err.Error()) // as httptest.NewServer does
+	}
 	return s
 }
 
 // Close shuts the server down.
-func (s *Server) Close() { s.ts.Close() }
+func (s *Server) Close() { s.base.Close() }
 
 // URL returns the console URL ("http://127.0.0.1:port"), to give to
 // sentinelone.NewClient.
-func (s *Server) URL() string { return s.ts.URL }
+func (s *Server) URL() string { return s.base.URL() }
 
 // Client returns an HTTP client for the server.
-func (s *Server) Client() *http.Client { return s.ts.Client() }
+func (s *Server) Client() *http.Client { return s.base.HTTPClient() }
 
 // Token returns the API token the server was started with (until rotated:
 // after a rotation it no longer works).
 func (s *Server) Token() string { return s.first }
 
 // Faults returns the fault set wrapped around the server.
-func (s *Server) Faults() *fault.Set { return &s.faults }
+func (s *Server) Faults() *fault.Set { return s.base.Faults() }
 
 // InjectFault queues a failure.
-func (s *Server) InjectFault(f Fault) { s.faults.Add(f) }
+func (s *Server) InjectFault(f Fault) { s.base.Faults().Add(f) }
 
 // SetNow replaces the server's clock (used for token expiry and the
 // updatedAt of changed threats).
@@ -262,13 +263,7 @@ func (s *Server) guard(next http.Handler) http.Handler {
 }
 
 // bearer reads "ApiToken <token>" (the scheme word in any case).
-func bearer(h string) (string, bool) {
-	scheme, tok, ok := strings.Cut(h, " ")
-	if !ok || !strings.EqualFold(scheme, "ApiToken") || tok == "" {
-		return "", false
-	}
-	return tok, true
-}
+func bearer(h string) (string, bool) { return fakeserver.Credential(h, "ApiToken") }
 
 // RateRule is a per-path, per-token rate limit the server enforces.
 type RateRule struct {
@@ -338,15 +333,9 @@ func (s *Server) rateLimitLocked(tok, path string) time.Duration {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
+	if err := fakeserver.WriteJSON(w, status, v); err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
 }
 
 func writeErrors(w http.ResponseWriter, status, code int, title, detail string) {
