@@ -22,13 +22,13 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/socgo/xdr/internal/fault"
+	"github.com/socgo/xdr/xdrtest"
 )
 
 // Server serves a handler on loopback. The zero value is ready for Start.
 type Server struct {
 	hs       *httptest.Server
-	faults   fault.Set
+	faults   xdrtest.Set
 	requests atomic.Int64
 }
 
@@ -74,7 +74,7 @@ func (s *Server) URL() string { return s.hs.URL }
 func (s *Server) HTTPClient() *http.Client { return s.hs.Client() }
 
 // Faults returns the fault set wrapped around the handler.
-func (s *Server) Faults() *fault.Set { return &s.faults }
+func (s *Server) Faults() *xdrtest.Set { return &s.faults }
 
 // Requests returns the number of requests received, faulted ones
 // included.

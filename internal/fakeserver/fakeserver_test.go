@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/socgo/xdr/internal/fault"
+	"github.com/socgo/xdr/xdrtest"
 )
 
 func start(t *testing.T, h http.HandlerFunc) *Server {
@@ -51,9 +51,9 @@ func TestServeCountAndFaults(t *testing.T) {
 		resp.ContentLength != int64(len(body)) {
 		t.Errorf("got %d %q %v", resp.StatusCode, body, resp.Header)
 	}
-	s.Faults().Add(fault.Fault{Kind: fault.ServerError, Status: 502, Body: []byte(`{"errors":[]}`)})
+	s.Faults().Add(xdrtest.Fault{Kind: xdrtest.ServerError, Status: 502, Body: []byte(`{"errors":[]}`)})
 	resp, body = get(t, s, "/b")
-	if resp.StatusCode != 502 || body != `{"errors":[]}` || resp.Header.Get(fault.Header) != "server-error" {
+	if resp.StatusCode != 502 || body != `{"errors":[]}` || resp.Header.Get(xdrtest.Header) != "server-error" {
 		t.Errorf("faulted: %d %q %v", resp.StatusCode, body, resp.Header)
 	}
 	if n := s.Requests(); n != 2 {

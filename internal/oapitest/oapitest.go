@@ -18,7 +18,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
 
-	"github.com/socgo/xdr/internal/fault"
+	"github.com/socgo/xdr/xdrtest"
 )
 
 // Validator validates traffic against one OpenAPI document.
@@ -154,7 +154,7 @@ func (v *Validator) Transport(t testing.TB, next http.RoundTripper) http.RoundTr
 			return resp, nil
 		}
 		resp.Body = io.NopCloser(bytes.NewReader(rb))
-		if kind, ok := resp.Header[fault.Header]; ok && (len(kind) != 1 || kind[0] != fault.Delay.String()) {
+		if kind, ok := resp.Header[xdrtest.Header]; ok && (len(kind) != 1 || kind[0] != xdrtest.Delay.String()) {
 			checkResponse = false
 		}
 		if checkResponse && resp.StatusCode < 300 {

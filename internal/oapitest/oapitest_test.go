@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/socgo/xdr/internal/fault"
+	"github.com/socgo/xdr/xdrtest"
 )
 
 const spec = "../../openapi/sekoia.yaml"
@@ -181,7 +181,7 @@ func TestTransportKeepsACutBodyCut(t *testing.T) {
 
 func TestTransportSkipsInjectedFaults(t *testing.T) {
 	t.Parallel()
-	var set fault.Set
+	var set xdrtest.Set
 	srv := httptest.NewServer(set.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"fresh":"not a boolean"}`)
@@ -200,13 +200,13 @@ func TestTransportSkipsInjectedFaults(t *testing.T) {
 		resp.Body.Close()
 	}
 	// A truncated body is a deliberate fault: not reported.
-	set.Add(fault.Fault{Kind: fault.TruncatedJSON})
+	set.Add(xdrtest.Fault{Kind: xdrtest.TruncatedJSON})
 	get()
 	if errs := rec.errors(); len(errs) != 0 {
 		t.Errorf("an injected fault was reported: %v", errs)
 	}
 	// A delayed response is the real one: still checked.
-	set.Add(fault.Fault{Kind: fault.Delay, Delay: time.Millisecond})
+	set.Add(xdrtest.Fault{Kind: xdrtest.Delay, Delay: time.Millisecond})
 	get()
 	if errs := rec.errors(); len(errs) != 1 || !strings.Contains(errs[0], "response 200 to GET /v1/auth/validate does not match") {
 		t.Errorf("a delayed invalid response: errors %v; want it reported", errs)

@@ -22,8 +22,8 @@ import (
 	"github.com/jarcoal/httpmock"
 
 	"github.com/socgo/xdr/internal/apierror"
-	"github.com/socgo/xdr/internal/fault"
 	"github.com/socgo/xdr/internal/transport"
+	"github.com/socgo/xdr/xdrtest"
 )
 
 const secret = "sk-live-9c1f0e7d2b4a6c8e"
@@ -710,13 +710,13 @@ func TestCutBodyRetryStopsWithContext(t *testing.T) {
 // the middle of the body.
 func TestCutBodyOverTheWire(t *testing.T) {
 	t.Parallel()
-	var faults fault.Set
+	var faults xdrtest.Set
 	srv := httptest.NewServer(faults.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"items":[`+strings.Repeat(`{"id":"x"},`, 500)+`{"id":"last"}]}`)
 	})))
 	defer srv.Close()
-	faults.Add(fault.Fault{Kind: fault.CutBody, Times: 2})
+	faults.Add(xdrtest.Fault{Kind: xdrtest.CutBody, Times: 2})
 	c := newClientCfg(t, srv.URL, http.DefaultTransport, nil)
 	var out struct{ Items []struct{ ID string } }
 	meta, err := c.Do(t.Context(), Request{Method: http.MethodGet, Path: "/v1/x"}, &out)

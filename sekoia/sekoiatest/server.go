@@ -29,8 +29,8 @@ import (
 	"time"
 
 	"github.com/socgo/xdr/internal/fakeserver"
-	"github.com/socgo/xdr/internal/fault"
 	"github.com/socgo/xdr/sekoia"
+	"github.com/socgo/xdr/xdrtest"
 )
 
 // DefaultAPIKey is the API key the server accepts unless WithAPIKey says
@@ -69,24 +69,24 @@ func (k KeyState) String() string {
 // ContentType, when set, replace the body of a RateLimit or ServerError
 // answer. Every response a fault produces or alters carries the header
 // X-Fault-Injected with the kind ("rate-limit", "cut-body"...).
-type Fault = fault.Fault
+type Fault = xdrtest.Fault
 
 // FaultKind is a kind of injected failure.
-type FaultKind = fault.Kind
+type FaultKind = xdrtest.Kind
 
 // The kinds of failure.
 const (
 	// RateLimit answers 429 with Retry-After (Fault.RetryAfter, in seconds).
-	RateLimit = fault.RateLimit
+	RateLimit = xdrtest.RateLimit
 	// ServerError answers Fault.Status (default 503).
-	ServerError = fault.ServerError
+	ServerError = xdrtest.ServerError
 	// CutBody sends the headers and half the body, then closes the
 	// connection.
-	CutBody = fault.CutBody
+	CutBody = xdrtest.CutBody
 	// TruncatedJSON sends a complete response with half of the body.
-	TruncatedJSON = fault.TruncatedJSON
+	TruncatedJSON = xdrtest.TruncatedJSON
 	// Delay waits Fault.Delay before answering.
-	Delay = fault.Delay
+	Delay = xdrtest.Delay
 )
 
 // Option configures a Server.

@@ -33,30 +33,30 @@ import (
 	"time"
 
 	"github.com/socgo/xdr/internal/fakeserver"
-	"github.com/socgo/xdr/internal/fault"
+	"github.com/socgo/xdr/xdrtest"
 )
 
 // APIPath is the API prefix the server serves.
 const APIPath = "/web/api/v2.1"
 
 // Fault is a failure to inject with Server.InjectFault.
-type Fault = fault.Fault
+type Fault = xdrtest.Fault
 
 // FaultKind is the kind of a Fault.
-type FaultKind = fault.Kind
+type FaultKind = xdrtest.Kind
 
 // The kinds of injected failure.
 const (
 	// RateLimit answers 429 with Retry-After.
-	RateLimit = fault.RateLimit
+	RateLimit = xdrtest.RateLimit
 	// ServerError answers Status (default 503).
-	ServerError = fault.ServerError
+	ServerError = xdrtest.ServerError
 	// CutBody sends half of the body and closes the connection.
-	CutBody = fault.CutBody
+	CutBody = xdrtest.CutBody
 	// TruncatedJSON sends a complete response holding half of the body.
-	TruncatedJSON = fault.TruncatedJSON
+	TruncatedJSON = xdrtest.TruncatedJSON
 	// Delay waits before answering.
-	Delay = fault.Delay
+	Delay = xdrtest.Delay
 )
 
 // DefaultTokenLifetime is the lifetime of tokens the server makes.
@@ -145,7 +145,7 @@ func (s *Server) Client() *http.Client { return s.base.HTTPClient() }
 func (s *Server) Token() string { return s.first }
 
 // Faults returns the fault set wrapped around the server.
-func (s *Server) Faults() *fault.Set { return s.base.Faults() }
+func (s *Server) Faults() *xdrtest.Set { return s.base.Faults() }
 
 // InjectFault queues a failure.
 func (s *Server) InjectFault(f Fault) { s.base.Faults().Add(f) }

@@ -34,8 +34,8 @@ import (
 	"time"
 
 	"github.com/socgo/xdr/internal/fakeserver"
-	"github.com/socgo/xdr/internal/fault"
 	"github.com/socgo/xdr/tehtris"
+	"github.com/socgo/xdr/xdrtest"
 )
 
 // APIKey is the key the server accepts unless WithAPIKey says otherwise
@@ -46,25 +46,25 @@ const APIKey = "tehtristest-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJK"
 // when set, replace the body of a RateLimit or ServerError answer. Every
 // response a fault produces or alters carries the header X-Fault-Injected
 // with the kind ("rate-limit", "cut-body"...).
-type Fault = fault.Fault
+type Fault = xdrtest.Fault
 
 // FaultKind is a kind of Fault.
-type FaultKind = fault.Kind
+type FaultKind = xdrtest.Kind
 
 // The kinds of Fault.
 const (
 	// RateLimit answers 429 with a Retry-After of Fault.RetryAfter.
-	RateLimit = fault.RateLimit
+	RateLimit = xdrtest.RateLimit
 	// ServerError answers Fault.Status (default 503).
-	ServerError = fault.ServerError
+	ServerError = xdrtest.ServerError
 	// CutBody sends the headers and half of the body, then closes the
 	// connection.
-	CutBody = fault.CutBody
+	CutBody = xdrtest.CutBody
 	// TruncatedJSON sends a complete response whose body is the first
 	// half of the real one.
-	TruncatedJSON = fault.TruncatedJSON
+	TruncatedJSON = xdrtest.TruncatedJSON
 	// Delay waits Fault.Delay before answering normally.
-	Delay = fault.Delay
+	Delay = xdrtest.Delay
 )
 
 // Option configures a Server.

@@ -1,4 +1,4 @@
-package fault
+package xdrtest
 
 import (
 	"encoding/json"

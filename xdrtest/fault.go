@@ -1,12 +1,15 @@
-// Package fault injects failures into the fake servers (sekoiatest,
-// tehtristest, sentinelonetest): rate limiting with Retry-After, bursts of
-// server errors, a connection cut in the middle of a body, truncated JSON
-// and slowness.
+// Package xdrtest holds what the fake servers of this module share:
+// fault injection. sekoiatest, tehtristest and sentinelonetest each
+// re-export these types (sekoiatest.Fault is xdrtest.Fault), so a test
+// that uses one fake needs no import of this package.
 //
-// Every response a fault produces or alters carries the header
-// X-Fault-Injected with the kind of the fault ("rate-limit", ...), so that
-// a test's checks can tell a deliberate fault from a contract violation.
-package fault
+// A fault makes the fake fail the next matching requests: rate limiting
+// with Retry-After, bursts of server errors, a connection cut in the middle
+// of a body, truncated JSON, or slowness. Every response a fault produces
+// or alters carries the header X-Fault-Injected with the kind of the fault
+// ("rate-limit", ...), so that a test's checks can tell a deliberate fault
+// from a contract violation.
+package xdrtest
 
 import (
 	"net/http"
