@@ -1,6 +1,6 @@
 // Package fakeserver is the base of the fake API servers of this module
 // (sekoiatest, tehtristest, sentinelonetest): a real HTTP server on a
-// loopback port with the fault injection of package fault around the
+// loopback port with the fault injection of package xdrtest around the
 // fake's handler, a request counter, and the small helpers every fake
 // needs to read credentials and write JSON.
 //
