@@ -94,24 +94,20 @@ type alertPage struct {
 	HasMore *bool       `json:"has_more"`
 }
 
-// getAlertPage fetches one page of alerts. The body is read once and
-// decoded in one pass of encoding/json straight into the alerts; each
-// alert's Raw is then a slice of that body (see Alert.Raw), found by a
-// scan of the already validated bytes (itemRaws).
+// getAlertPage fetches one page of alerts. The body is read whole (a page
+// cut on its way is requested again, see rest.Client.Fetch) and decoded in
+// one pass of encoding/json straight into the alerts; each alert's Raw is
+// then a slice of that body (see Alert.Raw), found by a scan of the
+// already validated bytes (itemRaws).
 func getAlertPage(ctx context.Context, c *Client, q url.Values, offset, limit int) (*Page[*Alert], error) {
 	const path = "/v1/sic/alerts"
-	resp, _, err := c.rest.Send(ctx, rest.Request{Method: http.MethodGet, Path: path, Query: q})
+	body, meta, err := c.rest.Fetch(ctx, rest.Request{Method: http.MethodGet, Path: path, Query: q})
 	if err != nil {
 		return nil, err
 	}
-	body, err := c.readBody(resp)
-	_ = resp.Body.Close()
-	if err != nil {
-		return nil, fmt.Errorf("sekoia: GET %s: read response: %w", path, err)
-	}
 	items, total, hasMore, err := decodeAlertPage(body, limit)
 	if err != nil {
-		return nil, fmt.Errorf("sekoia: GET %s: decode %d response: %w", path, resp.StatusCode, err)
+		return nil, fmt.Errorf("sekoia: GET %s: decode %d response: %w", path, meta.StatusCode, err)
 	}
 	return newPage(items, total, hasMore, offset, limit), nil
 }
@@ -150,28 +146,6 @@ func decodeAlertPage(body []byte, limit int) ([]*Alert, *int, *bool, error) {
 	}
 	return items, page.Total, page.HasMore, nil
 }
-
-// readBody reads a whole response body into a slice of its exact size,
-// through a reused buffer when the length is not announced.
-func (c *Client) readBody(resp *http.Response) ([]byte, error) {
-	if resp.ContentLength > 0 {
-		return rest.ReadAll(resp)
-	}
-	buf, _ := c.bodies.Get().(*bytes.Buffer)
-	if buf == nil {
-		buf = new(bytes.Buffer)
-	}
-	buf.Reset()
-	_, err := buf.ReadFrom(resp.Body)
-	out := bytes.Clone(buf.Bytes())
-	if buf.Cap() <= maxPooledBody {
-		c.bodies.Put(buf)
-	}
-	return out, err
-}
-
-// maxPooledBody is the largest read buffer a Client keeps for reuse.
-const maxPooledBody = 4 << 20
 
 // itemRaws returns the elements of the "items" array of a JSON object
 // that encoding/json has validated, as slices of b. It reports false when

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/socgo/xdr/internal/rest"
@@ -29,10 +28,9 @@ type Client struct {
 	// KillChains reads the cyber kill chain stages.
 	KillChains *KillChainsService
 
-	rest   *rest.Client
-	opts   options
-	key    atomic.Pointer[string]
-	bodies sync.Pool // *bytes.Buffer to read list pages into
+	rest *rest.Client
+	opts options
+	key  atomic.Pointer[string]
 }
 
 // NewClient returns a client authenticating with apiKey (sent as

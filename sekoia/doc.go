@@ -146,7 +146,8 @@
 // WithMaxRetryAfter (a longer one is returned at once as ErrRateLimited);
 // 408, 5xx (but 501) and network errors are retried for idempotent
 // requests only (and for intake pushes, which at-least-once delivery
-// allows); the backoff is exponential with jitter (WithMaxRetries,
+// allows), and so is a request whose answer is cut while its body is
+// read; the backoff is exponential with jitter (WithMaxRetries,
 // WithRetryWait). Sekoia.io's WAF guidance is to stay under 5 requests per
 // second per client: WithLimiter takes any limiter with Wait(ctx) error.
 // WithLogger receives a Debug line per attempt and a Warn line per retry,

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"time"
 	"unicode/utf8"
 
 	"github.com/socgo/xdr/internal/apierror"
@@ -65,7 +64,6 @@ type Intake struct {
 	maxEvents   int // events per request
 	prefix      []byte
 	pools       *intakePools
-	retryWait   time.Duration
 }
 
 // NewIntake returns an intake client for intakeKey. The intake URL comes
@@ -105,7 +103,6 @@ func NewIntake(intakeKey string, opts ...Option) (*Intake, error) {
 		maxBody:     MaxIntakeRequestBytes,
 		maxEvents:   MaxIntakeBatchEvents,
 		pools:       newIntakePools(),
-		retryWait:   o.Transport.RetryWaitMin,
 	}
 	in.prefix = appendJSONString([]byte(`{"intake_key":`), []byte(intakeKey))
 	in.prefix = append(in.prefix, `,"jsons":[`...)
@@ -338,11 +335,12 @@ func (in *Intake) post(ctx context.Context, gz []byte, n int) ([]string, error) 
 		Body:        gz,
 		ContentType: "application/json",
 		Header:      http.Header{"Content-Encoding": {"gzip"}},
-		// The intake stores what it receives: a retry may store a batch
-		// twice, which at-least-once delivery accepts.
+		// The intake stores what it receives: a retry (after a 429, a 5xx,
+		// a network error or an answer cut on its way back) may store a
+		// batch twice, which at-least-once delivery accepts.
 		RetrySafe: true,
 	}
-	body, _, err := sendAndRead(ctx, in.rest, req, in.retryWait)
+	body, _, err := in.rest.Fetch(ctx, req)
 	if err != nil {
 		return nil, err
 	}

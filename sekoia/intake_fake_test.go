@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -130,6 +131,34 @@ func TestFakeIntakeCutConnectionIsRetried(t *testing.T) {
 		if b, _ := srv.ReceivedEvent(id); !bytes.Equal(b, evs[i]) {
 			t.Errorf("id %d maps to %q", i, b)
 		}
+	}
+}
+
+func TestFakeIntakeCutConnectionRetriesAreBounded(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		retries int
+		stored  int
+	}{
+		"off": {0, 2}, // sent once
+		"two": {2, 6}, // sent three times
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv, in := fakeIntake(t, sekoia.WithMaxRetries(tc.retries))
+			srv.InjectFault(sekoiatest.Fault{Kind: sekoiatest.CutBody, Method: http.MethodPost, PathPrefix: "/intake/batch", Times: -1})
+			ids, err := in.Push(context.Background(), [][]byte{[]byte(`{"a":1}`), []byte(`{"b":2}`)})
+			var pe *sekoia.PushError
+			if !errors.As(err, &pe) || pe.Start != 0 || pe.End != 2 || !errors.Is(err, io.ErrUnexpectedEOF) {
+				t.Errorf("every answer cut: %v", err)
+			}
+			if len(ids) != 2 || ids[0] != "" || ids[1] != "" {
+				t.Errorf("ids %q for events not accepted", ids)
+			}
+			if n := srv.ReceivedCount(); n != tc.stored {
+				t.Errorf("%d events stored, want %d", n, tc.stored)
+			}
+		})
 	}
 }
 

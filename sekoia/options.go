@@ -198,7 +198,8 @@ func WithLogger(l *slog.Logger) Option {
 }
 
 // WithMaxRetries sets how many times a failed request is retried (default
-// 4; 0 turns retries off).
+// 4; 0 turns retries off). It also bounds how many times a request whose
+// answer was cut while its body was read is sent again.
 func WithMaxRetries(n int) Option {
 	return func(o *options) error { return o.SetMaxRetries(n) }
 }

@@ -17,7 +17,6 @@ import (
 	"github.com/socgo/xdr/internal/apierror"
 	"github.com/socgo/xdr/internal/paging"
 	"github.com/socgo/xdr/internal/rest"
-	"github.com/socgo/xdr/internal/transport"
 )
 
 // EventsService runs event search jobs: create a job, wait for it, read
@@ -695,44 +694,15 @@ func (s *EventsService) ResultsPage(ctx context.Context, uuid string, opts *Resu
 
 func (s *EventsService) fetchEvents(ctx context.Context, uuid string, q url.Values) (*EventPage, error) {
 	req := rest.Request{Method: http.MethodGet, Path: jobPath(uuid, "/events"), Query: q}
-	body, status, err := sendAndRead(ctx, s.c.rest, req, s.c.opts.Transport.RetryWaitMin)
+	body, meta, err := s.c.rest.Fetch(ctx, req)
 	if err != nil {
 		return nil, markExpired(err)
 	}
 	page, err := decodeEventPage(body)
 	if err != nil {
-		return nil, fmt.Errorf("sekoia: GET %s: decode %d response: %w", req.Path, status, err)
+		return nil, fmt.Errorf("sekoia: GET %s: decode %d response: %w", req.Path, meta.StatusCode, err)
 	}
 	return page, nil
-}
-
-// sendAndRead performs req and reads the whole 2xx body. When the
-// connection breaks while the body is read, the request is sent again (at
-// most twice, after wait and twice wait): the transport retries failed
-// requests, not failed reads. Only idempotent or retry-safe requests may
-// use it.
-func sendAndRead(ctx context.Context, rc *rest.Client, req rest.Request, wait time.Duration) ([]byte, int, error) {
-	for attempt := 0; ; attempt++ {
-		resp, _, err := rc.Send(ctx, req)
-		if err != nil {
-			return nil, 0, err
-		}
-		body, err := rest.ReadAll(resp)
-		_ = resp.Body.Close()
-		if err == nil {
-			return body, resp.StatusCode, nil
-		}
-		if ctx.Err() != nil || attempt == 2 || errors.Is(err, transport.ErrBodyTooLarge) {
-			return nil, 0, fmt.Errorf("sekoia: %s %s: read response: %w", req.Method, req.Path, err)
-		}
-		t := time.NewTimer(wait << attempt)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, 0, ctx.Err()
-		case <-t.C:
-		}
-	}
 }
 
 // markExpired makes sure a 410 matches ErrJobExpired.

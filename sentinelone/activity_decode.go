@@ -255,12 +255,7 @@ func (a *Activity) setField(key string, v []byte, strs *pendingStrings) bool {
 		}
 		return true
 	default:
-		for _, k := range activityKeys {
-			if strings.EqualFold(k, key) {
-				return false // encoding/json would match it case-insensitively
-			}
-		}
-		return true
+		return !foldMatch(key, activityKeys) // encoding/json would match it case-insensitively
 	}
 	switch {
 	case string(v) == "null":

@@ -1,6 +1,7 @@
 package sentinelone
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -197,36 +198,42 @@ func send[T any](ctx context.Context, c *Client, r rest.Request) (*envelope[T], 
 	if r.Method != http.MethodGet && c.opts.retryActions {
 		r.RetrySafe = true
 	}
-	resp, meta, err := c.rest.Send(ctx, r)
+	body, meta, err := c.rest.Fetch(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
 	var env envelope[T]
-	if resp.StatusCode != http.StatusNoContent {
-		if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
-			return nil, fmt.Errorf("sentinelone: %s %s: decode %d response: %w", r.Method, r.Path, resp.StatusCode, err)
+	if meta.StatusCode != http.StatusNoContent {
+		if err := json.NewDecoder(bytes.NewReader(body)).Decode(&env); err != nil {
+			return nil, fmt.Errorf("sentinelone: %s %s: decode %d response: %w", r.Method, r.Path, meta.StatusCode, err)
 		}
 	}
 	if len(env.Errors) > 0 {
-		e := &apierror.Error{
-			Service:    "sentinelone",
-			StatusCode: resp.StatusCode,
-			Method:     r.Method,
-			Path:       c.rest.URL(r.Path, nil).Path,
-			Attempts:   meta.Attempts,
-		}
-		fillError(e, env.Errors)
-		return nil, e
+		return nil, bodyError(c, r, meta, env.Errors)
 	}
 	return &env, nil
 }
 
+// bodyError is the *APIError of a 2xx answer whose body has errors.
+func bodyError(c *Client, r rest.Request, meta rest.Meta, errs []ErrorObject) *apierror.Error {
+	e := &apierror.Error{
+		Service:    "sentinelone",
+		StatusCode: meta.StatusCode,
+		Method:     r.Method,
+		Path:       c.rest.URL(r.Path, nil).Path,
+		RequestID:  meta.RequestID,
+		Attempts:   meta.Attempts,
+	}
+	fillError(e, errs)
+	return e
+}
+
 // ActionOptions are the per-call options of actions (POST calls).
 type ActionOptions struct {
-	// RetrySafe lets this call be retried on 5xx, 408 and network errors,
-	// which may repeat an action the server already carried out. By default
-	// actions are retried only on 429 (see WithRetryActions).
+	// RetrySafe lets this call be retried on 5xx, 408, network errors and
+	// an answer whose body was cut, which may repeat an action the server
+	// already carried out. By default actions are retried only on 429 (see
+	// WithRetryActions).
 	RetrySafe bool
 }
 

@@ -111,7 +111,7 @@ func TestCollectorCrashRestart(t *testing.T) {
 			}
 		}
 		cancel()
-		srv.Faults().Clear()
+		srv.ClearFaults()
 	}
 	<-done
 	for id, n := range delivered {

@@ -60,8 +60,11 @@
 // # Retries and rate limits
 //
 // Reads are retried on 429, 408, 5xx and network errors with a capped,
-// jittered backoff honouring Retry-After. Actions (POST) are retried only on
-// 429 unless ActionOptions.RetrySafe or WithRetryActions says otherwise: a
+// jittered backoff honouring Retry-After, and sent again when the
+// connection is cut while their answer's body is being read (a Warn line
+// each time): a list page is only used once it has come whole. Actions
+// (POST) are retried only on 429, and never re-sent after a cut body,
+// unless ActionOptions.RetrySafe or WithRetryActions says otherwise: a
 // request that timed out may have been carried out. Client-side token
 // buckets follow the API's per-path rate table (DefaultRateLimits), on by
 // default; WithRateLimits replaces the table and WithoutRateLimits turns it

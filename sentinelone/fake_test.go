@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -430,11 +433,9 @@ func TestFakeFaults(t *testing.T) {
 	t.Parallel()
 	srv := sentinelonetest.NewServer(t)
 	srv.AppendActivities(3, time.Now().Add(-time.Hour))
-	// Without the spec check: a truncated body is the point of the test.
-	c, err := sentinelone.NewClient(srv.URL(), srv.Token(), sentinelone.WithRetryWait(time.Millisecond, 5*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
+	// Injected answers carry X-Fault-Injected and are left out of the
+	// spec check; every other request and response is still checked.
+	c := newFakeClient(t, srv)
 	ctx := context.Background()
 	srv.InjectFault(sentinelonetest.Fault{Kind: sentinelonetest.ServerError, PathPrefix: "/web/api/v2.1/activities", Times: 2})
 	p, err := c.Activities.List(ctx, nil)
@@ -449,14 +450,6 @@ func TestFakeFaults(t *testing.T) {
 	if _, err := c.Activities.List(ctx, nil); err == nil {
 		t.Fatal("truncated JSON accepted")
 	}
-	srv.Faults().Add(sentinelonetest.Fault{Kind: sentinelonetest.CutBody, PathPrefix: "/web/api/v2.1/activities"})
-	var last error
-	for _, err := range c.Activities.All(ctx, nil) {
-		last = err
-	}
-	if last == nil {
-		t.Fatal("cut body accepted")
-	}
 	// A POST action hit by a 503 is not retried.
 	id := srv.AddAgent(sentinelonetest.Agent{ComputerName: "x"})
 	srv.InjectFault(sentinelonetest.Fault{Kind: sentinelonetest.ServerError, Method: "POST", PathPrefix: "/web/api/v2.1/agents/actions"})
@@ -465,6 +458,142 @@ func TestFakeFaults(t *testing.T) {
 	}
 	if a, _ := srv.AgentState(id); a.NetworkStatus != "connected" {
 		t.Error("the failed action was applied")
+	}
+}
+
+// syncBuffer is a log sink safe for the client's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestFakeCutBodyRetried(t *testing.T) {
+	t.Parallel()
+	srv := sentinelonetest.NewServer(t)
+	ids := srv.AppendActivities(7, time.Now().Add(-time.Hour))
+	var logs syncBuffer
+	c := newFakeClient(t, srv, sentinelone.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	ctx := context.Background()
+	opts := &sentinelone.ActivityListOptions{Paging: sentinelone.Paging{Limit: 2}}
+
+	// The first page is cut twice, a later one once: each GET is sent
+	// again and every activity comes once.
+	srv.InjectFault(sentinelonetest.Fault{Kind: sentinelonetest.CutBody, PathPrefix: "/web/api/v2.1/activities", Times: 2})
+	seen := map[string]int{}
+	for a, err := range c.Activities.All(ctx, opts) {
+		if err != nil {
+			t.Fatalf("All: %v", err)
+		}
+		if len(seen) == 0 {
+			srv.InjectFault(sentinelonetest.Fault{Kind: sentinelonetest.CutBody, PathPrefix: "/web/api/v2.1/activities"})
+		}
+		seen[a.ID]++
+	}
+	if len(seen) != len(ids) {
+		t.Errorf("%d activities, want %d", len(seen), len(ids))
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Errorf("activity %s yielded %d times", id, n)
+		}
+	}
+	// 4 pages, 3 of their answers cut: every cut request reached the
+	// handler before its answer was cut.
+	if got := srv.Requests("GET", "/activities"); got != 4+3 {
+		t.Errorf("%d GET /activities, want 7", got)
+	}
+	if n := strings.Count(logs.String(), "response body cut"); n != 3 {
+		t.Errorf("%d Warn lines about a cut body, want 3:\n%s", n, logs.String())
+	}
+
+	// A GET decoded by call (not a list page) is sent again too.
+	srv.AddAgent(sentinelonetest.Agent{ComputerName: "a"})
+	srv.InjectFault(sentinelonetest.Fault{Kind: sentinelonetest.CutBody, PathPrefix: "/web/api/v2.1/agents/count"})
+	if n, err := c.Agents.Count(ctx, nil); err != nil || n != 1 {
+		t.Errorf("Agents.Count after a cut body = %d, %v", n, err)
+	}
+
+	// A POST action is not sent again: the action may have been carried
+	// out (here it was) and its answer lost.
+	id := srv.AddAgent(sentinelonetest.Agent{ComputerName: "b"})
+	srv.InjectFault(sentinelonetest.Fault{Kind: sentinelonetest.CutBody, Method: "POST", PathPrefix: "/web/api/v2.1/agents/actions"})
+	if _, err := c.Agents.Disconnect(ctx, sentinelone.AgentFilter{IDs: []string{id}}, nil); !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("POST with a cut body: %v, want io.ErrUnexpectedEOF", err)
+	}
+	if got := srv.Requests("POST", "/agents/actions/disconnect"); got != 1 {
+		t.Errorf("POST sent %d times, want 1", got)
+	}
+	// Unless the call says that repeating it is safe.
+	srv.InjectFault(sentinelonetest.Fault{Kind: sentinelonetest.CutBody, Method: "POST", PathPrefix: "/web/api/v2.1/agents/actions"})
+	if _, err := c.Agents.Connect(ctx, sentinelone.AgentFilter{IDs: []string{id}}, &sentinelone.ActionOptions{RetrySafe: true}); err != nil {
+		t.Errorf("RetrySafe POST with a cut body: %v", err)
+	}
+	if got := srv.Requests("POST", "/agents/actions/connect"); got != 2 {
+		t.Errorf("RetrySafe POST sent %d times, want 2", got)
+	}
+
+	// WithMaxRetries(0) turns the resend off.
+	c0 := newFakeClient(t, srv, sentinelone.WithMaxRetries(0))
+	srv.InjectFault(sentinelonetest.Fault{Kind: sentinelonetest.CutBody, PathPrefix: "/web/api/v2.1/activities"})
+	var last error
+	n := 0
+	for _, err := range c0.Activities.All(ctx, opts) {
+		if err != nil {
+			last = err
+			continue
+		}
+		n++
+	}
+	if !errors.Is(last, io.ErrUnexpectedEOF) || n != 0 {
+		t.Errorf("with no retries: %d items, error %v; want 0 and io.ErrUnexpectedEOF", n, last)
+	}
+}
+
+func TestFakeFaultErrorShape(t *testing.T) {
+	t.Parallel()
+	srv := sentinelonetest.NewServer(t)
+	c := newFakeClient(t, srv, sentinelone.WithMaxRetries(0))
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name           string
+		f              sentinelonetest.Fault
+		sentinel       error
+		status         int
+		code, msg, det string
+	}{
+		{"429", sentinelonetest.Fault{Kind: sentinelonetest.RateLimit, RetryAfter: time.Second}, sentinelone.ErrRateLimited, 429, "4290010", "Too many requests", "Request rate limit exceeded, injected by sentinelonetest."},
+		{"503", sentinelonetest.Fault{Kind: sentinelonetest.ServerError}, sentinelone.ErrServer, 503, "5030010", "Service Unavailable", "Server could not process the request, injected by sentinelonetest."},
+		{"500", sentinelonetest.Fault{Kind: sentinelonetest.ServerError, Status: 500}, sentinelone.ErrServer, 500, "5000010", "Internal Server Error", "Server could not process the request, injected by sentinelonetest."},
+		{"own body", sentinelonetest.Fault{Kind: sentinelonetest.ServerError, Status: 502, Body: []byte("<html>bad gateway</html>"), ContentType: "text/html"}, sentinelone.ErrServer, 502, "", "<html>bad gateway</html>", ""},
+	} {
+		srv.InjectFault(tc.f)
+		_, err := c.Activities.List(ctx, nil)
+		var ae *sentinelone.APIError
+		if !errors.As(err, &ae) || !errors.Is(err, tc.sentinel) {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		if ae.StatusCode != tc.status || ae.Code != tc.code || ae.Message != tc.msg || ae.Detail != tc.det {
+			t.Errorf("%s: status %d code %q message %q detail %q", tc.name, ae.StatusCode, ae.Code, ae.Message, ae.Detail)
+		}
+	}
+	// ClearFaults drops what is pending.
+	srv.InjectFault(sentinelonetest.Fault{Kind: sentinelonetest.ServerError, Times: -1})
+	srv.ClearFaults()
+	if _, err := c.Activities.List(ctx, nil); err != nil {
+		t.Errorf("after ClearFaults: %v", err)
 	}
 }
 

@@ -129,7 +129,8 @@ func WithLogger(l *slog.Logger) Option {
 }
 
 // WithMaxRetries sets how many times a failed request is retried (default
-// 4; 0 turns retries off).
+// 4; 0 turns retries off). It also bounds how many times a read is sent
+// again after its answer's body was cut.
 func WithMaxRetries(n int) Option {
 	return func(o *options) error { return o.SetMaxRetries(n) }
 }
@@ -194,10 +195,10 @@ func WithoutRateLimits() Option {
 }
 
 // WithRetryActions makes every action (the POSTs of agent actions, threat
-// mitigation, incident updates, notes and token calls) retried on 5xx, 408
-// and network errors like reads are. By default they are retried only on
-// 429, because a request that timed out may have been carried out. Per
-// call, ActionOptions.RetrySafe does the same for one call.
+// mitigation, incident updates, notes and token calls) retried on 5xx, 408,
+// network errors and cut answer bodies like reads are. By default they are
+// retried only on 429, because a request that timed out may have been
+// carried out. Per call, ActionOptions.RetrySafe does the same for one call.
 func WithRetryActions(on bool) Option {
 	return func(o *options) error {
 		o.retryActions = on

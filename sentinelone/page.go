@@ -6,19 +6,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"strings"
 
-	"github.com/socgo/xdr/internal/apierror"
 	"github.com/socgo/xdr/internal/rest"
 )
 
 // List pages are what a collector moves in bulk, so they are decoded with
 // as little copying as the result allows:
 //
-//   - the body is read into one buffer (sized from Content-Length when the
-//     server sends it) and checked once with json.Valid;
+//   - the body is read whole by rest.Client.Fetch into one buffer (sized
+//     from Content-Length when the server sends it; a body cut short is
+//     fetched again, as Fetch documents) and checked once with json.Valid;
 //   - the envelope's members are walked in that buffer and each element of
 //     "data" is decoded from its own span, which the item keeps as Raw
 //     without copying it: the items of one page share that buffer;
@@ -32,7 +30,9 @@ import (
 
 // callPage is call for the list endpoints: it sends r (GET) and decodes the
 // data array with decode, which must keep the span it is given (never
-// modified) rather than copy it.
+// modified) rather than copy it. As in call, a 2xx whose body has a
+// non-empty "errors" array is an *APIError, and a 401 for a token rotated
+// while the request was in flight is sent once more with the new token.
 func callPage[T any](ctx context.Context, c *Client, r rest.Request, decode func(span []byte, v *T) error) ([]T, Pagination, error) {
 	for attempt := 0; ; attempt++ {
 		tok := c.token.Load()
@@ -48,32 +48,16 @@ func callPage[T any](ctx context.Context, c *Client, r rest.Request, decode func
 }
 
 func sendPage[T any](ctx context.Context, c *Client, r rest.Request, decode func([]byte, *T) error) ([]T, Pagination, error) {
-	resp, meta, err := c.rest.Send(ctx, r)
+	body, meta, err := c.rest.Fetch(ctx, r)
 	if err != nil {
 		return nil, Pagination{}, err
 	}
-	defer resp.Body.Close()
-	var body []byte
-	if resp.StatusCode != http.StatusNoContent {
-		body, err = readBody(resp, c.opts.Transport.MaxBodyBytes)
-		if err != nil {
-			return nil, Pagination{}, fmt.Errorf("sentinelone: %s %s: decode %d response: %w", r.Method, r.Path, resp.StatusCode, err)
-		}
-	}
-	items, pg, err := decodePage(body, resp.StatusCode == http.StatusNoContent, decode)
+	items, pg, err := decodePage(body, meta.StatusCode == http.StatusNoContent, decode)
 	if err != nil {
-		return nil, Pagination{}, fmt.Errorf("sentinelone: %s %s: decode %d response: %w", r.Method, r.Path, resp.StatusCode, err)
+		return nil, Pagination{}, fmt.Errorf("sentinelone: %s %s: decode %d response: %w", r.Method, r.Path, meta.StatusCode, err)
 	}
 	if len(pg.errors) > 0 {
-		e := &apierror.Error{
-			Service:    "sentinelone",
-			StatusCode: resp.StatusCode,
-			Method:     r.Method,
-			Path:       c.rest.URL(r.Path, nil).Path,
-			Attempts:   meta.Attempts,
-		}
-		fillError(e, pg.errors)
-		return nil, Pagination{}, e
+		return nil, Pagination{}, bodyError(c, r, meta, pg.errors)
 	}
 	return items, pg.pagination, nil
 }
@@ -101,22 +85,8 @@ func decodePage[T any](body []byte, noContent bool, decode func([]byte, *T) erro
 	return env.Data, pg, nil
 }
 
-// readBody reads the whole body; with a Content-Length within limit (the
-// client's body cap) it reads into a buffer of exactly that size.
-func readBody(resp *http.Response, limit int64) ([]byte, error) {
-	n := resp.ContentLength
-	if n < 0 || n > limit {
-		return io.ReadAll(resp.Body)
-	}
-	buf := make([]byte, n)
-	if _, err := io.ReadFull(resp.Body, buf); err != nil {
-		if err == io.EOF {
-			err = io.ErrUnexpectedEOF
-		}
-		return nil, err
-	}
-	return buf, nil
-}
+// envelopeKeys are the members of an envelope.
+var envelopeKeys = [...]string{"data", "pagination", "errors"}
 
 // rawPage is an envelope walked in place.
 type rawPage struct {
@@ -165,7 +135,7 @@ func (p *rawPage) walk(b []byte) bool {
 				return false
 			}
 		default:
-			return !strings.EqualFold(key, "data") && !strings.EqualFold(key, "pagination") && !strings.EqualFold(key, "errors")
+			return !foldMatch(key, envelopeKeys[:])
 		}
 		if seen[k] {
 			return false // a repeated member: encoding/json merges them

@@ -22,8 +22,14 @@ import (
 // ev.Raw (or the result of ev.MarshalJSON) to another system is lossless.
 // Note that json.Marshal compacts a Marshaler's output and escapes <, > and
 // & in it; use Raw, or a json.Encoder with SetEscapeHTML(false) on an
-// already compact Raw, for the exact bytes. Events decoded by List and All
-// share their Raw with the page they came in: do not modify it.
+// already compact Raw, for the exact bytes.
+//
+// Events decoded by List, All, Get and DecodeEvents alias the page they
+// came in: Raw is a slice of the page's buffer (capped, so appending to it
+// copies), and it must be treated as read-only, since writing to it would
+// change the bytes other holders see. Their string fields share one buffer
+// per page. Keeping any part of an event keeps its page's memory alive:
+// clone what you keep for long (bytes.Clone, strings.Clone).
 type Event struct {
 	// ID identifies the event on the platform ("id"); it is the key for
 	// de-duplication and for SetStatus.
@@ -327,16 +333,29 @@ func (e *Event) Endpoint() Endpoint {
 }
 
 // DecodeEvents decodes a page of events: the JSON array GET /xdr/v1/event
-// returns. The events' Raw fields share data (they are not copied).
+// returns. The events' Raw fields are capped slices of data (not copied):
+// data must not be modified while the events are in use.
 func DecodeEvents(data []byte) ([]Event, error) {
-	evs, err := decodeEvents(data)
+	evs, err := decodeEvents(data, 0)
 	if err != nil {
 		return nil, fmt.Errorf("tehtris: %w", err)
 	}
 	return evs, nil
 }
 
-func decodeEvents(data []byte) ([]Event, error) {
+// decodeEvents decodes a page of events; hint is the expected number of
+// events (0 if unknown). The fast decoder handles the plain JSON the API
+// sends; anything else goes through the general path, which gives the
+// same events or the error.
+func decodeEvents(data []byte, hint int) ([]Event, error) {
+	if evs, ok := decodeEventsFast(data, hint); ok {
+		return evs, nil
+	}
+	return decodeEventsGeneral(data)
+}
+
+// decodeEventsGeneral decodes a page with encoding/json.
+func decodeEventsGeneral(data []byte) ([]Event, error) {
 	elems, err := splitArray(data)
 	if err != nil {
 		return nil, fmt.Errorf("decode events: %w", err)

@@ -152,7 +152,7 @@ func (s *EventsService) List(ctx context.Context, q *EventQuery) (*EventPage, er
 }
 
 func (s *EventsService) list(ctx context.Context, q *EventQuery, offset int) (*EventPage, error) {
-	evs, err := s.fetch(ctx, q.values(offset))
+	evs, err := s.fetch(ctx, q.values(offset), q.limit())
 	if err != nil {
 		return nil, err
 	}
@@ -163,12 +163,12 @@ const eventsPath = "/xdr/v1/event"
 
 // fetch gets one page of events. A page whose body is cut mid-way is
 // requested again by the REST client, within the retry budget.
-func (s *EventsService) fetch(ctx context.Context, v url.Values) ([]Event, error) {
+func (s *EventsService) fetch(ctx context.Context, v url.Values, hint int) ([]Event, error) {
 	body, _, err := s.c.rest.Fetch(ctx, rest.Request{Method: http.MethodGet, Path: eventsPath, Query: v})
 	if err != nil {
 		return nil, err
 	}
-	evs, err := decodeEvents(body)
+	evs, err := decodeEvents(body, hint)
 	if err != nil {
 		return nil, fmt.Errorf("tehtris: GET %s: %w", eventsPath, err)
 	}
@@ -213,7 +213,7 @@ func (s *EventsService) All(ctx context.Context, q *EventQuery) iter.Seq2[Event,
 			run.To = time.Now()
 		}
 		fetch := func(ctx context.Context, offset, limit int) (paging.OffsetPage[Event], error) {
-			evs, err := s.fetch(ctx, run.values(offset))
+			evs, err := s.fetch(ctx, run.values(offset), limit)
 			if err != nil {
 				return paging.OffsetPage[Event]{}, err
 			}
@@ -242,7 +242,7 @@ func (s *EventsService) Get(ctx context.Context, id int64) (*Event, error) {
 	v.Set("eventId", strconv.FormatInt(id, 10))
 	v.Set("limit", "1")
 	v.Set("offset", "0")
-	evs, err := s.fetch(ctx, v)
+	evs, err := s.fetch(ctx, v, 1)
 	if err != nil {
 		return nil, err
 	}

@@ -39,7 +39,9 @@ import (
 // APIPath is the API prefix the server serves.
 const APIPath = "/web/api/v2.1"
 
-// Fault is a failure to inject with Server.InjectFault.
+// Fault is a failure to inject with Server.InjectFault. Body and
+// ContentType, when set, replace the console-shaped body of a RateLimit or
+// ServerError answer.
 type Fault = xdrtest.Fault
 
 // FaultKind is the kind of a Fault.
@@ -47,15 +49,15 @@ type FaultKind = xdrtest.Kind
 
 // The kinds of injected failure.
 const (
-	// RateLimit answers 429 with Retry-After.
+	// RateLimit answers 429 with a Retry-After of Fault.RetryAfter.
 	RateLimit = xdrtest.RateLimit
-	// ServerError answers Status (default 503).
+	// ServerError answers Fault.Status (default 503).
 	ServerError = xdrtest.ServerError
 	// CutBody sends half of the body and closes the connection.
 	CutBody = xdrtest.CutBody
 	// TruncatedJSON sends a complete response holding half of the body.
 	TruncatedJSON = xdrtest.TruncatedJSON
-	// Delay waits before answering.
+	// Delay waits Fault.Delay before answering normally.
 	Delay = xdrtest.Delay
 )
 
@@ -144,11 +146,47 @@ func (s *Server) Client() *http.Client { return s.base.HTTPClient() }
 // after a rotation it no longer works).
 func (s *Server) Token() string { return s.first }
 
-// Faults returns the fault set wrapped around the server.
-func (s *Server) Faults() *xdrtest.Set { return s.base.Faults() }
+// InjectFault queues a failure for the requests it matches (by Method and
+// PathPrefix, the full request path with /web/api/v2.1; empty matches all),
+// Times times (0 means once, -1 forever). A RateLimit or ServerError fault
+// answers before authentication and rate limits, so the request is not
+// counted by Requests or TotalRequests; the other kinds let the request
+// through and alter or delay its answer. Every response a fault produces or
+// alters carries the header X-Fault-Injected with the kind ("rate-limit",
+// "cut-body"...).
+//
+// A RateLimit or ServerError fault whose Body is nil answers in the error
+// shape of the console, {"errors":[{"code":...,"title":...,"detail":...}]}
+// with the code the console uses for the status (4290010 for 429, 5000010
+// for 500, 5030010 for 503...); a Body that is set is sent as it is, with
+// ContentType.
+func (s *Server) InjectFault(f Fault) {
+	if f.Body == nil && (f.Kind == RateLimit || f.Kind == ServerError) {
+		f.Body, f.ContentType = faultBody(f), ""
+	}
+	s.base.Faults().Add(f)
+}
 
-// InjectFault queues a failure.
-func (s *Server) InjectFault(f Fault) { s.base.Faults().Add(f) }
+// ClearFaults removes every pending fault.
+func (s *Server) ClearFaults() { s.base.Faults().Clear() }
+
+// faultBody is the console's error body for the answer of a RateLimit or
+// ServerError fault.
+func faultBody(f Fault) []byte {
+	status, title, detail := http.StatusTooManyRequests, "Too many requests", "Request rate limit exceeded, injected by sentinelonetest."
+	if f.Kind == ServerError {
+		status = f.Status
+		if status == 0 {
+			status = http.StatusServiceUnavailable
+		}
+		title, detail = http.StatusText(status), "Server could not process the request, injected by sentinelonetest."
+		if title == "" {
+			title = "Server error"
+		}
+	}
+	b, _ := json.Marshal(map[string]any{"errors": []map[string]any{{"code": status*10000 + 10, "title": title, "detail": detail}}})
+	return b
+}
 
 // SetNow replaces the server's clock (used for token expiry and the
 // updatedAt of changed threats).

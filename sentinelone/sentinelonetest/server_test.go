@@ -130,3 +130,35 @@ func TestAgentActionRules(t *testing.T) {
 		t.Errorf("unknown filter key: %d", st)
 	}
 }
+
+func TestInjectFaultConsoleErrorShape(t *testing.T) {
+	t.Parallel()
+	s := NewServer(t)
+	s.InjectFault(Fault{Kind: RateLimit, RetryAfter: 2 * time.Second})
+	st, p, h := get(t, s, s.Token(), "/activities", nil)
+	if st != http.StatusTooManyRequests || h.Get("Retry-After") != "2" || h.Get("X-Fault-Injected") != "rate-limit" ||
+		len(p.Errors) != 1 || p.Errors[0].Code != 4290010 || p.Errors[0].Title != "Too many requests" {
+		t.Errorf("429: %d %v %+v", st, h, p.Errors)
+	}
+	s.InjectFault(Fault{Kind: ServerError, Status: http.StatusBadGateway, PathPrefix: APIPath + "/threats"})
+	if st, p, _ := get(t, s, s.Token(), "/activities", nil); st != http.StatusOK || len(p.Errors) != 0 {
+		t.Errorf("a fault for another path answered %d %+v", st, p.Errors)
+	}
+	st, p, h = get(t, s, s.Token(), "/threats", nil)
+	if st != http.StatusBadGateway || h.Get("Content-Type") != "application/json" ||
+		len(p.Errors) != 1 || p.Errors[0].Code != 5020010 || p.Errors[0].Title != "Bad Gateway" {
+		t.Errorf("502: %d %v %+v", st, h, p.Errors)
+	}
+	// A Body set by the caller is sent as it is.
+	s.InjectFault(Fault{Kind: ServerError, Body: []byte(`{"errors":[{"code":5000010,"title":"Internal server error"}]}`)})
+	st, p, _ = get(t, s, s.Token(), "/activities", nil)
+	if st != http.StatusServiceUnavailable || len(p.Errors) != 1 || p.Errors[0].Code != 5000010 || p.Errors[0].Title != "Internal server error" {
+		t.Errorf("own body: %d %+v", st, p.Errors)
+	}
+	// ClearFaults drops every pending fault.
+	s.InjectFault(Fault{Kind: ServerError, Times: -1})
+	s.ClearFaults()
+	if st, _, _ := get(t, s, s.Token(), "/activities", nil); st != http.StatusOK {
+		t.Errorf("after ClearFaults: %d", st)
+	}
+}
