@@ -389,13 +389,7 @@ func TestAlertsCommentsWire(t *testing.T) {
 	}
 	// AllComments pages with limit 100.
 	mt.RegisterResponder(http.MethodGet, alertsURL+"/ALother1234/comments", respond(t, wire{query: url.Values{"limit": {"100"}, "offset": {"0"}}}, 200, fixture(t, "comments.json")))
-	var n int
-	for _, err := range c.Alerts.AllComments(context.Background(), "ALother1234", nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		n++
-	}
+	n := countAll(t, c.Alerts.AllComments(context.Background(), "ALother1234", nil))
 	if n != 1 {
 		t.Errorf("AllComments yielded %d", n)
 	}

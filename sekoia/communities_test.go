@@ -43,13 +43,7 @@ func TestCommunitiesWire(t *testing.T) {
 		t.Error("bad uuid accepted")
 	}
 	mt.RegisterResponder(http.MethodGet, apiBase+"/v1/communities", respond(t, wire{query: url.Values{"limit": {"100"}, "offset": {"0"}}}, 200, body))
-	var n int
-	for _, err := range c.Communities.All(context.Background(), nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		n++
-	}
+	n := countAll(t, c.Communities.All(context.Background(), nil))
 	if n != 1 {
 		t.Errorf("All yielded %d", n)
 	}
@@ -78,13 +72,7 @@ func TestKillChainsWire(t *testing.T) {
 		t.Error("bad id accepted")
 	}
 	mt.RegisterResponder(http.MethodGet, apiBase+"/v1/sic/kill-chains", respond(t, wire{query: url.Values{"limit": {"100"}, "offset": {"0"}}}, 200, body))
-	var n int
-	for _, err := range c.KillChains.All(context.Background(), nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		n++
-	}
+	n := countAll(t, c.KillChains.All(context.Background(), nil))
 	if n != 1 {
 		t.Errorf("All yielded %d", n)
 	}

@@ -317,13 +317,7 @@ func TestFakeAssets(t *testing.T) {
 	if _, err := c.Assets.Get(ctx, created.UUID, nil); !errors.Is(err, sekoia.ErrNotFound) {
 		t.Errorf("after Delete: %v", err)
 	}
-	var n int
-	for _, err := range c.Assets.All(ctx, &sekoia.AssetListOptions{Limit: 1}) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		n++
-	}
+	n := countAll(t, c.Assets.All(ctx, &sekoia.AssetListOptions{Limit: 1}))
 	if n != 2 {
 		t.Errorf("All yielded %d", n)
 	}

@@ -14,6 +14,15 @@ import (
 	"github.com/socgo/xdr/sekoia/sekoiatest"
 )
 
+// totalLen returns the number of bytes in evs.
+func totalLen(evs [][]byte) int64 {
+	var n int64
+	for _, ev := range evs {
+		n += int64(len(ev))
+	}
+	return n
+}
+
 // pushEvents returns benchEvents events of about 1 KiB.
 func pushEvents() [][]byte {
 	evs := make([][]byte, benchEvents)
@@ -31,11 +40,7 @@ func benchIntake(b *testing.B, parallelism int) {
 		b.Fatal(err)
 	}
 	evs := pushEvents()
-	var size int64
-	for _, ev := range evs {
-		size += int64(len(ev))
-	}
-	b.SetBytes(size)
+	b.SetBytes(totalLen(evs))
 	b.ReportAllocs()
 	ctx := context.Background()
 	b.ResetTimer()
@@ -64,11 +69,7 @@ func BenchmarkIntakePush_SDKSerial(b *testing.B) { benchIntake(b, 1) }
 func BenchmarkIntakePush_Raw(b *testing.B) {
 	srv := sekoiatest.NewServer(b)
 	evs := pushEvents()
-	var size int64
-	for _, ev := range evs {
-		size += int64(len(ev))
-	}
-	b.SetBytes(size)
+	b.SetBytes(totalLen(evs))
 	b.ReportAllocs()
 	hc := &http.Client{}
 	ctx := context.Background()

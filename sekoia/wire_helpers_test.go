@@ -3,6 +3,7 @@ package sekoia_test
 import (
 	"encoding/json"
 	"io"
+	"iter"
 	"net/http"
 	"net/url"
 	"os"
@@ -106,4 +107,18 @@ func fixture(t *testing.T, name string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// countAll runs seq to the end and returns how many items it yielded; an
+// error fails the test.
+func countAll[T any](t *testing.T, seq iter.Seq2[T, error]) int {
+	t.Helper()
+	var n int
+	for _, err := range seq {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	return n
 }

@@ -7,12 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"net/http"
 	"strconv"
 	"time"
-
-	"github.com/socgo/xdr/internal/paging"
-	"github.com/socgo/xdr/internal/rest"
 )
 
 // ActivitiesService lists the activity log: console logins, threat
@@ -105,11 +101,7 @@ func (s *ActivitiesService) List(ctx context.Context, opts *ActivityListOptions)
 }
 
 func (s *ActivitiesService) list(ctx context.Context, q map[string][]string) (*ActivityPage, error) {
-	items, p, err := callPage(ctx, s.c, rest.Request{Method: http.MethodGet, Path: "/activities", Query: q}, decodePageActivity)
-	if err != nil {
-		return nil, err
-	}
-	return &ActivityPage{Items: items, Total: p.TotalItems, NextCursor: p.NextCursor}, nil
+	return getPage[ActivityPage](ctx, s.c, "/activities", q, decodePageActivity)
 }
 
 // Count calls GET /activities with countOnly=true and returns the number
@@ -119,14 +111,7 @@ func (s *ActivitiesService) Count(ctx context.Context, opts *ActivityListOptions
 	if err != nil {
 		return 0, err
 	}
-	q.Set("countOnly", "true")
-	q.Del("limit")
-	q.Del("skipCount")
-	p, err := s.list(ctx, q)
-	if err != nil {
-		return 0, err
-	}
-	return p.Total, nil
+	return countOnly(ctx, q, s.list)
 }
 
 // All calls GET /activities page after page, following nextCursor with
@@ -140,42 +125,8 @@ func (s *ActivitiesService) Count(ctx context.Context, opts *ActivityListOptions
 // one page the next is fetched.
 func (s *ActivitiesService) All(ctx context.Context, opts *ActivityListOptions) iter.Seq2[Activity, error] {
 	q, err := opts.values("Activities.All").done()
-	first := ""
-	if opts != nil {
-		first = opts.Cursor
-	}
-	return allPages(ctx, q, err, first, s.list)
+	return allPages(ctx, q, err, s.list)
 }
-
-// allPages is the cursor iterator of every list: q holds the filters of the
-// first page; the cursor of each next page replaces the first cursor and
-// skip is dropped.
-func allPages[T any, P interface{ page() ([]T, string) }](ctx context.Context, q map[string][]string, qerr error, first string, list func(context.Context, map[string][]string) (P, error)) iter.Seq2[T, error] {
-	if qerr != nil {
-		return func(yield func(T, error) bool) {
-			var zero T
-			yield(zero, qerr)
-		}
-	}
-	return paging.Cursor(ctx, first, func(ctx context.Context, cursor string) (paging.CursorPage[T], error) {
-		pq := make(map[string][]string, len(q)+1)
-		for k, v := range q {
-			pq[k] = v
-		}
-		if cursor != "" && cursor != first {
-			pq["cursor"] = []string{cursor}
-			delete(pq, "skip")
-		}
-		pg, err := list(ctx, pq)
-		if err != nil {
-			return paging.CursorPage[T]{}, err
-		}
-		items, next := pg.page()
-		return paging.CursorPage[T]{Items: items, Next: next}, nil
-	})
-}
-
-func (p *ActivityPage) page() ([]Activity, string) { return p.Items, p.NextCursor }
 
 // ActivityType is the code of an activity (activityType). The catalogue
 // has hundreds of codes (GET /activities/types); constants name the common

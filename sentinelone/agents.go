@@ -161,8 +161,6 @@ type AgentPage struct {
 	NextCursor string
 }
 
-func (p *AgentPage) page() ([]Agent, string) { return p.Items, p.NextCursor }
-
 // List calls GET /agents and returns one page.
 func (s *AgentsService) List(ctx context.Context, opts *AgentListOptions) (*AgentPage, error) {
 	q, err := opts.values("Agents.List", true).done()
@@ -173,12 +171,11 @@ func (s *AgentsService) List(ctx context.Context, opts *AgentListOptions) (*Agen
 }
 
 func (s *AgentsService) list(ctx context.Context, q map[string][]string) (*AgentPage, error) {
-	items, p, err := call[[]Agent](ctx, s.c, rest.Request{Method: http.MethodGet, Path: "/agents", Query: q})
-	if err != nil {
-		return nil, err
-	}
-	return &AgentPage{Items: items, Total: p.TotalItems, NextCursor: p.NextCursor}, nil
+	return getPage[AgentPage](ctx, s.c, "/agents", q, decodePageAgent)
 }
+
+// decodePageAgent decodes an agent of a list page; Raw is a copy of span.
+func decodePageAgent(span []byte, a *Agent) error { return a.UnmarshalJSON(span) }
 
 // All calls GET /agents page after page, following nextCursor with the
 // same filters, and yields every agent.
@@ -191,11 +188,7 @@ func (s *AgentsService) list(ctx context.Context, q map[string][]string) (*Agent
 // one page the next is fetched.
 func (s *AgentsService) All(ctx context.Context, opts *AgentListOptions) iter.Seq2[Agent, error] {
 	q, err := opts.values("Agents.All", true).done()
-	first := ""
-	if opts != nil {
-		first = opts.Cursor
-	}
-	return allPages(ctx, q, err, first, s.list)
+	return allPages(ctx, q, err, s.list)
 }
 
 // Count calls GET /agents/count with the filters of opts (paging is
@@ -306,18 +299,9 @@ type AgentFilter struct {
 }
 
 func (f AgentFilter) check(op string, a AgentAction) error {
-	lists := []struct {
-		name string
-		v    []string
-	}{{"IDs", f.IDs}, {"UUIDs", f.UUIDs}, {"GroupIDs", f.GroupIDs}, {"SiteIDs", f.SiteIDs}, {"AccountIDs", f.AccountIDs}}
-	n := 0
-	for _, l := range lists {
-		for _, s := range l.v {
-			if strings.TrimSpace(s) == "" {
-				return fmt.Errorf("sentinelone: %s: filter %s has an empty element", op, l.name)
-			}
-		}
-		n += len(l.v)
+	n, err := countFilterLists(op, []filterList{{"IDs", f.IDs}, {"UUIDs", f.UUIDs}, {"GroupIDs", f.GroupIDs}, {"SiteIDs", f.SiteIDs}, {"AccountIDs", f.AccountIDs}})
+	if err != nil {
+		return err
 	}
 	if n == 0 && strings.TrimSpace(f.FilterID) == "" && strings.TrimSpace(f.Query) == "" {
 		return fmt.Errorf("sentinelone: %s: the filter is empty; the API would apply %q to every agent in scope", op, string(a))

@@ -3,7 +3,9 @@ package sentinelone_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"sync"
@@ -16,48 +18,55 @@ import (
 
 const benchActivities = 100_000
 
-var (
-	benchOnce sync.Once
-	benchSrv  *sentinelonetest.Server
-)
-
 // benchServer is one fake console holding 100,000 activities, shared by
 // the SDK benchmark and its raw baseline.
-func benchServer() *sentinelonetest.Server {
-	benchOnce.Do(func() {
-		benchSrv = sentinelonetest.Start()
-		t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-		for i := range benchActivities / 100 {
-			benchSrv.AppendActivities(100, t0.Add(time.Duration(i)*time.Second))
-		}
-	})
-	return benchSrv
-}
+var benchServer = sync.OnceValue(func() *sentinelonetest.Server {
+	srv := sentinelonetest.Start()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range benchActivities / 100 {
+		srv.AppendActivities(100, t0.Add(time.Duration(i)*time.Second))
+	}
+	return srv
+})
 
 // BenchmarkActivitiesAll_SDK pages through 100,000 activities (limit 1000)
 // with Activities.All.
 func BenchmarkActivitiesAll_SDK(b *testing.B) {
-	srv := benchServer()
+	opts := &sentinelone.ActivityListOptions{Paging: sentinelone.Paging{Limit: 1000}}
+	benchSDK(b, benchServer(), benchActivities, "activities",
+		func(ctx context.Context, c *sentinelone.Client) iter.Seq2[sentinelone.Activity, error] {
+			return c.Activities.All(ctx, opts)
+		},
+		func(a sentinelone.Activity) error {
+			if a.ID == "" {
+				return errors.New("no id")
+			}
+			return nil
+		})
+}
+
+// benchSDK is the body of a _SDK benchmark: with a client of srv, it runs
+// all to the end, checks every item, and fails unless want items came.
+func benchSDK[T any](b *testing.B, srv *sentinelonetest.Server, want int, noun string, all func(context.Context, *sentinelone.Client) iter.Seq2[T, error], check func(T) error) {
 	c, err := sentinelone.NewClient(srv.URL(), srv.Token(), sentinelone.WithoutRateLimits())
 	if err != nil {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	opts := &sentinelone.ActivityListOptions{Paging: sentinelone.Paging{Limit: 1000}}
 	b.ReportAllocs()
 	for b.Loop() {
 		n := 0
-		for a, err := range c.Activities.All(ctx, opts) {
+		for v, err := range all(ctx, c) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if a.ID == "" {
-				b.Fatal("no id")
+			if err := check(v); err != nil {
+				b.Fatal(err)
 			}
 			n++
 		}
-		if n != benchActivities {
-			b.Fatalf("%d activities", n)
+		if n != want {
+			b.Fatalf("%d %s", n, noun)
 		}
 	}
 }
@@ -75,9 +84,16 @@ type rawActivity struct {
 // BenchmarkActivitiesAll_Raw is the baseline: a hand-written net/http +
 // encoding/json loop over the same server and pages.
 func BenchmarkActivitiesAll_Raw(b *testing.B) {
-	srv := benchServer()
+	benchRaw(b, benchServer(), "/activities", benchActivities, "activities", func(rawActivity) error { return nil })
+}
+
+// benchRaw is the body of a _Raw benchmark: it pages through path of srv
+// (limit 1000, following nextCursor) with net/http, decodes each page's
+// data as []T with encoding/json, checks every item, and fails unless want
+// items came.
+func benchRaw[T any](b *testing.B, srv *sentinelonetest.Server, path string, want int, noun string, check func(T) error) {
 	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
-	base := srv.URL() + sentinelone.APIPath + "/activities"
+	base := srv.URL() + sentinelone.APIPath + path
 	b.ReportAllocs()
 	for b.Loop() {
 		n, cursor := 0, ""
@@ -93,7 +109,7 @@ func BenchmarkActivitiesAll_Raw(b *testing.B) {
 				b.Fatal(err)
 			}
 			var page struct {
-				Data       []rawActivity `json:"data"`
+				Data       []T `json:"data"`
 				Pagination struct {
 					NextCursor *string `json:"nextCursor"`
 				} `json:"pagination"`
@@ -103,64 +119,50 @@ func BenchmarkActivitiesAll_Raw(b *testing.B) {
 			if err != nil || resp.StatusCode != 200 {
 				b.Fatal(resp.StatusCode, err)
 			}
-			n += len(page.Data)
+			for _, v := range page.Data {
+				if err := check(v); err != nil {
+					b.Fatal(err)
+				}
+				n++
+			}
 			if page.Pagination.NextCursor == nil {
 				break
 			}
 			cursor = *page.Pagination.NextCursor
 		}
-		if n != benchActivities {
-			b.Fatal(fmt.Sprint(n, " activities"))
+		if n != want {
+			b.Fatal(fmt.Sprint(n, " ", noun))
 		}
 	}
 }
 
 const benchThreats = 10_000
 
-var (
-	benchThreatOnce sync.Once
-	benchThreatSrv  *sentinelonetest.Server
-)
-
 // benchThreatServer is one fake console holding 10,000 threats, shared by
 // the SDK threat benchmark and its raw baseline.
-func benchThreatServer() *sentinelonetest.Server {
-	benchThreatOnce.Do(func() {
-		benchThreatSrv = sentinelonetest.Start()
-		t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-		for i := range benchThreats {
-			benchThreatSrv.AppendThreat(fmt.Sprintf("sample%d.exe", i), t0.Add(time.Duration(i)*time.Second), "1681212101432395267")
-		}
-	})
-	return benchThreatSrv
-}
+var benchThreatServer = sync.OnceValue(func() *sentinelonetest.Server {
+	srv := sentinelonetest.Start()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range benchThreats {
+		srv.AppendThreat(fmt.Sprintf("sample%d.exe", i), t0.Add(time.Duration(i)*time.Second), "1681212101432395267")
+	}
+	return srv
+})
 
 // BenchmarkThreatsAll_SDK pages through 10,000 threats (limit 1000) with
 // Threats.All.
 func BenchmarkThreatsAll_SDK(b *testing.B) {
-	srv := benchThreatServer()
-	c, err := sentinelone.NewClient(srv.URL(), srv.Token(), sentinelone.WithoutRateLimits())
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
 	opts := &sentinelone.ThreatListOptions{Paging: sentinelone.Paging{Limit: 1000}}
-	b.ReportAllocs()
-	for b.Loop() {
-		n := 0
-		for t, err := range c.Threats.All(ctx, opts) {
-			if err != nil {
-				b.Fatal(err)
-			}
+	benchSDK(b, benchThreatServer(), benchThreats, "threats",
+		func(ctx context.Context, c *sentinelone.Client) iter.Seq2[sentinelone.Threat, error] {
+			return c.Threats.All(ctx, opts)
+		},
+		func(t sentinelone.Threat) error {
 			if t.ID == "" || t.CreatedAt().IsZero() {
-				b.Fatal("no id or time")
+				return errors.New("no id or time")
 			}
-			n++
-		}
-		if n != benchThreats {
-			b.Fatalf("%d threats", n)
-		}
-	}
+			return nil
+		})
 }
 
 // rawThreat is what the threat baseline decodes: the fields a program
@@ -182,48 +184,11 @@ type rawThreat struct {
 // + encoding/json loop over the same server and pages, keeping each
 // threat's bytes as the SDK does.
 func BenchmarkThreatsAll_Raw(b *testing.B) {
-	srv := benchThreatServer()
-	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
-	base := srv.URL() + sentinelone.APIPath + "/threats"
-	b.ReportAllocs()
-	for b.Loop() {
-		n, cursor := 0, ""
-		for {
-			q := url.Values{"limit": {"1000"}}
-			if cursor != "" {
-				q.Set("cursor", cursor)
-			}
-			req, _ := http.NewRequest(http.MethodGet, base+"?"+q.Encode(), nil)
-			req.Header.Set("Authorization", "ApiToken "+srv.Token())
-			resp, err := hc.Do(req)
-			if err != nil {
-				b.Fatal(err)
-			}
-			var page struct {
-				Data       []json.RawMessage `json:"data"`
-				Pagination struct {
-					NextCursor *string `json:"nextCursor"`
-				} `json:"pagination"`
-			}
-			err = json.NewDecoder(resp.Body).Decode(&page)
-			resp.Body.Close()
-			if err != nil || resp.StatusCode != 200 {
-				b.Fatal(resp.StatusCode, err)
-			}
-			for _, raw := range page.Data {
-				var t rawThreat
-				if err := json.Unmarshal(raw, &t); err != nil || t.ID == "" || t.ThreatInfo.CreatedAt.IsZero() {
-					b.Fatal("threat", err)
-				}
-				n++
-			}
-			if page.Pagination.NextCursor == nil {
-				break
-			}
-			cursor = *page.Pagination.NextCursor
+	benchRaw(b, benchThreatServer(), "/threats", benchThreats, "threats", func(raw json.RawMessage) error {
+		var t rawThreat
+		if err := json.Unmarshal(raw, &t); err != nil || t.ID == "" || t.ThreatInfo.CreatedAt.IsZero() {
+			return fmt.Errorf("threat %v", err)
 		}
-		if n != benchThreats {
-			b.Fatal(fmt.Sprint(n, " threats"))
-		}
-	}
+		return nil
+	})
 }

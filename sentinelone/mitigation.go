@@ -105,19 +105,35 @@ type ThreatFilter struct {
 }
 
 func (f ThreatFilter) check(op string) error {
-	n := 0
-	for name, l := range map[string][]string{"IDs": f.IDs, "AgentIDs": f.AgentIDs, "AccountIDs": f.AccountIDs, "SiteIDs": f.SiteIDs, "GroupIDs": f.GroupIDs, "ContentHashes": f.ContentHashes} {
-		for _, s := range l {
-			if strings.TrimSpace(s) == "" {
-				return fmt.Errorf("sentinelone: %s: filter %s has an empty element", op, name)
-			}
-		}
-		n += len(l)
+	n, err := countFilterLists(op, []filterList{{"IDs", f.IDs}, {"AgentIDs", f.AgentIDs}, {"AccountIDs", f.AccountIDs}, {"SiteIDs", f.SiteIDs}, {"GroupIDs", f.GroupIDs}, {"ContentHashes", f.ContentHashes}})
+	if err != nil {
+		return err
 	}
 	if n == 0 {
 		return fmt.Errorf("sentinelone: %s: the filter is empty; the API would apply the action to every threat in scope", op)
 	}
 	return nil
+}
+
+// filterList is one list field of an action filter, named for errors.
+type filterList struct {
+	name string
+	ids  []string
+}
+
+// countFilterLists returns the number of elements of the lists of a
+// filter, or an error naming the first list that has an empty element.
+func countFilterLists(op string, lists []filterList) (int, error) {
+	n := 0
+	for _, l := range lists {
+		for _, s := range l.ids {
+			if strings.TrimSpace(s) == "" {
+				return 0, fmt.Errorf("sentinelone: %s: filter %s has an empty element", op, l.name)
+			}
+		}
+		n += len(l.ids)
+	}
+	return n, nil
 }
 
 // ActionResult is the answer of an action: {"data": {"affected": n}}.

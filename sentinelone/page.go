@@ -29,7 +29,7 @@ import (
 // and errors are those encoding/json gives.
 
 // callPage is call for the list endpoints: it sends r (GET) and decodes the
-// data array with decode, which must keep the span it is given (never
+// data array with decode, which may keep the span it is given (never
 // modified) rather than copy it. As in call, a 2xx whose body has a
 // non-empty "errors" array is an *APIError, and a 401 for a token rotated
 // while the request was in flight is sent once more with the new token.

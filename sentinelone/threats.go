@@ -6,10 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
-	"net/http"
 	"time"
-
-	"github.com/socgo/xdr/internal/rest"
 )
 
 // ThreatsService lists threats and acts on them (mitigation, incident
@@ -145,8 +142,6 @@ type ThreatPage struct {
 	NextCursor string
 }
 
-func (p *ThreatPage) page() ([]Threat, string) { return p.Items, p.NextCursor }
-
 // List calls GET /threats and returns one page.
 func (s *ThreatsService) List(ctx context.Context, opts *ThreatListOptions) (*ThreatPage, error) {
 	q, err := opts.values("Threats.List").done()
@@ -157,11 +152,7 @@ func (s *ThreatsService) List(ctx context.Context, opts *ThreatListOptions) (*Th
 }
 
 func (s *ThreatsService) list(ctx context.Context, q map[string][]string) (*ThreatPage, error) {
-	items, p, err := callPage(ctx, s.c, rest.Request{Method: http.MethodGet, Path: "/threats", Query: q}, decodePageThreat)
-	if err != nil {
-		return nil, err
-	}
-	return &ThreatPage{Items: items, Total: p.TotalItems, NextCursor: p.NextCursor}, nil
+	return getPage[ThreatPage](ctx, s.c, "/threats", q, decodePageThreat)
 }
 
 // Count calls GET /threats with countOnly=true and returns the number of
@@ -171,14 +162,7 @@ func (s *ThreatsService) Count(ctx context.Context, opts *ThreatListOptions) (in
 	if err != nil {
 		return 0, err
 	}
-	q.Set("countOnly", "true")
-	q.Del("limit")
-	q.Del("skipCount")
-	p, err := s.list(ctx, q)
-	if err != nil {
-		return 0, err
-	}
-	return p.Total, nil
+	return countOnly(ctx, q, s.list)
 }
 
 // All calls GET /threats page after page, following nextCursor with the
@@ -192,11 +176,7 @@ func (s *ThreatsService) Count(ctx context.Context, opts *ThreatListOptions) (in
 // one page the next is fetched.
 func (s *ThreatsService) All(ctx context.Context, opts *ThreatListOptions) iter.Seq2[Threat, error] {
 	q, err := opts.values("Threats.All").done()
-	first := ""
-	if opts != nil {
-		first = opts.Cursor
-	}
-	return allPages(ctx, q, err, first, s.list)
+	return allPages(ctx, q, err, s.list)
 }
 
 // Threat is one threat (v2.1). Its creation time is ThreatInfo.CreatedAt,
