@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/socgo/xdr/internal/idcheck"
 	"github.com/socgo/xdr/internal/rest"
 )
 
@@ -493,7 +494,7 @@ func addStatuses(method string, q url.Values, key, field string, statuses []Stat
 	}
 	ids := make([]string, len(statuses))
 	for i, s := range statuses {
-		if !isUUID(string(s)) {
+		if !idcheck.IsUUID(string(s)) {
 			return fmt.Errorf("sekoia: %s: %s[%d] %q is not a status UUID", method, field, i, truncateString(string(s)))
 		}
 		ids[i] = string(s)
@@ -637,11 +638,11 @@ func (u *AlertUpdate) check(method string) error {
 		return fmt.Errorf("sekoia: %s: Urgency %d is out of range 0..100", method, *u.Urgency)
 	case utf8.RuneCountInString(u.Title) > 10000:
 		return fmt.Errorf("sekoia: %s: Title is longer than 10000 characters", method)
-	case u.VerdictUUID != "" && !isUUID(u.VerdictUUID):
+	case u.VerdictUUID != "" && !idcheck.IsUUID(u.VerdictUUID):
 		return fmt.Errorf("sekoia: %s: VerdictUUID %q is not a UUID", method, truncateString(u.VerdictUUID))
-	case u.CustomStatusUUID != "" && !isUUID(u.CustomStatusUUID):
+	case u.CustomStatusUUID != "" && !idcheck.IsUUID(u.CustomStatusUUID):
 		return fmt.Errorf("sekoia: %s: CustomStatusUUID %q is not a UUID", method, truncateString(u.CustomStatusUUID))
-	case u.Assignee != "" && !isUUID(u.Assignee):
+	case u.Assignee != "" && !idcheck.IsUUID(u.Assignee):
 		return fmt.Errorf("sekoia: %s: Assignee %q is not a UUID", method, truncateString(u.Assignee))
 	}
 	return nil
@@ -893,7 +894,7 @@ func (o *HistoryListOptions) values(method string, defaultLimit int) (HistoryLis
 	if err := checkPaging(method, h.Limit, h.Offset, 100); err != nil {
 		return h, nil, err
 	}
-	if h.CommunityUUID != "" && !isUUID(h.CommunityUUID) {
+	if h.CommunityUUID != "" && !idcheck.IsUUID(h.CommunityUUID) {
 		return h, nil, fmt.Errorf("sekoia: %s: CommunityUUID %q is not a UUID", method, truncateString(h.CommunityUUID))
 	}
 	q, err := encodeQuery(method, &h)

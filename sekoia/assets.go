@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/socgo/xdr/internal/idcheck"
 	"github.com/socgo/xdr/internal/rest"
 )
 
@@ -366,15 +367,15 @@ func (s *AssetsService) Create(ctx context.Context, a *AssetCreate) (*Asset, err
 	switch {
 	case a == nil:
 		return nil, errors.New("sekoia: " + method + ": asset is nil")
-	case !isUUID(a.CommunityUUID):
+	case !idcheck.IsUUID(a.CommunityUUID):
 		return nil, fmt.Errorf("sekoia: %s: CommunityUUID %q is not a UUID", method, truncateString(a.CommunityUUID))
 	case utf8.RuneCountInString(strings.TrimSpace(a.Name)) < 2:
 		return nil, fmt.Errorf("sekoia: %s: Name %q must have at least 2 characters", method, truncateString(a.Name))
 	case !a.Type.valid():
 		return nil, fmt.Errorf("sekoia: %s: Type %q is not host, account or network", method, string(a.Type))
-	case a.UUID != "" && !isUUID(a.UUID):
+	case a.UUID != "" && !idcheck.IsUUID(a.UUID):
 		return nil, fmt.Errorf("sekoia: %s: UUID %q is not a UUID", method, truncateString(a.UUID))
-	case a.EntityUUID != "" && !isUUID(a.EntityUUID):
+	case a.EntityUUID != "" && !idcheck.IsUUID(a.EntityUUID):
 		return nil, fmt.Errorf("sekoia: %s: EntityUUID %q is not a UUID", method, truncateString(a.EntityUUID))
 	case a.Source != "" && a.Source != AssetManual && a.Source != AssetAutomatic && a.Source != AssetImport:
 		return nil, fmt.Errorf("sekoia: %s: Source %q is not manual, automatic or import", method, string(a.Source))
@@ -433,7 +434,7 @@ func (s *AssetsService) Update(ctx context.Context, uuid string, u *AssetUpdate)
 		return nil, fmt.Errorf("sekoia: %s: Name %q must have at least 2 characters", method, truncateString(u.Name))
 	case u.Type != "" && !u.Type.valid():
 		return nil, fmt.Errorf("sekoia: %s: Type %q is not host, account or network", method, string(u.Type))
-	case u.EntityUUID != "" && !isUUID(u.EntityUUID):
+	case u.EntityUUID != "" && !idcheck.IsUUID(u.EntityUUID):
 		return nil, fmt.Errorf("sekoia: %s: EntityUUID %q is not a UUID", method, truncateString(u.EntityUUID))
 	}
 	if err := checkCriticality(method, u.Criticality); err != nil {

@@ -6,6 +6,7 @@ import (
 	"iter"
 	"net/http"
 
+	"github.com/socgo/xdr/internal/idcheck"
 	"github.com/socgo/xdr/internal/rest"
 )
 
@@ -70,7 +71,7 @@ func (s *KillChainsService) All(ctx context.Context, opts *KillChainListOptions)
 //
 // Get calls GET /v1/sic/kill-chains/{uuid}.
 func (s *KillChainsService) Get(ctx context.Context, id string) (*KillChainStage, error) {
-	if !isUUID(id) && !isShortID(id, "KC") {
+	if !idcheck.IsUUID(id) && !isShortID(id, "KC") {
 		return nil, fmt.Errorf("sekoia: KillChains.Get: id %q is not a UUID or short id", truncateString(id))
 	}
 	var out KillChainStage

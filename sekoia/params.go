@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-querystring/query"
 
+	"github.com/socgo/xdr/internal/idcheck"
 	"github.com/socgo/xdr/internal/paging"
 	"github.com/socgo/xdr/internal/rest"
 )
@@ -191,27 +192,6 @@ func checkPaging(method string, limit, offset, maxLimit int) error {
 	return nil
 }
 
-// isUUID reports whether s is a UUID in its canonical 8-4-4-4-12 form.
-func isUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := range len(s) {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 // isShortID reports whether s is a short id with the given prefix ("AL"
 // for alerts, "KC" for kill-chain stages): the prefix then 4 to 62 ASCII
 // letters or digits.
@@ -229,14 +209,14 @@ func isShortID(s, prefix string) bool {
 }
 
 func checkUUID(method, arg, s string) error {
-	if !isUUID(s) {
+	if !idcheck.IsUUID(s) {
 		return fmt.Errorf("sekoia: %s: %s %q is not a UUID", method, arg, truncateString(s))
 	}
 	return nil
 }
 
 func checkAlertID(method, id string) error {
-	if !isUUID(id) && !isShortID(id, "AL") {
+	if !idcheck.IsUUID(id) && !isShortID(id, "AL") {
 		return fmt.Errorf("sekoia: %s: id %q is not a UUID or short id", method, truncateString(id))
 	}
 	return nil

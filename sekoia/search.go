@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/socgo/xdr/internal/apierror"
+	"github.com/socgo/xdr/internal/idcheck"
 	"github.com/socgo/xdr/internal/paging"
 	"github.com/socgo/xdr/internal/rest"
 )
@@ -254,7 +255,7 @@ func (q *SearchQuery) body(method string) (*searchJobBody, error) {
 		}
 	}
 	for i, u := range q.CommunityUUIDs {
-		if !isUUID(u) {
+		if !idcheck.IsUUID(u) {
 			return nil, fmt.Errorf("sekoia: %s: query CommunityUUIDs[%d] %q is not a UUID", method, i, u)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/socgo/xdr/internal/idcheck"
 	"github.com/socgo/xdr/internal/rest"
 )
 
@@ -159,7 +160,7 @@ func checkTransition(method string, to Transition) (string, error) {
 		return "", fmt.Errorf("sekoia: %s: transition is nil", method)
 	}
 	id := to.transitionUUID()
-	if !isUUID(id) {
+	if !idcheck.IsUUID(id) {
 		return "", fmt.Errorf("sekoia: %s: transition %q is not a UUID", method, truncateString(id))
 	}
 	return id, nil
@@ -235,7 +236,7 @@ func (s *AlertsService) BulkUpdateWorkflow(ctx context.Context, ids []string, to
 		return fmt.Errorf("sekoia: %s: %d ids is more than %d", method, len(ids), MaxBulkAlerts)
 	}
 	for i, id := range ids {
-		if !isUUID(id) && !isShortID(id, "AL") {
+		if !idcheck.IsUUID(id) && !isShortID(id, "AL") {
 			return fmt.Errorf("sekoia: %s: ids[%d] %q is not a UUID or short id", method, i, truncateString(id))
 		}
 	}

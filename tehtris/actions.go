@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/socgo/xdr/internal/idcheck"
 	"github.com/socgo/xdr/internal/rest"
 )
 
@@ -29,7 +30,7 @@ func (e Endpoint) check(method string) error {
 	if e.ApplianceID < 0 {
 		return fmt.Errorf("tehtris: %s: appliance id %d is negative", method, e.ApplianceID)
 	}
-	if !isUUID(e.AgentUUID) {
+	if !idcheck.IsUUID(e.AgentUUID) {
 		return fmt.Errorf("tehtris: %s: agent UUID %q is not a UUID", method, e.AgentUUID)
 	}
 	return nil
@@ -37,27 +38,6 @@ func (e Endpoint) check(method string) error {
 
 func (e Endpoint) isolationPath() string {
 	return "/edr/v2/live/" + strconv.FormatInt(e.ApplianceID, 10) + "/" + rest.Seg(strings.ToLower(e.AgentUUID)) + "/isolation"
-}
-
-// isUUID reports whether s is a UUID in its canonical 8-4-4-4-12 form.
-func isUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // EndpointsService reads and changes the network isolation of endpoints
