@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/socgo/xdr/internal/jsonscan"
 	"github.com/socgo/xdr/internal/rest"
 )
 
@@ -153,7 +154,7 @@ func decodeAlertPage(body []byte, limit int) ([]*Alert, *int, *bool, error) {
 // non-ASCII or in another case) or "items" is given twice, or when items
 // is neither an array nor null.
 func itemRaws(b []byte) ([][]byte, bool) {
-	if i := skipSpace(b, 0); i >= len(b) || b[i] != '{' {
+	if i := jsonscan.SkipSpace(b, 0); i >= len(b) || b[i] != '{' {
 		return nil, false
 	}
 	var raws [][]byte
@@ -166,7 +167,7 @@ func itemRaws(b []byte) ([][]byte, bool) {
 			case seen:
 				ok = false
 			case val[0] == '[':
-				elements(val, func(v []byte) bool { raws = append(raws, v); return true })
+				jsonscan.Elements(val, func(v []byte) bool { raws = append(raws, v); return true })
 			case val[0] != 'n':
 				ok = false
 			}

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/socgo/xdr/internal/jsonscan"
 )
 
 // Event is one event found by a search job: a flat JSON object keyed by
@@ -96,7 +98,7 @@ func (e Event) Strings(key string) []string {
 }
 
 func evAppendStrings(arr []byte, out *[]string) {
-	elements(arr, func(v []byte) bool {
+	jsonscan.Elements(arr, func(v []byte) bool {
 		switch v[0] {
 		case '"':
 			*out = append(*out, evUnquote(v))
@@ -149,7 +151,7 @@ func decodeEventPage(body []byte) (*EventPage, error) {
 		}
 		return nil, errors.New("invalid JSON")
 	}
-	if i := skipSpace(body, 0); i >= len(body) || body[i] != '{' {
+	if i := jsonscan.SkipSpace(body, 0); i >= len(body) || body[i] != '{' {
 		return nil, errors.New("results page is not a JSON object")
 	}
 	page := &EventPage{}
@@ -199,10 +201,10 @@ func decodeEventPage(body []byte) (*EventPage, error) {
 // splitEvents cuts a JSON array of objects into events sharing arr's memory.
 func splitEvents(arr []byte) ([]Event, error) {
 	n := 0
-	elements(arr, func([]byte) bool { n++; return true })
+	jsonscan.Elements(arr, func([]byte) bool { n++; return true })
 	evs := make([]Event, 0, n)
 	var err error
-	elements(arr, func(v []byte) bool {
+	jsonscan.Elements(arr, func(v []byte) bool {
 		if v[0] != '{' {
 			err = errors.New("results page item " + strconv.Itoa(len(evs)) + " is not a JSON object")
 			return false

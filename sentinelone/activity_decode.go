@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/socgo/xdr/internal/jsonscan"
 )
 
 // Activities are the bulk of what a collector moves, so their decoding
@@ -27,11 +29,11 @@ func decodeActivityFast(b []byte, a *Activity) bool {
 // copying it (Data is a slice of it too). The string fields share one
 // allocation. It reports false when raw needs the general decoder.
 func decodeActivityShared(raw []byte, a *Activity) bool {
-	i := skipWS(raw, 0)
+	i := jsonscan.SkipSpace(raw, 0)
 	if i >= len(raw) || raw[i] != '{' {
 		return false
 	}
-	i = skipWS(raw, i+1)
+	i = jsonscan.SkipSpace(raw, i+1)
 	var out Activity
 	var strs pendingStrings
 	if i < len(raw) && raw[i] == '}' {
@@ -41,7 +43,7 @@ func decodeActivityShared(raw []byte, a *Activity) bool {
 			if i >= len(raw) || raw[i] != '"' {
 				return false
 			}
-			kend, ok := stringEnd(raw, i)
+			kend, ok := jsonscan.StringEnd(raw, i)
 			if !ok {
 				return false
 			}
@@ -49,21 +51,21 @@ func decodeActivityShared(raw []byte, a *Activity) bool {
 			if bytes.IndexByte(key, '\\') >= 0 {
 				return false
 			}
-			i = skipWS(raw, kend)
+			i = jsonscan.SkipSpace(raw, kend)
 			if i >= len(raw) || raw[i] != ':' {
 				return false
 			}
-			i = skipWS(raw, i+1)
-			vend, ok := valueEnd(raw, i)
+			i = jsonscan.SkipSpace(raw, i+1)
+			vend, ok := jsonscan.ValueEnd(raw, i)
 			if !ok {
 				return false
 			}
 			if !out.setField(string(key), raw[i:vend:vend], &strs) {
 				return false
 			}
-			i = skipWS(raw, vend)
+			i = jsonscan.SkipSpace(raw, vend)
 			if i < len(raw) && raw[i] == ',' {
-				i = skipWS(raw, i+1)
+				i = jsonscan.SkipSpace(raw, i+1)
 				continue
 			}
 			if i < len(raw) && raw[i] == '}' {
@@ -73,7 +75,7 @@ func decodeActivityShared(raw []byte, a *Activity) bool {
 			return false
 		}
 	}
-	if skipWS(raw, i) != len(raw) {
+	if jsonscan.SkipSpace(raw, i) != len(raw) {
 		return false
 	}
 	strs.apply(&out)
@@ -293,68 +295,4 @@ func decodeActivitySlow(b []byte, a *Activity) error {
 		a.Data = v.Data
 	}
 	return nil
-}
-
-func skipWS(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// stringEnd returns the index after the string starting at b[i] == '"'.
-func stringEnd(b []byte, i int) (int, bool) {
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1, true
-		}
-	}
-	return 0, false
-}
-
-// valueEnd returns the index after the JSON value starting at b[i]. The
-// value is assumed valid; malformed input gives false or a wrong span that
-// the field conversion then refuses.
-func valueEnd(b []byte, i int) (int, bool) {
-	if i >= len(b) {
-		return 0, false
-	}
-	switch b[i] {
-	case '"':
-		return stringEnd(b, i)
-	case '{', '[':
-		depth := 0
-		for j := i; j < len(b); j++ {
-			switch b[j] {
-			case '"':
-				e, ok := stringEnd(b, j)
-				if !ok {
-					return 0, false
-				}
-				j = e - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return j + 1, true
-				}
-			}
-		}
-		return 0, false
-	case ',', ':', '}', ']':
-		return 0, false
-	}
-	j := i
-	for j < len(b) {
-		c := b[j]
-		if c == ',' || c == '}' || c == ']' || c == ' ' || c == '\n' || c == '\t' || c == '\r' {
-			break
-		}
-		j++
-	}
-	return j, true
 }

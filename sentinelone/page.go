@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/socgo/xdr/internal/jsonscan"
 	"github.com/socgo/xdr/internal/rest"
 )
 
@@ -102,7 +103,7 @@ func (p *rawPage) walk(b []byte) bool {
 	if !json.Valid(b) {
 		return false
 	}
-	i := skipWS(b, 0)
+	i := jsonscan.SkipSpace(b, 0)
 	if b[i] != '{' {
 		return false
 	}
@@ -149,12 +150,12 @@ func (p *rawPage) walk(b []byte) bool {
 // b[i] == '{', in order; it stops and returns false when f does, or on an
 // escaped member name.
 func members(b []byte, i int, f func(key string, v []byte) bool) bool {
-	i = skipWS(b, i+1)
+	i = jsonscan.SkipSpace(b, i+1)
 	if i < len(b) && b[i] == '}' {
 		return true
 	}
 	for {
-		kend, ok := stringEnd(b, i)
+		kend, ok := jsonscan.StringEnd(b, i)
 		if !ok {
 			return false
 		}
@@ -162,35 +163,15 @@ func members(b []byte, i int, f func(key string, v []byte) bool) bool {
 		if bytes.IndexByte(key, '\\') >= 0 {
 			return false
 		}
-		i = skipWS(b, kend)
-		i = skipWS(b, i+1) // past ':'
-		vend, ok := valueEnd(b, i)
+		i = jsonscan.SkipSpace(b, kend)
+		i = jsonscan.SkipSpace(b, i+1) // past ':'
+		vend, ok := jsonscan.ValueEnd(b, i)
 		if !ok || !f(string(key), b[i:vend:vend]) {
 			return false
 		}
-		i = skipWS(b, vend)
+		i = jsonscan.SkipSpace(b, vend)
 		if i < len(b) && b[i] == ',' {
-			i = skipWS(b, i+1)
-			continue
-		}
-		return true
-	}
-}
-
-// elements calls f with the span of every element of the valid array a.
-func elements(a []byte, f func(v []byte) bool) bool {
-	i := skipWS(a, 1)
-	if i < len(a) && a[i] == ']' {
-		return true
-	}
-	for {
-		end, ok := valueEnd(a, i)
-		if !ok || !f(a[i:end:end]) {
-			return false
-		}
-		i = skipWS(a, end)
-		if i < len(a) && a[i] == ',' {
-			i = skipWS(a, i+1)
+			i = jsonscan.SkipSpace(b, i+1)
 			continue
 		}
 		return true
@@ -204,7 +185,7 @@ func countElements(a []byte) (int, bool) {
 		return 0, false
 	}
 	n := 0
-	ok := elements(a, func([]byte) bool { n++; return true })
+	ok := jsonscan.Elements(a, func([]byte) bool { n++; return true })
 	return n, ok
 }
 
@@ -216,7 +197,7 @@ func decodeItems[T any](data []byte, n int, decode func([]byte, *T) error) ([]T,
 	}
 	items := make([]T, n)
 	i := 0
-	ok := elements(data, func(v []byte) bool {
+	ok := jsonscan.Elements(data, func(v []byte) bool {
 		if i >= n || decode(v, &items[i]) != nil {
 			return false
 		}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/socgo/xdr/internal/jsonscan"
 )
 
 // Threats are decoded from a list page in one walk where it is safe: the
@@ -57,18 +59,18 @@ func decodeFlat(v []byte, keys []string, obj flatObject, strs *sharedStrings) bo
 		return false
 	}
 	var seen uint64
-	i := skipWS(v, 1)
+	i := jsonscan.SkipSpace(v, 1)
 	if i < len(v) && v[i] == '}' {
 		return true
 	}
 	for {
-		kend, ok := stringEnd(v, i)
+		kend, ok := jsonscan.StringEnd(v, i)
 		if !ok {
 			return false
 		}
 		key := v[i+1 : kend-1]
-		i = skipWS(v, skipWS(v, kend)+1) // past ':'
-		vend, ok := valueEnd(v, i)
+		i = jsonscan.SkipSpace(v, jsonscan.SkipSpace(v, kend)+1) // past ':'
+		vend, ok := jsonscan.ValueEnd(v, i)
 		if !ok {
 			return false
 		}
@@ -84,9 +86,9 @@ func decodeFlat(v []byte, keys []string, obj flatObject, strs *sharedStrings) bo
 				return false
 			}
 		}
-		i = skipWS(v, vend)
+		i = jsonscan.SkipSpace(v, vend)
 		if i < len(v) && v[i] == ',' {
-			i = skipWS(v, i+1)
+			i = jsonscan.SkipSpace(v, i+1)
 			continue
 		}
 		return true

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/socgo/xdr/internal/jsonscan"
 )
 
 // Event is one EDR/XDR event as returned by GET /xdr/v1/event.
@@ -390,13 +392,13 @@ func decodeEventsGeneral(data []byte) ([]Event, error) {
 // one pass that follows strings and nesting. Each element is checked when
 // it is decoded.
 func splitArray(b []byte) ([][]byte, error) {
-	i := skipSpace(b, 0)
+	i := jsonscan.SkipSpace(b, 0)
 	if i >= len(b) || b[i] != '[' {
 		return nil, errors.New("the body is not a JSON array")
 	}
-	i = skipSpace(b, i+1)
+	i = jsonscan.SkipSpace(b, i+1)
 	if i < len(b) && b[i] == ']' {
-		if skipSpace(b, i+1) != len(b) {
+		if jsonscan.SkipSpace(b, i+1) != len(b) {
 			return nil, errors.New("data after the end of the array")
 		}
 		return [][]byte{}, nil
@@ -414,16 +416,16 @@ func splitArray(b []byte) ([][]byte, error) {
 			return nil, fmt.Errorf("unexpected %q at byte %d", b[i], i)
 		}
 		out = append(out, b[i:end])
-		i = skipSpace(b, end)
+		i = jsonscan.SkipSpace(b, end)
 		if i >= len(b) {
 			return nil, errors.New("unexpected end of the array (truncated body?)")
 		}
 		switch b[i] {
 		case ',':
-			i = skipSpace(b, i+1)
+			i = jsonscan.SkipSpace(b, i+1)
 			continue
 		case ']':
-			if skipSpace(b, i+1) != len(b) {
+			if jsonscan.SkipSpace(b, i+1) != len(b) {
 				return nil, errors.New("data after the end of the array")
 			}
 			return out, nil
@@ -431,18 +433,6 @@ func splitArray(b []byte) ([][]byte, error) {
 			return nil, fmt.Errorf("unexpected %q at byte %d", b[i], i)
 		}
 	}
-}
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) {
-		switch b[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
 }
 
 // skipValue returns the index just after the value starting at i.

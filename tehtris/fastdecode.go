@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/socgo/xdr/internal/jsonscan"
 )
 
 // This file holds the fast decoder of a page of events: one pass over the
@@ -31,17 +33,17 @@ type pageDecoder struct {
 func decodeEventsFast(data []byte, hint int) (evs []Event, ok bool) {
 	d := pageDecoder{b: data}
 	d.strs.Grow(len(data)) // never outgrown: unescaping only shrinks
-	i := skipSpace(data, 0)
+	i := jsonscan.SkipSpace(data, 0)
 	if i >= len(data) || data[i] != '[' {
 		return nil, false
 	}
-	i = skipSpace(data, i+1)
+	i = jsonscan.SkipSpace(data, i+1)
 	if hint <= 0 {
 		hint = 16
 	}
 	out := make([]Event, 0, hint)
 	if i < len(data) && data[i] == ']' {
-		if skipSpace(data, i+1) != len(data) {
+		if jsonscan.SkipSpace(data, i+1) != len(data) {
 			return nil, false
 		}
 		return out, true
@@ -52,15 +54,15 @@ func decodeEventsFast(data []byte, hint int) (evs []Event, ok bool) {
 		if !ok {
 			return nil, false
 		}
-		i = skipSpace(data, end)
+		i = jsonscan.SkipSpace(data, end)
 		if i >= len(data) {
 			return nil, false
 		}
 		switch data[i] {
 		case ',':
-			i = skipSpace(data, i+1)
+			i = jsonscan.SkipSpace(data, i+1)
 		case ']':
-			if skipSpace(data, i+1) != len(data) {
+			if jsonscan.SkipSpace(data, i+1) != len(data) {
 				return nil, false
 			}
 			return out, true
@@ -235,7 +237,7 @@ func (d *pageDecoder) object(e *Event, i int) (int, bool) {
 	if i >= len(b) || b[i] != '{' {
 		return 0, false
 	}
-	i = skipSpace(b, i+1)
+	i = jsonscan.SkipSpace(b, i+1)
 	if i < len(b) && b[i] == '}' {
 		e.Raw = b[start : i+1 : i+1]
 		return i + 1, true
@@ -258,11 +260,11 @@ func (d *pageDecoder) object(e *Event, i int) (int, bool) {
 			return 0, false
 		}
 		key := b[ks:ke]
-		i = skipSpace(b, ke+1)
+		i = jsonscan.SkipSpace(b, ke+1)
 		if i >= len(b) || b[i] != ':' {
 			return 0, false
 		}
-		i = skipSpace(b, i+1)
+		i = jsonscan.SkipSpace(b, i+1)
 		k := keyIndex(key)
 		var ok bool
 		if k < 0 {
@@ -280,13 +282,13 @@ func (d *pageDecoder) object(e *Event, i int) (int, bool) {
 		if !ok {
 			return 0, false
 		}
-		i = skipSpace(b, i)
+		i = jsonscan.SkipSpace(b, i)
 		if i >= len(b) {
 			return 0, false
 		}
 		switch b[i] {
 		case ',':
-			i = skipSpace(b, i+1)
+			i = jsonscan.SkipSpace(b, i+1)
 		case '}':
 			e.Raw = b[start : i+1 : i+1]
 			return i + 1, true
