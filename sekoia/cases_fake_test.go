@@ -288,29 +288,50 @@ func TestCaseInputChecks(t *testing.T) {
 		call func() error
 		want string
 	}{
-		"Get bad id":        {func() error { _, err := c.Cases.Get(ctx, "../x", nil); return err }, `case id "../x"`},
-		"Get long id":       {func() error { _, err := c.Cases.Get(ctx, long, nil); return err }, "…"},
-		"Create no title":   {func() error { _, err := c.Cases.Create(ctx, sekoia.NewCase{Title: " "}); return err }, "title is empty"},
-		"Create priority":   {func() error { _, err := c.Cases.Create(ctx, sekoia.NewCase{Title: "t", Priority: "urgent"}); return err }, `Priority "urgent"`},
-		"Create subscriber": {func() error { _, err := c.Cases.Create(ctx, sekoia.NewCase{Title: "t", Subscribers: []sekoia.CaseSubscriber{{AvatarUUID: "me"}}}); return err }, "Subscribers[0].AvatarUUID"},
-		"Update empty":      {func() error { _, err := c.Cases.Update(ctx, tCase, &sekoia.CaseUpdate{}); return err }, "update is empty"},
-		"Update desc":       {func() error { _, err := c.Cases.Update(ctx, tCase, &sekoia.CaseUpdate{Description: &empty}); return err }, "Description is empty"},
-		"SetStatus":         {func() error { _, err := c.Cases.SetStatus(ctx, tCase, "closed"); return err }, "customStatusUUID"},
-		"List sort":         {func() error { _, err := c.Cases.List(ctx, &sekoia.CaseListOptions{Sort: "urgency"}); return err }, `sort "urgency"`},
-		"List limit":        {func() error { _, err := c.Cases.List(ctx, &sekoia.CaseListOptions{Limit: 101}); return err }, "limit 101"},
-		"List comma":        {func() error { _, err := c.Cases.List(ctx, &sekoia.CaseListOptions{CaseFilter: sekoia.CaseFilter{Tags: []string{"a,b"}}}); return err }, "Tags[0]"},
-		"List type":         {func() error { _, err := c.Cases.List(ctx, &sekoia.CaseListOptions{CaseFilter: sekoia.CaseFilter{Type: "auto"}}); return err }, `Type "auto"`},
-		"AddAlerts none":    {func() error { return c.Cases.AddAlerts(ctx, tCase, nil) }, "no alert ids"},
-		"AddAlerts bad":     {func() error { return c.Cases.AddAlerts(ctx, tCase, []string{"x"}) }, "alert ids[0]"},
-		"Bulk no filter":    {func() error { _, err := c.Cases.BulkSetVerdict(ctx, nil, tVerdict); return err }, "filter is nil"},
-		"Bulk zero filter":  {func() error { _, err := c.Cases.BulkSetVerdict(ctx, &sekoia.CaseFilter{}, tVerdict); return err }, "filter is empty"},
-		"Bulk priority":     {func() error { _, err := c.Cases.BulkSetPriority(ctx, &sekoia.CaseFilter{UUIDs: []string{tCase}}, "high", tPriority); return err }, "not both"},
-		"Bulk assignee":     {func() error { _, err := c.Cases.BulkSetAssignees(ctx, &sekoia.CaseFilter{UUIDs: []string{tCase}}, []string{"bob"}); return err }, "assignees[0]"},
-		"Comment empty":     {func() error { _, err := c.Cases.AddComment(ctx, tCase, "  "); return err }, "content is empty"},
-		"Comment uuid":      {func() error { return c.Cases.DeleteComment(ctx, tCase, "1") }, "commentUUID"},
-		"Events none":       {func() error { return c.Cases.AddEvents(ctx, tCase, nil) }, "no event ids"},
-		"Event space":       {func() error { return c.Cases.RemoveEvent(ctx, tCase, "a b") }, "eventID"},
-		"Bulk add case":     {func() error { _, err := c.Cases.AddAlertsInBulk(ctx, tCaseShort, []string{tAlert1}); return err }, "caseUUID"},
+		"Get bad id":      {func() error { _, err := c.Cases.Get(ctx, "../x", nil); return err }, `case id "../x"`},
+		"Get long id":     {func() error { _, err := c.Cases.Get(ctx, long, nil); return err }, "…"},
+		"Create no title": {func() error { _, err := c.Cases.Create(ctx, sekoia.NewCase{Title: " "}); return err }, "title is empty"},
+		"Create priority": {func() error {
+			_, err := c.Cases.Create(ctx, sekoia.NewCase{Title: "t", Priority: "urgent"})
+			return err
+		}, `Priority "urgent"`},
+		"Create subscriber": {func() error {
+			_, err := c.Cases.Create(ctx, sekoia.NewCase{Title: "t", Subscribers: []sekoia.CaseSubscriber{{AvatarUUID: "me"}}})
+			return err
+		}, "Subscribers[0].AvatarUUID"},
+		"Update empty": {func() error { _, err := c.Cases.Update(ctx, tCase, &sekoia.CaseUpdate{}); return err }, "update is empty"},
+		"Update desc": {func() error {
+			_, err := c.Cases.Update(ctx, tCase, &sekoia.CaseUpdate{Description: &empty})
+			return err
+		}, "Description is empty"},
+		"SetStatus":  {func() error { _, err := c.Cases.SetStatus(ctx, tCase, "closed"); return err }, "customStatusUUID"},
+		"List sort":  {func() error { _, err := c.Cases.List(ctx, &sekoia.CaseListOptions{Sort: "urgency"}); return err }, `sort "urgency"`},
+		"List limit": {func() error { _, err := c.Cases.List(ctx, &sekoia.CaseListOptions{Limit: 101}); return err }, "limit 101"},
+		"List comma": {func() error {
+			_, err := c.Cases.List(ctx, &sekoia.CaseListOptions{CaseFilter: sekoia.CaseFilter{Tags: []string{"a,b"}}})
+			return err
+		}, "Tags[0]"},
+		"List type": {func() error {
+			_, err := c.Cases.List(ctx, &sekoia.CaseListOptions{CaseFilter: sekoia.CaseFilter{Type: "auto"}})
+			return err
+		}, `Type "auto"`},
+		"AddAlerts none":   {func() error { return c.Cases.AddAlerts(ctx, tCase, nil) }, "no alert ids"},
+		"AddAlerts bad":    {func() error { return c.Cases.AddAlerts(ctx, tCase, []string{"x"}) }, "alert ids[0]"},
+		"Bulk no filter":   {func() error { _, err := c.Cases.BulkSetVerdict(ctx, nil, tVerdict); return err }, "filter is nil"},
+		"Bulk zero filter": {func() error { _, err := c.Cases.BulkSetVerdict(ctx, &sekoia.CaseFilter{}, tVerdict); return err }, "filter is empty"},
+		"Bulk priority": {func() error {
+			_, err := c.Cases.BulkSetPriority(ctx, &sekoia.CaseFilter{UUIDs: []string{tCase}}, "high", tPriority)
+			return err
+		}, "not both"},
+		"Bulk assignee": {func() error {
+			_, err := c.Cases.BulkSetAssignees(ctx, &sekoia.CaseFilter{UUIDs: []string{tCase}}, []string{"bob"})
+			return err
+		}, "assignees[0]"},
+		"Comment empty": {func() error { _, err := c.Cases.AddComment(ctx, tCase, "  "); return err }, "content is empty"},
+		"Comment uuid":  {func() error { return c.Cases.DeleteComment(ctx, tCase, "1") }, "commentUUID"},
+		"Events none":   {func() error { return c.Cases.AddEvents(ctx, tCase, nil) }, "no event ids"},
+		"Event space":   {func() error { return c.Cases.RemoveEvent(ctx, tCase, "a b") }, "eventID"},
+		"Bulk add case": {func() error { _, err := c.Cases.AddAlertsInBulk(ctx, tCaseShort, []string{tAlert1}); return err }, "caseUUID"},
 	} {
 		err := tc.call()
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "sekoia: Cases.") {
