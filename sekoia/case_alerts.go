@@ -33,15 +33,7 @@ func (s *CasesService) ListAlerts(ctx context.Context, id string, opts *AlertLis
 	if err := checkCaseID(method, id); err != nil {
 		return nil, err
 	}
-	var o AlertListOptions
-	if opts != nil {
-		o = *opts
-	}
-	q, err := o.query(method)
-	if err != nil {
-		return nil, err
-	}
-	return getPage[*Alert](ctx, s.c, casePath(id)+"/alerts", q, o.Offset, o.Limit)
+	return listPage[*Alert](ctx, s.c, method, casePath(id)+"/alerts", opts)
 }
 
 // AllAlerts iterates over the alerts of a case matching opts. The iterator
@@ -53,18 +45,7 @@ func (s *CasesService) AllAlerts(ctx context.Context, id string, opts *AlertList
 	if err := checkCaseID(method, id); err != nil {
 		return errSeq[*Alert](err)
 	}
-	var o AlertListOptions
-	if opts != nil {
-		o = *opts
-	}
-	if o.Limit == 0 {
-		o.Limit = 100
-	}
-	q, err := o.query(method)
-	if err != nil {
-		return errSeq[*Alert](err)
-	}
-	return allPages[*Alert](ctx, s.c, casePath(id)+"/alerts", q, o.Offset, o.Limit)
+	return listAll[*Alert](ctx, s.c, method, casePath(id)+"/alerts", opts)
 }
 
 type caseAlertsBody struct {

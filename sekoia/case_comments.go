@@ -83,15 +83,7 @@ func (s *CasesService) ListComments(ctx context.Context, id string, opts *CaseCo
 	if err := checkCaseID(method, id); err != nil {
 		return nil, err
 	}
-	var o CaseCommentListOptions
-	if opts != nil {
-		o = *opts
-	}
-	q, err := o.query(method)
-	if err != nil {
-		return nil, err
-	}
-	return getPage[CaseComment](ctx, s.c, casePath(id)+"/comments", q, o.Offset, o.Limit)
+	return listPage[CaseComment](ctx, s.c, method, casePath(id)+"/comments", opts)
 }
 
 // AllComments iterates over the comments of a case. The iterator contract
@@ -103,18 +95,7 @@ func (s *CasesService) AllComments(ctx context.Context, id string, opts *CaseCom
 	if err := checkCaseID(method, id); err != nil {
 		return errSeq[CaseComment](err)
 	}
-	var o CaseCommentListOptions
-	if opts != nil {
-		o = *opts
-	}
-	if o.Limit == 0 {
-		o.Limit = 100
-	}
-	q, err := o.query(method)
-	if err != nil {
-		return errSeq[CaseComment](err)
-	}
-	return allPages[CaseComment](ctx, s.c, casePath(id)+"/comments", q, o.Offset, o.Limit)
+	return listAll[CaseComment](ctx, s.c, method, casePath(id)+"/comments", opts)
 }
 
 func commentPath(id, commentUUID string) string {
@@ -252,15 +233,7 @@ func (s *CasesService) History(ctx context.Context, id string, opts *CaseHistory
 	if err := checkCaseID(method, id); err != nil {
 		return nil, err
 	}
-	var o CaseHistoryOptions
-	if opts != nil {
-		o = *opts
-	}
-	q, err := listQuery(method, o.Limit, o.Offset, o.Direction, &o)
-	if err != nil {
-		return nil, err
-	}
-	return getPage[CaseHistoryEntry](ctx, s.c, casePath(id)+"/history", q, o.Offset, o.Limit)
+	return listPage[CaseHistoryEntry](ctx, s.c, method, casePath(id)+"/history", opts)
 }
 
 // AllHistory iterates over the change log of a case. The iterator
@@ -272,16 +245,5 @@ func (s *CasesService) AllHistory(ctx context.Context, id string, opts *CaseHist
 	if err := checkCaseID(method, id); err != nil {
 		return errSeq[CaseHistoryEntry](err)
 	}
-	var o CaseHistoryOptions
-	if opts != nil {
-		o = *opts
-	}
-	if o.Limit == 0 {
-		o.Limit = 100
-	}
-	q, err := listQuery(method, o.Limit, o.Offset, o.Direction, &o)
-	if err != nil {
-		return errSeq[CaseHistoryEntry](err)
-	}
-	return allPages[CaseHistoryEntry](ctx, s.c, casePath(id)+"/history", q, o.Offset, o.Limit)
+	return listAll[CaseHistoryEntry](ctx, s.c, method, casePath(id)+"/history", opts)
 }

@@ -376,15 +376,7 @@ func (o *CaseListOptions) query(method string) (url.Values, error) {
 //
 // List calls GET /v1/sic/cases.
 func (s *CasesService) List(ctx context.Context, opts *CaseListOptions) (*Page[*Case], error) {
-	var o CaseListOptions
-	if opts != nil {
-		o = *opts
-	}
-	q, err := o.query("Cases.List")
-	if err != nil {
-		return nil, err
-	}
-	return getPage[*Case](ctx, s.c, casesPath, q, o.Offset, o.Limit)
+	return listPage[*Case](ctx, s.c, "Cases.List", casesPath, opts)
 }
 
 // All iterates over every case matching opts, from opts.Offset, fetching
@@ -394,18 +386,7 @@ func (s *CasesService) List(ctx context.Context, opts *CaseListOptions) (*Page[*
 //
 // All calls GET /v1/sic/cases once per page.
 func (s *CasesService) All(ctx context.Context, opts *CaseListOptions) iter.Seq2[*Case, error] {
-	var o CaseListOptions
-	if opts != nil {
-		o = *opts
-	}
-	if o.Limit == 0 {
-		o.Limit = 100
-	}
-	q, err := o.query("Cases.All")
-	if err != nil {
-		return errSeq[*Case](err)
-	}
-	return allPages[*Case](ctx, s.c, casesPath, q, o.Offset, o.Limit)
+	return listAll[*Case](ctx, s.c, "Cases.All", casesPath, opts)
 }
 
 // isCaseID reports whether id is a case UUID or short id ("CAs3AT1XeGCp").
@@ -474,7 +455,7 @@ type NewCase struct {
 
 // caseFields are the fields NewCase and CaseUpdate share, checked alike.
 type caseFields struct {
-	title, description                                       *string
+	title                                                    *string
 	priority                                                 CasePriority
 	status, customStatus, customPriority, verdict, community string
 	subscribers                                              []CaseSubscriber
@@ -650,15 +631,7 @@ type CaseTagListOptions struct {
 //
 // ListTags calls GET /v1/sic/cases/tags.
 func (s *CasesService) ListTags(ctx context.Context, opts *CaseTagListOptions) (*Page[string], error) {
-	var o CaseTagListOptions
-	if opts != nil {
-		o = *opts
-	}
-	q, err := listQuery("Cases.ListTags", o.Limit, o.Offset, "", &o)
-	if err != nil {
-		return nil, err
-	}
-	return getPage[string](ctx, s.c, casesPath+"/tags", q, o.Offset, o.Limit)
+	return listPage[string](ctx, s.c, "Cases.ListTags", casesPath+"/tags", opts)
 }
 
 // AllTags iterates over every tag used on cases. The iterator contract is
@@ -666,16 +639,5 @@ func (s *CasesService) ListTags(ctx context.Context, opts *CaseTagListOptions) (
 //
 // AllTags calls GET /v1/sic/cases/tags once per page.
 func (s *CasesService) AllTags(ctx context.Context, opts *CaseTagListOptions) iter.Seq2[string, error] {
-	var o CaseTagListOptions
-	if opts != nil {
-		o = *opts
-	}
-	if o.Limit == 0 {
-		o.Limit = 100
-	}
-	q, err := listQuery("Cases.AllTags", o.Limit, o.Offset, "", &o)
-	if err != nil {
-		return errSeq[string](err)
-	}
-	return allPages[string](ctx, s.c, casesPath+"/tags", q, o.Offset, o.Limit)
+	return listAll[string](ctx, s.c, "Cases.AllTags", casesPath+"/tags", opts)
 }
