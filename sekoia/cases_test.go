@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -461,4 +462,31 @@ func caseFake(t *testing.T) (*sekoiatest.Server, *sekoia.Client, *[]seenRequest)
 	v := specValidator(t)
 	c := srv.Client(sekoia.WithHTTPClient(&http.Client{Transport: v.Transport(t, record)}))
 	return srv, c, seen
+}
+
+// TestCaseCreateFromAlertsWire: POST the case, then PATCH its alerts; when
+// attaching fails the case is returned with the error.
+func TestCaseCreateFromAlertsWire(t *testing.T) {
+	t.Parallel()
+	for _, attach := range []int{200, 404} {
+		c, mt := mockAPI(t)
+		mt.RegisterResponder("POST", apiBase+"/v1/sic/cases", respond(t, wire{body: `{"title":"Brute force on vpn-gw"}`}, 200, []byte(caseFixture)))
+		answer := `{"status":"ok"}`
+		if attach != 200 {
+			answer = `{"message":"Unknwon case or alert"}`
+		}
+		mt.RegisterResponder("PATCH", apiBase+"/v1/sic/cases/"+tCase+"/alerts", respond(t, wire{body: `{"alerts":["` + tAlert1 + `","` + tAlert2Short + `"]}`}, attach, []byte(answer)))
+		cs, err := c.Cases.CreateFromAlerts(context.Background(), sekoia.NewCase{Title: "Brute force on vpn-gw"}, []string{tAlert1, tAlert2Short})
+		switch {
+		case cs == nil || cs.UUID != tCase:
+			t.Fatalf("%d: case %+v, %v", attach, cs, err)
+		case attach == 200 && err != nil:
+			t.Fatal(err)
+		case attach != 200 && !errors.Is(err, sekoia.ErrNotFound):
+			t.Errorf("attach %d: %v", attach, err)
+		}
+		if n := mt.GetTotalCallCount(); n != 2 {
+			t.Errorf("%d requests, want 2", n)
+		}
+	}
 }
