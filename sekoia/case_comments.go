@@ -129,11 +129,8 @@ type caseCommentBody struct {
 }
 
 func checkContent(method, content string) error {
-	switch {
-	case strings.TrimSpace(content) == "":
+	if strings.TrimSpace(content) == "" {
 		return errors.New("sekoia: " + method + ": content is empty")
-	case len(content) > 1<<20:
-		return errors.New("sekoia: " + method + ": content is larger than 1 MiB")
 	}
 	return nil
 }

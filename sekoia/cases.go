@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/socgo/xdr/internal/idcheck"
 	"github.com/socgo/xdr/internal/rest"
@@ -113,7 +112,8 @@ func (c Case) MarshalJSON() ([]byte, error) {
 }
 
 // CurrentStatus returns the status the case is in: its custom status when
-// it has one, else its legacy status.
+// it has one, else its legacy status, whose stage is read from its name
+// ("opened", "in_progress", "closed"; empty for another name).
 func (c *Case) CurrentStatus() CaseStatus {
 	if c.CustomStatus != nil || c.CustomStatusUUID != "" {
 		s := CaseStatus{UUID: c.CustomStatusUUID, Custom: true}
@@ -128,11 +128,11 @@ func (c *Case) CurrentStatus() CaseStatus {
 // legacyStage maps a legacy case status name to a stage, "" when unknown.
 func legacyStage(name string) CustomStatusStage {
 	switch strings.ToLower(strings.TrimSpace(name)) {
-	case "opened", "open", "new":
+	case "opened", "open":
 		return StageOpen
-	case "in_progress", "in progress", "ongoing":
+	case "in_progress", "in progress":
 		return StageInProgress
-	case "closed", "resolved":
+	case "closed":
 		return StageClosed
 	}
 	return ""
@@ -437,7 +437,7 @@ func (s *CasesService) Get(ctx context.Context, id string, opts *CaseGetOptions)
 
 // NewCase is a case to create.
 type NewCase struct {
-	// Title is required (at most 1000 characters).
+	// Title is required.
 	Title       string       `json:"title"`
 	Description string       `json:"description,omitempty"`
 	Priority    CasePriority `json:"priority,omitempty"`
@@ -463,9 +463,6 @@ type caseFields struct {
 }
 
 func (f caseFields) check(method string) error {
-	if f.title != nil && utf8.RuneCountInString(*f.title) > 1000 {
-		return fmt.Errorf("sekoia: %s: Title is longer than 1000 characters", method)
-	}
 	if err := f.priority.check(method, "Priority"); err != nil {
 		return err
 	}
