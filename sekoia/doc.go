@@ -73,8 +73,8 @@
 //     AllComments keep the analysts' notes; Assets, Entities, KillChains,
 //     Rules and Threats summarize its alerts; History and AllHistory read
 //     its change log.
-//   - Move it: a case has a legacy status (Status, StatusUUID) and, in
-//     most workspaces, a custom status (CustomStatusUUID) whose stage is
+//   - Move it: a case has a legacy status (Status, StatusUUID) and, when
+//     its community defines them, a custom status (CustomStatusUUID) whose stage is
 //     open, in progress or closed; Case.CurrentStatus returns the one that
 //     applies as a CaseStatus (name, UUID, stage). SetStatus moves a case
 //     to a custom status read from Alerts.CustomStatuses with Type "case";
