@@ -148,4 +148,3 @@ func (s *GroupsService) MoveAgents(ctx context.Context, groupID string, agentIDs
 	}
 	return d.AgentsMoved, nil
 }
-
