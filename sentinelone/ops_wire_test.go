@@ -84,8 +84,14 @@ func TestScopeRefusals(t *testing.T) {
 	cases := map[string]func() error{
 		"scope is empty; use one of": func() error { _, err := c.Blocklist.Add(ctx, Scope{}, add, nil); return err },
 		"site scope has no ids":      func() error { _, err := c.Blocklist.Add(ctx, SiteScope(), add, nil); return err },
-		"tenant scope takes no ids":  func() error { _, err := c.Blocklist.Add(ctx, Scope{Level: ScopeTenant, IDs: []string{"1"}}, add, nil); return err },
-		`scope level "planet"`:       func() error { _, err := c.Blocklist.Add(ctx, Scope{Level: "planet", IDs: []string{"1"}}, add, nil); return err },
+		"tenant scope takes no ids": func() error {
+			_, err := c.Blocklist.Add(ctx, Scope{Level: ScopeTenant, IDs: []string{"1"}}, add, nil)
+			return err
+		},
+		`scope level "planet"`: func() error {
+			_, err := c.Blocklist.Add(ctx, Scope{Level: "planet", IDs: []string{"1"}}, add, nil)
+			return err
+		},
 		"scope siteIds has an empty": func() error { _, err := c.Blocklist.Add(ctx, SiteScope(""), add, nil); return err },
 		"not a SHA-1 or SHA-256": func() error {
 			_, err := c.Blocklist.Add(ctx, TenantScope(), BlocklistAdd{Value: strings.Repeat("z", 300), OSType: OSWindows}, nil)
@@ -94,14 +100,29 @@ func TestScopeRefusals(t *testing.T) {
 			}
 			return err
 		},
-		`osType "beos"`:                      func() error { _, err := c.Blocklist.Add(ctx, TenantScope(), BlocklistAdd{Value: sha1Hash, OSType: "beos"}, nil); return err },
-		"Blocklist.Delete: ids is empty":     func() error { _, err := c.Blocklist.Delete(ctx, nil); return err },
-		"IOCs have no group scope":           func() error { _, err := c.IOCs.List(ctx, &IOCListOptions{Scope: &Scope{Level: ScopeGroup, IDs: []string{"g"}}}); return err },
-		"IOCs.Create: scope level \"group\"": func() error { _, err := c.IOCs.Create(ctx, GroupScope("g"), []NewIOC{{Type: IOCSHA1, Value: sha1Hash, Source: "x"}}, nil); return err },
-		"no indicator given":                 func() error { _, err := c.IOCs.Create(ctx, TenantScope(), nil, nil); return err },
-		"indicator 0: source is empty":       func() error { _, err := c.IOCs.Create(ctx, TenantScope(), []NewIOC{{Type: IOCSHA1, Value: sha1Hash}}, nil); return err },
-		`indicator 0: type "HASH"`:           func() error { _, err := c.IOCs.Create(ctx, TenantScope(), []NewIOC{{Type: "HASH", Value: "x", Source: "s"}}, nil); return err },
-		"IOCs.Delete: uuids is empty":        func() error { _, err := c.IOCs.Delete(ctx, AccountScope("a"), nil); return err },
+		`osType "beos"`: func() error {
+			_, err := c.Blocklist.Add(ctx, TenantScope(), BlocklistAdd{Value: sha1Hash, OSType: "beos"}, nil)
+			return err
+		},
+		"Blocklist.Delete: ids is empty": func() error { _, err := c.Blocklist.Delete(ctx, nil); return err },
+		"IOCs have no group scope": func() error {
+			_, err := c.IOCs.List(ctx, &IOCListOptions{Scope: &Scope{Level: ScopeGroup, IDs: []string{"g"}}})
+			return err
+		},
+		"IOCs.Create: scope level \"group\"": func() error {
+			_, err := c.IOCs.Create(ctx, GroupScope("g"), []NewIOC{{Type: IOCSHA1, Value: sha1Hash, Source: "x"}}, nil)
+			return err
+		},
+		"no indicator given": func() error { _, err := c.IOCs.Create(ctx, TenantScope(), nil, nil); return err },
+		"indicator 0: source is empty": func() error {
+			_, err := c.IOCs.Create(ctx, TenantScope(), []NewIOC{{Type: IOCSHA1, Value: sha1Hash}}, nil)
+			return err
+		},
+		`indicator 0: type "HASH"`: func() error {
+			_, err := c.IOCs.Create(ctx, TenantScope(), []NewIOC{{Type: "HASH", Value: "x", Source: "s"}}, nil)
+			return err
+		},
+		"IOCs.Delete: uuids is empty": func() error { _, err := c.IOCs.Delete(ctx, AccountScope("a"), nil); return err },
 		"apply to path exclusions only": func() error {
 			_, err := c.Exclusions.Create(ctx, TenantScope(), NewExclusion{Type: ExclusionHash, Value: sha1Hash, OSType: OSWindows, Mode: ModeSuppress}, nil)
 			return err
@@ -302,23 +323,41 @@ func TestFilesRefusals(t *testing.T) {
 	c := newTestClient(t, newWire(t))
 	var buf bytes.Buffer
 	cases := map[string]func() error{
-		"the filter is empty":            func() error { _, err := c.Files.FetchThreatFile(ctx, ThreatFilter{}, "long-enough-pw", nil); return err },
-		"password is shorter than 10":    func() error { _, err := c.Files.FetchThreatFile(ctx, ThreatFilter{IDs: []string{"1"}}, "short", nil); return err },
-		"password contains white space":  func() error { return c.Files.FetchAgentFiles(ctx, "1", []string{"/a"}, "has a space in it", nil) },
-		"paths is empty":                 func() error { return c.Files.FetchAgentFiles(ctx, "1", nil, "long-enough-pw", nil) },
-		"11 paths":                       func() error { return c.Files.FetchAgentFiles(ctx, "1", make11(), "long-enough-pw", nil) },
-		`agentID "1/../2"`:               func() error { return c.Files.FetchAgentFiles(ctx, "1/../2", []string{"/a"}, "long-enough-pw", nil) },
-		"activityID is empty":            func() error { _, err := c.Files.Download(ctx, "1", "", &buf); return err },
-		"w is nil":                       func() error { _, err := c.Files.Download(ctx, "1", "2", nil); return err },
-		"is not /agents/{id}/uploads":    func() error { _, err := c.Files.DownloadUpload(ctx, &Upload{DownloadURL: "https://elsewhere.example/agents/1/uploads/2"}, &buf); return err },
-		"AgentID or ThreatID":            func() error { _, err := c.Files.WaitForUpload(ctx, WaitUploadOptions{}); return err },
-		`threatID "."`:                   func() error { _, err := c.Files.CloudDownloadLink(ctx, "."); return err },
-		"ParentTaskID is required":       func() error { _, err := c.RemoteScripts.Tasks(ctx, nil); return err },
-		"WaitTasks: ParentTaskID":        func() error { _, err := c.RemoteScripts.WaitTasks(ctx, "", nil); return err },
-		"has no ScriptResultsSignature":  func() error { _, err := c.RemoteScripts.FetchOutput(ctx, ScriptTask{ID: "1", AgentID: "2", SiteID: "3"}); return err },
-		"would apply \"remote script\"":  func() error { _, err := c.RemoteScripts.Execute(ctx, AgentFilter{}, ScriptRun{}, nil); return err },
-		"ScriptID is empty":              func() error { _, err := c.RemoteScripts.Execute(ctx, AgentFilter{IDs: []string{"1"}}, ScriptRun{}, nil); return err },
-		"OutputLocal needs":              func() error { _, err := c.RemoteScripts.Execute(ctx, AgentFilter{IDs: []string{"1"}}, ScriptRun{ScriptID: "s", TaskDescription: "d", OutputDestination: OutputLocal}, nil); return err },
+		"the filter is empty": func() error {
+			_, err := c.Files.FetchThreatFile(ctx, ThreatFilter{}, "long-enough-pw", nil)
+			return err
+		},
+		"password is shorter than 10": func() error {
+			_, err := c.Files.FetchThreatFile(ctx, ThreatFilter{IDs: []string{"1"}}, "short", nil)
+			return err
+		},
+		"password contains white space": func() error { return c.Files.FetchAgentFiles(ctx, "1", []string{"/a"}, "has a space in it", nil) },
+		"paths is empty":                func() error { return c.Files.FetchAgentFiles(ctx, "1", nil, "long-enough-pw", nil) },
+		"11 paths":                      func() error { return c.Files.FetchAgentFiles(ctx, "1", make11(), "long-enough-pw", nil) },
+		`agentID "1/../2"`:              func() error { return c.Files.FetchAgentFiles(ctx, "1/../2", []string{"/a"}, "long-enough-pw", nil) },
+		"activityID is empty":           func() error { _, err := c.Files.Download(ctx, "1", "", &buf); return err },
+		"w is nil":                      func() error { _, err := c.Files.Download(ctx, "1", "2", nil); return err },
+		"is not /agents/{id}/uploads": func() error {
+			_, err := c.Files.DownloadUpload(ctx, &Upload{DownloadURL: "https://elsewhere.example/agents/1/uploads/2"}, &buf)
+			return err
+		},
+		"AgentID or ThreatID":      func() error { _, err := c.Files.WaitForUpload(ctx, WaitUploadOptions{}); return err },
+		`threatID "."`:             func() error { _, err := c.Files.CloudDownloadLink(ctx, "."); return err },
+		"ParentTaskID is required": func() error { _, err := c.RemoteScripts.Tasks(ctx, nil); return err },
+		"WaitTasks: ParentTaskID":  func() error { _, err := c.RemoteScripts.WaitTasks(ctx, "", nil); return err },
+		"has no ScriptResultsSignature": func() error {
+			_, err := c.RemoteScripts.FetchOutput(ctx, ScriptTask{ID: "1", AgentID: "2", SiteID: "3"})
+			return err
+		},
+		"would apply \"remote script\"": func() error { _, err := c.RemoteScripts.Execute(ctx, AgentFilter{}, ScriptRun{}, nil); return err },
+		"ScriptID is empty": func() error {
+			_, err := c.RemoteScripts.Execute(ctx, AgentFilter{IDs: []string{"1"}}, ScriptRun{}, nil)
+			return err
+		},
+		"OutputLocal needs": func() error {
+			_, err := c.RemoteScripts.Execute(ctx, AgentFilter{IDs: []string{"1"}}, ScriptRun{ScriptID: "s", TaskDescription: "d", OutputDestination: OutputLocal}, nil)
+			return err
+		},
 	}
 	for want, run := range cases {
 		if err := run(); err == nil || !strings.Contains(err.Error(), want) {

@@ -83,6 +83,7 @@ type Server struct {
 	limitTable []RateRule
 	nextID     uint64
 	requests   map[string]int // "METHOD /path" → count
+	ops        opsState
 	total      atomic.Int64
 }
 
@@ -123,6 +124,7 @@ func Start() *Server {
 	mux.HandleFunc("POST "+APIPath+"/agents/actions/{action}", s.agentAction)
 	mux.HandleFunc("POST "+APIPath+"/users/api-token-details", s.tokenDetails)
 	mux.HandleFunc("POST "+APIPath+"/users/generate-api-token", s.generateToken)
+	s.registerOps(mux)
 	mux.HandleFunc("GET "+APIPath+"/system/status", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"data": map[string]string{"health": "ok"}})
 	})
