@@ -12,6 +12,15 @@
 //     change after the action calls, with threatInfo.updatedAt moved.
 //   - API tokens with an expiry the test sets, token details and rotation
 //     (the old token stops working at once), 401 with code 4010010.
+//   - The hash blocklist, IOCs and exclusions created and deleted by the
+//     API (Blocklist, IOCs, Exclusions return them), and sites, groups and
+//     accounts to seed (AddAccount, AddSite, AddGroup), with agents moved
+//     between groups.
+//   - File fetches that produce, after SetFetchDelay, an upload of
+//     SetUploadSize bytes (generated as served, so any size costs no
+//     memory) and the activity of type 86 that announces it.
+//   - Remote scripts whose tasks complete after SetScriptDuration, or when
+//     the test calls CompleteTasks.
 //   - Optional per-path, per-token rate limits answering 429 with
 //     Retry-After, and the fault injection of every fake of this module.
 //
@@ -330,6 +339,7 @@ func DefaultRateRules() []RateRule {
 		{Prefix: "/agents", Rate: 25, Burst: 1},
 		{Prefix: "/users", Rate: 40, Burst: 80},
 		{Prefix: "/system/status", Rate: 2, Burst: 1},
+		{Prefix: "/remote-scripts", Rate: 1, Burst: 30},
 	}
 }
 
