@@ -184,11 +184,7 @@ func (s *BlocklistService) Add(ctx context.Context, scope Scope, e BlocklistAdd,
 // reports it (-1 when the answer does not say). DELETE is idempotent and
 // retried like a GET.
 func (s *BlocklistService) Delete(ctx context.Context, ids []string) (int, error) {
-	const op = "Blocklist.Delete"
-	if err := checkIDs(op, "ids", ids); err != nil {
-		return 0, err
-	}
-	return remove(ctx, s.c, "/restrictions", map[string]any{"data": map[string]any{"type": BlocklistBlackHash, "ids": ids}})
+	return deleteByType(ctx, s.c, "Blocklist.Delete", "/restrictions", BlocklistBlackHash, ids)
 }
 
 // checkIDs refuses an empty list of ids or one with an empty element.

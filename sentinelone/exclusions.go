@@ -202,8 +202,5 @@ func (s *ExclusionsService) Delete(ctx context.Context, typ ExclusionType, ids [
 	if !typ.Valid() {
 		return 0, fmt.Errorf("sentinelone: %s: type %q is not one of white_hash, path, certificate, browser, file_type", op, truncate(string(typ), 100))
 	}
-	if err := checkIDs(op, "ids", ids); err != nil {
-		return 0, err
-	}
-	return remove(ctx, s.c, "/exclusions", map[string]any{"data": map[string]any{"type": typ, "ids": ids}})
+	return deleteByType(ctx, s.c, op, "/exclusions", string(typ), ids)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -283,27 +284,20 @@ func download(ctx context.Context, c *Client, op, path string, w io.Writer) (int
 	return n, nil
 }
 
-// CloudDownload is the answer of GET /threats/{id}/download-from-cloud: a
-// link to the threat's file kept in SentinelOne's cloud.
-type CloudDownload struct {
+// DownloadLink is a link to an archive kept in SentinelOne's cloud: the
+// answer of CloudDownloadLink and RemoteScripts.FetchOutput.
+type DownloadLink struct {
 	// DownloadURL is the link, usually a pre-signed URL of a cloud store
-	// (another origin than the console: fetch it without the API token).
+	// valid for a short time. It is another origin than the console:
+	// fetch it without the API token.
 	DownloadURL string `json:"downloadUrl"`
 	// FileName is the name of the archive, when the console gives one.
 	FileName string `json:"fileName"`
 }
 
-// CloudDownloadLink calls GET /threats/{threatID}/download-from-cloud and
-// returns the link to the threat's file in SentinelOne's cloud (for files
-// the cloud already holds, without fetching from the agent). The link is
-// not followed: it points to another origin, to which the API token must
-// not go.
-func (s *FilesService) CloudDownloadLink(ctx context.Context, threatID string) (*CloudDownload, error) {
-	const op = "Files.CloudDownloadLink"
-	if err := checkPathID(op, "threatID", threatID); err != nil {
-		return nil, err
-	}
-	d, _, err := call[CloudDownload](ctx, s.c, rest.Request{Method: http.MethodGet, Path: "/threats/" + rest.Seg(threatID) + "/download-from-cloud"})
+// getLink calls GET path?q and returns the DownloadLink of its data.
+func getLink(ctx context.Context, c *Client, op, path string, q url.Values) (*DownloadLink, error) {
+	d, _, err := call[DownloadLink](ctx, c, rest.Request{Method: http.MethodGet, Path: path, Query: q})
 	if err != nil {
 		return nil, err
 	}
@@ -311,4 +305,17 @@ func (s *FilesService) CloudDownloadLink(ctx context.Context, threatID string) (
 		return nil, fmt.Errorf("sentinelone: %s: the answer has no downloadUrl", op)
 	}
 	return &d, nil
+}
+
+// CloudDownloadLink calls GET /threats/{threatID}/download-from-cloud and
+// returns the link to the threat's file in SentinelOne's cloud (for files
+// the cloud already holds, without fetching from the agent). The link is
+// not followed: it points to another origin, to which the API token must
+// not go.
+func (s *FilesService) CloudDownloadLink(ctx context.Context, threatID string) (*DownloadLink, error) {
+	const op = "Files.CloudDownloadLink"
+	if err := checkPathID(op, "threatID", threatID); err != nil {
+		return nil, err
+	}
+	return getLink(ctx, s.c, op, "/threats/"+rest.Seg(threatID)+"/download-from-cloud", nil)
 }

@@ -84,3 +84,12 @@ func remove(ctx context.Context, c *Client, path string, body any) (int, error) 
 	}
 	return *res.Affected, nil
 }
+
+// deleteByType sends DELETE path with {"data": {"type": typ, "ids": ids}},
+// the body of the restrictions and exclusions deletes.
+func deleteByType(ctx context.Context, c *Client, op, path, typ string, ids []string) (int, error) {
+	if err := checkIDs(op, "ids", ids); err != nil {
+		return 0, err
+	}
+	return remove(ctx, c, path, map[string]any{"data": map[string]any{"type": typ, "ids": ids}})
+}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"hash"
 	"runtime"
-	"sync"
 	"testing"
 	"time"
 
@@ -182,14 +181,13 @@ func TestFakeThreatFileFetch(t *testing.T) {
 // peakWriter hashes what it is given and samples the live heap every
 // megabyte.
 type peakWriter struct {
-	h         hash.Hash
-	n, next   int64
-	base      uint64
-	peak      uint64
-	samples   int
-	chunkMax  int
-	memstats  runtime.MemStats
-	sampleMux sync.Mutex
+	h        hash.Hash
+	n, next  int64
+	base     uint64
+	peak     uint64
+	samples  int
+	chunkMax int
+	memstats runtime.MemStats
 }
 
 func (w *peakWriter) Write(p []byte) (int, error) {

@@ -267,22 +267,12 @@ func (s *RemoteScriptsService) WaitTasks(ctx context.Context, parentTaskID strin
 	return tasks, nil
 }
 
-// ScriptOutput is a link to the output archive of a task.
-type ScriptOutput struct {
-	// DownloadURL is a pre-signed URL of a cloud store, valid for a short
-	// time (another origin than the console: fetch it without the API
-	// token).
-	DownloadURL string `json:"downloadUrl"`
-	// FileName is the archive's name.
-	FileName string `json:"fileName"`
-}
-
 // FetchOutput calls GET /remote-scripts/fetch-file?agentId&siteId&
 // signature&signatureType=SHA256 for a completed task whose output went to
 // SentinelOne's cloud (it has a ScriptResultsSignature), and returns the
 // link to its output archive. The link is not followed: it points to
 // another origin, to which the API token must not go.
-func (s *RemoteScriptsService) FetchOutput(ctx context.Context, t ScriptTask) (*ScriptOutput, error) {
+func (s *RemoteScriptsService) FetchOutput(ctx context.Context, t ScriptTask) (*DownloadLink, error) {
 	const op = "RemoteScripts.FetchOutput"
 	switch {
 	case t.AgentID == "":
@@ -293,12 +283,5 @@ func (s *RemoteScriptsService) FetchOutput(ctx context.Context, t ScriptTask) (*
 		return nil, fmt.Errorf("sentinelone: %s: task %s has no ScriptResultsSignature (status %s; output not in the cloud?)", op, truncate(t.ID, 100), t.Status)
 	}
 	q := url.Values{"agentId": {t.AgentID}, "siteId": {t.SiteID}, "signature": {t.ScriptResultsSignature}, "signatureType": {"SHA256"}}
-	d, _, err := call[ScriptOutput](ctx, s.c, rest.Request{Method: http.MethodGet, Path: "/remote-scripts/fetch-file", Query: q})
-	if err != nil {
-		return nil, err
-	}
-	if d.DownloadURL == "" {
-		return nil, fmt.Errorf("sentinelone: %s: the answer has no downloadUrl", op)
-	}
-	return &d, nil
+	return getLink(ctx, s.c, op, "/remote-scripts/fetch-file", q)
 }

@@ -117,16 +117,7 @@ func (s *Server) createBlocklist(w http.ResponseWriter, r *http.Request) {
 		badParam(w, "data.osType: %q", str(d["osType"]))
 		return
 	}
-	s.mu.Lock()
-	id := s.newIDLocked()
-	fields["osTypes"] = []string{str(d["osType"])}
-	fields["type"], fields["value"] = []string{"black_hash"}, []string{str(d["value"])}
-	doc := s.configDocLocked(id, scope, flat(fields), d)
-	doc["userId"] = "1000000000000000001"
-	rec := newRecord(id, doc, s.now(), fields)
-	s.ops.blocklist = insertSorted(s.ops.blocklist, rec)
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"data": []json.RawMessage{rec.raw}})
+	s.addEntry(w, &s.ops.blocklist, scope, fields, d, map[string]any{"userId": "1000000000000000001"})
 }
 
 // createExclusion serves POST /exclusions.
@@ -152,14 +143,22 @@ func (s *Server) createExclusion(w http.ResponseWriter, r *http.Request) {
 		badParam(w, "data.osType: %q", str(d["osType"]))
 		return
 	}
+	s.addEntry(w, &s.ops.exclusions, scope, fields, d, map[string]any{"source": "user", "userName": "api"})
+}
+
+// addEntry stores a created blocklist entry or exclusion (data d, plus
+// the server's fields and extra) and answers it as a one-element array.
+func (s *Server) addEntry(w http.ResponseWriter, items *[]*record, scope string, fields map[string][]string, d, extra map[string]any) {
 	s.mu.Lock()
 	id := s.newIDLocked()
 	fields["osTypes"] = []string{str(d["osType"])}
-	fields["type"], fields["value"] = []string{typ}, []string{str(d["value"])}
+	fields["type"], fields["value"] = []string{str(d["type"])}, []string{str(d["value"])}
 	doc := s.configDocLocked(id, scope, flat(fields), d)
-	doc["source"], doc["userName"] = "user", "api"
+	for k, v := range extra {
+		doc[k] = v
+	}
 	rec := newRecord(id, doc, s.now(), fields)
-	s.ops.exclusions = insertSorted(s.ops.exclusions, rec)
+	*items = insertSorted(*items, rec)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{"data": []json.RawMessage{rec.raw}})
 }
