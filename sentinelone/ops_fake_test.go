@@ -333,3 +333,37 @@ func TestFakeRemoteScripts(t *testing.T) {
 		t.Error("FetchOutput of a failed task succeeded")
 	}
 }
+
+// TestFakeDownloadFaults: a 503 before the archive is retried (nothing was
+// written yet); a body cut in the middle is an error and is not fetched
+// again, since part of it was written.
+func TestFakeDownloadFaults(t *testing.T) {
+	t.Parallel()
+	srv := sentinelonetest.NewServer(t)
+	agent := srv.AddAgent(sentinelonetest.Agent{ComputerName: "host09"})
+	c := newFakeClient(t, srv)
+	ctx := context.Background()
+	if err := c.Files.FetchAgentFiles(ctx, agent, []string{"/etc/hosts"}, "Infected-2024!", nil); err != nil {
+		t.Fatal(err)
+	}
+	up, err := c.Files.WaitForUpload(ctx, sentinelone.WaitUploadOptions{AgentID: agent, PollInterval: time.Millisecond, Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := "/agents/" + agent + "/uploads/" + up.ActivityID
+	srv.InjectFault(sentinelonetest.Fault{Kind: sentinelonetest.ServerError, Method: "GET", PathPrefix: sentinelone.APIPath + path})
+	h := sha256.New()
+	if n, err := c.Files.Download(ctx, agent, up.ActivityID, h); err != nil || n != sentinelonetest.DefaultUploadSize {
+		t.Fatalf("Download after a 503 = %d, %v", n, err)
+	}
+	srv.InjectFault(sentinelonetest.Fault{Kind: sentinelonetest.CutBody, Method: "GET", PathPrefix: sentinelone.APIPath + path})
+	before := srv.Requests("GET", path)
+	n, err := c.Files.Download(ctx, agent, up.ActivityID, sha256.New())
+	if err == nil || n >= sentinelonetest.DefaultUploadSize {
+		t.Fatalf("Download of a cut body = %d, %v", n, err)
+	}
+	if got := srv.Requests("GET", path) - before; got != 1 {
+		t.Errorf("%d requests for a cut download, want 1", got)
+	}
+	t.Logf("cut download: %v", err)
+}
