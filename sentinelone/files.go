@@ -2,6 +2,7 @@ package sentinelone
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -113,9 +114,13 @@ type Upload struct {
 	// DownloadURL is the activity's data.downloadUrl, a path under the
 	// API ("/agents/{agentId}/uploads/{activityId}").
 	DownloadURL string
-	// FileName is the activity's data.fileDisplayName or data.filename,
-	// when it has one.
+	// FileName is the activity's data.fileDisplayName (the fetched file's
+	// name), or data.filename when it has none.
 	FileName string
+	// ArchiveName is data.uploadedFilename, the name of the zip.
+	ArchiveName string
+	// FileSize is data.fileSize (0 when absent).
+	FileSize int64
 	// CreatedAt is when the console logged the upload.
 	CreatedAt time.Time
 	// Activity is the whole activity.
@@ -171,18 +176,31 @@ func (s *FilesService) WaitForUpload(ctx context.Context, opts WaitUploadOptions
 			return false, err
 		}
 		for _, a := range p.Items {
-			if u := a.DataString("downloadUrl"); u != "" {
-				name := a.DataString("fileDisplayName")
-				if name == "" {
-					name = a.DataString("filename")
-				}
-				up = &Upload{ActivityID: a.ID, AgentID: a.AgentID, ThreatID: a.ThreatID, DownloadURL: u, FileName: name, CreatedAt: a.CreatedAt, Activity: a}
-				return true, nil
+			var d uploadData
+			if a.DecodeData(&d) != nil || d.DownloadURL == "" {
+				continue
 			}
+			name := d.FileDisplayName
+			if name == "" {
+				name = d.Filename
+			}
+			size, _ := d.FileSize.Int64()
+			up = &Upload{ActivityID: a.ID, AgentID: a.AgentID, ThreatID: a.ThreatID, DownloadURL: d.DownloadURL,
+				FileName: name, ArchiveName: d.UploadedFilename, FileSize: size, CreatedAt: a.CreatedAt, Activity: a}
+			return true, nil
 		}
 		return false, nil
 	})
 	return up, err
+}
+
+// uploadData is the data of an activity of type 86.
+type uploadData struct {
+	DownloadURL      string      `json:"downloadUrl"`
+	FileDisplayName  string      `json:"fileDisplayName"`
+	Filename         string      `json:"filename"`
+	UploadedFilename string      `json:"uploadedFilename"`
+	FileSize         json.Number `json:"fileSize"`
 }
 
 // poll calls check every interval until it reports done or fails, for at

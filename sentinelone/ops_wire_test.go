@@ -385,10 +385,11 @@ func TestWaitForUploadWire(t *testing.T) {
 		q := vals("activityTypes", "86", "threatIds", "1373834705420286869", "createdAt__gt", "2024-05-01T10:00:00.000000Z", "limit", "100", "sortBy", "createdAt", "sortOrder", "desc")
 		w.on("GET", "/activities", q, "", 200, `{"data":[],"pagination":{"nextCursor":null,"totalItems":0}}`)
 		w.on("GET", "/activities", q, "", 200, `{"data":[{"id":"5","activityType":86,"createdAt":"2024-05-01T10:00:30.000000Z","agentId":"7","threatId":"1373834705420286869","data":{"fileDisplayName":"a.exe"}}],"pagination":{"nextCursor":null,"totalItems":1}}`)
-		w.on("GET", "/activities", q, "", 200, `{"data":[{"id":"6","activityType":86,"createdAt":"2024-05-01T10:01:00.000000Z","agentId":"7","threatId":"1373834705420286869","data":{"downloadUrl":"/agents/7/uploads/6","fileDisplayName":"a.exe"}}],"pagination":{"nextCursor":null,"totalItems":1}}`)
+		w.on("GET", "/activities", q, "", 200, `{"data":[{"id":"6","activityType":86,"createdAt":"2024-05-01T10:01:00.000000Z","agentId":"7","threatId":"1373834705420286869","data":{"downloadUrl":"/agents/7/uploads/6","fileDisplayName":"a.exe","filePath":"/agents/7/uploads/6","fileSize":221696,"filename":"dcclient_2022-08-05_07_50_48.836","uploadedFilename":"dcclient_2022-08-05_07:50:48.zip"}}],"pagination":{"nextCursor":null,"totalItems":1}}`)
 		start := time.Now()
 		up, err := c.Files.WaitForUpload(context.Background(), WaitUploadOptions{ThreatID: "1373834705420286869", Since: since})
-		if err != nil || up.ActivityID != "6" || up.AgentID != "7" || up.DownloadURL != "/agents/7/uploads/6" || up.FileName != "a.exe" {
+		if err != nil || up.ActivityID != "6" || up.AgentID != "7" || up.DownloadURL != "/agents/7/uploads/6" || up.FileName != "a.exe" ||
+			up.FileSize != 221696 || up.ArchiveName != "dcclient_2022-08-05_07:50:48.zip" {
 			t.Fatalf("WaitForUpload = %+v, %v", up, err)
 		}
 		if d := time.Since(start); d != 2*DefaultPollInterval {

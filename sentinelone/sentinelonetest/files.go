@@ -107,7 +107,8 @@ func (s *Server) scheduleUploadLocked(agentID, threatID string, files []string) 
 		doc := map[string]any{
 			"id": id, "activityType": 86, "agentId": agentID, "createdAt": formatTime(now), "updatedAt": formatTime(now),
 			"primaryDescription": "The agent uploaded fetched files.", "threatId": nilIfEmpty(threatID),
-			"data": map[string]any{"downloadUrl": "/agents/" + agentID + "/uploads/" + id, "fileDisplayName": name, "fileSize": size},
+			"data": map[string]any{"downloadUrl": "/agents/" + agentID + "/uploads/" + id, "fileDisplayName": name, "fileSize": size,
+				"filePath": "/agents/" + agentID + "/uploads/" + id, "filename": "fetch_" + id, "uploadedFilename": "fetch_" + id + ".zip"},
 		}
 		fields := map[string][]string{"activityTypes": {"86"}, "agentIds": {agentID}}
 		if threatID != "" {
