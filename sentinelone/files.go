@@ -287,8 +287,19 @@ func parseUploadURL(s string) (agent, activity string, ok bool) {
 // download streams GET path to w.
 func download(ctx context.Context, c *Client, op, path string, w io.Writer) (int64, error) {
 	r := rest.Request{Method: http.MethodGet, Path: path, Header: http.Header{"Accept": {"application/octet-stream, application/zip, */*"}}}
-	resp, _, err := c.rest.Stream(ctx, r)
-	if err != nil {
+	var resp *http.Response
+	for attempt := 0; ; attempt++ {
+		tok := c.token.Load()
+		var err error
+		resp, _, err = c.rest.Stream(ctx, r)
+		if err == nil {
+			break
+		}
+		// As in call: a token rotated while the request was in flight.
+		// Nothing has been written yet, so sending it again is safe.
+		if attempt == 0 && errors.Is(err, ErrUnauthorized) && c.rotatedSince(ctx, tok) {
+			continue
+		}
 		return 0, err
 	}
 	defer resp.Body.Close()

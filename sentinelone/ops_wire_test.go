@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/jarcoal/httpmock"
 )
 
 const (
@@ -474,5 +477,73 @@ func TestExecuteNotRetriedAfterSend(t *testing.T) {
 	w.on("POST", "/remote-scripts/execute", nil, `{"filter":{"ids":["404"]},"data":{"scriptId":"s","taskDescription":"d","outputDestination":"None"}}`, 200, `{"data":{"affected":0}}`)
 	if _, err := c.RemoteScripts.Execute(context.Background(), AgentFilter{IDs: []string{"404"}}, run, nil); !errors.Is(err, ErrNoneAffected) {
 		t.Errorf("none affected: %v", err)
+	}
+}
+
+// TestOpsRateBuckets: the new calls fall in the rows of the per-path rate
+// table that cover them.
+func TestOpsRateBuckets(t *testing.T) {
+	t.Parallel()
+	p, err := newPathLimits("/web/api/v2.1", DefaultRateLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"/remote-scripts/execute":           "/remote-scripts",
+		"/remote-scripts/status":            "/remote-scripts",
+		"/remote-scripts/fetch-file":        "/remote-scripts",
+		"/agents/12/uploads/34":             "/agents",
+		"/agents/12/actions/fetch-files":    "/agents",
+		"/threats/fetch-file":               "/threats",
+		"/threats/1234/download-from-cloud": "/threats/{id}",
+		"/restrictions":                     "",
+		"/threat-intelligence/iocs":         "",
+		"/exclusions":                       "",
+		"/groups/1/move-agents":             "",
+		"/accounts":                         "",
+	}
+	for path, prefix := range want {
+		b, err := p.lookup("/web/api/v2.1" + path)
+		if prefix == "" {
+			if err == nil {
+				t.Errorf("%s: limited, want none", path)
+			}
+			continue
+		}
+		wantB, _ := p.lookup("/web/api/v2.1" + strings.ReplaceAll(prefix, "{id}", "1"))
+		if err != nil || b != wantB {
+			t.Errorf("%s: not in the bucket of %s (%v)", path, prefix, err)
+		}
+	}
+}
+
+// TestDownloadAfterRotation: a download refused for a token rotated while
+// it was in flight is sent again with the new token.
+func TestDownloadAfterRotation(t *testing.T) {
+	t.Parallel()
+	mt := httpmock.NewMockTransport()
+	mt.RegisterNoResponder(httpmock.NewNotFoundResponder(t.Error))
+	var c *Client
+	calls := 0
+	mt.RegisterResponder("GET", testConsole+APIPath+"/agents/7/uploads/8", func(r *http.Request) (*http.Response, error) {
+		calls++
+		switch r.Header.Get("Authorization") {
+		case "ApiToken " + testToken:
+			c.setToken("tok-rotated-0123456789") // the rotation ends while this request is refused
+			return httpmock.NewStringResponse(401, `{"errors":[{"code":4010010,"title":"Authentication Failed"}]}`), nil
+		case "ApiToken tok-rotated-0123456789":
+			return httpmock.NewStringResponse(200, "PK\x03\x04zip"), nil
+		}
+		t.Errorf("Authorization %q", r.Header.Get("Authorization"))
+		return httpmock.NewStringResponse(500, ""), nil
+	})
+	var err error
+	c, err = NewClient(testConsole, testToken, WithHTTPClient(&http.Client{Transport: mt}), WithoutRateLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if n, err := c.Files.Download(context.Background(), "7", "8", &buf); err != nil || n != 7 || calls != 2 {
+		t.Fatalf("Download = %d, %v after %d calls", n, err, calls)
 	}
 }
