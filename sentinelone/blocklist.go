@@ -37,8 +37,8 @@ func (o OSType) Valid() bool {
 	return false
 }
 
-// BlocklistType is the "type" of a restriction; the hash blocklist is
-// BlocklistBlackHash.
+// BlocklistBlackHash is the "type" of the restrictions that make the hash
+// blocklist; List sends it as a filter and Add and Delete in their bodies.
 const BlocklistBlackHash = "black_hash"
 
 // BlocklistEntry is one entry of the hash blocklist. Raw is the object as
