@@ -11,7 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/socgo/xdr/internal/clientopt"
 	"github.com/socgo/xdr/internal/rest"
+	"github.com/socgo/xdr/internal/transport"
 )
 
 // FilesService fetches files from endpoints and downloads them.
@@ -317,8 +319,8 @@ func download(ctx context.Context, c *Client, op, path string, w io.Writer) (int
 // answer of CloudDownloadLink and RemoteScripts.FetchOutput.
 type DownloadLink struct {
 	// DownloadURL is the link, usually a pre-signed URL of a cloud store
-	// valid for a short time. It is another origin than the console:
-	// fetch it without the API token.
+	// valid for a short time, on another origin than the console; its
+	// query holds the signature: treat it as a secret until it expires.
 	DownloadURL string `json:"downloadUrl"`
 	// FileName is the name of the archive, when the console gives one.
 	FileName string `json:"fileName"`
@@ -338,13 +340,49 @@ func getLink(ctx context.Context, c *Client, op, path string, q url.Values) (*Do
 
 // CloudDownloadLink calls GET /threats/{threatID}/download-from-cloud and
 // returns the link to the threat's file in SentinelOne's cloud (for files
-// the cloud already holds, without fetching from the agent). The link is
-// not followed: it points to another origin, to which the API token must
-// not go.
+// the cloud already holds, without fetching from the agent). Download the
+// archive with DownloadFromLink, which does not send the API token to the
+// link's origin.
 func (s *FilesService) CloudDownloadLink(ctx context.Context, threatID string) (*DownloadLink, error) {
 	const op = "Files.CloudDownloadLink"
 	if err := checkPathID(op, "threatID", threatID); err != nil {
 		return nil, err
 	}
 	return getLink(ctx, s.c, op, "/threats/"+rest.Seg(threatID)+"/download-from-cloud", nil)
+}
+
+// DownloadFromLink copies the archive l links to (see CloudDownloadLink
+// and RemoteScripts.FetchOutput) to w as it arrives, in chunks, and returns the
+// number of bytes written. The link is another origin than the console:
+// the API token is not sent there (only to the console's own origin), and
+// the link's query, which holds its signature, appears in no error. It
+// must be https (plain http only for a loopback host). The request is sent
+// once: a pre-signed link that expired is an error to fetch again.
+func (s *FilesService) DownloadFromLink(ctx context.Context, l *DownloadLink, w io.Writer) (int64, error) {
+	const op = "Files.DownloadFromLink"
+	if l == nil || w == nil {
+		return 0, fmt.Errorf("sentinelone: %s: link and w are required", op)
+	}
+	u, err := url.Parse(l.DownloadURL)
+	if err != nil || u.Host == "" || u.User != nil || !(u.Scheme == "https" || u.Scheme == "http" && clientopt.IsLoopback(u.Hostname())) {
+		return 0, fmt.Errorf("sentinelone: %s: downloadUrl is not an https URL", op)
+	}
+	where := u.Scheme + "://" + u.Host + u.EscapedPath() // without the signature
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return 0, fmt.Errorf("sentinelone: %s: %s: %w", op, where, err)
+	}
+	resp, err := s.c.rest.T.HTTPClient().Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("sentinelone: %s: GET %s: %s", op, where, transport.RedactError(err))
+	}
+	defer transport.DrainClose(resp.Body)
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return 0, fmt.Errorf("sentinelone: %s: GET %s: status %d", op, where, resp.StatusCode)
+	}
+	n, err := io.Copy(w, resp.Body)
+	if err != nil {
+		return n, fmt.Errorf("sentinelone: %s: GET %s: copy stopped after %d bytes: %s", op, where, n, transport.RedactError(err))
+	}
+	return n, nil
 }

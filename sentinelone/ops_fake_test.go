@@ -301,7 +301,15 @@ func TestFakeRemoteScripts(t *testing.T) {
 	}
 	out, err := c.RemoteScripts.FetchOutput(ctx, r.tasks[0])
 	if err != nil || out.DownloadURL == "" {
-		t.Errorf("FetchOutput = %+v, %v", out, err)
+		t.Fatalf("FetchOutput = %+v, %v", out, err)
+	}
+	// The link is not an API path: not through the validating transport.
+	plain, err := sentinelone.NewClient(srv.URL(), srv.Token(), sentinelone.WithoutRateLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := plain.Files.DownloadFromLink(ctx, out, sha256.New()); err != nil || n != sentinelonetest.DefaultUploadSize {
+		t.Errorf("DownloadFromLink = %d, %v", n, err)
 	}
 	p, err := c.RemoteScripts.Tasks(ctx, &sentinelone.TaskListOptions{ParentTaskID: ex.ParentTaskID, AgentIDs: []string{a1}})
 	if err != nil || len(p.Items) != 1 {

@@ -547,3 +547,36 @@ func TestDownloadAfterRotation(t *testing.T) {
 		t.Fatalf("Download = %d, %v after %d calls", n, err, calls)
 	}
 }
+
+// TestDownloadFromLink streams a pre-signed link of another origin without
+// the API token, and keeps the link's signature out of its errors.
+func TestDownloadFromLink(t *testing.T) {
+	t.Parallel()
+	w := newWire(t)
+	c := newTestClient(t, w)
+	link := "https://bucket.example/rso-results/ac5?X-Amz-Signature=41eae839d2"
+	w.mt.RegisterResponder("GET", link, func(r *http.Request) (*http.Response, error) {
+		if got := r.Header.Values("Authorization"); len(got) != 0 {
+			t.Errorf("Authorization sent to the link's origin: %q", got)
+		}
+		return httpmock.NewStringResponse(200, "PK\x03\x04output"), nil
+	})
+	w.mt.RegisterResponder("GET", "https://bucket.example/expired?X-Amz-Signature=41eae839d2", httpmock.NewStringResponder(403, "<Error>AccessDenied</Error>"))
+	ctx := context.Background()
+	var buf bytes.Buffer
+	if n, err := c.Files.DownloadFromLink(ctx, &DownloadLink{DownloadURL: link}, &buf); err != nil || n != 10 || buf.String() != "PK\x03\x04output" {
+		t.Fatalf("DownloadFromLink = %d, %v", n, err)
+	}
+	_, err := c.Files.DownloadFromLink(ctx, &DownloadLink{DownloadURL: "https://bucket.example/expired?X-Amz-Signature=41eae839d2"}, &buf)
+	if err == nil || !strings.Contains(err.Error(), "status 403") || strings.Contains(err.Error(), "41eae839d2") {
+		t.Errorf("expired link: %v", err)
+	}
+	for _, bad := range []string{"http://bucket.example/x", "ftp://bucket.example/x", "https://user:pw@bucket.example/x", "/agents/1/uploads/2", ""} {
+		if _, err := c.Files.DownloadFromLink(ctx, &DownloadLink{DownloadURL: bad}, &buf); err == nil || !strings.Contains(err.Error(), "not an https URL") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+	if _, err := c.Files.DownloadFromLink(ctx, nil, &buf); err == nil {
+		t.Error("nil link accepted")
+	}
+}

@@ -270,8 +270,8 @@ func (s *RemoteScriptsService) WaitTasks(ctx context.Context, parentTaskID strin
 // FetchOutput calls GET /remote-scripts/fetch-file?agentId&siteId&
 // signature&signatureType=SHA256 for a completed task whose output went to
 // SentinelOne's cloud (it has a ScriptResultsSignature), and returns the
-// link to its output archive. The link is not followed: it points to
-// another origin, to which the API token must not go.
+// link to its output archive; download it with Files.DownloadFromLink,
+// which does not send the API token to the link's origin.
 func (s *RemoteScriptsService) FetchOutput(ctx context.Context, t ScriptTask) (*DownloadLink, error) {
 	const op = "RemoteScripts.FetchOutput"
 	switch {

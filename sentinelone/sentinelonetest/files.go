@@ -223,3 +223,15 @@ func (s *Server) cloudDownload(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]string{
 		"downloadUrl": s.URL() + "/cloud-store/" + id + ".zip?signature=fake", "fileName": id + ".zip"}})
 }
+
+// serveCloudStore serves the links of download-from-cloud and
+// remote-scripts/fetch-file: an archive of DefaultUploadSize bytes derived
+// from the link's path, as a cloud store would serve a pre-signed URL.
+func (s *Server) serveCloudStore(w http.ResponseWriter, r *http.Request) {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(r.URL.Path))
+	u := &upload{size: DefaultUploadSize, seed: h.Sum64()}
+	w.Header().Set("Content-Type", "application/zip")
+	w.Header().Set("Content-Length", strconv.FormatInt(u.size, 10))
+	_, _ = u.writeTo(w)
+}
