@@ -91,7 +91,8 @@
 // memory and the response size cap, meant for JSON answers, does not apply
 // to it. RemoteScripts runs library scripts on a typed AgentFilter (an
 // empty filter is refused), waits for their tasks and fetches the link to
-// their output. Sites, Groups and Accounts list the console's scopes;
+// their output; Files.DownloadFromLink streams such pre-signed links
+// without sending the API token to their origin. Sites, Groups and Accounts list the console's scopes;
 // Groups.MoveAgents moves agents to a group. Creating calls (POST) follow
 // the action rule above: not retried after a send unless asked.
 //
