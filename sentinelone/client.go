@@ -27,6 +27,20 @@ type Client struct {
 	Agents *AgentsService
 	// Token reads the API token's lifetime and rotates it.
 	Token *TokenService
+	// Blocklist manages the hash blocklist (/restrictions).
+	Blocklist *BlocklistService
+	// IOCs manages the threat-intelligence indicators.
+	IOCs *IOCsService
+	// Exclusions manages exclusions.
+	Exclusions *ExclusionsService
+	// Files fetches files from endpoints and downloads them.
+	Files *FilesService
+	// RemoteScripts runs library scripts on agents and reads their output.
+	RemoteScripts *RemoteScriptsService
+	// Sites, Groups and Accounts list the console's scopes.
+	Sites    *SitesService
+	Groups   *GroupsService
+	Accounts *AccountsService
 
 	rest    *rest.Client
 	opts    options
@@ -86,6 +100,14 @@ func NewClient(consoleURL, apiToken string, opts ...Option) (*Client, error) {
 	c.Threats = &ThreatsService{c: c}
 	c.Agents = &AgentsService{c: c}
 	c.Token = &TokenService{c: c}
+	c.Blocklist = &BlocklistService{c: c}
+	c.IOCs = &IOCsService{c: c}
+	c.Exclusions = &ExclusionsService{c: c}
+	c.Files = &FilesService{c: c}
+	c.RemoteScripts = &RemoteScriptsService{c: c}
+	c.Sites = &SitesService{c: c}
+	c.Groups = &GroupsService{c: c}
+	c.Accounts = &AccountsService{c: c}
 	return c, nil
 }
 

@@ -12,6 +12,15 @@
 //     change after the action calls, with threatInfo.updatedAt moved.
 //   - API tokens with an expiry the test sets, token details and rotation
 //     (the old token stops working at once), 401 with code 4010010.
+//   - The hash blocklist, IOCs and exclusions created and deleted by the
+//     API (Blocklist, IOCs, Exclusions return them), and sites, groups and
+//     accounts to seed (AddAccount, AddSite, AddGroup), with agents moved
+//     between groups.
+//   - File fetches that produce, after SetFetchDelay, an upload of
+//     SetUploadSize bytes (generated as served, so any size costs no
+//     memory) and the activity of type 86 that announces it.
+//   - Remote scripts whose tasks complete after SetScriptDuration, or when
+//     the test calls CompleteTasks.
 //   - Optional per-path, per-token rate limits answering 429 with
 //     Retry-After, and the fault injection of every fake of this module.
 //
@@ -83,6 +92,7 @@ type Server struct {
 	limitTable []RateRule
 	nextID     uint64
 	requests   map[string]int // "METHOD /path" → count
+	ops        opsState
 	total      atomic.Int64
 }
 
@@ -123,6 +133,7 @@ func Start() *Server {
 	mux.HandleFunc("POST "+APIPath+"/agents/actions/{action}", s.agentAction)
 	mux.HandleFunc("POST "+APIPath+"/users/api-token-details", s.tokenDetails)
 	mux.HandleFunc("POST "+APIPath+"/users/generate-api-token", s.generateToken)
+	s.registerOps(mux)
 	mux.HandleFunc("GET "+APIPath+"/system/status", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"data": map[string]string{"health": "ok"}})
 	})
@@ -328,6 +339,7 @@ func DefaultRateRules() []RateRule {
 		{Prefix: "/agents", Rate: 25, Burst: 1},
 		{Prefix: "/users", Rate: 40, Burst: 80},
 		{Prefix: "/system/status", Rate: 2, Burst: 1},
+		{Prefix: "/remote-scripts", Rate: 1, Burst: 30},
 	}
 }
 
