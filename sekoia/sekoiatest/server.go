@@ -114,6 +114,9 @@ type Server struct {
 	communities *communityStore
 	search      *searchStore
 	intake      *intakeStore
+
+	countermeasures *countermeasureStore
+	custom          *customStore
 }
 
 // NewServer starts a server for the test t and closes it when the test
@@ -142,6 +145,8 @@ func Start(opts ...Option) (*Server, error) {
 	s.communities = newCommunityStore(s)
 	s.search = newSearchStore(s)
 	s.intake = newIntakeStore(s)
+	s.countermeasures = newCountermeasureStore(s)
+	s.custom = newCustomStore(s)
 
 	mux := http.NewServeMux()
 	s.alerts.register(mux)
@@ -149,6 +154,9 @@ func Start(opts ...Option) (*Server, error) {
 	s.communities.register(mux)
 	s.search.register(mux)
 	s.intake.register(mux)
+	s.countermeasures.register(mux)
+	s.custom.register(mux)
+	s.registerExtras(mux)
 	mux.HandleFunc("GET /v1/auth/validate", s.handleValidate)
 
 	if err := s.base.Start(s.authenticate(mux)); err != nil {
