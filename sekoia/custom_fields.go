@@ -6,12 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"net/http"
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/socgo/xdr/internal/rest"
 )
 
 // CustomFieldsService manages the custom fields of a workspace
@@ -100,6 +97,10 @@ type CustomFieldListOptions struct {
 	Offset int `url:"offset,omitempty"`
 }
 
+func (s *CustomFieldsService) objs() customObjects[CustomField] {
+	return customObjects[CustomField]{s.c, customFieldsPath, "CustomFields"}
+}
+
 // List returns one page of custom fields.
 //
 // List calls GET /v1/sic/custom-fields.
@@ -108,11 +109,7 @@ func (s *CustomFieldsService) List(ctx context.Context, opts *CustomFieldListOpt
 	if opts != nil {
 		o = *opts
 	}
-	q, err := listQuery("CustomFields.List", o.Limit, o.Offset, o.Direction, &o)
-	if err != nil {
-		return nil, err
-	}
-	return getPage[*CustomField](ctx, s.c, customFieldsPath, q, o.Offset, o.Limit)
+	return s.objs().list(ctx, &o, o.Limit, o.Offset, o.Direction)
 }
 
 // All iterates over every custom field. The iterator contract is that of
@@ -124,24 +121,14 @@ func (s *CustomFieldsService) All(ctx context.Context, opts *CustomFieldListOpti
 	if opts != nil {
 		o = *opts
 	}
-	if o.Limit == 0 {
-		o.Limit = 100
-	}
-	q, err := listQuery("CustomFields.All", o.Limit, o.Offset, o.Direction, &o)
-	if err != nil {
-		return errSeq[*CustomField](err)
-	}
-	return allPages[*CustomField](ctx, s.c, customFieldsPath, q, o.Offset, o.Limit)
+	return s.objs().all(ctx, &o, o.Limit, o.Offset, o.Direction)
 }
 
 // Get returns one custom field.
 //
 // Get calls GET /v1/sic/custom-fields/{uuid}.
 func (s *CustomFieldsService) Get(ctx context.Context, uuid string) (*CustomField, error) {
-	if err := checkUUID("CustomFields.Get", "uuid", uuid); err != nil {
-		return nil, err
-	}
-	return doOne[CustomField](ctx, s.c, http.MethodGet, customFieldsPath+"/"+rest.Seg(uuid), nil, nil)
+	return s.objs().get(ctx, uuid)
 }
 
 // CustomFieldCreate is a new custom field. Name and Type are required;
@@ -182,7 +169,7 @@ func (s *CustomFieldsService) Create(ctx context.Context, f CustomFieldCreate) (
 	case !selectType && len(f.Options) > 0:
 		return nil, fmt.Errorf("sekoia: %s: Options is only for select fields", method)
 	}
-	return doOne[CustomField](ctx, s.c, http.MethodPost, customFieldsPath, nil, f)
+	return s.objs().create(ctx, f)
 }
 
 // CustomFieldUpdate is a change to a custom field: only the fields set are
@@ -212,7 +199,7 @@ func (s *CustomFieldsService) Update(ctx context.Context, uuid string, u CustomF
 			return nil, err
 		}
 	}
-	return doOne[CustomField](ctx, s.c, http.MethodPatch, customFieldsPath+"/"+rest.Seg(uuid), nil, u)
+	return s.objs().update(ctx, uuid, u)
 }
 
 // Delete deletes a custom field; the API removes its values from alerts
@@ -220,9 +207,5 @@ func (s *CustomFieldsService) Update(ctx context.Context, uuid string, u CustomF
 //
 // Delete calls DELETE /v1/sic/custom-fields/{uuid}.
 func (s *CustomFieldsService) Delete(ctx context.Context, uuid string) error {
-	if err := checkUUID("CustomFields.Delete", "uuid", uuid); err != nil {
-		return err
-	}
-	_, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodDelete, Path: customFieldsPath + "/" + rest.Seg(uuid)}, nil)
-	return err
+	return s.objs().delete(ctx, uuid)
 }

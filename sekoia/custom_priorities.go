@@ -6,10 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"net/http"
 	"time"
-
-	"github.com/socgo/xdr/internal/rest"
 )
 
 // CustomPrioritiesService manages the custom priorities of a workspace
@@ -54,19 +51,19 @@ func (p *CustomPriority) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+func (s *CustomPrioritiesService) objs() customObjects[CustomPriority] {
+	return customObjects[CustomPriority]{s.c, customPrioritiesPath, "CustomPriorities"}
+}
+
 // List returns one page of custom priorities.
 //
 // List calls GET /v1/sic/custom_priorities.
 func (s *CustomPrioritiesService) List(ctx context.Context, opts *CustomLevelListOptions) (*Page[*CustomPriority], error) {
-	o, err := opts.page("CustomPriorities.List", false)
-	if err != nil {
-		return nil, err
+	var o CustomLevelListOptions
+	if opts != nil {
+		o = *opts
 	}
-	q, err := encodeQuery("CustomPriorities.List", &o)
-	if err != nil {
-		return nil, err
-	}
-	return getPage[*CustomPriority](ctx, s.c, customPrioritiesPath, q, o.Offset, o.Limit)
+	return s.objs().list(ctx, &o, o.Limit, o.Offset, "")
 }
 
 // All iterates over every custom priority. The iterator contract is that
@@ -74,25 +71,18 @@ func (s *CustomPrioritiesService) List(ctx context.Context, opts *CustomLevelLis
 //
 // All calls GET /v1/sic/custom_priorities once per page.
 func (s *CustomPrioritiesService) All(ctx context.Context, opts *CustomLevelListOptions) iter.Seq2[*CustomPriority, error] {
-	o, err := opts.page("CustomPriorities.All", true)
-	if err != nil {
-		return errSeq[*CustomPriority](err)
+	var o CustomLevelListOptions
+	if opts != nil {
+		o = *opts
 	}
-	q, err := encodeQuery("CustomPriorities.All", &CustomLevelListOptions{WithIsUsed: o.WithIsUsed})
-	if err != nil {
-		return errSeq[*CustomPriority](err)
-	}
-	return allPages[*CustomPriority](ctx, s.c, customPrioritiesPath, q, o.Offset, o.Limit)
+	return s.objs().all(ctx, &o, o.Limit, o.Offset, "")
 }
 
 // Get returns one custom priority.
 //
 // Get calls GET /v1/sic/custom_priorities/{uuid}.
 func (s *CustomPrioritiesService) Get(ctx context.Context, uuid string) (*CustomPriority, error) {
-	if err := checkUUID("CustomPriorities.Get", "uuid", uuid); err != nil {
-		return nil, err
-	}
-	return doOne[CustomPriority](ctx, s.c, http.MethodGet, customPrioritiesPath+"/"+rest.Seg(uuid), nil, nil)
+	return s.objs().get(ctx, uuid)
 }
 
 // CustomPriorityCreate is a new custom priority. Label and Color are
@@ -127,7 +117,7 @@ func (s *CustomPrioritiesService) Create(ctx context.Context, p CustomPriorityCr
 	if err := checkLevel(method, p.Level); err != nil {
 		return nil, err
 	}
-	return doOne[CustomPriority](ctx, s.c, http.MethodPost, customPrioritiesPath, nil, p)
+	return s.objs().create(ctx, p)
 }
 
 // CustomPriorityUpdate is a change to a custom priority: only the fields
@@ -163,16 +153,12 @@ func (s *CustomPrioritiesService) Update(ctx context.Context, uuid string, u Cus
 	if err := checkLevel(method, u.Level); err != nil {
 		return nil, err
 	}
-	return doOne[CustomPriority](ctx, s.c, http.MethodPatch, customPrioritiesPath+"/"+rest.Seg(uuid), nil, u)
+	return s.objs().update(ctx, uuid, u)
 }
 
 // Delete deletes a custom priority.
 //
 // Delete calls DELETE /v1/sic/custom_priorities/{uuid}.
 func (s *CustomPrioritiesService) Delete(ctx context.Context, uuid string) error {
-	if err := checkUUID("CustomPriorities.Delete", "uuid", uuid); err != nil {
-		return err
-	}
-	_, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodDelete, Path: customPrioritiesPath + "/" + rest.Seg(uuid)}, nil)
-	return err
+	return s.objs().delete(ctx, uuid)
 }

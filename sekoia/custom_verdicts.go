@@ -6,12 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"net/http"
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/socgo/xdr/internal/rest"
 )
 
 // CustomVerdictsService manages the custom verdicts of a workspace
@@ -79,30 +76,19 @@ type CustomLevelListOptions struct {
 	Offset int `url:"offset,omitempty"`
 }
 
-func (o *CustomLevelListOptions) page(method string, all bool) (CustomLevelListOptions, error) {
-	var p CustomLevelListOptions
-	if o != nil {
-		p = *o
-	}
-	if all && p.Limit == 0 {
-		p.Limit = 100
-	}
-	return p, checkPaging(method, p.Limit, p.Offset, 100)
+func (s *CustomVerdictsService) objs() customObjects[CustomVerdict] {
+	return customObjects[CustomVerdict]{s.c, customVerdictsPath, "CustomVerdicts"}
 }
 
 // List returns one page of custom verdicts.
 //
 // List calls GET /v1/sic/custom_verdicts.
 func (s *CustomVerdictsService) List(ctx context.Context, opts *CustomLevelListOptions) (*Page[*CustomVerdict], error) {
-	o, err := opts.page("CustomVerdicts.List", false)
-	if err != nil {
-		return nil, err
+	var o CustomLevelListOptions
+	if opts != nil {
+		o = *opts
 	}
-	q, err := encodeQuery("CustomVerdicts.List", &o)
-	if err != nil {
-		return nil, err
-	}
-	return getPage[*CustomVerdict](ctx, s.c, customVerdictsPath, q, o.Offset, o.Limit)
+	return s.objs().list(ctx, &o, o.Limit, o.Offset, "")
 }
 
 // All iterates over every custom verdict. The iterator contract is that
@@ -110,25 +96,18 @@ func (s *CustomVerdictsService) List(ctx context.Context, opts *CustomLevelListO
 //
 // All calls GET /v1/sic/custom_verdicts once per page.
 func (s *CustomVerdictsService) All(ctx context.Context, opts *CustomLevelListOptions) iter.Seq2[*CustomVerdict, error] {
-	o, err := opts.page("CustomVerdicts.All", true)
-	if err != nil {
-		return errSeq[*CustomVerdict](err)
+	var o CustomLevelListOptions
+	if opts != nil {
+		o = *opts
 	}
-	q, err := encodeQuery("CustomVerdicts.All", &CustomLevelListOptions{WithIsUsed: o.WithIsUsed})
-	if err != nil {
-		return errSeq[*CustomVerdict](err)
-	}
-	return allPages[*CustomVerdict](ctx, s.c, customVerdictsPath, q, o.Offset, o.Limit)
+	return s.objs().all(ctx, &o, o.Limit, o.Offset, "")
 }
 
 // Get returns one custom verdict.
 //
 // Get calls GET /v1/sic/custom_verdicts/{uuid}.
 func (s *CustomVerdictsService) Get(ctx context.Context, uuid string) (*CustomVerdict, error) {
-	if err := checkUUID("CustomVerdicts.Get", "uuid", uuid); err != nil {
-		return nil, err
-	}
-	return doOne[CustomVerdict](ctx, s.c, http.MethodGet, customVerdictsPath+"/"+rest.Seg(uuid), nil, nil)
+	return s.objs().get(ctx, uuid)
 }
 
 // CustomVerdictCreate is a new custom verdict. Label and Stage are
@@ -156,7 +135,7 @@ func (s *CustomVerdictsService) Create(ctx context.Context, v CustomVerdictCreat
 	if err := checkLevel(method, v.Level); err != nil {
 		return nil, err
 	}
-	return doOne[CustomVerdict](ctx, s.c, http.MethodPost, customVerdictsPath, nil, v)
+	return s.objs().create(ctx, v)
 }
 
 // CustomVerdictUpdate is a change to a custom verdict: only the fields
@@ -190,18 +169,14 @@ func (s *CustomVerdictsService) Update(ctx context.Context, uuid string, u Custo
 	if err := checkLevel(method, u.Level); err != nil {
 		return nil, err
 	}
-	return doOne[CustomVerdict](ctx, s.c, http.MethodPatch, customVerdictsPath+"/"+rest.Seg(uuid), nil, u)
+	return s.objs().update(ctx, uuid, u)
 }
 
 // Delete deletes a custom verdict.
 //
 // Delete calls DELETE /v1/sic/custom_verdicts/{uuid}.
 func (s *CustomVerdictsService) Delete(ctx context.Context, uuid string) error {
-	if err := checkUUID("CustomVerdicts.Delete", "uuid", uuid); err != nil {
-		return err
-	}
-	_, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodDelete, Path: customVerdictsPath + "/" + rest.Seg(uuid)}, nil)
-	return err
+	return s.objs().delete(ctx, uuid)
 }
 
 // checkLabel checks the label of a custom verdict or priority (1..255
