@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/jarcoal/httpmock"
 
@@ -507,7 +508,22 @@ func extrasSuite() []extrasCall {
 				}
 			},
 		},
-	}
+
+		{
+			name: "Assets.History", method: http.MethodGet, path: "/v2/asset-management/assets/{asset}/history",
+			query: url.Values{"order": {"asc"}, "limit": {"10"}, "earliest": {"2026-01-01T00:00:00Z"}}, status: 200,
+			answer: `{"total":3,"items":[{"2026-01-05":[{"created_at":"2026-01-05T08:00:00Z","action":"revoked","created_by_type":"apikey"},` +
+				`{"created_at":"2026-01-05T08:01:00Z","action":"restored"},{"created_at":"2026-01-05T08:02:00Z","action":"merged","fields":null}]}]}`,
+			call: func(ctx context.Context, c *sekoia.Client, id extrasIDs) (any, error) {
+				return c.Assets.History(ctx, id.asset, &sekoia.AssetHistoryOptions{Order: sekoia.Ascending, Limit: 10, Earliest: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+			},
+			check: func(t *testing.T, got any, _ extrasIDs) {
+				p := got.(*sekoia.Page[sekoia.AssetHistoryEntry])
+				if p.Total != 3 || len(p.Items) != 3 || p.Items[0].Action != "revoked" || p.Items[2].Action != "merged" || p.HasMore {
+					t.Errorf("history = %+v", p)
+				}
+			},
+		}}
 }
 
 // TestExtrasWire runs the suite against a fresh mock transport per call:
@@ -590,6 +606,9 @@ func TestExtrasFake(t *testing.T) {
 	}
 	if _, ok := srv.Asset(src.UUID); ok {
 		t.Error("merged source asset still stored")
+	}
+	if n := countAll(t, c.Assets.AllHistory(ctx, dst.UUID, &sekoia.AssetHistoryOptions{Limit: 2})); n != 3 {
+		t.Errorf("AllHistory yielded %d entries, want 3", n)
 	}
 	// A decided countermeasure or step cannot be decided again.
 	if _, err := c.Countermeasures.Deny(ctx, cm.UUID, nil); !errors.Is(err, sekoia.ErrConflict) {
@@ -739,6 +758,12 @@ func TestExtrasRefuseBadInput(t *testing.T) {
 		"merge sources": func() error { _, err := c.Assets.Merge(ctx, u, nil); return err },
 		"merge self":    func() error { _, err := c.Assets.Merge(ctx, u, []string{u}); return err },
 		"merge dest":    func() error { _, err := c.Assets.Merge(ctx, "d", []string{u}); return err },
+		"history order": func() error { _, err := c.Assets.History(ctx, u, &sekoia.AssetHistoryOptions{Order: "up"}); return err },
+		"history range": func() error {
+			_, err := c.Assets.History(ctx, u, &sekoia.AssetHistoryOptions{Earliest: time.Now(), Latest: time.Now().Add(-time.Hour)})
+			return err
+		},
+		"history uuid": func() error { _, err := c.Assets.History(ctx, "x", nil); return err },
 	} {
 		err := f()
 		if err == nil || !strings.HasPrefix(err.Error(), "sekoia: ") || len(err.Error()) > 260 {

@@ -30,6 +30,12 @@ type assetSchema = Asset
 // assetCreateSchema defines model for AssetCreate.
 type assetCreateSchema = AssetCreate
 
+// assetHistorySchema A page of an asset's timeline (Paginated[dict[date, list[AssetHistoryDTO]]]): each item maps days to entries.
+type assetHistorySchema = assetHistoryBody
+
+// assetHistoryEntrySchema defines model for AssetHistoryEntry.
+type assetHistoryEntrySchema = AssetHistoryEntry
+
 // assetList defines model for AssetList.
 type assetList = envelope[*Asset]
 

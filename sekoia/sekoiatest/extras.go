@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/socgo/xdr/sekoia"
@@ -24,6 +25,7 @@ func (s *Server) registerExtras(mux *http.ServeMux) {
 	mux.HandleFunc("PUT /v2/asset-management/assets/{uuid}/revoke", s.assets.handleRevoke(true))
 	mux.HandleFunc("PUT /v2/asset-management/assets/{uuid}/restore", s.assets.handleRevoke(false))
 	mux.HandleFunc("POST /v2/asset-management/assets/merge", s.assets.handleMerge)
+	mux.HandleFunc("GET /v2/asset-management/assets/{uuid}/history", s.handleAssetHistory)
 }
 
 func (s *Server) handleAlertPatch3(w http.ResponseWriter, r *http.Request) {
@@ -168,6 +170,11 @@ func (st *assetStore) handleRevoke(revoke bool) http.HandlerFunc {
 			} else {
 				a.RevokedAt, a.RevokedBy = time.Time{}, ""
 			}
+			action := "restored"
+			if revoke {
+				action = "revoked"
+			}
+			st.s.assetHistory.add(a.UUID, now, action, "Asset "+action)
 			writeJSON(w, http.StatusOK, a)
 		})
 	}
@@ -231,5 +238,55 @@ func (st *assetStore) handleMerge(w http.ResponseWriter, r *http.Request) {
 	}
 	st.list = slices.DeleteFunc(st.list, func(a *sekoia.Asset) bool { return slices.Contains(srcs, a) })
 	dst.UpdatedAt = st.s.nowUTC()
+	st.s.assetHistory.add(dst.UUID, dst.UpdatedAt, "merged", "Merged "+strings.Join(body.Sources, ", "))
 	writeJSON(w, http.StatusOK, dst)
+}
+
+// assetHistory keeps the timeline entries of the asset lifecycle changes
+// (revoke, restore, merge), by asset UUID, oldest first.
+type assetHistory struct {
+	mu sync.Mutex
+	m  map[string][]sekoia.AssetHistoryEntry
+}
+
+func (h *assetHistory) add(uuid string, at time.Time, action, msg string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.m == nil {
+		h.m = map[string][]sekoia.AssetHistoryEntry{}
+	}
+	h.m[uuid] = append(h.m[uuid], sekoia.AssetHistoryEntry{CreatedAt: at, CreatedBy: seqUUID(0xa9, 1), CreatedByType: "apikey", Action: action, Message: msg})
+}
+
+// handleAssetHistory serves a page of entries (newest first unless
+// order=asc), grouped by day as the API does: one item per day.
+func (s *Server) handleAssetHistory(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit, offset, ok := paging(w, q, 100, 1000)
+	if !ok {
+		return
+	}
+	if _, found := s.Asset(r.PathValue("uuid")); !found {
+		writeDetail(w, http.StatusNotFound, "Asset not found")
+		return
+	}
+	h := &s.assetHistory
+	h.mu.Lock()
+	entries := slices.Clone(h.m[r.PathValue("uuid")])
+	h.mu.Unlock()
+	if q.Get("order") != "asc" {
+		slices.Reverse(entries)
+	}
+	total := len(entries)
+	entries = entries[min(offset, total):min(offset+limit, total)]
+	items := []map[string][]sekoia.AssetHistoryEntry{}
+	for _, e := range entries {
+		day := e.CreatedAt.UTC().Format(time.DateOnly)
+		if n := len(items); n > 0 && items[n-1][day] != nil {
+			items[n-1][day] = append(items[n-1][day], e)
+			continue
+		}
+		items = append(items, map[string][]sekoia.AssetHistoryEntry{day: {e}})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"total": total, "items": items})
 }

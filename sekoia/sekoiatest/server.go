@@ -117,6 +117,7 @@ type Server struct {
 
 	countermeasures *countermeasureStore
 	custom          *customStore
+	assetHistory    assetHistory
 }
 
 // NewServer starts a server for the test t and closes it when the test
