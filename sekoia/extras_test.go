@@ -771,3 +771,43 @@ func TestExtrasRefuseBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestFakeCountermeasureFaults checks the fake's fault injection on the
+// countermeasure routes and the client's answer to each fault: a 5xx or a
+// cut answer to an activation is returned, not resent (and the fake did
+// not activate); a 429 is waited out and sent again, since the server did
+// not act on it; a cut list is read again.
+func TestFakeCountermeasureFaults(t *testing.T) {
+	t.Parallel()
+	srv, c := fakeAPI(t)
+	ctx := context.Background()
+	a := srv.SeedAlerts(1)[0]
+	cm, _ := srv.AddCountermeasure(a.UUID, sekoia.Countermeasure{Name: "Isolate the host"})
+	prefix := "/v1/sic/alerts/countermeasures/"
+
+	srv.InjectFault(sekoiatest.Fault{Kind: sekoiatest.ServerError, Method: http.MethodPatch, PathPrefix: prefix})
+	var apiErr *sekoia.APIError
+	if _, err := c.Countermeasures.Activate(ctx, cm.UUID, nil); !errors.Is(err, sekoia.ErrServer) || !errors.As(err, &apiErr) || apiErr.Attempts != 1 {
+		t.Fatalf("activate on a 503: %v", err)
+	}
+	if got, _ := srv.Countermeasure(cm.UUID); got.Activated() {
+		t.Fatal("the fault's request reached the store")
+	}
+	srv.InjectFault(sekoiatest.Fault{Kind: sekoiatest.RateLimit, Method: http.MethodPatch, PathPrefix: prefix})
+	if got, err := c.Countermeasures.Activate(ctx, cm.UUID, nil); err != nil || !got.Activated() {
+		t.Fatalf("activate after a 429: %+v, %v", got, err)
+	}
+	srv.InjectFault(sekoiatest.Fault{Kind: sekoiatest.CutBody, Method: http.MethodGet, PathPrefix: "/v1/sic/alerts/" + a.UUID + "/countermeasures"})
+	if p, err := c.Countermeasures.ListForAlert(ctx, a.UUID, nil); err != nil || len(p.Items) != 1 || !p.Items[0].Activated() {
+		t.Fatalf("list after a cut body: %+v, %v", p, err)
+	}
+	cm2, _ := srv.AddCountermeasure(a.UUID, sekoia.Countermeasure{Name: "Block the IP"})
+	srv.InjectFault(sekoiatest.Fault{Kind: sekoiatest.CutBody, Method: http.MethodPatch, PathPrefix: prefix})
+	if _, err := c.Countermeasures.Deny(ctx, cm2.UUID, nil); err == nil {
+		t.Fatal("deny with a cut answer succeeded")
+	}
+	// The cut answer came after the change: reading again shows it.
+	if got, _ := srv.Countermeasure(cm2.UUID); !got.Denied() {
+		t.Errorf("after a cut answer the countermeasure is %+v", got)
+	}
+}

@@ -1,7 +1,9 @@
 // Package sekoiatest is a fake Sekoia.io API for tests: a real HTTP server
 // on the loopback interface that keeps alerts (with their comments,
 // history and workflow state), assets, communities, kill chain stages,
-// event search jobs and intake events in memory.
+// event search jobs and intake events in memory, with the countermeasures
+// of alerts and cases (activated or denied once: a second decision answers
+// 409) and the custom verdicts, priorities and fields.
 //
 // It checks the Bearer API key like the real API (401 with code T300, or
 // T301/T302 once the key is made expired or revoked), enforces the alert
