@@ -424,6 +424,28 @@ func (s *CountermeasuresService) GetStep(ctx context.Context, uuid, step string)
 	return &out, nil
 }
 
+// UpdateStep replaces the description of an action step and returns the
+// step.
+//
+// UpdateStep calls PATCH /v1/sic/alerts/countermeasures/{uuid}/{step}/
+// with {"description"}.
+func (s *CountermeasuresService) UpdateStep(ctx context.Context, uuid, step, description string) (*ActionStep, error) {
+	const method = "Countermeasures.UpdateStep"
+	path, err := stepPath(method, uuid, step)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(description) == "" {
+		return nil, errors.New("sekoia: " + method + ": description is empty")
+	}
+	return doOne[ActionStep](ctx, s.c, http.MethodPatch, path, nil, stepUpdate{description})
+}
+
+// stepUpdate is the body of UpdateStep.
+type stepUpdate struct {
+	Description string `json:"description"`
+}
+
 // DeleteStep removes an action step from a countermeasure.
 //
 // DeleteStep calls DELETE /v1/sic/alerts/countermeasures/{uuid}/{step}/.

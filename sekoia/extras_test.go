@@ -194,6 +194,19 @@ func extrasSuite() []extrasCall {
 			},
 		},
 		{
+			name: "UpdateStep", method: http.MethodPatch, path: "/v1/sic/alerts/countermeasures/{cm}/{step}/",
+			body: `{"description":"through the EDR"}`, status: 200,
+			answer: `{"uuid":"{step}","name":"isolate","description":"through the EDR","status":"pending","action_order":1}`,
+			call: func(ctx context.Context, c *sekoia.Client, id extrasIDs) (any, error) {
+				return c.Countermeasures.UpdateStep(ctx, id.cm, id.step, "through the EDR")
+			},
+			check: func(t *testing.T, got any, id extrasIDs) {
+				if s := got.(*sekoia.ActionStep); s.UUID != id.step || s.Description != "through the EDR" {
+					t.Errorf("step = %+v", s)
+				}
+			},
+		},
+		{
 			name: "ActivateStep", method: http.MethodPatch, path: "/v1/sic/alerts/countermeasures/{cm}/{step}/activate",
 			body: `{}`, status: 200, answer: stepJSON,
 			call: func(ctx context.Context, c *sekoia.Client, id extrasIDs) (any, error) {

@@ -9,6 +9,9 @@ import (
 // actionStepSchema An action step of a countermeasure (CountermeasureActionStepSchema).
 type actionStepSchema = ActionStep
 
+// actionStepUpdateSchema defines model for ActionStepUpdate.
+type actionStepUpdateSchema = stepUpdate
+
 // alertSchema An alert. created_at, updated_at are epoch seconds; first_seen_at, last_seen_at RFC 3339.
 type alertSchema = Alert
 

@@ -45,6 +45,7 @@ func (st *countermeasureStore) register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v1/sic/alerts/countermeasures/{cm}/comments", st.handleComments)
 	mux.HandleFunc("POST /v1/sic/alerts/countermeasures/{cm}/comments", st.handleAddComment)
 	mux.HandleFunc("GET /v1/sic/alerts/countermeasures/{cm}/{step}/{$}", st.handleStep)
+	mux.HandleFunc("PATCH /v1/sic/alerts/countermeasures/{cm}/{step}/{$}", st.handleUpdateStep)
 	mux.HandleFunc("DELETE /v1/sic/alerts/countermeasures/{cm}/{step}/{$}", st.handleDeleteStep)
 	mux.HandleFunc("PATCH /v1/sic/alerts/countermeasures/{cm}/{step}/{verb}", st.handleDecideStep)
 	mux.HandleFunc("GET /v1/sic/alerts/countermeasures/{cm}/{step}/comments", st.handleStepComments)
@@ -372,6 +373,23 @@ func (st *countermeasureStore) handleAddComment(w http.ResponseWriter, r *http.R
 
 func (st *countermeasureStore) handleStep(w http.ResponseWriter, r *http.Request) {
 	st.withStep(w, r, func(rec *cmRec, i int) { writeJSON(w, http.StatusOK, st.render(rec).ActionSteps[i]) })
+}
+
+func (st *countermeasureStore) handleUpdateStep(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Description *string `json:"description"`
+	}
+	if !decodeBody(w, r, &body) {
+		return
+	}
+	if body.Description == nil || strings.TrimSpace(*body.Description) == "" {
+		writeError(w, http.StatusBadRequest, "", "description is required")
+		return
+	}
+	st.withStep(w, r, func(rec *cmRec, i int) {
+		rec.cm.ActionSteps[i].Description = *body.Description
+		writeJSON(w, http.StatusOK, st.render(rec).ActionSteps[i])
+	})
 }
 
 func (st *countermeasureStore) handleDeleteStep(w http.ResponseWriter, r *http.Request) {
