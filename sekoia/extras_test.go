@@ -623,6 +623,12 @@ func TestExtrasFake(t *testing.T) {
 	if n := countAll(t, c.Assets.AllHistory(ctx, dst.UUID, &sekoia.AssetHistoryOptions{Limit: 2})); n != 3 {
 		t.Errorf("AllHistory yielded %d entries, want 3", n)
 	}
+	if p, err := c.Assets.History(ctx, dst.UUID, &sekoia.AssetHistoryOptions{Search: "merged"}); err != nil || p.Total != 1 || p.Items[0].Action != "merged" {
+		t.Errorf("History search: %+v, %v", p, err)
+	}
+	if p, err := c.Assets.History(ctx, dst.UUID, &sekoia.AssetHistoryOptions{Latest: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)}); err != nil || p.Total != 0 {
+		t.Errorf("History before 2000: %+v, %v", p, err)
+	}
 	// A decided countermeasure or step cannot be decided again.
 	if _, err := c.Countermeasures.Deny(ctx, cm.UUID, nil); !errors.Is(err, sekoia.ErrConflict) {
 		t.Errorf("deny after activate: %v", err)

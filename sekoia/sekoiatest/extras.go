@@ -259,7 +259,8 @@ func (h *assetHistory) add(uuid string, at time.Time, action, msg string) {
 }
 
 // handleAssetHistory serves a page of entries (newest first unless
-// order=asc), grouped by day as the API does: one item per day.
+// order=asc; filtered by earliest, latest and search in the message),
+// grouped by day as the API does: one item per day.
 func (s *Server) handleAssetHistory(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	limit, offset, ok := paging(w, q, 100, 1000)
@@ -270,9 +271,23 @@ func (s *Server) handleAssetHistory(w http.ResponseWriter, r *http.Request) {
 		writeDetail(w, http.StatusNotFound, "Asset not found")
 		return
 	}
+	var bounds [2]time.Time
+	for i, k := range []string{"earliest", "latest"} {
+		if v := q.Get(k); v != "" {
+			t, err := time.Parse(time.RFC3339Nano, v)
+			if err != nil {
+				writeDetail(w, http.StatusUnprocessableEntity, k+" is not a date-time")
+				return
+			}
+			bounds[i] = t
+		}
+	}
 	h := &s.assetHistory
 	h.mu.Lock()
-	entries := slices.Clone(h.m[r.PathValue("uuid")])
+	entries := slices.DeleteFunc(slices.Clone(h.m[r.PathValue("uuid")]), func(e sekoia.AssetHistoryEntry) bool {
+		return !bounds[0].IsZero() && e.CreatedAt.Before(bounds[0]) || !bounds[1].IsZero() && e.CreatedAt.After(bounds[1]) ||
+			!strings.Contains(strings.ToLower(e.Message), strings.ToLower(q.Get("search")))
+	})
 	h.mu.Unlock()
 	if q.Get("order") != "asc" {
 		slices.Reverse(entries)
