@@ -261,32 +261,59 @@ func decodeDecision(w http.ResponseWriter, r *http.Request) (*sekoia.NewComment,
 	return body.Comment, true
 }
 
-// decided reports whether an activation or denial was already made.
-func decided(activated, denied time.Time) bool { return !activated.IsZero() || !denied.IsZero() }
+// decision points at the fields an activation or a denial sets, on a
+// countermeasure or an action step.
+type decision struct {
+	status                       *string
+	activatedAt, deniedAt        *time.Time
+	activatedBy, activatedByType *string
+	deniedBy, deniedByType       *string
+}
+
+func cmDecision(c *sekoia.Countermeasure) decision {
+	return decision{&c.Status, &c.ActivatedAt, &c.DeniedAt, &c.ActivatedBy, &c.ActivatedByType, &c.DeniedBy, &c.DeniedByType}
+}
+
+func stepDecision(s *sekoia.ActionStep) decision {
+	return decision{&s.Status, &s.ActivatedAt, &s.DeniedAt, &s.ActivatedBy, &s.ActivatedByType, &s.DeniedBy, &s.DeniedByType}
+}
+
+// apply makes the decision, or answers 409 when one was made already.
+func (d decision) apply(w http.ResponseWriter, verb string, now time.Time) bool {
+	if !d.activatedAt.IsZero() || !d.deniedAt.IsZero() {
+		writeError(w, http.StatusConflict, "", "Invalid action given current status")
+		return false
+	}
+	by := seqUUID(0xa9, 1)
+	if verb == "activate" {
+		*d.status, *d.activatedAt, *d.activatedBy, *d.activatedByType = cmActivated, now, by, "apikey"
+	} else {
+		*d.status, *d.deniedAt, *d.deniedBy, *d.deniedByType = cmDenied, now, by, "apikey"
+	}
+	return true
+}
+
+// decisionRequest checks the verb and reads the body of an activation or
+// a denial.
+func decisionRequest(w http.ResponseWriter, r *http.Request, verb string) (*sekoia.NewComment, bool) {
+	if verb != "activate" && verb != "deny" {
+		writeError(w, http.StatusNotFound, "", "Not found")
+		return nil, false
+	}
+	return decodeDecision(w, r)
+}
 
 // handleDecide serves PATCH /v1/sic/alerts/countermeasures/{cm}/{verb}
 // (called by the dispatcher with the countermeasure UUID and the verb).
 func (st *countermeasureStore) handleDecide(w http.ResponseWriter, r *http.Request, id, verb string) {
-	if verb != "activate" && verb != "deny" {
-		writeError(w, http.StatusNotFound, "", "Not found")
-		return
-	}
-	comment, ok := decodeDecision(w, r)
+	comment, ok := decisionRequest(w, r, verb)
 	if !ok {
 		return
 	}
 	now := st.s.nowUTC()
 	st.withCountermeasure(w, id, func(rec *cmRec) {
-		cm := &rec.cm
-		if decided(cm.ActivatedAt, cm.DeniedAt) {
-			writeError(w, http.StatusConflict, "", "Invalid action given current status")
+		if !cmDecision(&rec.cm).apply(w, verb, now) {
 			return
-		}
-		by := seqUUID(0xa9, 1)
-		if verb == "activate" {
-			cm.Status, cm.ActivatedAt, cm.ActivatedBy, cm.ActivatedByType = cmActivated, now, by, "apikey"
-		} else {
-			cm.Status, cm.DeniedAt, cm.DeniedBy, cm.DeniedByType = cmDenied, now, by, "apikey"
 		}
 		if comment != nil {
 			rec.comments = append(rec.comments, newComment(*comment, now))
@@ -297,26 +324,15 @@ func (st *countermeasureStore) handleDecide(w http.ResponseWriter, r *http.Reque
 
 func (st *countermeasureStore) handleDecideStep(w http.ResponseWriter, r *http.Request) {
 	verb := r.PathValue("verb")
-	if verb != "activate" && verb != "deny" {
-		writeError(w, http.StatusNotFound, "", "Not found")
-		return
-	}
-	comment, ok := decodeDecision(w, r)
+	comment, ok := decisionRequest(w, r, verb)
 	if !ok {
 		return
 	}
 	now := st.s.nowUTC()
 	st.withStep(w, r, func(rec *cmRec, i int) {
 		step := &rec.cm.ActionSteps[i]
-		if decided(step.ActivatedAt, step.DeniedAt) {
-			writeError(w, http.StatusConflict, "", "Invalid action given current status")
+		if !stepDecision(step).apply(w, verb, now) {
 			return
-		}
-		by := seqUUID(0xa9, 1)
-		if verb == "activate" {
-			step.Status, step.ActivatedAt, step.ActivatedBy, step.ActivatedByType = cmActivated, now, by, "apikey"
-		} else {
-			step.Status, step.DeniedAt, step.DeniedBy, step.DeniedByType = cmDenied, now, by, "apikey"
 		}
 		if comment != nil {
 			rec.steps[step.UUID] = append(rec.steps[step.UUID], newComment(*comment, now))
