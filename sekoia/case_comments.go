@@ -98,7 +98,7 @@ func (s *CasesService) AllComments(ctx context.Context, id string, opts *CaseCom
 	return listAll[CaseComment](ctx, s.c, method, casePath(id)+"/comments", opts)
 }
 
-func commentPath(id, commentUUID string) string {
+func caseCommentPath(id, commentUUID string) string {
 	return casePath(id) + "/comments/" + rest.Seg(commentUUID)
 }
 
@@ -111,7 +111,7 @@ func (s *CasesService) GetComment(ctx context.Context, id, commentUUID string) (
 		return nil, err
 	}
 	var out CaseComment
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: commentPath(id, commentUUID)}, &out); err != nil {
+	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: caseCommentPath(id, commentUUID)}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -167,7 +167,7 @@ func (s *CasesService) UpdateComment(ctx context.Context, id, commentUUID, conte
 		return nil, err
 	}
 	var out CaseComment
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPatch, Path: commentPath(id, commentUUID), Body: caseCommentBody{content}}, &out); err != nil {
+	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPatch, Path: caseCommentPath(id, commentUUID), Body: caseCommentBody{content}}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -181,7 +181,7 @@ func (s *CasesService) DeleteComment(ctx context.Context, id, commentUUID string
 	if err := checkComment(method, id, commentUUID); err != nil {
 		return err
 	}
-	_, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodDelete, Path: commentPath(id, commentUUID)}, nil)
+	_, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodDelete, Path: caseCommentPath(id, commentUUID)}, nil)
 	return err
 }
 

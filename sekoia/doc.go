@@ -141,6 +141,19 @@
 // the key can see. KillChains lists and reads the seven stages of the cyber
 // kill chain, whose short ids alerts carry in KillChainShortID.
 //
+// # Countermeasures and workspace settings
+//
+// Countermeasures lists and adds the countermeasures of an alert
+// (ListForAlert, AddToAlert) or a case (ListForCase, AddToCase), activates
+// or denies them (Activate, Deny) and their action steps (ActivateStep,
+// DenyStep), and reads and writes their comments. An activation is sent
+// once: after an error, read the countermeasure again before trying once
+// more, since the first request may have been applied. CustomVerdicts,
+// CustomPriorities and CustomFields manage the workspace's custom values;
+// Alerts.SetCustomFields sets an alert's custom field values, Alerts.Count
+// counts the alerts matching the filters of Alerts.List, and Client.Me
+// returns the identity behind the API key.
+//
 // # Pagination
 //
 // Every list has List, which returns one Page (items, total, has_more),
