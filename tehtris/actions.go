@@ -36,12 +36,17 @@ func (e Endpoint) check(method string) error {
 	return nil
 }
 
-func (e Endpoint) isolationPath() string {
-	return "/edr/v2/live/" + strconv.FormatInt(e.ApplianceID, 10) + "/" + rest.Seg(strings.ToLower(e.AgentUUID)) + "/isolation"
+func (e Endpoint) isolationPath() string { return e.path("live", "/isolation") }
+
+// path returns /edr/v2/{kind}/{applianceId}/{edrUuid}{suffix}; e has
+// been checked.
+func (e Endpoint) path(kind, suffix string) string {
+	return "/edr/v2/" + kind + "/" + strconv.FormatInt(e.ApplianceID, 10) + "/" + rest.Seg(strings.ToLower(e.AgentUUID)) + suffix
 }
 
-// EndpointsService reads and changes the network isolation of endpoints
-// (response actions). Reach it as Client.Endpoints.
+// EndpointsService runs the response actions on endpoints (network
+// isolation, file quarantine, disk scans) and reads their process
+// history. Reach it as Client.Endpoints.
 type EndpointsService struct {
 	c *Client
 }
@@ -72,14 +77,9 @@ type IsolationOptions struct {
 	Allow []string
 }
 
-// IsolationResult tells how an isolation order was taken.
-type IsolationResult struct {
-	// Queued is true when the agent is offline and the order was queued
-	// (202 Accepted); false when it was applied (204 No Content, or 200).
-	Queued bool
-	// StatusCode is the HTTP status of the answer.
-	StatusCode int
-}
+// IsolationResult tells how an isolation order was taken (see
+// ActionResult).
+type IsolationResult = ActionResult
 
 // Isolated reports whether the endpoint is isolated from the network. It
 // calls GET /edr/v2/live/{applianceId}/{edrUuid}/isolation, which answers

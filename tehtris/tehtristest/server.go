@@ -1,6 +1,8 @@
 // Package tehtristest is a fake TEHTRIS XDR platform API for tests and
-// demos: a real HTTP server on loopback that holds a growing event log and
-// endpoint isolation state, checks HTTP Basic authentication and can
+// demos: a real HTTP server on loopback that holds a growing event log, an
+// inventory of the endpoints those events come from (with their
+// isolation, tags, quarantine, disk scans and process history), checks
+// HTTP Basic authentication and can
 // inject failures (429 with Retry-After, 5xx bursts, a connection cut in
 // the middle of a body, truncated JSON, slowness).
 //
@@ -84,6 +86,7 @@ type Server struct {
 	byID      map[int64]*entry
 	nextID    int64
 	filters   []*filterEntry
+	filterSeq int
 	endpoints map[tehtris.Endpoint]*endpointState
 }
 
@@ -123,6 +126,7 @@ type endpointState struct {
 	isolated bool
 	allow    []string
 	queued   string // "enable" or "disable" waiting for the agent
+	hostInfo
 }
 
 // NewServer starts a server and closes it when the test ends.
@@ -232,11 +236,7 @@ func (s *Server) Append(events ...tehtris.Event) []tehtris.Event {
 		}
 		s.insert(&entry{id: dec.ID, t: dec.Time, modified: now(), level: dec.Level, raw: dec.Raw, status: tehtris.StatusPending})
 		if dec.AgentUUID != "" {
-			ep := dec.Endpoint()
-			ep.AgentUUID = strings.ToLower(ep.AgentUUID)
-			if _, ok := s.endpoints[ep]; !ok {
-				s.endpoints[ep] = &endpointState{EndpointState: EndpointState{Online: true}}
-			}
+			s.seen(&dec)
 		}
 		out = append(out, dec)
 	}
@@ -307,10 +307,7 @@ func (s *Server) AppendNAt(t time.Time, n int) []int64 {
 	ids := make([]int64, 0, max(n, 0))
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ep := tehtris.Endpoint{ApplianceID: 1, AgentUUID: genUUID}
-	if _, ok := s.endpoints[ep]; !ok {
-		s.endpoints[ep] = &endpointState{EndpointState: EndpointState{Online: true}}
-	}
+	gen := genHost()
 	for range n {
 		s.nextID++
 		id := s.nextID
@@ -321,6 +318,8 @@ func (s *Server) AppendNAt(t time.Time, n int) []int64 {
 		et = et.UTC().Truncate(time.Microsecond)
 		level := int(id % 10)
 		s.insert(&entry{id: id, t: et, modified: now(), level: level, raw: genEvent(id, et, level), status: tehtris.StatusPending})
+		gen.Time = et
+		s.seen(&gen)
 		ids = append(ids, id)
 	}
 	return ids
@@ -363,7 +362,8 @@ func (s *Server) AddFilter(f Filter) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if f.ID == "" {
-		f.ID = fmt.Sprintf("%08x-0000-4000-8000-%012x", len(s.filters)+1, len(s.filters)+1)
+		s.filterSeq++
+		f.ID = fmt.Sprintf("%08x-0000-4000-8000-%012x", s.filterSeq, s.filterSeq)
 	}
 	if f.MaxLevel == 0 {
 		f.MaxLevel = 9
@@ -398,6 +398,12 @@ func (s *Server) SetOnline(ep tehtris.Endpoint, online bool) {
 		e.isolated = e.queued == "enable"
 		e.queued = ""
 	}
+	if online {
+		for _, f := range e.pending {
+			f(e)
+		}
+		e.pending = nil
+	}
 }
 
 // Isolated reports whether an endpoint is isolated, and whether an order
@@ -430,6 +436,7 @@ func (s *Server) handler() http.Handler {
 	mux.HandleFunc("GET /api/xdr/v2/filter", s.listFilters)
 	mux.HandleFunc("GET /api/edr/v2/live/{app}/{uuid}/isolation", s.getIsolation)
 	mux.HandleFunc("POST /api/edr/v2/live/{app}/{uuid}/isolation", s.postIsolation)
+	s.routes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint")
 	})
