@@ -185,7 +185,7 @@ type hostJSON struct {
 	RemoteIP    string            `json:"remoteIp"`
 	FirstSeen   string            `json:"firstSeen"`
 	LastSeen    string            `json:"lastSeen"`
-	OS          map[string]string `json:"os"`
+	OS          map[string]string `json:"os,omitempty"`
 }
 
 func (s *Server) listHosts(w http.ResponseWriter, r *http.Request) {
