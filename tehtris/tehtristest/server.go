@@ -21,6 +21,22 @@
 // fromDate <= t <= toDate, so an event at 12:00:00.5 is not within
 // toDate=12:00:00. limit (1..1000, default 100), offset, filterID (404 for
 // an unknown filter; none means every event) and eventId are honoured.
+//
+// The inventory (GET /api/edr/v2/inventory, {"data": [...]}, pages of
+// InventoryPageSize, ordered by appliance id and UUID) holds every
+// endpoint an appended event names, described by the event's host members
+// (hostname__, domain__, ipSrc as localIp, tag, os__), plus the hosts of
+// AddHost. hostname and domain match substrings without regard to case,
+// network an address or prefix of localIp or remoteIp. Live orders
+// (isolation, quarantine, restore, disk scan) on an offline agent answer
+// 504, or 202 with persist=true and run when SetOnline brings it back.
+// Quarantine lists paths of the form "quarantine/{n}/{name}", the path
+// Restore takes; quarantining a file twice, or starting a scan while one
+// runs, answers 409. Process history is made of the processes the
+// endpoint's events name (pid, ppid, cmdline, username, path, sha256,
+// created from pCreateDatetime), newest first. PUT .../inventory/tags
+// replaces the endpoints' tag. Created filters select by level like
+// AddFilter's.
 package tehtristest
 
 import (
