@@ -16,14 +16,10 @@ func TestQuarantineWire(t *testing.T) {
 	path := base + "/edr/v2/live/3/" + agent + "/remediation/quarantine"
 	status := 204
 	for _, m := range []string{http.MethodPost, http.MethodPatch} {
-		mt.RegisterResponder(m, path, func(req *http.Request) (*http.Response, error) {
-			rec.record(t, req)
-			return jsonResp(status, ""), nil
-		})
+		serve(t, mt, &rec, m, path, func(*http.Request) (int, string) { return status, "" })
 	}
-	mt.RegisterResponder(http.MethodGet, path, func(req *http.Request) (*http.Response, error) {
-		rec.record(t, req)
-		return jsonResp(200, `{"quarantinePaths":["quarantine/1/evil.exe"],"count":1}`), nil
+	serve(t, mt, &rec, http.MethodGet, path, func(*http.Request) (int, string) {
+		return 200, `{"quarantinePaths":["quarantine/1/evil.exe"],"count":1}`
 	})
 	ctx := context.Background()
 	ep := Endpoint{ApplianceID: 3, AgentUUID: strings.ToUpper(agent)}
@@ -141,22 +137,10 @@ func TestScanWire(t *testing.T) {
 	c, mt := vmock(t)
 	var rec recorder
 	p := "/api/edr/v2/live/3/" + agent + "/scan-disk"
-	mt.RegisterResponder(http.MethodPost, base+strings.TrimPrefix(p, "/api"), func(req *http.Request) (*http.Response, error) {
-		rec.record(t, req)
-		return jsonResp(201, `{"scanId":"scan-1","status":"running"}`), nil
-	})
-	mt.RegisterResponder(http.MethodGet, base+strings.TrimPrefix(p, "/api"), func(req *http.Request) (*http.Response, error) {
-		rec.record(t, req)
-		return jsonResp(200, `{"scanId":"scan-1","status":"done"}`), nil
-	})
-	mt.RegisterResponder(http.MethodGet, base+strings.TrimPrefix(p, "/api")+"/current", func(req *http.Request) (*http.Response, error) {
-		rec.record(t, req)
-		return jsonResp(200, `{"scanId":"scan-1","status":"running"}`), nil
-	})
-	mt.RegisterResponder(http.MethodDelete, base+strings.TrimPrefix(p, "/api")+"/current", func(req *http.Request) (*http.Response, error) {
-		rec.record(t, req)
-		return jsonResp(204, ""), nil
-	})
+	serve(t, mt, &rec, http.MethodPost, base+strings.TrimPrefix(p, "/api"), func(*http.Request) (int, string) { return 201, `{"scanId":"scan-1","status":"running"}` })
+	serve(t, mt, &rec, http.MethodGet, base+strings.TrimPrefix(p, "/api"), func(*http.Request) (int, string) { return 200, `{"scanId":"scan-1","status":"done"}` })
+	serve(t, mt, &rec, http.MethodGet, base+strings.TrimPrefix(p, "/api")+"/current", func(*http.Request) (int, string) { return 200, `{"scanId":"scan-1","status":"running"}` })
+	serve(t, mt, &rec, http.MethodDelete, base+strings.TrimPrefix(p, "/api")+"/current", func(*http.Request) (int, string) { return 204, "" })
 	ctx := context.Background()
 	ep := Endpoint{ApplianceID: 3, AgentUUID: agent}
 	res, err := c.Endpoints.ScanDisk(ctx, ep, &ScanOptions{ScanADS: true, StartFolders: []string{`C:\Users`}, ExcludePaths: []string{`C:\Windows`}, Persist: true})
@@ -204,10 +188,7 @@ func TestProcessesWire(t *testing.T) {
 		"":  `{"data":[{"pid":10,"ppid":1,"cmdline":"cmd.exe /c x","username":"EX\\doe","created":"2025-09-26T14:40:22.924Z","path":"C:\\cmd.exe"},{"pid":11,"ppid":10}]}`,
 		"2": `{"data":[{"pid":12,"ppid":10}]}`,
 	}
-	mt.RegisterResponder(http.MethodGet, base+"/edr/v2/data/3/"+agent+"/processes", func(req *http.Request) (*http.Response, error) {
-		rec.record(t, req)
-		return jsonResp(200, pages[req.URL.Query().Get("offset")]), nil
-	})
+	serve(t, mt, &rec, http.MethodGet, base+"/edr/v2/data/3/"+agent+"/processes", func(req *http.Request) (int, string) { return 200, pages[req.URL.Query().Get("offset")] })
 	ctx := context.Background()
 	ep := Endpoint{ApplianceID: 3, AgentUUID: agent}
 	from := time.Date(2025, 9, 26, 14, 0, 0, 0, time.UTC)
@@ -259,17 +240,13 @@ func TestFiltersCreateDeleteWire(t *testing.T) {
 	c, mt := vmock(t)
 	var rec recorder
 	reply := `{"id":"f-12","name":"SOC 5+","description":"d","module":"Endpoint"}`
-	mt.RegisterResponder(http.MethodPost, base+"/xdr/v2/filter/filter", func(req *http.Request) (*http.Response, error) {
-		rec.record(t, req)
+	serve(t, mt, &rec, http.MethodPost, base+"/xdr/v2/filter/filter", func(*http.Request) (int, string) {
 		if reply == "" {
-			return jsonResp(204, ""), nil
+			return 204, ""
 		}
-		return jsonResp(201, reply), nil
+		return 201, reply
 	})
-	mt.RegisterResponder(http.MethodDelete, base+"/xdr/v2/filter/filter/f-12", func(req *http.Request) (*http.Response, error) {
-		rec.record(t, req)
-		return jsonResp(204, ""), nil
-	})
+	serve(t, mt, &rec, http.MethodDelete, base+"/xdr/v2/filter/filter/f-12", func(*http.Request) (int, string) { return 204, "" })
 	ctx := context.Background()
 	f, err := c.Filters.Create(ctx, NewFilter{Name: "SOC 5+", Description: "d", MinLevel: 5, MaxLevel: 9}, nil)
 	if err != nil || f.ID != "f-12" || f.Name != "SOC 5+" {

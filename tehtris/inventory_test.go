@@ -36,6 +36,26 @@ func jsonResp(status int, body string) *http.Response {
 	return r
 }
 
+// serve registers a responder for method and url that records each
+// request in rec and answers what reply returns (see jsonResp).
+func serve(t *testing.T, mt *httpmock.MockTransport, rec *recorder, method, url string, reply func(*http.Request) (int, string)) {
+	mt.RegisterResponder(method, url, func(req *http.Request) (*http.Response, error) {
+		rec.record(t, req)
+		status, body := reply(req)
+		return jsonResp(status, body), nil
+	})
+}
+
+// firstPage answers *body at offset 0 and an empty page after it.
+func firstPage(body *string) func(*http.Request) (int, string) {
+	return func(req *http.Request) (int, string) {
+		if req.URL.Query().Get("offset") != "" {
+			return 200, `{"data":[]}`
+		}
+		return 200, *body
+	}
+}
+
 func hostJSON(uuid string, app int, name string) string {
 	return `{"uuid":"` + uuid + `","applianceId":` + itoa(app) + `,"hostname":"` + name + `","domain":"example.org","tags":"ABC_WIN",` +
 		`"localIp":"10.0.0.5","remoteIp":"198.51.100.7","configUuid":"c1","firstSeen":"2025-01-02T03:04:05Z","lastSeen":"2025-06-01T00:00:00.5+00:00",` +
@@ -49,10 +69,7 @@ func TestInventoryListWire(t *testing.T) {
 	c, mt := vmock(t)
 	var rec recorder
 	body := `{"data":[` + hostJSON(agent, 3, "WS-07") + `]}`
-	mt.RegisterResponder(http.MethodGet, base+"/edr/v2/inventory", func(req *http.Request) (*http.Response, error) {
-		rec.record(t, req)
-		return jsonResp(200, body), nil
-	})
+	serve(t, mt, &rec, http.MethodGet, base+"/edr/v2/inventory", func(*http.Request) (int, string) { return 200, body })
 	ctx := context.Background()
 	p, err := c.Inventory.List(ctx, &HostQuery{Hostname: "ws", HostnameRegex: "^WS-[0-9]+$", Domain: "example", DomainRegex: "org$",
 		Network: "10.0.0.0/8", UUIDs: []string{strings.ToUpper(agent), agent2}, ApplianceIDs: []int64{3, 4}, Tags: []string{"ABC_WIN", "ABC_SRV"}, Offset: 200})
@@ -140,10 +157,7 @@ func TestInventoryAllWire(t *testing.T) {
 		"2": `{"data":[` + hostJSON(agent, 2, "c") + `]}`,
 		"3": `{"data":[]}`,
 	}
-	mt.RegisterResponder(http.MethodGet, base+"/edr/v2/inventory", func(req *http.Request) (*http.Response, error) {
-		rec.record(t, req)
-		return jsonResp(200, pages[req.URL.Query().Get("offset")]), nil
-	})
+	serve(t, mt, &rec, http.MethodGet, base+"/edr/v2/inventory", func(req *http.Request) (int, string) { return 200, pages[req.URL.Query().Get("offset")] })
 	var names []string
 	for h, err := range c.Inventory.All(context.Background(), &HostQuery{Domain: "example.org"}) {
 		if err != nil {
@@ -166,13 +180,7 @@ func TestInventoryGetAndFindWire(t *testing.T) {
 	c, mt := vmock(t)
 	var rec recorder
 	body := ""
-	mt.RegisterResponder(http.MethodGet, base+"/edr/v2/inventory", func(req *http.Request) (*http.Response, error) {
-		rec.record(t, req)
-		if req.URL.Query().Get("offset") != "" {
-			return jsonResp(200, `{"data":[]}`), nil
-		}
-		return jsonResp(200, body), nil
-	})
+	serve(t, mt, &rec, http.MethodGet, base+"/edr/v2/inventory", firstPage(&body))
 	ctx := context.Background()
 	body = `{"data":[` + hostJSON(agent, 3, "WS-07") + `]}`
 	h, err := c.Inventory.Get(ctx, strings.ToUpper(agent))
@@ -216,14 +224,8 @@ func TestInventoryTagsWire(t *testing.T) {
 	t.Parallel()
 	c, mt := vmock(t)
 	var rec recorder
-	mt.RegisterResponder(http.MethodGet, base+"/edr/v2/inventory/tags", func(req *http.Request) (*http.Response, error) {
-		rec.record(t, req)
-		return jsonResp(200, `["ABC_SRV","ABC_WIN"]`), nil
-	})
-	mt.RegisterResponder(http.MethodPut, base+"/edr/v2/inventory/tags", func(req *http.Request) (*http.Response, error) {
-		rec.record(t, req)
-		return jsonResp(204, ""), nil
-	})
+	serve(t, mt, &rec, http.MethodGet, base+"/edr/v2/inventory/tags", func(*http.Request) (int, string) { return 200, `["ABC_SRV","ABC_WIN"]` })
+	serve(t, mt, &rec, http.MethodPut, base+"/edr/v2/inventory/tags", func(*http.Request) (int, string) { return 204, "" })
 	ctx := context.Background()
 	tags, err := c.Inventory.Tags(ctx)
 	if err != nil || strings.Join(tags, ",") != "ABC_SRV,ABC_WIN" {
@@ -243,18 +245,9 @@ func TestIsolateHostWire(t *testing.T) {
 	c, mt := vmock(t)
 	var rec recorder
 	body := `{"data":[` + hostJSON(agent, 3, "WS-07") + `]}`
-	mt.RegisterResponder(http.MethodGet, base+"/edr/v2/inventory", func(req *http.Request) (*http.Response, error) {
-		rec.record(t, req)
-		if req.URL.Query().Get("offset") != "" {
-			return jsonResp(200, `{"data":[]}`), nil
-		}
-		return jsonResp(200, body), nil
-	})
+	serve(t, mt, &rec, http.MethodGet, base+"/edr/v2/inventory", firstPage(&body))
 	status := 202
-	mt.RegisterResponder(http.MethodPost, base+"/edr/v2/live/3/"+agent+"/isolation", func(req *http.Request) (*http.Response, error) {
-		rec.record(t, req)
-		return jsonResp(status, ""), nil
-	})
+	serve(t, mt, &rec, http.MethodPost, base+"/edr/v2/live/3/"+agent+"/isolation", func(*http.Request) (int, string) { return status, "" })
 	ctx := context.Background()
 	h, res, err := c.Endpoints.IsolateHost(ctx, "ws-07", &IsolationOptions{Power: PowerHard, Persist: true})
 	if err != nil || h.UUID != agent || res != (IsolationResult{Queued: true, StatusCode: 202}) {

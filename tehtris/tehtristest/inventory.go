@@ -286,8 +286,7 @@ func (s *Server) putTags(w http.ResponseWriter, r *http.Request) {
 		UUIDs []string `json:"edrUuidList"`
 		Tags  string   `json:"tags"`
 	}
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&body); err != nil {
-		writeError(w, http.StatusUnprocessableEntity, "body: "+err.Error())
+	if !decodeBody(w, r, http.StatusUnprocessableEntity, &body) {
 		return
 	}
 	if len(body.UUIDs) == 0 || !tagForm.MatchString(body.Tags) {
@@ -335,37 +334,60 @@ func live(w http.ResponseWriter, r *http.Request, e *endpointState, do func(*end
 	}
 }
 
-func (s *Server) getQuarantine(w http.ResponseWriter, r *http.Request) {
+// withEndpoint runs f, under s.mu, on the endpoint of a live request; an
+// unknown endpoint has been answered already.
+func (s *Server) withEndpoint(w http.ResponseWriter, r *http.Request, f func(*endpointState)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e := s.endpoint(w, r)
-	if e == nil {
-		return
+	if e := s.endpoint(w, r); e != nil {
+		f(e)
 	}
-	if !e.Online {
-		writeError(w, http.StatusGatewayTimeout, "agent unreachable")
-		return
-	}
-	paths := []string{}
-	for _, q := range e.quarantine {
-		paths = append(paths, q.qpath)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"quarantinePaths": paths})
 }
 
-func (s *Server) postQuarantine(w http.ResponseWriter, r *http.Request) {
+// liveOrder runs a live order on the endpoint of the request (see live).
+func (s *Server) liveOrder(w http.ResponseWriter, r *http.Request, do func(*endpointState) (int, any)) {
+	s.withEndpoint(w, r, func(e *endpointState) { live(w, r, e, do) })
+}
+
+// decodeBody decodes a JSON request body of at most 64 KiB into v; on
+// failure it answers status and returns false.
+func decodeBody(w http.ResponseWriter, r *http.Request, status int, v any) bool {
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(v); err != nil {
+		writeError(w, status, "body: "+err.Error())
+		return false
+	}
+	return true
+}
+
+// pathParam returns the required path query parameter, or answers 422.
+func pathParam(w http.ResponseWriter, r *http.Request) (string, bool) {
 	p := r.URL.Query().Get("path")
 	if p == "" {
 		writeError(w, http.StatusUnprocessableEntity, "path is required")
+	}
+	return p, p != ""
+}
+
+func (s *Server) getQuarantine(w http.ResponseWriter, r *http.Request) {
+	s.withEndpoint(w, r, func(e *endpointState) {
+		if !e.Online {
+			writeError(w, http.StatusGatewayTimeout, "agent unreachable")
+			return
+		}
+		paths := []string{}
+		for _, q := range e.quarantine {
+			paths = append(paths, q.qpath)
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"quarantinePaths": paths})
+	})
+}
+
+func (s *Server) postQuarantine(w http.ResponseWriter, r *http.Request) {
+	p, ok := pathParam(w, r)
+	if !ok {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	e := s.endpoint(w, r)
-	if e == nil {
-		return
-	}
-	live(w, r, e, func(e *endpointState) (int, any) {
+	s.liveOrder(w, r, func(e *endpointState) (int, any) {
 		for _, q := range e.quarantine {
 			if q.original == p {
 				return http.StatusConflict, "the file is already in quarantine"
@@ -379,18 +401,11 @@ func (s *Server) postQuarantine(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) patchQuarantine(w http.ResponseWriter, r *http.Request) {
-	p := r.URL.Query().Get("path")
-	if p == "" {
-		writeError(w, http.StatusUnprocessableEntity, "path is required")
+	p, ok := pathParam(w, r)
+	if !ok {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	e := s.endpoint(w, r)
-	if e == nil {
-		return
-	}
-	live(w, r, e, func(e *endpointState) (int, any) {
+	s.liveOrder(w, r, func(e *endpointState) (int, any) {
 		i := slices.IndexFunc(e.quarantine, func(q quarantined) bool { return q.qpath == p })
 		if i < 0 {
 			return http.StatusNotFound, "no such file in quarantine (give the path Quarantined lists)"
@@ -405,24 +420,15 @@ func scanJSON(sc *scan) map[string]string {
 }
 
 func (s *Server) postScan(w http.ResponseWriter, r *http.Request) {
-	if r.ContentLength != 0 {
-		var body struct {
-			ScanADS      bool     `json:"scanADS"`
-			Exclude      []string `json:"scanWhitelistPaths"`
-			StartFolders []string `json:"startFolders"`
-		}
-		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&body); err != nil {
-			writeError(w, http.StatusUnprocessableEntity, "body: "+err.Error())
-			return
-		}
+	var body struct {
+		ScanADS      bool     `json:"scanADS"`
+		Exclude      []string `json:"scanWhitelistPaths"`
+		StartFolders []string `json:"startFolders"`
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	e := s.endpoint(w, r)
-	if e == nil {
+	if r.ContentLength != 0 && !decodeBody(w, r, http.StatusUnprocessableEntity, &body) {
 		return
 	}
-	live(w, r, e, func(e *endpointState) (int, any) {
+	s.liveOrder(w, r, func(e *endpointState) (int, any) {
 		if e.current() != nil {
 			return http.StatusConflict, "a scan is already running"
 		}
@@ -434,49 +440,37 @@ func (s *Server) postScan(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) getScan(w http.ResponseWriter, r *http.Request) {
 	id := r.URL.Query().Get("scanId")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	e := s.endpoint(w, r)
-	if e == nil {
-		return
-	}
-	for i := len(e.scans) - 1; i >= 0; i-- {
-		if id == "" || e.scans[i].id == id {
-			writeJSON(w, http.StatusOK, scanJSON(e.scans[i]))
-			return
+	s.withEndpoint(w, r, func(e *endpointState) {
+		for i := len(e.scans) - 1; i >= 0; i-- {
+			if id == "" || e.scans[i].id == id {
+				writeJSON(w, http.StatusOK, scanJSON(e.scans[i]))
+				return
+			}
 		}
-	}
-	writeError(w, http.StatusNotFound, "no such scan")
+		writeError(w, http.StatusNotFound, "no such scan")
+	})
 }
 
 func (s *Server) getCurrentScan(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	e := s.endpoint(w, r)
-	if e == nil {
-		return
-	}
-	if sc := e.current(); sc != nil {
-		writeJSON(w, http.StatusOK, scanJSON(sc))
-		return
-	}
-	writeError(w, http.StatusNotFound, "no scan running")
+	s.withEndpoint(w, r, func(e *endpointState) {
+		if sc := e.current(); sc != nil {
+			writeJSON(w, http.StatusOK, scanJSON(sc))
+			return
+		}
+		writeError(w, http.StatusNotFound, "no scan running")
+	})
 }
 
 func (s *Server) deleteScan(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	e := s.endpoint(w, r)
-	if e == nil {
-		return
-	}
-	sc := e.current()
-	if sc == nil {
-		writeError(w, http.StatusNotFound, "no scan running")
-		return
-	}
-	sc.status = "stopped"
-	w.WriteHeader(http.StatusNoContent)
+	s.withEndpoint(w, r, func(e *endpointState) {
+		sc := e.current()
+		if sc == nil {
+			writeError(w, http.StatusNotFound, "no scan running")
+			return
+		}
+		sc.status = "stopped"
+		w.WriteHeader(http.StatusNoContent)
+	})
 }
 
 type processJSON struct {
@@ -570,8 +564,7 @@ func (s *Server) createFilter(w http.ResponseWriter, r *http.Request) {
 			} `json:"columns"`
 		} `json:"filterQuery"`
 	}
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&body); err != nil {
-		writeError(w, http.StatusUnprocessableEntity, "body: "+err.Error())
+	if !decodeBody(w, r, http.StatusUnprocessableEntity, &body) {
 		return
 	}
 	f := Filter{Name: body.Name, Description: body.Description, Module: body.Module}

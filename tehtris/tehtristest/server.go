@@ -616,8 +616,7 @@ func (s *Server) setStatus(w http.ResponseWriter, r *http.Request) {
 		Status    *tehtris.EventStatus `json:"status"`
 		OldStatus *tehtris.EventStatus `json:"oldStatus"`
 	}
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&body); err != nil {
-		writeError(w, http.StatusBadRequest, "body: "+err.Error())
+	if !decodeBody(w, r, http.StatusBadRequest, &body) {
 		return
 	}
 	if body.Status == nil || !body.Status.Valid() || body.OldStatus != nil && !body.OldStatus.Valid() {
@@ -712,11 +711,8 @@ func (s *Server) postIsolation(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		ToWhitelist []string `json:"toWhitelist"`
 	}
-	if r.ContentLength != 0 {
-		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&body); err != nil {
-			writeError(w, http.StatusBadRequest, "body: "+err.Error())
-			return
-		}
+	if r.ContentLength != 0 && !decodeBody(w, r, http.StatusBadRequest, &body) {
+		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
