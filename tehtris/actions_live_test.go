@@ -93,6 +93,10 @@ func TestActionsNotRetriedAfterSend(t *testing.T) {
 		n++
 		return jsonResp(status, ""), nil
 	})
+	mt.RegisterResponder(http.MethodPost, base+"/edr/v2/live/3/"+agent+"/isolation", func(*http.Request) (*http.Response, error) {
+		n++
+		return jsonResp(status, ""), nil
+	})
 	ctx := context.Background()
 	ep := Endpoint{ApplianceID: 3, AgentUUID: agent}
 	calls := []struct {
@@ -109,6 +113,14 @@ func TestActionsNotRetriedAfterSend(t *testing.T) {
 		}},
 		{"ScanDisk", func(safe bool) error {
 			_, err := c.Endpoints.ScanDisk(ctx, ep, &ScanOptions{RetrySafe: safe})
+			return err
+		}},
+		{"Isolate", func(safe bool) error {
+			_, err := c.Endpoints.Isolate(ctx, ep, &IsolationOptions{Persist: true, RetrySafe: safe})
+			return err
+		}},
+		{"Release", func(safe bool) error {
+			_, err := c.Endpoints.Release(ctx, ep, &IsolationOptions{RetrySafe: safe})
 			return err
 		}},
 		{"Filters.Create", func(safe bool) error {

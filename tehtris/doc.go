@@ -99,10 +99,11 @@
 //
 // Requests are retried with jittered exponential backoff: 429 always,
 // honouring Retry-After up to a cap; 408, 5xx and network errors for GET,
-// PUT, DELETE and the isolation orders (which are idempotent). The other
-// writes (Quarantine, Restore, ScanDisk, Filters.Create) are sent once
-// unless their options say RetrySafe: a request that timed out may have
-// been carried out. A page whose body is cut mid-way is requested again. TEHTRIS publishes no rate limit; the
+// PUT and DELETE. The POST and PATCH writes (Isolate, Release,
+// IsolateHost, Quarantine, Restore, ScanDisk, Filters.Create) are sent
+// once, 429 aside, unless their options say RetrySafe: an order that timed
+// out may have been carried out or queued. A page whose body is cut
+// mid-way is requested again. TEHTRIS publishes no rate limit; the
 // Collector paces itself at DefaultRequestsPerMinute, and WithLimiter adds
 // a limiter to every request of a client.
 //
