@@ -252,8 +252,8 @@ func (s *EndpointsService) ScanStatus(ctx context.Context, ep Endpoint, scanID s
 	}
 	q := url.Values{}
 	if scanID != "" {
-		if err := checkFilterID(scanID); err != nil {
-			return nil, fmt.Errorf("tehtris: Endpoints.ScanStatus: scan %w", err)
+		if err := checkID("scanID", scanID); err != nil {
+			return nil, fmt.Errorf("tehtris: Endpoints.ScanStatus: %w", err)
 		}
 		q.Set("scanId", scanID)
 	}

@@ -184,7 +184,7 @@ func TestScanWire(t *testing.T) {
 		recorded{Method: "GET", Path: p + "/current"},
 		recorded{Method: "DELETE", Path: p + "/current"},
 	)
-	if _, err := c.Endpoints.ScanStatus(ctx, ep, "../x"); err == nil || !strings.Contains(err.Error(), "Endpoints.ScanStatus") {
+	if _, err := c.Endpoints.ScanStatus(ctx, ep, "../x"); err == nil || !strings.Contains(err.Error(), `Endpoints.ScanStatus: scanID "../x"`) {
 		t.Errorf("bad scan id: %v", err)
 	}
 	if _, err := c.Endpoints.ScanDisk(ctx, ep, &ScanOptions{StartFolders: []string{""}}); err == nil || !strings.Contains(err.Error(), "StartFolders[0]") {

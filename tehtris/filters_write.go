@@ -111,27 +111,27 @@ func (s *FiltersService) Create(ctx context.Context, f NewFilter, opts *ActionOp
 // /xdr/v2/filter/filter/{id}; an unknown id gives an error matching
 // ErrNotFound. Being idempotent, it is retried like a read.
 func (s *FiltersService) Delete(ctx context.Context, id string) error {
-	if err := checkFilterID(id); err != nil {
+	if err := checkID("filter id", id); err != nil {
 		return fmt.Errorf("tehtris: Filters.Delete: %w", err)
 	}
 	_, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodDelete, Path: filterPath + "/" + rest.Seg(id)}, nil)
 	return err
 }
 
-// checkFilterID accepts the two known forms of filter id (a number, a
+// checkID accepts the known forms of filter and scan ids (a number, a
 // UUID) and anything else made of letters, digits, '-' and '_', at most
-// 100 bytes: never a dot segment or a slash.
-func checkFilterID(id string) error {
+// 100 bytes: never a dot segment or a slash. name names the argument.
+func checkID(name, id string) error {
 	if id == "" {
-		return errors.New("filter id is empty")
+		return fmt.Errorf("%s is empty", name)
 	}
 	if len(id) > 100 {
-		return fmt.Errorf("filter id %s is longer than 100 bytes", quoteArg(id))
+		return fmt.Errorf("%s %s is longer than 100 bytes", name, quoteArg(id))
 	}
 	for i := 0; i < len(id); i++ {
 		c := id[i]
 		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
-			return fmt.Errorf("filter id %s may hold only letters, digits, '-' and '_'", quoteArg(id))
+			return fmt.Errorf("%s %s may hold only letters, digits, '-' and '_'", name, quoteArg(id))
 		}
 	}
 	return nil
