@@ -366,6 +366,7 @@ type AmbiguousHostError struct {
 	Hosts []Host
 }
 
+// Error names the host name and the endpoints carrying it.
 func (e *AmbiguousHostError) Error() string {
 	ids := make([]string, 0, len(e.Hosts))
 	for _, h := range e.Hosts {
