@@ -2,6 +2,7 @@ package sentinelone
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"math/rand/v2"
@@ -454,6 +455,25 @@ func (s *DeepVisibilityService) Search(ctx context.Context, q DVQuery, opts *DVS
 	return id, nil
 }
 
+// explain turns the 4xx of an events page into a *QueryError when the
+// query's state says why (it expired, was canceled...); other errors are
+// returned as they are.
+func (s *DeepVisibilityService) explain(ctx context.Context, op, queryID string, err error) error {
+	var api *APIError
+	if !errors.As(err, &api) || api.StatusCode < 400 || api.StatusCode >= 500 || api.StatusCode == http.StatusTooManyRequests ||
+		api.StatusCode == http.StatusUnauthorized || ctx.Err() != nil {
+		return err
+	}
+	st, serr := s.Status(ctx, queryID)
+	if serr != nil {
+		return err
+	}
+	if kind := st.State.err(); kind != nil {
+		return &QueryError{Op: op, QueryID: queryID, State: st.State, Message: st.Error, Err: err, kind: kind}
+	}
+	return err
+}
+
 // SearchAll runs q and yields every matching event: it starts the query
 // (POST /dv/init-query), waits for it to finish (GET /dv/query-status)
 // and reads its events page by page (GET /dv/events or /dv/events/{type},
@@ -464,7 +484,9 @@ func (s *DeepVisibilityService) Search(ctx context.Context, q DVQuery, opts *DVS
 // When the query returned as many events as its limit, the results may be
 // incomplete: after the last event SearchAll yields a *QueryError matching
 // ErrTooManyResults, unless opts.AllowTruncated is set. A query that
-// fails, times out or expires yields a *QueryError (see Wait).
+// fails, times out or expires yields a *QueryError (see Wait), also when
+// an events page is refused because the query expired meanwhile (the
+// *QueryError then wraps the page's *APIError).
 //
 // The iterator is lazy and re-runnable: each range starts a new query. q
 // and opts are copied, never mutated. Every request uses the caller's ctx
@@ -507,7 +529,7 @@ func (s *DeepVisibilityService) SearchAll(ctx context.Context, q DVQuery, opts *
 		n := 0
 		for ev, err := range s.Events(ctx, id, &o.Events) {
 			if err != nil {
-				yield(DVEvent{}, err)
+				yield(DVEvent{}, s.explain(ctx, op, id, err))
 				return
 			}
 			n++

@@ -111,6 +111,10 @@ type QueryError struct {
 	Message string
 	// Limit is the limit reached, for ErrTooManyResults.
 	Limit int
+	// Err is the error of the request that revealed the state (the
+	// *APIError of an events page refused because the query expired), or
+	// nil.
+	Err error
 
 	kind error
 }
@@ -130,8 +134,14 @@ func (e *QueryError) Error() string {
 	if e.Message != "" {
 		fmt.Fprintf(&b, ": %s", truncate(e.Message, 200))
 	}
+	if e.Err != nil {
+		fmt.Fprintf(&b, " (%v)", e.Err)
+	}
 	return b.String()
 }
+
+// Unwrap returns Err.
+func (e *QueryError) Unwrap() error { return e.Err }
 
 // Is matches the sentinel of the error's kind.
 func (e *QueryError) Is(target error) bool { return target == e.kind }
