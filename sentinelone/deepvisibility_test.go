@@ -256,18 +256,44 @@ func TestDVRefusals(t *testing.T) {
 	q := DVQuery{Query: "x", From: dvFrom, To: dvTo}
 	bad := func(f func(*DVQuery)) DVQuery { v := q; f(&v); return v }
 	cases := map[string]func() error{
-		"Query is empty":          func() error { _, err := c.DeepVisibility.Create(ctx, bad(func(v *DVQuery) { v.Query = " " }), nil); return err },
-		"From and To":             func() error { _, err := c.DeepVisibility.Create(ctx, bad(func(v *DVQuery) { v.From = time.Time{} }), nil); return err },
-		"is before From":          func() error { _, err := c.DeepVisibility.Create(ctx, bad(func(v *DVQuery) { v.To = dvFrom.Add(-1) }), nil); return err },
-		"Limit 100001":            func() error { _, err := c.DeepVisibility.Create(ctx, bad(func(v *DVQuery) { v.Limit = 100001 }), nil); return err },
-		"SiteIDs has an empty":    func() error { _, err := c.DeepVisibility.Create(ctx, bad(func(v *DVQuery) { v.SiteIDs = []string{""} }), nil); return err },
-		"Status: query id is":     func() error { _, err := c.DeepVisibility.Status(ctx, ""); return err },
-		"is not a query id":       func() error { return c.DeepVisibility.Cancel(ctx, "q1&limit=5") },
-		`Type "proc"`:             func() error { _, err := c.DeepVisibility.EventsPage(ctx, "q1", &DVEventsOptions{Type: "proc"}); return err },
-		"Limit 1001":              func() error { _, err := c.DeepVisibility.EventsPage(ctx, "q1", &DVEventsOptions{Limit: 1001}); return err },
-		`SortOrder "up"`:          func() error { _, err := c.DeepVisibility.EventsPage(ctx, "q1", &DVEventsOptions{SortOrder: "up"}); return err },
-		"PollInterval -1ns":       func() error { _, err := c.DeepVisibility.Wait(ctx, "q1", &DVWaitOptions{PollInterval: -1}); return err },
-		"Events.Cursor must be":   func() error { return firstErr(c.DeepVisibility.SearchAll(ctx, q, &DVSearchOptions{Events: DVEventsOptions{Cursor: "c"}})) },
+		"Query is empty": func() error {
+			_, err := c.DeepVisibility.Create(ctx, bad(func(v *DVQuery) { v.Query = " " }), nil)
+			return err
+		},
+		"From and To": func() error {
+			_, err := c.DeepVisibility.Create(ctx, bad(func(v *DVQuery) { v.From = time.Time{} }), nil)
+			return err
+		},
+		"is before From": func() error {
+			_, err := c.DeepVisibility.Create(ctx, bad(func(v *DVQuery) { v.To = dvFrom.Add(-1) }), nil)
+			return err
+		},
+		"Limit 100001": func() error {
+			_, err := c.DeepVisibility.Create(ctx, bad(func(v *DVQuery) { v.Limit = 100001 }), nil)
+			return err
+		},
+		"SiteIDs has an empty": func() error {
+			_, err := c.DeepVisibility.Create(ctx, bad(func(v *DVQuery) { v.SiteIDs = []string{""} }), nil)
+			return err
+		},
+		"Status: query id is": func() error { _, err := c.DeepVisibility.Status(ctx, ""); return err },
+		"is not a query id":   func() error { return c.DeepVisibility.Cancel(ctx, "q1&limit=5") },
+		`Type "proc"`: func() error {
+			_, err := c.DeepVisibility.EventsPage(ctx, "q1", &DVEventsOptions{Type: "proc"})
+			return err
+		},
+		"Limit 1001": func() error {
+			_, err := c.DeepVisibility.EventsPage(ctx, "q1", &DVEventsOptions{Limit: 1001})
+			return err
+		},
+		`SortOrder "up"`: func() error {
+			_, err := c.DeepVisibility.EventsPage(ctx, "q1", &DVEventsOptions{SortOrder: "up"})
+			return err
+		},
+		"PollInterval -1ns": func() error { _, err := c.DeepVisibility.Wait(ctx, "q1", &DVWaitOptions{PollInterval: -1}); return err },
+		"Events.Cursor must be": func() error {
+			return firstErr(c.DeepVisibility.SearchAll(ctx, q, &DVSearchOptions{Events: DVEventsOptions{Cursor: "c"}}))
+		},
 		"SearchAll: Query is emp": func() error { return firstErr(c.DeepVisibility.SearchAll(ctx, DVQuery{}, nil)) },
 	}
 	for want, run := range cases {

@@ -39,7 +39,9 @@ var (
 )
 
 // capital turns "True positive" or "true_positive" into "TRUE_POSITIVE".
-func capital(s string) string { return strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(s), " ", "_")) }
+func capital(s string) string {
+	return strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(s), " ", "_"))
+}
 
 // index recomputes the alert's record (raw given, or re-encoded).
 func (a *alert) index(raw []byte) error {
