@@ -72,8 +72,9 @@ type dvQueryBody struct {
 	IsVerbose  bool     `json:"isVerbose,omitempty"`
 }
 
-// checkTimeWindow checks a query's required text and time range.
-func checkTimeWindow(op, query string, from, to time.Time) error {
+// checkQuery checks what Deep Visibility queries and PowerQueries share:
+// the query text, the time range, the limit (0..max) and the scope lists.
+func checkQuery(op, query string, from, to time.Time, limit, maxLimit int, accounts, sites, groups []string) error {
 	switch {
 	case strings.TrimSpace(query) == "":
 		return fmt.Errorf("sentinelone: %s: Query is empty", op)
@@ -81,24 +82,15 @@ func checkTimeWindow(op, query string, from, to time.Time) error {
 		return fmt.Errorf("sentinelone: %s: From and To are required", op)
 	case to.Before(from):
 		return fmt.Errorf("sentinelone: %s: To %s is before From %s", op, FormatTime(to), FormatTime(from))
+	case limit < 0 || limit > maxLimit:
+		return fmt.Errorf("sentinelone: %s: Limit %d is out of range 0..%d", op, limit, maxLimit)
 	}
-	return nil
-}
-
-// checkScope checks the scope lists of a query.
-func checkScope(op string, accounts, sites, groups []string) error {
 	_, err := countFilterLists(op, []filterList{{"AccountIDs", accounts}, {"SiteIDs", sites}, {"GroupIDs", groups}})
 	return err
 }
 
 func (q *DVQuery) body(op string) (*dvQueryBody, error) {
-	if err := checkTimeWindow(op, q.Query, q.From, q.To); err != nil {
-		return nil, err
-	}
-	if q.Limit < 0 || q.Limit > MaxDVLimit {
-		return nil, fmt.Errorf("sentinelone: %s: Limit %d is out of range 0..%d", op, q.Limit, MaxDVLimit)
-	}
-	if err := checkScope(op, q.AccountIDs, q.SiteIDs, q.GroupIDs); err != nil {
+	if err := checkQuery(op, q.Query, q.From, q.To, q.Limit, MaxDVLimit, q.AccountIDs, q.SiteIDs, q.GroupIDs); err != nil {
 		return nil, err
 	}
 	return &dvQueryBody{
@@ -362,17 +354,7 @@ func (o *DVEventsOptions) values(op, queryID string) (string, map[string][]strin
 	q.v.Set("limit", strconv.Itoa(effectiveLimit(v.Limit)))
 	q.str("cursor", v.Cursor)
 	q.str("subQuery", v.SubQuery)
-	if v.SortBy != "" && strings.ContainsAny(v.SortBy, ",& ") {
-		q.fail("SortBy %q is not a field name", truncate(v.SortBy, 100))
-	}
-	q.str("sortBy", v.SortBy)
-	switch v.SortOrder {
-	case "":
-	case SortAsc, SortDesc:
-		q.v.Set("sortOrder", string(v.SortOrder))
-	default:
-		q.fail("SortOrder %q is not asc or desc", truncate(string(v.SortOrder), 100))
-	}
+	q.sort(v.SortBy, v.SortOrder)
 	vals, err := q.done()
 	return path, vals, err
 }

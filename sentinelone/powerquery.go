@@ -62,13 +62,7 @@ type pqBody struct {
 }
 
 func (q *PowerQuery) body(op string) (*pqBody, error) {
-	if err := checkTimeWindow(op, q.Query, q.From, q.To); err != nil {
-		return nil, err
-	}
-	if q.Limit < 0 || q.Limit > MaxPowerQueryLimit {
-		return nil, fmt.Errorf("sentinelone: %s: Limit %d is out of range 0..%d", op, q.Limit, MaxPowerQueryLimit)
-	}
-	if err := checkScope(op, q.AccountIDs, q.SiteIDs, q.GroupIDs); err != nil {
+	if err := checkQuery(op, q.Query, q.From, q.To, q.Limit, MaxPowerQueryLimit, q.AccountIDs, q.SiteIDs, q.GroupIDs); err != nil {
 		return nil, err
 	}
 	return &pqBody{Query: q.Query, FromDate: FormatTime(q.From), ToDate: FormatTime(q.To), Limit: q.Limit,

@@ -124,7 +124,8 @@ func (s *Server) DVQueryIDs() []string {
 	return slices.Clone(s.dvOrder)
 }
 
-type dvInitBody struct {
+// queryBody is the body shared by init-query and PowerQuery.
+type queryBody struct {
 	Query      string   `json:"query"`
 	FromDate   string   `json:"fromDate"`
 	ToDate     string   `json:"toDate"`
@@ -132,10 +133,14 @@ type dvInitBody struct {
 	AccountIDs []string `json:"accountIds"`
 	SiteIDs    []string `json:"siteIds"`
 	GroupIDs   []string `json:"groupIds"`
-	QueryType  []string `json:"queryType"`
-	IsVerbose  *bool    `json:"isVerbose"`
 	Tenant     *bool    `json:"tenant"`
-	TimeFrame  *string  `json:"timeFrame"`
+}
+
+type dvInitBody struct {
+	queryBody
+	QueryType []string `json:"queryType"`
+	IsVerbose *bool    `json:"isVerbose"`
+	TimeFrame *string  `json:"timeFrame"`
 }
 
 // dvWindow parses the query, time range and limit shared by init-query

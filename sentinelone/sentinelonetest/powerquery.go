@@ -134,16 +134,7 @@ func typeName(v any) string {
 }
 
 func (s *Server) pqStart(w http.ResponseWriter, r *http.Request) {
-	var b struct {
-		Query      string   `json:"query"`
-		FromDate   string   `json:"fromDate"`
-		ToDate     string   `json:"toDate"`
-		Limit      *int     `json:"limit"`
-		AccountIDs []string `json:"accountIds"`
-		SiteIDs    []string `json:"siteIds"`
-		GroupIDs   []string `json:"groupIds"`
-		Tenant     *bool    `json:"tenant"`
-	}
+	var b queryBody
 	if !decodeBody(w, r, &b) {
 		return
 	}
