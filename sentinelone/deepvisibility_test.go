@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -127,15 +128,24 @@ func TestDVWaitStates(t *testing.T) {
 
 func TestDVWaitTimeout(t *testing.T) {
 	t.Parallel()
-	w := newWire(t)
-	c := newTestClient(t, w)
-	for range 3 {
-		w.on("GET", "/dv/query-status", vals("queryId", "q1"), "", 200, `{"data":{"responseState":"RUNNING","progressStatus":1}}`).optional = true
-	}
-	_, err := c.DeepVisibility.Wait(context.Background(), "q1", &DVWaitOptions{PollInterval: 5 * time.Millisecond, Timeout: time.Millisecond})
-	if !errors.Is(err, ErrQueryTimedOut) || !strings.Contains(err.Error(), "not finished within the wait's timeout") {
-		t.Errorf("err = %v", err)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		w := newWire(t)
+		c := newTestClient(t, w)
+		for range 6 {
+			w.on("GET", "/dv/query-status", vals("queryId", "q1"), "", 200, `{"data":{"responseState":"RUNNING","progressStatus":1}}`).optional = true
+		}
+		start := time.Now()
+		_, err := c.DeepVisibility.Wait(context.Background(), "q1", &DVWaitOptions{PollInterval: time.Second, MaxPollInterval: 2 * time.Second, Timeout: 5 * time.Second})
+		if !errors.Is(err, ErrQueryTimedOut) || !strings.Contains(err.Error(), "not finished within the wait's timeout") {
+			t.Errorf("err = %v", err)
+		}
+		if waited := time.Since(start); waited != 5*time.Second {
+			t.Errorf("gave up after %s, want the 5s timeout", waited)
+		}
+		if n := w.count(); n < 4 || n > 6 {
+			t.Errorf("%d status reads", n)
+		}
+	})
 }
 
 // TestDVSearchAllCancelOnBreak: a loop that stops early cancels the query.

@@ -95,26 +95,39 @@ type PQResult struct {
 	// 1000 rows by default…").
 	Recommendations []string `json:"recommendations"`
 
-	index map[string]int
+	index map[string]int // set before the result is returned; read only
 }
 
 // Len returns the number of rows.
 func (r *PQResult) Len() int { return len(r.Data) }
 
-// Column returns the index of the column named name, or -1.
+// Column returns the index of the column named name (the first, if two
+// share it), or -1.
 func (r *PQResult) Column(name string) int {
-	if r.index == nil {
-		r.index = make(map[string]int, len(r.Columns))
-		for i, c := range r.Columns {
-			if _, dup := r.index[c.Name]; !dup {
-				r.index[c.Name] = i
-			}
+	if r.index != nil {
+		if i, ok := r.index[name]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, c := range r.Columns {
+		if c.Name == name {
+			return i
 		}
 	}
-	if i, ok := r.index[name]; ok {
-		return i
-	}
 	return -1
+}
+
+// buildIndex indexes the columns by name, once, before the result is
+// handed out (Column then only reads it, so rows can be read
+// concurrently).
+func (r *PQResult) buildIndex() {
+	r.index = make(map[string]int, len(r.Columns))
+	for i, c := range r.Columns {
+		if _, dup := r.index[c.Name]; !dup {
+			r.index[c.Name] = i
+		}
+	}
 }
 
 // Row returns row i (0 <= i < Len()).
@@ -145,6 +158,9 @@ func (row PQRow) Index() int { return row.i }
 // Raw returns the cell of column name as raw JSON, and false if the table
 // has no such column.
 func (row PQRow) Raw(name string) (json.RawMessage, bool) {
+	if row.r == nil {
+		return nil, false
+	}
 	c := row.r.Column(name)
 	if c < 0 || row.i < 0 || row.i >= len(row.r.Data) {
 		return nil, false
@@ -287,6 +303,7 @@ func checkPQ(op string, res *PQResult, err error) (*PQResult, error) {
 	if res == nil || res.QueryID == "" || res.Status == "" {
 		return nil, fmt.Errorf("sentinelone: %s: the answer has no queryId or status", op)
 	}
+	res.buildIndex()
 	if kind := res.Status.err(); kind != nil {
 		return res, &QueryError{Op: op, QueryID: res.QueryID, State: res.Status, kind: kind}
 	}
