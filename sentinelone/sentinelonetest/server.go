@@ -354,6 +354,10 @@ func DefaultRateRules() []RateRule {
 		{Prefix: "/agents", Rate: 25, Burst: 1},
 		{Prefix: "/users", Rate: 40, Burst: 80},
 		{Prefix: "/system/status", Rate: 2, Burst: 1},
+		{Prefix: "/dv/init-query", Rate: 1.0 / 60, Burst: 1},
+		{Prefix: "/dv/query-status", Rate: 1, Burst: 1},
+		{Prefix: "/dv/events/pq", Rate: 4, Burst: 1},
+		{Prefix: "/dv/events/pq-ping", Rate: 4, Burst: 1},
 	}
 }
 
