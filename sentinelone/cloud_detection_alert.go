@@ -63,7 +63,9 @@ type AlertInfo struct {
 
 // AlertRuleInfo is the ruleInfo block of an alert.
 type AlertRuleInfo struct {
-	ID          string        `json:"id"`
+	// ID is the rule's id (sent as a string, or a number by some
+	// consoles).
+	ID          FlexID        `json:"id"`
 	Name        string        `json:"name"`
 	Description string        `json:"description"`
 	Severity    AlertSeverity `json:"severity"`
@@ -82,8 +84,8 @@ type AlertRuleInfo struct {
 type AlertAgentInfo struct {
 	Name        string `json:"name"`
 	UUID        string `json:"uuid"`
-	AccountID   string `json:"accountId"`
-	SiteID      string `json:"siteId"`
+	AccountID   FlexID `json:"accountId"`
+	SiteID      FlexID `json:"siteId"`
 	OSFamily    string `json:"osFamily"`
 	OSName      string `json:"osName"`
 	OSRevision  string `json:"osRevision"`
