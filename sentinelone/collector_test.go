@@ -69,7 +69,7 @@ func crashRestart[T any](t *testing.T, path string, appendNow func(*sentinelonet
 	}()
 
 	restarts, crashes := 0, 0
-	deadline := time.Now().Add(90 * time.Second)
+	deadline := time.Now().Add(180 * time.Second) // a liveness bound for slow (-race, loaded) machines
 	for {
 		mu.Lock()
 		complete := appended == total && len(delivered) == total
