@@ -114,30 +114,30 @@ type alertInfoJSON struct {
 	CreatedAt        Time    `json:"createdAt"`
 	ReportedAt       Time    `json:"reportedAt"`
 	UpdatedAt        Time    `json:"updatedAt"`
-	AnalystVerdict   nstring `json:"analystVerdict"`
-	IncidentStatus   nstring `json:"incidentStatus"`
-	EventType        nstring `json:"eventType"`
-	DVEventID        nstring `json:"dvEventId"`
-	Source           nstring `json:"source"`
-	HitType          nstring `json:"hitType"`
+	AnalystVerdict   string  `json:"analystVerdict"`
+	IncidentStatus   string  `json:"incidentStatus"`
+	EventType        string  `json:"eventType"`
+	DVEventID        string  `json:"dvEventId"`
+	Source           string  `json:"source"`
+	HitType          string  `json:"hitType"`
 	IsEDR            *bool   `json:"isEdr"`
-	SrcIP            nstring `json:"srcIp"`
+	SrcIP            string  `json:"srcIp"`
 	SrcPort          nstring `json:"srcPort"`
-	DstIP            nstring `json:"dstIp"`
+	DstIP            string  `json:"dstIp"`
 	DstPort          nstring `json:"dstPort"`
-	DNSRequest       nstring `json:"dnsRequest"`
-	LoginsUserName   nstring `json:"loginsUserName"`
-	RegistryKeyPath  nstring `json:"registryKeyPath"`
-	TIIndicatorValue nstring `json:"tiIndicatorValue"`
-	TIIndicatorType  nstring `json:"tiIndicatorType"`
+	DNSRequest       string  `json:"dnsRequest"`
+	LoginsUserName   string  `json:"loginsUserName"`
+	RegistryKeyPath  string  `json:"registryKeyPath"`
+	TIIndicatorValue string  `json:"tiIndicatorValue"`
+	TIIndicatorType  string  `json:"tiIndicatorType"`
 }
 
 type alertJSON struct {
-	AlertInfo               *alertInfoJSON    `json:"alertInfo"`
-	RuleInfo                *AlertRuleInfo    `json:"ruleInfo"`
-	AgentDetectionInfo      *AlertAgentInfo   `json:"agentDetectionInfo"`
-	SourceProcessInfo       *AlertProcessInfo `json:"sourceProcessInfo"`
-	SourceParentProcessInfo *AlertProcessInfo `json:"sourceParentProcessInfo"`
+	AlertInfo               alertInfoJSON    `json:"alertInfo"`
+	RuleInfo                AlertRuleInfo    `json:"ruleInfo"`
+	AgentDetectionInfo      AlertAgentInfo   `json:"agentDetectionInfo"`
+	SourceProcessInfo       AlertProcessInfo `json:"sourceProcessInfo"`
+	SourceParentProcessInfo AlertProcessInfo `json:"sourceParentProcessInfo"`
 }
 
 // normalWord turns "True positive", "TRUE_POSITIVE" or "true_positive"
@@ -157,28 +157,18 @@ func (a *Alert) decode(b []byte) error {
 	if err := json.Unmarshal(b, &v); err != nil {
 		return fmt.Errorf("sentinelone: decode alert: %w", err)
 	}
-	*a = Alert{Raw: b[:len(b):len(b)]}
-	if i := v.AlertInfo; i != nil {
-		a.Info = AlertInfo{
+	i := v.AlertInfo
+	*a = Alert{
+		Info: AlertInfo{
 			AlertID: string(i.AlertID), CreatedAt: i.CreatedAt.Time, ReportedAt: i.ReportedAt.Time, UpdatedAt: i.UpdatedAt.Time,
-			AnalystVerdict: AnalystVerdict(normalWord(string(i.AnalystVerdict))), IncidentStatus: IncidentStatus(normalWord(string(i.IncidentStatus))),
-			EventType: string(i.EventType), DVEventID: string(i.DVEventID), Source: string(i.Source), HitType: string(i.HitType),
-			IsEDR: i.IsEDR != nil && *i.IsEDR, SrcIP: string(i.SrcIP), SrcPort: string(i.SrcPort), DstIP: string(i.DstIP), DstPort: string(i.DstPort),
-			DNSRequest: string(i.DNSRequest), LoginsUserName: string(i.LoginsUserName), RegistryKeyPath: string(i.RegistryKeyPath),
-			TIIndicatorValue: string(i.TIIndicatorValue), TIIndicatorType: string(i.TIIndicatorType),
-		}
-	}
-	if v.RuleInfo != nil {
-		a.Rule = *v.RuleInfo
-	}
-	if v.AgentDetectionInfo != nil {
-		a.Agent = *v.AgentDetectionInfo
-	}
-	if v.SourceProcessInfo != nil {
-		a.SourceProcess = *v.SourceProcessInfo
-	}
-	if v.SourceParentProcessInfo != nil {
-		a.SourceParentProcess = *v.SourceParentProcessInfo
+			AnalystVerdict: AnalystVerdict(normalWord(i.AnalystVerdict)), IncidentStatus: IncidentStatus(normalWord(i.IncidentStatus)),
+			EventType: i.EventType, DVEventID: i.DVEventID, Source: i.Source, HitType: i.HitType,
+			IsEDR: i.IsEDR != nil && *i.IsEDR, SrcIP: i.SrcIP, SrcPort: string(i.SrcPort), DstIP: i.DstIP, DstPort: string(i.DstPort),
+			DNSRequest: i.DNSRequest, LoginsUserName: i.LoginsUserName, RegistryKeyPath: i.RegistryKeyPath,
+			TIIndicatorValue: i.TIIndicatorValue, TIIndicatorType: i.TIIndicatorType,
+		},
+		Rule: v.RuleInfo, Agent: v.AgentDetectionInfo, SourceProcess: v.SourceProcessInfo, SourceParentProcess: v.SourceParentProcessInfo,
+		Raw: b[:len(b):len(b)],
 	}
 	return nil
 }
@@ -191,14 +181,14 @@ func (a Alert) MarshalJSON() ([]byte, error) {
 	}
 	i := a.Info
 	return json.Marshal(alertJSON{
-		AlertInfo: &alertInfoJSON{
+		AlertInfo: alertInfoJSON{
 			AlertID: nstring(i.AlertID), CreatedAt: Time{i.CreatedAt}, ReportedAt: Time{i.ReportedAt}, UpdatedAt: Time{i.UpdatedAt},
-			AnalystVerdict: nstring(upperWire(string(i.AnalystVerdict))), IncidentStatus: nstring(upperWire(string(i.IncidentStatus))),
-			EventType: nstring(i.EventType), DVEventID: nstring(i.DVEventID), Source: nstring(i.Source), HitType: nstring(i.HitType),
-			IsEDR: &i.IsEDR, SrcIP: nstring(i.SrcIP), SrcPort: nstring(i.SrcPort), DstIP: nstring(i.DstIP), DstPort: nstring(i.DstPort),
-			DNSRequest: nstring(i.DNSRequest), LoginsUserName: nstring(i.LoginsUserName), RegistryKeyPath: nstring(i.RegistryKeyPath),
-			TIIndicatorValue: nstring(i.TIIndicatorValue), TIIndicatorType: nstring(i.TIIndicatorType),
+			AnalystVerdict: upperWire(string(i.AnalystVerdict)), IncidentStatus: upperWire(string(i.IncidentStatus)),
+			EventType: i.EventType, DVEventID: i.DVEventID, Source: i.Source, HitType: i.HitType,
+			IsEDR: &i.IsEDR, SrcIP: i.SrcIP, SrcPort: nstring(i.SrcPort), DstIP: i.DstIP, DstPort: nstring(i.DstPort),
+			DNSRequest: i.DNSRequest, LoginsUserName: i.LoginsUserName, RegistryKeyPath: i.RegistryKeyPath,
+			TIIndicatorValue: i.TIIndicatorValue, TIIndicatorType: i.TIIndicatorType,
 		},
-		RuleInfo: &a.Rule, AgentDetectionInfo: &a.Agent, SourceProcessInfo: &a.SourceProcess, SourceParentProcessInfo: &a.SourceParentProcess,
+		RuleInfo: a.Rule, AgentDetectionInfo: a.Agent, SourceProcessInfo: a.SourceProcess, SourceParentProcessInfo: a.SourceParentProcess,
 	})
 }
