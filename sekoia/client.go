@@ -27,6 +27,8 @@ type Client struct {
 	Communities *CommunitiesService
 	// KillChains reads the cyber kill chain stages.
 	KillChains *KillChainsService
+	// Cases manages cases: their alerts, comments, events and statuses.
+	Cases *CasesService
 
 	rest *rest.Client
 	opts options
@@ -61,6 +63,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	c.Assets = &AssetsService{c: c}
 	c.Communities = &CommunitiesService{c: c}
 	c.KillChains = &KillChainsService{c: c}
+	c.Cases = &CasesService{c: c}
 	return c, nil
 }
 

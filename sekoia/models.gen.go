@@ -9,6 +9,9 @@ import (
 // alertSchema An alert. created_at, updated_at are epoch seconds; first_seen_at, last_seen_at RFC 3339.
 type alertSchema = Alert
 
+// alertBulkAddToCaseSchema defines model for AlertBulkAddToCase.
+type alertBulkAddToCaseSchema = map[string]string
+
 // alertList defines model for AlertList.
 type alertList = envelope[*Alert]
 
@@ -26,6 +29,81 @@ type assetList = envelope[*Asset]
 
 // assetUpdateSchema defines model for AssetUpdate.
 type assetUpdateSchema = AssetUpdate
+
+// caseSchema A case. Times are RFC 3339 (unlike alerts).
+type caseSchema = Case
+
+// caseAlertsSchema defines model for CaseAlerts.
+type caseAlertsSchema = caseAlertsBody
+
+// caseAlertsResultSchema defines model for CaseAlertsResult.
+type caseAlertsResultSchema = caseAlertsResult
+
+// caseAssetsSchema defines model for CaseAssets.
+type caseAssetsSchema = map[string][]string
+
+// caseBulkAssigneesSchema defines model for CaseBulkAssignees.
+type caseBulkAssigneesSchema = map[string]any
+
+// caseBulkCustomFieldsSchema defines model for CaseBulkCustomFields.
+type caseBulkCustomFieldsSchema = map[string]any
+
+// caseBulkPrioritySchema defines model for CaseBulkPriority.
+type caseBulkPrioritySchema = map[string]any
+
+// caseBulkStatusSchema defines model for CaseBulkStatus.
+type caseBulkStatusSchema = map[string]any
+
+// caseBulkVerdictSchema defines model for CaseBulkVerdict.
+type caseBulkVerdictSchema = map[string]any
+
+// caseCommentSchema defines model for CaseComment.
+type caseCommentSchema = CaseComment
+
+// caseCommentBodySchema defines model for CaseCommentBody.
+type caseCommentBodySchema = caseCommentBody
+
+// caseCommentList defines model for CaseCommentList.
+type caseCommentList = envelope[CaseComment]
+
+// caseCreateSchema defines model for CaseCreate.
+type caseCreateSchema = NewCase
+
+// caseEntitiesSchema defines model for CaseEntities.
+type caseEntitiesSchema = map[string][]string
+
+// caseEventsSchema defines model for CaseEvents.
+type caseEventsSchema = eventsBody
+
+// caseFilterBody The case list filters, under their query names, as strings (inferred; see the bulk operations' x-source).
+type caseFilterBody = map[string]any
+
+// caseHistoryList defines model for CaseHistoryList.
+type caseHistoryList = envelope[CaseHistoryEntry]
+
+// caseKillChainsSchema defines model for CaseKillChains.
+type caseKillChainsSchema = map[string][]string
+
+// caseList defines model for CaseList.
+type caseList = envelope[*Case]
+
+// caseRulesSchema defines model for CaseRules.
+type caseRulesSchema = map[string][]CaseRule
+
+// caseStatisticsSchema defines model for CaseStatistics.
+type caseStatisticsSchema = caseStatisticsBody
+
+// caseSubscriberSchema defines model for CaseSubscriber.
+type caseSubscriberSchema = CaseSubscriber
+
+// caseTagList defines model for CaseTagList.
+type caseTagList = envelope[string]
+
+// caseThreatsSchema defines model for CaseThreats.
+type caseThreatsSchema = map[string][]STIXRef
+
+// caseUpdateSchema defines model for CaseUpdate.
+type caseUpdateSchema = CaseUpdate
 
 // commentSchema A comment; date is epoch seconds.
 type commentSchema = Comment
@@ -199,6 +277,9 @@ type searchJobBody struct {
 	// Visible Show the job in the web app's search history.
 	Visible bool `json:"visible"`
 }
+
+// taskIDSchema defines model for TaskID.
+type taskIDSchema = taskBody
 
 // timelineSchema defines model for Timeline.
 type timelineSchema = Timeline

@@ -33,6 +33,20 @@ type Client struct {
 	PowerQuery *PowerQueryService
 	// Alerts lists STAR alerts and sets their verdict and status.
 	Alerts *AlertsService
+	// Blocklist manages the hash blocklist (/restrictions).
+	Blocklist *BlocklistService
+	// IOCs manages the threat-intelligence indicators.
+	IOCs *IOCsService
+	// Exclusions manages exclusions.
+	Exclusions *ExclusionsService
+	// Files fetches files from endpoints and downloads them.
+	Files *FilesService
+	// RemoteScripts runs library scripts on agents and reads their output.
+	RemoteScripts *RemoteScriptsService
+	// Sites, Groups and Accounts list the console's scopes.
+	Sites    *SitesService
+	Groups   *GroupsService
+	Accounts *AccountsService
 
 	rest    *rest.Client
 	opts    options
@@ -95,6 +109,14 @@ func NewClient(consoleURL, apiToken string, opts ...Option) (*Client, error) {
 	c.DeepVisibility = &DeepVisibilityService{c: c}
 	c.PowerQuery = &PowerQueryService{c: c}
 	c.Alerts = &AlertsService{c: c}
+	c.Blocklist = &BlocklistService{c: c}
+	c.IOCs = &IOCsService{c: c}
+	c.Exclusions = &ExclusionsService{c: c}
+	c.Files = &FilesService{c: c}
+	c.RemoteScripts = &RemoteScriptsService{c: c}
+	c.Sites = &SitesService{c: c}
+	c.Groups = &GroupsService{c: c}
+	c.Accounts = &AccountsService{c: c}
 	return c, nil
 }
 

@@ -229,10 +229,10 @@ func (o *DVWaitOptions) withDefaults(op string) (DVWaitOptions, error) {
 	return w, nil
 }
 
-// poll calls read until done reports true, waiting between reads as w
+// pollQuery calls read until done reports true, waiting between reads as w
 // says; it returns what read last returned. After w.Timeout it returns
 // timeout(last). ctx ends the wait with ctx's error.
-func poll[T any](ctx context.Context, w DVWaitOptions, read func(context.Context) (T, bool, error), timeout func(T) error) (T, error) {
+func pollQuery[T any](ctx context.Context, w DVWaitOptions, read func(context.Context) (T, bool, error), timeout func(T) error) (T, error) {
 	deadline := time.Now().Add(w.Timeout)
 	interval := w.PollInterval
 	for {
@@ -271,7 +271,7 @@ func (s *DeepVisibilityService) Wait(ctx context.Context, queryID string, opts *
 	if err != nil {
 		return nil, err
 	}
-	return poll(ctx, w, func(ctx context.Context) (*DVQueryStatus, bool, error) {
+	return pollQuery(ctx, w, func(ctx context.Context) (*DVQueryStatus, bool, error) {
 		st, err := s.Status(ctx, queryID)
 		if err != nil {
 			return nil, false, err

@@ -333,7 +333,7 @@ func (s *PowerQueryService) Run(ctx context.Context, q PowerQuery, opts *DVWaitO
 	}
 	id := first.QueryID
 	started := false
-	return poll(ctx, w, func(ctx context.Context) (*PQResult, bool, error) {
+	return pollQuery(ctx, w, func(ctx context.Context) (*PQResult, bool, error) {
 		if !started { // the first answer counts as the first read
 			started = true
 			return first, false, nil

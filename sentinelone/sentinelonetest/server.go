@@ -20,6 +20,15 @@
 //   - STAR alerts (AddAlert, AppendAlert) with the filters of
 //     GET /cloud-detection/alerts, whose verdict and incident status change
 //     after the update calls.
+//   - The hash blocklist, IOCs and exclusions created and deleted by the
+//     API (Blocklist, IOCs, Exclusions return them), and sites, groups and
+//     accounts to seed (AddAccount, AddSite, AddGroup), with agents moved
+//     between groups.
+//   - File fetches that produce, after SetFetchDelay, an upload of
+//     SetUploadSize bytes (generated as served, so any size costs no
+//     memory) and the activity of type 86 that announces it.
+//   - Remote scripts whose tasks complete after SetScriptDuration, or when
+//     the test calls CompleteTasks.
 //   - Optional per-path, per-token rate limits answering 429 with
 //     Retry-After, and the fault injection of every fake of this module.
 //
@@ -99,6 +108,7 @@ type Server struct {
 	limitTable []RateRule
 	nextID     uint64
 	requests   map[string]int // "METHOD /path" → count
+	ops        opsState
 	total      atomic.Int64
 }
 
@@ -149,6 +159,7 @@ func Start() *Server {
 	mux.HandleFunc("GET "+APIPath+"/cloud-detection/alerts", s.listAlerts)
 	mux.HandleFunc("POST "+APIPath+"/cloud-detection/alerts/analyst-verdict", s.alertUpdate("analystVerdict", verdictWords))
 	mux.HandleFunc("POST "+APIPath+"/cloud-detection/alerts/incident", s.alertUpdate("incidentStatus", statusWords))
+	s.registerOps(mux)
 	mux.HandleFunc("GET "+APIPath+"/system/status", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"data": map[string]string{"health": "ok"}})
 	})
@@ -358,6 +369,7 @@ func DefaultRateRules() []RateRule {
 		{Prefix: "/dv/query-status", Rate: 1, Burst: 1},
 		{Prefix: "/dv/events/pq", Rate: 4, Burst: 1},
 		{Prefix: "/dv/events/pq-ping", Rate: 4, Burst: 1},
+		{Prefix: "/remote-scripts", Rate: 1, Burst: 30},
 	}
 }
 
