@@ -27,6 +27,12 @@ type Client struct {
 	Agents *AgentsService
 	// Token reads the API token's lifetime and rotates it.
 	Token *TokenService
+	// DeepVisibility runs Deep Visibility queries and reads their events.
+	DeepVisibility *DeepVisibilityService
+	// PowerQuery runs PowerQueries.
+	PowerQuery *PowerQueryService
+	// Alerts lists STAR alerts and sets their verdict and status.
+	Alerts *AlertsService
 	// Blocklist manages the hash blocklist (/restrictions).
 	Blocklist *BlocklistService
 	// IOCs manages the threat-intelligence indicators.
@@ -100,6 +106,9 @@ func NewClient(consoleURL, apiToken string, opts ...Option) (*Client, error) {
 	c.Threats = &ThreatsService{c: c}
 	c.Agents = &AgentsService{c: c}
 	c.Token = &TokenService{c: c}
+	c.DeepVisibility = &DeepVisibilityService{c: c}
+	c.PowerQuery = &PowerQueryService{c: c}
+	c.Alerts = &AlertsService{c: c}
 	c.Blocklist = &BlocklistService{c: c}
 	c.IOCs = &IOCsService{c: c}
 	c.Exclusions = &ExclusionsService{c: c}

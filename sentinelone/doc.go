@@ -96,6 +96,19 @@
 // Groups.MoveAgents moves agents to a group. Creating calls (POST) follow
 // the action rule above: not retried after a send unless asked.
 //
+// # Threat hunting and STAR alerts
+//
+// DeepVisibility.SearchAll runs a Deep Visibility (S1QL 1.0) query and
+// yields its events: it starts the query, waits for it through its states
+// (typed QueryState; a failed, timed-out, canceled or expired query is a
+// *QueryError) and reads the events page by page, canceling a query it did
+// not read to the end. Results that reach the query's limit end with
+// ErrTooManyResults rather than being silently incomplete. PowerQuery.Run
+// runs a PowerQuery and returns its table, with typed access to the cells
+// (PQRow.String, Int, Float, Bool, Time). Alerts lists STAR alerts and
+// sets their verdict and incident status; Client.AlertCollector forwards
+// them exactly once, following alertInfo.reportedAt.
+//
 // # Logging
 //
 // WithLogger takes a *slog.Logger: a Debug line per attempt, a Warn line
