@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
 
-	"github.com/socgo/xdr/internal/idcheck"
 	"github.com/socgo/xdr/internal/rest"
 )
 
@@ -182,16 +182,12 @@ func (n *NewCountermeasure) check(method string) error {
 	return nil
 }
 
-func checkCaseRef(method, id string) error {
-	if !idcheck.IsUUID(id) && !isShortID(id, "CA") {
-		return fmt.Errorf("sekoia: %s: caseID %q is not a UUID or short id", method, truncateString(id))
-	}
-	return nil
-}
-
+// checkStep checks an action step's UUID or name, a path segment: not
+// blank, no slash or line break, and not "." or ".." (which would make the
+// path name another route).
 func checkStep(method, step string) error {
-	if strings.TrimSpace(step) == "" || strings.ContainsAny(step, "/\r\n") || len(step) > 256 {
-		return fmt.Errorf("sekoia: %s: step %q must be a UUID or a name of 1..256 characters without a slash or line break", method, truncateString(step))
+	if strings.TrimSpace(step) == "" || step == "." || step == ".." || strings.ContainsAny(step, "/\r\n") || len(step) > 256 {
+		return fmt.Errorf("sekoia: %s: step %q must be a UUID or a name of 1..256 characters without a slash or line break, not . or ..", method, truncateString(step))
 	}
 	return nil
 }
@@ -270,7 +266,7 @@ func (s *CountermeasuresService) AddToAlert(ctx context.Context, alertID string,
 // ListForCase calls GET /v1/sic/cases/{uuid}/countermeasures.
 func (s *CountermeasuresService) ListForCase(ctx context.Context, caseID string, opts *PageOptions) (*Page[*Countermeasure], error) {
 	const method = "Countermeasures.ListForCase"
-	if err := checkCaseRef(method, caseID); err != nil {
+	if err := checkCaseID(method, caseID); err != nil {
 		return nil, err
 	}
 	p, q, err := opts.values(method, 0)
@@ -286,7 +282,7 @@ func (s *CountermeasuresService) ListForCase(ctx context.Context, caseID string,
 // AllForCase calls GET /v1/sic/cases/{uuid}/countermeasures once per page.
 func (s *CountermeasuresService) AllForCase(ctx context.Context, caseID string, opts *PageOptions) iter.Seq2[*Countermeasure, error] {
 	const method = "Countermeasures.AllForCase"
-	if err := checkCaseRef(method, caseID); err != nil {
+	if err := checkCaseID(method, caseID); err != nil {
 		return errSeq[*Countermeasure](err)
 	}
 	p, _, err := opts.values(method, 100)
@@ -302,7 +298,7 @@ func (s *CountermeasuresService) AllForCase(ctx context.Context, caseID string, 
 // {"name","description"}.
 func (s *CountermeasuresService) AddToCase(ctx context.Context, caseID string, n NewCountermeasure) (*Countermeasure, error) {
 	const method = "Countermeasures.AddToCase"
-	if err := checkCaseRef(method, caseID); err != nil {
+	if err := checkCaseID(method, caseID); err != nil {
 		return nil, err
 	}
 	return s.add(ctx, method, "/v1/sic/cases/"+rest.Seg(caseID)+"/countermeasures", &n)
@@ -358,7 +354,45 @@ func (s *CountermeasuresService) decide(ctx context.Context, method, uuid, verb 
 	return &out, nil
 }
 
+// listedComment is a comment of the countermeasure and action step
+// comment lists, which write its time as created_at (RFC 3339) where the
+// other comments have an epoch date.
+type listedComment struct{ Comment }
+
+// UnmarshalJSON decodes the comment, Date from date or else created_at.
+func (c *listedComment) UnmarshalJSON(b []byte) error {
+	if err := json.Unmarshal(b, &c.Comment); err != nil {
+		return err
+	}
+	if !c.Date.IsZero() {
+		return nil
+	}
+	var aux struct {
+		CreatedAt isoTime `json:"created_at"`
+	}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return fmt.Errorf("sekoia: decode comment: %w", err)
+	}
+	c.Date = aux.CreatedAt.Time
+	return nil
+}
+
+// commentPage fetches one page of a countermeasure or action step comment
+// list.
+func commentPage(ctx context.Context, c *Client, path string, q url.Values, offset, limit int) (*Page[Comment], error) {
+	p, err := getPage[listedComment](ctx, c, path, q, offset, limit)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]Comment, len(p.Items))
+	for i, lc := range p.Items {
+		items[i] = lc.Comment
+	}
+	return &Page[Comment]{Items: items, Total: p.Total, HasMore: p.HasMore}, nil
+}
+
 // ListComments returns one page of the comments of a countermeasure.
+// Each comment's Date is its creation time.
 //
 // ListComments calls GET /v1/sic/alerts/countermeasures/{uuid}/comments.
 func (s *CountermeasuresService) ListComments(ctx context.Context, uuid string, opts *PageOptions) (*Page[Comment], error) {
@@ -370,7 +404,7 @@ func (s *CountermeasuresService) ListComments(ctx context.Context, uuid string, 
 	if err != nil {
 		return nil, err
 	}
-	return getPage[Comment](ctx, s.c, countermeasuresPath+rest.Seg(uuid)+"/comments", q, p.Offset, p.Limit)
+	return commentPage(ctx, s.c, countermeasuresPath+rest.Seg(uuid)+"/comments", q, p.Offset, p.Limit)
 }
 
 // AddComment comments a countermeasure and returns the comment.
@@ -494,6 +528,7 @@ func (s *CountermeasuresService) decideStep(ctx context.Context, method, uuid, s
 }
 
 // ListStepComments returns one page of the comments of an action step.
+// Each comment's Date is its creation time.
 //
 // ListStepComments calls GET
 // /v1/sic/alerts/countermeasures/{uuid}/{step}/comments.
@@ -507,7 +542,7 @@ func (s *CountermeasuresService) ListStepComments(ctx context.Context, uuid, ste
 	if err != nil {
 		return nil, err
 	}
-	return getPage[Comment](ctx, s.c, path+"comments", q, p.Offset, p.Limit)
+	return commentPage(ctx, s.c, path+"comments", q, p.Offset, p.Limit)
 }
 
 // AddStepComment comments an action step and returns the comment.

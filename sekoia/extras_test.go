@@ -57,7 +57,11 @@ const (
 	stepJSON     = `{"uuid":"{step}","name":"isolate","status":"activated","action_order":1,"activated_at":"2026-01-05T09:00:00Z","object":{"host":"web-1"}}`
 	step2JSON    = `{"uuid":"{step2}","name":"notify","status":"denied","action_order":2,"denied_at":"2026-01-05T09:00:00Z"}`
 	commentJSON  = `{"uuid":"` + fixedComment + `","content":"done","author":"soc","date":1767603600,"created_by":"a9","created_by_type":"apikey"}`
-	verdictJSON  = `{"uuid":"{verdict}","community_uuid":"` + sekoiatest.DefaultCommunityUUID + `","label":"Benign","description":"","level":1,` +
+	// listedCommentJSON is the same comment as the countermeasure comment
+	// lists write it.
+	listedCommentJSON = `{"uuid":"` + fixedComment + `","content":"done","author":"soc","created_at":"2026-01-05T09:00:00Z",` +
+		`"created_by":"a9","created_by_type":"apikey","type":"countermeasure_comment"}`
+	verdictJSON = `{"uuid":"{verdict}","community_uuid":"` + sekoiatest.DefaultCommunityUUID + `","label":"Benign","description":"","level":1,` +
 		`"stage":"false_positive","created_at":"2026-01-05T08:00:00Z","created_by":"a9","created_by_type":"apikey","updated_at":null}`
 	priorityJSON = `{"uuid":"{priority}","community_uuid":"` + sekoiatest.DefaultCommunityUUID + `","label":"P1","description":"","level":1,` +
 		`"color":"#d63939","created_at":"2026-01-05T08:00:00Z","created_by":"a9","created_by_type":"apikey"}`
@@ -171,7 +175,7 @@ func extrasSuite() []extrasCall {
 		},
 		{
 			name: "ListComments", method: http.MethodGet, path: "/v1/sic/alerts/countermeasures/{cm}/comments",
-			query: url.Values{"limit": {"20"}}, status: 200, answer: `{"items":[` + commentJSON + `,` + strings.Replace(commentJSON, `"done"`, `"checked"`, 1) + `],"total":2}`,
+			query: url.Values{"limit": {"20"}}, status: 200, answer: `{"items":[` + listedCommentJSON + `,` + strings.Replace(listedCommentJSON, `"done"`, `"checked"`, 1) + `],"total":2}`,
 			call: func(ctx context.Context, c *sekoia.Client, id extrasIDs) (any, error) {
 				return c.Countermeasures.ListComments(ctx, id.cm, &sekoia.PageOptions{Limit: 20})
 			},
@@ -244,7 +248,7 @@ func extrasSuite() []extrasCall {
 		},
 		{
 			name: "ListStepComments", method: http.MethodGet, path: "/v1/sic/alerts/countermeasures/{cm}/{step}/comments",
-			status: 200, answer: `{"items":[` + commentJSON + `],"total":1}`,
+			status: 200, answer: `{"items":[` + listedCommentJSON + `],"total":1}`,
 			call: func(ctx context.Context, c *sekoia.Client, id extrasIDs) (any, error) {
 				return c.Countermeasures.ListStepComments(ctx, id.cm, id.step, nil)
 			},

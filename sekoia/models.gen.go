@@ -234,6 +234,9 @@ type KillChainStage struct {
 // killChainStageList defines model for KillChainStageList.
 type killChainStageList = envelope[KillChainStage]
 
+// listedCommentList The comment list of a countermeasure or an action step (Sekoia's CommentsSchema): each comment's time is created_at (RFC 3339), where the comments embedded in a countermeasure and the POST answer carry an epoch date.
+type listedCommentList = envelope[listedComment]
+
 // meSchema defines model for Me.
 type meSchema = Me
 

@@ -351,6 +351,28 @@ func newComment(c sekoia.NewComment, now time.Time) sekoia.Comment {
 	return sekoia.Comment{UUID: newUUID(), Content: c.Content, Author: author, Date: now.Truncate(time.Second), CreatedBy: by, CreatedByType: "apikey"}
 }
 
+// listedComment is a comment as the comment lists of countermeasures and
+// action steps show it: its time is created_at (RFC 3339), not the epoch
+// date the countermeasure and the POST answer carry.
+type listedComment struct {
+	UUID          string    `json:"uuid"`
+	Content       string    `json:"content"`
+	Author        string    `json:"author"`
+	CreatedAt     time.Time `json:"created_at"`
+	CreatedBy     string    `json:"created_by"`
+	CreatedByType string    `json:"created_by_type"`
+	Type          string    `json:"type"`
+}
+
+// listed returns the comments in the shape of the comment lists.
+func listed(cs []sekoia.Comment) []listedComment {
+	out := make([]listedComment, len(cs))
+	for i, c := range cs {
+		out[i] = listedComment{c.UUID, c.Content, c.Author, c.Date.UTC(), c.CreatedBy, c.CreatedByType, "countermeasure_comment"}
+	}
+	return out
+}
+
 // decodeComment reads a {"content","author"} body.
 func decodeComment(w http.ResponseWriter, r *http.Request) (sekoia.NewComment, bool) {
 	var body sekoia.NewComment
@@ -370,7 +392,7 @@ func (st *countermeasureStore) handleComments(w http.ResponseWriter, r *http.Req
 		return
 	}
 	st.withCountermeasure(w, r.PathValue("cm"), func(rec *cmRec) {
-		writeJSON(w, http.StatusOK, pageBody(rec.comments, limit, offset))
+		writeJSON(w, http.StatusOK, pageBody(listed(rec.comments), limit, offset))
 	})
 }
 
@@ -422,7 +444,7 @@ func (st *countermeasureStore) handleStepComments(w http.ResponseWriter, r *http
 		return
 	}
 	st.withStep(w, r, func(rec *cmRec, i int) {
-		writeJSON(w, http.StatusOK, pageBody(rec.steps[rec.cm.ActionSteps[i].UUID], limit, offset))
+		writeJSON(w, http.StatusOK, pageBody(listed(rec.steps[rec.cm.ActionSteps[i].UUID]), limit, offset))
 	})
 }
 
