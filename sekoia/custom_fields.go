@@ -84,15 +84,36 @@ func (f *CustomField) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// CustomFieldSort is a sort key of the custom field list.
+type CustomFieldSort string
+
+// The custom field sort keys.
+const (
+	CustomFieldSortName      CustomFieldSort = "name"
+	CustomFieldSortCreatedAt CustomFieldSort = "created_at"
+	CustomFieldSortUpdatedAt CustomFieldSort = "updated_at"
+)
+
+// String returns the key as sent.
+func (s CustomFieldSort) String() string { return string(s) }
+
+func (s CustomFieldSort) check(method string) error {
+	switch s {
+	case "", CustomFieldSortName, CustomFieldSortCreatedAt, CustomFieldSortUpdatedAt:
+		return nil
+	}
+	return fmt.Errorf("sekoia: %s: Sort %q is not name, created_at or updated_at", method, truncateString(string(s)))
+}
+
 // CustomFieldListOptions filters, sorts and pages the custom fields.
 type CustomFieldListOptions struct {
 	// Name keeps the fields with this name.
 	Name string `url:"name,omitempty"`
-	// Sort is a field name ("name", "created_at"…); Direction orders it.
-	Sort      string    `url:"sort,omitempty"`
-	Direction Direction `url:"direction,omitempty"`
-	// Limit is the page size: 1..100, 0 for the server default (20; All
-	// uses 100).
+	// Sort is the sort key (server default name); Direction orders it
+	// (server default ascending).
+	Sort      CustomFieldSort `url:"sort,omitempty"`
+	Direction Direction       `url:"direction,omitempty"`
+	// Limit is the page size: 1..100, 0 for the server default (100).
 	Limit  int `url:"limit,omitempty"`
 	Offset int `url:"offset,omitempty"`
 }
@@ -109,6 +130,9 @@ func (s *CustomFieldsService) List(ctx context.Context, opts *CustomFieldListOpt
 	if opts != nil {
 		o = *opts
 	}
+	if err := o.Sort.check("CustomFields.List"); err != nil {
+		return nil, err
+	}
 	return s.objs().list(ctx, &o, o.Limit, o.Offset, o.Direction)
 }
 
@@ -120,6 +144,9 @@ func (s *CustomFieldsService) All(ctx context.Context, opts *CustomFieldListOpti
 	var o CustomFieldListOptions
 	if opts != nil {
 		o = *opts
+	}
+	if err := o.Sort.check("CustomFields.All"); err != nil {
+		return errSeq[*CustomField](err)
 	}
 	return s.objs().all(ctx, &o, o.Limit, o.Offset, o.Direction)
 }

@@ -25,7 +25,8 @@ type CustomPriority struct {
 	Level         int    `json:"level"`
 	// Color is the display color ("#d63939").
 	Color string `json:"color"`
-	// IsUsed is set when the list was asked WithIsUsed.
+	// IsUsed reports a priority in use (in lists not asked WithIsUsed
+	// false).
 	IsUsed        bool      `json:"is_used,omitempty"`
 	CreatedAt     time.Time `json:"created_at,omitzero"`
 	CreatedBy     string    `json:"created_by,omitempty"`

@@ -40,7 +40,8 @@ type CustomVerdict struct {
 	Description   string       `json:"description,omitempty"`
 	Level         int          `json:"level"`
 	Stage         VerdictStage `json:"stage"`
-	// IsUsed is set when the list was asked WithIsUsed.
+	// IsUsed reports a verdict in use (in lists not asked WithIsUsed
+	// false).
 	IsUsed        bool      `json:"is_used,omitempty"`
 	CreatedAt     time.Time `json:"created_at,omitzero"`
 	CreatedBy     string    `json:"created_by,omitempty"`
@@ -68,8 +69,9 @@ func (v *CustomVerdict) UnmarshalJSON(b []byte) error {
 
 // CustomLevelListOptions pages the custom verdicts or priorities.
 type CustomLevelListOptions struct {
-	// WithIsUsed asks for the is_used flags (server default false).
-	WithIsUsed bool `url:"with_is_used,omitempty"`
+	// WithIsUsed says whether the answer carries the is_used flags; nil
+	// leaves the server default (true).
+	WithIsUsed *bool `url:"with_is_used,omitempty"`
 	// Limit is the page size: 1..100, 0 for the server default (20; All
 	// uses 100).
 	Limit  int `url:"limit,omitempty"`

@@ -318,7 +318,7 @@ func extrasSuite() []extrasCall {
 			name: "CustomVerdicts.List", method: http.MethodGet, path: "/v1/sic/custom_verdicts",
 			query: url.Values{"with_is_used": {"true"}, "limit": {"100"}}, status: 200, answer: listBody(verdictJSON),
 			call: func(ctx context.Context, c *sekoia.Client, _ extrasIDs) (any, error) {
-				return c.CustomVerdicts.List(ctx, &sekoia.CustomLevelListOptions{WithIsUsed: true, Limit: 100})
+				return c.CustomVerdicts.List(ctx, &sekoia.CustomLevelListOptions{WithIsUsed: ptr(true), Limit: 100})
 			},
 			check: func(t *testing.T, got any, id extrasIDs) {
 				if p := got.(*sekoia.Page[*sekoia.CustomVerdict]); len(p.Items) != 1 || p.Items[0].UUID != id.verdict || p.Items[0].Stage != sekoia.VerdictFalsePositive {

@@ -27,19 +27,19 @@ func (st *customStore) register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /v1/sic/custom_verdicts", st.handleCreateVerdict)
 	mux.HandleFunc("GET /v1/sic/custom_verdicts/{uuid}", getHandler(st, &st.verdicts, func(v *sekoia.CustomVerdict) string { return v.UUID }))
 	mux.HandleFunc("PATCH /v1/sic/custom_verdicts/{uuid}", st.handleUpdateVerdict)
-	mux.HandleFunc("DELETE /v1/sic/custom_verdicts/{uuid}", deleteHandler(st, &st.verdicts, func(v *sekoia.CustomVerdict) string { return v.UUID }, http.StatusNoContent))
+	mux.HandleFunc("DELETE /v1/sic/custom_verdicts/{uuid}", deleteHandler(st, &st.verdicts, func(v *sekoia.CustomVerdict) string { return v.UUID }, http.StatusNoContent, "custom verdict"))
 
 	mux.HandleFunc("GET /v1/sic/custom_priorities", listHandler(st, func() []*sekoia.CustomPriority { return st.priorities }))
 	mux.HandleFunc("POST /v1/sic/custom_priorities", st.handleCreatePriority)
 	mux.HandleFunc("GET /v1/sic/custom_priorities/{uuid}", getHandler(st, &st.priorities, func(p *sekoia.CustomPriority) string { return p.UUID }))
 	mux.HandleFunc("PATCH /v1/sic/custom_priorities/{uuid}", st.handleUpdatePriority)
-	mux.HandleFunc("DELETE /v1/sic/custom_priorities/{uuid}", deleteHandler(st, &st.priorities, func(p *sekoia.CustomPriority) string { return p.UUID }, http.StatusNoContent))
+	mux.HandleFunc("DELETE /v1/sic/custom_priorities/{uuid}", deleteHandler(st, &st.priorities, func(p *sekoia.CustomPriority) string { return p.UUID }, http.StatusNoContent, "custom priority"))
 
 	mux.HandleFunc("GET /v1/sic/custom-fields", st.handleListFields)
 	mux.HandleFunc("POST /v1/sic/custom-fields", st.handleCreateField)
 	mux.HandleFunc("GET /v1/sic/custom-fields/{uuid}", getHandler(st, &st.fields, func(f *sekoia.CustomField) string { return f.UUID }))
 	mux.HandleFunc("PATCH /v1/sic/custom-fields/{uuid}", st.handleUpdateField)
-	mux.HandleFunc("DELETE /v1/sic/custom-fields/{uuid}", deleteHandler(st, &st.fields, func(f *sekoia.CustomField) string { return f.UUID }, http.StatusOK))
+	mux.HandleFunc("DELETE /v1/sic/custom-fields/{uuid}", deleteHandler(st, &st.fields, func(f *sekoia.CustomField) string { return f.UUID }, http.StatusOK, ""))
 }
 
 // AddCustomVerdict stores a custom verdict (UUID, community, level and
@@ -127,8 +127,12 @@ func (st *customStore) field(uuid string) (sekoia.CustomField, bool) {
 
 func listHandler[T any](st *customStore, items func() []T) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		limit, offset, ok := paging(w, r.URL.Query(), 20, 100)
+		q := r.URL.Query()
+		limit, offset, ok := paging(w, q, 20, 100)
 		if !ok {
+			return
+		}
+		if _, ok := boolParam(w, q, "with_is_used", true); !ok {
 			return
 		}
 		st.mu.Lock()
@@ -156,9 +160,16 @@ func getHandler[T any](st *customStore, list *[]*T, id func(*T) string) http.Han
 	}
 }
 
-func deleteHandler[T any](st *customStore, list *[]*T, id func(*T) string, status int) http.HandlerFunc {
+// deleteHandler deletes the item named by the path and answers status.
+// With a kind, the last item of the list cannot be deleted (400), as for
+// the custom verdicts and priorities.
+func deleteHandler[T any](st *customStore, list *[]*T, id func(*T) string, status int, kind string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		withItem(st, w, r, list, id, func(i int, _ *T) {
+			if kind != "" && len(*list) == 1 {
+				writeError(w, http.StatusBadRequest, "", "Cannot delete the last "+kind)
+				return
+			}
 			*list = slices.Delete(*list, i, i+1)
 			w.WriteHeader(status)
 		})
@@ -251,8 +262,26 @@ func (st *customStore) handleUpdatePriority(w http.ResponseWriter, r *http.Reque
 
 func (st *customStore) handleListFields(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	limit, offset, ok := paging(w, q, 20, 100)
+	limit, offset, ok := paging(w, q, 100, 100)
 	if !ok {
+		return
+	}
+	var cmp func(a, b *sekoia.CustomField) int
+	switch q.Get("sort") {
+	case "", "name":
+		cmp = func(a, b *sekoia.CustomField) int { return strings.Compare(a.Name, b.Name) }
+	case "created_at":
+		cmp = func(a, b *sekoia.CustomField) int { return a.CreatedAt.Compare(b.CreatedAt) }
+	case "updated_at":
+		cmp = func(a, b *sekoia.CustomField) int { return a.UpdatedAt.Compare(b.UpdatedAt) }
+	default:
+		writeError(w, http.StatusBadRequest, "", "Invalid parameters: sort must be name, created_at or updated_at")
+		return
+	}
+	switch q.Get("direction") {
+	case "", "asc", "desc":
+	default:
+		writeError(w, http.StatusBadRequest, "", "Invalid parameters: direction must be asc or desc")
 		return
 	}
 	st.mu.Lock()
@@ -261,9 +290,7 @@ func (st *customStore) handleListFields(w http.ResponseWriter, r *http.Request) 
 	if name := q.Get("name"); name != "" {
 		items = slices.DeleteFunc(items, func(f *sekoia.CustomField) bool { return f.Name != name })
 	}
-	if q.Get("sort") == "name" {
-		slices.SortStableFunc(items, func(a, b *sekoia.CustomField) int { return strings.Compare(a.Name, b.Name) })
-	}
+	slices.SortStableFunc(items, cmp)
 	if q.Get("direction") == "desc" {
 		slices.Reverse(items)
 	}

@@ -1,0 +1,109 @@
+package sekoia_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/socgo/xdr/sekoia"
+)
+
+// The custom verdict and priority lists send with_is_used=false when asked
+// (the server's default is true), as CustomStatuses does.
+func TestCustomLevelsWithIsUsedFalse(t *testing.T) {
+	t.Parallel()
+	no := false
+	for _, tc := range []struct {
+		path string
+		list func(ctx context.Context, c *sekoia.Client, o *sekoia.CustomLevelListOptions) error
+	}{
+		{"/v1/sic/custom_verdicts", func(ctx context.Context, c *sekoia.Client, o *sekoia.CustomLevelListOptions) error {
+			_, err := c.CustomVerdicts.List(ctx, o)
+			return err
+		}},
+		{"/v1/sic/custom_priorities", func(ctx context.Context, c *sekoia.Client, o *sekoia.CustomLevelListOptions) error {
+			_, err := c.CustomPriorities.List(ctx, o)
+			return err
+		}},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			t.Parallel()
+			c, mt := mockAPI(t)
+			mt.RegisterResponder(http.MethodGet, apiBase+tc.path,
+				respond(t, wire{query: url.Values{"with_is_used": {"false"}, "limit": {"5"}}}, 200, []byte(`{"items":[],"total":0}`)))
+			if err := tc.list(context.Background(), c, &sekoia.CustomLevelListOptions{WithIsUsed: &no, Limit: 5}); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// The custom field list sorts by name, created_at or updated_at only: any
+// other key is refused before a request, naming the argument.
+func TestCustomFieldsSortChecked(t *testing.T) {
+	t.Parallel()
+	c, mt := mockAPI(t)
+	ctx := context.Background()
+	_, err := c.CustomFields.List(ctx, &sekoia.CustomFieldListOptions{Sort: "title"})
+	if err == nil || !strings.Contains(err.Error(), "CustomFields.List: Sort") {
+		t.Errorf("sort title: %v", err)
+	}
+	mt.RegisterResponder(http.MethodGet, apiBase+"/v1/sic/custom-fields",
+		respond(t, wire{query: url.Values{"sort": {"updated_at"}, "direction": {"desc"}}}, 200, []byte(`{"items":[],"total":0}`)))
+	if _, err := c.CustomFields.List(ctx, &sekoia.CustomFieldListOptions{Sort: sekoia.CustomFieldSortUpdatedAt, Direction: sekoia.Descending}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The fake answers as the API does: the last custom verdict or priority
+// cannot be deleted (400), the field list pages 100 by default, sorts by
+// name unless told, and refuses an unknown sort key.
+func TestFakeCustomObjectsRules(t *testing.T) {
+	t.Parallel()
+	srv, c := fakeAPI(t)
+	ctx := context.Background()
+	v1 := srv.AddCustomVerdict(sekoia.CustomVerdict{Label: "Benign", Stage: sekoia.VerdictFalsePositive})
+	v2 := srv.AddCustomVerdict(sekoia.CustomVerdict{Label: "Malicious", Stage: sekoia.VerdictTruePositive})
+	if err := c.CustomVerdicts.Delete(ctx, v1.UUID); err != nil {
+		t.Fatal(err)
+	}
+	var apiErr *sekoia.APIError
+	if err := c.CustomVerdicts.Delete(ctx, v2.UUID); !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
+		t.Errorf("deleting the last verdict: %v, want a 400", err)
+	}
+	p := srv.AddCustomPriority(sekoia.CustomPriority{Label: "P1", Color: "#d63939"})
+	if err := c.CustomPriorities.Delete(ctx, p.UUID); !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
+		t.Errorf("deleting the last priority: %v, want a 400", err)
+	}
+
+	for _, name := range []string{"zeta", "alpha", "mu"} {
+		srv.AddCustomField(sekoia.CustomField{Name: name, Type: sekoia.FieldText})
+	}
+	for i := range 30 {
+		srv.AddCustomField(sekoia.CustomField{Name: "n" + string(rune('a'+i%26)) + string(rune('a'+i/26)), Type: sekoia.FieldText})
+	}
+	page, err := c.CustomFields.List(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Items) != 33 || page.Items[0].Name != "alpha" || page.Items[32].Name != "zeta" {
+		t.Errorf("default page: %d items, first %q", len(page.Items), page.Items[0].Name)
+	}
+	if _, err := c.CustomFields.List(ctx, &sekoia.CustomFieldListOptions{Sort: sekoia.CustomFieldSortCreatedAt}); err != nil {
+		t.Errorf("sort created_at: %v", err)
+	}
+	// A raw request with an unknown sort key is refused by the fake.
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL()+"/v1/sic/custom-fields?sort=title", nil)
+	req.Header.Set("Authorization", "Bearer "+srv.APIKey())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("sort=title: status %d, want 400", resp.StatusCode)
+	}
+}
