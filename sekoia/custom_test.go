@@ -107,3 +107,51 @@ func TestFakeCustomObjectsRules(t *testing.T) {
 		t.Errorf("sort=title: status %d, want 400", resp.StatusCode)
 	}
 }
+
+// The fake refuses, as the API does, a custom field value of the wrong
+// type or outside a select field's options, and options on a field that
+// is not a select.
+func TestFakeCustomFieldValuesTyped(t *testing.T) {
+	t.Parallel()
+	srv, c := fakeAPI(t)
+	ctx := context.Background()
+	a := srv.SeedAlerts(1)[0]
+	text := srv.AddCustomField(sekoia.CustomField{Name: "Ticket", Type: sekoia.FieldText})
+	num := srv.AddCustomField(sekoia.CustomField{Name: "Score", Type: sekoia.FieldInteger})
+	flag := srv.AddCustomField(sekoia.CustomField{Name: "Escalated", Type: sekoia.FieldBoolean})
+	one, err := c.CustomFields.Create(ctx, sekoia.CustomFieldCreate{Name: "Team", Type: sekoia.FieldSingleSelect, Options: []string{"red", "blue"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	many, err := c.CustomFields.Create(ctx, sekoia.CustomFieldCreate{Name: "Tags", Type: sekoia.FieldMultiSelect, Options: []string{"a", "b"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := []sekoia.CustomFieldValue{
+		{UUID: text.UUID, Value: "T-1"}, {UUID: num.UUID, Value: 42}, {UUID: flag.UUID, Value: true},
+		{UUID: one.UUID, Value: "red"}, {UUID: many.UUID, Value: []string{"a", "b"}},
+	}
+	if got, err := c.Alerts.SetCustomFields(ctx, a.UUID, ok); err != nil || len(got) != 5 {
+		t.Fatalf("valid values: %v, %v", got, err)
+	}
+	var apiErr *sekoia.APIError
+	for name, v := range map[string]sekoia.CustomFieldValue{
+		"number into text":      {UUID: text.UUID, Value: 42},
+		"fraction into integer": {UUID: num.UUID, Value: 1.5},
+		"string into boolean":   {UUID: flag.UUID, Value: "yes"},
+		"unknown option":        {UUID: one.UUID, Value: "green"},
+		"list into single":      {UUID: one.UUID, Value: []string{"red"}},
+		"unknown options":       {UUID: many.UUID, Value: []string{"a", "z"}},
+	} {
+		if _, err := c.Alerts.SetCustomFields(ctx, a.UUID, []sekoia.CustomFieldValue{v}); !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s: %v, want a 400", name, err)
+		}
+	}
+	// Clearing a value is always allowed.
+	if _, err := c.Alerts.SetCustomFields(ctx, a.UUID, []sekoia.CustomFieldValue{{UUID: one.UUID, Value: nil}}); err != nil {
+		t.Errorf("clear: %v", err)
+	}
+	if _, err := c.CustomFields.Update(ctx, text.UUID, sekoia.CustomFieldUpdate{Options: []string{"x"}}); !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
+		t.Errorf("options on a text field: %v, want a 400", err)
+	}
+}

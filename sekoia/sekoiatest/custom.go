@@ -71,7 +71,9 @@ func (s *Server) AddCustomPriority(p sekoia.CustomPriority) sekoia.CustomPriorit
 
 // AddCustomField stores a custom field (UUID, community, slug and times
 // filled when missing) and returns it. Alerts take values of the fields
-// the server holds.
+// the server holds, of the field's type (a select field's values among its
+// Options, a JSON list of strings); the last custom verdict or priority
+// cannot be deleted.
 func (s *Server) AddCustomField(f sekoia.CustomField) sekoia.CustomField {
 	st := s.custom
 	st.mu.Lock()
@@ -297,6 +299,58 @@ func (st *customStore) handleListFields(w http.ResponseWriter, r *http.Request) 
 	writeJSON(w, http.StatusOK, pageBody(items, limit, offset))
 }
 
+// isSelect reports a select field type.
+func isSelect(t sekoia.CustomFieldType) bool {
+	return t == sekoia.FieldSingleSelect || t == sekoia.FieldMultiSelect
+}
+
+// checkFieldValue returns why raw is not a value of the field def ("" when
+// it is): a string for text, an integer, a boolean, one of the options of
+// a single select, a list of them for a multi select; null clears any.
+func checkFieldValue(def sekoia.CustomField, raw json.RawMessage) string {
+	if string(raw) == "null" || len(raw) == 0 {
+		return ""
+	}
+	var options []string
+	_ = json.Unmarshal(def.Options, &options)
+	var (
+		s   string
+		n   json.Number
+		b   bool
+		set []string
+	)
+	dec := func(v any) bool {
+		d := json.NewDecoder(strings.NewReader(string(raw)))
+		d.UseNumber()
+		return d.Decode(v) == nil
+	}
+	switch def.Type {
+	case sekoia.FieldText:
+		if dec(&s) {
+			return ""
+		}
+	case sekoia.FieldInteger:
+		if dec(&n) {
+			if _, err := n.Int64(); err == nil {
+				return ""
+			}
+		}
+	case sekoia.FieldBoolean:
+		if dec(&b) {
+			return ""
+		}
+	case sekoia.FieldSingleSelect:
+		if dec(&s) && slices.Contains(options, s) {
+			return ""
+		}
+	case sekoia.FieldMultiSelect:
+		if dec(&set) && !slices.ContainsFunc(set, func(v string) bool { return !slices.Contains(options, v) }) {
+			return ""
+		}
+	}
+	return "Invalid value for the " + string(def.Type) + " custom field " + def.Name
+}
+
 // fieldBody is the body of a custom field creation or change.
 type fieldBody struct {
 	Name             *string  `json:"name"`
@@ -336,6 +390,14 @@ func (st *customStore) handleCreateField(w http.ResponseWriter, r *http.Request)
 		writeError(w, http.StatusBadRequest, "", "unknown type "+*b.Type)
 		return
 	}
+	switch {
+	case isSelect(f.Type) && len(b.Options) == 0:
+		writeError(w, http.StatusBadRequest, "", "options is required for a select field")
+		return
+	case !isSelect(f.Type) && b.Options != nil:
+		writeError(w, http.StatusBadRequest, "", "options is only for select fields")
+		return
+	}
 	b.apply(&f)
 	writeJSON(w, http.StatusOK, st.s.AddCustomField(f))
 }
@@ -351,6 +413,10 @@ func (st *customStore) handleUpdateField(w http.ResponseWriter, r *http.Request)
 	}
 	now := st.s.nowUTC()
 	withItem(st, w, r, &st.fields, func(f *sekoia.CustomField) string { return f.UUID }, func(_ int, f *sekoia.CustomField) {
+		if b.Options != nil && (!isSelect(f.Type) || len(b.Options) == 0) {
+			writeError(w, http.StatusBadRequest, "", "options is only for select fields, and not empty")
+			return
+		}
 		b.apply(f)
 		f.UpdatedAt, f.UpdatedBy, f.UpdatedByType = now, seqUUID(0xa9, 1), "apikey"
 		writeJSON(w, http.StatusOK, f)

@@ -130,6 +130,10 @@ func (s *Server) handleSetCustomFields(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusBadRequest, "", "Unknown custom field "+v.UUID)
 			return
 		}
+		if msg := checkFieldValue(def, v.Value); msg != "" {
+			writeError(w, http.StatusBadRequest, "", msg)
+			return
+		}
 		set = append(set, sekoia.AlertCustomField{UUID: def.UUID, Name: def.Name, Slug: def.Slug, Type: string(def.Type), Value: v.Value})
 	}
 	s.alerts.withAlert(w, r, func(rec *alertRec) {
