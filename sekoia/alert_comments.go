@@ -2,9 +2,7 @@ package sekoia
 
 import (
 	"context"
-	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/socgo/xdr/internal/rest"
 )
@@ -30,8 +28,8 @@ func (s *AlertsService) EditComment(ctx context.Context, alertID, commentUUID, c
 	if err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(content) == "" {
-		return nil, errors.New("sekoia: " + method + ": content is empty")
+	if err := checkContent(method, content); err != nil {
+		return nil, err
 	}
 	return doOne[Comment](ctx, s.c, http.MethodPatch, path, nil, commentEdit{content})
 }

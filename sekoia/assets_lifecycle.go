@@ -57,6 +57,7 @@ func (s *AssetsService) Merge(ctx context.Context, destination string, sources [
 	case len(sources) > MaxMergeSources:
 		return nil, fmt.Errorf("sekoia: %s: %d sources is more than %d", method, len(sources), MaxMergeSources)
 	}
+	seen := make(map[string]int, len(sources))
 	for i, id := range sources {
 		if err := checkUUID(method, fmt.Sprintf("sources[%d]", i), id); err != nil {
 			return nil, err
@@ -64,6 +65,10 @@ func (s *AssetsService) Merge(ctx context.Context, destination string, sources [
 		if id == destination {
 			return nil, fmt.Errorf("sekoia: %s: sources[%d] is the destination", method, i)
 		}
+		if j, ok := seen[id]; ok {
+			return nil, fmt.Errorf("sekoia: %s: sources[%d] repeats sources[%d]", method, i, j)
+		}
+		seen[id] = i
 	}
 	return doOne[Asset](ctx, s.c, http.MethodPost, assetsPath+"/merge", nil, assetMerge{destination, sources})
 }
