@@ -42,8 +42,8 @@ func (s CaseStatus) String() string {
 // Closed reports whether the status is in the closed stage.
 func (s CaseStatus) Closed() bool { return s.Stage == StageClosed }
 
-// CasePriority is the built-in priority of a case. Custom priorities are
-// set with CustomPriorityUUID.
+// CasePriority is the built-in priority of a case. Custom priorities (see
+// CustomPrioritiesService) are set with CustomPriorityUUID.
 type CasePriority string
 
 // The built-in case priorities.
@@ -75,8 +75,9 @@ type CaseSubscriber struct {
 	Type string `json:"type"`
 }
 
-// CaseVerdict is the verdict given to a case (a custom verdict of the
-// community).
+// CaseVerdict is the verdict given to a case: the custom verdict of the
+// community named by Case.VerdictUUID (see CustomVerdictsService and
+// CustomVerdict, whose Stage it shares), with the analysis given.
 type CaseVerdict struct {
 	UUID          string       `json:"uuid"`
 	Label         string       `json:"label,omitempty"`
@@ -108,7 +109,9 @@ type CaseCustomStatus struct {
 // String returns the status's label.
 func (s CaseCustomStatus) String() string { return s.Label }
 
-// CaseCustomPriority is the custom priority of a case.
+// CaseCustomPriority is the custom priority of a case, as the case embeds
+// the CustomPriority named by Case.CustomPriorityUUID (see
+// CustomPrioritiesService).
 type CaseCustomPriority struct {
 	Label       string `json:"label"`
 	Description string `json:"description"`
