@@ -187,7 +187,7 @@ func (n *NewCountermeasure) check(method string) error {
 // path name another route).
 func checkStep(method, step string) error {
 	if strings.TrimSpace(step) == "" || step == "." || step == ".." || strings.ContainsAny(step, "/\r\n") || len(step) > 256 {
-		return fmt.Errorf("sekoia: %s: step %q must be a UUID or a name of 1..256 characters without a slash or line break, not . or ..", method, truncateString(step))
+		return fmt.Errorf("sekoia: %s: step %q must be a UUID or a name (1..256 characters, no slash or line break, not a dot segment)", method, truncateString(step))
 	}
 	return nil
 }
