@@ -177,6 +177,22 @@ func checkFieldName(method, name string) error {
 	return nil
 }
 
+// checkOptions checks the choices of a select field: none blank, none
+// repeated.
+func checkOptions(method string, options []string) error {
+	seen := make(map[string]int, len(options))
+	for i, o := range options {
+		if strings.TrimSpace(o) == "" {
+			return fmt.Errorf("sekoia: %s: Options[%d] is blank", method, i)
+		}
+		if j, ok := seen[o]; ok {
+			return fmt.Errorf("sekoia: %s: Options[%d] repeats Options[%d]", method, i, j)
+		}
+		seen[o] = i
+	}
+	return nil
+}
+
 // Create creates a custom field and returns it.
 //
 // Create calls POST /v1/sic/custom-fields with
@@ -196,11 +212,15 @@ func (s *CustomFieldsService) Create(ctx context.Context, f CustomFieldCreate) (
 	case !selectType && len(f.Options) > 0:
 		return nil, fmt.Errorf("sekoia: %s: Options is only for select fields", method)
 	}
+	if err := checkOptions(method, f.Options); err != nil {
+		return nil, err
+	}
 	return s.objs().create(ctx, f)
 }
 
 // CustomFieldUpdate is a change to a custom field: only the fields set are
-// sent. The type cannot change.
+// sent. The type cannot change; Options, when not nil, replaces the choices
+// of a select field.
 type CustomFieldUpdate struct {
 	Name             string   `json:"name,omitempty"`
 	Description      *string  `json:"description,omitempty"`
@@ -225,6 +245,12 @@ func (s *CustomFieldsService) Update(ctx context.Context, uuid string, u CustomF
 		if err := checkFieldName(method, u.Name); err != nil {
 			return nil, err
 		}
+	}
+	if u.Options != nil && len(u.Options) == 0 {
+		return nil, errors.New("sekoia: " + method + ": Options is empty (nil leaves the options as they are)")
+	}
+	if err := checkOptions(method, u.Options); err != nil {
+		return nil, err
 	}
 	return s.objs().update(ctx, uuid, u)
 }

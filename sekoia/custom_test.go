@@ -155,3 +155,29 @@ func TestFakeCustomFieldValuesTyped(t *testing.T) {
 		t.Errorf("options on a text field: %v, want a 400", err)
 	}
 }
+
+// An empty, non-nil Options is refused before a request: omitted from the
+// body, it made an empty PATCH that passed the "update is empty" check.
+func TestCustomFieldsUpdateEmptyOptions(t *testing.T) {
+	t.Parallel()
+	c, _ := mockAPI(t) // any request fails the test
+	_, err := c.CustomFields.Update(context.Background(), "3c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f", sekoia.CustomFieldUpdate{Options: []string{}})
+	if err == nil || !strings.Contains(err.Error(), "CustomFields.Update: Options") {
+		t.Errorf("err = %v, want one naming Options", err)
+	}
+}
+
+// A blank or repeated option is refused before a request, naming it.
+func TestCustomFieldsOptionsChecked(t *testing.T) {
+	t.Parallel()
+	c, _ := mockAPI(t) // any request fails the test
+	ctx := context.Background()
+	_, err := c.CustomFields.Create(ctx, sekoia.CustomFieldCreate{Name: "Team", Type: sekoia.FieldSingleSelect, Options: []string{"red", " "}})
+	if err == nil || !strings.Contains(err.Error(), "CustomFields.Create: Options[1]") {
+		t.Errorf("blank option: %v", err)
+	}
+	_, err = c.CustomFields.Update(ctx, "3c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f", sekoia.CustomFieldUpdate{Options: []string{"red", "blue", "red"}})
+	if err == nil || !strings.Contains(err.Error(), "CustomFields.Update: Options[2]") {
+		t.Errorf("repeated option: %v", err)
+	}
+}
