@@ -2,6 +2,7 @@ package sekoia_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -110,6 +111,42 @@ func TestCountermeasureStepDotSegments(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), "Countermeasures."+name+": step") {
 				t.Errorf("%s(%q): %v, want an error naming step", name, step, err)
 			}
+		}
+	}
+}
+
+// The fake's case countermeasures belong to a case it holds: an unknown
+// case answers 404, and the case's UUID and short id name the same list.
+func TestFakeCaseCountermeasures(t *testing.T) {
+	t.Parallel()
+	srv, c := fakeAPI(t)
+	ctx := context.Background()
+	const unknown = "9b8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d6e"
+	if _, err := c.Countermeasures.ListForCase(ctx, unknown, nil); !errors.Is(err, sekoia.ErrNotFound) {
+		t.Errorf("list of an unknown case: %v, want ErrNotFound", err)
+	}
+	if _, err := c.Countermeasures.AddToCase(ctx, unknown, sekoia.NewCountermeasure{Name: "Rotate keys"}); !errors.Is(err, sekoia.ErrNotFound) {
+		t.Errorf("add to an unknown case: %v, want ErrNotFound", err)
+	}
+	if _, ok := srv.AddCaseCountermeasure(unknown, sekoia.Countermeasure{Name: "x"}); ok {
+		t.Error("AddCaseCountermeasure of an unknown case reported true")
+	}
+	cs := srv.AddCase(sekoia.Case{Title: "Phishing wave"})
+	seeded, ok := srv.AddCaseCountermeasure(cs.ShortID, sekoia.Countermeasure{Name: "Block the sender"})
+	if !ok || seeded.CaseUUID != cs.UUID {
+		t.Fatalf("AddCaseCountermeasure = %+v, %v", seeded, ok)
+	}
+	added, err := c.Countermeasures.AddToCase(ctx, cs.UUID, sekoia.NewCountermeasure{Name: "Rotate keys"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if added.CaseUUID != cs.UUID {
+		t.Errorf("CaseUUID = %q, want %q", added.CaseUUID, cs.UUID)
+	}
+	for _, id := range []string{cs.UUID, cs.ShortID} {
+		p, err := c.Countermeasures.ListForCase(ctx, id, nil)
+		if err != nil || len(p.Items) != 2 {
+			t.Errorf("ListForCase(%s) = %+v, %v, want both countermeasures", id, p, err)
 		}
 	}
 }

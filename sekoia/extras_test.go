@@ -593,8 +593,8 @@ func TestExtrasFake(t *testing.T) {
 	}
 	cm, _ := srv.AddCountermeasure(a.ShortID, sekoia.Countermeasure{Name: "Isolate the host", Relevance: 80,
 		ActionSteps: []sekoia.ActionStep{{Name: "isolate"}, {Name: "notify"}}})
-	caseID := "9b8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d6e"
-	cm2 := srv.AddCaseCountermeasure(caseID, sekoia.Countermeasure{Name: "Block the IP"})
+	caseID := srv.AddCase(sekoia.Case{Title: "Intrusion on web-1"}).UUID
+	cm2, _ := srv.AddCaseCountermeasure(caseID, sekoia.Countermeasure{Name: "Block the IP"})
 	dst := srv.AddAsset(sekoia.Asset{Name: "web-1", Type: sekoia.AssetHost, CommunityUUID: sekoiatest.DefaultCommunityUUID})
 	src := srv.AddAsset(sekoia.Asset{Name: "web-1.lan", Type: sekoia.AssetHost, CommunityUUID: sekoiatest.DefaultCommunityUUID, Tags: []string{"dmz"}})
 	id := extrasIDs{

@@ -68,11 +68,16 @@ func (s *Server) AddCountermeasure(alertID string, cm sekoia.Countermeasure) (se
 	return s.countermeasures.add(a.UUID, cm, s.nowUTC()), true
 }
 
-// AddCaseCountermeasure stores a countermeasure of the case with this id,
-// as AddCountermeasure does. The fake does not check that the case exists.
-func (s *Server) AddCaseCountermeasure(caseID string, cm sekoia.Countermeasure) sekoia.Countermeasure {
-	cm.CaseUUID = caseID
-	return s.countermeasures.add("case:"+caseID, cm, s.nowUTC())
+// AddCaseCountermeasure stores a countermeasure of the case with this UUID
+// or short id, as AddCountermeasure does. It reports false when the server
+// has no such case (see AddCase).
+func (s *Server) AddCaseCountermeasure(caseID string, cm sekoia.Countermeasure) (sekoia.Countermeasure, bool) {
+	cs, _, ok := s.Case(caseID)
+	if !ok {
+		return sekoia.Countermeasure{}, false
+	}
+	cm.CaseUUID = cs.UUID
+	return s.countermeasures.add("case:"+cs.UUID, cm, s.nowUTC()), true
 }
 
 // Countermeasure returns the current state of a countermeasure.
@@ -177,8 +182,21 @@ func (st *countermeasureStore) handleAlertList(w http.ResponseWriter, r *http.Re
 	}
 }
 
+// caseOwner returns the owner key of the case named by the path, or
+// answers 404.
+func (st *countermeasureStore) caseOwner(w http.ResponseWriter, r *http.Request) (string, string, bool) {
+	cs, _, ok := st.s.Case(r.PathValue("id"))
+	if !ok {
+		writeError(w, http.StatusNotFound, "", "Unknown case")
+		return "", "", false
+	}
+	return "case:" + cs.UUID, cs.UUID, true
+}
+
 func (st *countermeasureStore) handleCaseList(w http.ResponseWriter, r *http.Request) {
-	st.list(w, r, "case:"+r.PathValue("id"))
+	if owner, _, ok := st.caseOwner(w, r); ok {
+		st.list(w, r, owner)
+	}
 }
 
 // decodeNewCountermeasure reads the body of a countermeasure creation.
@@ -211,12 +229,16 @@ func (st *countermeasureStore) handleAlertAdd(w http.ResponseWriter, r *http.Req
 }
 
 func (st *countermeasureStore) handleCaseAdd(w http.ResponseWriter, r *http.Request) {
+	owner, caseUUID, ok := st.caseOwner(w, r)
+	if !ok {
+		return
+	}
 	cm, ok := decodeNewCountermeasure(w, r)
 	if !ok {
 		return
 	}
-	cm.CaseUUID = r.PathValue("id")
-	writeJSON(w, http.StatusOK, st.add("case:"+cm.CaseUUID, cm, st.s.nowUTC()))
+	cm.CaseUUID = caseUUID
+	writeJSON(w, http.StatusOK, st.add(owner, cm, st.s.nowUTC()))
 }
 
 // withCountermeasure runs f, under the store's lock, on the
