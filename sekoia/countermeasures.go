@@ -130,6 +130,12 @@ type ActionStep struct {
 	Comments []Comment       `json:"comments,omitempty"`
 }
 
+// Activated reports whether the step was activated.
+func (a *ActionStep) Activated() bool { return !a.ActivatedAt.IsZero() }
+
+// Denied reports whether the step was denied.
+func (a *ActionStep) Denied() bool { return !a.DeniedAt.IsZero() }
+
 // UnmarshalJSON decodes an action step, its times in any form.
 func (a *ActionStep) UnmarshalJSON(b []byte) error {
 	type plain ActionStep

@@ -150,3 +150,34 @@ func TestFakeCaseCountermeasures(t *testing.T) {
 		}
 	}
 }
+
+// The fake refuses a countermeasure comment whose author is longer than 32
+// characters (400), as it does for alert comments and as the client does.
+func TestFakeCountermeasureCommentAuthor(t *testing.T) {
+	t.Parallel()
+	srv, _ := fakeAPI(t)
+	a := srv.SeedAlerts(1)[0]
+	cm, _ := srv.AddCountermeasure(a.UUID, sekoia.Countermeasure{Name: "Isolate", ActionSteps: []sekoia.ActionStep{{Name: "isolate"}}})
+	long := strings.Repeat("a", 33)
+	for _, tc := range []struct{ method, path, body string }{
+		{http.MethodPost, "/comments", `{"content":"x","author":"` + long + `"}`},
+		{http.MethodPost, "/isolate/comments", `{"content":"x","author":"` + long + `"}`},
+		{http.MethodPatch, "/activate", `{"comment":{"content":"x","author":"` + long + `"}}`},
+		{http.MethodPatch, "/isolate/deny", `{"comment":{"content":"x","author":"` + long + `"}}`},
+	} {
+		req, _ := http.NewRequestWithContext(context.Background(), tc.method, srv.URL()+"/v1/sic/alerts/countermeasures/"+cm.UUID+tc.path, strings.NewReader(tc.body))
+		req.Header.Set("Authorization", "Bearer "+srv.APIKey())
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s %s: status %d, want 400", tc.method, tc.path, resp.StatusCode)
+		}
+	}
+	if got, _ := srv.Countermeasure(cm.UUID); got.Activated() || got.ActionSteps[0].Denied() {
+		t.Error("a refused decision was applied")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/socgo/xdr/sekoia"
 )
@@ -276,8 +277,7 @@ func decodeDecision(w http.ResponseWriter, r *http.Request) (*sekoia.NewComment,
 	if !decodeBody(w, r, &body) {
 		return nil, false
 	}
-	if body.Comment != nil && strings.TrimSpace(body.Comment.Content) == "" {
-		writeError(w, http.StatusBadRequest, "", "comment content is required")
+	if body.Comment != nil && !commentOK(w, *body.Comment) {
 		return nil, false
 	}
 	return body.Comment, true
@@ -401,11 +401,21 @@ func decodeComment(w http.ResponseWriter, r *http.Request) (sekoia.NewComment, b
 	if !decodeBody(w, r, &body) {
 		return body, false
 	}
-	if strings.TrimSpace(body.Content) == "" {
+	return body, commentOK(w, body)
+}
+
+// commentOK checks a new comment as the API does (content required, an
+// author of at most 32 characters), or answers 400.
+func commentOK(w http.ResponseWriter, c sekoia.NewComment) bool {
+	switch {
+	case strings.TrimSpace(c.Content) == "":
 		writeError(w, http.StatusBadRequest, "", "content is required")
-		return body, false
+	case utf8.RuneCountInString(c.Author) > 32:
+		writeError(w, http.StatusBadRequest, "", "author is longer than 32 characters")
+	default:
+		return true
 	}
-	return body, true
+	return false
 }
 
 func (st *countermeasureStore) handleComments(w http.ResponseWriter, r *http.Request) {
