@@ -22,7 +22,8 @@ import (
 // Activating or denying is a PATCH the client never sends twice on its own:
 // a failure after the request left (a 5xx, a cut connection) is returned
 // as is, because the countermeasure may have been activated. Read the
-// countermeasure again (ListForAlert) before trying once more.
+// countermeasure again (ListForAlert or ListForCase; GetStep for a step)
+// before trying once more.
 type CountermeasuresService struct{ c *Client }
 
 const countermeasuresPath = "/v1/sic/alerts/countermeasures/"
