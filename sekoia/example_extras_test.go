@@ -55,3 +55,33 @@ func ExampleAlertsService_Count() {
 	// Output:
 	// pending alerts: 40
 }
+
+func ExampleAlertsService_SetCustomFields() {
+	srv := startFake()
+	defer srv.Close()
+	alert := srv.SeedAlerts(1)[0]
+	c := srv.Client()
+	ctx := context.Background()
+
+	// A workspace admin defines the field once…
+	team, err := c.CustomFields.Create(ctx, sekoia.CustomFieldCreate{
+		Name: "Team", Type: sekoia.FieldSingleSelect, Options: []string{"blue", "red"},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// …and the analysts set it on alerts: a value of the field's type (one
+	// of its options here); nil clears it.
+	fields, err := c.Alerts.SetCustomFields(ctx, alert.UUID, []sekoia.CustomFieldValue{{UUID: team.UUID, Value: "red"}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(fields[0].Name, string(fields[0].Value))
+
+	_, err = c.Alerts.SetCustomFields(ctx, alert.UUID, []sekoia.CustomFieldValue{{UUID: team.UUID, Value: "green"}})
+	var apiErr *sekoia.APIError
+	fmt.Println("not an option:", errors.As(err, &apiErr) && apiErr.StatusCode == 400)
+	// Output:
+	// Team "red"
+	// not an option: true
+}
