@@ -193,7 +193,7 @@ func (n *NewCountermeasure) check(method string) error {
 // blank, no slash or line break, and not "." or ".." (which would make the
 // path name another route).
 func checkStep(method, step string) error {
-	if strings.TrimSpace(step) == "" || step == "." || step == ".." || strings.ContainsAny(step, "/\r\n") || len(step) > 256 {
+	if strings.TrimSpace(step) == "" || step == "." || step == ".." || strings.ContainsAny(step, "/\r\n") || utf8.RuneCountInString(step) > 256 {
 		return fmt.Errorf("sekoia: %s: step %q must be a UUID or a name (1..256 characters, no slash or line break, not a dot segment)", method, truncateString(step))
 	}
 	return nil

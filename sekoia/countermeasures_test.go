@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -179,5 +180,21 @@ func TestFakeCountermeasureCommentAuthor(t *testing.T) {
 	}
 	if got, _ := srv.Countermeasure(cm.UUID); got.Activated() || got.ActionSteps[0].Denied() {
 		t.Error("a refused decision was applied")
+	}
+}
+
+// A step name is limited to 256 characters, not bytes.
+func TestCountermeasureStepNameLength(t *testing.T) {
+	t.Parallel()
+	const cm = "5f2b1c9d-3e4f-4a5b-8c6d-7e8f9a0b1c2d"
+	c, mt := mockAPI(t)
+	name := strings.Repeat("é", 200)
+	mt.RegisterResponder(http.MethodGet, apiBase+"/v1/sic/alerts/countermeasures/"+cm+"/"+url.PathEscape(name)+"/",
+		respond(t, wire{}, 200, []byte(`{"uuid":"7a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d","name":"x"}`)))
+	if _, err := c.Countermeasures.GetStep(context.Background(), cm, name); err != nil {
+		t.Errorf("200-character name: %v", err)
+	}
+	if _, err := c.Countermeasures.GetStep(context.Background(), cm, strings.Repeat("é", 257)); err == nil {
+		t.Error("257-character name accepted")
 	}
 }
