@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/socgo/xdr/sekoia"
+	"github.com/socgo/xdr/sekoia/sekoiatest"
 )
 
 // The comment list of a countermeasure or an action step writes each
@@ -166,16 +167,8 @@ func TestFakeCountermeasureCommentAuthor(t *testing.T) {
 		{http.MethodPatch, "/activate", `{"comment":{"content":"x","author":"` + long + `"}}`},
 		{http.MethodPatch, "/isolate/deny", `{"comment":{"content":"x","author":"` + long + `"}}`},
 	} {
-		req, _ := http.NewRequestWithContext(context.Background(), tc.method, srv.URL()+"/v1/sic/alerts/countermeasures/"+cm.UUID+tc.path, strings.NewReader(tc.body))
-		req.Header.Set("Authorization", "Bearer "+srv.APIKey())
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusBadRequest {
-			t.Errorf("%s %s: status %d, want 400", tc.method, tc.path, resp.StatusCode)
+		if got := rawStatus(t, srv, tc.method, "/v1/sic/alerts/countermeasures/"+cm.UUID+tc.path, tc.body); got != http.StatusBadRequest {
+			t.Errorf("%s %s: status %d, want 400", tc.method, tc.path, got)
 		}
 	}
 	if got, _ := srv.Countermeasure(cm.UUID); got.Activated() || got.ActionSteps[0].Denied() {
@@ -197,4 +190,24 @@ func TestCountermeasureStepNameLength(t *testing.T) {
 	if _, err := c.Countermeasures.GetStep(context.Background(), cm, strings.Repeat("é", 257)); err == nil {
 		t.Error("257-character name accepted")
 	}
+}
+
+// rawStatus sends a request the client would refuse to send straight to
+// the fake, with its API key, and returns the answer's status.
+func rawStatus(t *testing.T, srv *sekoiatest.Server, method, path, body string) int {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, srv.URL()+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+srv.APIKey())
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }

@@ -96,15 +96,8 @@ func TestFakeCustomObjectsRules(t *testing.T) {
 		t.Errorf("sort created_at: %v", err)
 	}
 	// A raw request with an unknown sort key is refused by the fake.
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL()+"/v1/sic/custom-fields?sort=title", nil)
-	req.Header.Set("Authorization", "Bearer "+srv.APIKey())
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusBadRequest {
-		t.Errorf("sort=title: status %d, want 400", resp.StatusCode)
+	if got := rawStatus(t, srv, http.MethodGet, "/v1/sic/custom-fields?sort=title", ""); got != http.StatusBadRequest {
+		t.Errorf("sort=title: status %d, want 400", got)
 	}
 }
 
