@@ -129,6 +129,7 @@ func New(cfg Config) (*Client, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	hc.Transport = &roundTripper{cfg: &cfg, ua: ua, next: base}
+	hc.CheckRedirect = checkRedirect(cfg.Base) // the caller's policy is replaced: see checkRedirect
 	return &Client{cfg: cfg, http: hc, ua: ua}, nil
 }
 
