@@ -31,6 +31,7 @@ type Client struct {
 	rest *rest.Client
 	opts options
 	key  atomic.Pointer[string]
+	held rest.Held // every key the client has held, for redaction
 }
 
 // NewClient returns a client authenticating with apiKey (sent as
@@ -46,6 +47,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	}
 	c := &Client{opts: o}
 	c.key.Store(&apiKey)
+	c.held.Add(apiKey)
 	cfg := o.Transport
 	cfg.Auth = func(h http.Header) { h.Set("Authorization", "Bearer "+*c.key.Load()) }
 	t, err := transport.New(cfg)
@@ -55,7 +57,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	c.rest = rest.New("sekoia", t)
 	c.rest.RequestIDHeader = RequestIDHeader
 	c.rest.DecodeError = decodeError
-	c.rest.Secrets = func() []string { return []string{*c.key.Load()} }
+	c.rest.Secrets = c.held.List
 	c.Alerts = &AlertsService{c: c}
 	c.Events = &EventsService{c: c}
 	c.Assets = &AssetsService{c: c}
@@ -80,6 +82,7 @@ func (c *Client) SetAPIKey(apiKey string) error {
 	if err := checkKey(apiKey); err != nil {
 		return errors.New(strings.Replace(err.Error(), "NewClient", "SetAPIKey", 1))
 	}
+	c.held.Add(apiKey)
 	c.key.Store(&apiKey)
 	return nil
 }

@@ -35,6 +35,7 @@ type Client struct {
 	tenant string
 	base   *url.URL
 	key    atomic.Pointer[secret]
+	held   rest.Held // every key the client has held, for redaction
 }
 
 // secret is an API key with its precomputed Authorization header value.
@@ -44,6 +45,14 @@ type secret struct {
 
 func newSecret(key string) *secret {
 	return &secret{key: key, header: "Basic " + base64.StdEncoding.EncodeToString([]byte(basicUser+":"+key))}
+}
+
+// setKey switches to key, keeping its forms (the key and the Basic
+// credential) for redaction.
+func (c *Client) setKey(key string) {
+	s := newSecret(key)
+	c.held.Add(s.key, strings.TrimPrefix(s.header, "Basic "))
+	c.key.Store(s)
 }
 
 // NewClient returns a client for the tenant tenantID (the sub-domain of the
@@ -77,7 +86,7 @@ func NewClient(tenantID, apiKey string, opts ...Option) (*Client, error) {
 		base = &url.URL{Scheme: "https", Host: tenantID + ".api.tehtris.net", Path: "/api"}
 	}
 	c := &Client{tenant: tenantID, base: base}
-	c.key.Store(newSecret(apiKey))
+	c.setKey(apiKey)
 	cfg := o.Transport
 	cfg.Base = base
 	cfg.Auth = func(h http.Header) { h.Set("Authorization", c.key.Load().header) }
@@ -86,10 +95,7 @@ func NewClient(tenantID, apiKey string, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("tehtris: NewClient: %w", err)
 	}
 	c.rest = rest.New("tehtris", t)
-	c.rest.Secrets = func() []string {
-		s := c.key.Load()
-		return []string{s.key, strings.TrimPrefix(s.header, "Basic ")}
-	}
+	c.rest.Secrets = c.held.List
 	c.Events = &EventsService{c: c}
 	c.Filters = &FiltersService{c: c}
 	c.Endpoints = &EndpointsService{c: c}
@@ -140,7 +146,7 @@ func (c *Client) SetAPIKey(apiKey string) error {
 	if err := checkKey(apiKey); err != nil {
 		return fmt.Errorf("tehtris: SetAPIKey: %w", err)
 	}
-	c.key.Store(newSecret(apiKey))
+	c.setKey(apiKey)
 	return nil
 }
 

@@ -128,7 +128,7 @@ func (c *Client) Send(ctx context.Context, r Request) (*http.Response, Meta, err
 	}
 	resp, res, err := c.T.Do(req)
 	if err != nil {
-		return nil, Meta{Attempts: res.Attempts}, fmt.Errorf("%s: %s %s: %w", c.Service, r.Method, r.Path, redactedErr{err})
+		return nil, Meta{Attempts: res.Attempts}, fmt.Errorf("%s: %s %s: %w", c.Service, r.Method, r.Path, c.WrapError(err))
 	}
 	meta := Meta{StatusCode: resp.StatusCode, Header: resp.Header, Attempts: res.Attempts}
 	if c.RequestIDHeader != "" {
@@ -159,7 +159,7 @@ func (c *Client) Do(ctx context.Context, r Request, out any) (Meta, error) {
 		return meta, err
 	}
 	if err := json.Unmarshal(body, out); err != nil {
-		return meta, fmt.Errorf("%s: %s %s: decode %d response: %w", c.Service, r.Method, r.Path, meta.StatusCode, err)
+		return meta, fmt.Errorf("%s: %s %s: decode %d response: %w", c.Service, r.Method, r.Path, meta.StatusCode, c.WrapError(err))
 	}
 	return meta, nil
 }
@@ -194,14 +194,14 @@ func (c *Client) Fetch(ctx context.Context, r Request) ([]byte, Meta, error) {
 		if rerr == nil {
 			return body, meta, nil
 		}
-		err = fmt.Errorf("%s: %s %s: read %d response: %w", c.Service, r.Method, r.Path, resp.StatusCode, redactedErr{rerr})
+		err = fmt.Errorf("%s: %s %s: read %d response: %w", c.Service, r.Method, r.Path, resp.StatusCode, c.WrapError(rerr))
 		wait, ok := c.resend(ctx, r, retry, rerr)
 		if !ok {
 			return nil, meta, err
 		}
 		c.T.Logger().LogAttrs(ctx, slog.LevelWarn, "response body cut; sending the request again",
 			slog.String("method", r.Method), slog.String("path", c.URL(r.Path, nil).Path), slog.Int("attempt", retry+1),
-			slog.Duration("wait", wait), slog.String("error", transport.RedactError(rerr)))
+			slog.Duration("wait", wait), slog.String("error", c.RedactString(transport.RedactError(rerr))))
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -277,31 +277,20 @@ func (c *Client) apiError(req *http.Request, resp *http.Response, meta Meta) *ap
 		Path:       req.URL.Path,
 		RequestID:  meta.RequestID,
 		Attempts:   meta.Attempts,
-		Body:       c.redact(body),
+		Body:       body,
 	}
 	if ra, ok := transport.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 		e.RetryAfter = ra
 	}
+	// The raw body is decoded before redaction, so an echo escaped in
+	// JSON is found once decoded too; every field is redacted after.
 	if c.DecodeError != nil {
-		c.DecodeError(e.Body, e)
+		c.DecodeError(body, e)
 	} else {
-		DecodeMessageCode(e.Body, e)
+		DecodeMessageCode(body, e)
 	}
-	e.Message = string(c.redact([]byte(e.Message)))
-	e.Detail = string(c.redact([]byte(e.Detail)))
+	c.RedactError(e)
 	return e
-}
-
-func (c *Client) redact(b []byte) []byte {
-	if c.Secrets == nil {
-		return b
-	}
-	for _, s := range c.Secrets() {
-		if len(s) >= 4 && bytes.Contains(b, []byte(s)) {
-			b = bytes.ReplaceAll(b, []byte(s), []byte("[REDACTED]"))
-		}
-	}
-	return b
 }
 
 // DecodeMessageCode reads the common {"message","code","detail"} shape; a
@@ -350,8 +339,4 @@ func text(v any) string {
 	}
 }
 
-// redactedErr renders a transport error without URL query or user info.
-type redactedErr struct{ err error }
-
-func (r redactedErr) Error() string { return transport.RedactError(r.err) }
-func (r redactedErr) Unwrap() error { return r.err }
+func transportRedact(err error) string { return transport.RedactError(err) }
