@@ -3,10 +3,12 @@ package sekoia
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync/atomic"
 
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/rest"
 	"github.com/socgo/xdr/internal/transport"
 )
@@ -67,11 +69,11 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 }
 
 func checkKey(apiKey string) error {
-	switch {
-	case strings.TrimSpace(apiKey) == "":
+	if strings.TrimSpace(apiKey) == "" {
 		return errors.New("sekoia: NewClient: apiKey is empty")
-	case strings.ContainsAny(apiKey, "\r\n\t "):
-		return errors.New("sekoia: NewClient: apiKey contains white space")
+	}
+	if err := argcheck.Credential(apiKey); err != nil {
+		return fmt.Errorf("sekoia: NewClient: apiKey %w", err)
 	}
 	return nil
 }

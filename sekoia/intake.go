@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/socgo/xdr/internal/apierror"
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/rest"
 	"github.com/socgo/xdr/internal/transport"
 )
@@ -73,13 +74,11 @@ type Intake struct {
 // WithUserAgent and WithMaxBodyBytes apply as for NewClient, and
 // WithBaseURL is ignored. It sends no request.
 func NewIntake(intakeKey string, opts ...Option) (*Intake, error) {
-	switch {
-	case strings.TrimSpace(intakeKey) == "":
+	if strings.TrimSpace(intakeKey) == "" {
 		return nil, errors.New("sekoia: NewIntake: intakeKey is empty")
-	case strings.ContainsFunc(intakeKey, func(r rune) bool { return r <= ' ' || r == 0x7f }):
-		return nil, errors.New("sekoia: NewIntake: intakeKey contains white space or control characters")
-	case !utf8.ValidString(intakeKey):
-		return nil, errors.New("sekoia: NewIntake: intakeKey is not valid UTF-8")
+	}
+	if err := argcheck.Credential(intakeKey); err != nil {
+		return nil, fmt.Errorf("sekoia: NewIntake: intakeKey %w", err)
 	}
 	o, err := newOptions(opts)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-querystring/query"
 
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/idcheck"
 	"github.com/socgo/xdr/internal/paging"
 	"github.com/socgo/xdr/internal/rest"
@@ -45,7 +46,7 @@ func (d Direction) String() string { return string(d) }
 
 func (d Direction) check(method string) error {
 	if d != "" && d != Ascending && d != Descending {
-		return fmt.Errorf("sekoia: %s: direction %q is not asc or desc", method, string(d))
+		return fmt.Errorf("sekoia: %s: direction %q is not asc or desc", method, argcheck.Short(string(d)))
 	}
 	return nil
 }
@@ -149,7 +150,7 @@ func checkLists(method string, v reflect.Value) error {
 			for j := range fv.Len() {
 				s := fv.Index(j).String()
 				if s == "" || strings.Contains(s, ",") {
-					return fmt.Errorf("sekoia: %s: %s[%d] %q: values must be non-empty and hold no comma", method, f.Name, j, s)
+					return fmt.Errorf("sekoia: %s: %s[%d] %q: values must be non-empty and hold no comma", method, f.Name, j, argcheck.Short(s))
 				}
 			}
 		case fv.Kind() == reflect.Struct && f.Type != reflect.TypeOf(time.Time{}),
@@ -210,14 +211,14 @@ func isShortID(s, prefix string) bool {
 
 func checkUUID(method, arg, s string) error {
 	if !idcheck.IsUUID(s) {
-		return fmt.Errorf("sekoia: %s: %s %q is not a UUID", method, arg, truncateString(s))
+		return fmt.Errorf("sekoia: %s: %s %q is not a UUID", method, arg, argcheck.Short(s))
 	}
 	return nil
 }
 
 func checkAlertID(method, id string) error {
 	if !idcheck.IsUUID(id) && !isShortID(id, "AL") {
-		return fmt.Errorf("sekoia: %s: id %q is not a UUID or short id", method, truncateString(id))
+		return fmt.Errorf("sekoia: %s: id %q is not a UUID or short id", method, argcheck.Short(id))
 	}
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/socgo/xdr/internal/apierror"
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/idcheck"
 	"github.com/socgo/xdr/internal/paging"
 	"github.com/socgo/xdr/internal/rest"
@@ -159,7 +160,7 @@ func (t SearchTime) check(arg string) error {
 		return nil
 	}
 	if !validRelativeTime(t.rel) {
-		return fmt.Errorf("%s %q is not \"now\" nor a relative time like \"-24h\" (sign, number, unit s, m, h, d or w)", arg, t.rel)
+		return fmt.Errorf("%s %q is not \"now\" nor a relative time like \"-24h\" (sign, number, unit s, m, h, d or w)", arg, argcheck.Short(t.rel))
 	}
 	return nil
 }
@@ -256,7 +257,7 @@ func (q *SearchQuery) body(method string) (*searchJobBody, error) {
 	}
 	for i, u := range q.CommunityUUIDs {
 		if !idcheck.IsUUID(u) {
-			return nil, fmt.Errorf("sekoia: %s: query CommunityUUIDs[%d] %q is not a UUID", method, i, u)
+			return nil, fmt.Errorf("sekoia: %s: query CommunityUUIDs[%d] %q is not a UUID", method, i, argcheck.Short(u))
 		}
 	}
 	return &searchJobBody{

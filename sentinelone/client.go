@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"github.com/socgo/xdr/internal/apierror"
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/rest"
 	"github.com/socgo/xdr/internal/transport"
 )
@@ -87,11 +88,11 @@ func NewClient(consoleURL, apiToken string, opts ...Option) (*Client, error) {
 }
 
 func checkToken(op, tok string) error {
-	switch {
-	case strings.TrimSpace(tok) == "":
+	if strings.TrimSpace(tok) == "" {
 		return fmt.Errorf("sentinelone: %s: apiToken is empty", op)
-	case strings.ContainsAny(tok, "\r\n\t "):
-		return fmt.Errorf("sentinelone: %s: apiToken contains white space", op)
+	}
+	if err := argcheck.Credential(tok); err != nil {
+		return fmt.Errorf("sentinelone: %s: apiToken %w", op, err)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/rest"
 	"github.com/socgo/xdr/internal/transport"
 )
@@ -111,9 +112,9 @@ func CheckTenantID(id string) error {
 	case id == "":
 		return errors.New("tenantID is empty")
 	case len(id) > 63:
-		return fmt.Errorf("tenantID %q is not a DNS label (%s): too long", id, rule)
+		return fmt.Errorf("tenantID %q is not a DNS label (%s): too long", argcheck.Short(id), rule)
 	case id[0] == '-' || id[len(id)-1] == '-':
-		return fmt.Errorf("tenantID %q is not a DNS label (%s)", id, rule)
+		return fmt.Errorf("tenantID %q is not a DNS label (%s)", argcheck.Short(id), rule)
 	}
 	for i := 0; i < len(id); i++ {
 		c := id[i]
@@ -121,9 +122,9 @@ func CheckTenantID(id string) error {
 			continue
 		}
 		if 'A' <= c && c <= 'Z' {
-			return fmt.Errorf("tenantID %q is not a DNS label (%s): write it in lower case", id, rule)
+			return fmt.Errorf("tenantID %q is not a DNS label (%s): write it in lower case", argcheck.Short(id), rule)
 		}
-		return fmt.Errorf("tenantID %q is not a DNS label (%s)", id, rule)
+		return fmt.Errorf("tenantID %q is not a DNS label (%s)", argcheck.Short(id), rule)
 	}
 	return nil
 }
@@ -132,10 +133,8 @@ func checkKey(apiKey string) error {
 	if strings.TrimSpace(apiKey) == "" {
 		return errors.New("apiKey is empty")
 	}
-	for _, r := range apiKey {
-		if r <= ' ' || r == 0x7f {
-			return errors.New("apiKey contains white space or a control character")
-		}
+	if err := argcheck.Credential(apiKey); err != nil {
+		return fmt.Errorf("apiKey %w", err)
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/paging"
 	"github.com/socgo/xdr/internal/rest"
 )
@@ -81,9 +82,9 @@ func (q *EventQuery) check(method string) error {
 	case !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From):
 		return fmt.Errorf("tehtris: %s: to %s is before from %s", method, q.To.Format(time.RFC3339Nano), q.From.Format(time.RFC3339Nano))
 	case q.FilterID != "" && strings.TrimSpace(q.FilterID) != q.FilterID:
-		return fmt.Errorf("tehtris: %s: filter id %q has leading or trailing white space", method, q.FilterID)
+		return fmt.Errorf("tehtris: %s: filter id %q has leading or trailing white space", method, argcheck.Short(q.FilterID))
 	case !q.CreatedOrModified.Valid():
-		return fmt.Errorf("tehtris: %s: createdOrModified %q is not CREATED or MODIFIED", method, string(q.CreatedOrModified))
+		return fmt.Errorf("tehtris: %s: createdOrModified %q is not CREATED or MODIFIED", method, argcheck.Short(string(q.CreatedOrModified)))
 	}
 	return nil
 }
@@ -295,12 +296,12 @@ func (s *EventsService) SetStatus(ctx context.Context, id int64, status EventSta
 		return fmt.Errorf("tehtris: Events.SetStatus: id %d is not positive", id)
 	}
 	if !status.Valid() {
-		return fmt.Errorf("tehtris: Events.SetStatus: status %q is not one of %s", string(status), statusList())
+		return fmt.Errorf("tehtris: Events.SetStatus: status %q is not one of %s", argcheck.Short(string(status)), statusList())
 	}
 	body := statusUpdate{Status: status}
 	if opts != nil && opts.Expect != "" {
 		if !opts.Expect.Valid() {
-			return fmt.Errorf("tehtris: Events.SetStatus: expected status %q is not one of %s", string(opts.Expect), statusList())
+			return fmt.Errorf("tehtris: Events.SetStatus: expected status %q is not one of %s", argcheck.Short(string(opts.Expect)), statusList())
 		}
 		old := opts.Expect
 		body.OldStatus = &old

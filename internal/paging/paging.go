@@ -10,6 +10,7 @@ import (
 	"iter"
 
 	"github.com/socgo/xdr/internal/apierror"
+	"github.com/socgo/xdr/internal/argcheck"
 )
 
 // OffsetPage is one page of an offset-paged list.
@@ -93,7 +94,7 @@ func Cursor[T any](ctx context.Context, first string, fetch CursorFetch[T]) iter
 			}
 		}
 		if _, dup := s.seen[p.Next]; dup {
-			return p.Items, s, false, fmt.Errorf("cursor %q repeated: %w", p.Next, apierror.ErrPaginationStalled)
+			return p.Items, s, false, fmt.Errorf("cursor %q repeated: %w", argcheck.Short(p.Next), apierror.ErrPaginationStalled)
 		}
 		s.seen[p.Next] = struct{}{}
 		return p.Items, state{cursor: p.Next, seen: s.seen}, true, nil
