@@ -463,6 +463,9 @@ func checkTag(method, tag string) error {
 	if strings.TrimSpace(tag) == "" || strings.ContainsAny(tag, "/\r\n") || len(tag) > 256 {
 		return fmt.Errorf("sekoia: %s: tag %q must be 1..256 characters without a slash or line break", method, argcheck.Short(tag))
 	}
+	if argcheck.IsDotSegment(tag) {
+		return fmt.Errorf("sekoia: %s: tag %q is a dot segment, which a proxy would resolve to another resource", method, tag)
+	}
 	return nil
 }
 

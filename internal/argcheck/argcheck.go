@@ -5,7 +5,9 @@ package argcheck
 
 import (
 	"errors"
+	"net/url"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -46,4 +48,26 @@ func Credential(s string) error {
 		}
 	}
 	return nil
+}
+
+// IsDotSegment reports whether s, used as one path segment, is "." or
+// "..", or becomes one once percent-decoded (any number of times: "%2e",
+// "%2E%2e", "%252e"): a normalising proxy would read such a segment as
+// "this directory" or "the parent", so that DELETE /assets/{id}/tag/..
+// deletes the asset.
+func IsDotSegment(s string) bool {
+	for range 8 {
+		if s == "." || s == ".." {
+			return true
+		}
+		if !strings.Contains(s, "%") {
+			return false
+		}
+		u, err := url.PathUnescape(s)
+		if err != nil || u == s {
+			return false
+		}
+		s = u
+	}
+	return true // still decoding after 8 rounds: refuse
 }

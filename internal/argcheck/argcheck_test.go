@@ -32,3 +32,17 @@ func TestCredential(t *testing.T) {
 		}
 	}
 }
+
+func TestIsDotSegment(t *testing.T) {
+	t.Parallel()
+	for _, dot := range []string{".", "..", "%2e", "%2E%2e", ".%2E", "%252e%252E", "%25252e"} {
+		if !IsDotSegment(dot) {
+			t.Errorf("%q is a dot segment", dot)
+		}
+	}
+	for _, ok := range []string{"", "...", ".a", "a.", "%2e%2e%2e", "v1.2", "%zz", "%2f"} {
+		if IsDotSegment(ok) {
+			t.Errorf("%q is not a dot segment", ok)
+		}
+	}
+}

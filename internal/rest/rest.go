@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/socgo/xdr/internal/apierror"
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/transport"
 )
 
@@ -61,8 +62,24 @@ type Request struct {
 	RetrySafe bool
 }
 
-// Seg escapes one path segment.
+// Seg escapes one path segment. A segment that is, or decodes to, "." or
+// ".." is refused by Send (ErrDotSegment): callers check their arguments
+// with argcheck.IsDotSegment to name the one at fault.
 func Seg(s string) string { return url.PathEscape(s) }
+
+// ErrDotSegment is matched by the error of a request whose path has a
+// segment that is "." or ".." once percent-decoded; it is not sent.
+var ErrDotSegment = errors.New("a path segment is . or .., which a proxy would resolve")
+
+// checkPath reports a dot segment in the escaped path p.
+func checkPath(p string) error {
+	for seg := range strings.SplitSeq(p, "/") {
+		if argcheck.IsDotSegment(seg) {
+			return ErrDotSegment
+		}
+	}
+	return nil
+}
 
 // URL returns the absolute URL of path and query under the base.
 func (c *Client) URL(path string, q url.Values) *url.URL {
@@ -94,6 +111,9 @@ type Meta struct {
 // Send performs r and returns the open response of a 2xx, or an
 // *apierror.Error. The caller closes the body.
 func (c *Client) Send(ctx context.Context, r Request) (*http.Response, Meta, error) {
+	if err := checkPath(r.Path); err != nil {
+		return nil, Meta{}, fmt.Errorf("%s: %s: %w", c.Service, r.Method, err)
+	}
 	var body io.Reader
 	ct := r.ContentType
 	switch b := r.Body.(type) {
