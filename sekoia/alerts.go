@@ -516,7 +516,8 @@ func (s *AlertsService) List(ctx context.Context, opts *AlertListOptions) (*Aler
 	if err != nil {
 		return nil, err
 	}
-	return getAlertPage(ctx, s.c, q, o.Offset, o.Limit)
+	p, _, err := getAlertPage(ctx, s.c, q, o.Offset, o.Limit)
+	return p, err
 }
 
 // All iterates over every alert matching opts, from opts.Offset, fetching
@@ -550,7 +551,7 @@ func (s *AlertsService) All(ctx context.Context, opts *AlertListOptions) iter.Se
 	if err != nil {
 		return errSeq[*Alert](err)
 	}
-	return allPagesWith(ctx, q, o.Offset, o.Limit, func(ctx context.Context, q url.Values, offset, limit int) (*Page[*Alert], error) {
+	return allPagesWith(ctx, q, o.Offset, o.Limit, func(ctx context.Context, q url.Values, offset, limit int) (*Page[*Alert], uint64, error) {
 		return getAlertPage(ctx, s.c, q, offset, limit)
 	})
 }

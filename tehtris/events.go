@@ -165,15 +165,22 @@ const eventsPath = "/xdr/v1/event"
 // fetch gets one page of events. A page whose body is cut mid-way is
 // requested again by the REST client, within the retry budget.
 func (s *EventsService) fetch(ctx context.Context, v url.Values, hint int) ([]Event, error) {
+	evs, _, err := s.fetchFP(ctx, v, hint)
+	return evs, err
+}
+
+// fetchFP is fetch that also returns the fingerprint of the body, by which
+// All notices a page repeated by a server that ignores the offset.
+func (s *EventsService) fetchFP(ctx context.Context, v url.Values, hint int) ([]Event, uint64, error) {
 	body, _, err := s.c.rest.Fetch(ctx, rest.Request{Method: http.MethodGet, Path: eventsPath, Query: v})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	evs, err := decodeEvents(body, hint)
 	if err != nil {
-		return nil, fmt.Errorf("tehtris: GET %s: %w", eventsPath, err)
+		return nil, 0, fmt.Errorf("tehtris: GET %s: %w", eventsPath, s.c.rest.WrapError(err))
 	}
-	return evs, nil
+	return evs, paging.Fingerprint(body), nil
 }
 
 // All iterates over every event q selects, page after page, with offset
@@ -214,11 +221,11 @@ func (s *EventsService) All(ctx context.Context, q *EventQuery) iter.Seq2[Event,
 			run.To = time.Now()
 		}
 		fetch := func(ctx context.Context, offset, limit int) (paging.OffsetPage[Event], error) {
-			evs, err := s.fetch(ctx, run.values(offset), limit)
+			evs, fp, err := s.fetchFP(ctx, run.values(offset), limit)
 			if err != nil {
 				return paging.OffsetPage[Event]{}, err
 			}
-			return paging.OffsetPage[Event]{Items: evs, Total: -1, Advance: len(evs)}, nil
+			return paging.OffsetPage[Event]{Items: evs, Total: -1, Advance: len(evs), Fingerprint: fp}, nil
 		}
 		for ev, err := range paging.Offset(ctx, run.Offset, run.limit(), fetch) {
 			if !yield(ev, err) {
