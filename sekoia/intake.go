@@ -338,6 +338,8 @@ func (in *Intake) post(ctx context.Context, gz []byte, n int) ([]string, error) 
 		// a network error or an answer cut on its way back) may store a
 		// batch twice, which at-least-once delivery accepts.
 		RetrySafe: true,
+		// The answer is a list of n ids: a larger one is not read.
+		MaxBody: intakeAnswerCap(n),
 	}
 	body, _, err := in.rest.Fetch(ctx, req)
 	if err != nil {
@@ -352,6 +354,11 @@ func (in *Intake) post(ctx context.Context, gz []byte, n int) ([]string, error) 
 	}
 	return out.EventIDs, nil
 }
+
+// intakeAnswerCap is the most bytes read of the answer to a batch of n
+// events: its ids (UUIDs, 38 bytes quoted with a comma) with room to
+// spare.
+func intakeAnswerCap(n int) int64 { return 4<<10 + int64(n)*128 }
 
 // jsonEscaped reports whether the byte c cannot appear raw in a JSON
 // string.

@@ -36,4 +36,7 @@ var (
 	// to http included), or any redirect of a method other than GET and
 	// HEAD. It is not retried.
 	ErrRedirectRefused = apierror.ErrRedirectRefused
+	// ErrBodyTooLarge matches a response whose body is larger than the
+	// client reads for it (see the package's section on memory).
+	ErrBodyTooLarge = apierror.ErrBodyTooLarge
 )

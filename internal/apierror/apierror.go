@@ -25,6 +25,9 @@ var (
 	// was a redirect the client does not follow: to another origin, a
 	// downgrade to http, or any redirect of a write.
 	ErrRedirectRefused = errors.New("redirect refused")
+	// ErrBodyTooLarge is matched by the error of a response whose body is
+	// larger than the client reads for it.
+	ErrBodyTooLarge = errors.New("response body exceeds the configured size cap")
 )
 
 // MaxBody is the most bytes of a response body an Error keeps.

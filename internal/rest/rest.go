@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -37,12 +38,16 @@ type Client struct {
 	// Secrets are redacted from error bodies and messages.
 	Secrets func() []string
 
-	base *url.URL
+	base   *url.URL
+	budget *budget
 }
 
-// New returns a Client sending to the base URL of t.
+// New returns a Client sending to the base URL of t. The bodies Fetch
+// reads at once, across all requests of the Client, hold at most twice
+// the transport's MaxBodyBytes: enough for one body of MaxBodyBytes while
+// its buffer grows.
 func New(service string, t *transport.Client) *Client {
-	return &Client{Service: service, T: t, base: t.Base()}
+	return &Client{Service: service, T: t, base: t.Base(), budget: newBudget(2 * (t.MaxBodyBytes() + 1))}
 }
 
 // Request describes one call.
@@ -60,6 +65,18 @@ type Request struct {
 	Header http.Header
 	// RetrySafe marks a non-idempotent request as safe to retry.
 	RetrySafe bool
+	// MaxBody caps the body Fetch reads from the answer, below the
+	// transport's MaxBodyBytes, for an answer the caller needs only a few
+	// fields of; 0 means MaxBodyBytes.
+	MaxBody int64
+}
+
+// bodyCap is the most bytes Fetch reads of the answer to r.
+func (c *Client) bodyCap(r Request) int64 {
+	if r.MaxBody > 0 {
+		return min(r.MaxBody, c.T.MaxBodyBytes())
+	}
+	return c.T.MaxBodyBytes()
 }
 
 // Seg escapes one path segment. A segment that is, or decodes to, "." or
@@ -209,7 +226,7 @@ func (c *Client) Fetch(ctx context.Context, r Request) ([]byte, Meta, error) {
 			}
 			return nil, meta, err
 		}
-		body, rerr := ReadAll(resp)
+		body, rerr := readBody(resp, c.bodyCap(r), c.budget)
 		resp.Body.Close()
 		if rerr == nil {
 			return body, meta, nil
@@ -258,35 +275,7 @@ const maxPrealloc = 32 << 20
 // (up to 32 MiB) it reads into one buffer of exactly that size; a body
 // shorter than its Content-Length gives the bytes that came and
 // io.ErrUnexpectedEOF.
-func ReadAll(resp *http.Response) ([]byte, error) {
-	n := resp.ContentLength
-	if n <= 0 || n > maxPrealloc {
-		return io.ReadAll(resp.Body)
-	}
-	buf := make([]byte, n)
-	if m, err := io.ReadFull(resp.Body, buf); err != nil {
-		if err == io.EOF {
-			err = io.ErrUnexpectedEOF
-		}
-		return buf[:m], err
-	}
-	// The body should end here; one that goes on (only a RoundTripper
-	// that misstates the length can give one) is read to its end.
-	var probe [1]byte
-	for {
-		m, err := resp.Body.Read(probe[:])
-		if m > 0 {
-			more, err := io.ReadAll(resp.Body)
-			return append(append(buf, probe[0]), more...), err
-		}
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, err
-		}
-	}
-}
+func ReadAll(resp *http.Response) ([]byte, error) { return readBody(resp, math.MaxInt64-1, nil) }
 
 func (c *Client) apiError(req *http.Request, resp *http.Response, meta Meta) *apierror.Error {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, apierror.MaxBody))
