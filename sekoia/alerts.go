@@ -526,8 +526,9 @@ func (s *AlertsService) List(ctx context.Context, opts *AlertListOptions) (*Aler
 //
 // The iterator is lazy and can be run again (each run starts over); opts
 // is copied and never changed; every request uses ctx; on an error it
-// yields (nil, err) once and stops; breaking out of the loop stops fetching
-// and frees the connection.
+// yields (nil, err) once and stops (with ErrPaginationStalled when a page
+// repeats the previous one: a server ignoring the offset); breaking out of
+// the loop stops fetching and frees the connection.
 //
 // Paging is by offset: an alert that leaves the filtered list while the
 // loop runs (for example a pending alert acknowledged inside a loop over

@@ -3,13 +3,13 @@ package sekoia_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/jarcoal/httpmock"
 
+	"github.com/socgo/xdr/internal/hostile"
 	"github.com/socgo/xdr/sekoia"
 )
 
@@ -17,17 +17,8 @@ import (
 // secrets.
 func assertNoSecret(t *testing.T, err error, secrets ...string) {
 	t.Helper()
-	outs := []string{fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)}
-	var ae *sekoia.APIError
-	if errors.As(err, &ae) {
-		outs = append(outs, string(ae.Body), ae.Message, ae.Detail, ae.Code, ae.RequestID, ae.Path)
-	}
-	for _, s := range outs {
-		for _, sec := range secrets {
-			if strings.Contains(s, sec) {
-				t.Errorf("a secret shows: %s", s)
-			}
-		}
+	for _, l := range hostile.Leaks(err, nil, secrets...) {
+		t.Error(l)
 	}
 }
 

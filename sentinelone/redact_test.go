@@ -2,30 +2,21 @@ package sentinelone
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/jarcoal/httpmock"
+
+	"github.com/socgo/xdr/internal/hostile"
 )
 
 // assertNoToken fails when any rendering or field of err holds one of
 // toks.
 func assertNoToken(t *testing.T, err error, toks ...string) {
 	t.Helper()
-	outs := []string{fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)}
-	var ae *APIError
-	if errors.As(err, &ae) {
-		outs = append(outs, string(ae.Body), ae.Message, ae.Detail, ae.Code, ae.RequestID, ae.Path)
-	}
-	for _, s := range outs {
-		for _, tok := range toks {
-			if strings.Contains(s, tok) {
-				t.Errorf("the token shows: %s", s)
-			}
-		}
+	for _, l := range hostile.Leaks(err, nil, toks...) {
+		t.Error(l)
 	}
 }
 

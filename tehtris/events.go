@@ -201,7 +201,9 @@ func (s *EventsService) fetchFP(ctx context.Context, v url.Values, hint int) ([]
 // Iterator contract: All is lazy (no request before the loop starts) and
 // re-runnable (each run sends its own requests and freezes its own
 // window); q is copied, never changed; every request uses ctx; on an error
-// the iterator yields (Event{}, err) once and stops; breaking out of the
+// the iterator yields (Event{}, err) once and stops (with
+// ErrPaginationStalled when a page repeats the previous one: a server
+// ignoring the offset); breaking out of the
 // loop stops fetching, waits for the page in flight and frees its
 // connection. A bad q is reported as that single error, before any
 // request.

@@ -4,12 +4,13 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/jarcoal/httpmock"
+
+	"github.com/socgo/xdr/internal/hostile"
 )
 
 func TestPreviousKeyRedactedAfterSetAPIKey(t *testing.T) {
@@ -23,16 +24,11 @@ func TestPreviousKeyRedactedAfterSetAPIKey(t *testing.T) {
 		return httpmock.NewStringResponse(401, `{"message":"old `+testKey+` / `+strings.ReplaceAll(oldBasic, "/", `\/`)+` new `+req.Header.Get("Authorization")+`"}`), nil
 	})
 	_, err := c.Events.List(context.Background(), nil)
-	var ae *APIError
-	if !errors.As(err, &ae) {
+	if !errors.As(err, new(*APIError)) {
 		t.Fatalf("%v", err)
 	}
 	newBasic := base64.StdEncoding.EncodeToString([]byte("api:n3wKeyAfterRotation"))
-	for _, s := range []string{fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), string(ae.Body), ae.Message, ae.Detail} {
-		for _, sec := range []string{testKey, oldBasic, "n3wKeyAfterRotation", newBasic} {
-			if strings.Contains(s, sec) {
-				t.Errorf("secret %q leaks: %s", sec, s)
-			}
-		}
+	for _, l := range hostile.Leaks(err, nil, testKey, oldBasic, "n3wKeyAfterRotation", newBasic) {
+		t.Error(l)
 	}
 }

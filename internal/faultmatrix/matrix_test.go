@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/socgo/xdr/internal/apierror"
+	"github.com/socgo/xdr/internal/hostile"
 	"github.com/socgo/xdr/sekoia"
 	"github.com/socgo/xdr/sentinelone"
 	"github.com/socgo/xdr/tehtris"
@@ -397,24 +398,6 @@ func faults() []fault {
 	}
 }
 
-// logBuffer collects log lines from concurrent goroutines.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestFaultMatrix runs every cell at once (the cells wait on servers, not
 // on the CPU), each reporting its failures under its own name.
 func TestFaultMatrix(t *testing.T) {
@@ -452,7 +435,7 @@ func runCell(t *testing.T, f fault, tg target) bool {
 	}))
 	defer srv.Close()
 
-	logs := &logBuffer{}
+	logs := &hostile.LogBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	ctx := context.Background()
 	if f.deadline > 0 {
@@ -490,22 +473,8 @@ func runCell(t *testing.T, f fault, tg target) bool {
 	if otherHits.Load() != 0 {
 		fail("the other origin got %d requests", otherHits.Load())
 	}
-	outs := map[string]string{"log": logs.String()}
-	if err != nil {
-		outs["%v"], outs["%+v"], outs["%#v"] = fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)
-		if errors.As(err, &ae) {
-			for name, v := range map[string]string{"Body": string(ae.Body), "Message": ae.Message, "Detail": ae.Detail,
-				"Code": ae.Code, "RequestID": ae.RequestID, "Path": ae.Path, "Method": ae.Method, "Service": ae.Service} {
-				outs[name] = v
-			}
-		}
-	}
-	for where, s := range outs {
-		for _, sec := range tg.secrets {
-			if strings.Contains(s, sec) {
-				fail("%s holds a credential: %s", where, s)
-			}
-		}
+	for _, l := range hostile.Leaks(err, map[string]string{"log": logs.String()}, tg.secrets...) {
+		fail("%s", l)
 	}
 	return ok
 }

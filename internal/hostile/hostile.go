@@ -4,6 +4,8 @@
 package hostile
 
 import (
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"runtime"
@@ -11,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/socgo/xdr/internal/apierror"
 )
 
 // Body is an endless-looking response body of size bytes: prefix, then
@@ -110,3 +114,53 @@ func PeakHeap(f func()) (peak, allocated uint64) {
 // Repeat returns s repeated to n bytes at least, for bodies built in
 // memory by small tests.
 func Repeat(s string, n int) string { return strings.Repeat(s, n/len(s)+1) }
+
+// LogBuffer collects log lines written from several goroutines.
+type LogBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+// Write appends p.
+func (l *LogBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// String returns what was written.
+func (l *LogBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// Leaks returns a description of every place where one of secrets shows:
+// err rendered with %v, %+v and %#v, every text field of the
+// *apierror.Error in its chain, and the extra texts (log lines) given by
+// name.
+func Leaks(err error, extra map[string]string, secrets ...string) []string {
+	outs := map[string]string{}
+	for k, v := range extra {
+		outs[k] = v
+	}
+	if err != nil {
+		outs["%v"], outs["%+v"], outs["%#v"] = fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)
+		var ae *apierror.Error
+		if errors.As(err, &ae) {
+			for k, v := range map[string]string{"Body": string(ae.Body), "Message": ae.Message, "Detail": ae.Detail,
+				"Code": ae.Code, "RequestID": ae.RequestID, "Path": ae.Path, "Method": ae.Method, "Service": ae.Service} {
+				outs[k] = v
+			}
+		}
+	}
+	var leaks []string
+	for where, s := range outs {
+		for _, sec := range secrets {
+			if sec != "" && strings.Contains(s, sec) {
+				leaks = append(leaks, where+" holds a secret: "+s)
+			}
+		}
+	}
+	return leaks
+}
