@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/socgo/xdr/internal/apierror"
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/rest"
 )
 
@@ -154,6 +155,11 @@ func (e *NoneAffectedError) Error() string {
 	if len(ids) > 5 {
 		ids, more = ids[:5], fmt.Sprintf(" and %d more", len(e.IDs)-5)
 	}
+	short := make([]string, len(ids))
+	for i, id := range ids {
+		short[i] = argcheck.Short(id)
+	}
+	ids = short
 	return fmt.Sprintf("sentinelone: %s: affected nothing (ids %s%s unknown or out of the token's scope)", e.Op, strings.Join(ids, ","), more)
 }
 

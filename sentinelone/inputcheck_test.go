@@ -44,3 +44,12 @@ func TestTokenControlBytesRefused(t *testing.T) {
 		}
 	}
 }
+
+func TestNoneAffectedQuotesIDsShort(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("9", 64<<10)
+	e := &NoneAffectedError{Op: "Agents.Disconnect", IDs: []string{long, long, long, long, long, long}}
+	if n := len(e.Error()); n > 1000 {
+		t.Errorf("error of %d bytes quotes whole ids", n)
+	}
+}
