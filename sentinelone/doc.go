@@ -76,8 +76,8 @@
 //
 // Memory: WithMaxBodyBytes caps a response body (128 MiB by default,
 // ErrBodyTooLarge past it, never retried); the bodies a client reads at
-// once share a budget of twice that cap; an error body keeps 64 KiB. A
-// 200 whose body carries an "errors" array is an *APIError, redacted like
+// once share a budget of twice that cap; an error body keeps 64 KiB and
+// the answer of an action (a count) 1 MiB. A 200 whose body carries an "errors" array is an *APIError, redacted like
 // any other.
 //
 // # Collectors

@@ -149,8 +149,12 @@ type actionBody struct {
 }
 
 // action posts body to path and checks affected against ids.
+// maxActionAnswer is the most bytes read of an action's answer, which
+// holds a count (and, on failure, an errors array).
+const maxActionAnswer = 1 << 20
+
 func action(ctx context.Context, c *Client, op, path string, body actionBody, ids []string, opts *ActionOptions) (*ActionResult, error) {
-	r := rest.Request{Method: http.MethodPost, Path: path, Body: body, RetrySafe: opts.retrySafe()}
+	r := rest.Request{Method: http.MethodPost, Path: path, Body: body, RetrySafe: opts.retrySafe(), MaxBody: maxActionAnswer}
 	res, _, err := call[*ActionResult](ctx, c, r)
 	if err != nil {
 		return nil, err
