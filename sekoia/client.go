@@ -29,6 +29,16 @@ type Client struct {
 	Communities *CommunitiesService
 	// KillChains reads the cyber kill chain stages.
 	KillChains *KillChainsService
+	// Cases manages cases: their alerts, comments, events and statuses.
+	Cases *CasesService
+	// Countermeasures lists, adds, activates and denies the
+	// countermeasures of alerts and cases.
+	Countermeasures *CountermeasuresService
+	// CustomVerdicts, CustomPriorities and CustomFields manage the
+	// workspace's custom verdicts, priorities and fields.
+	CustomVerdicts   *CustomVerdictsService
+	CustomPriorities *CustomPrioritiesService
+	CustomFields     *CustomFieldsService
 
 	rest *rest.Client
 	opts options
@@ -65,6 +75,11 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	c.Assets = &AssetsService{c: c}
 	c.Communities = &CommunitiesService{c: c}
 	c.KillChains = &KillChainsService{c: c}
+	c.Cases = &CasesService{c: c}
+	c.Countermeasures = &CountermeasuresService{c: c}
+	c.CustomVerdicts = &CustomVerdictsService{c: c}
+	c.CustomPriorities = &CustomPrioritiesService{c: c}
+	c.CustomFields = &CustomFieldsService{c: c}
 	return c, nil
 }
 

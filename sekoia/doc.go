@@ -1,5 +1,5 @@
 // Package sekoia is a typed client for the Sekoia.io Defend (XDR) REST API:
-// alerts and their workflow, event search jobs, assets, communities, cyber
+// alerts and their workflow, cases, event search jobs, assets, communities, cyber
 // kill chain stages, and the HTTP intake that receives events.
 //
 // # Getting started
@@ -13,7 +13,8 @@
 //	err = c.Alerts.UpdateWorkflow(ctx, "ALL1A4SKUiU2", sekoia.ActionAcknowledge, "on it")
 //
 // The services are fields of the Client: Alerts (listing, reading,
-// editing, comments, timeline, history, workflow, custom statuses), Events
+// editing, comments, timeline, history, workflow, custom statuses), Cases
+// (cases, their alerts, comments, events and bulk changes), Events
 // (event search jobs), Assets (asset management v2), Communities and
 // KillChains. NewIntake returns the client of the HTTP intake. Both
 // clients are safe for concurrent use and send no request until called.
@@ -55,6 +56,44 @@
 // from the current status fails with ErrConflict carrying the API's
 // message. CustomStatuses and SetCustomStatus handle the custom statuses
 // of a workspace.
+//
+// # Cases
+//
+// A case groups the alerts of one incident. Its life cycle:
+//
+//   - Create it: Cases.Create with a NewCase (a title, and optionally a
+//     description, a CasePriority, tags, subscribers, an initial status);
+//     CreateFromAlerts creates it and attaches alerts in one call.
+//   - Fill it: AddAlerts attaches alerts by UUID or short id (SetAlerts
+//     replaces them; AddAlertsInBulk uses the bulk endpoint), and the
+//     alerts then name the case in their Cases field (AlertGetOptions.Cases,
+//     AlertListOptions.Cases); AddEvents adds search results by their
+//     __event_id, RemoveEvents and RemoveEvent take them out by event.id.
+//   - Work it: AddComment, UpdateComment, DeleteComment, ListComments and
+//     AllComments keep the analysts' notes; Assets, Entities, KillChains,
+//     Rules and Threats summarize its alerts; History and AllHistory read
+//     its change log.
+//   - Move it: a case has a legacy status (Status, StatusUUID) and, when
+//     its community defines them, a custom status (CustomStatusUUID) whose stage is
+//     open, in progress or closed; Case.CurrentStatus returns the one that
+//     applies as a CaseStatus (name, UUID, stage). SetStatus moves a case
+//     to a custom status read from Alerts.CustomStatuses with Type "case";
+//     Update changes any field set in a CaseUpdate (priority, custom
+//     priority, verdict, tags, subscribers). A change the API refuses is
+//     an *APIError carrying its message.
+//   - Find and count: Cases.List and Cases.All take CaseListOptions, whose
+//     CaseFilter maps to the match[...], nomatch[...] and date[...]
+//     parameters; Statistics counts the open and closed cases of a filter;
+//     ListTags and AllTags list the tags in use.
+//   - Change many: BulkSetStatus, BulkSetPriority, BulkSetVerdict,
+//     BulkSetAssignees and BulkSetCustomFields change every case a
+//     CaseFilter selects in a background task and return its id; an empty
+//     filter is refused so that a mistake cannot change every case.
+//
+// Cases are named by UUID or short id ("CAs3AT1XeGCp"). Case times are RFC
+// 3339 on the wire (alert times are epoch seconds); both are time.Time.
+// Create, SetAlerts, AddComment and AddEvents are POSTs and, like every
+// write, are not retried once sent.
 //
 // # Event search
 //
@@ -101,6 +140,19 @@
 // fields set. Communities lists and reads the communities (tenants)
 // the key can see. KillChains lists and reads the seven stages of the cyber
 // kill chain, whose short ids alerts carry in KillChainShortID.
+//
+// # Countermeasures and workspace settings
+//
+// Countermeasures lists and adds the countermeasures of an alert
+// (ListForAlert, AddToAlert) or a case (ListForCase, AddToCase), activates
+// or denies them (Activate, Deny) and their action steps (ActivateStep,
+// DenyStep), and reads and writes their comments. An activation is sent
+// once: after an error, read the countermeasure again before trying once
+// more, since the first request may have been applied. CustomVerdicts,
+// CustomPriorities and CustomFields manage the workspace's custom values;
+// Alerts.SetCustomFields sets an alert's custom field values, Alerts.Count
+// counts the alerts matching the filters of Alerts.List, and Client.Me
+// returns the identity behind the API key.
 //
 // # Pagination
 //
@@ -169,7 +221,8 @@
 //
 // Package sekoiatest is a fake Sekoia.io server to test code written
 // against this package: a real HTTP server on loopback, with state
-// (alerts with their workflow rules, comments and history, assets,
+// (alerts with their workflow rules, comments and history, cases whose
+// alerts name them, with comments, events and statuses checked, assets,
 // communities, kill chain stages, search jobs that progress and expire,
 // the intake and what it received), seeding helpers (SeedAlerts, AddAlert,
 // AddEvents, ...), key states (expired, revoked) and fault injection (429,

@@ -6,8 +6,23 @@ import (
 	"encoding/json"
 )
 
+// actionStepSchema An action step of a countermeasure (CountermeasureActionStepSchema).
+type actionStepSchema = ActionStep
+
+// actionStepUpdateSchema defines model for ActionStepUpdate.
+type actionStepUpdateSchema = stepUpdate
+
 // alertSchema An alert. created_at, updated_at are epoch seconds; first_seen_at, last_seen_at RFC 3339.
 type alertSchema = Alert
+
+// alertBulkAddToCaseSchema defines model for AlertBulkAddToCase.
+type alertBulkAddToCaseSchema = map[string]string
+
+// alertCountSchema defines model for AlertCount.
+type alertCountSchema = alertCount
+
+// alertCustomFieldsSchema defines model for AlertCustomFields.
+type alertCustomFieldsSchema = customFieldsAnswer
 
 // alertList defines model for AlertList.
 type alertList = envelope[*Alert]
@@ -21,17 +36,104 @@ type assetSchema = Asset
 // assetCreateSchema defines model for AssetCreate.
 type assetCreateSchema = AssetCreate
 
+// assetHistorySchema A page of an asset's timeline (Paginated[dict[date, list[AssetHistoryDTO]]]): each item maps days to entries.
+type assetHistorySchema = assetHistoryBody
+
+// assetHistoryEntrySchema defines model for AssetHistoryEntry.
+type assetHistoryEntrySchema = AssetHistoryEntry
+
 // assetList defines model for AssetList.
 type assetList = envelope[*Asset]
 
+// assetMergeSchema The body of the asset merge (Body_merge_assets_v2_asset_management_assets_merge_post).
+type assetMergeSchema = assetMerge
+
 // assetUpdateSchema defines model for AssetUpdate.
 type assetUpdateSchema = AssetUpdate
+
+// caseSchema A case. Times are RFC 3339 (unlike alerts).
+type caseSchema = Case
+
+// caseAlertsSchema defines model for CaseAlerts.
+type caseAlertsSchema = caseAlertsBody
+
+// caseAlertsResultSchema defines model for CaseAlertsResult.
+type caseAlertsResultSchema = caseAlertsResult
+
+// caseAssetsSchema defines model for CaseAssets.
+type caseAssetsSchema = map[string][]string
+
+// caseBulkAssigneesSchema defines model for CaseBulkAssignees.
+type caseBulkAssigneesSchema = map[string]any
+
+// caseBulkCustomFieldsSchema defines model for CaseBulkCustomFields.
+type caseBulkCustomFieldsSchema = map[string]any
+
+// caseBulkPrioritySchema defines model for CaseBulkPriority.
+type caseBulkPrioritySchema = map[string]any
+
+// caseBulkStatusSchema defines model for CaseBulkStatus.
+type caseBulkStatusSchema = map[string]any
+
+// caseBulkVerdictSchema defines model for CaseBulkVerdict.
+type caseBulkVerdictSchema = map[string]any
+
+// caseCommentSchema defines model for CaseComment.
+type caseCommentSchema = CaseComment
+
+// caseCommentBodySchema defines model for CaseCommentBody.
+type caseCommentBodySchema = caseCommentBody
+
+// caseCommentList defines model for CaseCommentList.
+type caseCommentList = envelope[CaseComment]
+
+// caseCreateSchema defines model for CaseCreate.
+type caseCreateSchema = NewCase
+
+// caseEntitiesSchema defines model for CaseEntities.
+type caseEntitiesSchema = map[string][]string
+
+// caseEventsSchema defines model for CaseEvents.
+type caseEventsSchema = eventsBody
+
+// caseFilterBody The case list filters, under their query names, as strings (inferred; see the bulk operations' x-source).
+type caseFilterBody = map[string]any
+
+// caseHistoryList defines model for CaseHistoryList.
+type caseHistoryList = envelope[CaseHistoryEntry]
+
+// caseKillChainsSchema defines model for CaseKillChains.
+type caseKillChainsSchema = map[string][]string
+
+// caseList defines model for CaseList.
+type caseList = envelope[*Case]
+
+// caseRulesSchema defines model for CaseRules.
+type caseRulesSchema = map[string][]CaseRule
+
+// caseStatisticsSchema defines model for CaseStatistics.
+type caseStatisticsSchema = caseStatisticsBody
+
+// caseSubscriberSchema defines model for CaseSubscriber.
+type caseSubscriberSchema = CaseSubscriber
+
+// caseTagList defines model for CaseTagList.
+type caseTagList = envelope[string]
+
+// caseThreatsSchema defines model for CaseThreats.
+type caseThreatsSchema = map[string][]STIXRef
+
+// caseUpdateSchema defines model for CaseUpdate.
+type caseUpdateSchema = CaseUpdate
 
 // commentSchema A comment; date is epoch seconds.
 type commentSchema = Comment
 
 // commentCreateSchema defines model for CommentCreate.
 type commentCreateSchema = NewComment
+
+// commentEditSchema defines model for CommentEdit.
+type commentEditSchema = commentEdit
 
 // commentList defines model for CommentList.
 type commentList = envelope[Comment]
@@ -42,11 +144,62 @@ type communitySchema = Community
 // communityList defines model for CommunityList.
 type communityList = envelope[*Community]
 
+// countermeasureSchema A countermeasure of an alert or case (AlertCountermeasureSchema, CaseCountermeasureSchema).
+type countermeasureSchema = Countermeasure
+
+// countermeasureCreateSchema defines model for CountermeasureCreate.
+type countermeasureCreateSchema = NewCountermeasure
+
+// countermeasureDecisionSchema defines model for CountermeasureDecision.
+type countermeasureDecisionSchema = decisionBody
+
+// countermeasureList defines model for CountermeasureList.
+type countermeasureList = envelope[*Countermeasure]
+
+// customFieldSchema defines model for CustomField.
+type customFieldSchema = CustomField
+
+// customFieldCreateSchema defines model for CustomFieldCreate.
+type customFieldCreateSchema = CustomFieldCreate
+
+// customFieldList defines model for CustomFieldList.
+type customFieldList = envelope[*CustomField]
+
+// customFieldUpdateSchema defines model for CustomFieldUpdate.
+type customFieldUpdateSchema = CustomFieldUpdate
+
+// customFieldValuesSchema defines model for CustomFieldValues.
+type customFieldValuesSchema = customFieldsRequest
+
+// customPrioritySchema defines model for CustomPriority.
+type customPrioritySchema = CustomPriority
+
+// customPriorityCreateSchema defines model for CustomPriorityCreate.
+type customPriorityCreateSchema = CustomPriorityCreate
+
+// customPriorityList defines model for CustomPriorityList.
+type customPriorityList = envelope[*CustomPriority]
+
+// customPriorityUpdateSchema defines model for CustomPriorityUpdate.
+type customPriorityUpdateSchema = CustomPriorityUpdate
+
 // customStatusSchema defines model for CustomStatus.
 type customStatusSchema = CustomStatus
 
 // customStatusList defines model for CustomStatusList.
 type customStatusList = envelope[CustomStatus]
+
+// customVerdictSchema defines model for CustomVerdict.
+type customVerdictSchema = CustomVerdict
+
+// customVerdictCreateSchema defines model for CustomVerdictCreate.
+type customVerdictCreateSchema = CustomVerdictCreate
+
+// customVerdictList defines model for CustomVerdictList.
+type customVerdictList = envelope[*CustomVerdict]
+
+// customVerdictUpdateSchema defines model for CustomVerdictUpdate.
+type customVerdictUpdateSchema = CustomVerdictUpdate
 
 // errorSchema The error body of the auth and community services.
 type errorSchema = errorBody
@@ -80,6 +233,9 @@ type KillChainStage struct {
 
 // killChainStageList defines model for KillChainStageList.
 type killChainStageList = envelope[KillChainStage]
+
+// meSchema defines model for Me.
+type meSchema = Me
 
 // stixRefSchema defines model for STIXRef.
 type stixRefSchema = STIXRef
@@ -199,6 +355,9 @@ type searchJobBody struct {
 	// Visible Show the job in the web app's search history.
 	Visible bool `json:"visible"`
 }
+
+// taskIDSchema defines model for TaskID.
+type taskIDSchema = taskBody
 
 // timelineSchema defines model for Timeline.
 type timelineSchema = Timeline

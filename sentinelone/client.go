@@ -28,6 +28,26 @@ type Client struct {
 	Agents *AgentsService
 	// Token reads the API token's lifetime and rotates it.
 	Token *TokenService
+	// DeepVisibility runs Deep Visibility queries and reads their events.
+	DeepVisibility *DeepVisibilityService
+	// PowerQuery runs PowerQueries.
+	PowerQuery *PowerQueryService
+	// Alerts lists STAR alerts and sets their verdict and status.
+	Alerts *AlertsService
+	// Blocklist manages the hash blocklist (/restrictions).
+	Blocklist *BlocklistService
+	// IOCs manages the threat-intelligence indicators.
+	IOCs *IOCsService
+	// Exclusions manages exclusions.
+	Exclusions *ExclusionsService
+	// Files fetches files from endpoints and downloads them.
+	Files *FilesService
+	// RemoteScripts runs library scripts on agents and reads their output.
+	RemoteScripts *RemoteScriptsService
+	// Sites, Groups and Accounts list the console's scopes.
+	Sites    *SitesService
+	Groups   *GroupsService
+	Accounts *AccountsService
 
 	rest    *rest.Client
 	opts    options
@@ -84,6 +104,17 @@ func NewClient(consoleURL, apiToken string, opts ...Option) (*Client, error) {
 	c.Threats = &ThreatsService{c: c}
 	c.Agents = &AgentsService{c: c}
 	c.Token = &TokenService{c: c}
+	c.DeepVisibility = &DeepVisibilityService{c: c}
+	c.PowerQuery = &PowerQueryService{c: c}
+	c.Alerts = &AlertsService{c: c}
+	c.Blocklist = &BlocklistService{c: c}
+	c.IOCs = &IOCsService{c: c}
+	c.Exclusions = &ExclusionsService{c: c}
+	c.Files = &FilesService{c: c}
+	c.RemoteScripts = &RemoteScriptsService{c: c}
+	c.Sites = &SitesService{c: c}
+	c.Groups = &GroupsService{c: c}
+	c.Accounts = &AccountsService{c: c}
 	return c, nil
 }
 

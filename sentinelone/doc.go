@@ -89,6 +89,36 @@
 // sharing a timestamp are delivered once, and no lookback limit drops data
 // after a long downtime unless asked (CollectorConfig.MaxLookback).
 //
+// # Blocklist, IOCs, exclusions, files, scripts and scopes
+//
+// Blocklist (the hash blocklist, /restrictions), IOCs and Exclusions list,
+// create and delete entries in a typed Scope (TenantScope, AccountScope,
+// SiteScope, GroupScope); the zero Scope is refused, so that a global entry
+// is always asked for by name. Files fetches files from endpoints
+// (FetchThreatFile, FetchAgentFiles), waits for the activity announcing the
+// upload (WaitForUpload) and streams the password-protected archive, as the
+// console sends it, to an io.Writer (Download): it is never held whole in
+// memory and the response size cap, meant for JSON answers, does not apply
+// to it. RemoteScripts runs library scripts on a typed AgentFilter (an
+// empty filter is refused), waits for their tasks and fetches the link to
+// their output; Files.DownloadFromLink streams such pre-signed links
+// without sending the API token to their origin. Sites, Groups and Accounts list the console's scopes;
+// Groups.MoveAgents moves agents to a group. Creating calls (POST) follow
+// the action rule above: not retried after a send unless asked.
+//
+// # Threat hunting and STAR alerts
+//
+// DeepVisibility.SearchAll runs a Deep Visibility (S1QL 1.0) query and
+// yields its events: it starts the query, waits for it through its states
+// (typed QueryState; a failed, timed-out, canceled or expired query is a
+// *QueryError) and reads the events page by page, canceling a query it did
+// not read to the end. Results that reach the query's limit end with
+// ErrTooManyResults rather than being silently incomplete. PowerQuery.Run
+// runs a PowerQuery and returns its table, with typed access to the cells
+// (PQRow.String, Int, Float, Bool, Time). Alerts lists STAR alerts and
+// sets their verdict and incident status; Client.AlertCollector forwards
+// them exactly once, following alertInfo.reportedAt.
+//
 // # Logging
 //
 // WithLogger takes a *slog.Logger: a Debug line per attempt, a Warn line

@@ -381,21 +381,33 @@ func TestRotationRace(t *testing.T) {
 			}
 		})
 	}
-	time.Sleep(20 * time.Millisecond)
+	// The rotation happens while requests are in flight, and enough
+	// requests follow it to matter: counted, not timed, so a busy machine
+	// only makes the test slower.
+	waitRequests := func(n int) {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for srv.Requests("GET", "/activities") < n {
+			if time.Now().After(deadline) {
+				close(stop)
+				wg.Wait()
+				t.Fatalf("only %d of %d requests ran in 30 s", srv.Requests("GET", "/activities"), n)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	waitRequests(8)
 	nt, err := c.Token.Rotate(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	spy.newToken.Store(&nt.Token)
 	rotated.Store(true)
-	time.Sleep(50 * time.Millisecond)
+	waitRequests(srv.Requests("GET", "/activities") + 16)
 	close(stop)
 	wg.Wait()
 	if spy.bad.Load() != 0 || spy.mixed.Load() != 0 || failures.Load() != 0 {
 		t.Errorf("after rotation: %d requests with the old token, %d with several tokens, %d failures", spy.bad.Load(), spy.mixed.Load(), failures.Load())
-	}
-	if srv.Requests("GET", "/activities") < 16 {
-		t.Errorf("only %d requests ran", srv.Requests("GET", "/activities"))
 	}
 }
 

@@ -29,8 +29,12 @@ type Client struct {
 	Events *EventsService
 	// Filters lists the saved XDR filters visible to the API key.
 	Filters *FiltersService
-	// Endpoints reads and changes the network isolation of EDR agents.
+	// Endpoints runs the response actions on EDR agents (isolation,
+	// quarantine, disk scans) and reads their process history.
 	Endpoints *EndpointsService
+	// Inventory looks up EDR endpoints by host name, address or UUID and
+	// reads and sets their tags.
+	Inventory *InventoryService
 
 	rest   *rest.Client
 	tenant string
@@ -100,6 +104,7 @@ func NewClient(tenantID, apiKey string, opts ...Option) (*Client, error) {
 	c.Events = &EventsService{c: c}
 	c.Filters = &FiltersService{c: c}
 	c.Endpoints = &EndpointsService{c: c}
+	c.Inventory = &InventoryService{c: c}
 	return c, nil
 }
 

@@ -33,3 +33,26 @@ func TestEventsAllRepeatedPageStalls(t *testing.T) {
 		t.Errorf("%d events in %d requests, want 2 events and the repeat noticed at once", n, calls)
 	}
 }
+
+// The inventory pages by the platform's page size: a server ignoring the
+// offset answers the same non-empty page for ever.
+func TestInventoryAllRepeatedPageStalls(t *testing.T) {
+	t.Parallel()
+	c, mt := mock(t)
+	mt.RegisterResponder(http.MethodGet, base+"/edr/v2/inventory", httpmock.NewStringResponder(200, `[`+hostJSON(agent, 3, "WS-07")+`]`))
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var last error
+	for _, err := range c.Inventory.All(ctx, nil) {
+		if err != nil {
+			last = err
+			break
+		}
+	}
+	if !errors.Is(last, ErrPaginationStalled) {
+		t.Errorf("err %v, want ErrPaginationStalled", last)
+	}
+	if calls := mt.GetTotalCallCount(); calls > 3 {
+		t.Errorf("%d requests, want the repeat noticed at once", calls)
+	}
+}

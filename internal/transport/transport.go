@@ -168,7 +168,8 @@ type Result struct {
 
 // Do sends req, retrying as configured, and returns the final response
 // (whatever its status) or the final transport error. The response body is
-// capped at MaxBodyBytes; the caller must close it (Close drains it first,
+// capped at MaxBodyBytes (unless the request's context was marked by
+// WithUncappedBody); the caller must close it (Close drains it first,
 // so the connection is reused).
 func (c *Client) Do(req *http.Request) (*http.Response, Result, error) {
 	st := &retryState{cfg: &c.cfg, method: req.Method, path: req.URL.Path}
@@ -199,7 +200,9 @@ func (c *Client) Do(req *http.Request) (*http.Response, Result, error) {
 		}
 		return nil, res, err
 	}
-	resp.Body = &cappedBody{rc: resp.Body, left: c.cfg.MaxBodyBytes}
+	if !uncappedBody(req.Context()) {
+		resp.Body = &cappedBody{rc: resp.Body, left: c.cfg.MaxBodyBytes}
+	}
 	return resp, res, nil
 }
 

@@ -1,0 +1,281 @@
+package sekoia
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"net/http"
+	"strings"
+
+	"github.com/socgo/xdr/internal/argcheck"
+	"github.com/socgo/xdr/internal/rest"
+)
+
+// checkAlertIDs checks a non-empty list of alert UUIDs or short ids.
+func checkAlertIDs(method string, ids []string) error {
+	if len(ids) == 0 {
+		return errors.New("sekoia: " + method + ": no alert ids")
+	}
+	for i, id := range ids {
+		if err := checkAlertID(method, id); err != nil {
+			return fmt.Errorf("sekoia: %s: alert ids[%d] %q is not a UUID or short id", method, i, argcheck.Short(id))
+		}
+	}
+	return nil
+}
+
+// ListAlerts returns one page of the alerts of a case matching opts (nil
+// lists them all). The filters are those of the alert list.
+//
+// ListAlerts calls GET /v1/sic/cases/{uuid}/alerts.
+func (s *CasesService) ListAlerts(ctx context.Context, id string, opts *AlertListOptions) (*Page[*Alert], error) {
+	const method = "Cases.ListAlerts"
+	if err := checkCaseID(method, id); err != nil {
+		return nil, err
+	}
+	return listPage[*Alert](ctx, s.c, method, casePath(id)+"/alerts", opts)
+}
+
+// AllAlerts iterates over the alerts of a case matching opts. The iterator
+// contract is that of All.
+//
+// AllAlerts calls GET /v1/sic/cases/{uuid}/alerts once per page.
+func (s *CasesService) AllAlerts(ctx context.Context, id string, opts *AlertListOptions) iter.Seq2[*Alert, error] {
+	const method = "Cases.AllAlerts"
+	if err := checkCaseID(method, id); err != nil {
+		return errSeq[*Alert](err)
+	}
+	return listAll[*Alert](ctx, s.c, method, casePath(id)+"/alerts", opts)
+}
+
+type caseAlertsBody struct {
+	Alerts []string `json:"alerts"`
+}
+
+// AddAlerts attaches alerts (UUIDs or short ids) to a case, keeping those
+// it holds. The alerts' cases then name the case.
+//
+// AddAlerts calls PATCH /v1/sic/cases/{uuid}/alerts with {"alerts"}.
+func (s *CasesService) AddAlerts(ctx context.Context, id string, alertIDs []string) error {
+	return s.putAlerts(ctx, "Cases.AddAlerts", http.MethodPatch, id, alertIDs)
+}
+
+// SetAlerts replaces the alerts of a case with alertIDs (UUIDs or short
+// ids). SetAlerts is a POST: it is not retried once sent.
+//
+// SetAlerts calls POST /v1/sic/cases/{uuid}/alerts with {"alerts"}.
+func (s *CasesService) SetAlerts(ctx context.Context, id string, alertIDs []string) error {
+	return s.putAlerts(ctx, "Cases.SetAlerts", http.MethodPost, id, alertIDs)
+}
+
+func (s *CasesService) putAlerts(ctx context.Context, method, verb, id string, alertIDs []string) error {
+	if err := checkCaseID(method, id); err != nil {
+		return err
+	}
+	if err := checkAlertIDs(method, alertIDs); err != nil {
+		return err
+	}
+	var out caseAlertsResult
+	_, err := s.c.rest.Do(ctx, rest.Request{Method: verb, Path: casePath(id) + "/alerts", Body: caseAlertsBody{alertIDs}}, &out)
+	return err
+}
+
+// CreateFromAlerts creates a case and attaches alertIDs to it: the usual
+// start of an investigation. When attaching fails, the case exists
+// without its alerts: the error wraps the failure and the case is
+// returned, for the caller to retry AddAlerts or Delete it.
+//
+// CreateFromAlerts calls POST /v1/sic/cases, then PATCH
+// /v1/sic/cases/{uuid}/alerts.
+func (s *CasesService) CreateFromAlerts(ctx context.Context, nc NewCase, alertIDs []string) (*Case, error) {
+	const method = "Cases.CreateFromAlerts"
+	if err := checkAlertIDs(method, alertIDs); err != nil {
+		return nil, err
+	}
+	c, err := s.Create(ctx, nc)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.AddAlerts(ctx, c.UUID, alertIDs); err != nil {
+		return c, fmt.Errorf("sekoia: %s: case %s created, alerts not attached: %w", method, c.ShortID, err)
+	}
+	return c, nil
+}
+
+// AddAlertsInBulk attaches the alerts with these UUIDs to a case through
+// the bulk endpoint, which works as a background task; it returns the
+// task's id.
+//
+// AddAlertsInBulk calls PATCH /v1/sic/alerts/bulk/add-to-case with
+// {"case_uuid", "match[uuid]"}.
+func (s *CasesService) AddAlertsInBulk(ctx context.Context, caseUUID string, alertUUIDs []string) (string, error) {
+	const method = "Cases.AddAlertsInBulk"
+	if err := checkUUID(method, "caseUUID", caseUUID); err != nil {
+		return "", err
+	}
+	if len(alertUUIDs) == 0 {
+		return "", errors.New("sekoia: " + method + ": no alert UUIDs")
+	}
+	for i, id := range alertUUIDs {
+		if err := checkUUID(method, fmt.Sprintf("alertUUIDs[%d]", i), id); err != nil {
+			return "", err
+		}
+	}
+	body := map[string]string{"case_uuid": caseUUID, "match[uuid]": strings.Join(alertUUIDs, ",")}
+	return s.c.task(ctx, "/v1/sic/alerts/bulk/add-to-case", body)
+}
+
+// taskBody is the answer of the bulk calls.
+type taskBody struct {
+	TaskID string `json:"task_id"`
+}
+
+// caseAlertsResult is the answer of the calls that attach alerts.
+type caseAlertsResult struct {
+	Status string `json:"status"`
+}
+
+// task sends a bulk PATCH and returns the id of the task it started.
+func (c *Client) task(ctx context.Context, path string, body any) (string, error) {
+	var out taskBody
+	if _, err := c.rest.Do(ctx, rest.Request{Method: http.MethodPatch, Path: path, Body: body}, &out); err != nil {
+		return "", err
+	}
+	return out.TaskID, nil
+}
+
+// CaseRule is a detection rule behind the alerts of a case.
+type CaseRule struct {
+	UUID string `json:"uuid"`
+	Name string `json:"name,omitempty"`
+}
+
+// view reads one of the read-only lists of a case: GET path, field key.
+func caseView[T any](ctx context.Context, s *CasesService, method, id, suffix, key string) ([]T, error) {
+	if err := checkCaseID(method, id); err != nil {
+		return nil, err
+	}
+	var out map[string][]T
+	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: casePath(id) + suffix}, &out); err != nil {
+		return nil, err
+	}
+	if out[key] == nil {
+		return []T{}, nil
+	}
+	return out[key], nil
+}
+
+// Assets returns the UUIDs of the assets of a case's alerts.
+//
+// Assets calls GET /v1/sic/cases/{uuid}/assets.
+func (s *CasesService) Assets(ctx context.Context, id string) ([]string, error) {
+	return caseView[string](ctx, s, "Cases.Assets", id, "/assets", "assets")
+}
+
+// Entities returns the UUIDs of the entities of a case's alerts.
+//
+// Entities calls GET /v1/sic/cases/{uuid}/entities.
+func (s *CasesService) Entities(ctx context.Context, id string) ([]string, error) {
+	return caseView[string](ctx, s, "Cases.Entities", id, "/entities", "entities")
+}
+
+// KillChains returns the short ids of the kill chain stages of a case's
+// alerts.
+//
+// KillChains calls GET /v1/sic/cases/{uuid}/kill-chains.
+func (s *CasesService) KillChains(ctx context.Context, id string) ([]string, error) {
+	return caseView[string](ctx, s, "Cases.KillChains", id, "/kill-chains", "killchains")
+}
+
+// Rules returns the rules that raised a case's alerts.
+//
+// Rules calls GET /v1/sic/cases/{uuid}/rules.
+func (s *CasesService) Rules(ctx context.Context, id string) ([]CaseRule, error) {
+	return caseView[CaseRule](ctx, s, "Cases.Rules", id, "/rules", "rules")
+}
+
+// Threats returns the threats (STIX objects) of a case's alerts.
+//
+// Threats calls GET /v1/sic/cases/{uuid}/threats.
+func (s *CasesService) Threats(ctx context.Context, id string) ([]STIXRef, error) {
+	return caseView[STIXRef](ctx, s, "Cases.Threats", id, "/threats", "threats")
+}
+
+// eventsBody is the body of the case events calls.
+type eventsBody struct {
+	EventIDs []string `json:"event_ids"`
+}
+
+func checkEventIDs(method, arg string, ids []string) error {
+	if len(ids) == 0 {
+		return errors.New("sekoia: " + method + ": no event ids")
+	}
+	for i, id := range ids {
+		if err := checkEventID(method, fmt.Sprintf("%s[%d]", arg, i), id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkEventID(method, arg, id string) error {
+	if id == "" || len(id) > 256 {
+		return fmt.Errorf("sekoia: %s: %s %q is empty or too long", method, arg, argcheck.Short(id))
+	}
+	for _, r := range id {
+		if r < 0x21 || r == 0x7f || r == ',' {
+			return fmt.Errorf("sekoia: %s: %s %q holds a space, control character or comma", method, arg, argcheck.Short(id))
+		}
+	}
+	return nil
+}
+
+// AddEvents adds events to a case. The events are named by their
+// __event_id (the id a search result carries), not by event.id. AddEvents
+// is a POST: it is not retried once sent.
+//
+// AddEvents calls POST /v1/sic/cases/{uuid}/events with {"event_ids"}.
+func (s *CasesService) AddEvents(ctx context.Context, id string, eventIDs []string) error {
+	const method = "Cases.AddEvents"
+	if err := checkCaseID(method, id); err != nil {
+		return err
+	}
+	if err := checkEventIDs(method, "eventIDs", eventIDs); err != nil {
+		return err
+	}
+	_, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPost, Path: casePath(id) + "/events", Body: eventsBody{eventIDs}}, nil)
+	return err
+}
+
+// RemoveEvents removes events from a case. Unlike AddEvents, the events
+// are named by their event.id.
+//
+// RemoveEvents calls DELETE /v1/sic/cases/{uuid}/events with
+// {"event_ids"}.
+func (s *CasesService) RemoveEvents(ctx context.Context, id string, eventIDs []string) error {
+	const method = "Cases.RemoveEvents"
+	if err := checkCaseID(method, id); err != nil {
+		return err
+	}
+	if err := checkEventIDs(method, "eventIDs", eventIDs); err != nil {
+		return err
+	}
+	_, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodDelete, Path: casePath(id) + "/events", Body: eventsBody{eventIDs}}, nil)
+	return err
+}
+
+// RemoveEvent removes one event (named by its event.id) from a case.
+//
+// RemoveEvent calls DELETE /v1/sic/cases/{uuid}/events/{event_id}.
+func (s *CasesService) RemoveEvent(ctx context.Context, id, eventID string) error {
+	const method = "Cases.RemoveEvent"
+	if err := checkCaseID(method, id); err != nil {
+		return err
+	}
+	if err := checkEventID(method, "eventID", eventID); err != nil {
+		return err
+	}
+	_, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodDelete, Path: casePath(id) + "/events/" + rest.Seg(eventID)}, nil)
+	return err
+}

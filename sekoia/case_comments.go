@@ -1,0 +1,247 @@
+package sekoia
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/socgo/xdr/internal/argcheck"
+	"github.com/socgo/xdr/internal/rest"
+)
+
+// CaseComment is a comment on a case. Its times are RFC 3339 on the wire.
+type CaseComment struct {
+	UUID          string    `json:"uuid"`
+	Content       string    `json:"content"`
+	CreatedAt     time.Time `json:"created_at"`
+	CreatedBy     string    `json:"created_by"`
+	CreatedByType string    `json:"created_by_type"`
+	UpdatedAt     time.Time `json:"updated_at,omitzero"`
+}
+
+// UnmarshalJSON decodes a comment, its times in any form.
+func (c *CaseComment) UnmarshalJSON(b []byte) error {
+	type plain CaseComment
+	aux := struct {
+		*plain
+		CreatedAt isoTime `json:"created_at"`
+		UpdatedAt isoTime `json:"updated_at"`
+	}{plain: (*plain)(c)}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	c.CreatedAt, c.UpdatedAt = aux.CreatedAt.Time, aux.UpdatedAt.Time
+	return nil
+}
+
+// CaseCommentSort is a sort key of the comments of a case.
+type CaseCommentSort string
+
+// The comment sort keys.
+const (
+	CaseCommentSortCreatedAt CaseCommentSort = "created_at"
+	CaseCommentSortCreatedBy CaseCommentSort = "created_by"
+	CaseCommentSortUpdatedAt CaseCommentSort = "updated_at"
+)
+
+// String returns the key as sent.
+func (s CaseCommentSort) String() string { return string(s) }
+
+// CaseCommentListOptions filters, sorts and pages the comments of a case.
+type CaseCommentListOptions struct {
+	// CreatedAt: date[created_at]; CreatedBy: match[created_by].
+	CreatedAt *TimeRange `url:"date[created_at],omitempty"`
+	CreatedBy []string   `url:"match[created_by],comma,omitempty"`
+	// Sort and Direction order the list.
+	Sort      CaseCommentSort `url:"sort,omitempty"`
+	Direction Direction       `url:"direction,omitempty"`
+	// Limit is the page size: 1..100, 0 for the server default (20; the
+	// iterator uses 100).
+	Limit  int `url:"limit,omitempty"`
+	Offset int `url:"offset,omitempty"`
+}
+
+func (o *CaseCommentListOptions) query(method string) (url.Values, error) {
+	switch o.Sort {
+	case "", CaseCommentSortCreatedAt, CaseCommentSortCreatedBy, CaseCommentSortUpdatedAt:
+	default:
+		return nil, fmt.Errorf("sekoia: %s: sort %q is not created_at, created_by or updated_at", method, argcheck.Short(string(o.Sort)))
+	}
+	return listQuery(method, o.Limit, o.Offset, o.Direction, o)
+}
+
+// ListComments returns one page of the comments of a case.
+//
+// ListComments calls GET /v1/sic/cases/{uuid}/comments.
+func (s *CasesService) ListComments(ctx context.Context, id string, opts *CaseCommentListOptions) (*Page[CaseComment], error) {
+	const method = "Cases.ListComments"
+	if err := checkCaseID(method, id); err != nil {
+		return nil, err
+	}
+	return listPage[CaseComment](ctx, s.c, method, casePath(id)+"/comments", opts)
+}
+
+// AllComments iterates over the comments of a case. The iterator contract
+// is that of All.
+//
+// AllComments calls GET /v1/sic/cases/{uuid}/comments once per page.
+func (s *CasesService) AllComments(ctx context.Context, id string, opts *CaseCommentListOptions) iter.Seq2[CaseComment, error] {
+	const method = "Cases.AllComments"
+	if err := checkCaseID(method, id); err != nil {
+		return errSeq[CaseComment](err)
+	}
+	return listAll[CaseComment](ctx, s.c, method, casePath(id)+"/comments", opts)
+}
+
+func caseCommentPath(id, commentUUID string) string {
+	return casePath(id) + "/comments/" + rest.Seg(commentUUID)
+}
+
+// GetComment returns one comment of a case.
+//
+// GetComment calls GET /v1/sic/cases/{uuid}/comments/{comment_uuid}.
+func (s *CasesService) GetComment(ctx context.Context, id, commentUUID string) (*CaseComment, error) {
+	const method = "Cases.GetComment"
+	if err := checkComment(method, id, commentUUID); err != nil {
+		return nil, err
+	}
+	var out CaseComment
+	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: caseCommentPath(id, commentUUID)}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+func checkComment(method, id, commentUUID string) error {
+	if err := checkCaseID(method, id); err != nil {
+		return err
+	}
+	return checkUUID(method, "commentUUID", commentUUID)
+}
+
+type caseCommentBody struct {
+	Content string `json:"content"`
+}
+
+func checkContent(method, content string) error {
+	if strings.TrimSpace(content) == "" {
+		return errors.New("sekoia: " + method + ": content is empty")
+	}
+	return nil
+}
+
+// AddComment adds a comment to a case and returns it. AddComment is a
+// POST: it is not retried once sent.
+//
+// AddComment calls POST /v1/sic/cases/{uuid}/comments with {"content"}.
+func (s *CasesService) AddComment(ctx context.Context, id, content string) (*CaseComment, error) {
+	const method = "Cases.AddComment"
+	if err := checkCaseID(method, id); err != nil {
+		return nil, err
+	}
+	if err := checkContent(method, content); err != nil {
+		return nil, err
+	}
+	var out CaseComment
+	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPost, Path: casePath(id) + "/comments", Body: caseCommentBody{content}}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// UpdateComment replaces the content of a comment and returns it.
+//
+// UpdateComment calls PATCH /v1/sic/cases/{uuid}/comments/{comment_uuid}
+// with {"content"}.
+func (s *CasesService) UpdateComment(ctx context.Context, id, commentUUID, content string) (*CaseComment, error) {
+	const method = "Cases.UpdateComment"
+	if err := checkComment(method, id, commentUUID); err != nil {
+		return nil, err
+	}
+	if err := checkContent(method, content); err != nil {
+		return nil, err
+	}
+	var out CaseComment
+	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPatch, Path: caseCommentPath(id, commentUUID), Body: caseCommentBody{content}}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// DeleteComment deletes a comment of a case.
+//
+// DeleteComment calls DELETE /v1/sic/cases/{uuid}/comments/{comment_uuid}.
+func (s *CasesService) DeleteComment(ctx context.Context, id, commentUUID string) error {
+	const method = "Cases.DeleteComment"
+	if err := checkComment(method, id, commentUUID); err != nil {
+		return err
+	}
+	_, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodDelete, Path: caseCommentPath(id, commentUUID)}, nil)
+	return err
+}
+
+// CaseHistoryEntry is one entry of a case's change log.
+type CaseHistoryEntry struct {
+	UUID          string    `json:"uuid"`
+	CreatedAt     time.Time `json:"created_at"`
+	CreatedBy     string    `json:"created_by"`
+	CreatedByType string    `json:"created_by_type"`
+	// Type says which change this is ("case", "comment", "alert" …).
+	Type string `json:"type"`
+	// Action describes the change; its keys depend on Type.
+	Action json.RawMessage `json:"action,omitempty"`
+}
+
+// UnmarshalJSON decodes an entry, its time in any form.
+func (h *CaseHistoryEntry) UnmarshalJSON(b []byte) error {
+	type plain CaseHistoryEntry
+	aux := struct {
+		*plain
+		CreatedAt isoTime `json:"created_at"`
+	}{plain: (*plain)(h)}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	h.CreatedAt = aux.CreatedAt.Time
+	return nil
+}
+
+// CaseHistoryOptions filters and pages the history of a case.
+type CaseHistoryOptions struct {
+	// CreatedAt: date[created_at].
+	CreatedAt *TimeRange `url:"date[created_at],omitempty"`
+	Direction Direction  `url:"direction,omitempty"`
+	// Limit is the page size: 1..100, 0 for the server default (the
+	// iterator uses 100).
+	Limit  int `url:"limit,omitempty"`
+	Offset int `url:"offset,omitempty"`
+}
+
+// History returns one page of the change log of a case.
+//
+// History calls GET /v1/sic/cases/{uuid}/history.
+func (s *CasesService) History(ctx context.Context, id string, opts *CaseHistoryOptions) (*Page[CaseHistoryEntry], error) {
+	const method = "Cases.History"
+	if err := checkCaseID(method, id); err != nil {
+		return nil, err
+	}
+	return listPage[CaseHistoryEntry](ctx, s.c, method, casePath(id)+"/history", opts)
+}
+
+// AllHistory iterates over the change log of a case. The iterator
+// contract is that of All.
+//
+// AllHistory calls GET /v1/sic/cases/{uuid}/history once per page.
+func (s *CasesService) AllHistory(ctx context.Context, id string, opts *CaseHistoryOptions) iter.Seq2[CaseHistoryEntry, error] {
+	const method = "Cases.AllHistory"
+	if err := checkCaseID(method, id); err != nil {
+		return errSeq[CaseHistoryEntry](err)
+	}
+	return listAll[CaseHistoryEntry](ctx, s.c, method, casePath(id)+"/history", opts)
+}

@@ -1,0 +1,493 @@
+package sekoia
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/socgo/xdr/internal/argcheck"
+	"github.com/socgo/xdr/internal/idcheck"
+	"github.com/socgo/xdr/internal/rest"
+)
+
+// CasesService creates, lists, reads, updates and deletes cases
+// (/v1/sic/cases), their alerts, comments, events and history, and applies
+// bulk changes. Get it from Client.Cases.
+type CasesService struct{ c *Client }
+
+const casesPath = "/v1/sic/cases"
+
+// Case is a Sekoia.io case: the alerts of one incident, with its status,
+// priority, verdict, assignees and comments. Times are RFC 3339 on the
+// wire (unlike alerts); absent or null values are the zero value. Raw
+// keeps the exact JSON the case was decoded from and MarshalJSON returns
+// it.
+type Case struct {
+	UUID          string       `json:"uuid"`
+	ShortID       string       `json:"short_id"`
+	CreatedAt     time.Time    `json:"created_at,omitzero"`
+	CreatedBy     string       `json:"created_by,omitempty"`
+	CreatedByType string       `json:"created_by_type,omitempty"`
+	UpdatedAt     time.Time    `json:"updated_at,omitzero"`
+	UpdatedBy     string       `json:"updated_by,omitempty"`
+	UpdatedByType string       `json:"updated_by_type,omitempty"`
+	Title         string       `json:"title"`
+	Description   string       `json:"description,omitempty"`
+	Priority      CasePriority `json:"priority,omitempty"`
+	// Status is the name of the legacy status ("opened" …) and StatusUUID
+	// its UUID; CustomStatus, when set, is what the console shows. See
+	// CurrentStatus.
+	Status        string `json:"status"`
+	StatusUUID    string `json:"status_uuid"`
+	CommunityUUID string `json:"community_uuid"`
+	// Subscribers are the profiles following the case; those of type
+	// "assignee" are its assignees.
+	Subscribers      []CaseSubscriber `json:"subscribers,omitempty"`
+	Tags             []string         `json:"tags,omitempty"`
+	NumberOfComments int              `json:"number_of_comments"`
+	// FirstSeenAt and LastSeenAt bound the events of the case.
+	FirstSeenAt time.Time `json:"first_seen_at,omitzero"`
+	LastSeenAt  time.Time `json:"last_seen_at,omitzero"`
+	// Manual is true for a case made by hand; IsSupplied when alerts may
+	// be added to it automatically.
+	Manual     bool `json:"manual,omitempty"`
+	IsSupplied bool `json:"is_supplied,omitempty"`
+
+	VerdictUUID        string              `json:"verdict_uuid,omitempty"`
+	Verdict            *CaseVerdict        `json:"verdict,omitempty"`
+	CustomStatusUUID   string              `json:"custom_status_uuid,omitempty"`
+	CustomStatus       *CaseCustomStatus   `json:"custom_status,omitempty"`
+	CustomPriorityUUID string              `json:"custom_priority_uuid,omitempty"`
+	CustomPriority     *CaseCustomPriority `json:"custom_priority,omitempty"`
+
+	DescriptionUpdatedManually bool               `json:"description_updated_manually,omitempty"`
+	PriorityUpdatedManually    bool               `json:"priority_updated_manually,omitempty"`
+	CustomFields               []AlertCustomField `json:"custom_fields,omitempty"`
+	NumberOfAlerts             int                `json:"number_of_alerts"`
+	// Alerts are the alerts of the case, as Get returns them.
+	Alerts []Alert `json:"alerts,omitempty"`
+
+	// Raw is the JSON the case was decoded from.
+	Raw json.RawMessage `json:"-"`
+}
+
+// UnmarshalJSON decodes a case, its times in any form, keeping Raw.
+func (c *Case) UnmarshalJSON(b []byte) error {
+	type plain Case
+	*c = Case{}
+	aux := struct {
+		*plain
+		CreatedAt   isoTime `json:"created_at"`
+		UpdatedAt   isoTime `json:"updated_at"`
+		FirstSeenAt isoTime `json:"first_seen_at"`
+		LastSeenAt  isoTime `json:"last_seen_at"`
+	}{plain: (*plain)(c)}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return fmt.Errorf("sekoia: decode case: %w", err)
+	}
+	c.CreatedAt, c.UpdatedAt = aux.CreatedAt.Time, aux.UpdatedAt.Time
+	c.FirstSeenAt, c.LastSeenAt = aux.FirstSeenAt.Time, aux.LastSeenAt.Time
+	c.Raw = append(json.RawMessage(nil), b...)
+	return nil
+}
+
+// MarshalJSON returns Raw when the case was decoded from JSON; otherwise it
+// encodes the fields, times in RFC 3339 (null when zero for the seen
+// times).
+func (c Case) MarshalJSON() ([]byte, error) {
+	if len(c.Raw) > 0 {
+		return c.Raw, nil
+	}
+	type plain Case
+	return json.Marshal(struct {
+		plain
+		FirstSeenAt isoTime `json:"first_seen_at"`
+		LastSeenAt  isoTime `json:"last_seen_at"`
+	}{plain(c), isoTime{c.FirstSeenAt}, isoTime{c.LastSeenAt}})
+}
+
+// CurrentStatus returns the status the case is in: its custom status when
+// it has one, else its legacy status, whose stage is read from its name
+// ("opened", "in_progress", "closed"; empty for another name).
+func (c *Case) CurrentStatus() CaseStatus {
+	if c.CustomStatus != nil || c.CustomStatusUUID != "" {
+		s := CaseStatus{UUID: c.CustomStatusUUID, Custom: true}
+		if c.CustomStatus != nil {
+			s.Name, s.Stage = c.CustomStatus.Label, c.CustomStatus.Stage
+		}
+		return s
+	}
+	return CaseStatus{UUID: c.StatusUUID, Name: c.Status, Stage: legacyStage(c.Status)}
+}
+
+// CaseFilter selects cases: the filters of the case list, of Statistics
+// and of the bulk updates. Every list field is sent comma-joined (values
+// are OR-ed; different fields are AND-ed); values may not hold a comma.
+type CaseFilter struct {
+	// CreatedAt, UpdatedAt, LastSeenAt: date[created_at|updated_at|last_seen_at].
+	CreatedAt  *TimeRange `url:"date[created_at],omitempty"`
+	UpdatedAt  *TimeRange `url:"date[updated_at],omitempty"`
+	LastSeenAt *TimeRange `url:"date[last_seen_at],omitempty"`
+	// Tags: match[tags]; Assignees: match[assignees] (profile UUIDs).
+	Tags      []string `url:"match[tags],comma,omitempty"`
+	Assignees []string `url:"match[assignees],comma,omitempty"`
+	// CreatedBy: match[created_by]; UpdatedBy: match[updated_by].
+	CreatedBy []string `url:"match[created_by],comma,omitempty"`
+	UpdatedBy []string `url:"match[updated_by],comma,omitempty"`
+	// Titles: match[title].
+	Titles []string `url:"match[title],comma,omitempty"`
+	// AlertUUIDs: match[alert_uuid] (the cases holding these alerts);
+	// AssetUUIDs: match[asset_uuid].
+	AlertUUIDs []string `url:"match[alert_uuid],comma,omitempty"`
+	AssetUUIDs []string `url:"match[asset_uuid],comma,omitempty"`
+	// Priority: match[priority] (one value).
+	Priority CasePriority `url:"match[priority],omitempty"`
+	// CustomPriorityUUIDs: match[custom_priority]; CustomStatusUUIDs:
+	// match[custom_status]; VerdictUUIDs: match[verdict].
+	CustomPriorityUUIDs []string `url:"match[custom_priority],comma,omitempty"`
+	CustomStatusUUIDs   []string `url:"match[custom_status],comma,omitempty"`
+	VerdictUUIDs        []string `url:"match[verdict],comma,omitempty"`
+	// ShortIDs: match[short_id]; UUIDs: match[uuid].
+	ShortIDs []string `url:"match[short_id],comma,omitempty"`
+	UUIDs    []string `url:"match[uuid],comma,omitempty"`
+	// StatusUUIDs: match[status_uuid]; StatusNames: match[status_name].
+	StatusUUIDs []string `url:"match[status_uuid],comma,omitempty"`
+	StatusNames []string `url:"match[status_name],comma,omitempty"`
+	// CustomFields: match[custom_field], each "<field uuid>:<value>".
+	CustomFields []string `url:"match[custom_field],comma,omitempty"`
+	// Type: match[type] (automatic or manual).
+	Type CaseType `url:"match[type],omitempty"`
+	// CommunityUUIDs: match[community_uuid].
+	CommunityUUIDs []string `url:"match[community_uuid],comma,omitempty"`
+	// Exclude holds the nomatch[...] filters.
+	Exclude *CaseExclusions `url:"nomatch,omitempty"`
+}
+
+// CaseExclusions are the nomatch[...] filters of the case list.
+type CaseExclusions struct {
+	Assignees []string `url:"assignees,comma,omitempty"`
+	CreatedBy []string `url:"created_by,comma,omitempty"`
+}
+
+func (f *CaseFilter) check(method string) error {
+	if f == nil {
+		return nil
+	}
+	if err := f.Priority.check(method, "Priority"); err != nil {
+		return err
+	}
+	if f.Type != "" && f.Type != CaseAutomatic && f.Type != CaseManual {
+		return fmt.Errorf("sekoia: %s: Type %q is not automatic or manual", method, argcheck.Short(string(f.Type)))
+	}
+	return nil
+}
+
+// query encodes the filter.
+func (f *CaseFilter) query(method string) (url.Values, error) {
+	if err := f.check(method); err != nil {
+		return nil, err
+	}
+	if f == nil {
+		return url.Values{}, nil
+	}
+	return encodeQuery(method, f)
+}
+
+// CaseListOptions filters, sorts and pages the case list. The zero value
+// lists every case.
+type CaseListOptions struct {
+	CaseFilter
+	// WithCustomStatuses asks for each case's custom status.
+	WithCustomStatuses bool `url:"with_custom_statuses,omitempty"`
+	// Sort and Direction order the list.
+	Sort      CaseSort  `url:"sort,omitempty"`
+	Direction Direction `url:"direction,omitempty"`
+	// Limit is the page size: 1..100, 0 for the server default (20; All
+	// uses 100).
+	Limit int `url:"limit,omitempty"`
+	// Offset is the number of cases skipped.
+	Offset int `url:"offset,omitempty"`
+}
+
+func (o *CaseListOptions) query(method string) (url.Values, error) {
+	if err := o.CaseFilter.check(method); err != nil {
+		return nil, err
+	}
+	if o.Sort != "" && o.Sort != CaseSortCreatedAt && o.Sort != CaseSortTitle {
+		return nil, fmt.Errorf("sekoia: %s: sort %q is not created_at or title", method, argcheck.Short(string(o.Sort)))
+	}
+	return listQuery(method, o.Limit, o.Offset, o.Direction, o)
+}
+
+// List returns one page of cases matching opts (nil lists all).
+//
+// List calls GET /v1/sic/cases.
+func (s *CasesService) List(ctx context.Context, opts *CaseListOptions) (*Page[*Case], error) {
+	return listPage[*Case](ctx, s.c, "Cases.List", casesPath, opts)
+}
+
+// All iterates over every case matching opts, from opts.Offset, fetching
+// opts.Limit cases per request (100 when 0). The iterator contract is that
+// of AlertsService.All, paging by offset included: change the cases after
+// the loop, not inside it, when the change moves them out of the filter.
+//
+// All calls GET /v1/sic/cases once per page.
+func (s *CasesService) All(ctx context.Context, opts *CaseListOptions) iter.Seq2[*Case, error] {
+	return listAll[*Case](ctx, s.c, "Cases.All", casesPath, opts)
+}
+
+// isCaseID reports whether id is a case UUID or short id ("CAs3AT1XeGCp").
+func checkCaseID(method, id string) error {
+	if !idcheck.IsUUID(id) && !isShortID(id, "CA") {
+		return fmt.Errorf("sekoia: %s: case id %q is not a UUID or short id", method, argcheck.Short(id))
+	}
+	return nil
+}
+
+func casePath(id string) string { return casesPath + "/" + rest.Seg(id) }
+
+// CaseGetOptions selects what Get returns.
+type CaseGetOptions struct {
+	// CommunityUUID scopes the request to a community.
+	CommunityUUID string
+	// Render returns the description with its placeholders resolved.
+	Render bool
+}
+
+// Get returns one case by UUID or short id.
+//
+// Get calls GET /v1/sic/cases/{uuid} with community_uuid and render when
+// set.
+func (s *CasesService) Get(ctx context.Context, id string, opts *CaseGetOptions) (*Case, error) {
+	const method = "Cases.Get"
+	if err := checkCaseID(method, id); err != nil {
+		return nil, err
+	}
+	q := url.Values{}
+	if opts != nil {
+		if opts.CommunityUUID != "" {
+			if err := checkUUID(method, "CommunityUUID", opts.CommunityUUID); err != nil {
+				return nil, err
+			}
+			q.Set("community_uuid", opts.CommunityUUID)
+		}
+		if opts.Render {
+			q.Set("render", "true")
+		}
+	}
+	var out Case
+	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: casePath(id), Query: q}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// NewCase is a case to create.
+type NewCase struct {
+	// Title is required.
+	Title       string       `json:"title"`
+	Description string       `json:"description,omitempty"`
+	Priority    CasePriority `json:"priority,omitempty"`
+	// StatusUUID or CustomStatusUUID sets the initial status (the
+	// server's default status otherwise).
+	StatusUUID         string           `json:"status_uuid,omitempty"`
+	CustomStatusUUID   string           `json:"custom_status_uuid,omitempty"`
+	CustomPriorityUUID string           `json:"custom_priority_uuid,omitempty"`
+	VerdictUUID        string           `json:"verdict_uuid,omitempty"`
+	Tags               []string         `json:"tags,omitempty"`
+	Subscribers        []CaseSubscriber `json:"subscribers,omitempty"`
+	// CommunityUUID is required with a multi-tenant key.
+	CommunityUUID string `json:"community_uuid,omitempty"`
+}
+
+// caseFields are the fields NewCase and CaseUpdate share, checked alike.
+type caseFields struct {
+	title                                                    *string
+	priority                                                 CasePriority
+	status, customStatus, customPriority, verdict, community string
+	subscribers                                              []CaseSubscriber
+	tags                                                     []string
+}
+
+func (f caseFields) check(method string) error {
+	if err := f.priority.check(method, "Priority"); err != nil {
+		return err
+	}
+	for _, u := range []struct{ name, v string }{
+		{"StatusUUID", f.status}, {"CustomStatusUUID", f.customStatus},
+		{"CustomPriorityUUID", f.customPriority}, {"VerdictUUID", f.verdict},
+		{"CommunityUUID", f.community},
+	} {
+		if u.v != "" && !idcheck.IsUUID(u.v) {
+			return fmt.Errorf("sekoia: %s: %s %q is not a UUID", method, u.name, argcheck.Short(u.v))
+		}
+	}
+	for i, sub := range f.subscribers {
+		if !idcheck.IsUUID(sub.AvatarUUID) {
+			return fmt.Errorf("sekoia: %s: Subscribers[%d].AvatarUUID %q is not a UUID", method, i, argcheck.Short(sub.AvatarUUID))
+		}
+		if strings.TrimSpace(sub.Type) == "" {
+			return fmt.Errorf("sekoia: %s: Subscribers[%d].Type is empty", method, i)
+		}
+	}
+	for i, t := range f.tags {
+		if strings.TrimSpace(t) == "" {
+			return fmt.Errorf("sekoia: %s: Tags[%d] is empty", method, i)
+		}
+	}
+	return nil
+}
+
+// Create creates a case and returns it. Create is a POST: it is not
+// retried once sent.
+//
+// Create calls POST /v1/sic/cases.
+func (s *CasesService) Create(ctx context.Context, nc NewCase) (*Case, error) {
+	const method = "Cases.Create"
+	if strings.TrimSpace(nc.Title) == "" {
+		return nil, errors.New("sekoia: " + method + ": title is empty")
+	}
+	f := caseFields{title: &nc.Title, priority: nc.Priority, status: nc.StatusUUID, customStatus: nc.CustomStatusUUID,
+		customPriority: nc.CustomPriorityUUID, verdict: nc.VerdictUUID, community: nc.CommunityUUID, subscribers: nc.Subscribers, tags: nc.Tags}
+	if err := f.check(method); err != nil {
+		return nil, err
+	}
+	var out Case
+	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPost, Path: casesPath, Body: nc}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// CaseUpdate is the change Update applies: only the fields set are sent.
+// A non-nil empty Tags or Subscribers clears them.
+type CaseUpdate struct {
+	Title *string `json:"title,omitempty"`
+	// Description may not be set to "" (the API refuses an empty
+	// description).
+	Description        *string          `json:"description,omitempty"`
+	Priority           CasePriority     `json:"priority,omitempty"`
+	StatusUUID         string           `json:"status_uuid,omitempty"`
+	CustomStatusUUID   string           `json:"custom_status_uuid,omitempty"`
+	CustomPriorityUUID string           `json:"custom_priority_uuid,omitempty"`
+	VerdictUUID        string           `json:"verdict_uuid,omitempty"`
+	Tags               []string         `json:"tags,omitzero"`
+	Subscribers        []CaseSubscriber `json:"subscribers,omitzero"`
+}
+
+func (u *CaseUpdate) check(method string) error {
+	if u == nil || (u.Title == nil && u.Description == nil && u.Priority == "" && u.StatusUUID == "" &&
+		u.CustomStatusUUID == "" && u.CustomPriorityUUID == "" && u.VerdictUUID == "" && u.Tags == nil && u.Subscribers == nil) {
+		return errors.New("sekoia: " + method + ": update is empty")
+	}
+	if u.Title != nil && strings.TrimSpace(*u.Title) == "" {
+		return errors.New("sekoia: " + method + ": Title is empty")
+	}
+	if u.Description != nil && strings.TrimSpace(*u.Description) == "" {
+		return errors.New("sekoia: " + method + ": Description is empty (the API refuses it)")
+	}
+	return caseFields{title: u.Title, priority: u.Priority, status: u.StatusUUID, customStatus: u.CustomStatusUUID,
+		customPriority: u.CustomPriorityUUID, verdict: u.VerdictUUID, subscribers: u.Subscribers, tags: u.Tags}.check(method)
+}
+
+// Update changes the fields of a case set in u and returns the case. A
+// status change the server refuses fails with an *APIError carrying its
+// message.
+//
+// Update calls PATCH /v1/sic/cases/{uuid}.
+func (s *CasesService) Update(ctx context.Context, id string, u *CaseUpdate) (*Case, error) {
+	const method = "Cases.Update"
+	if err := checkCaseID(method, id); err != nil {
+		return nil, err
+	}
+	if err := u.check(method); err != nil {
+		return nil, err
+	}
+	var out Case
+	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPatch, Path: casePath(id), Body: u}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// SetStatus moves a case to a custom status (a UUID from
+// Alerts.CustomStatuses with Type "case") and returns the case.
+//
+// SetStatus calls PATCH /v1/sic/cases/{uuid} with {"custom_status_uuid"}.
+func (s *CasesService) SetStatus(ctx context.Context, id, customStatusUUID string) (*Case, error) {
+	if err := checkUUID("Cases.SetStatus", "customStatusUUID", customStatusUUID); err != nil {
+		return nil, err
+	}
+	return s.Update(ctx, id, &CaseUpdate{CustomStatusUUID: customStatusUUID})
+}
+
+// Delete deletes a case and everything related to it (not its alerts).
+//
+// Delete calls DELETE /v1/sic/cases/{uuid}.
+func (s *CasesService) Delete(ctx context.Context, id string) error {
+	if err := checkCaseID("Cases.Delete", id); err != nil {
+		return err
+	}
+	_, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodDelete, Path: casePath(id)}, nil)
+	return err
+}
+
+// CaseStatistics counts cases.
+type CaseStatistics struct {
+	Total  int `json:"total"`
+	Open   int `json:"open"`
+	Closed int `json:"closed"`
+}
+
+// caseStatisticsBody is the body of GET /v1/sic/cases/statistics.
+type caseStatisticsBody struct {
+	Count CaseStatistics `json:"count"`
+}
+
+// Statistics counts the cases matching f (nil counts all).
+//
+// Statistics calls GET /v1/sic/cases/statistics.
+func (s *CasesService) Statistics(ctx context.Context, f *CaseFilter) (*CaseStatistics, error) {
+	q, err := f.query("Cases.Statistics")
+	if err != nil {
+		return nil, err
+	}
+	var out caseStatisticsBody
+	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: casesPath + "/statistics", Query: q}, &out); err != nil {
+		return nil, err
+	}
+	return &out.Count, nil
+}
+
+// CaseTagListOptions filters and pages the case tags.
+type CaseTagListOptions struct {
+	// Name searches the tags by name.
+	Name string `url:"name,omitempty"`
+	// CommunityUUIDs: match[community_uuid].
+	CommunityUUIDs []string `url:"match[community_uuid],comma,omitempty"`
+	// Limit is the page size: 1..100, 0 for the server default (20; the
+	// iterator uses 100).
+	Limit  int `url:"limit,omitempty"`
+	Offset int `url:"offset,omitempty"`
+}
+
+// ListTags returns one page of the tags used on cases.
+//
+// ListTags calls GET /v1/sic/cases/tags.
+func (s *CasesService) ListTags(ctx context.Context, opts *CaseTagListOptions) (*Page[string], error) {
+	return listPage[string](ctx, s.c, "Cases.ListTags", casesPath+"/tags", opts)
+}
+
+// AllTags iterates over every tag used on cases. The iterator contract is
+// that of All.
+//
+// AllTags calls GET /v1/sic/cases/tags once per page.
+func (s *CasesService) AllTags(ctx context.Context, opts *CaseTagListOptions) iter.Seq2[string, error] {
+	return listAll[string](ctx, s.c, "Cases.AllTags", casesPath+"/tags", opts)
+}
