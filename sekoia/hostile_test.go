@@ -13,7 +13,8 @@ import (
 )
 
 // Four parallel pushes, each answered by a 1 GiB body: the client reads
-// only what it needs of an intake answer, whatever the server sends.
+// only what it needs of an intake answer, whatever the server sends. Not
+// parallel: the heap is measured for the whole process.
 func TestIntakeParallelHostileBodiesBounded(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads hostile bodies")
