@@ -114,8 +114,9 @@
 // Memory: WithMaxBodyBytes caps a response body (128 MiB by default,
 // ErrBodyTooLarge past it, never retried); the bodies a client reads at
 // once share a budget of twice that cap; an error body keeps 64 KiB.
-
-
+// Events.All, Inventory.All and Endpoints.AllProcesses end with
+// ErrPaginationStalled when a page repeats the previous one (a server
+// ignoring the offset).
 //
 // # Logging
 //
