@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/socgo/xdr/internal/paging"
 	"github.com/socgo/xdr/internal/rest"
 )
 
@@ -212,8 +213,18 @@ func (s *AssetsService) AllHistory(ctx context.Context, uuid string, opts *Asset
 	if err != nil {
 		return errSeq[AssetHistoryEntry](err)
 	}
-	return allPagesWith(ctx, q, o.Offset, o.Limit, func(ctx context.Context, q url.Values, offset, limit int) (*Page[AssetHistoryEntry], error) {
-		return s.history(ctx, uuid, q, o.Order, offset, limit)
+	return allPagesWith(ctx, q, o.Offset, o.Limit, func(ctx context.Context, q url.Values, offset, limit int) (*Page[AssetHistoryEntry], uint64, error) {
+		p, err := s.history(ctx, uuid, q, o.Order, offset, limit)
+		if err != nil {
+			return nil, 0, err
+		}
+		// The body is decoded by doOne: the entries, encoded again, tell a
+		// repeated page (history pages are small).
+		b, err := json.Marshal(p.Items)
+		if err != nil {
+			return nil, 0, err
+		}
+		return p, paging.Fingerprint(b), nil
 	})
 }
 

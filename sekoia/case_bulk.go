@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/idcheck"
 )
 
@@ -111,7 +112,7 @@ func (s *CasesService) BulkSetAssignees(ctx context.Context, f *CaseFilter, assi
 	const method = "Cases.BulkSetAssignees"
 	for i, a := range assignees {
 		if !idcheck.IsUUID(a) {
-			return "", fmt.Errorf("sekoia: %s: assignees[%d] %q is not a UUID", method, i, truncateString(a))
+			return "", fmt.Errorf("sekoia: %s: assignees[%d] %q is not a UUID", method, i, argcheck.Short(a))
 		}
 	}
 	if assignees == nil {
@@ -140,7 +141,7 @@ func (s *CasesService) BulkSetCustomFields(ctx context.Context, f *CaseFilter, f
 	}
 	for i, cf := range fields {
 		if !idcheck.IsUUID(cf.UUID) {
-			return "", fmt.Errorf("sekoia: %s: fields[%d].UUID %q is not a UUID", method, i, truncateString(cf.UUID))
+			return "", fmt.Errorf("sekoia: %s: fields[%d].UUID %q is not a UUID", method, i, argcheck.Short(cf.UUID))
 		}
 	}
 	return s.bulk(ctx, method, "custom-fields", f, map[string]any{"custom_fields": fields})

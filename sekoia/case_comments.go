@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/rest"
 )
 
@@ -70,7 +71,7 @@ func (o *CaseCommentListOptions) query(method string) (url.Values, error) {
 	switch o.Sort {
 	case "", CaseCommentSortCreatedAt, CaseCommentSortCreatedBy, CaseCommentSortUpdatedAt:
 	default:
-		return nil, fmt.Errorf("sekoia: %s: sort %q is not created_at, created_by or updated_at", method, truncateString(string(o.Sort)))
+		return nil, fmt.Errorf("sekoia: %s: sort %q is not created_at, created_by or updated_at", method, argcheck.Short(string(o.Sort)))
 	}
 	return listQuery(method, o.Limit, o.Offset, o.Direction, o)
 }

@@ -3,6 +3,8 @@ package sekoia
 import (
 	"fmt"
 	"strings"
+
+	"github.com/socgo/xdr/internal/argcheck"
 )
 
 // The typed values of cases: statuses, priorities, verdicts, sort keys.
@@ -63,7 +65,7 @@ func (p CasePriority) Valid() bool {
 
 func (p CasePriority) check(method, field string) error {
 	if p != "" && !p.Valid() {
-		return fmt.Errorf("sekoia: %s: %s %q is not low, medium or high", method, field, truncateString(string(p)))
+		return fmt.Errorf("sekoia: %s: %s %q is not low, medium or high", method, field, argcheck.Short(string(p)))
 	}
 	return nil
 }

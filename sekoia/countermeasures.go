@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/rest"
 )
 
@@ -194,7 +195,7 @@ func (n *NewCountermeasure) check(method string) error {
 // path name another route).
 func checkStep(method, step string) error {
 	if strings.TrimSpace(step) == "" || step == "." || step == ".." || strings.ContainsAny(step, "/\r\n") || utf8.RuneCountInString(step) > 256 {
-		return fmt.Errorf("sekoia: %s: step %q must be a UUID or a name (1..256 characters, no slash or line break, not a dot segment)", method, truncateString(step))
+		return fmt.Errorf("sekoia: %s: step %q must be a UUID or a name (1..256 characters, no slash or line break, not a dot segment)", method, argcheck.Short(step))
 	}
 	return nil
 }

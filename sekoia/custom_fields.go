@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/socgo/xdr/internal/argcheck"
 )
 
 // CustomFieldsService manages the custom fields of a workspace
@@ -102,7 +104,7 @@ func (s CustomFieldSort) check(method string) error {
 	case "", CustomFieldSortName, CustomFieldSortCreatedAt, CustomFieldSortUpdatedAt:
 		return nil
 	}
-	return fmt.Errorf("sekoia: %s: Sort %q is not name, created_at or updated_at", method, truncateString(string(s)))
+	return fmt.Errorf("sekoia: %s: Sort %q is not name, created_at or updated_at", method, argcheck.Short(string(s)))
 }
 
 // CustomFieldListOptions filters, sorts and pages the custom fields.
@@ -172,7 +174,7 @@ type CustomFieldCreate struct {
 
 func checkFieldName(method, name string) error {
 	if strings.TrimSpace(name) == "" || utf8.RuneCountInString(name) > 255 {
-		return fmt.Errorf("sekoia: %s: Name %q must be 1..255 characters", method, truncateString(name))
+		return fmt.Errorf("sekoia: %s: Name %q must be 1..255 characters", method, argcheck.Short(name))
 	}
 	return nil
 }
@@ -203,7 +205,7 @@ func (s *CustomFieldsService) Create(ctx context.Context, f CustomFieldCreate) (
 		return nil, err
 	}
 	if !f.Type.valid() {
-		return nil, fmt.Errorf("sekoia: %s: Type %q is not text, integer, boolean, single_select or multi_select", method, truncateString(string(f.Type)))
+		return nil, fmt.Errorf("sekoia: %s: Type %q is not text, integer, boolean, single_select or multi_select", method, argcheck.Short(string(f.Type)))
 	}
 	selectType := f.Type == FieldSingleSelect || f.Type == FieldMultiSelect
 	switch {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"iter"
 	"time"
+
+	"github.com/socgo/xdr/internal/argcheck"
 )
 
 // CustomPrioritiesService manages the custom priorities of a workspace
@@ -98,7 +100,7 @@ type CustomPriorityCreate struct {
 
 func checkColor(method, color string) error {
 	if color == "" || len(color) > 32 {
-		return fmt.Errorf("sekoia: %s: Color %q must be 1..32 bytes", method, truncateString(color))
+		return fmt.Errorf("sekoia: %s: Color %q must be 1..32 bytes", method, argcheck.Short(color))
 	}
 	return nil
 }

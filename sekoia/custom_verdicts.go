@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/socgo/xdr/internal/argcheck"
 )
 
 // CustomVerdictsService manages the custom verdicts of a workspace
@@ -132,7 +134,7 @@ func (s *CustomVerdictsService) Create(ctx context.Context, v CustomVerdictCreat
 		return nil, err
 	}
 	if !v.Stage.valid() {
-		return nil, fmt.Errorf("sekoia: %s: Stage %q is not false_positive or true_positive", method, truncateString(string(v.Stage)))
+		return nil, fmt.Errorf("sekoia: %s: Stage %q is not false_positive or true_positive", method, argcheck.Short(string(v.Stage)))
 	}
 	if err := checkLevel(method, v.Level); err != nil {
 		return nil, err
@@ -161,7 +163,7 @@ func (s *CustomVerdictsService) Update(ctx context.Context, uuid string, u Custo
 	case u == (CustomVerdictUpdate{}):
 		return nil, errors.New("sekoia: " + method + ": update is empty")
 	case u.Stage != "" && !u.Stage.valid():
-		return nil, fmt.Errorf("sekoia: %s: Stage %q is not false_positive or true_positive", method, truncateString(string(u.Stage)))
+		return nil, fmt.Errorf("sekoia: %s: Stage %q is not false_positive or true_positive", method, argcheck.Short(string(u.Stage)))
 	}
 	if u.Label != "" {
 		if err := checkLabel(method, u.Label); err != nil {
@@ -185,7 +187,7 @@ func (s *CustomVerdictsService) Delete(ctx context.Context, uuid string) error {
 // characters, not blank).
 func checkLabel(method, label string) error {
 	if strings.TrimSpace(label) == "" || utf8.RuneCountInString(label) > 255 {
-		return fmt.Errorf("sekoia: %s: Label %q must be 1..255 characters", method, truncateString(label))
+		return fmt.Errorf("sekoia: %s: Label %q must be 1..255 characters", method, argcheck.Short(label))
 	}
 	return nil
 }

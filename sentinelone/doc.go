@@ -70,6 +70,16 @@
 // default; WithRateLimits replaces the table and WithoutRateLimits turns it
 // off.
 //
+// A redirect to another scheme, host or port is never followed; on the
+// same origin only GET and HEAD follow one. A refused redirect matches
+// ErrRedirectRefused and is not retried.
+//
+// Memory: WithMaxBodyBytes caps a response body (128 MiB by default,
+// ErrBodyTooLarge past it, never retried); the bodies a client reads at
+// once share a budget of twice that cap; an error body keeps 64 KiB and
+// the answer of an action (a count) 1 MiB. A 200 whose body carries an "errors" array is an *APIError, redacted like
+// any other.
+//
 // # Collectors
 //
 // Client.ActivityCollector and Client.ThreatCollector (NewThreats by

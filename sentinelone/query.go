@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/socgo/xdr/internal/argcheck"
 )
 
 // Paging bounds of the API.
@@ -83,7 +85,7 @@ func (q *query) list(key string, vals []string) {
 			return
 		}
 		if strings.ContainsRune(s, ',') {
-			q.fail("%s: element %q contains a comma", key, s)
+			q.fail("%s: element %q contains a comma", key, argcheck.Short(s))
 			return
 		}
 	}
@@ -179,7 +181,7 @@ func (q *query) paging(p Paging) {
 // sort adds sortBy and sortOrder.
 func (q *query) sort(by string, order SortOrder) {
 	if by != "" && strings.ContainsAny(by, ",& ") {
-		q.fail("SortBy %q is not a field name", truncate(by, 100))
+		q.fail("SortBy %q is not a field name", argcheck.Short(by))
 	}
 	q.str("sortBy", by)
 	switch order {
@@ -187,7 +189,7 @@ func (q *query) sort(by string, order SortOrder) {
 	case SortAsc, SortDesc:
 		q.v.Set("sortOrder", string(order))
 	default:
-		q.fail("SortOrder %q is not asc or desc", truncate(string(order), 100))
+		q.fail("SortOrder %q is not asc or desc", argcheck.Short(string(order)))
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/idcheck"
 	"github.com/socgo/xdr/internal/rest"
 )
@@ -31,7 +32,7 @@ func (e Endpoint) check(method string) error {
 		return fmt.Errorf("tehtris: %s: appliance id %d is negative", method, e.ApplianceID)
 	}
 	if !idcheck.IsUUID(e.AgentUUID) {
-		return fmt.Errorf("tehtris: %s: agent UUID %q is not a UUID", method, e.AgentUUID)
+		return fmt.Errorf("tehtris: %s: agent UUID %q is not a UUID", method, argcheck.Short(e.AgentUUID))
 	}
 	return nil
 }
@@ -132,7 +133,7 @@ func (s *EndpointsService) isolation(ctx context.Context, method, action string,
 	switch o.Power {
 	case "", PowerSoft, PowerHard:
 	default:
-		return IsolationResult{}, fmt.Errorf("tehtris: %s: power %q is not soft or hard", method, string(o.Power))
+		return IsolationResult{}, fmt.Errorf("tehtris: %s: power %q is not soft or hard", method, argcheck.Short(string(o.Power)))
 	}
 	if action == "disable" && len(o.Allow) > 0 {
 		return IsolationResult{}, fmt.Errorf("tehtris: %s: Allow is only used when isolating", method)

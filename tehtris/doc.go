@@ -107,6 +107,17 @@
 // Collector paces itself at DefaultRequestsPerMinute, and WithLimiter adds
 // a limiter to every request of a client.
 //
+// A redirect to another scheme, host or port is never followed; on the
+// same origin only GET and HEAD follow one. A refused redirect matches
+// ErrRedirectRefused and is not retried.
+//
+// Memory: WithMaxBodyBytes caps a response body (128 MiB by default,
+// ErrBodyTooLarge past it, never retried); the bodies a client reads at
+// once share a budget of twice that cap; an error body keeps 64 KiB.
+// Events.All, Inventory.All and Endpoints.AllProcesses end with
+// ErrPaginationStalled when a page repeats the previous one (a server
+// ignoring the offset).
+//
 // # Logging
 //
 // WithLogger takes a *slog.Logger: a Debug line per request attempt, a

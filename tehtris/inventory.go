@@ -301,15 +301,22 @@ func (s *InventoryService) List(ctx context.Context, q *HostQuery) (*HostPage, e
 }
 
 func (s *InventoryService) fetch(ctx context.Context, v url.Values) ([]Host, error) {
+	hosts, _, err := s.fetchFP(ctx, v)
+	return hosts, err
+}
+
+// fetchFP is fetch that also returns the fingerprint of the body, by which
+// All notices a page repeated by a server that ignores the offset.
+func (s *InventoryService) fetchFP(ctx context.Context, v url.Values) ([]Host, uint64, error) {
 	body, _, err := s.c.rest.Fetch(ctx, rest.Request{Method: http.MethodGet, Path: inventoryPath, Query: v})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	hosts, err := decodeList[Host](body)
 	if err != nil {
-		return nil, fmt.Errorf("tehtris: GET %s: %w", inventoryPath, err)
+		return nil, 0, fmt.Errorf("tehtris: GET %s: %w", inventoryPath, s.c.rest.WrapError(err))
 	}
-	return hosts, nil
+	return hosts, paging.Fingerprint(body), nil
 }
 
 // All iterates over every endpoint q selects, page after page (GET
@@ -333,11 +340,11 @@ func (s *InventoryService) All(ctx context.Context, q *HostQuery) iter.Seq2[Host
 			return
 		}
 		fetch := func(ctx context.Context, offset, _ int) (paging.OffsetPage[Host], error) {
-			hosts, err := s.fetch(ctx, qq.values(offset))
+			hosts, fp, err := s.fetchFP(ctx, qq.values(offset))
 			if err != nil {
 				return paging.OffsetPage[Host]{}, err
 			}
-			return paging.OffsetPage[Host]{Items: hosts, Total: -1}, nil
+			return paging.OffsetPage[Host]{Items: hosts, Total: -1, Fingerprint: fp}, nil
 		}
 		// A limit of 1: any non-empty page may be followed by another.
 		for h, err := range paging.Offset(ctx, qq.Offset, 1, fetch) {

@@ -218,20 +218,21 @@ func (s *EndpointsService) Processes(ctx context.Context, ep Endpoint, q *Proces
 	if err := qq.check("Endpoints.Processes"); err != nil {
 		return nil, err
 	}
-	return s.processes(ctx, ep, qq.values(qq.Offset))
+	ps, _, err := s.processes(ctx, ep, qq.values(qq.Offset))
+	return ps, err
 }
 
-func (s *EndpointsService) processes(ctx context.Context, ep Endpoint, v url.Values) ([]Process, error) {
+func (s *EndpointsService) processes(ctx context.Context, ep Endpoint, v url.Values) ([]Process, uint64, error) {
 	path := ep.path("data", "/processes")
 	body, _, err := s.c.rest.Fetch(ctx, rest.Request{Method: http.MethodGet, Path: path, Query: v})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	ps, err := decodeList[Process](body)
 	if err != nil {
-		return nil, fmt.Errorf("tehtris: GET %s: %w", path, err)
+		return nil, 0, fmt.Errorf("tehtris: GET %s: %w", path, s.c.rest.WrapError(err))
 	}
-	return ps, nil
+	return ps, paging.Fingerprint(body), nil
 }
 
 // AllProcesses iterates over the endpoint's process history q selects,
@@ -258,11 +259,11 @@ func (s *EndpointsService) AllProcesses(ctx context.Context, ep Endpoint, q *Pro
 			return
 		}
 		fetch := func(ctx context.Context, offset, _ int) (paging.OffsetPage[Process], error) {
-			ps, err := s.processes(ctx, ep, qq.values(offset))
+			ps, fp, err := s.processes(ctx, ep, qq.values(offset))
 			if err != nil {
 				return paging.OffsetPage[Process]{}, err
 			}
-			return paging.OffsetPage[Process]{Items: ps, Total: -1}, nil
+			return paging.OffsetPage[Process]{Items: ps, Total: -1, Fingerprint: fp}, nil
 		}
 		for p, err := range paging.Offset(ctx, qq.Offset, qq.limit(), fetch) {
 			if !yield(p, err) {
