@@ -121,20 +121,11 @@ func (s *CasesService) BulkSetAssignees(ctx context.Context, f *CaseFilter, assi
 	return s.bulk(ctx, method, "assignees", f, map[string]any{"assignees": assignees})
 }
 
-// CaseCustomFieldValue is the value to give a custom field.
-type CaseCustomFieldValue struct {
-	// UUID is the custom field's.
-	UUID string `json:"uuid"`
-	// Value is a string, a number, a bool or a []string, as the field's
-	// type wants.
-	Value any `json:"value"`
-}
-
 // BulkSetCustomFields sets custom field values on the cases f selects.
 //
 // BulkSetCustomFields calls PATCH /v1/sic/cases/bulk/custom-fields with the
 // filter and {"custom_fields": [{"uuid", "value"}]}.
-func (s *CasesService) BulkSetCustomFields(ctx context.Context, f *CaseFilter, fields []CaseCustomFieldValue) (string, error) {
+func (s *CasesService) BulkSetCustomFields(ctx context.Context, f *CaseFilter, fields []CustomFieldValue) (string, error) {
 	const method = "Cases.BulkSetCustomFields"
 	if len(fields) == 0 {
 		return "", errors.New("sekoia: " + method + ": no custom fields")

@@ -216,7 +216,7 @@ func TestFakeCaseBulk(t *testing.T) {
 	if _, err := c.Cases.BulkSetPriority(ctx, vpn, sekoia.CasePriorityHigh, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Cases.BulkSetCustomFields(ctx, vpn, []sekoia.CaseCustomFieldValue{{UUID: tField, Value: "VPN"}}); err != nil {
+	if _, err := c.Cases.BulkSetCustomFields(ctx, vpn, []sekoia.CustomFieldValue{{UUID: tField, Value: "VPN"}}); err != nil {
 		t.Fatal(err)
 	}
 	page, err := c.Cases.List(ctx, &sekoia.CaseListOptions{CaseFilter: sekoia.CaseFilter{

@@ -322,7 +322,7 @@ func caseSuite() []caseRow {
 			return err
 		}),
 		bulkRow("BulkSetCustomFields", "custom-fields", `"custom_fields":[{"uuid":"`+tField+`","value":"Phishing"}]`, func(ctx context.Context, c *sekoia.Client) error {
-			_, err := c.Cases.BulkSetCustomFields(ctx, filter, []sekoia.CaseCustomFieldValue{{UUID: tField, Value: "Phishing"}})
+			_, err := c.Cases.BulkSetCustomFields(ctx, filter, []sekoia.CustomFieldValue{{UUID: tField, Value: "Phishing"}})
 			return err
 		}),
 	}
