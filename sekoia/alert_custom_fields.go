@@ -10,7 +10,7 @@ import (
 	"github.com/socgo/xdr/internal/rest"
 )
 
-// CustomFieldValue sets one custom field of an alert: UUID is the field's
+// CustomFieldValue sets one custom field of an alert or a case: UUID is the field's
 // (from CustomFields), Value its new value (a string, number, bool or list
 // of strings by the field's type; nil clears it).
 type CustomFieldValue struct {
