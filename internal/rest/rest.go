@@ -59,6 +59,10 @@ type Request struct {
 	Header http.Header
 	// RetrySafe marks a non-idempotent request as safe to retry.
 	RetrySafe bool
+	// Secrets are redacted, with the client's Secrets, from the error of
+	// this request: values of its body that the server may echo (a
+	// password). They are not kept after the call.
+	Secrets []string
 }
 
 // Seg escapes one path segment.
@@ -136,7 +140,7 @@ func (c *Client) Send(ctx context.Context, r Request) (*http.Response, Meta, err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		defer resp.Body.Close()
-		return nil, meta, c.apiError(req, resp, meta)
+		return nil, meta, c.apiError(req, resp, meta, r.Secrets)
 	}
 	return resp, meta, nil
 }
@@ -268,7 +272,7 @@ func ReadAll(resp *http.Response) ([]byte, error) {
 	}
 }
 
-func (c *Client) apiError(req *http.Request, resp *http.Response, meta Meta) *apierror.Error {
+func (c *Client) apiError(req *http.Request, resp *http.Response, meta Meta, extra []string) *apierror.Error {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, apierror.MaxBody))
 	e := &apierror.Error{
 		Service:    c.Service,
@@ -277,7 +281,7 @@ func (c *Client) apiError(req *http.Request, resp *http.Response, meta Meta) *ap
 		Path:       req.URL.Path,
 		RequestID:  meta.RequestID,
 		Attempts:   meta.Attempts,
-		Body:       c.redact(body),
+		Body:       c.redact(body, extra),
 	}
 	if ra, ok := transport.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 		e.RetryAfter = ra
@@ -287,18 +291,30 @@ func (c *Client) apiError(req *http.Request, resp *http.Response, meta Meta) *ap
 	} else {
 		DecodeMessageCode(e.Body, e)
 	}
-	e.Message = string(c.redact([]byte(e.Message)))
-	e.Detail = string(c.redact([]byte(e.Detail)))
+	e.Message = string(c.redact([]byte(e.Message), extra))
+	e.Detail = string(c.redact([]byte(e.Detail), extra))
 	return e
 }
 
-func (c *Client) redact(b []byte) []byte {
-	if c.Secrets == nil {
-		return b
+// Redact removes the client's Secrets and extra (the secrets of one
+// request) from the body, message and detail of e, an error the caller
+// built itself (such as a 2xx answer whose body reports errors).
+func (c *Client) Redact(e *apierror.Error, extra []string) {
+	e.Body = c.redact(e.Body, extra)
+	e.Message = string(c.redact([]byte(e.Message), extra))
+	e.Detail = string(c.redact([]byte(e.Detail), extra))
+}
+
+func (c *Client) redact(b []byte, extra []string) []byte {
+	var secrets []string
+	if c.Secrets != nil {
+		secrets = c.Secrets()
 	}
-	for _, s := range c.Secrets() {
-		if len(s) >= 4 && bytes.Contains(b, []byte(s)) {
-			b = bytes.ReplaceAll(b, []byte(s), []byte("[REDACTED]"))
+	for _, list := range [][]string{secrets, extra} {
+		for _, s := range list {
+			if len(s) >= 4 && bytes.Contains(b, []byte(s)) {
+				b = bytes.ReplaceAll(b, []byte(s), []byte("[REDACTED]"))
+			}
 		}
 	}
 	return b
