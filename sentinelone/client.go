@@ -247,6 +247,7 @@ func bodyError(c *Client, r rest.Request, meta rest.Meta, errs []ErrorObject) *a
 		Attempts:   meta.Attempts,
 	}
 	fillError(e, errs)
+	c.rest.Redact(e, r.Secrets)
 	return e
 }
 

@@ -62,7 +62,7 @@ func (s *FilesService) FetchThreatFile(ctx context.Context, f ThreatFilter, pass
 	if err := checkFetchPassword(op, password); err != nil {
 		return nil, err
 	}
-	return action(ctx, s.c, op, "/threats/fetch-file", actionBody{Filter: f, Data: map[string]string{"password": password}}, f.IDs, opts)
+	return action(ctx, s.c, op, "/threats/fetch-file", actionBody{Filter: f, Data: map[string]string{"password": password}, secrets: []string{password}}, f.IDs, opts)
 }
 
 // maxFetchFiles is the most paths one fetch-files call takes.
@@ -90,7 +90,7 @@ func (s *FilesService) FetchAgentFiles(ctx context.Context, agentID string, path
 		return err
 	}
 	body := map[string]any{"data": map[string]any{"password": password, "files": paths}}
-	r := rest.Request{Method: http.MethodPost, Path: "/agents/" + rest.Seg(agentID) + "/actions/fetch-files", Body: body, RetrySafe: opts.retrySafe()}
+	r := rest.Request{Method: http.MethodPost, Path: "/agents/" + rest.Seg(agentID) + "/actions/fetch-files", Body: body, RetrySafe: opts.retrySafe(), Secrets: []string{password}}
 	d, _, err := call[struct {
 		Success *bool `json:"success"`
 	}](ctx, s.c, r)

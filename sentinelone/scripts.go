@@ -97,6 +97,9 @@ func (s *RemoteScriptsService) Execute(ctx context.Context, f AgentFilter, run S
 		Timeout int64 `json:"scriptRuntimeTimeoutSeconds,omitempty"`
 	}{run, int64((run.RuntimeTimeout + time.Second - 1) / time.Second)}
 	r := rest.Request{Method: http.MethodPost, Path: "/remote-scripts/execute", Body: actionBody{Filter: f, Data: data}, RetrySafe: opts.retrySafe()}
+	if run.Password != "" {
+		r.Secrets = []string{run.Password}
+	}
 	res, _, err := call[ScriptExecution](ctx, s.c, r)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,70 @@
+package sentinelone
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// errorText renders everything an *APIError exposes, for leak checks.
+func errorText(err error) string {
+	s := fmt.Sprintf("%v|%+v|%#v", err, err, err)
+	var ae *APIError
+	if errors.As(err, &ae) {
+		s += "|" + string(ae.Body) + "|" + ae.Message + "|" + ae.Detail + "|" + fmt.Sprintf("%+v", *ae)
+	}
+	return s
+}
+
+// TestPasswordsRedactedFromErrors: the passwords of file fetching and
+// remote scripts, which a console may echo in a refusal, appear in no
+// error, whether the answer failed (4xx) or is a 2xx with errors; and they
+// are not kept by the client for later calls.
+func TestPasswordsRedactedFromErrors(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	const pw = "Secret-Zip-Pass-42"
+	echo := `{"errors":[{"code":4000010,"title":"Bad password ` + pw + `","detail":"password '` + pw + `' refused"}]}`
+	for _, status := range []int{400, 200} {
+		t.Run(fmt.Sprint(status), func(t *testing.T) {
+			w := newWire(t)
+			c := newTestClient(t, w)
+			w.on("POST", "/threats/fetch-file", nil, `{"filter":{"ids":["1"]},"data":{"password":"`+pw+`"}}`, status, echo)
+			_, err := c.Files.FetchThreatFile(ctx, ThreatFilter{IDs: []string{"1"}}, pw, nil)
+			if err == nil || strings.Contains(errorText(err), pw) {
+				t.Errorf("FetchThreatFile: err keeps the password: %s", errorText(err))
+			}
+			w.on("POST", "/agents/7/actions/fetch-files", nil, `{"data":{"password":"`+pw+`","files":["/tmp/a"]}}`, status, echo)
+			err = c.Files.FetchAgentFiles(ctx, "7", []string{"/tmp/a"}, pw, nil)
+			if err == nil || strings.Contains(errorText(err), pw) {
+				t.Errorf("FetchAgentFiles: err keeps the password: %s", errorText(err))
+			}
+			w.on("POST", "/remote-scripts/execute", nil, `{"filter":{"ids":["7"]},"data":{"scriptId":"s","taskDescription":"d","outputDestination":"SentinelCloud","password":"`+pw+`"}}`, status, echo)
+			_, err = c.RemoteScripts.Execute(ctx, AgentFilter{IDs: []string{"7"}}, ScriptRun{ScriptID: "s", TaskDescription: "d", OutputDestination: OutputSentinelCloud, Password: pw}, nil)
+			if err == nil || strings.Contains(errorText(err), pw) {
+				t.Errorf("Execute: err keeps the password: %s", errorText(err))
+			}
+			for _, s := range c.rest.Secrets() {
+				if s == pw {
+					t.Errorf("the client keeps the password among its secrets")
+				}
+			}
+		})
+	}
+}
+
+// TestTokenRedactedFromBodyErrors: a 2xx whose body carries errors that
+// quote the token gives an error without it, as a 4xx does.
+func TestTokenRedactedFromBodyErrors(t *testing.T) {
+	t.Parallel()
+	w := newWire(t)
+	w.on("POST", "/users/api-token-details", nil, `{"data":{"apiToken":"`+testToken+`"}}`, 200,
+		`{"errors":[{"code":4000010,"title":"Bad token `+testToken+`","detail":"token `+testToken+` unknown"}]}`)
+	c := newTestClient(t, w)
+	_, err := c.Token.Details(context.Background())
+	if err == nil || strings.Contains(errorText(err), testToken) {
+		t.Fatalf("err keeps the token: %s", errorText(err))
+	}
+}
