@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -136,9 +137,15 @@ func nilIfEmpty(s string) any {
 	return s
 }
 
+// checkPassword refuses the fetch passwords the console refuses: shorter
+// than 10 characters or holding white space. The answer does not quote it.
 func checkPassword(w http.ResponseWriter, pw string) bool {
-	if len(pw) < 10 {
+	switch {
+	case len(pw) < 10:
 		badParam(w, "data.password: at least 10 characters")
+		return false
+	case strings.ContainsAny(pw, " \t\r\n\v\f"):
+		badParam(w, "data.password: no white space")
 		return false
 	}
 	return true

@@ -95,3 +95,24 @@ func TestUploadStreamsAnySize(t *testing.T) {
 		t.Error("UploadSHA256: unknown upload")
 	}
 }
+
+// TestFetchPasswordRules: the fake refuses the fetch passwords the console
+// refuses (shorter than 10 characters, or with white space), on both fetch
+// calls, and does not echo them.
+func TestFetchPasswordRules(t *testing.T) {
+	t.Parallel()
+	s := NewServer(t)
+	a := s.AddAgent(Agent{})
+	for _, pw := range []string{"short", "has white space", "tab\tinside-it", "trailing-newline\n"} {
+		quoted, _ := json.Marshal(pw)
+		for path, body := range map[string]string{
+			"/threats/fetch-file":                   `{"filter":{"ids":["1"]},"data":{"password":` + string(quoted) + `}}`,
+			"/agents/" + a + "/actions/fetch-files": `{"data":{"password":` + string(quoted) + `,"files":["/tmp/a"]}}`,
+		} {
+			st, m := send(t, s, "POST", path, body)
+			if b, _ := json.Marshal(m); st != 400 || bytes.Contains(b, []byte(pw)) {
+				t.Errorf("%s with %q: status %d, %s", path, pw, st, b)
+			}
+		}
+	}
+}
