@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/socgo/xdr/internal/idcheck"
 )
@@ -11,8 +12,9 @@ import (
 // The bulk updates change every case a CaseFilter selects, in a background
 // task whose id they return. The filter is sent in the JSON body, under the
 // keys of the case list's query ("match[uuid]": "<uuid>,<uuid>" …); a
-// filter that selects nothing in particular (nil or zero) is refused, so
-// that a mistake cannot change every case of the community.
+// filter that selects nothing in particular (nil, zero, or only
+// exclusions, which select every other case) is refused, so that a
+// mistake cannot change every case of the community.
 
 // bulkBody merges the filter and the change into one JSON object.
 func bulkBody(method string, f *CaseFilter, change map[string]any) (map[string]any, error) {
@@ -25,6 +27,13 @@ func bulkBody(method string, f *CaseFilter, change map[string]any) (map[string]a
 	}
 	if len(q) == 0 {
 		return nil, errors.New("sekoia: " + method + ": filter is empty (it would select every case)")
+	}
+	selects := false
+	for k := range q {
+		selects = selects || !strings.HasPrefix(k, "nomatch[")
+	}
+	if !selects {
+		return nil, errors.New("sekoia: " + method + ": filter has only exclusions (it would select every other case)")
 	}
 	body := make(map[string]any, len(q)+len(change))
 	for k := range q {

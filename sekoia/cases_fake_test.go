@@ -319,6 +319,10 @@ func TestCaseInputChecks(t *testing.T) {
 		"AddAlerts bad":    {func() error { return c.Cases.AddAlerts(ctx, tCase, []string{"x"}) }, "alert ids[0]"},
 		"Bulk no filter":   {func() error { _, err := c.Cases.BulkSetVerdict(ctx, nil, tVerdict); return err }, "filter is nil"},
 		"Bulk zero filter": {func() error { _, err := c.Cases.BulkSetVerdict(ctx, &sekoia.CaseFilter{}, tVerdict); return err }, "filter is empty"},
+		"Bulk exclusions only": {func() error {
+			_, err := c.Cases.BulkSetVerdict(ctx, &sekoia.CaseFilter{Exclude: &sekoia.CaseExclusions{Assignees: []string{tAlert1}}}, tVerdict)
+			return err
+		}, "only exclusions"},
 		"Bulk priority": {func() error {
 			_, err := c.Cases.BulkSetPriority(ctx, &sekoia.CaseFilter{UUIDs: []string{tCase}}, "high", tPriority)
 			return err
