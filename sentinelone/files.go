@@ -206,7 +206,9 @@ type uploadData struct {
 }
 
 // poll calls check every interval until it reports done or fails, for at
-// most timeout (defaults DefaultPollInterval and DefaultWaitTimeout).
+// most timeout (defaults DefaultPollInterval and DefaultWaitTimeout). The
+// timeout bounds the whole wait, the request of a check in flight
+// included; the caller's ctx ending is its own error.
 func poll(ctx context.Context, op string, interval, timeout time.Duration, check func(context.Context) (bool, error)) error {
 	if interval <= 0 {
 		interval = DefaultPollInterval
@@ -214,21 +216,28 @@ func poll(ctx context.Context, op string, interval, timeout time.Duration, check
 	if timeout <= 0 {
 		timeout = DefaultWaitTimeout
 	}
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
+	wctx, cancel := context.WithTimeoutCause(ctx, timeout, ErrWaitTimeout)
+	defer cancel()
+	timedOut := func() bool { return ctx.Err() == nil && context.Cause(wctx) == ErrWaitTimeout }
 	for {
-		done, err := check(ctx)
-		if err != nil || done {
+		done, err := check(wctx)
+		if err != nil {
+			if timedOut() {
+				return fmt.Errorf("sentinelone: %s: nothing after %s: %w", op, timeout, ErrWaitTimeout)
+			}
 			return err
+		}
+		if done {
+			return nil
 		}
 		t := time.NewTimer(interval)
 		select {
-		case <-ctx.Done():
+		case <-wctx.Done():
 			t.Stop()
+			if timedOut() {
+				return fmt.Errorf("sentinelone: %s: nothing after %s: %w", op, timeout, ErrWaitTimeout)
+			}
 			return fmt.Errorf("sentinelone: %s: %w", op, ctx.Err())
-		case <-deadline.C:
-			t.Stop()
-			return fmt.Errorf("sentinelone: %s: nothing after %s: %w", op, timeout, ErrWaitTimeout)
 		case <-t.C:
 		}
 	}

@@ -4,8 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/jarcoal/httpmock"
 )
 
 // errorText renders everything an *APIError exposes, for leak checks.
@@ -67,4 +72,42 @@ func TestTokenRedactedFromBodyErrors(t *testing.T) {
 	if err == nil || strings.Contains(errorText(err), testToken) {
 		t.Fatalf("err keeps the token: %s", errorText(err))
 	}
+}
+
+// TestWaitTimeoutBoundsSlowPoll: the Timeout of a Wait call bounds the
+// whole wait, a poll request in flight included: one that never answers
+// (or is held by a long Retry-After) ends at the timeout with
+// ErrWaitTimeout, not whenever the request gives up.
+func TestWaitTimeoutBoundsSlowPoll(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		mt := httpmock.NewMockTransport()
+		hang := func(r *http.Request) (*http.Response, error) {
+			<-r.Context().Done()
+			return nil, r.Context().Err()
+		}
+		mt.RegisterResponder("GET", testConsole+APIPath+"/activities", hang)
+		mt.RegisterResponder("GET", testConsole+APIPath+"/remote-scripts/status", hang)
+		c, err := NewClient(testConsole, testToken, WithHTTPClient(&http.Client{Transport: mt}), WithoutRateLimits())
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		_, err = c.Files.WaitForUpload(context.Background(), WaitUploadOptions{AgentID: "7", Timeout: time.Minute})
+		if !errors.Is(err, ErrWaitTimeout) || time.Since(start) != time.Minute {
+			t.Errorf("WaitForUpload: %v after %s, want ErrWaitTimeout after 1m", err, time.Since(start))
+		}
+		start = time.Now()
+		_, err = c.RemoteScripts.WaitTasks(context.Background(), "p", &WaitOptions{Timeout: time.Minute})
+		if !errors.Is(err, ErrWaitTimeout) || time.Since(start) != time.Minute {
+			t.Errorf("WaitTasks: %v after %s, want ErrWaitTimeout after 1m", err, time.Since(start))
+		}
+		// The caller's own cancellation is still the caller's error.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_, err = c.Files.WaitForUpload(ctx, WaitUploadOptions{AgentID: "7", Timeout: time.Minute})
+		if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrWaitTimeout) {
+			t.Errorf("caller deadline: %v", err)
+		}
+	})
 }
