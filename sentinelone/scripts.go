@@ -47,7 +47,9 @@ type ScriptRun struct {
 	OutputDirectory string `json:"outputDirectory,omitempty"`
 	// InputParams is the script's command line.
 	InputParams string `json:"inputParams,omitempty"`
-	// Password protects the output archive (for OutputSentinelCloud).
+	// Password protects the output archive (for OutputSentinelCloud). It
+	// is hidden when the run is printed, and redacted from the errors of
+	// Execute.
 	Password string `json:"password,omitempty"`
 	// RuntimeTimeout bounds the script's run on the endpoint, in whole
 	// seconds (zero leaves the script's default).
@@ -56,6 +58,20 @@ type ScriptRun struct {
 	// script runs.
 	RequiresApproval bool `json:"requiresApproval,omitempty"`
 }
+
+// String renders the run with its Password hidden, so that printing or
+// logging a ScriptRun by mistake does not leak it.
+func (r ScriptRun) String() string {
+	pw := ""
+	if r.Password != "" {
+		pw = "[REDACTED]"
+	}
+	return fmt.Sprintf("ScriptRun{ScriptID: %q, TaskDescription: %q, OutputDestination: %q, OutputDirectory: %q, InputParams: %q, Password: %s, RuntimeTimeout: %s, RequiresApproval: %t}",
+		r.ScriptID, r.TaskDescription, r.OutputDestination, r.OutputDirectory, r.InputParams, pw, r.RuntimeTimeout, r.RequiresApproval)
+}
+
+// GoString is String, for %#v.
+func (r ScriptRun) GoString() string { return r.String() }
 
 // ScriptExecution is the answer of Execute.
 type ScriptExecution struct {

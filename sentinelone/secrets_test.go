@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -110,4 +111,25 @@ func TestWaitTimeoutBoundsSlowPoll(t *testing.T) {
 			t.Errorf("caller deadline: %v", err)
 		}
 	})
+}
+
+// TestScriptRunPrintHidesPassword: a ScriptRun printed or logged by
+// mistake does not show the password of its output archive, as NewToken
+// hides its token.
+func TestScriptRunPrintHidesPassword(t *testing.T) {
+	t.Parallel()
+	const pw = "Output-Archive-Pass-9"
+	run := ScriptRun{ScriptID: "s", TaskDescription: "collect", OutputDestination: OutputSentinelCloud, Password: pw, RuntimeTimeout: time.Minute}
+	var logged strings.Builder
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("run", "run", run, "ptr", &run)
+	out := fmt.Sprintf("%v|%+v|%#v|%s|%v", run, run, run, run, &run) + logged.String()
+	if strings.Contains(out, pw) {
+		t.Errorf("the password is printed: %s", out)
+	}
+	if !strings.Contains(out, "collect") || !strings.Contains(out, "[REDACTED]") {
+		t.Errorf("the rest of the run is not printed: %s", out)
+	}
+	if s := fmt.Sprint(ScriptRun{ScriptID: "s"}); strings.Contains(s, "REDACTED") {
+		t.Errorf("no password, yet %s", s)
+	}
 }
