@@ -222,6 +222,11 @@ func checkEventID(method, arg, id string) error {
 	if id == "" || len(id) > 256 {
 		return fmt.Errorf("sekoia: %s: %s %q is empty or too long", method, arg, truncateString(id))
 	}
+	if id == "." || id == ".." {
+		// As a path segment it would name the case itself (DELETE
+		// .../events/.. deletes the case once the path is cleaned).
+		return fmt.Errorf("sekoia: %s: %s %q is a dot segment, not an event id", method, arg, id)
+	}
 	for _, r := range id {
 		if r < 0x21 || r == 0x7f || r == ',' {
 			return fmt.Errorf("sekoia: %s: %s %q holds a space, control character or comma", method, arg, truncateString(id))

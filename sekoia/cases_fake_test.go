@@ -335,6 +335,9 @@ func TestCaseInputChecks(t *testing.T) {
 		"Comment uuid":  {func() error { return c.Cases.DeleteComment(ctx, tCase, "1") }, "commentUUID"},
 		"Events none":   {func() error { return c.Cases.AddEvents(ctx, tCase, nil) }, "no event ids"},
 		"Event space":   {func() error { return c.Cases.RemoveEvent(ctx, tCase, "a b") }, "eventID"},
+		// A dot segment would make DELETE .../events/.. a DELETE of the case.
+		"Event dots": {func() error { return c.Cases.RemoveEvent(ctx, tCase, "..") }, `eventID ".."`},
+		"Event dot":  {func() error { return c.Cases.RemoveEvent(ctx, tCase, ".") }, `eventID "."`},
 		"Bulk add case": {func() error { _, err := c.Cases.AddAlertsInBulk(ctx, tCaseShort, []string{tAlert1}); return err }, "caseUUID"},
 	} {
 		err := tc.call()
