@@ -33,7 +33,19 @@ const (
 	OutputLocal OutputDestination = "Local"
 	// OutputNone discards it.
 	OutputNone OutputDestination = "None"
+	// OutputSingularityXDR is the fourth destination the API lists, for
+	// consoles with Singularity XDR.
+	OutputSingularityXDR OutputDestination = "SingularityXDR"
 )
+
+// Valid reports whether d is one of the destinations.
+func (d OutputDestination) Valid() bool {
+	switch d {
+	case OutputSentinelCloud, OutputLocal, OutputNone, OutputSingularityXDR:
+		return true
+	}
+	return false
+}
 
 // ScriptRun is what to run: a script of the library and its settings.
 type ScriptRun struct {
@@ -103,6 +115,8 @@ func (s *RemoteScriptsService) Execute(ctx context.Context, f AgentFilter, run S
 		return nil, fmt.Errorf("sentinelone: %s: TaskDescription is empty", op)
 	case run.OutputDestination == "":
 		return nil, fmt.Errorf("sentinelone: %s: OutputDestination is empty", op)
+	case !run.OutputDestination.Valid():
+		return nil, fmt.Errorf("sentinelone: %s: OutputDestination %q is not one of SentinelCloud, Local, None, SingularityXDR", op, truncate(string(run.OutputDestination), 100))
 	case run.OutputDestination == OutputLocal && strings.TrimSpace(run.OutputDirectory) == "":
 		return nil, fmt.Errorf("sentinelone: %s: OutputLocal needs an OutputDirectory", op)
 	case run.RuntimeTimeout < 0:

@@ -116,3 +116,15 @@ func TestFetchPasswordRules(t *testing.T) {
 		}
 	}
 }
+
+// TestScriptDestinationChecked: the fake refuses an output destination the
+// API does not list, as the console does.
+func TestScriptDestinationChecked(t *testing.T) {
+	t.Parallel()
+	s := NewServer(t)
+	s.AddAgent(Agent{})
+	st, _ := send(t, s, "POST", "/remote-scripts/execute", `{"filter":{},"data":{"scriptId":"1","taskDescription":"d","outputDestination":"Bogus"}}`)
+	if st != 400 {
+		t.Errorf("status %d, want 400", st)
+	}
+}

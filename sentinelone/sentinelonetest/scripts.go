@@ -87,6 +87,10 @@ func (s *Server) executeScript(w http.ResponseWriter, r *http.Request) {
 		badParam(w, "data: scriptId, taskDescription and outputDestination are required")
 		return
 	}
+	if !set("SentinelCloud", "Local", "None", "SingularityXDR")[str(d["outputDestination"])] {
+		badParam(w, "data.outputDestination: not one of SentinelCloud, Local, None, SingularityXDR")
+		return
+	}
 	f := make(map[string]any, len(req.Filter))
 	for k, v := range req.Filter {
 		if k != "query" {

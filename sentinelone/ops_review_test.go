@@ -133,3 +133,21 @@ func TestScriptRunPrintHidesPassword(t *testing.T) {
 		t.Errorf("no password, yet %s", s)
 	}
 }
+
+// TestExecuteRefusesUnknownDestination: an OutputDestination outside the
+// API's values (a typo) is refused before any request, naming the field.
+func TestExecuteRefusesUnknownDestination(t *testing.T) {
+	t.Parallel()
+	w := newWire(t)
+	c := newTestClient(t, w)
+	run := ScriptRun{ScriptID: "s", TaskDescription: "d", OutputDestination: "sentinelcloud"}
+	_, err := c.RemoteScripts.Execute(context.Background(), AgentFilter{IDs: []string{"7"}}, run, nil)
+	if err == nil || !strings.Contains(err.Error(), `OutputDestination "sentinelcloud"`) || w.count() != 0 {
+		t.Errorf("err = %v after %d requests", err, w.count())
+	}
+	w.on("POST", "/remote-scripts/execute", nil, `{"filter":{"ids":["7"]},"data":{"scriptId":"s","taskDescription":"d","outputDestination":"SingularityXDR"}}`, 200, `{"data":{"parentTaskId":"p","affected":1}}`)
+	run.OutputDestination = OutputSingularityXDR
+	if _, err := c.RemoteScripts.Execute(context.Background(), AgentFilter{IDs: []string{"7"}}, run, nil); err != nil {
+		t.Error(err)
+	}
+}
