@@ -1,13 +1,16 @@
 package sentinelone
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"testing/synctest"
 	"time"
 
@@ -149,5 +152,35 @@ func TestExecuteRefusesUnknownDestination(t *testing.T) {
 	run.OutputDestination = OutputSingularityXDR
 	if _, err := c.RemoteScripts.Execute(context.Background(), AgentFilter{IDs: []string{"7"}}, run, nil); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestDownloadFromLinkErrorsMatch: the errors of DownloadFromLink keep
+// the link's signature out and still match what caused them, as those of
+// Download do: a cancelled ctx, a body cut short.
+func TestDownloadFromLinkErrorsMatch(t *testing.T) {
+	t.Parallel()
+	w := newWire(t)
+	c := newTestClient(t, w)
+	const sig = "X-Amz-Signature=41eae839d2"
+	w.mt.RegisterResponder("GET", "https://bucket.example/cut?"+sig, func(r *http.Request) (*http.Response, error) {
+		if err := r.Context().Err(); err != nil {
+			return nil, err
+		}
+		resp := httpmock.NewStringResponse(200, "PK\x03\x04 half")
+		resp.ContentLength = 100
+		resp.Body = io.NopCloser(io.MultiReader(strings.NewReader("PK\x03\x04 half"), iotest.ErrReader(io.ErrUnexpectedEOF)))
+		return resp, nil
+	})
+	var buf bytes.Buffer
+	_, err := c.Files.DownloadFromLink(context.Background(), &DownloadLink{DownloadURL: "https://bucket.example/cut?" + sig}, &buf)
+	if !errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "41eae839d2") {
+		t.Errorf("cut body: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = c.Files.DownloadFromLink(ctx, &DownloadLink{DownloadURL: "https://bucket.example/cut?" + sig}, &buf)
+	if !errors.Is(err, context.Canceled) || strings.Contains(err.Error(), "41eae839d2") {
+		t.Errorf("cancelled: %v", err)
 	}
 }
