@@ -336,8 +336,8 @@ func TestCaseInputChecks(t *testing.T) {
 		"Events none":   {func() error { return c.Cases.AddEvents(ctx, tCase, nil) }, "no event ids"},
 		"Event space":   {func() error { return c.Cases.RemoveEvent(ctx, tCase, "a b") }, "eventID"},
 		// A dot segment would make DELETE .../events/.. a DELETE of the case.
-		"Event dots": {func() error { return c.Cases.RemoveEvent(ctx, tCase, "..") }, `eventID ".."`},
-		"Event dot":  {func() error { return c.Cases.RemoveEvent(ctx, tCase, ".") }, `eventID "."`},
+		"Event dots":    {func() error { return c.Cases.RemoveEvent(ctx, tCase, "..") }, `eventID ".."`},
+		"Event dot":     {func() error { return c.Cases.RemoveEvent(ctx, tCase, ".") }, `eventID "."`},
 		"Bulk add case": {func() error { _, err := c.Cases.AddAlertsInBulk(ctx, tCaseShort, []string{tAlert1}); return err }, "caseUUID"},
 	} {
 		err := tc.call()
