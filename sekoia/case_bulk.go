@@ -2,6 +2,7 @@ package sekoia
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -151,6 +152,18 @@ func (s *CasesService) BulkSetCustomFields(ctx context.Context, f *CaseFilter, f
 		if !idcheck.IsUUID(cf.UUID) {
 			return "", fmt.Errorf("sekoia: %s: fields[%d].UUID %q is not a UUID", method, i, truncateString(cf.UUID))
 		}
+		if !customFieldValue(cf.Value) {
+			return "", fmt.Errorf("sekoia: %s: fields[%d].Value is a %T, not a string, number, bool or []string", method, i, cf.Value)
+		}
 	}
 	return s.bulk(ctx, method, "custom-fields", f, map[string]any{"custom_fields": fields})
+}
+
+// customFieldValue reports whether v is a value a custom field takes.
+func customFieldValue(v any) bool {
+	switch v.(type) {
+	case string, bool, []string, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64, json.Number:
+		return true
+	}
+	return false
 }

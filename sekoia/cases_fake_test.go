@@ -323,6 +323,10 @@ func TestCaseInputChecks(t *testing.T) {
 			_, err := c.Cases.BulkSetVerdict(ctx, &sekoia.CaseFilter{Exclude: &sekoia.CaseExclusions{Assignees: []string{tAlert1}}}, tVerdict)
 			return err
 		}, "only exclusions"},
+		"Bulk field value": {func() error {
+			_, err := c.Cases.BulkSetCustomFields(ctx, &sekoia.CaseFilter{UUIDs: []string{tCase}}, []sekoia.CaseCustomFieldValue{{UUID: tVerdict, Value: map[string]int{"a": 1}}})
+			return err
+		}, "fields[0].Value"},
 		"Bulk priority": {func() error {
 			_, err := c.Cases.BulkSetPriority(ctx, &sekoia.CaseFilter{UUIDs: []string{tCase}}, "high", tPriority)
 			return err
