@@ -34,7 +34,7 @@
 // (c.Alerts, c.Events, t.Events, s.Activities, s.Threats, s.Agents, s.Token).
 //
 // The credential is sent on every request to the configured base URL, and
-// only there: a redirect to another scheme, host or port never carries it.
+// only there: a redirect to another scheme, host or port is never followed.
 // Base URLs must be https; plain http is accepted only for a loopback host,
 // which is what the fakes and tests use. TLS certificates are always
 // verified. The credential never appears in a log line or an error string.
@@ -110,6 +110,35 @@
 // retries run out, the last response is returned as an *APIError with its
 // Attempts count. The backoff sleep ends as soon as the context is done.
 //
+// A request that ends in ErrPaginationStalled, ErrRedirectRefused or
+// ErrBodyTooLarge is not retried.
+//
+// # Redirects
+//
+// Every request of a client carries its credential (the intake's in its
+// body), so one policy holds for all of them, in one place: a redirect to
+// another origin (scheme, host or port, default ports made explicit) is
+// never followed, whatever the method; a downgrade from https to http is
+// another origin; a redirect on the same origin is followed for GET and
+// HEAD only, at most 5 times, so a write is never sent twice (307 and 308
+// would re-send its body) nor turned into a GET (301, 302, 303). A refused
+// redirect fails the call with an error matching ErrRedirectRefused, which
+// names the target's origin only. The policy replaces the CheckRedirect of
+// a client given to WithHTTPClient.
+//
+// # Memory
+//
+// A response body is read whole before it is decoded, up to
+// WithMaxBodyBytes (128 MiB by default; a Content-Length over it fails at
+// once); a larger one fails with ErrBodyTooLarge, never retried. The bodies
+// a client reads at once, across all its requests, hold at most twice that
+// cap: parallel requests answered by huge bodies share the budget, and one
+// that would pass it fails with ErrBodyTooLarge. Answers the SDK needs only
+// a few fields of have smaller caps: an error body keeps 64 KiB, an intake
+// answer 4 KiB plus 128 bytes per event. The fault-matrix test
+// (internal/faultmatrix) plays every kind of misbehaving server against
+// each package.
+//
 // WithLimiter paces requests on the client side: it takes anything with a
 // Wait(ctx) error method, so a *rate.Limiter from golang.org/x/time/rate
 // fits. The limiter is waited on before every attempt, retries included.
@@ -120,7 +149,12 @@
 // WithLogger takes a *log/slog.Logger; without it nothing is logged. A
 // client logs one Debug line per HTTP attempt (method, path, attempt) and
 // one Warn line per retry (status or error, wait). Headers and bodies are
-// never logged. Collectors log their progress at Info.
+// never logged. Every form a secret can take in an answer (raw,
+// JSON-escaped, percent-encoded, the base64 of a Basic credential) is
+// redacted from error bodies, messages, codes, request ids and logged
+// errors, for every key the client has held (SetAPIKey and token rotation
+// keep the old ones for this). Errors of WithBaseURL and the like never
+// repeat the URL's text, and quote at most 100 bytes of any bad argument. Collectors log their progress at Info.
 //
 // # Collectors and checkpoints
 //

@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/idcheck"
 	"github.com/socgo/xdr/internal/rest"
 )
@@ -495,7 +496,7 @@ func addStatuses(method string, q url.Values, key, field string, statuses []Stat
 	ids := make([]string, len(statuses))
 	for i, s := range statuses {
 		if !idcheck.IsUUID(string(s)) {
-			return fmt.Errorf("sekoia: %s: %s[%d] %q is not a status UUID", method, field, i, truncateString(string(s)))
+			return fmt.Errorf("sekoia: %s: %s[%d] %q is not a status UUID", method, field, i, argcheck.Short(string(s)))
 		}
 		ids[i] = string(s)
 	}
@@ -515,7 +516,8 @@ func (s *AlertsService) List(ctx context.Context, opts *AlertListOptions) (*Aler
 	if err != nil {
 		return nil, err
 	}
-	return getAlertPage(ctx, s.c, q, o.Offset, o.Limit)
+	p, _, err := getAlertPage(ctx, s.c, q, o.Offset, o.Limit)
+	return p, err
 }
 
 // All iterates over every alert matching opts, from opts.Offset, fetching
@@ -524,8 +526,9 @@ func (s *AlertsService) List(ctx context.Context, opts *AlertListOptions) (*Aler
 //
 // The iterator is lazy and can be run again (each run starts over); opts
 // is copied and never changed; every request uses ctx; on an error it
-// yields (nil, err) once and stops; breaking out of the loop stops fetching
-// and frees the connection.
+// yields (nil, err) once and stops (with ErrPaginationStalled when a page
+// repeats the previous one: a server ignoring the offset); breaking out of
+// the loop stops fetching and frees the connection.
 //
 // Paging is by offset: an alert that leaves the filtered list while the
 // loop runs (for example a pending alert acknowledged inside a loop over
@@ -549,7 +552,7 @@ func (s *AlertsService) All(ctx context.Context, opts *AlertListOptions) iter.Se
 	if err != nil {
 		return errSeq[*Alert](err)
 	}
-	return allPagesWith(ctx, q, o.Offset, o.Limit, func(ctx context.Context, q url.Values, offset, limit int) (*Page[*Alert], error) {
+	return allPagesWith(ctx, q, o.Offset, o.Limit, func(ctx context.Context, q url.Values, offset, limit int) (*Page[*Alert], uint64, error) {
 		return getAlertPage(ctx, s.c, q, offset, limit)
 	})
 }
@@ -639,11 +642,11 @@ func (u *AlertUpdate) check(method string) error {
 	case utf8.RuneCountInString(u.Title) > 10000:
 		return fmt.Errorf("sekoia: %s: Title is longer than 10000 characters", method)
 	case u.VerdictUUID != "" && !idcheck.IsUUID(u.VerdictUUID):
-		return fmt.Errorf("sekoia: %s: VerdictUUID %q is not a UUID", method, truncateString(u.VerdictUUID))
+		return fmt.Errorf("sekoia: %s: VerdictUUID %q is not a UUID", method, argcheck.Short(u.VerdictUUID))
 	case u.CustomStatusUUID != "" && !idcheck.IsUUID(u.CustomStatusUUID):
-		return fmt.Errorf("sekoia: %s: CustomStatusUUID %q is not a UUID", method, truncateString(u.CustomStatusUUID))
+		return fmt.Errorf("sekoia: %s: CustomStatusUUID %q is not a UUID", method, argcheck.Short(u.CustomStatusUUID))
 	case u.Assignee != "" && !idcheck.IsUUID(u.Assignee):
-		return fmt.Errorf("sekoia: %s: Assignee %q is not a UUID", method, truncateString(u.Assignee))
+		return fmt.Errorf("sekoia: %s: Assignee %q is not a UUID", method, argcheck.Short(u.Assignee))
 	}
 	return nil
 }
@@ -858,7 +861,7 @@ func (s *AlertsService) Timeline(ctx context.Context, id string, opts *TimelineO
 	case Timeline24h, Timeline14d:
 		q.Set("type", string(o.Window))
 	default:
-		return nil, fmt.Errorf("sekoia: %s: window %q is not 24h or 14d", method, string(o.Window))
+		return nil, fmt.Errorf("sekoia: %s: window %q is not 24h or 14d", method, argcheck.Short(string(o.Window)))
 	}
 	if o.FrameLength < 0 {
 		return nil, fmt.Errorf("sekoia: %s: frame length %d is negative", method, o.FrameLength)
@@ -895,7 +898,7 @@ func (o *HistoryListOptions) values(method string, defaultLimit int) (HistoryLis
 		return h, nil, err
 	}
 	if h.CommunityUUID != "" && !idcheck.IsUUID(h.CommunityUUID) {
-		return h, nil, fmt.Errorf("sekoia: %s: CommunityUUID %q is not a UUID", method, truncateString(h.CommunityUUID))
+		return h, nil, fmt.Errorf("sekoia: %s: CommunityUUID %q is not a UUID", method, argcheck.Short(h.CommunityUUID))
 	}
 	q, err := encodeQuery(method, &h)
 	return h, q, err

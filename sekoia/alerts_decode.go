@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/socgo/xdr/internal/jsonscan"
+	"github.com/socgo/xdr/internal/paging"
 	"github.com/socgo/xdr/internal/rest"
 )
 
@@ -100,17 +101,17 @@ type alertPage struct {
 // one pass of encoding/json straight into the alerts; each alert's Raw is
 // then a slice of that body (see Alert.Raw), found by a scan of the
 // already validated bytes (itemRaws).
-func getAlertPage(ctx context.Context, c *Client, q url.Values, offset, limit int) (*Page[*Alert], error) {
+func getAlertPage(ctx context.Context, c *Client, q url.Values, offset, limit int) (*Page[*Alert], uint64, error) {
 	const path = "/v1/sic/alerts"
 	body, meta, err := c.rest.Fetch(ctx, rest.Request{Method: http.MethodGet, Path: path, Query: q})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	items, total, hasMore, err := decodeAlertPage(body, limit)
 	if err != nil {
-		return nil, fmt.Errorf("sekoia: GET %s: decode %d response: %w", path, meta.StatusCode, err)
+		return nil, 0, fmt.Errorf("sekoia: GET %s: decode %d response: %w", path, meta.StatusCode, c.rest.WrapError(err))
 	}
-	return newPage(items, total, hasMore, offset, limit), nil
+	return newPage(items, total, hasMore, offset, limit), paging.Fingerprint(body), nil
 }
 
 // decodeAlertPage decodes a page body. The alerts share body and one

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/idcheck"
 	"github.com/socgo/xdr/internal/rest"
 )
@@ -76,7 +77,7 @@ func (a *Atoms) UnmarshalJSON(b []byte) error {
 		case raw[0] == '[':
 			var list []json.RawMessage
 			if err := json.Unmarshal(raw, &list); err != nil {
-				return fmt.Errorf("atoms %q: %w", k, err)
+				return fmt.Errorf("atoms %q: %w", argcheck.Short(k), err)
 			}
 			vals := make([]string, 0, len(list))
 			for _, v := range list {
@@ -258,7 +259,7 @@ func (o *AssetListOptions) query(method string) (url.Values, error) {
 	}
 	for i, t := range o.Types {
 		if !t.valid() {
-			return nil, fmt.Errorf("sekoia: %s: Types[%d] %q is not host, account or network", method, i, string(t))
+			return nil, fmt.Errorf("sekoia: %s: Types[%d] %q is not host, account or network", method, i, argcheck.Short(string(t)))
 		}
 	}
 	return encodeQuery(method, o)
@@ -368,17 +369,17 @@ func (s *AssetsService) Create(ctx context.Context, a *AssetCreate) (*Asset, err
 	case a == nil:
 		return nil, errors.New("sekoia: " + method + ": asset is nil")
 	case !idcheck.IsUUID(a.CommunityUUID):
-		return nil, fmt.Errorf("sekoia: %s: CommunityUUID %q is not a UUID", method, truncateString(a.CommunityUUID))
+		return nil, fmt.Errorf("sekoia: %s: CommunityUUID %q is not a UUID", method, argcheck.Short(a.CommunityUUID))
 	case utf8.RuneCountInString(strings.TrimSpace(a.Name)) < 2:
-		return nil, fmt.Errorf("sekoia: %s: Name %q must have at least 2 characters", method, truncateString(a.Name))
+		return nil, fmt.Errorf("sekoia: %s: Name %q must have at least 2 characters", method, argcheck.Short(a.Name))
 	case !a.Type.valid():
-		return nil, fmt.Errorf("sekoia: %s: Type %q is not host, account or network", method, string(a.Type))
+		return nil, fmt.Errorf("sekoia: %s: Type %q is not host, account or network", method, argcheck.Short(string(a.Type)))
 	case a.UUID != "" && !idcheck.IsUUID(a.UUID):
-		return nil, fmt.Errorf("sekoia: %s: UUID %q is not a UUID", method, truncateString(a.UUID))
+		return nil, fmt.Errorf("sekoia: %s: UUID %q is not a UUID", method, argcheck.Short(a.UUID))
 	case a.EntityUUID != "" && !idcheck.IsUUID(a.EntityUUID):
-		return nil, fmt.Errorf("sekoia: %s: EntityUUID %q is not a UUID", method, truncateString(a.EntityUUID))
+		return nil, fmt.Errorf("sekoia: %s: EntityUUID %q is not a UUID", method, argcheck.Short(a.EntityUUID))
 	case a.Source != "" && a.Source != AssetManual && a.Source != AssetAutomatic && a.Source != AssetImport:
-		return nil, fmt.Errorf("sekoia: %s: Source %q is not manual, automatic or import", method, string(a.Source))
+		return nil, fmt.Errorf("sekoia: %s: Source %q is not manual, automatic or import", method, argcheck.Short(string(a.Source)))
 	}
 	if err := checkCriticality(method, a.Criticality); err != nil {
 		return nil, err
@@ -431,11 +432,11 @@ func (s *AssetsService) Update(ctx context.Context, uuid string, u *AssetUpdate)
 	case u == nil:
 		return nil, errors.New("sekoia: " + method + ": update is nil")
 	case u.Name != "" && utf8.RuneCountInString(strings.TrimSpace(u.Name)) < 2:
-		return nil, fmt.Errorf("sekoia: %s: Name %q must have at least 2 characters", method, truncateString(u.Name))
+		return nil, fmt.Errorf("sekoia: %s: Name %q must have at least 2 characters", method, argcheck.Short(u.Name))
 	case u.Type != "" && !u.Type.valid():
-		return nil, fmt.Errorf("sekoia: %s: Type %q is not host, account or network", method, string(u.Type))
+		return nil, fmt.Errorf("sekoia: %s: Type %q is not host, account or network", method, argcheck.Short(string(u.Type)))
 	case u.EntityUUID != "" && !idcheck.IsUUID(u.EntityUUID):
-		return nil, fmt.Errorf("sekoia: %s: EntityUUID %q is not a UUID", method, truncateString(u.EntityUUID))
+		return nil, fmt.Errorf("sekoia: %s: EntityUUID %q is not a UUID", method, argcheck.Short(u.EntityUUID))
 	}
 	if err := checkCriticality(method, u.Criticality); err != nil {
 		return nil, err
@@ -460,7 +461,10 @@ func (s *AssetsService) Delete(ctx context.Context, uuid string) error {
 
 func checkTag(method, tag string) error {
 	if strings.TrimSpace(tag) == "" || strings.ContainsAny(tag, "/\r\n") || len(tag) > 256 {
-		return fmt.Errorf("sekoia: %s: tag %q must be 1..256 characters without a slash or line break", method, truncateString(tag))
+		return fmt.Errorf("sekoia: %s: tag %q must be 1..256 characters without a slash or line break", method, argcheck.Short(tag))
+	}
+	if argcheck.IsDotSegment(tag) {
+		return fmt.Errorf("sekoia: %s: tag %q is a dot segment, which a proxy would resolve to another resource", method, tag)
 	}
 	return nil
 }
@@ -491,7 +495,7 @@ func (s *AssetsService) tag(ctx context.Context, httpMethod, method, uuid, tag s
 		return err
 	}
 	if !ok {
-		return fmt.Errorf("sekoia: %s: the API answered false for tag %q", method, truncateString(tag))
+		return fmt.Errorf("sekoia: %s: the API answered false for tag %q", method, argcheck.Short(tag))
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/rest"
 )
 
@@ -18,7 +19,7 @@ func checkAlertIDs(method string, ids []string) error {
 	}
 	for i, id := range ids {
 		if err := checkAlertID(method, id); err != nil {
-			return fmt.Errorf("sekoia: %s: alert ids[%d] %q is not a UUID or short id", method, i, truncateString(id))
+			return fmt.Errorf("sekoia: %s: alert ids[%d] %q is not a UUID or short id", method, i, argcheck.Short(id))
 		}
 	}
 	return nil
@@ -226,7 +227,7 @@ func checkEventIDs(method, arg string, ids []string) error {
 
 func checkEventID(method, arg, id string) error {
 	if id == "" || len(id) > 256 {
-		return fmt.Errorf("sekoia: %s: %s %q is empty or too long", method, arg, truncateString(id))
+		return fmt.Errorf("sekoia: %s: %s %q is empty or too long", method, arg, argcheck.Short(id))
 	}
 	if id == "." || id == ".." {
 		// As a path segment it would name the case itself (DELETE
@@ -235,7 +236,7 @@ func checkEventID(method, arg, id string) error {
 	}
 	for _, r := range id {
 		if r < 0x21 || r == 0x7f || r == ',' {
-			return fmt.Errorf("sekoia: %s: %s %q holds a space, control character or comma", method, arg, truncateString(id))
+			return fmt.Errorf("sekoia: %s: %s %q holds a space, control character or comma", method, arg, argcheck.Short(id))
 		}
 	}
 	return nil

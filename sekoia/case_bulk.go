@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/idcheck"
 )
 
@@ -121,7 +122,7 @@ func (s *CasesService) BulkSetAssignees(ctx context.Context, f *CaseFilter, assi
 	const method = "Cases.BulkSetAssignees"
 	for i, a := range assignees {
 		if !idcheck.IsUUID(a) {
-			return "", fmt.Errorf("sekoia: %s: assignees[%d] %q is not a UUID", method, i, truncateString(a))
+			return "", fmt.Errorf("sekoia: %s: assignees[%d] %q is not a UUID", method, i, argcheck.Short(a))
 		}
 	}
 	if assignees == nil {
@@ -150,7 +151,7 @@ func (s *CasesService) BulkSetCustomFields(ctx context.Context, f *CaseFilter, f
 	}
 	for i, cf := range fields {
 		if !idcheck.IsUUID(cf.UUID) {
-			return "", fmt.Errorf("sekoia: %s: fields[%d].UUID %q is not a UUID", method, i, truncateString(cf.UUID))
+			return "", fmt.Errorf("sekoia: %s: fields[%d].UUID %q is not a UUID", method, i, argcheck.Short(cf.UUID))
 		}
 		if !customFieldValue(cf.Value) {
 			return "", fmt.Errorf("sekoia: %s: fields[%d].Value is a %T, not a string, number, bool or []string", method, i, cf.Value)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/rest"
 )
 
@@ -70,7 +71,7 @@ func (o *CaseCommentListOptions) query(method string) (url.Values, error) {
 	switch o.Sort {
 	case "", CaseCommentSortCreatedAt, CaseCommentSortCreatedBy, CaseCommentSortUpdatedAt:
 	default:
-		return nil, fmt.Errorf("sekoia: %s: sort %q is not created_at, created_by or updated_at", method, truncateString(string(o.Sort)))
+		return nil, fmt.Errorf("sekoia: %s: sort %q is not created_at, created_by or updated_at", method, argcheck.Short(string(o.Sort)))
 	}
 	return listQuery(method, o.Limit, o.Offset, o.Direction, o)
 }
@@ -104,7 +105,7 @@ func (s *CasesService) AllComments(ctx context.Context, id string, opts *CaseCom
 	return listAll[CaseComment](ctx, s.c, method, casePath(id)+"/comments", opts)
 }
 
-func commentPath(id, commentUUID string) string {
+func caseCommentPath(id, commentUUID string) string {
 	return casePath(id) + "/comments/" + rest.Seg(commentUUID)
 }
 
@@ -117,7 +118,7 @@ func (s *CasesService) GetComment(ctx context.Context, id, commentUUID string) (
 		return nil, err
 	}
 	var out CaseComment
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: commentPath(id, commentUUID)}, &out); err != nil {
+	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: caseCommentPath(id, commentUUID)}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -173,7 +174,7 @@ func (s *CasesService) UpdateComment(ctx context.Context, id, commentUUID, conte
 		return nil, err
 	}
 	var out CaseComment
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPatch, Path: commentPath(id, commentUUID), Body: caseCommentBody{content}}, &out); err != nil {
+	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPatch, Path: caseCommentPath(id, commentUUID), Body: caseCommentBody{content}}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -187,7 +188,7 @@ func (s *CasesService) DeleteComment(ctx context.Context, id, commentUUID string
 	if err := checkComment(method, id, commentUUID); err != nil {
 		return err
 	}
-	_, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodDelete, Path: commentPath(id, commentUUID)}, nil)
+	_, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodDelete, Path: caseCommentPath(id, commentUUID)}, nil)
 	return err
 }
 

@@ -3,6 +3,8 @@ package sekoia
 import (
 	"fmt"
 	"strings"
+
+	"github.com/socgo/xdr/internal/argcheck"
 )
 
 // The typed values of cases: statuses, priorities, verdicts, sort keys.
@@ -63,7 +65,7 @@ func (p CasePriority) Valid() bool {
 
 func (p CasePriority) check(method, field string) error {
 	if p != "" && !p.Valid() {
-		return fmt.Errorf("sekoia: %s: %s %q is not low, medium or high", method, field, truncateString(string(p)))
+		return fmt.Errorf("sekoia: %s: %s %q is not low, medium or high", method, field, argcheck.Short(string(p)))
 	}
 	return nil
 }
@@ -75,30 +77,18 @@ type CaseSubscriber struct {
 	Type string `json:"type"`
 }
 
-// CaseVerdictStage is the stage of a verdict.
-type CaseVerdictStage string
-
-// The verdict stages.
-const (
-	VerdictFalsePositive CaseVerdictStage = "false_positive"
-	VerdictTruePositive  CaseVerdictStage = "true_positive"
-)
-
-// String returns the stage as the API writes it.
-func (s CaseVerdictStage) String() string { return string(s) }
-
 // CaseVerdict is the verdict given to a case (a custom verdict of the
 // community).
 type CaseVerdict struct {
-	UUID          string           `json:"uuid"`
-	Label         string           `json:"label,omitempty"`
-	Description   string           `json:"description,omitempty"`
-	Level         int              `json:"level,omitempty"`
-	Stage         CaseVerdictStage `json:"stage,omitempty"`
-	Analysis      string           `json:"analysis,omitempty"`
-	Confidence    int              `json:"confidence,omitempty"`
-	UpdatedBy     string           `json:"updated_by,omitempty"`
-	UpdatedByType string           `json:"updated_by_type,omitempty"`
+	UUID          string       `json:"uuid"`
+	Label         string       `json:"label,omitempty"`
+	Description   string       `json:"description,omitempty"`
+	Level         int          `json:"level,omitempty"`
+	Stage         VerdictStage `json:"stage,omitempty"`
+	Analysis      string       `json:"analysis,omitempty"`
+	Confidence    int          `json:"confidence,omitempty"`
+	UpdatedBy     string       `json:"updated_by,omitempty"`
+	UpdatedByType string       `json:"updated_by_type,omitempty"`
 }
 
 // String returns the verdict's label, or its UUID.

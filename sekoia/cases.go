@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/idcheck"
 	"github.com/socgo/xdr/internal/rest"
 )
@@ -182,7 +183,7 @@ func (f *CaseFilter) check(method string) error {
 		return err
 	}
 	if f.Type != "" && f.Type != CaseAutomatic && f.Type != CaseManual {
-		return fmt.Errorf("sekoia: %s: Type %q is not automatic or manual", method, truncateString(string(f.Type)))
+		return fmt.Errorf("sekoia: %s: Type %q is not automatic or manual", method, argcheck.Short(string(f.Type)))
 	}
 	return nil
 }
@@ -219,7 +220,7 @@ func (o *CaseListOptions) query(method string) (url.Values, error) {
 		return nil, err
 	}
 	if o.Sort != "" && o.Sort != CaseSortCreatedAt && o.Sort != CaseSortTitle {
-		return nil, fmt.Errorf("sekoia: %s: sort %q is not created_at or title", method, truncateString(string(o.Sort)))
+		return nil, fmt.Errorf("sekoia: %s: sort %q is not created_at or title", method, argcheck.Short(string(o.Sort)))
 	}
 	return listQuery(method, o.Limit, o.Offset, o.Direction, o)
 }
@@ -251,7 +252,7 @@ func (s *CasesService) All(ctx context.Context, opts *CaseListOptions) iter.Seq2
 // isCaseID reports whether id is a case UUID or short id ("CAs3AT1XeGCp").
 func checkCaseID(method, id string) error {
 	if !idcheck.IsUUID(id) && !isShortID(id, "CA") {
-		return fmt.Errorf("sekoia: %s: case id %q is not a UUID or short id", method, truncateString(id))
+		return fmt.Errorf("sekoia: %s: case id %q is not a UUID or short id", method, argcheck.Short(id))
 	}
 	return nil
 }
@@ -331,12 +332,12 @@ func (f caseFields) check(method string) error {
 		{"CommunityUUID", f.community},
 	} {
 		if u.v != "" && !idcheck.IsUUID(u.v) {
-			return fmt.Errorf("sekoia: %s: %s %q is not a UUID", method, u.name, truncateString(u.v))
+			return fmt.Errorf("sekoia: %s: %s %q is not a UUID", method, u.name, argcheck.Short(u.v))
 		}
 	}
 	for i, sub := range f.subscribers {
 		if !idcheck.IsUUID(sub.AvatarUUID) {
-			return fmt.Errorf("sekoia: %s: Subscribers[%d].AvatarUUID %q is not a UUID", method, i, truncateString(sub.AvatarUUID))
+			return fmt.Errorf("sekoia: %s: Subscribers[%d].AvatarUUID %q is not a UUID", method, i, argcheck.Short(sub.AvatarUUID))
 		}
 		if strings.TrimSpace(sub.Type) == "" {
 			return fmt.Errorf("sekoia: %s: Subscribers[%d].Type is empty", method, i)

@@ -3,10 +3,12 @@ package sekoia
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync/atomic"
 
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/rest"
 	"github.com/socgo/xdr/internal/transport"
 )
@@ -29,10 +31,19 @@ type Client struct {
 	KillChains *KillChainsService
 	// Cases manages cases: their alerts, comments, events and statuses.
 	Cases *CasesService
+	// Countermeasures lists, adds, activates and denies the
+	// countermeasures of alerts and cases.
+	Countermeasures *CountermeasuresService
+	// CustomVerdicts, CustomPriorities and CustomFields manage the
+	// workspace's custom verdicts, priorities and fields.
+	CustomVerdicts   *CustomVerdictsService
+	CustomPriorities *CustomPrioritiesService
+	CustomFields     *CustomFieldsService
 
 	rest *rest.Client
 	opts options
 	key  atomic.Pointer[string]
+	held rest.Held // every key the client has held, for redaction
 }
 
 // NewClient returns a client authenticating with apiKey (sent as
@@ -48,6 +59,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	}
 	c := &Client{opts: o}
 	c.key.Store(&apiKey)
+	c.held.Add(apiKey)
 	cfg := o.Transport
 	cfg.Auth = func(h http.Header) { h.Set("Authorization", "Bearer "+*c.key.Load()) }
 	t, err := transport.New(cfg)
@@ -57,22 +69,26 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	c.rest = rest.New("sekoia", t)
 	c.rest.RequestIDHeader = RequestIDHeader
 	c.rest.DecodeError = decodeError
-	c.rest.Secrets = func() []string { return []string{*c.key.Load()} }
+	c.rest.Secrets = c.held.List
 	c.Alerts = &AlertsService{c: c}
 	c.Events = &EventsService{c: c}
 	c.Assets = &AssetsService{c: c}
 	c.Communities = &CommunitiesService{c: c}
 	c.KillChains = &KillChainsService{c: c}
 	c.Cases = &CasesService{c: c}
+	c.Countermeasures = &CountermeasuresService{c: c}
+	c.CustomVerdicts = &CustomVerdictsService{c: c}
+	c.CustomPriorities = &CustomPrioritiesService{c: c}
+	c.CustomFields = &CustomFieldsService{c: c}
 	return c, nil
 }
 
 func checkKey(apiKey string) error {
-	switch {
-	case strings.TrimSpace(apiKey) == "":
+	if strings.TrimSpace(apiKey) == "" {
 		return errors.New("sekoia: NewClient: apiKey is empty")
-	case strings.ContainsAny(apiKey, "\r\n\t "):
-		return errors.New("sekoia: NewClient: apiKey contains white space")
+	}
+	if err := argcheck.Credential(apiKey); err != nil {
+		return fmt.Errorf("sekoia: NewClient: apiKey %w", err)
 	}
 	return nil
 }
@@ -83,6 +99,7 @@ func (c *Client) SetAPIKey(apiKey string) error {
 	if err := checkKey(apiKey); err != nil {
 		return errors.New(strings.Replace(err.Error(), "NewClient", "SetAPIKey", 1))
 	}
+	c.held.Add(apiKey)
 	c.key.Store(&apiKey)
 	return nil
 }

@@ -144,6 +144,19 @@
 // the key can see. KillChains lists and reads the seven stages of the cyber
 // kill chain, whose short ids alerts carry in KillChainShortID.
 //
+// # Countermeasures and workspace settings
+//
+// Countermeasures lists and adds the countermeasures of an alert
+// (ListForAlert, AddToAlert) or a case (ListForCase, AddToCase), activates
+// or denies them (Activate, Deny) and their action steps (ActivateStep,
+// DenyStep), and reads and writes their comments. An activation is sent
+// once: after an error, read the countermeasure again before trying once
+// more, since the first request may have been applied. CustomVerdicts,
+// CustomPriorities and CustomFields manage the workspace's custom values;
+// Alerts.SetCustomFields sets an alert's custom field values, Alerts.Count
+// counts the alerts matching the filters of Alerts.List, and Client.Me
+// returns the identity behind the API key.
+//
 // # Pagination
 //
 // Every list has List, which returns one Page (items, total, has_more),
@@ -193,7 +206,19 @@
 // WithRetryWait). Sekoia.io's WAF guidance is to stay under 5 requests per
 // second per client: WithLimiter takes any limiter with Wait(ctx) error.
 // WithLogger receives a Debug line per attempt and a Warn line per retry,
-// never bodies or credentials. WithMaxBodyBytes caps response bodies.
+// never bodies or credentials.
+//
+// Redirects: a redirect to another scheme, host or port is never
+// followed, for the API and the intake alike (the intake key travels in
+// the request body); on the same origin only GET and HEAD follow one. A
+// refused redirect matches ErrRedirectRefused and is not retried.
+//
+// Memory: WithMaxBodyBytes caps a response body (128 MiB by default,
+// ErrBodyTooLarge past it); the bodies a client reads at once share a
+// budget of twice that cap; an error body keeps 64 KiB and an intake
+// answer at most 4 KiB plus 128 bytes per event of the batch. Offset-paged
+// iterators (Alerts.All, Assets.All, Results…) end with
+// ErrPaginationStalled when a page repeats the previous one.
 //
 // # Testing
 //

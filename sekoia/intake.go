@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/socgo/xdr/internal/apierror"
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/rest"
 	"github.com/socgo/xdr/internal/transport"
 )
@@ -73,13 +74,11 @@ type Intake struct {
 // WithUserAgent and WithMaxBodyBytes apply as for NewClient, and
 // WithBaseURL is ignored. It sends no request.
 func NewIntake(intakeKey string, opts ...Option) (*Intake, error) {
-	switch {
-	case strings.TrimSpace(intakeKey) == "":
+	if strings.TrimSpace(intakeKey) == "" {
 		return nil, errors.New("sekoia: NewIntake: intakeKey is empty")
-	case strings.ContainsFunc(intakeKey, func(r rune) bool { return r <= ' ' || r == 0x7f }):
-		return nil, errors.New("sekoia: NewIntake: intakeKey contains white space or control characters")
-	case !utf8.ValidString(intakeKey):
-		return nil, errors.New("sekoia: NewIntake: intakeKey is not valid UTF-8")
+	}
+	if err := argcheck.Credential(intakeKey); err != nil {
+		return nil, fmt.Errorf("sekoia: NewIntake: intakeKey %w", err)
 	}
 	o, err := newOptions(opts)
 	if err != nil {
@@ -339,6 +338,8 @@ func (in *Intake) post(ctx context.Context, gz []byte, n int) ([]string, error) 
 		// a network error or an answer cut on its way back) may store a
 		// batch twice, which at-least-once delivery accepts.
 		RetrySafe: true,
+		// The answer is a list of n ids: a larger one is not read.
+		MaxBody: intakeAnswerCap(n),
 	}
 	body, _, err := in.rest.Fetch(ctx, req)
 	if err != nil {
@@ -353,6 +354,11 @@ func (in *Intake) post(ctx context.Context, gz []byte, n int) ([]string, error) 
 	}
 	return out.EventIDs, nil
 }
+
+// intakeAnswerCap is the most bytes read of the answer to a batch of n
+// events: its ids (UUIDs, 38 bytes quoted with a comma) with room to
+// spare.
+func intakeAnswerCap(n int) int64 { return 4<<10 + int64(n)*128 }
 
 // jsonEscaped reports whether the byte c cannot appear raw in a JSON
 // string.

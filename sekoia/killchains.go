@@ -6,6 +6,7 @@ import (
 	"iter"
 	"net/http"
 
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/idcheck"
 	"github.com/socgo/xdr/internal/rest"
 )
@@ -72,7 +73,7 @@ func (s *KillChainsService) All(ctx context.Context, opts *KillChainListOptions)
 // Get calls GET /v1/sic/kill-chains/{uuid}.
 func (s *KillChainsService) Get(ctx context.Context, id string) (*KillChainStage, error) {
 	if !idcheck.IsUUID(id) && !isShortID(id, "KC") {
-		return nil, fmt.Errorf("sekoia: KillChains.Get: id %q is not a UUID or short id", truncateString(id))
+		return nil, fmt.Errorf("sekoia: KillChains.Get: id %q is not a UUID or short id", argcheck.Short(id))
 	}
 	var out KillChainStage
 	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: "/v1/sic/kill-chains/" + rest.Seg(id)}, &out); err != nil {

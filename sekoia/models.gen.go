@@ -6,11 +6,23 @@ import (
 	"encoding/json"
 )
 
+// actionStepSchema An action step of a countermeasure (CountermeasureActionStepSchema).
+type actionStepSchema = ActionStep
+
+// actionStepUpdateSchema defines model for ActionStepUpdate.
+type actionStepUpdateSchema = stepUpdate
+
 // alertSchema An alert. created_at, updated_at are epoch seconds; first_seen_at, last_seen_at RFC 3339.
 type alertSchema = Alert
 
 // alertBulkAddToCaseSchema defines model for AlertBulkAddToCase.
 type alertBulkAddToCaseSchema = map[string]string
+
+// alertCountSchema defines model for AlertCount.
+type alertCountSchema = alertCount
+
+// alertCustomFieldsSchema defines model for AlertCustomFields.
+type alertCustomFieldsSchema = customFieldsAnswer
 
 // alertList defines model for AlertList.
 type alertList = envelope[*Alert]
@@ -24,8 +36,17 @@ type assetSchema = Asset
 // assetCreateSchema defines model for AssetCreate.
 type assetCreateSchema = AssetCreate
 
+// assetHistorySchema A page of an asset's timeline (Paginated[dict[date, list[AssetHistoryDTO]]]): each item maps days to entries.
+type assetHistorySchema = assetHistoryBody
+
+// assetHistoryEntrySchema defines model for AssetHistoryEntry.
+type assetHistoryEntrySchema = AssetHistoryEntry
+
 // assetList defines model for AssetList.
 type assetList = envelope[*Asset]
+
+// assetMergeSchema The body of the asset merge (Body_merge_assets_v2_asset_management_assets_merge_post).
+type assetMergeSchema = assetMerge
 
 // assetUpdateSchema defines model for AssetUpdate.
 type assetUpdateSchema = AssetUpdate
@@ -111,6 +132,9 @@ type commentSchema = Comment
 // commentCreateSchema defines model for CommentCreate.
 type commentCreateSchema = NewComment
 
+// commentEditSchema defines model for CommentEdit.
+type commentEditSchema = commentEdit
+
 // commentList defines model for CommentList.
 type commentList = envelope[Comment]
 
@@ -120,11 +144,62 @@ type communitySchema = Community
 // communityList defines model for CommunityList.
 type communityList = envelope[*Community]
 
+// countermeasureSchema A countermeasure of an alert or case (AlertCountermeasureSchema, CaseCountermeasureSchema).
+type countermeasureSchema = Countermeasure
+
+// countermeasureCreateSchema defines model for CountermeasureCreate.
+type countermeasureCreateSchema = NewCountermeasure
+
+// countermeasureDecisionSchema defines model for CountermeasureDecision.
+type countermeasureDecisionSchema = decisionBody
+
+// countermeasureList defines model for CountermeasureList.
+type countermeasureList = envelope[*Countermeasure]
+
+// customFieldSchema defines model for CustomField.
+type customFieldSchema = CustomField
+
+// customFieldCreateSchema defines model for CustomFieldCreate.
+type customFieldCreateSchema = CustomFieldCreate
+
+// customFieldList defines model for CustomFieldList.
+type customFieldList = envelope[*CustomField]
+
+// customFieldUpdateSchema defines model for CustomFieldUpdate.
+type customFieldUpdateSchema = CustomFieldUpdate
+
+// customFieldValuesSchema defines model for CustomFieldValues.
+type customFieldValuesSchema = customFieldsRequest
+
+// customPrioritySchema defines model for CustomPriority.
+type customPrioritySchema = CustomPriority
+
+// customPriorityCreateSchema defines model for CustomPriorityCreate.
+type customPriorityCreateSchema = CustomPriorityCreate
+
+// customPriorityList defines model for CustomPriorityList.
+type customPriorityList = envelope[*CustomPriority]
+
+// customPriorityUpdateSchema defines model for CustomPriorityUpdate.
+type customPriorityUpdateSchema = CustomPriorityUpdate
+
 // customStatusSchema defines model for CustomStatus.
 type customStatusSchema = CustomStatus
 
 // customStatusList defines model for CustomStatusList.
 type customStatusList = envelope[CustomStatus]
+
+// customVerdictSchema defines model for CustomVerdict.
+type customVerdictSchema = CustomVerdict
+
+// customVerdictCreateSchema defines model for CustomVerdictCreate.
+type customVerdictCreateSchema = CustomVerdictCreate
+
+// customVerdictList defines model for CustomVerdictList.
+type customVerdictList = envelope[*CustomVerdict]
+
+// customVerdictUpdateSchema defines model for CustomVerdictUpdate.
+type customVerdictUpdateSchema = CustomVerdictUpdate
 
 // errorSchema The error body of the auth and community services.
 type errorSchema = errorBody
@@ -158,6 +233,9 @@ type KillChainStage struct {
 
 // killChainStageList defines model for KillChainStageList.
 type killChainStageList = envelope[KillChainStage]
+
+// meSchema defines model for Me.
+type meSchema = Me
 
 // stixRefSchema defines model for STIXRef.
 type stixRefSchema = STIXRef

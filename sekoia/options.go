@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/clientopt"
 )
 
@@ -72,7 +73,7 @@ func ParseRegion(s string) (Region, error) {
 	}
 	r := Region(toUpperASCII(s))
 	if !r.Valid() {
-		return "", fmt.Errorf("sekoia: region %q is not one of FRA1, FRA2, MCO1, UAE1, USA1, SGP1", s)
+		return "", fmt.Errorf("sekoia: region %q is not one of FRA1, FRA2, MCO1, UAE1, USA1, SGP1", argcheck.Short(s))
 	}
 	return r, nil
 }
@@ -138,7 +139,7 @@ func newOptions(opts []Option) (options, error) {
 func WithRegion(r Region) Option {
 	return func(o *options) error {
 		if !r.Valid() {
-			return fmt.Errorf("WithRegion: region %q is not one of FRA1, FRA2, MCO1, UAE1, USA1, SGP1", string(r))
+			return fmt.Errorf("WithRegion: region %q is not one of FRA1, FRA2, MCO1, UAE1, USA1, SGP1", argcheck.Short(string(r)))
 		}
 		o.region = r
 		return nil

@@ -2,6 +2,7 @@ package sekoia
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"iter"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/google/go-querystring/query"
 
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/idcheck"
 	"github.com/socgo/xdr/internal/paging"
 	"github.com/socgo/xdr/internal/rest"
@@ -45,7 +47,7 @@ func (d Direction) String() string { return string(d) }
 
 func (d Direction) check(method string) error {
 	if d != "" && d != Ascending && d != Descending {
-		return fmt.Errorf("sekoia: %s: direction %q is not asc or desc", method, string(d))
+		return fmt.Errorf("sekoia: %s: direction %q is not asc or desc", method, argcheck.Short(string(d)))
 	}
 	return nil
 }
@@ -149,7 +151,7 @@ func checkLists(method string, v reflect.Value) error {
 			for j := range fv.Len() {
 				s := fv.Index(j).String()
 				if s == "" || strings.Contains(s, ",") {
-					return fmt.Errorf("sekoia: %s: %s[%d] %q: values must be non-empty and hold no comma", method, f.Name, j, s)
+					return fmt.Errorf("sekoia: %s: %s[%d] %q: values must be non-empty and hold no comma", method, f.Name, j, argcheck.Short(s))
 				}
 			}
 		case fv.Kind() == reflect.Struct && f.Type != reflect.TypeOf(time.Time{}),
@@ -210,14 +212,14 @@ func isShortID(s, prefix string) bool {
 
 func checkUUID(method, arg, s string) error {
 	if !idcheck.IsUUID(s) {
-		return fmt.Errorf("sekoia: %s: %s %q is not a UUID", method, arg, truncateString(s))
+		return fmt.Errorf("sekoia: %s: %s %q is not a UUID", method, arg, argcheck.Short(s))
 	}
 	return nil
 }
 
 func checkAlertID(method, id string) error {
 	if !idcheck.IsUUID(id) && !isShortID(id, "AL") {
-		return fmt.Errorf("sekoia: %s: id %q is not a UUID or short id", method, truncateString(id))
+		return fmt.Errorf("sekoia: %s: id %q is not a UUID or short id", method, argcheck.Short(id))
 	}
 	return nil
 }
@@ -232,11 +234,24 @@ type envelope[T any] struct {
 // getPage fetches one page of a list at path with query q (offset and
 // limit already in q when set).
 func getPage[T any](ctx context.Context, c *Client, path string, q url.Values, offset, limit int) (*Page[T], error) {
-	var env envelope[T]
-	if _, err := c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: path, Query: q}, &env); err != nil {
-		return nil, err
+	p, _, err := getPageFP[T](ctx, c, path, q, offset, limit)
+	return p, err
+}
+
+// getPageFP is getPage that also returns the fingerprint of the body, by
+// which an iterator notices a page repeated by a server that ignores the
+// offset.
+func getPageFP[T any](ctx context.Context, c *Client, path string, q url.Values, offset, limit int) (*Page[T], uint64, error) {
+	r := rest.Request{Method: http.MethodGet, Path: path, Query: q}
+	body, meta, err := c.rest.Fetch(ctx, r)
+	if err != nil {
+		return nil, 0, err
 	}
-	return newPage(env.Items, env.Total, env.HasMore, offset, limit), nil
+	var env envelope[T]
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, 0, fmt.Errorf("sekoia: GET %s: decode %d response: %w", path, meta.StatusCode, c.rest.WrapError(err))
+	}
+	return newPage(env.Items, env.Total, env.HasMore, offset, limit), paging.Fingerprint(body), nil
 }
 
 // newPage makes the Page of a list body with these items, total and
@@ -263,13 +278,14 @@ func newPage[T any](items []T, total *int, hasMore *bool, offset, limit int) *Pa
 // allPages iterates a list from offset start, limit items per page. q is
 // copied for every page, never changed.
 func allPages[T any](ctx context.Context, c *Client, path string, q url.Values, start, limit int) iter.Seq2[T, error] {
-	return allPagesWith(ctx, q, start, limit, func(ctx context.Context, q url.Values, offset, limit int) (*Page[T], error) {
-		return getPage[T](ctx, c, path, q, offset, limit)
+	return allPagesWith(ctx, q, start, limit, func(ctx context.Context, q url.Values, offset, limit int) (*Page[T], uint64, error) {
+		return getPageFP[T](ctx, c, path, q, offset, limit)
 	})
 }
 
-// allPagesWith is allPages with get fetching each page.
-func allPagesWith[T any](ctx context.Context, q url.Values, start, limit int, get func(ctx context.Context, q url.Values, offset, limit int) (*Page[T], error)) iter.Seq2[T, error] {
+// allPagesWith is allPages with get fetching each page and its
+// fingerprint.
+func allPagesWith[T any](ctx context.Context, q url.Values, start, limit int, get func(ctx context.Context, q url.Values, offset, limit int) (*Page[T], uint64, error)) iter.Seq2[T, error] {
 	return paging.Offset(ctx, start, limit, func(ctx context.Context, offset, limit int) (paging.OffsetPage[T], error) {
 		pq := make(url.Values, len(q)+2)
 		for k, v := range q {
@@ -277,11 +293,11 @@ func allPagesWith[T any](ctx context.Context, q url.Values, start, limit int, ge
 		}
 		pq.Set("offset", strconv.Itoa(offset))
 		pq.Set("limit", strconv.Itoa(limit))
-		p, err := get(ctx, pq, offset, limit)
+		p, fp, err := get(ctx, pq, offset, limit)
 		if err != nil {
 			return paging.OffsetPage[T]{}, err
 		}
-		return paging.OffsetPage[T]{Items: p.Items, Total: p.Total, Last: !p.HasMore}, nil
+		return paging.OffsetPage[T]{Items: p.Items, Total: p.Total, Last: !p.HasMore, Fingerprint: fp}, nil
 	})
 }
 

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/socgo/xdr/internal/apierror"
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/idcheck"
 	"github.com/socgo/xdr/internal/paging"
 	"github.com/socgo/xdr/internal/rest"
@@ -159,7 +160,7 @@ func (t SearchTime) check(arg string) error {
 		return nil
 	}
 	if !validRelativeTime(t.rel) {
-		return fmt.Errorf("%s %q is not \"now\" nor a relative time like \"-24h\" (sign, number, unit s, m, h, d or w)", arg, t.rel)
+		return fmt.Errorf("%s %q is not \"now\" nor a relative time like \"-24h\" (sign, number, unit s, m, h, d or w)", arg, argcheck.Short(t.rel))
 	}
 	return nil
 }
@@ -256,7 +257,7 @@ func (q *SearchQuery) body(method string) (*searchJobBody, error) {
 	}
 	for i, u := range q.CommunityUUIDs {
 		if !idcheck.IsUUID(u) {
-			return nil, fmt.Errorf("sekoia: %s: query CommunityUUIDs[%d] %q is not a UUID", method, i, u)
+			return nil, fmt.Errorf("sekoia: %s: query CommunityUUIDs[%d] %q is not a UUID", method, i, argcheck.Short(u))
 		}
 	}
 	return &searchJobBody{
@@ -690,20 +691,22 @@ func (s *EventsService) ResultsPage(ctx context.Context, uuid string, opts *Resu
 	if err != nil {
 		return nil, err
 	}
-	return s.fetchEvents(ctx, uuid, q)
+	p, _, err := s.fetchEvents(ctx, uuid, q)
+	return p, err
 }
 
-func (s *EventsService) fetchEvents(ctx context.Context, uuid string, q url.Values) (*EventPage, error) {
+// fetchEvents returns a page of results and the fingerprint of its body.
+func (s *EventsService) fetchEvents(ctx context.Context, uuid string, q url.Values) (*EventPage, uint64, error) {
 	req := rest.Request{Method: http.MethodGet, Path: jobPath(uuid, "/events"), Query: q}
 	body, meta, err := s.c.rest.Fetch(ctx, req)
 	if err != nil {
-		return nil, markExpired(err)
+		return nil, 0, markExpired(err)
 	}
 	page, err := decodeEventPage(body)
 	if err != nil {
-		return nil, fmt.Errorf("sekoia: GET %s: decode %d response: %w", req.Path, meta.StatusCode, err)
+		return nil, 0, fmt.Errorf("sekoia: GET %s: decode %d response: %w", req.Path, meta.StatusCode, s.c.rest.WrapError(err))
 	}
-	return page, nil
+	return page, paging.Fingerprint(body), nil
 }
 
 // markExpired makes sure a 410 matches ErrJobExpired.
@@ -744,11 +747,11 @@ func (s *EventsService) Results(ctx context.Context, uuid string, opts *ResultsO
 	}
 	return paging.Offset(ctx, o.Offset, limit, func(ctx context.Context, offset, limit int) (paging.OffsetPage[Event], error) {
 		q, _ := o.query("Results", offset, limit)
-		p, err := s.fetchEvents(ctx, uuid, q)
+		p, fp, err := s.fetchEvents(ctx, uuid, q)
 		if err != nil {
 			return paging.OffsetPage[Event]{}, err
 		}
-		return paging.OffsetPage[Event]{Items: p.Events, Total: -1}, nil
+		return paging.OffsetPage[Event]{Items: p.Events, Total: -1, Fingerprint: fp}, nil
 	})
 }
 
@@ -872,15 +875,22 @@ func (s *EventsService) Fields(ctx context.Context, uuid string, opts *FieldsOpt
 	if err != nil {
 		return nil, err
 	}
-	return s.fetchFields(ctx, uuid, q)
+	p, _, err := s.fetchFields(ctx, uuid, q)
+	return p, err
 }
 
-func (s *EventsService) fetchFields(ctx context.Context, uuid string, q url.Values) (*FieldPage, error) {
-	var out searchFieldList
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: jobPath(uuid, "/fields"), Query: q}, &out); err != nil {
-		return nil, markExpired(err)
+// fetchFields returns a page of fields and the fingerprint of its body.
+func (s *EventsService) fetchFields(ctx context.Context, uuid string, q url.Values) (*FieldPage, uint64, error) {
+	req := rest.Request{Method: http.MethodGet, Path: jobPath(uuid, "/fields"), Query: q}
+	body, meta, err := s.c.rest.Fetch(ctx, req)
+	if err != nil {
+		return nil, 0, markExpired(err)
 	}
-	return &FieldPage{Fields: out.Items, Total: out.Total, Retrieved: out.Retrieved}, nil
+	var out searchFieldList
+	if err := json.Unmarshal(body, &out); err != nil {
+		return nil, 0, fmt.Errorf("sekoia: GET %s: decode %d response: %w", req.Path, meta.StatusCode, s.c.rest.WrapError(err))
+	}
+	return &FieldPage{Fields: out.Items, Total: out.Total, Retrieved: out.Retrieved}, paging.Fingerprint(body), nil
 }
 
 // AllFields iterates over the statistics of every field of the job's
@@ -905,10 +915,10 @@ func (s *EventsService) AllFields(ctx context.Context, uuid string, opts *Fields
 	}
 	return paging.Offset(ctx, offset, limit, func(ctx context.Context, offset, limit int) (paging.OffsetPage[SearchField], error) {
 		q := url.Values{"limit": {strconv.Itoa(limit)}, "offset": {strconv.Itoa(offset)}}
-		p, err := s.fetchFields(ctx, uuid, q)
+		p, fp, err := s.fetchFields(ctx, uuid, q)
 		if err != nil {
 			return paging.OffsetPage[SearchField]{}, err
 		}
-		return paging.OffsetPage[SearchField]{Items: p.Fields, Total: int(p.Total)}, nil
+		return paging.OffsetPage[SearchField]{Items: p.Fields, Total: int(p.Total), Fingerprint: fp}, nil
 	})
 }

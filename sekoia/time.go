@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"github.com/socgo/xdr/internal/argcheck"
 )
 
 // The Sekoia.io services disagree on how they write times: alert
@@ -99,7 +102,7 @@ func parseTimeString(s string) (time.Time, error) {
 			return t.UTC(), nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("time %q: not an RFC 3339 time or epoch seconds", truncateString(s))
+	return time.Time{}, fmt.Errorf("time %q: not an RFC 3339 time or epoch seconds", argcheck.Short(s))
 }
 
 // looksNumeric reports whether s may be a number (and not a date such as
@@ -130,11 +133,11 @@ func parseEpoch(s string) (time.Time, error) {
 		if t, ok := epochInt(i); ok {
 			return t, nil
 		}
-		return time.Time{}, fmt.Errorf("time %q: out of range", truncateString(s))
+		return time.Time{}, fmt.Errorf("time %q: out of range", argcheck.Short(s))
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		return time.Time{}, fmt.Errorf("time %q: not an RFC 3339 time or epoch seconds", truncateString(s))
+		return time.Time{}, fmt.Errorf("time %q: not an RFC 3339 time or epoch seconds", argcheck.Short(s))
 	}
 	if f >= 1e12 || f <= -1e12 {
 		f /= 1e3
@@ -142,7 +145,7 @@ func parseEpoch(s string) (time.Time, error) {
 	if t, ok := epochFloat(f); ok {
 		return t, nil
 	}
-	return time.Time{}, fmt.Errorf("time %q: out of range", truncateString(s))
+	return time.Time{}, fmt.Errorf("time %q: out of range", argcheck.Short(s))
 }
 
 // epochInt converts integer epoch seconds, or milliseconds from 10^12 on.
@@ -163,13 +166,9 @@ func epochFloat(sec float64) (time.Time, bool) {
 	return time.Unix(int64(whole), int64(nsec)).UTC(), true
 }
 
-func truncate(b []byte) string { return truncateString(string(b)) }
-
-func truncateString(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "…"
-	}
-	return s
+// truncate returns the start of b, for an error quoting a value.
+func truncate(b []byte) string {
+	return argcheck.Short(string(b[:min(len(b), argcheck.MaxQuoted+utf8.UTFMax)]))
 }
 
 // epochTime is a time that the API writes as epoch seconds; it decodes any

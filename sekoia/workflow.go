@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/idcheck"
 	"github.com/socgo/xdr/internal/rest"
 )
@@ -161,7 +162,7 @@ func checkTransition(method string, to Transition) (string, error) {
 	}
 	id := to.transitionUUID()
 	if !idcheck.IsUUID(id) {
-		return "", fmt.Errorf("sekoia: %s: transition %q is not a UUID", method, truncateString(id))
+		return "", fmt.Errorf("sekoia: %s: transition %q is not a UUID", method, argcheck.Short(id))
 	}
 	return id, nil
 }
@@ -237,7 +238,7 @@ func (s *AlertsService) BulkUpdateWorkflow(ctx context.Context, ids []string, to
 	}
 	for i, id := range ids {
 		if !idcheck.IsUUID(id) && !isShortID(id, "AL") {
-			return fmt.Errorf("sekoia: %s: ids[%d] %q is not a UUID or short id", method, i, truncateString(id))
+			return fmt.Errorf("sekoia: %s: ids[%d] %q is not a UUID or short id", method, i, argcheck.Short(id))
 		}
 	}
 	action, err := checkTransition(method, to)
@@ -321,7 +322,7 @@ func (s *AlertsService) CustomStatuses(ctx context.Context, opts *CustomStatusLi
 		o = *opts
 	}
 	if o.Type != "" && o.Type != "alert" && o.Type != "case" {
-		return nil, fmt.Errorf("sekoia: %s: type %q is not alert or case", method, o.Type)
+		return nil, fmt.Errorf("sekoia: %s: type %q is not alert or case", method, argcheck.Short(o.Type))
 	}
 	q, err := listQuery(method, o.Limit, o.Offset, "", &o)
 	if err != nil {

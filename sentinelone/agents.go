@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/rest"
 )
 
@@ -304,14 +305,14 @@ func (f AgentFilter) check(op string, a AgentAction) error {
 		return err
 	}
 	if n == 0 && strings.TrimSpace(f.FilterID) == "" && strings.TrimSpace(f.Query) == "" {
-		return fmt.Errorf("sentinelone: %s: the filter is empty; the API would apply %q to every agent in scope", op, string(a))
+		return fmt.Errorf("sentinelone: %s: the filter is empty; the API would apply %q to every agent in scope", op, argcheck.Short(string(a)))
 	}
 	if a.Dangerous() {
 		if len(f.IDs) == 0 && len(f.GroupIDs) == 0 && f.FilterID == "" {
-			return fmt.Errorf("sentinelone: %s: action %q needs a filter with IDs, GroupIDs or FilterID", op, string(a))
+			return fmt.Errorf("sentinelone: %s: action %q needs a filter with IDs, GroupIDs or FilterID", op, argcheck.Short(string(a)))
 		}
 		if len(f.UUIDs) > 0 {
-			return fmt.Errorf("sentinelone: %s: action %q does not take UUIDs; give agent IDs", op, string(a))
+			return fmt.Errorf("sentinelone: %s: action %q does not take UUIDs; give agent IDs", op, argcheck.Short(string(a)))
 		}
 	}
 	return nil
@@ -331,7 +332,7 @@ func (s *AgentsService) Action(ctx context.Context, a AgentAction, f AgentFilter
 
 func (s *AgentsService) act(ctx context.Context, op string, a AgentAction, f AgentFilter, data any, opts *ActionOptions) (*ActionResult, error) {
 	if !a.valid() {
-		return nil, fmt.Errorf("sentinelone: %s: action %q is not an action name", op, string(a))
+		return nil, fmt.Errorf("sentinelone: %s: action %q is not an action name", op, argcheck.Short(string(a)))
 	}
 	if err := f.check(op, a); err != nil {
 		return nil, err

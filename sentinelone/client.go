@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"github.com/socgo/xdr/internal/apierror"
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/rest"
 	"github.com/socgo/xdr/internal/transport"
 )
@@ -27,6 +28,12 @@ type Client struct {
 	Agents *AgentsService
 	// Token reads the API token's lifetime and rotates it.
 	Token *TokenService
+	// DeepVisibility runs Deep Visibility queries and reads their events.
+	DeepVisibility *DeepVisibilityService
+	// PowerQuery runs PowerQueries.
+	PowerQuery *PowerQueryService
+	// Alerts lists STAR alerts and sets their verdict and status.
+	Alerts *AlertsService
 	// Blocklist manages the hash blocklist (/restrictions).
 	Blocklist *BlocklistService
 	// IOCs manages the threat-intelligence indicators.
@@ -47,13 +54,10 @@ type Client struct {
 	console string
 
 	token    atomic.Pointer[string]
-	secrets  atomic.Pointer[[]string] // every token this client has held
+	held     rest.Held // every token this client has held, for redaction
 	rotateMu sync.Mutex
 	rotating atomic.Pointer[chan struct{}] // closed when the running rotation ends
 }
-
-// maxSecrets bounds the tokens kept for redaction after rotations.
-const maxSecrets = 16
 
 // NewClient returns a client for the console at consoleURL authenticating
 // with apiToken, sent as "Authorization: ApiToken <apiToken>". Requests go
@@ -77,7 +81,7 @@ func NewClient(consoleURL, apiToken string, opts ...Option) (*Client, error) {
 	}
 	c := &Client{opts: o, console: console.String()}
 	c.token.Store(&apiToken)
-	c.secrets.Store(&[]string{apiToken})
+	c.held.Add(apiToken)
 	cfg := o.Transport
 	cfg.Auth = func(h http.Header) { h.Set("Authorization", "ApiToken "+*c.token.Load()) }
 	if !o.noRateLimits {
@@ -95,11 +99,14 @@ func NewClient(consoleURL, apiToken string, opts ...Option) (*Client, error) {
 	}
 	c.rest = rest.New("sentinelone", t)
 	c.rest.DecodeError = decodeError
-	c.rest.Secrets = func() []string { return *c.secrets.Load() }
+	c.rest.Secrets = c.held.List
 	c.Activities = &ActivitiesService{c: c}
 	c.Threats = &ThreatsService{c: c}
 	c.Agents = &AgentsService{c: c}
 	c.Token = &TokenService{c: c}
+	c.DeepVisibility = &DeepVisibilityService{c: c}
+	c.PowerQuery = &PowerQueryService{c: c}
+	c.Alerts = &AlertsService{c: c}
 	c.Blocklist = &BlocklistService{c: c}
 	c.IOCs = &IOCsService{c: c}
 	c.Exclusions = &ExclusionsService{c: c}
@@ -112,11 +119,11 @@ func NewClient(consoleURL, apiToken string, opts ...Option) (*Client, error) {
 }
 
 func checkToken(op, tok string) error {
-	switch {
-	case strings.TrimSpace(tok) == "":
+	if strings.TrimSpace(tok) == "" {
 		return fmt.Errorf("sentinelone: %s: apiToken is empty", op)
-	case strings.ContainsAny(tok, "\r\n\t "):
-		return fmt.Errorf("sentinelone: %s: apiToken contains white space", op)
+	}
+	if err := argcheck.Credential(tok); err != nil {
+		return fmt.Errorf("sentinelone: %s: apiToken %w", op, err)
 	}
 	return nil
 }
@@ -131,16 +138,7 @@ func (c *Client) BaseURL() string { return c.opts.baseURL.String() }
 // setToken switches the token used by the following requests and keeps the
 // old one for redaction.
 func (c *Client) setToken(tok string) {
-	for {
-		old := c.secrets.Load()
-		next := append([]string{tok}, *old...)
-		if len(next) > maxSecrets {
-			next = next[:maxSecrets]
-		}
-		if c.secrets.CompareAndSwap(old, &next) {
-			break
-		}
-	}
+	c.held.Add(tok)
 	c.token.Store(&tok)
 }
 
@@ -227,7 +225,7 @@ func send[T any](ctx context.Context, c *Client, r rest.Request) (*envelope[T], 
 	var env envelope[T]
 	if meta.StatusCode != http.StatusNoContent {
 		if err := json.NewDecoder(bytes.NewReader(body)).Decode(&env); err != nil {
-			return nil, fmt.Errorf("sentinelone: %s %s: decode %d response: %w", r.Method, r.Path, meta.StatusCode, err)
+			return nil, fmt.Errorf("sentinelone: %s %s: decode %d response: %w", r.Method, r.Path, meta.StatusCode, c.rest.WrapError(err))
 		}
 	}
 	if len(env.Errors) > 0 {
@@ -247,7 +245,7 @@ func bodyError(c *Client, r rest.Request, meta rest.Meta, errs []ErrorObject) *a
 		Attempts:   meta.Attempts,
 	}
 	fillError(e, errs)
-	c.rest.Redact(e, r.Secrets)
+	c.rest.RedactError(e, r.Secrets...)
 	return e
 }
 

@@ -17,13 +17,28 @@ import (
 
 var errCrash = errors.New("simulated crash")
 
-// TestCollectorCrashRestart appends 10,000 activities in bursts sharing a
-// createdAt while collectors are started, killed at random points (ctx
-// cancelled at a random time, a crash inside Handle before it accepts a
-// batch, API failures mid-walk) and restarted from the same Store. Every
-// activity must be delivered exactly once.
+// TestCollectorCrashRestart runs the crash/restart test on the activity
+// collector: activities in bursts sharing a createdAt.
 func TestCollectorCrashRestart(t *testing.T) {
 	t.Parallel()
+	crashRestart(t, "/activities",
+		func(srv *sentinelonetest.Server, n int) { srv.AppendActivitiesNow(n) },
+		func(c *sentinelone.Client, cfg sentinelone.CollectorConfig, h func(context.Context, []sentinelone.Activity) error) (*sentinelone.Collector[sentinelone.Activity], error) {
+			return c.ActivityCollector(cfg, nil, h)
+		},
+		func(a sentinelone.Activity) string { return a.ID })
+}
+
+// crashRestart is the crash/restart test of a collector: it appends 10,000
+// items (with append) in bursts sharing a timestamp while collectors made
+// by newCol are started, killed at random points (ctx cancelled at a
+// random time, a crash inside Handle before it accepts a batch, API
+// failures under path mid-walk) and restarted from the same Store. Every
+// item must be delivered exactly once.
+func crashRestart[T any](t *testing.T, path string, appendNow func(*sentinelonetest.Server, int),
+	newCol func(*sentinelone.Client, sentinelone.CollectorConfig, func(context.Context, []T) error) (*sentinelone.Collector[T], error),
+	id func(T) string) {
+	t.Helper()
 	const total = 10000
 	srv := sentinelonetest.NewServer(t)
 	c, err := sentinelone.NewClient(srv.URL(), srv.Token(), sentinelone.WithoutRateLimits(),
@@ -41,11 +56,11 @@ func TestCollectorCrashRestart(t *testing.T) {
 	delivered := map[string]int{}
 	appended := 0
 	done := make(chan struct{})
-	go func() { // the console receives bursts of equal createdAt
+	go func() { // the console receives bursts of equal timestamps
 		defer close(done)
 		for appended < total {
 			n := min(1+rnd(400), total-appended)
-			srv.AppendActivitiesNow(n)
+			appendNow(srv, n)
 			mu.Lock()
 			appended += n
 			mu.Unlock()
@@ -54,7 +69,7 @@ func TestCollectorCrashRestart(t *testing.T) {
 	}()
 
 	restarts, crashes := 0, 0
-	deadline := time.Now().Add(90 * time.Second)
+	deadline := time.Now().Add(180 * time.Second) // a liveness bound for slow (-race, loaded) machines
 	for {
 		mu.Lock()
 		complete := appended == total && len(delivered) == total
@@ -69,11 +84,11 @@ func TestCollectorCrashRestart(t *testing.T) {
 		restarts++
 		crashAt := rnd(8) // crash in the n-th Handle call (or never, >= 4)
 		calls := 0
-		col, err := c.ActivityCollector(sentinelone.CollectorConfig{
+		col, err := newCol(c, sentinelone.CollectorConfig{
 			Store: store, Start: start, BatchSize: 1 + rnd(300), PageSize: 1 + rnd(1000),
 			MaxWindow: time.Duration(rnd(2)*(50+rnd(500))) * time.Millisecond,
 			RetryMin:  time.Millisecond, RetryMax: time.Millisecond, ProgressInterval: -1,
-		}, nil, func(ctx context.Context, batch []sentinelone.Activity) error {
+		}, func(ctx context.Context, batch []T) error {
 			calls++
 			if calls == crashAt {
 				return errCrash // dies before accepting: the batch is not kept
@@ -83,7 +98,7 @@ func TestCollectorCrashRestart(t *testing.T) {
 			}
 			mu.Lock()
 			for _, a := range batch {
-				delivered[a.ID]++
+				delivered[id(a)]++
 			}
 			mu.Unlock()
 			return nil
@@ -93,9 +108,9 @@ func TestCollectorCrashRestart(t *testing.T) {
 		}
 		switch rnd(4) {
 		case 0:
-			srv.InjectFault(sentinelonetest.Fault{Kind: sentinelonetest.ServerError, Status: 500, PathPrefix: "/web/api/v2.1/activities", Times: 2})
+			srv.InjectFault(sentinelonetest.Fault{Kind: sentinelonetest.ServerError, Status: 500, PathPrefix: "/web/api/v2.1" + path, Times: 2})
 		case 1:
-			srv.InjectFault(sentinelonetest.Fault{Kind: sentinelonetest.CutBody, PathPrefix: "/web/api/v2.1/activities"})
+			srv.InjectFault(sentinelonetest.Fault{Kind: sentinelonetest.CutBody, PathPrefix: "/web/api/v2.1" + path})
 		}
 		life := 2 * time.Second // killed at a random time, or runs its cycles
 		if rnd(4) > 0 {
@@ -116,7 +131,7 @@ func TestCollectorCrashRestart(t *testing.T) {
 	<-done
 	for id, n := range delivered {
 		if n != 1 {
-			t.Errorf("activity %s delivered %d times", id, n)
+			t.Errorf("item %s delivered %d times", id, n)
 		}
 	}
 	if len(delivered) != total {

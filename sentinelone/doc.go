@@ -70,6 +70,16 @@
 // default; WithRateLimits replaces the table and WithoutRateLimits turns it
 // off.
 //
+// A redirect to another scheme, host or port is never followed; on the
+// same origin only GET and HEAD follow one. A refused redirect matches
+// ErrRedirectRefused and is not retried.
+//
+// Memory: WithMaxBodyBytes caps a response body (128 MiB by default,
+// ErrBodyTooLarge past it, never retried); the bodies a client reads at
+// once share a budget of twice that cap; an error body keeps 64 KiB and
+// the answer of an action (a count) 1 MiB. A 200 whose body carries an "errors" array is an *APIError, redacted like
+// any other.
+//
 // # Collectors
 //
 // Client.ActivityCollector and Client.ThreatCollector (NewThreats by
@@ -99,6 +109,19 @@
 // agents to a group. Creating calls (POST) follow the action rule above:
 // not retried after a send unless asked; the DELETE and PUT calls are
 // retried like reads.
+//
+// # Threat hunting and STAR alerts
+//
+// DeepVisibility.SearchAll runs a Deep Visibility (S1QL 1.0) query and
+// yields its events: it starts the query, waits for it through its states
+// (typed QueryState; a failed, timed-out, canceled or expired query is a
+// *QueryError) and reads the events page by page, canceling a query it did
+// not read to the end. Results that reach the query's limit end with
+// ErrTooManyResults rather than being silently incomplete. PowerQuery.Run
+// runs a PowerQuery and returns its table, with typed access to the cells
+// (PQRow.String, Int, Float, Bool, Time). Alerts lists STAR alerts and
+// sets their verdict and incident status; Client.AlertCollector forwards
+// them exactly once, following alertInfo.reportedAt.
 //
 // # Logging
 //

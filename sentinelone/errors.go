@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/socgo/xdr/internal/apierror"
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/rest"
 )
 
@@ -36,6 +37,14 @@ var (
 	// ErrPaginationStalled is returned by an iterator whose server repeats
 	// a cursor.
 	ErrPaginationStalled = apierror.ErrPaginationStalled
+	// ErrRedirectRefused matches a request whose answer was a redirect the
+	// client does not follow: to another scheme, host or port (a downgrade
+	// to http included), or any redirect of a method other than GET and
+	// HEAD. It is not retried.
+	ErrRedirectRefused = apierror.ErrRedirectRefused
+	// ErrBodyTooLarge matches a response whose body is larger than the
+	// client reads for it (see the package's section on memory).
+	ErrBodyTooLarge = apierror.ErrBodyTooLarge
 )
 
 // Sentinels of the SentinelOne API.
@@ -146,6 +155,11 @@ func (e *NoneAffectedError) Error() string {
 	if len(ids) > 5 {
 		ids, more = ids[:5], fmt.Sprintf(" and %d more", len(e.IDs)-5)
 	}
+	short := make([]string, len(ids))
+	for i, id := range ids {
+		short[i] = argcheck.Short(id)
+	}
+	ids = short
 	return fmt.Sprintf("sentinelone: %s: affected nothing (ids %s%s unknown or out of the token's scope)", e.Op, strings.Join(ids, ","), more)
 }
 

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/socgo/xdr/internal/hostile"
 	"github.com/socgo/xdr/internal/oapitest"
 	"github.com/socgo/xdr/sentinelone"
 	"github.com/socgo/xdr/sentinelone/sentinelonetest"
@@ -474,22 +475,7 @@ func TestFakeFaults(t *testing.T) {
 }
 
 // syncBuffer is a log sink safe for the client's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = hostile.LogBuffer
 
 func TestFakeCutBodyRetried(t *testing.T) {
 	t.Parallel()

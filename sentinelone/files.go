@@ -379,11 +379,11 @@ func (s *FilesService) DownloadFromLink(ctx context.Context, l *DownloadLink, w 
 	where := u.Scheme + "://" + u.Host + u.EscapedPath() // without the signature
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return 0, fmt.Errorf("sentinelone: %s: %s: %w", op, where, rest.Redacted(err))
+		return 0, fmt.Errorf("sentinelone: %s: %s: %w", op, where, s.c.rest.WrapError(err))
 	}
 	resp, err := s.c.rest.T.HTTPClient().Do(req)
 	if err != nil {
-		return 0, fmt.Errorf("sentinelone: %s: GET %s: %w", op, where, rest.Redacted(err))
+		return 0, fmt.Errorf("sentinelone: %s: GET %s: %w", op, where, s.c.rest.WrapError(err))
 	}
 	defer transport.DrainClose(resp.Body)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -391,7 +391,7 @@ func (s *FilesService) DownloadFromLink(ctx context.Context, l *DownloadLink, w 
 	}
 	n, err := io.Copy(w, resp.Body)
 	if err != nil {
-		return n, fmt.Errorf("sentinelone: %s: GET %s: copy stopped after %d bytes: %w", op, where, n, rest.Redacted(err))
+		return n, fmt.Errorf("sentinelone: %s: GET %s: copy stopped after %d bytes: %w", op, where, n, s.c.rest.WrapError(err))
 	}
 	return n, nil
 }

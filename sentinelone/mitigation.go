@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/rest"
 )
 
@@ -150,8 +151,12 @@ type actionBody struct {
 }
 
 // action posts body to path and checks affected against ids.
+// maxActionAnswer is the most bytes read of an action's answer, which
+// holds a count (and, on failure, an errors array).
+const maxActionAnswer = 1 << 20
+
 func action(ctx context.Context, c *Client, op, path string, body actionBody, ids []string, opts *ActionOptions) (*ActionResult, error) {
-	r := rest.Request{Method: http.MethodPost, Path: path, Body: body, RetrySafe: opts.retrySafe(), Secrets: body.secrets}
+	r := rest.Request{Method: http.MethodPost, Path: path, Body: body, RetrySafe: opts.retrySafe(), MaxBody: maxActionAnswer, Secrets: body.secrets}
 	res, _, err := call[*ActionResult](ctx, c, r)
 	if err != nil {
 		return nil, err
@@ -175,7 +180,7 @@ func action(ctx context.Context, c *Client, op, path string, body actionBody, id
 func (s *ThreatsService) Mitigate(ctx context.Context, act MitigationAction, f ThreatFilter, opts *ActionOptions) (*ActionResult, error) {
 	op := "Threats.Mitigate"
 	if !act.Valid() {
-		return nil, fmt.Errorf("sentinelone: %s: action %q is not one of kill, quarantine, remediate, rollback-remediation, un-quarantine", op, string(act))
+		return nil, fmt.Errorf("sentinelone: %s: action %q is not one of kill, quarantine, remediate, rollback-remediation, un-quarantine", op, argcheck.Short(string(act)))
 	}
 	if err := f.check(op); err != nil {
 		return nil, err
@@ -189,10 +194,10 @@ func (s *ThreatsService) Mitigate(ctx context.Context, act MitigationAction, f T
 func (s *ThreatsService) SetIncident(ctx context.Context, f ThreatFilter, status IncidentStatus, verdict AnalystVerdict, opts *ActionOptions) (*ActionResult, error) {
 	op := "Threats.SetIncident"
 	if !status.Valid() {
-		return nil, fmt.Errorf("sentinelone: %s: status %q is not one of unresolved, in_progress, resolved", op, string(status))
+		return nil, fmt.Errorf("sentinelone: %s: status %q is not one of unresolved, in_progress, resolved", op, argcheck.Short(string(status)))
 	}
 	if verdict != "" && !verdict.Valid() {
-		return nil, fmt.Errorf("sentinelone: %s: verdict %q is not one of undefined, true_positive, false_positive, suspicious", op, string(verdict))
+		return nil, fmt.Errorf("sentinelone: %s: verdict %q is not one of undefined, true_positive, false_positive, suspicious", op, argcheck.Short(string(verdict)))
 	}
 	if err := f.check(op); err != nil {
 		return nil, err
@@ -209,7 +214,7 @@ func (s *ThreatsService) SetIncident(ctx context.Context, f ThreatFilter, status
 func (s *ThreatsService) SetAnalystVerdict(ctx context.Context, f ThreatFilter, verdict AnalystVerdict, opts *ActionOptions) (*ActionResult, error) {
 	op := "Threats.SetAnalystVerdict"
 	if !verdict.Valid() {
-		return nil, fmt.Errorf("sentinelone: %s: verdict %q is not one of undefined, true_positive, false_positive, suspicious", op, string(verdict))
+		return nil, fmt.Errorf("sentinelone: %s: verdict %q is not one of undefined, true_positive, false_positive, suspicious", op, argcheck.Short(string(verdict)))
 	}
 	if err := f.check(op); err != nil {
 		return nil, err

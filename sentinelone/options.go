@@ -73,10 +73,10 @@ func ParseConsoleURL(raw string) (*url.URL, error) {
 		return nil, err
 	}
 	if u.Path != "" {
-		return nil, fmt.Errorf("consoleURL %q: a path is not allowed (give the console host only; the client adds %s)", u.Scheme+"://"+u.Host+u.EscapedPath(), APIPath)
+		return nil, fmt.Errorf("consoleURL: a path is not allowed (give the console host only; the client adds %s)", APIPath)
 	}
 	if h := u.Hostname(); net.ParseIP(h) == nil && !validHostname(h) {
-		return nil, fmt.Errorf("consoleURL %q: %q is not a valid host name", u.Scheme+"://"+u.Host, h)
+		return nil, errors.New("consoleURL: the host is not a valid host name")
 	}
 	return &url.URL{Scheme: u.Scheme, Host: u.Host}, nil
 }

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/socgo/xdr/internal/argcheck"
 )
 
 // Paging bounds of the API.
@@ -83,7 +85,7 @@ func (q *query) list(key string, vals []string) {
 			return
 		}
 		if strings.ContainsRune(s, ',') {
-			q.fail("%s: element %q contains a comma", key, s)
+			q.fail("%s: element %q contains a comma", key, argcheck.Short(s))
 			return
 		}
 	}
@@ -173,16 +175,21 @@ func (q *query) paging(p Paging) {
 	}
 	q.str("cursor", p.Cursor)
 	q.flag("skipCount", p.SkipCount)
-	if p.SortBy != "" && strings.ContainsAny(p.SortBy, ",& ") {
-		q.fail("SortBy %q is not a field name", p.SortBy)
+	q.sort(p.SortBy, p.SortOrder)
+}
+
+// sort adds sortBy and sortOrder.
+func (q *query) sort(by string, order SortOrder) {
+	if by != "" && strings.ContainsAny(by, ",& ") {
+		q.fail("SortBy %q is not a field name", argcheck.Short(by))
 	}
-	q.str("sortBy", p.SortBy)
-	switch p.SortOrder {
+	q.str("sortBy", by)
+	switch order {
 	case "":
 	case SortAsc, SortDesc:
-		q.v.Set("sortOrder", string(p.SortOrder))
+		q.v.Set("sortOrder", string(order))
 	default:
-		q.fail("SortOrder %q is not asc or desc", string(p.SortOrder))
+		q.fail("SortOrder %q is not asc or desc", argcheck.Short(string(order)))
 	}
 }
 

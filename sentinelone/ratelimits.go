@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/ratelimit"
 	"github.com/socgo/xdr/internal/transport"
 )
@@ -33,11 +34,11 @@ type RateLimit struct {
 func (l RateLimit) validate() error {
 	switch {
 	case !strings.HasPrefix(l.Prefix, "/"):
-		return fmt.Errorf("prefix %q must start with /", l.Prefix)
+		return fmt.Errorf("prefix %q must start with /", argcheck.Short(l.Prefix))
 	case l.Rate <= 0 || math.IsNaN(l.Rate) || math.IsInf(l.Rate, 0):
-		return fmt.Errorf("prefix %q: rate %v must be positive", l.Prefix, l.Rate)
+		return fmt.Errorf("prefix %q: rate %v must be positive", argcheck.Short(l.Prefix), l.Rate)
 	case l.Burst < 1:
-		return fmt.Errorf("prefix %q: burst %d must be at least 1", l.Prefix, l.Burst)
+		return fmt.Errorf("prefix %q: burst %d must be at least 1", argcheck.Short(l.Prefix), l.Burst)
 	}
 	return nil
 }

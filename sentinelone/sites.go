@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/rest"
 )
 
@@ -175,7 +176,7 @@ func checkPathID(op, name, id string) error {
 	case strings.TrimSpace(id) == "":
 		return fmt.Errorf("sentinelone: %s: %s is empty", op, name)
 	case id == "." || id == "..":
-		return fmt.Errorf("sentinelone: %s: %s %q is not an id", op, name, id)
+		return fmt.Errorf("sentinelone: %s: %s %q is not an id", op, name, argcheck.Short(id))
 	case strings.ContainsAny(id, "/\\?#% \t\r\n"):
 		return fmt.Errorf("sentinelone: %s: %s %q is not an id", op, name, truncate(id, 100))
 	}

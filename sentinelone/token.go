@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/rest"
 )
 
@@ -170,7 +171,7 @@ func ParseTime(s string) (time.Time, error) {
 			return t.UTC(), nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("sentinelone: %q is not an ISO 8601 timestamp", s)
+	return time.Time{}, fmt.Errorf("sentinelone: %q is not an ISO 8601 timestamp", argcheck.Short(s))
 }
 
 // UnmarshalJSON reads a JSON string or null.

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/idcheck"
 	"github.com/socgo/xdr/internal/rest"
 )
@@ -31,17 +32,22 @@ func (e Endpoint) check(method string) error {
 		return fmt.Errorf("tehtris: %s: appliance id %d is negative", method, e.ApplianceID)
 	}
 	if !idcheck.IsUUID(e.AgentUUID) {
-		return fmt.Errorf("tehtris: %s: agent UUID %q is not a UUID", method, e.AgentUUID)
+		return fmt.Errorf("tehtris: %s: agent UUID %q is not a UUID", method, argcheck.Short(e.AgentUUID))
 	}
 	return nil
 }
 
-func (e Endpoint) isolationPath() string {
-	return "/edr/v2/live/" + strconv.FormatInt(e.ApplianceID, 10) + "/" + rest.Seg(strings.ToLower(e.AgentUUID)) + "/isolation"
+func (e Endpoint) isolationPath() string { return e.path("live", "/isolation") }
+
+// path returns /edr/v2/{kind}/{applianceId}/{edrUuid}{suffix}; e has
+// been checked.
+func (e Endpoint) path(kind, suffix string) string {
+	return "/edr/v2/" + kind + "/" + strconv.FormatInt(e.ApplianceID, 10) + "/" + rest.Seg(strings.ToLower(e.AgentUUID)) + suffix
 }
 
-// EndpointsService reads and changes the network isolation of endpoints
-// (response actions). Reach it as Client.Endpoints.
+// EndpointsService runs the response actions on endpoints (network
+// isolation, file quarantine, disk scans) and reads their process
+// history. Reach it as Client.Endpoints.
 type EndpointsService struct {
 	c *Client
 }
@@ -70,16 +76,15 @@ type IsolationOptions struct {
 	// Allow lists the addresses the isolated endpoint may still reach,
 	// sent as {"toWhitelist": [...]} (Isolate only).
 	Allow []string
+	// RetrySafe lets the order be retried on 5xx, 408, network errors and
+	// a cut answer. By default it is retried only on 429: an order that
+	// timed out may have been queued (with Persist) or carried out.
+	RetrySafe bool
 }
 
-// IsolationResult tells how an isolation order was taken.
-type IsolationResult struct {
-	// Queued is true when the agent is offline and the order was queued
-	// (202 Accepted); false when it was applied (204 No Content, or 200).
-	Queued bool
-	// StatusCode is the HTTP status of the answer.
-	StatusCode int
-}
+// IsolationResult tells how an isolation order was taken (see
+// ActionResult).
+type IsolationResult = ActionResult
 
 // Isolated reports whether the endpoint is isolated from the network. It
 // calls GET /edr/v2/live/{applianceId}/{edrUuid}/isolation, which answers
@@ -103,8 +108,8 @@ func (s *EndpointsService) Isolated(ctx context.Context, ep Endpoint) (bool, err
 //
 // The result tells an order applied (204) from one queued for an offline
 // agent (202, with Persist). A 409 (an endpoint behind a local proxy)
-// gives an *APIError matching ErrConflict. The order is idempotent, so it
-// is retried like a PUT.
+// gives an *APIError matching ErrConflict. The order is sent once (429
+// aside) unless opts.RetrySafe is set.
 func (s *EndpointsService) Isolate(ctx context.Context, ep Endpoint, opts *IsolationOptions) (IsolationResult, error) {
 	return s.isolation(ctx, "Endpoints.Isolate", "enable", ep, opts)
 }
@@ -128,7 +133,7 @@ func (s *EndpointsService) isolation(ctx context.Context, method, action string,
 	switch o.Power {
 	case "", PowerSoft, PowerHard:
 	default:
-		return IsolationResult{}, fmt.Errorf("tehtris: %s: power %q is not soft or hard", method, string(o.Power))
+		return IsolationResult{}, fmt.Errorf("tehtris: %s: power %q is not soft or hard", method, argcheck.Short(string(o.Power)))
 	}
 	if action == "disable" && len(o.Allow) > 0 {
 		return IsolationResult{}, fmt.Errorf("tehtris: %s: Allow is only used when isolating", method)
@@ -146,7 +151,7 @@ func (s *EndpointsService) isolation(ctx context.Context, method, action string,
 	if o.Persist {
 		q.Set("persist", "true")
 	}
-	req := rest.Request{Method: http.MethodPost, Path: ep.isolationPath(), Query: q, RetrySafe: true}
+	req := rest.Request{Method: http.MethodPost, Path: ep.isolationPath(), Query: q, RetrySafe: o.RetrySafe}
 	if len(o.Allow) > 0 {
 		req.Body = isolationAllowList{ToWhitelist: o.Allow}
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/rest"
 	"github.com/socgo/xdr/internal/transport"
 )
@@ -28,13 +29,18 @@ type Client struct {
 	Events *EventsService
 	// Filters lists the saved XDR filters visible to the API key.
 	Filters *FiltersService
-	// Endpoints reads and changes the network isolation of EDR agents.
+	// Endpoints runs the response actions on EDR agents (isolation,
+	// quarantine, disk scans) and reads their process history.
 	Endpoints *EndpointsService
+	// Inventory looks up EDR endpoints by host name, address or UUID and
+	// reads and sets their tags.
+	Inventory *InventoryService
 
 	rest   *rest.Client
 	tenant string
 	base   *url.URL
 	key    atomic.Pointer[secret]
+	held   rest.Held // every key the client has held, for redaction
 }
 
 // secret is an API key with its precomputed Authorization header value.
@@ -44,6 +50,14 @@ type secret struct {
 
 func newSecret(key string) *secret {
 	return &secret{key: key, header: "Basic " + base64.StdEncoding.EncodeToString([]byte(basicUser+":"+key))}
+}
+
+// setKey switches to key, keeping its forms (the key and the Basic
+// credential) for redaction.
+func (c *Client) setKey(key string) {
+	s := newSecret(key)
+	c.held.Add(s.key, strings.TrimPrefix(s.header, "Basic "))
+	c.key.Store(s)
 }
 
 // NewClient returns a client for the tenant tenantID (the sub-domain of the
@@ -77,7 +91,7 @@ func NewClient(tenantID, apiKey string, opts ...Option) (*Client, error) {
 		base = &url.URL{Scheme: "https", Host: tenantID + ".api.tehtris.net", Path: "/api"}
 	}
 	c := &Client{tenant: tenantID, base: base}
-	c.key.Store(newSecret(apiKey))
+	c.setKey(apiKey)
 	cfg := o.Transport
 	cfg.Base = base
 	cfg.Auth = func(h http.Header) { h.Set("Authorization", c.key.Load().header) }
@@ -86,13 +100,11 @@ func NewClient(tenantID, apiKey string, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("tehtris: NewClient: %w", err)
 	}
 	c.rest = rest.New("tehtris", t)
-	c.rest.Secrets = func() []string {
-		s := c.key.Load()
-		return []string{s.key, strings.TrimPrefix(s.header, "Basic ")}
-	}
+	c.rest.Secrets = c.held.List
 	c.Events = &EventsService{c: c}
 	c.Filters = &FiltersService{c: c}
 	c.Endpoints = &EndpointsService{c: c}
+	c.Inventory = &InventoryService{c: c}
 	return c, nil
 }
 
@@ -105,9 +117,9 @@ func CheckTenantID(id string) error {
 	case id == "":
 		return errors.New("tenantID is empty")
 	case len(id) > 63:
-		return fmt.Errorf("tenantID %q is not a DNS label (%s): too long", id, rule)
+		return fmt.Errorf("tenantID %q is not a DNS label (%s): too long", argcheck.Short(id), rule)
 	case id[0] == '-' || id[len(id)-1] == '-':
-		return fmt.Errorf("tenantID %q is not a DNS label (%s)", id, rule)
+		return fmt.Errorf("tenantID %q is not a DNS label (%s)", argcheck.Short(id), rule)
 	}
 	for i := 0; i < len(id); i++ {
 		c := id[i]
@@ -115,9 +127,9 @@ func CheckTenantID(id string) error {
 			continue
 		}
 		if 'A' <= c && c <= 'Z' {
-			return fmt.Errorf("tenantID %q is not a DNS label (%s): write it in lower case", id, rule)
+			return fmt.Errorf("tenantID %q is not a DNS label (%s): write it in lower case", argcheck.Short(id), rule)
 		}
-		return fmt.Errorf("tenantID %q is not a DNS label (%s)", id, rule)
+		return fmt.Errorf("tenantID %q is not a DNS label (%s)", argcheck.Short(id), rule)
 	}
 	return nil
 }
@@ -126,10 +138,8 @@ func checkKey(apiKey string) error {
 	if strings.TrimSpace(apiKey) == "" {
 		return errors.New("apiKey is empty")
 	}
-	for _, r := range apiKey {
-		if r <= ' ' || r == 0x7f {
-			return errors.New("apiKey contains white space or a control character")
-		}
+	if err := argcheck.Credential(apiKey); err != nil {
+		return fmt.Errorf("apiKey %w", err)
 	}
 	return nil
 }
@@ -140,7 +150,7 @@ func (c *Client) SetAPIKey(apiKey string) error {
 	if err := checkKey(apiKey); err != nil {
 		return fmt.Errorf("tehtris: SetAPIKey: %w", err)
 	}
-	c.key.Store(newSecret(apiKey))
+	c.setKey(apiKey)
 	return nil
 }
 

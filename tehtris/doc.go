@@ -1,7 +1,10 @@
 // Package tehtris is a client of the TEHTRIS XDR platform API: it fetches
 // EDR/XDR events (one page, every page, or continuously with a
-// checkpointed Collector), sets their status, lists saved filters, and
-// isolates endpoints from the network.
+// checkpointed Collector), sets their status, lists, creates and deletes
+// saved filters, finds endpoints in the EDR inventory (by host name,
+// address or agent UUID), and runs response actions on them: network
+// isolation (also by host name, in one call), file quarantine, disk scans,
+// and reads their process history.
 //
 //	c, err := tehtris.NewClient("abc", apiKey) // https://abc.api.tehtris.net/api
 //	for ev, err := range c.Events.All(ctx, &tehtris.EventQuery{From: since}) {
@@ -49,12 +52,40 @@
 // (CollectorConfig.RequestsPerMinute, or CollectorConfig.Limiter) and never
 // skips data after a downtime unless told to (CollectorConfig.MaxLookback).
 //
+// # Inventory
+//
+// Inventory.List and Inventory.All read GET /edr/v2/inventory, selected by
+// a HostQuery (host name, which the platform matches as a substring,
+// regular expressions, an address or CIDR prefix, agent UUIDs, appliance
+// ids, tags). Inventory.Get finds an agent by UUID and Inventory.FindByName
+// by exact host name (case-insensitive): no match is ErrHostNotFound,
+// several (a re-installed agent keeps its name) an *AmbiguousHostError.
+// Host.Endpoint addresses a host's agent. Inventory.Tags and
+// Inventory.SetTags read and set endpoint tags ("XXX_name").
+//
+//	h, err := c.Inventory.FindByName(ctx, "WS-HR-07")
+//	ps, err := c.Endpoints.Processes(ctx, h.Endpoint(), &tehtris.ProcessQuery{From: since})
+//
 // # Response actions
 //
 // Endpoints.Isolate and Endpoints.Release isolate an endpoint (addressed
-// by an event's Endpoint: appliance id and agent UUID) or end its
-// isolation; the result tells an order applied (204) from one queued for
-// an offline agent (202). Events.SetStatus sets an event's analyst status.
+// by an Endpoint: appliance id and agent UUID, from an event or a Host) or
+// end its isolation; Endpoints.IsolateHost finds a host by name and
+// isolates it in one call, refusing an ambiguous name. Endpoints.Quarantine,
+// Endpoints.Restore and Endpoints.Quarantined manage quarantined files;
+// Endpoints.ScanDisk, ScanStatus, CurrentScan and StopScan run disk scans.
+// Every live order returns an ActionResult that tells an order carried
+// out (204) from one queued for an offline agent (202, with Persist); an
+// offline agent without Persist gives a 504, an endpoint behind a local
+// proxy refuses isolation with a 409 (ErrConflict). Endpoints.Processes
+// and AllProcesses read the process history. Events.SetStatus sets an
+// event's analyst status (the API has no bulk form), and Filters.Create
+// and Filters.Delete manage saved filters.
+//
+// Replies whose shape public material does not document (disk scan
+// status, tag list, filter creation) are returned or read tolerantly,
+// and every typed object keeps its raw JSON. No endpoint to kill a process
+// is public, so there is none here.
 //
 // # Errors
 //
@@ -68,10 +99,24 @@
 //
 // Requests are retried with jittered exponential backoff: 429 always,
 // honouring Retry-After up to a cap; 408, 5xx and network errors for GET,
-// PUT and the isolation orders (which are idempotent). A page whose body is
-// cut mid-way is requested again. TEHTRIS publishes no rate limit; the
+// PUT and DELETE. The POST and PATCH writes (Isolate, Release,
+// IsolateHost, Quarantine, Restore, ScanDisk, Filters.Create) are sent
+// once, 429 aside, unless their options say RetrySafe: an order that timed
+// out may have been carried out or queued. A page whose body is cut
+// mid-way is requested again. TEHTRIS publishes no rate limit; the
 // Collector paces itself at DefaultRequestsPerMinute, and WithLimiter adds
 // a limiter to every request of a client.
+//
+// A redirect to another scheme, host or port is never followed; on the
+// same origin only GET and HEAD follow one. A refused redirect matches
+// ErrRedirectRefused and is not retried.
+//
+// Memory: WithMaxBodyBytes caps a response body (128 MiB by default,
+// ErrBodyTooLarge past it, never retried); the bodies a client reads at
+// once share a budget of twice that cap; an error body keeps 64 KiB.
+// Events.All, Inventory.All and Endpoints.AllProcesses end with
+// ErrPaginationStalled when a page repeats the previous one (a server
+// ignoring the offset).
 //
 // # Logging
 //
@@ -82,6 +127,7 @@
 // # Testing
 //
 // Package tehtristest is a fake platform on loopback, with a growing event
-// log, isolation state and fault injection, for tests of code built on
-// this package.
+// log, an inventory of the endpoints those events come from, isolation,
+// tag, quarantine and scan state, and fault injection, for tests of code
+// built on this package.
 package tehtris

@@ -31,4 +31,12 @@ var (
 	// ErrPaginationStalled is returned by an iterator whose server does not
 	// advance.
 	ErrPaginationStalled = apierror.ErrPaginationStalled
+	// ErrRedirectRefused matches a request whose answer was a redirect the
+	// client does not follow: to another scheme, host or port (a downgrade
+	// to http included), or any redirect of a method other than GET and
+	// HEAD. It is not retried.
+	ErrRedirectRefused = apierror.ErrRedirectRefused
+	// ErrBodyTooLarge matches a response whose body is larger than the
+	// client reads for it (see the package's section on memory).
+	ErrBodyTooLarge = apierror.ErrBodyTooLarge
 )

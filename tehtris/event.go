@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/jsonscan"
 )
 
@@ -223,7 +224,7 @@ func parseTime(s string) (time.Time, error) {
 	if t2, err2 := time.ParseInLocation("2006-01-02T15:04:05.999999999", s, time.UTC); err2 == nil {
 		return t2, nil
 	}
-	return time.Time{}, fmt.Errorf("time %q is not RFC 3339", s)
+	return time.Time{}, fmt.Errorf("time %q is not RFC 3339", argcheck.Short(s))
 }
 
 // UnmarshalJSON decodes one event object and keeps a copy of data in Raw.

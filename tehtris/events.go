@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/paging"
 	"github.com/socgo/xdr/internal/rest"
 )
@@ -81,9 +82,9 @@ func (q *EventQuery) check(method string) error {
 	case !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From):
 		return fmt.Errorf("tehtris: %s: to %s is before from %s", method, q.To.Format(time.RFC3339Nano), q.From.Format(time.RFC3339Nano))
 	case q.FilterID != "" && strings.TrimSpace(q.FilterID) != q.FilterID:
-		return fmt.Errorf("tehtris: %s: filter id %q has leading or trailing white space", method, q.FilterID)
+		return fmt.Errorf("tehtris: %s: filter id %q has leading or trailing white space", method, argcheck.Short(q.FilterID))
 	case !q.CreatedOrModified.Valid():
-		return fmt.Errorf("tehtris: %s: createdOrModified %q is not CREATED or MODIFIED", method, string(q.CreatedOrModified))
+		return fmt.Errorf("tehtris: %s: createdOrModified %q is not CREATED or MODIFIED", method, argcheck.Short(string(q.CreatedOrModified)))
 	}
 	return nil
 }
@@ -164,15 +165,22 @@ const eventsPath = "/xdr/v1/event"
 // fetch gets one page of events. A page whose body is cut mid-way is
 // requested again by the REST client, within the retry budget.
 func (s *EventsService) fetch(ctx context.Context, v url.Values, hint int) ([]Event, error) {
+	evs, _, err := s.fetchFP(ctx, v, hint)
+	return evs, err
+}
+
+// fetchFP is fetch that also returns the fingerprint of the body, by which
+// All notices a page repeated by a server that ignores the offset.
+func (s *EventsService) fetchFP(ctx context.Context, v url.Values, hint int) ([]Event, uint64, error) {
 	body, _, err := s.c.rest.Fetch(ctx, rest.Request{Method: http.MethodGet, Path: eventsPath, Query: v})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	evs, err := decodeEvents(body, hint)
 	if err != nil {
-		return nil, fmt.Errorf("tehtris: GET %s: %w", eventsPath, err)
+		return nil, 0, fmt.Errorf("tehtris: GET %s: %w", eventsPath, s.c.rest.WrapError(err))
 	}
-	return evs, nil
+	return evs, paging.Fingerprint(body), nil
 }
 
 // All iterates over every event q selects, page after page, with offset
@@ -193,7 +201,9 @@ func (s *EventsService) fetch(ctx context.Context, v url.Values, hint int) ([]Ev
 // Iterator contract: All is lazy (no request before the loop starts) and
 // re-runnable (each run sends its own requests and freezes its own
 // window); q is copied, never changed; every request uses ctx; on an error
-// the iterator yields (Event{}, err) once and stops; breaking out of the
+// the iterator yields (Event{}, err) once and stops (with
+// ErrPaginationStalled when a page repeats the previous one: a server
+// ignoring the offset); breaking out of the
 // loop stops fetching, waits for the page in flight and frees its
 // connection. A bad q is reported as that single error, before any
 // request.
@@ -213,11 +223,11 @@ func (s *EventsService) All(ctx context.Context, q *EventQuery) iter.Seq2[Event,
 			run.To = time.Now()
 		}
 		fetch := func(ctx context.Context, offset, limit int) (paging.OffsetPage[Event], error) {
-			evs, err := s.fetch(ctx, run.values(offset), limit)
+			evs, fp, err := s.fetchFP(ctx, run.values(offset), limit)
 			if err != nil {
 				return paging.OffsetPage[Event]{}, err
 			}
-			return paging.OffsetPage[Event]{Items: evs, Total: -1, Advance: len(evs)}, nil
+			return paging.OffsetPage[Event]{Items: evs, Total: -1, Advance: len(evs), Fingerprint: fp}, nil
 		}
 		for ev, err := range paging.Offset(ctx, run.Offset, run.limit(), fetch) {
 			if !yield(ev, err) {
@@ -295,12 +305,12 @@ func (s *EventsService) SetStatus(ctx context.Context, id int64, status EventSta
 		return fmt.Errorf("tehtris: Events.SetStatus: id %d is not positive", id)
 	}
 	if !status.Valid() {
-		return fmt.Errorf("tehtris: Events.SetStatus: status %q is not one of %s", string(status), statusList())
+		return fmt.Errorf("tehtris: Events.SetStatus: status %q is not one of %s", argcheck.Short(string(status)), statusList())
 	}
 	body := statusUpdate{Status: status}
 	if opts != nil && opts.Expect != "" {
 		if !opts.Expect.Valid() {
-			return fmt.Errorf("tehtris: Events.SetStatus: expected status %q is not one of %s", string(opts.Expect), statusList())
+			return fmt.Errorf("tehtris: Events.SetStatus: expected status %q is not one of %s", argcheck.Short(string(opts.Expect)), statusList())
 		}
 		old := opts.Expect
 		body.OldStatus = &old

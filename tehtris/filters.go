@@ -134,25 +134,13 @@ func (o *FilterListOptions) values() url.Values {
 // as a JSON array of filter objects, or an object holding that array in
 // "data".
 func (s *FiltersService) List(ctx context.Context, opts *FilterListOptions) ([]Filter, error) {
-	var raw json.RawMessage
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: "/xdr/v2/filter", Query: opts.values()}, &raw); err != nil {
+	body, _, err := s.c.rest.Fetch(ctx, rest.Request{Method: http.MethodGet, Path: "/xdr/v2/filter", Query: opts.values()})
+	if err != nil {
 		return nil, err
 	}
-	raw = bytes.TrimSpace(raw)
-	var out []Filter
-	if len(raw) > 0 && raw[0] == '{' {
-		var env struct {
-			Data []Filter `json:"data"`
-		}
-		if err := json.Unmarshal(raw, &env); err != nil {
-			return nil, fmt.Errorf("tehtris: GET /xdr/v2/filter: %w", err)
-		}
-		out = env.Data
-	} else if err := json.Unmarshal(raw, &out); err != nil {
+	out, err := decodeList[Filter](body)
+	if err != nil {
 		return nil, fmt.Errorf("tehtris: GET /xdr/v2/filter: %w", err)
-	}
-	if out == nil {
-		out = []Filter{}
 	}
 	return out, nil
 }

@@ -20,7 +20,14 @@ var (
 	ErrServer       = errors.New("server error")
 	// ErrPaginationStalled is returned by an iterator whose server repeats a
 	// cursor or does not advance an offset.
-	ErrPaginationStalled = errors.New("pagination stalled: the server repeated a cursor or offset")
+	ErrPaginationStalled = errors.New("pagination stalled: the server repeated a cursor, an offset or a page")
+	// ErrRedirectRefused is matched by the error of a request whose answer
+	// was a redirect the client does not follow: to another origin, a
+	// downgrade to http, or any redirect of a write.
+	ErrRedirectRefused = errors.New("redirect refused")
+	// ErrBodyTooLarge is matched by the error of a response whose body is
+	// larger than the client reads for it.
+	ErrBodyTooLarge = errors.New("response body exceeds the configured size cap")
 )
 
 // MaxBody is the most bytes of a response body an Error keeps.

@@ -99,7 +99,8 @@ func (s *Settings) SetMaxBodyBytes(n int64) error {
 
 // ParseBaseURL checks a base URL: https, or http only on a loopback host;
 // a host and optional port and path; no user info, query or fragment. A
-// trailing slash is removed. arg names the argument in errors.
+// trailing slash is removed. arg names the argument in errors, which never
+// repeat the URL's text: a key pasted into it would land in the error.
 func ParseBaseURL(arg, raw string) (*url.URL, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
@@ -107,31 +108,26 @@ func ParseBaseURL(arg, raw string) (*url.URL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		// The raw text is not repeated: it may hold a password or a key.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return nil, fmt.Errorf("%s: not a valid URL: %w", arg, err)
+		// Not wrapped: url.Parse's errors quote the text.
+		return nil, fmt.Errorf("%s: not a valid URL", arg)
 	}
 	switch {
 	case u.Scheme != "https" && u.Scheme != "http":
-		return nil, fmt.Errorf("%s %q: scheme must be https", arg, raw)
+		return nil, fmt.Errorf("%s: the scheme must be https", arg)
 	case u.Host == "" || u.Hostname() == "":
-		return nil, fmt.Errorf("%s %q: no host", arg, raw)
+		return nil, fmt.Errorf("%s: no host", arg)
 	case u.User != nil:
 		return nil, fmt.Errorf("%s: user info is not allowed in the URL", arg)
 	case u.RawQuery != "" || u.ForceQuery:
-		// The query is not repeated: it may hold a key.
-		return nil, fmt.Errorf("%s %q: a query is not allowed", arg, u.Scheme+"://"+u.Host+u.EscapedPath()+"?…")
+		return nil, fmt.Errorf("%s: a query is not allowed", arg)
 	case u.Fragment != "":
-		return nil, fmt.Errorf("%s %q: a fragment is not allowed", arg, u.Scheme+"://"+u.Host+u.EscapedPath()+"#…")
+		return nil, fmt.Errorf("%s: a fragment is not allowed", arg)
 	case u.Scheme == "http" && !IsLoopback(u.Hostname()):
-		return nil, fmt.Errorf("%s %q: plain http is accepted only for a loopback host; use https", arg, raw)
+		return nil, fmt.Errorf("%s: plain http is accepted only for a loopback host; use https", arg)
 	}
 	if p := u.Port(); p != "" {
 		if n, err := net.LookupPort("tcp", p); err != nil || n == 0 {
-			return nil, fmt.Errorf("%s %q: bad port", arg, raw)
+			return nil, fmt.Errorf("%s: bad port", arg)
 		}
 	}
 	u.Path = strings.TrimRight(u.Path, "/")

@@ -7,9 +7,11 @@ package paging
 import (
 	"context"
 	"fmt"
+	"hash/maphash"
 	"iter"
 
 	"github.com/socgo/xdr/internal/apierror"
+	"github.com/socgo/xdr/internal/argcheck"
 )
 
 // OffsetPage is one page of an offset-paged list.
@@ -22,6 +24,22 @@ type OffsetPage[T any] struct {
 	Advance int
 	// Last, when true, says the server reported no further page.
 	Last bool
+	// Fingerprint identifies the page's content, for example
+	// Fingerprint(body) of its raw bytes; zero means none. A page with
+	// items whose fingerprint equals the previous page's ends the
+	// iteration with ErrPaginationStalled, its items not yielded: the
+	// server ignores the offset.
+	Fingerprint uint64
+}
+
+// seed keys the fingerprints of this process; it is never changed.
+var seed = maphash.MakeSeed()
+
+// Fingerprint returns a fingerprint of b for OffsetPage.Fingerprint: a
+// keyed 64-bit hash (never zero), which costs a small fraction of decoding
+// b.
+func Fingerprint(b []byte) uint64 {
+	return maphash.Bytes(seed, b) | 1
 }
 
 // OffsetFetch fetches the page at offset with the given page size.
@@ -31,17 +49,23 @@ type OffsetFetch[T any] func(ctx context.Context, offset, limit int) (OffsetPage
 // limit. It stops on Last, on an empty page, once the offset reaches a
 // known total, or, when no total is known, on a short page.
 func Offset[T any](ctx context.Context, start, limit int, fetch OffsetFetch[T]) iter.Seq2[T, error] {
-	type state struct{ offset int }
-	return run(ctx, state{start}, func(ctx context.Context, s state) ([]T, state, bool, error) {
+	type state struct {
+		offset int
+		prev   uint64 // fingerprint of the previous page
+	}
+	return run(ctx, state{offset: start}, func(ctx context.Context, s state) ([]T, state, bool, error) {
 		p, err := fetch(ctx, s.offset, limit)
 		if err != nil {
 			return nil, s, false, err
+		}
+		if p.Fingerprint != 0 && p.Fingerprint == s.prev && len(p.Items) > 0 {
+			return nil, s, false, fmt.Errorf("the page at offset %d repeats the previous one: %w", s.offset, apierror.ErrPaginationStalled)
 		}
 		adv := p.Advance
 		if adv == 0 {
 			adv = len(p.Items)
 		}
-		next := state{s.offset + adv}
+		next := state{offset: s.offset + adv, prev: p.Fingerprint}
 		var more bool
 		switch {
 		case p.Last || adv == 0:
@@ -93,7 +117,7 @@ func Cursor[T any](ctx context.Context, first string, fetch CursorFetch[T]) iter
 			}
 		}
 		if _, dup := s.seen[p.Next]; dup {
-			return p.Items, s, false, fmt.Errorf("cursor %q repeated: %w", p.Next, apierror.ErrPaginationStalled)
+			return p.Items, s, false, fmt.Errorf("cursor %q repeated: %w", argcheck.Short(p.Next), apierror.ErrPaginationStalled)
 		}
 		s.seen[p.Next] = struct{}{}
 		return p.Items, state{cursor: p.Next, seen: s.seen}, true, nil

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/socgo/xdr/internal/apierror"
+	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/transport"
 )
 
@@ -36,12 +38,16 @@ type Client struct {
 	// Secrets are redacted from error bodies and messages.
 	Secrets func() []string
 
-	base *url.URL
+	base   *url.URL
+	budget *budget
 }
 
-// New returns a Client sending to the base URL of t.
+// New returns a Client sending to the base URL of t. The bodies Fetch
+// reads at once, across all requests of the Client, hold at most twice
+// the transport's MaxBodyBytes: enough for one body of MaxBodyBytes while
+// its buffer grows.
 func New(service string, t *transport.Client) *Client {
-	return &Client{Service: service, T: t, base: t.Base()}
+	return &Client{Service: service, T: t, base: t.Base(), budget: newBudget(2 * (t.MaxBodyBytes() + 1))}
 }
 
 // Request describes one call.
@@ -59,14 +65,42 @@ type Request struct {
 	Header http.Header
 	// RetrySafe marks a non-idempotent request as safe to retry.
 	RetrySafe bool
+	// MaxBody caps the body Fetch reads from the answer, below the
+	// transport's MaxBodyBytes, for an answer the caller needs only a few
+	// fields of; 0 means MaxBodyBytes.
+	MaxBody int64
 	// Secrets are redacted, with the client's Secrets, from the error of
 	// this request: values of its body that the server may echo (a
 	// password). They are not kept after the call.
 	Secrets []string
 }
 
-// Seg escapes one path segment.
+// bodyCap is the most bytes Fetch reads of the answer to r.
+func (c *Client) bodyCap(r Request) int64 {
+	if r.MaxBody > 0 {
+		return min(r.MaxBody, c.T.MaxBodyBytes())
+	}
+	return c.T.MaxBodyBytes()
+}
+
+// Seg escapes one path segment. A segment that is, or decodes to, "." or
+// ".." is refused by Send (ErrDotSegment): callers check their arguments
+// with argcheck.IsDotSegment to name the one at fault.
 func Seg(s string) string { return url.PathEscape(s) }
+
+// ErrDotSegment is matched by the error of a request whose path has a
+// segment that is "." or ".." once percent-decoded; it is not sent.
+var ErrDotSegment = errors.New("a path segment is . or .., which a proxy would resolve")
+
+// checkPath reports a dot segment in the escaped path p.
+func checkPath(p string) error {
+	for seg := range strings.SplitSeq(p, "/") {
+		if argcheck.IsDotSegment(seg) {
+			return ErrDotSegment
+		}
+	}
+	return nil
+}
 
 // URL returns the absolute URL of path and query under the base.
 func (c *Client) URL(path string, q url.Values) *url.URL {
@@ -98,6 +132,9 @@ type Meta struct {
 // Send performs r and returns the open response of a 2xx, or an
 // *apierror.Error. The caller closes the body.
 func (c *Client) Send(ctx context.Context, r Request) (*http.Response, Meta, error) {
+	if err := checkPath(r.Path); err != nil {
+		return nil, Meta{}, fmt.Errorf("%s: %s: %w", c.Service, r.Method, err)
+	}
 	var body io.Reader
 	ct := r.ContentType
 	switch b := r.Body.(type) {
@@ -132,7 +169,7 @@ func (c *Client) Send(ctx context.Context, r Request) (*http.Response, Meta, err
 	}
 	resp, res, err := c.T.Do(req)
 	if err != nil {
-		return nil, Meta{Attempts: res.Attempts}, fmt.Errorf("%s: %s %s: %w", c.Service, r.Method, r.Path, redactedErr{err})
+		return nil, Meta{Attempts: res.Attempts}, fmt.Errorf("%s: %s %s: %w", c.Service, r.Method, r.Path, c.WrapError(err))
 	}
 	meta := Meta{StatusCode: resp.StatusCode, Header: resp.Header, Attempts: res.Attempts}
 	if c.RequestIDHeader != "" {
@@ -163,7 +200,7 @@ func (c *Client) Do(ctx context.Context, r Request, out any) (Meta, error) {
 		return meta, err
 	}
 	if err := json.Unmarshal(body, out); err != nil {
-		return meta, fmt.Errorf("%s: %s %s: decode %d response: %w", c.Service, r.Method, r.Path, meta.StatusCode, err)
+		return meta, fmt.Errorf("%s: %s %s: decode %d response: %w", c.Service, r.Method, r.Path, meta.StatusCode, c.WrapError(err))
 	}
 	return meta, nil
 }
@@ -193,19 +230,19 @@ func (c *Client) Fetch(ctx context.Context, r Request) ([]byte, Meta, error) {
 			}
 			return nil, meta, err
 		}
-		body, rerr := ReadAll(resp)
+		body, rerr := readBody(resp, c.bodyCap(r), c.budget)
 		resp.Body.Close()
 		if rerr == nil {
 			return body, meta, nil
 		}
-		err = fmt.Errorf("%s: %s %s: read %d response: %w", c.Service, r.Method, r.Path, resp.StatusCode, redactedErr{rerr})
+		err = fmt.Errorf("%s: %s %s: read %d response: %w", c.Service, r.Method, r.Path, resp.StatusCode, c.WrapError(rerr))
 		wait, ok := c.resend(ctx, r, retry, rerr)
 		if !ok {
 			return nil, meta, err
 		}
 		c.T.Logger().LogAttrs(ctx, slog.LevelWarn, "response body cut; sending the request again",
 			slog.String("method", r.Method), slog.String("path", c.URL(r.Path, nil).Path), slog.Int("attempt", retry+1),
-			slog.Duration("wait", wait), slog.String("error", transport.RedactError(rerr)))
+			slog.Duration("wait", wait), slog.String("error", c.RedactString(transport.RedactError(rerr))))
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -242,35 +279,7 @@ const maxPrealloc = 32 << 20
 // (up to 32 MiB) it reads into one buffer of exactly that size; a body
 // shorter than its Content-Length gives the bytes that came and
 // io.ErrUnexpectedEOF.
-func ReadAll(resp *http.Response) ([]byte, error) {
-	n := resp.ContentLength
-	if n <= 0 || n > maxPrealloc {
-		return io.ReadAll(resp.Body)
-	}
-	buf := make([]byte, n)
-	if m, err := io.ReadFull(resp.Body, buf); err != nil {
-		if err == io.EOF {
-			err = io.ErrUnexpectedEOF
-		}
-		return buf[:m], err
-	}
-	// The body should end here; one that goes on (only a RoundTripper
-	// that misstates the length can give one) is read to its end.
-	var probe [1]byte
-	for {
-		m, err := resp.Body.Read(probe[:])
-		if m > 0 {
-			more, err := io.ReadAll(resp.Body)
-			return append(append(buf, probe[0]), more...), err
-		}
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, err
-		}
-	}
-}
+func ReadAll(resp *http.Response) ([]byte, error) { return readBody(resp, math.MaxInt64-1, nil) }
 
 func (c *Client) apiError(req *http.Request, resp *http.Response, meta Meta, extra []string) *apierror.Error {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, apierror.MaxBody))
@@ -281,43 +290,20 @@ func (c *Client) apiError(req *http.Request, resp *http.Response, meta Meta, ext
 		Path:       req.URL.Path,
 		RequestID:  meta.RequestID,
 		Attempts:   meta.Attempts,
-		Body:       c.redact(body, extra),
+		Body:       body,
 	}
 	if ra, ok := transport.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 		e.RetryAfter = ra
 	}
+	// The raw body is decoded before redaction, so an echo escaped in
+	// JSON is found once decoded too; every field is redacted after.
 	if c.DecodeError != nil {
-		c.DecodeError(e.Body, e)
+		c.DecodeError(body, e)
 	} else {
-		DecodeMessageCode(e.Body, e)
+		DecodeMessageCode(body, e)
 	}
-	e.Message = string(c.redact([]byte(e.Message), extra))
-	e.Detail = string(c.redact([]byte(e.Detail), extra))
+	c.RedactError(e, extra...)
 	return e
-}
-
-// Redact removes the client's Secrets and extra (the secrets of one
-// request) from the body, message and detail of e, an error the caller
-// built itself (such as a 2xx answer whose body reports errors).
-func (c *Client) Redact(e *apierror.Error, extra []string) {
-	e.Body = c.redact(e.Body, extra)
-	e.Message = string(c.redact([]byte(e.Message), extra))
-	e.Detail = string(c.redact([]byte(e.Detail), extra))
-}
-
-func (c *Client) redact(b []byte, extra []string) []byte {
-	var secrets []string
-	if c.Secrets != nil {
-		secrets = c.Secrets()
-	}
-	for _, list := range [][]string{secrets, extra} {
-		for _, s := range list {
-			if len(s) >= 4 && bytes.Contains(b, []byte(s)) {
-				b = bytes.ReplaceAll(b, []byte(s), []byte("[REDACTED]"))
-			}
-		}
-	}
-	return b
 }
 
 // DecodeMessageCode reads the common {"message","code","detail"} shape; a
@@ -366,8 +352,4 @@ func text(v any) string {
 	}
 }
 
-// redactedErr renders a transport error without URL query or user info.
-type redactedErr struct{ err error }
-
-func (r redactedErr) Error() string { return transport.RedactError(r.err) }
-func (r redactedErr) Unwrap() error { return r.err }
+func transportRedact(err error) string { return transport.RedactError(err) }

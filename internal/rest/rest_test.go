@@ -22,6 +22,7 @@ import (
 	"github.com/jarcoal/httpmock"
 
 	"github.com/socgo/xdr/internal/apierror"
+	"github.com/socgo/xdr/internal/hostile"
 	"github.com/socgo/xdr/internal/transport"
 	"github.com/socgo/xdr/xdrtest"
 )
@@ -563,22 +564,8 @@ func logged(buf *syncBuffer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is a log sink safe for the client's goroutines.
+type syncBuffer = hostile.LogBuffer
 
 func TestCutBodyOnGETIsSentAgain(t *testing.T) {
 	t.Parallel()

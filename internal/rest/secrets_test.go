@@ -40,13 +40,13 @@ func TestRequestSecretsRedactedForThatCallOnly(t *testing.T) {
 	}
 }
 
-// TestRedactError: Redact applies the client's secrets and the call's to
+// TestRedactErrorExtra: RedactError applies the client's secrets and the call's to
 // an error built outside Send (a 2xx whose body carries errors).
-func TestRedactError(t *testing.T) {
+func TestRedactErrorExtra(t *testing.T) {
 	t.Parallel()
 	c := newClient(t, "https://api.test", newMock(t))
 	e := &apierror.Error{Message: "a " + secret + " b zip-password-1234", Detail: secret, Body: []byte("zip-password-1234")}
-	c.Redact(e, []string{"zip-password-1234"})
+	c.RedactError(e, "zip-password-1234")
 	if e.Message != "a [REDACTED] b [REDACTED]" || e.Detail != "[REDACTED]" || string(e.Body) != "[REDACTED]" {
 		t.Errorf("e = %+v", e)
 	}

@@ -21,14 +21,3 @@ import (
 func (c *Client) Stream(ctx context.Context, r Request) (*http.Response, Meta, error) {
 	return c.Send(transport.WithUncappedBody(ctx), r)
 }
-
-// Redacted returns err rendered without the query or user info of the URLs
-// it carries (see transport.RedactError), for a request the caller sent
-// itself (as a download from a pre-signed link), while still matching what
-// err matches with errors.Is and errors.As. It returns nil for nil.
-func Redacted(err error) error {
-	if err == nil {
-		return nil
-	}
-	return redactedErr{err}
-}

@@ -99,7 +99,7 @@ func backoff(cfg *Config, n int) time.Duration {
 // refusal.
 func retryableError(err error) bool {
 	var lim *limiterError
-	if errors.As(err, &lim) {
+	if errors.As(err, &lim) || errors.Is(err, ErrRedirectRefused) {
 		return false
 	}
 	var unknownAuth x509.UnknownAuthorityError

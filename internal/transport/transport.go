@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/socgo/xdr"
+	"github.com/socgo/xdr/internal/apierror"
 )
 
 // Limiter is a client-side rate limiter. *rate.Limiter from
@@ -129,6 +130,7 @@ func New(cfg Config) (*Client, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	hc.Transport = &roundTripper{cfg: &cfg, ua: ua, next: base}
+	hc.CheckRedirect = checkRedirect(cfg.Base) // the caller's policy is replaced: see checkRedirect
 	return &Client{cfg: cfg, http: hc, ua: ua}, nil
 }
 
@@ -144,6 +146,9 @@ func (c *Client) Base() *url.URL { u := *c.cfg.Base; return &u }
 // HTTPClient returns the client with the auth/limiter/user-agent transport,
 // without retries, for callers that manage retries themselves.
 func (c *Client) HTTPClient() *http.Client { return c.http }
+
+// MaxBodyBytes returns the response body cap.
+func (c *Client) MaxBodyBytes() int64 { return c.cfg.MaxBodyBytes }
 
 // MaxRetries returns the configured number of retries after a first
 // attempt.
@@ -203,7 +208,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, Result, error) {
 
 // ErrBodyTooLarge is returned when reading a response body past the
 // configured cap.
-var ErrBodyTooLarge = errors.New("response body exceeds the configured size cap")
+var ErrBodyTooLarge = apierror.ErrBodyTooLarge
 
 type cappedBody struct {
 	rc   io.ReadCloser

@@ -549,14 +549,15 @@ func newServerClient(t *testing.T, base string, change func(*Config)) *Client {
 	return c
 }
 
-func TestAuthNeverSentToAnotherHostAfterRedirect(t *testing.T) {
+func TestRedirectPolicy(t *testing.T) {
 	t.Parallel()
-	type seen struct{ auth, key string }
+	type seen struct{ auth, key, body string }
 	var mu sync.Mutex
 	got := map[string]seen{}
 	record := func(name string, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
 		mu.Lock()
-		got[name] = seen{r.Header.Get("Authorization"), r.Header.Get("X-Api-Key")}
+		got[name] = seen{r.Header.Get("Authorization"), r.Header.Get("X-Api-Key"), string(b)}
 		mu.Unlock()
 	}
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -568,7 +569,7 @@ func TestAuthNeverSentToAnotherHostAfterRedirect(t *testing.T) {
 		switch r.URL.Path {
 		case "/v1/away":
 			record("api", r)
-			http.Redirect(w, r, other.URL+"/landing", http.StatusFound)
+			http.Redirect(w, r, other.URL+"/landing?k="+testToken, http.StatusTemporaryRedirect)
 		case "/v1/here":
 			record("api", r)
 			http.Redirect(w, r, "/v1/final", http.StatusTemporaryRedirect)
@@ -580,32 +581,99 @@ func TestAuthNeverSentToAnotherHostAfterRedirect(t *testing.T) {
 	// Both servers listen on 127.0.0.1: only the port tells them apart,
 	// which is the strictest case of "another origin".
 	c := newServerClient(t, api.URL, nil)
+	want := seen{"Bearer " + testToken, testToken, ""}
 
-	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, api.URL+"/v1/away", nil)
-	resp, _, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	// Another origin: refused for every method, the body never re-sent.
+	for _, method := range []string{http.MethodGet, http.MethodPost} {
+		var body io.Reader
+		if method == http.MethodPost {
+			body = strings.NewReader(`{"intake_key":"` + testToken + `"}`)
+		}
+		req, _ := http.NewRequestWithContext(WithRetrySafe(t.Context()), method, api.URL+"/v1/away", body)
+		resp, res, err := c.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			t.Fatalf("%s to another origin: followed, want an error", method)
+		}
+		if !errors.Is(err, ErrRedirectRefused) {
+			t.Errorf("%s: error %v does not match ErrRedirectRefused", method, err)
+		}
+		var re *RedirectError
+		if !errors.As(err, &re) || re.StatusCode != http.StatusTemporaryRedirect {
+			t.Errorf("%s: error %#v is not a *RedirectError with the status", method, err)
+		}
+		if res.Attempts != 1 {
+			t.Errorf("%s: %d attempts, want 1 (never retried)", method, res.Attempts)
+		}
+		if msg := RedactError(err); strings.Contains(msg, testToken) {
+			t.Errorf("%s: error shows the credential: %s", method, msg)
+		}
 	}
-	resp.Body.Close()
-	want := seen{"Bearer " + testToken, testToken}
-	if got["api"] != want {
-		t.Errorf("API server got %+v, want the credential", got["api"])
+	if _, ok := got["other"]; ok {
+		t.Errorf("redirect target on another origin was reached: %+v", got["other"])
 	}
-	if got["other"] != (seen{}) {
-		t.Errorf("redirect target on another origin got %+v, want no credential", got["other"])
-	}
-	if req.Header.Get("Authorization") != "" {
+	if req, _ := http.NewRequest(http.MethodGet, api.URL, nil); req.Header.Get("Authorization") != "" {
 		t.Error("the caller's request was changed")
 	}
 
-	req, _ = http.NewRequestWithContext(t.Context(), http.MethodGet, api.URL+"/v1/here", nil)
-	resp, _, err = c.Do(req)
+	// Same origin: followed for GET, with the credential.
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, api.URL+"/v1/here", nil)
+	resp, _, err := c.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
 	if got["final"] != want {
 		t.Errorf("same-origin redirect target got %+v, want the credential", got["final"])
+	}
+
+	// Same origin, other methods: refused, so a write is neither re-sent
+	// nor turned into a GET.
+	delete(got, "final")
+	req, _ = http.NewRequestWithContext(t.Context(), http.MethodPost, api.URL+"/v1/here", strings.NewReader("x"))
+	if resp, _, err = c.Do(req); !errors.Is(err, ErrRedirectRefused) {
+		if resp != nil {
+			resp.Body.Close()
+		}
+		t.Errorf("POST same-origin redirect: err %v, want ErrRedirectRefused", err)
+	}
+	if _, ok := got["final"]; ok {
+		t.Error("POST same-origin redirect was followed")
+	}
+}
+
+func TestCheckRedirect(t *testing.T) {
+	t.Parallel()
+	base := mustURL(t, "https://api.example.test/api")
+	tests := []struct {
+		name, method, to string
+		via              int
+		ok               bool
+	}{
+		{"same origin GET", http.MethodGet, "https://api.example.test/api/x", 1, true},
+		{"same origin explicit port", http.MethodHead, "https://api.example.test:443/x", 1, true},
+		{"downgrade to http", http.MethodGet, "http://api.example.test/api/x", 1, false},
+		{"other port", http.MethodGet, "https://api.example.test:8443/x", 1, false},
+		{"other host", http.MethodGet, "https://evil.example.test/x", 1, false},
+		{"sub-domain", http.MethodGet, "https://x.api.example.test/x", 1, false},
+		{"POST same origin", http.MethodPost, "https://api.example.test/api/x", 1, false},
+		{"PUT same origin", http.MethodPut, "https://api.example.test/api/x", 1, false},
+		{"too many", http.MethodGet, "https://api.example.test/api/x", maxRedirects, false},
+	}
+	for _, tt := range tests {
+		req, _ := http.NewRequest(tt.method, tt.to, nil)
+		req.Response = &http.Response{StatusCode: http.StatusFound}
+		via := make([]*http.Request, tt.via)
+		for i := range via {
+			via[i], _ = http.NewRequest(tt.method, "https://api.example.test/api/start", nil)
+		}
+		err := checkRedirect(base)(req, via)
+		if (err == nil) != tt.ok {
+			t.Errorf("%s: err %v, want ok=%v", tt.name, err, tt.ok)
+		}
+		if err != nil && !errors.Is(err, ErrRedirectRefused) {
+			t.Errorf("%s: %v does not match ErrRedirectRefused", tt.name, err)
+		}
 	}
 }
 

@@ -2,7 +2,9 @@
 // on the loopback interface that keeps alerts (with their comments,
 // history and workflow state), cases (with their alerts, comments, events
 // and history), assets, communities, kill chain stages, event search jobs
-// and intake events in memory.
+// and intake events in memory, with the countermeasures of alerts and cases
+// (activated or denied once: a second decision answers 409) and the custom
+// verdicts, priorities and fields.
 //
 // It checks the Bearer API key like the real API (401 with code T300, or
 // T301/T302 once the key is made expired or revoked), enforces the alert
@@ -116,6 +118,10 @@ type Server struct {
 	search      *searchStore
 	intake      *intakeStore
 	cases       *caseStore
+
+	countermeasures *countermeasureStore
+	custom          *customStore
+	assetHistory    assetHistory
 }
 
 // NewServer starts a server for the test t and closes it when the test
@@ -145,6 +151,8 @@ func Start(opts ...Option) (*Server, error) {
 	s.search = newSearchStore(s)
 	s.intake = newIntakeStore(s)
 	s.cases = newCaseStore(s)
+	s.countermeasures = newCountermeasureStore(s)
+	s.custom = newCustomStore(s)
 
 	mux := http.NewServeMux()
 	s.alerts.register(mux)
@@ -153,6 +161,9 @@ func Start(opts ...Option) (*Server, error) {
 	s.search.register(mux)
 	s.intake.register(mux)
 	s.cases.register(mux)
+	s.countermeasures.register(mux)
+	s.custom.register(mux)
+	s.registerExtras(mux)
 	mux.HandleFunc("GET /v1/auth/validate", s.handleValidate)
 
 	if err := s.base.Start(s.authenticate(mux)); err != nil {

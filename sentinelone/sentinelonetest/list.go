@@ -29,6 +29,17 @@ type spec struct {
 	times    map[string]bool   // time fields with __gt/__gte/__lt/__lte(/__between)
 	sortBy   map[string]bool   // fields accepted by sortBy besides the times and "id"
 	ignored  map[string]bool   // accepted, not applied (includeHidden, query)
+	// order is the time field the items are kept sorted by, the default
+	// sort ("" means createdAt).
+	order string
+}
+
+// key is the time field the items of sp are sorted by.
+func (sp spec) key() string {
+	if sp.order == "" {
+		return "createdAt"
+	}
+	return sp.order
 }
 
 func set(keys ...string) map[string]bool {
@@ -57,6 +68,7 @@ type listQuery struct {
 	skipCount bool
 	sortBy    string
 	desc      bool
+	order     string // the field the items are sorted by
 }
 
 type cursorKey struct {
@@ -75,7 +87,7 @@ func parseTime(s string) (time.Time, bool) {
 // parseList reads q against sp; it answers 400 itself and returns false on
 // a bad parameter, as the console does.
 func parseList(w http.ResponseWriter, q url.Values, sp spec) (*listQuery, bool) {
-	lq := &listQuery{filters: map[string][]string{}, contains: map[string][]string{}, limit: 10, sortBy: "createdAt"}
+	lq := &listQuery{filters: map[string][]string{}, contains: map[string][]string{}, limit: 10, sortBy: sp.key(), order: sp.key()}
 	sortSet := false
 	for key, vals := range q {
 		if len(vals) != 1 {
@@ -170,7 +182,7 @@ func parseList(w http.ResponseWriter, q url.Values, sp spec) (*listQuery, bool) 
 		}
 	}
 	if !sortSet && lq.desc {
-		lq.sortBy = "createdAt"
+		lq.sortBy = sp.key()
 	}
 	if lq.cursor != nil && lq.skip > 0 {
 		lq.skip = 0 // the cursor carries the position
@@ -256,16 +268,16 @@ func (lq *listQuery) match(r *record) bool {
 }
 
 // serve answers a list request over items, which are sorted by
-// (createdAt, id) ascending.
+// (lq.order, id) ascending.
 func serve(w http.ResponseWriter, lq *listQuery, items []*record) {
-	// Narrow by the createdAt bounds with binary searches on the sorted
-	// slice; the other filters are checked one by one.
+	// Narrow by the bounds of the sort field with binary searches on the
+	// sorted slice; the other filters are checked one by one.
 	lo, hi := 0, len(items)
 	for _, b := range lq.bounds {
-		if b.key != "createdAt" {
+		if b.key != lq.order {
 			continue
 		}
-		at := func(i int) time.Time { return items[i].times["createdAt"] }
+		at := func(i int) time.Time { return items[i].times[lq.order] }
 		switch b.op {
 		case "gt":
 			lo = max(lo, sort.Search(len(items), func(i int) bool { return at(i).After(b.t) }))
@@ -279,7 +291,7 @@ func serve(w http.ResponseWriter, lq *listQuery, items []*record) {
 	}
 	var matches []*record
 	if lo < hi {
-		if len(lq.filters) == 0 && len(lq.contains) == 0 && onlyCreated(lq.bounds) {
+		if len(lq.filters) == 0 && len(lq.contains) == 0 && onlyKey(lq.bounds, lq.order) {
 			matches = items[lo:hi]
 		} else {
 			for _, r := range items[lo:hi] {
@@ -289,7 +301,7 @@ func serve(w http.ResponseWriter, lq *listQuery, items []*record) {
 			}
 		}
 	}
-	if lq.sortBy != "createdAt" || lq.desc {
+	if lq.sortBy != lq.order || lq.desc {
 		sorted := slices.Clone(matches)
 		slices.SortStableFunc(sorted, func(a, b *record) int {
 			c := cmpKey(lq.key(a), lq.key(b))
@@ -354,9 +366,9 @@ func serve(w http.ResponseWriter, lq *listQuery, items []*record) {
 	_, _ = w.Write(b.Bytes())
 }
 
-func onlyCreated(bs []bound) bool {
+func onlyKey(bs []bound, key string) bool {
 	for _, b := range bs {
-		if b.key != "createdAt" {
+		if b.key != key {
 			return false
 		}
 	}
@@ -390,18 +402,22 @@ func decodeCursor(s string) (*cursorKey, bool) {
 	return &cursorKey{t: time.Unix(0, n).UTC(), id: id}, true
 }
 
-// insertSorted puts r into items, kept sorted by (createdAt, id). A
+// insertSorted puts r into items, kept sorted by (createdAt, id); see
+// insertSortedBy.
+func insertSorted(items []*record, r *record) []*record { return insertSortedBy(items, r, "createdAt") }
+
+// insertSortedBy puts r into items, kept sorted by (the time key, id). A
 // request being served holds a snapshot of the slice: appending writes past
 // the snapshot's length, and an insertion in the middle makes a new array,
 // so a snapshot never changes.
-func insertSorted(items []*record, r *record) []*record {
-	k := cursorKey{t: r.times["createdAt"], id: r.id}
+func insertSortedBy(items []*record, r *record, key string) []*record {
+	k := cursorKey{t: r.times[key], id: r.id}
 	n := len(items)
-	if n == 0 || cmpKey(cursorKey{t: items[n-1].times["createdAt"], id: items[n-1].id}, k) <= 0 {
+	if n == 0 || cmpKey(cursorKey{t: items[n-1].times[key], id: items[n-1].id}, k) <= 0 {
 		return append(items, r)
 	}
 	i := sort.Search(n, func(i int) bool {
-		return cmpKey(cursorKey{t: items[i].times["createdAt"], id: items[i].id}, k) > 0
+		return cmpKey(cursorKey{t: items[i].times[key], id: items[i].id}, k) > 0
 	})
 	return slices.Concat(items[:i:i], []*record{r}, items[i:])
 }

@@ -12,6 +12,14 @@
 //     change after the action calls, with threatInfo.updatedAt moved.
 //   - API tokens with an expiry the test sets, token details and rotation
 //     (the old token stops working at once), 401 with code 4010010.
+//   - Deep Visibility queries that move through their states (SetDVPlan),
+//     filter the events held (AddDVEvent, AppendDVEvent) with a subset of
+//     S1QL and refuse what they do not parse, page their events with a
+//     cursor and can be canceled; PowerQueries over the same events that
+//     answer a table, at once or after pings (SetPowerQueryPings).
+//   - STAR alerts (AddAlert, AppendAlert) with the filters of
+//     GET /cloud-detection/alerts, whose verdict and incident status change
+//     after the update calls.
 //   - The hash blocklist, IOCs and exclusions created and deleted by the
 //     API (Blocklist, IOCs, Exclusions return them), and sites, groups and
 //     accounts to seed (AddAccount, AddSite, AddGroup), with agents moved
@@ -90,6 +98,14 @@ type Server struct {
 	threatByID map[string]*threat
 	agents     []*agent
 	agentByID  map[string]*agent
+	dvEvents   []*dvEvent
+	dvQueries  map[string]*dvQuery
+	dvOrder    []string
+	dvPlan     DVPlan
+	pqQueries  map[string]*pqQuery
+	pqPings    int
+	alertRecs  []*record
+	alertByID  map[string]*alert
 	delay      time.Duration
 	limits     map[string]*rateRow // token + "\x00" + prefix
 	limitTable []RateRule
@@ -136,6 +152,16 @@ func Start() *Server {
 	mux.HandleFunc("POST "+APIPath+"/agents/actions/{action}", s.agentAction)
 	mux.HandleFunc("POST "+APIPath+"/users/api-token-details", s.tokenDetails)
 	mux.HandleFunc("POST "+APIPath+"/users/generate-api-token", s.generateToken)
+	mux.HandleFunc("POST "+APIPath+"/dv/init-query", s.dvInit)
+	mux.HandleFunc("GET "+APIPath+"/dv/query-status", s.dvStatus)
+	mux.HandleFunc("POST "+APIPath+"/dv/cancel-query", s.dvCancel)
+	mux.HandleFunc("GET "+APIPath+"/dv/events", s.dvEventsHandler)
+	mux.HandleFunc("GET "+APIPath+"/dv/events/{type}", s.dvEventsHandler)
+	mux.HandleFunc("POST "+APIPath+"/dv/events/pq", s.pqStart)
+	mux.HandleFunc("GET "+APIPath+"/dv/events/pq-ping", s.pqPing)
+	mux.HandleFunc("GET "+APIPath+"/cloud-detection/alerts", s.listAlerts)
+	mux.HandleFunc("POST "+APIPath+"/cloud-detection/alerts/analyst-verdict", s.alertUpdate("analystVerdict", verdictWords))
+	mux.HandleFunc("POST "+APIPath+"/cloud-detection/alerts/incident", s.alertUpdate("incidentStatus", statusWords))
 	s.registerOps(mux)
 	mux.HandleFunc("GET "+APIPath+"/system/status", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"data": map[string]string{"health": "ok"}})
@@ -351,6 +377,10 @@ func DefaultRateRules() []RateRule {
 		{Prefix: "/agents", Rate: 25, Burst: 1},
 		{Prefix: "/users", Rate: 40, Burst: 80},
 		{Prefix: "/system/status", Rate: 2, Burst: 1},
+		{Prefix: "/dv/init-query", Rate: 1.0 / 60, Burst: 1},
+		{Prefix: "/dv/query-status", Rate: 1, Burst: 1},
+		{Prefix: "/dv/events/pq", Rate: 4, Burst: 1},
+		{Prefix: "/dv/events/pq-ping", Rate: 4, Burst: 1},
 		{Prefix: "/remote-scripts", Rate: 1, Burst: 30},
 	}
 }

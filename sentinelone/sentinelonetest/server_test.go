@@ -106,6 +106,28 @@ func TestRateRules(t *testing.T) {
 	}
 }
 
+func TestDVRateRules(t *testing.T) {
+	t.Parallel()
+	s := NewServer(t)
+	s.SetRateLimits(DefaultRateRules())
+	body := `{"query":"AgentName IS NOT EMPTY","fromDate":"2026-01-01T00:00:00Z","toDate":"2026-01-02T00:00:00Z"}`
+	var codes []int
+	var h http.Header
+	for range 2 {
+		req, _ := http.NewRequest("POST", s.URL()+APIPath+"/dv/init-query", strings.NewReader(body))
+		req.Header.Set("Authorization", "ApiToken "+s.Token())
+		resp, err := s.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		codes, h = append(codes, resp.StatusCode), resp.Header
+	}
+	if codes[0] != 200 || codes[1] != 429 || h.Get("Retry-After") != "60" {
+		t.Errorf("two query starts: %v, Retry-After %q", codes, h.Get("Retry-After"))
+	}
+}
+
 func TestAgentActionRules(t *testing.T) {
 	t.Parallel()
 	s := NewServer(t)

@@ -1,6 +1,8 @@
 // Package tehtristest is a fake TEHTRIS XDR platform API for tests and
-// demos: a real HTTP server on loopback that holds a growing event log and
-// endpoint isolation state, checks HTTP Basic authentication and can
+// demos: a real HTTP server on loopback that holds a growing event log, an
+// inventory of the endpoints those events come from (with their
+// isolation, tags, quarantine, disk scans and process history), checks
+// HTTP Basic authentication and can
 // inject failures (429 with Retry-After, 5xx bursts, a connection cut in
 // the middle of a body, truncated JSON, slowness).
 //
@@ -19,6 +21,22 @@
 // fromDate <= t <= toDate, so an event at 12:00:00.5 is not within
 // toDate=12:00:00. limit (1..1000, default 100), offset, filterID (404 for
 // an unknown filter; none means every event) and eventId are honoured.
+//
+// The inventory (GET /api/edr/v2/inventory, {"data": [...]}, pages of
+// InventoryPageSize, ordered by appliance id and UUID) holds every
+// endpoint an appended event names, described by the event's host members
+// (hostname__, domain__, ipSrc as localIp, tag, os__), plus the hosts of
+// AddHost. hostname and domain match substrings without regard to case,
+// network an address or prefix of localIp or remoteIp. Live orders
+// (isolation, quarantine, restore, disk scan) on an offline agent answer
+// 504, or 202 with persist=true and run when SetOnline brings it back.
+// Quarantine lists paths of the form "quarantine/{n}/{name}", the path
+// Restore takes; quarantining a file twice, or starting a scan while one
+// runs, answers 409. Process history is made of the processes the
+// endpoint's events name (pid, ppid, cmdline, username, path, sha256,
+// created from pCreateDatetime), newest first. PUT .../inventory/tags
+// replaces the endpoints' tag. Created filters select by level like
+// AddFilter's.
 package tehtristest
 
 import (
@@ -84,6 +102,7 @@ type Server struct {
 	byID      map[int64]*entry
 	nextID    int64
 	filters   []*filterEntry
+	filterSeq int
 	endpoints map[tehtris.Endpoint]*endpointState
 }
 
@@ -123,6 +142,7 @@ type endpointState struct {
 	isolated bool
 	allow    []string
 	queued   string // "enable" or "disable" waiting for the agent
+	hostInfo
 }
 
 // NewServer starts a server and closes it when the test ends.
@@ -232,11 +252,7 @@ func (s *Server) Append(events ...tehtris.Event) []tehtris.Event {
 		}
 		s.insert(&entry{id: dec.ID, t: dec.Time, modified: now(), level: dec.Level, raw: dec.Raw, status: tehtris.StatusPending})
 		if dec.AgentUUID != "" {
-			ep := dec.Endpoint()
-			ep.AgentUUID = strings.ToLower(ep.AgentUUID)
-			if _, ok := s.endpoints[ep]; !ok {
-				s.endpoints[ep] = &endpointState{EndpointState: EndpointState{Online: true}}
-			}
+			s.seen(&dec)
 		}
 		out = append(out, dec)
 	}
@@ -307,10 +323,7 @@ func (s *Server) AppendNAt(t time.Time, n int) []int64 {
 	ids := make([]int64, 0, max(n, 0))
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ep := tehtris.Endpoint{ApplianceID: 1, AgentUUID: genUUID}
-	if _, ok := s.endpoints[ep]; !ok {
-		s.endpoints[ep] = &endpointState{EndpointState: EndpointState{Online: true}}
-	}
+	gen := genHost()
 	for range n {
 		s.nextID++
 		id := s.nextID
@@ -321,6 +334,8 @@ func (s *Server) AppendNAt(t time.Time, n int) []int64 {
 		et = et.UTC().Truncate(time.Microsecond)
 		level := int(id % 10)
 		s.insert(&entry{id: id, t: et, modified: now(), level: level, raw: genEvent(id, et, level), status: tehtris.StatusPending})
+		gen.Time = et
+		s.seen(&gen)
 		ids = append(ids, id)
 	}
 	return ids
@@ -363,7 +378,8 @@ func (s *Server) AddFilter(f Filter) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if f.ID == "" {
-		f.ID = fmt.Sprintf("%08x-0000-4000-8000-%012x", len(s.filters)+1, len(s.filters)+1)
+		s.filterSeq++
+		f.ID = fmt.Sprintf("%08x-0000-4000-8000-%012x", s.filterSeq, s.filterSeq)
 	}
 	if f.MaxLevel == 0 {
 		f.MaxLevel = 9
@@ -398,6 +414,12 @@ func (s *Server) SetOnline(ep tehtris.Endpoint, online bool) {
 		e.isolated = e.queued == "enable"
 		e.queued = ""
 	}
+	if online {
+		for _, f := range e.pending {
+			f(e)
+		}
+		e.pending = nil
+	}
 }
 
 // Isolated reports whether an endpoint is isolated, and whether an order
@@ -430,6 +452,7 @@ func (s *Server) handler() http.Handler {
 	mux.HandleFunc("GET /api/xdr/v2/filter", s.listFilters)
 	mux.HandleFunc("GET /api/edr/v2/live/{app}/{uuid}/isolation", s.getIsolation)
 	mux.HandleFunc("POST /api/edr/v2/live/{app}/{uuid}/isolation", s.postIsolation)
+	s.routes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint")
 	})
@@ -593,8 +616,7 @@ func (s *Server) setStatus(w http.ResponseWriter, r *http.Request) {
 		Status    *tehtris.EventStatus `json:"status"`
 		OldStatus *tehtris.EventStatus `json:"oldStatus"`
 	}
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&body); err != nil {
-		writeError(w, http.StatusBadRequest, "body: "+err.Error())
+	if !decodeBody(w, r, http.StatusBadRequest, &body) {
 		return
 	}
 	if body.Status == nil || !body.Status.Valid() || body.OldStatus != nil && !body.OldStatus.Valid() {
@@ -689,11 +711,8 @@ func (s *Server) postIsolation(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		ToWhitelist []string `json:"toWhitelist"`
 	}
-	if r.ContentLength != 0 {
-		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&body); err != nil {
-			writeError(w, http.StatusBadRequest, "body: "+err.Error())
-			return
-		}
+	if r.ContentLength != 0 && !decodeBody(w, r, http.StatusBadRequest, &body) {
+		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -1,0 +1,526 @@
+package sekoia
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/socgo/xdr/internal/argcheck"
+	"github.com/socgo/xdr/internal/idcheck"
+	"github.com/socgo/xdr/internal/rest"
+)
+
+// CountermeasuresService lists, adds, activates and denies the
+// countermeasures of alerts and cases, their action steps and their
+// comments. Get it from Client.Countermeasures.
+//
+// Activating or denying is a PATCH the client never sends twice on its own:
+// a failure after the request left (a 5xx, a cut connection) is returned
+// as is, because the countermeasure may have been activated. Read the
+// countermeasure again (ListForAlert) before trying once more.
+type CountermeasuresService struct{ c *Client }
+
+const countermeasuresPath = "/v1/sic/alerts/countermeasures/"
+
+// Countermeasure is a countermeasure proposed for an alert or a case.
+// Times are time.Time (zero when null). Raw keeps the exact JSON it was
+// decoded from, and MarshalJSON returns it.
+type Countermeasure struct {
+	UUID        string `json:"uuid"`
+	Name        string `json:"name,omitempty"`
+	Description string `json:"description,omitempty"`
+	// ModelUUID is the model the countermeasure was made from.
+	ModelUUID        string `json:"model_uuid,omitempty"`
+	Relevance        int    `json:"relevance,omitempty"`
+	DynamicRelevance int    `json:"dynamic_relevance,omitempty"`
+	// Duration is the estimated time to apply it, as the API writes it.
+	Duration string `json:"duration,omitempty"`
+	// Status is the API's (deprecated) status text; ActivatedAt and
+	// DeniedAt say what happened.
+	Status          string    `json:"status,omitempty"`
+	Type            string    `json:"type,omitempty"`
+	Assignee        string    `json:"assignee,omitempty"`
+	ExternalRef     string    `json:"external_ref,omitempty"`
+	AlertUUID       string    `json:"alert_uuid,omitempty"`
+	CaseUUID        string    `json:"case_uuid,omitempty"`
+	CreatedAt       time.Time `json:"created_at,omitzero"`
+	CreatedBy       string    `json:"created_by,omitempty"`
+	CreatedByType   string    `json:"created_by_type,omitempty"`
+	ActivatedAt     time.Time `json:"activated_at,omitzero"`
+	ActivatedBy     string    `json:"activated_by,omitempty"`
+	ActivatedByType string    `json:"activated_by_type,omitempty"`
+	DeniedAt        time.Time `json:"denied_at,omitzero"`
+	DeniedBy        string    `json:"denied_by,omitempty"`
+	DeniedByType    string    `json:"denied_by_type,omitempty"`
+	// CourseOfAction is the (deprecated) STIX course of action.
+	CourseOfAction json.RawMessage `json:"course_of_action,omitempty"`
+	ActionSteps    []ActionStep    `json:"action_steps,omitempty"`
+	Comments       []Comment       `json:"comments,omitempty"`
+
+	// Raw is the JSON the countermeasure was decoded from.
+	Raw json.RawMessage `json:"-"`
+}
+
+// Activated reports whether the countermeasure was activated.
+func (c *Countermeasure) Activated() bool { return !c.ActivatedAt.IsZero() }
+
+// Denied reports whether the countermeasure was denied.
+func (c *Countermeasure) Denied() bool { return !c.DeniedAt.IsZero() }
+
+// UnmarshalJSON decodes a countermeasure, its times in any form, keeping
+// Raw.
+func (c *Countermeasure) UnmarshalJSON(b []byte) error {
+	type plain Countermeasure
+	*c = Countermeasure{}
+	aux := struct {
+		*plain
+		CreatedAt   isoTime `json:"created_at"`
+		ActivatedAt isoTime `json:"activated_at"`
+		DeniedAt    isoTime `json:"denied_at"`
+	}{plain: (*plain)(c)}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return fmt.Errorf("sekoia: decode countermeasure: %w", err)
+	}
+	c.CreatedAt, c.ActivatedAt, c.DeniedAt = aux.CreatedAt.Time, aux.ActivatedAt.Time, aux.DeniedAt.Time
+	if string(c.CourseOfAction) == "null" {
+		c.CourseOfAction = nil
+	}
+	c.Raw = append(json.RawMessage(nil), b...)
+	return nil
+}
+
+// MarshalJSON returns Raw when the countermeasure was decoded from JSON.
+func (c Countermeasure) MarshalJSON() ([]byte, error) {
+	if len(c.Raw) > 0 {
+		return c.Raw, nil
+	}
+	type plain Countermeasure
+	return json.Marshal(plain(c))
+}
+
+// ActionStep is one step of a countermeasure, activated or denied on its
+// own.
+type ActionStep struct {
+	UUID        string `json:"uuid"`
+	Name        string `json:"name,omitempty"`
+	Description string `json:"description,omitempty"`
+	// Status is the API's status text; ActivatedAt and DeniedAt say what
+	// happened.
+	Status string `json:"status,omitempty"`
+	// ActionOrder is the step's position in the execution order.
+	ActionOrder     int       `json:"action_order,omitempty"`
+	Type            string    `json:"type,omitempty"`
+	Assignee        string    `json:"assignee,omitempty"`
+	CreatedAt       time.Time `json:"created_at,omitzero"`
+	CreatedBy       string    `json:"created_by,omitempty"`
+	CreatedByType   string    `json:"created_by_type,omitempty"`
+	ActivatedAt     time.Time `json:"activated_at,omitzero"`
+	ActivatedBy     string    `json:"activated_by,omitempty"`
+	ActivatedByType string    `json:"activated_by_type,omitempty"`
+	DeniedAt        time.Time `json:"denied_at,omitzero"`
+	DeniedBy        string    `json:"denied_by,omitempty"`
+	DeniedByType    string    `json:"denied_by_type,omitempty"`
+	// Object is the object the step acts on.
+	Object   json.RawMessage `json:"object,omitempty"`
+	Comments []Comment       `json:"comments,omitempty"`
+}
+
+// UnmarshalJSON decodes an action step, its times in any form.
+func (a *ActionStep) UnmarshalJSON(b []byte) error {
+	type plain ActionStep
+	*a = ActionStep{}
+	aux := struct {
+		*plain
+		CreatedAt   isoTime `json:"created_at"`
+		ActivatedAt isoTime `json:"activated_at"`
+		DeniedAt    isoTime `json:"denied_at"`
+	}{plain: (*plain)(a)}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return fmt.Errorf("sekoia: decode action step: %w", err)
+	}
+	a.CreatedAt, a.ActivatedAt, a.DeniedAt = aux.CreatedAt.Time, aux.ActivatedAt.Time, aux.DeniedAt.Time
+	if string(a.Object) == "null" {
+		a.Object = nil
+	}
+	return nil
+}
+
+// CountermeasureListOptions filters, sorts and pages the countermeasures
+// of an alert.
+type CountermeasureListOptions struct {
+	// Status: match[status], the status text to keep.
+	Status string `url:"match[status],omitempty"`
+	// Sort is a field name ("created_at", "relevance"…); Direction orders
+	// it.
+	Sort      string    `url:"sort,omitempty"`
+	Direction Direction `url:"direction,omitempty"`
+	// Limit is the page size: 1..100, 0 for the server default (20; the
+	// All iterators use 100).
+	Limit  int `url:"limit,omitempty"`
+	Offset int `url:"offset,omitempty"`
+}
+
+// NewCountermeasure is a countermeasure to add by hand.
+type NewCountermeasure struct {
+	// Name is required.
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+}
+
+func (n *NewCountermeasure) check(method string) error {
+	switch {
+	case strings.TrimSpace(n.Name) == "":
+		return errors.New("sekoia: " + method + ": Name is empty")
+	case utf8.RuneCountInString(n.Name) > 255:
+		return errors.New("sekoia: " + method + ": Name is longer than 255 characters")
+	}
+	return nil
+}
+
+func checkCaseRef(method, id string) error {
+	if !idcheck.IsUUID(id) && !isShortID(id, "CA") {
+		return fmt.Errorf("sekoia: %s: caseID %q is not a UUID or short id", method, argcheck.Short(id))
+	}
+	return nil
+}
+
+func checkStep(method, step string) error {
+	if strings.TrimSpace(step) == "" || strings.ContainsAny(step, "/\r\n") || len(step) > 256 {
+		return fmt.Errorf("sekoia: %s: step %q must be a UUID or a name of 1..256 characters without a slash or line break", method, argcheck.Short(step))
+	}
+	return nil
+}
+
+func checkNewComment(method string, c *NewComment) error {
+	switch {
+	case c == nil:
+		return nil
+	case strings.TrimSpace(c.Content) == "":
+		return errors.New("sekoia: " + method + ": comment content is empty")
+	case utf8.RuneCountInString(c.Author) > 32:
+		return errors.New("sekoia: " + method + ": comment author is longer than 32 characters")
+	}
+	return nil
+}
+
+// ListForAlert returns one page of the countermeasures of an alert (UUID
+// or short id).
+//
+// ListForAlert calls GET /v1/sic/alerts/{uuid}/countermeasures.
+func (s *CountermeasuresService) ListForAlert(ctx context.Context, alertID string, opts *CountermeasureListOptions) (*Page[*Countermeasure], error) {
+	const method = "Countermeasures.ListForAlert"
+	if err := checkAlertID(method, alertID); err != nil {
+		return nil, err
+	}
+	var o CountermeasureListOptions
+	if opts != nil {
+		o = *opts
+	}
+	q, err := listQuery(method, o.Limit, o.Offset, o.Direction, &o)
+	if err != nil {
+		return nil, err
+	}
+	return getPage[*Countermeasure](ctx, s.c, "/v1/sic/alerts/"+rest.Seg(alertID)+"/countermeasures", q, o.Offset, o.Limit)
+}
+
+// AllForAlert iterates over every countermeasure of an alert. The
+// iterator contract is that of AlertsService.All.
+//
+// AllForAlert calls GET /v1/sic/alerts/{uuid}/countermeasures once per
+// page.
+func (s *CountermeasuresService) AllForAlert(ctx context.Context, alertID string, opts *CountermeasureListOptions) iter.Seq2[*Countermeasure, error] {
+	const method = "Countermeasures.AllForAlert"
+	if err := checkAlertID(method, alertID); err != nil {
+		return errSeq[*Countermeasure](err)
+	}
+	var o CountermeasureListOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Limit == 0 {
+		o.Limit = 100
+	}
+	q, err := listQuery(method, o.Limit, o.Offset, o.Direction, &o)
+	if err != nil {
+		return errSeq[*Countermeasure](err)
+	}
+	return allPages[*Countermeasure](ctx, s.c, "/v1/sic/alerts/"+rest.Seg(alertID)+"/countermeasures", q, o.Offset, o.Limit)
+}
+
+// AddToAlert adds a countermeasure to an alert and returns it.
+//
+// AddToAlert calls POST /v1/sic/alerts/{uuid}/countermeasures with
+// {"name","description"}.
+func (s *CountermeasuresService) AddToAlert(ctx context.Context, alertID string, n NewCountermeasure) (*Countermeasure, error) {
+	const method = "Countermeasures.AddToAlert"
+	if err := checkAlertID(method, alertID); err != nil {
+		return nil, err
+	}
+	return s.add(ctx, method, "/v1/sic/alerts/"+rest.Seg(alertID)+"/countermeasures", &n)
+}
+
+// ListForCase returns one page of the countermeasures of a case (UUID or
+// short id).
+//
+// ListForCase calls GET /v1/sic/cases/{uuid}/countermeasures.
+func (s *CountermeasuresService) ListForCase(ctx context.Context, caseID string, opts *PageOptions) (*Page[*Countermeasure], error) {
+	const method = "Countermeasures.ListForCase"
+	if err := checkCaseRef(method, caseID); err != nil {
+		return nil, err
+	}
+	p, q, err := opts.values(method, 0)
+	if err != nil {
+		return nil, err
+	}
+	return getPage[*Countermeasure](ctx, s.c, "/v1/sic/cases/"+rest.Seg(caseID)+"/countermeasures", q, p.Offset, p.Limit)
+}
+
+// AllForCase iterates over every countermeasure of a case. The iterator
+// contract is that of AlertsService.All.
+//
+// AllForCase calls GET /v1/sic/cases/{uuid}/countermeasures once per page.
+func (s *CountermeasuresService) AllForCase(ctx context.Context, caseID string, opts *PageOptions) iter.Seq2[*Countermeasure, error] {
+	const method = "Countermeasures.AllForCase"
+	if err := checkCaseRef(method, caseID); err != nil {
+		return errSeq[*Countermeasure](err)
+	}
+	p, _, err := opts.values(method, 100)
+	if err != nil {
+		return errSeq[*Countermeasure](err)
+	}
+	return allPages[*Countermeasure](ctx, s.c, "/v1/sic/cases/"+rest.Seg(caseID)+"/countermeasures", nil, p.Offset, p.Limit)
+}
+
+// AddToCase adds a countermeasure to a case and returns it.
+//
+// AddToCase calls POST /v1/sic/cases/{uuid}/countermeasures with
+// {"name","description"}.
+func (s *CountermeasuresService) AddToCase(ctx context.Context, caseID string, n NewCountermeasure) (*Countermeasure, error) {
+	const method = "Countermeasures.AddToCase"
+	if err := checkCaseRef(method, caseID); err != nil {
+		return nil, err
+	}
+	return s.add(ctx, method, "/v1/sic/cases/"+rest.Seg(caseID)+"/countermeasures", &n)
+}
+
+func (s *CountermeasuresService) add(ctx context.Context, method, path string, n *NewCountermeasure) (*Countermeasure, error) {
+	if err := n.check(method); err != nil {
+		return nil, err
+	}
+	var out Countermeasure
+	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPost, Path: path, Body: n}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// decisionBody is the body of the activate and deny calls.
+type decisionBody struct {
+	Comment *NewComment `json:"comment,omitempty"`
+}
+
+// Activate marks a countermeasure as activated, with an optional comment,
+// and returns it. A countermeasure already activated or denied answers
+// 409 (ErrConflict). The request is sent once: see CountermeasuresService.
+//
+// Activate calls PATCH /v1/sic/alerts/countermeasures/{uuid}/activate
+// with {"comment":{"content","author"}} (or {} without a comment).
+func (s *CountermeasuresService) Activate(ctx context.Context, uuid string, comment *NewComment) (*Countermeasure, error) {
+	return s.decide(ctx, "Countermeasures.Activate", uuid, "/activate", comment)
+}
+
+// Deny marks a countermeasure as denied, with an optional comment, and
+// returns it. A countermeasure already activated or denied answers 409
+// (ErrConflict).
+//
+// Deny calls PATCH /v1/sic/alerts/countermeasures/{uuid}/deny with
+// {"comment":{"content","author"}} (or {} without a comment).
+func (s *CountermeasuresService) Deny(ctx context.Context, uuid string, comment *NewComment) (*Countermeasure, error) {
+	return s.decide(ctx, "Countermeasures.Deny", uuid, "/deny", comment)
+}
+
+func (s *CountermeasuresService) decide(ctx context.Context, method, uuid, verb string, comment *NewComment) (*Countermeasure, error) {
+	if err := checkUUID(method, "uuid", uuid); err != nil {
+		return nil, err
+	}
+	if err := checkNewComment(method, comment); err != nil {
+		return nil, err
+	}
+	var out Countermeasure
+	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPatch, Path: countermeasuresPath + rest.Seg(uuid) + verb, Body: decisionBody{comment}}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ListComments returns one page of the comments of a countermeasure.
+//
+// ListComments calls GET /v1/sic/alerts/countermeasures/{uuid}/comments.
+func (s *CountermeasuresService) ListComments(ctx context.Context, uuid string, opts *PageOptions) (*Page[Comment], error) {
+	const method = "Countermeasures.ListComments"
+	if err := checkUUID(method, "uuid", uuid); err != nil {
+		return nil, err
+	}
+	p, q, err := opts.values(method, 0)
+	if err != nil {
+		return nil, err
+	}
+	return getPage[Comment](ctx, s.c, countermeasuresPath+rest.Seg(uuid)+"/comments", q, p.Offset, p.Limit)
+}
+
+// AddComment comments a countermeasure and returns the comment.
+//
+// AddComment calls POST /v1/sic/alerts/countermeasures/{uuid}/comments
+// with {"content","author"}.
+func (s *CountermeasuresService) AddComment(ctx context.Context, uuid string, c NewComment) (*Comment, error) {
+	const method = "Countermeasures.AddComment"
+	if err := checkUUID(method, "uuid", uuid); err != nil {
+		return nil, err
+	}
+	return s.comment(ctx, method, countermeasuresPath+rest.Seg(uuid)+"/comments", &c)
+}
+
+func (s *CountermeasuresService) comment(ctx context.Context, method, path string, c *NewComment) (*Comment, error) {
+	if err := checkNewComment(method, c); err != nil {
+		return nil, err
+	}
+	var out Comment
+	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPost, Path: path, Body: c}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// stepPath returns the path of an action step, with the trailing slash the
+// API's routes have.
+func stepPath(method, uuid, step string) (string, error) {
+	if err := checkUUID(method, "uuid", uuid); err != nil {
+		return "", err
+	}
+	if err := checkStep(method, step); err != nil {
+		return "", err
+	}
+	return countermeasuresPath + rest.Seg(uuid) + "/" + rest.Seg(step) + "/", nil
+}
+
+// GetStep returns one action step of a countermeasure; step is the step's
+// UUID or name.
+//
+// GetStep calls GET /v1/sic/alerts/countermeasures/{uuid}/{step}/.
+func (s *CountermeasuresService) GetStep(ctx context.Context, uuid, step string) (*ActionStep, error) {
+	path, err := stepPath("Countermeasures.GetStep", uuid, step)
+	if err != nil {
+		return nil, err
+	}
+	var out ActionStep
+	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: path}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// UpdateStep replaces the description of an action step and returns the
+// step.
+//
+// UpdateStep calls PATCH /v1/sic/alerts/countermeasures/{uuid}/{step}/
+// with {"description"}.
+func (s *CountermeasuresService) UpdateStep(ctx context.Context, uuid, step, description string) (*ActionStep, error) {
+	const method = "Countermeasures.UpdateStep"
+	path, err := stepPath(method, uuid, step)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(description) == "" {
+		return nil, errors.New("sekoia: " + method + ": description is empty")
+	}
+	return doOne[ActionStep](ctx, s.c, http.MethodPatch, path, nil, stepUpdate{description})
+}
+
+// stepUpdate is the body of UpdateStep.
+type stepUpdate struct {
+	Description string `json:"description"`
+}
+
+// DeleteStep removes an action step from a countermeasure.
+//
+// DeleteStep calls DELETE /v1/sic/alerts/countermeasures/{uuid}/{step}/.
+func (s *CountermeasuresService) DeleteStep(ctx context.Context, uuid, step string) error {
+	path, err := stepPath("Countermeasures.DeleteStep", uuid, step)
+	if err != nil {
+		return err
+	}
+	_, err = s.c.rest.Do(ctx, rest.Request{Method: http.MethodDelete, Path: path}, nil)
+	return err
+}
+
+// ActivateStep marks one action step as activated and returns it. A step
+// already activated or denied answers 409 (ErrConflict). The request is
+// sent once: see CountermeasuresService.
+//
+// ActivateStep calls PATCH
+// /v1/sic/alerts/countermeasures/{uuid}/{step}/activate with
+// {"comment":{…}} or {}.
+func (s *CountermeasuresService) ActivateStep(ctx context.Context, uuid, step string, comment *NewComment) (*ActionStep, error) {
+	return s.decideStep(ctx, "Countermeasures.ActivateStep", uuid, step, "activate", comment)
+}
+
+// DenyStep marks one action step as denied and returns it. A step already
+// activated or denied answers 409 (ErrConflict).
+//
+// DenyStep calls PATCH /v1/sic/alerts/countermeasures/{uuid}/{step}/deny
+// with {"comment":{…}} or {}.
+func (s *CountermeasuresService) DenyStep(ctx context.Context, uuid, step string, comment *NewComment) (*ActionStep, error) {
+	return s.decideStep(ctx, "Countermeasures.DenyStep", uuid, step, "deny", comment)
+}
+
+func (s *CountermeasuresService) decideStep(ctx context.Context, method, uuid, step, verb string, comment *NewComment) (*ActionStep, error) {
+	path, err := stepPath(method, uuid, step)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkNewComment(method, comment); err != nil {
+		return nil, err
+	}
+	var out ActionStep
+	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPatch, Path: path + verb, Body: decisionBody{comment}}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ListStepComments returns one page of the comments of an action step.
+//
+// ListStepComments calls GET
+// /v1/sic/alerts/countermeasures/{uuid}/{step}/comments.
+func (s *CountermeasuresService) ListStepComments(ctx context.Context, uuid, step string, opts *PageOptions) (*Page[Comment], error) {
+	const method = "Countermeasures.ListStepComments"
+	path, err := stepPath(method, uuid, step)
+	if err != nil {
+		return nil, err
+	}
+	p, q, err := opts.values(method, 0)
+	if err != nil {
+		return nil, err
+	}
+	return getPage[Comment](ctx, s.c, path+"comments", q, p.Offset, p.Limit)
+}
+
+// AddStepComment comments an action step and returns the comment.
+//
+// AddStepComment calls POST
+// /v1/sic/alerts/countermeasures/{uuid}/{step}/comments with
+// {"content","author"}.
+func (s *CountermeasuresService) AddStepComment(ctx context.Context, uuid, step string, c NewComment) (*Comment, error) {
+	const method = "Countermeasures.AddStepComment"
+	path, err := stepPath(method, uuid, step)
+	if err != nil {
+		return nil, err
+	}
+	return s.comment(ctx, method, path+"comments", &c)
+}
