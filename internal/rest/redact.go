@@ -77,7 +77,12 @@ func matchAt(b []byte, i int, s string) int {
 			dec = b[i : i+1]
 		}
 		if dec == nil || len(dec) > len(s)-j || !bytes.Equal(dec, []byte(s[j:j+len(dec)])) {
-			return -1
+			// Not an escape of what comes next: a '\' or '%' may be a
+			// character of the secret itself, in its raw form.
+			if b[i] != s[j] {
+				return -1
+			}
+			dec, n = b[i:i+1], 1
 		}
 		i += n
 		j += len(dec)

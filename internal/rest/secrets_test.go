@@ -51,3 +51,20 @@ func TestRedactErrorExtra(t *testing.T) {
 		t.Errorf("e = %+v", e)
 	}
 }
+
+// TestSecretWithEscapeCharactersRedactedRaw: a secret holding a backslash
+// or a percent sign that do not start an escape it could match (a
+// password "ab\xcd%41z") is redacted in its raw form, as in its escaped
+// ones.
+func TestSecretWithEscapeCharactersRedactedRaw(t *testing.T) {
+	t.Parallel()
+	const pw = `ab\xcd%41z-pass`
+	c := newClient(t, "https://api.test", newMock(t))
+	for _, form := range []string{pw, `ab\\xcd%41z-pass`, `ab%5Cxcd%2541z-pass`} {
+		e := &apierror.Error{Message: "password " + form + " refused"}
+		c.RedactError(e, pw)
+		if e.Message != "password [REDACTED] refused" {
+			t.Errorf("%s: message %q", form, e.Message)
+		}
+	}
+}
