@@ -184,3 +184,20 @@ func TestDownloadFromLinkErrorsMatch(t *testing.T) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
+
+// TestPasswordEchoedEscapedRedacted: a password with characters JSON
+// escapes, echoed escaped in the body of a refusal, is redacted too.
+func TestPasswordEchoedEscapedRedacted(t *testing.T) {
+	t.Parallel()
+	const pw = `Zip"Pass<42>&\x`
+	w := newWire(t)
+	c := newTestClient(t, w)
+	quoted := `"Zip\"Pass\u003c42\u003e\u0026\\x"`
+	w.on("POST", "/threats/fetch-file", nil, `{"filter":{"ids":["1"]},"data":{"password":`+quoted+`}}`, 400,
+		`{"errors":[{"code":4000010,"title":"Bad password","detail":"password `+quoted[1:len(quoted)-1]+` refused"}]}`)
+	_, err := c.Files.FetchThreatFile(context.Background(), ThreatFilter{IDs: []string{"1"}}, pw, nil)
+	var ae *APIError
+	if !errors.As(err, &ae) || strings.Contains(errorText(err), pw) || strings.Contains(string(ae.Body), `Pass\u003c42`) {
+		t.Errorf("err keeps the password: %s", errorText(err))
+	}
+}
