@@ -37,8 +37,14 @@ func (s *CasesService) ListAlerts(ctx context.Context, id string, opts *AlertLis
 	return listPage[*Alert](ctx, s.c, method, casePath(id)+"/alerts", opts)
 }
 
-// AllAlerts iterates over the alerts of a case matching opts. The iterator
-// contract is that of All.
+// AllAlerts iterates over the alerts of a case matching opts, 100 per
+// request unless opts.Limit says otherwise. A bad id is the error of the
+// first iteration.
+//
+// The iterator is lazy and can be run again (each run starts over); opts
+// is copied and never changed; every request uses ctx; on an error it
+// yields (nil, err) once and stops; breaking out of the loop stops fetching
+// and frees the connection.
 //
 // AllAlerts calls GET /v1/sic/cases/{uuid}/alerts once per page.
 func (s *CasesService) AllAlerts(ctx context.Context, id string, opts *AlertListOptions) iter.Seq2[*Alert, error] {
@@ -222,6 +228,11 @@ func checkEventIDs(method, arg string, ids []string) error {
 func checkEventID(method, arg, id string) error {
 	if id == "" || len(id) > 256 {
 		return fmt.Errorf("sekoia: %s: %s %q is empty or too long", method, arg, argcheck.Short(id))
+	}
+	if id == "." || id == ".." {
+		// As a path segment it would name the case itself (DELETE
+		// .../events/.. deletes the case once the path is cleaned).
+		return fmt.Errorf("sekoia: %s: %s %q is a dot segment, not an event id", method, arg, id)
 	}
 	for _, r := range id {
 		if r < 0x21 || r == 0x7f || r == ',' {

@@ -2,8 +2,10 @@ package sekoia
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/idcheck"
@@ -12,8 +14,9 @@ import (
 // The bulk updates change every case a CaseFilter selects, in a background
 // task whose id they return. The filter is sent in the JSON body, under the
 // keys of the case list's query ("match[uuid]": "<uuid>,<uuid>" …); a
-// filter that selects nothing in particular (nil or zero) is refused, so
-// that a mistake cannot change every case of the community.
+// filter that selects nothing in particular (nil, zero, or only
+// exclusions, which select every other case) is refused, so that a
+// mistake cannot change every case of the community.
 
 // bulkBody merges the filter and the change into one JSON object.
 func bulkBody(method string, f *CaseFilter, change map[string]any) (map[string]any, error) {
@@ -26,6 +29,13 @@ func bulkBody(method string, f *CaseFilter, change map[string]any) (map[string]a
 	}
 	if len(q) == 0 {
 		return nil, errors.New("sekoia: " + method + ": filter is empty (it would select every case)")
+	}
+	selects := false
+	for k := range q {
+		selects = selects || !strings.HasPrefix(k, "nomatch[")
+	}
+	if !selects {
+		return nil, errors.New("sekoia: " + method + ": filter has only exclusions (it would select every other case)")
 	}
 	body := make(map[string]any, len(q)+len(change))
 	for k := range q {
@@ -134,6 +144,18 @@ func (s *CasesService) BulkSetCustomFields(ctx context.Context, f *CaseFilter, f
 		if !idcheck.IsUUID(cf.UUID) {
 			return "", fmt.Errorf("sekoia: %s: fields[%d].UUID %q is not a UUID", method, i, argcheck.Short(cf.UUID))
 		}
+		if !customFieldValue(cf.Value) {
+			return "", fmt.Errorf("sekoia: %s: fields[%d].Value is a %T, not a string, number, bool or []string", method, i, cf.Value)
+		}
 	}
 	return s.bulk(ctx, method, "custom-fields", f, map[string]any{"custom_fields": fields})
+}
+
+// customFieldValue reports whether v is a value a custom field takes.
+func customFieldValue(v any) bool {
+	switch v.(type) {
+	case string, bool, []string, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64, json.Number:
+		return true
+	}
+	return false
 }

@@ -87,8 +87,14 @@ func (s *CasesService) ListComments(ctx context.Context, id string, opts *CaseCo
 	return listPage[CaseComment](ctx, s.c, method, casePath(id)+"/comments", opts)
 }
 
-// AllComments iterates over the comments of a case. The iterator contract
-// is that of All.
+// AllComments iterates over the comments of a case, 100 per request
+// unless opts.Limit says otherwise. A bad id is the error of the first
+// iteration.
+//
+// The iterator is lazy and can be run again (each run starts over); opts
+// is copied and never changed; every request uses ctx; on an error it
+// yields (zero CaseComment, err) once and stops; breaking out of the loop stops fetching
+// and frees the connection.
 //
 // AllComments calls GET /v1/sic/cases/{uuid}/comments once per page.
 func (s *CasesService) AllComments(ctx context.Context, id string, opts *CaseCommentListOptions) iter.Seq2[CaseComment, error] {
@@ -234,8 +240,14 @@ func (s *CasesService) History(ctx context.Context, id string, opts *CaseHistory
 	return listPage[CaseHistoryEntry](ctx, s.c, method, casePath(id)+"/history", opts)
 }
 
-// AllHistory iterates over the change log of a case. The iterator
-// contract is that of All.
+// AllHistory iterates over the change log of a case, 100 entries per
+// request unless opts.Limit says otherwise. A bad id is the error of the
+// first iteration.
+//
+// The iterator is lazy and can be run again (each run starts over); opts
+// is copied and never changed; every request uses ctx; on an error it
+// yields (zero CaseHistoryEntry, err) once and stops; breaking out of the loop stops fetching
+// and frees the connection.
 //
 // AllHistory calls GET /v1/sic/cases/{uuid}/history once per page.
 func (s *CasesService) AllHistory(ctx context.Context, id string, opts *CaseHistoryOptions) iter.Seq2[CaseHistoryEntry, error] {

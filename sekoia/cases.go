@@ -233,8 +233,15 @@ func (s *CasesService) List(ctx context.Context, opts *CaseListOptions) (*Page[*
 }
 
 // All iterates over every case matching opts, from opts.Offset, fetching
-// opts.Limit cases per request (100 when 0). The iterator contract is that
-// of AlertsService.All, paging by offset included: change the cases after
+// opts.Limit cases per request (100 when 0) and the next page while the
+// caller works on the current one.
+//
+// The iterator is lazy and can be run again (each run starts over); opts
+// is copied and never changed; every request uses ctx; on an error it
+// yields (nil, err) once and stops; breaking out of the loop stops fetching
+// and frees the connection.
+//
+// Paging is by offset, as for AlertsService.All: change the cases after
 // the loop, not inside it, when the change moves them out of the filter.
 //
 // All calls GET /v1/sic/cases once per page.
@@ -484,8 +491,13 @@ func (s *CasesService) ListTags(ctx context.Context, opts *CaseTagListOptions) (
 	return listPage[string](ctx, s.c, "Cases.ListTags", casesPath+"/tags", opts)
 }
 
-// AllTags iterates over every tag used on cases. The iterator contract is
-// that of All.
+// AllTags iterates over every tag used on cases, 100 per request unless
+// opts.Limit says otherwise.
+//
+// The iterator is lazy and can be run again (each run starts over); opts
+// is copied and never changed; every request uses ctx; on an error it
+// yields ("", err) once and stops; breaking out of the loop stops fetching
+// and frees the connection.
 //
 // AllTags calls GET /v1/sic/cases/tags once per page.
 func (s *CasesService) AllTags(ctx context.Context, opts *CaseTagListOptions) iter.Seq2[string, error] {

@@ -319,6 +319,14 @@ func TestCaseInputChecks(t *testing.T) {
 		"AddAlerts bad":    {func() error { return c.Cases.AddAlerts(ctx, tCase, []string{"x"}) }, "alert ids[0]"},
 		"Bulk no filter":   {func() error { _, err := c.Cases.BulkSetVerdict(ctx, nil, tVerdict); return err }, "filter is nil"},
 		"Bulk zero filter": {func() error { _, err := c.Cases.BulkSetVerdict(ctx, &sekoia.CaseFilter{}, tVerdict); return err }, "filter is empty"},
+		"Bulk exclusions only": {func() error {
+			_, err := c.Cases.BulkSetVerdict(ctx, &sekoia.CaseFilter{Exclude: &sekoia.CaseExclusions{Assignees: []string{tAlert1}}}, tVerdict)
+			return err
+		}, "only exclusions"},
+		"Bulk field value": {func() error {
+			_, err := c.Cases.BulkSetCustomFields(ctx, &sekoia.CaseFilter{UUIDs: []string{tCase}}, []sekoia.CaseCustomFieldValue{{UUID: tVerdict, Value: map[string]int{"a": 1}}})
+			return err
+		}, "fields[0].Value"},
 		"Bulk priority": {func() error {
 			_, err := c.Cases.BulkSetPriority(ctx, &sekoia.CaseFilter{UUIDs: []string{tCase}}, "high", tPriority)
 			return err
@@ -331,6 +339,9 @@ func TestCaseInputChecks(t *testing.T) {
 		"Comment uuid":  {func() error { return c.Cases.DeleteComment(ctx, tCase, "1") }, "commentUUID"},
 		"Events none":   {func() error { return c.Cases.AddEvents(ctx, tCase, nil) }, "no event ids"},
 		"Event space":   {func() error { return c.Cases.RemoveEvent(ctx, tCase, "a b") }, "eventID"},
+		// A dot segment would make DELETE .../events/.. a DELETE of the case.
+		"Event dots":    {func() error { return c.Cases.RemoveEvent(ctx, tCase, "..") }, `eventID ".."`},
+		"Event dot":     {func() error { return c.Cases.RemoveEvent(ctx, tCase, ".") }, `eventID "."`},
 		"Bulk add case": {func() error { _, err := c.Cases.AddAlertsInBulk(ctx, tCaseShort, []string{tAlert1}); return err }, "caseUUID"},
 	} {
 		err := tc.call()

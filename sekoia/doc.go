@@ -92,8 +92,11 @@
 //
 // Cases are named by UUID or short id ("CAs3AT1XeGCp"). Case times are RFC
 // 3339 on the wire (alert times are epoch seconds); both are time.Time.
-// Create, SetAlerts, AddComment and AddEvents are POSTs and, like every
-// write, are not retried once sent.
+// Create, SetAlerts, AddComment and AddEvents (POST) and the PATCH calls
+// (Update, AddAlerts, the bulk updates) are not retried once sent. The
+// DELETE calls (Delete, DeleteComment, RemoveEvents, RemoveEvent) are
+// retried like reads, since deleting twice changes nothing; a retry after
+// a first attempt that went through may answer ErrNotFound.
 //
 // # Event search
 //

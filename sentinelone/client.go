@@ -245,7 +245,7 @@ func bodyError(c *Client, r rest.Request, meta rest.Meta, errs []ErrorObject) *a
 		Attempts:   meta.Attempts,
 	}
 	fillError(e, errs)
-	c.rest.RedactError(e)
+	c.rest.RedactError(e, r.Secrets...)
 	return e
 }
 

@@ -102,9 +102,13 @@
 // to it. RemoteScripts runs library scripts on a typed AgentFilter (an
 // empty filter is refused), waits for their tasks and fetches the link to
 // their output; Files.DownloadFromLink streams such pre-signed links
-// without sending the API token to their origin. Sites, Groups and Accounts list the console's scopes;
-// Groups.MoveAgents moves agents to a group. Creating calls (POST) follow
-// the action rule above: not retried after a send unless asked.
+// without sending the API token to their origin. The passwords of file
+// fetching and of script outputs are redacted from the errors of the call
+// that sends them, and a ScriptRun prints without its password. Sites,
+// Groups and Accounts list the console's scopes; Groups.MoveAgents moves
+// agents to a group. Creating calls (POST) follow the action rule above:
+// not retried after a send unless asked; the DELETE and PUT calls are
+// retried like reads.
 //
 // # Threat hunting and STAR alerts
 //

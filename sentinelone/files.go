@@ -62,7 +62,7 @@ func (s *FilesService) FetchThreatFile(ctx context.Context, f ThreatFilter, pass
 	if err := checkFetchPassword(op, password); err != nil {
 		return nil, err
 	}
-	return action(ctx, s.c, op, "/threats/fetch-file", actionBody{Filter: f, Data: map[string]string{"password": password}}, f.IDs, opts)
+	return action(ctx, s.c, op, "/threats/fetch-file", actionBody{Filter: f, Data: map[string]string{"password": password}, secrets: []string{password}}, f.IDs, opts)
 }
 
 // maxFetchFiles is the most paths one fetch-files call takes.
@@ -90,7 +90,7 @@ func (s *FilesService) FetchAgentFiles(ctx context.Context, agentID string, path
 		return err
 	}
 	body := map[string]any{"data": map[string]any{"password": password, "files": paths}}
-	r := rest.Request{Method: http.MethodPost, Path: "/agents/" + rest.Seg(agentID) + "/actions/fetch-files", Body: body, RetrySafe: opts.retrySafe()}
+	r := rest.Request{Method: http.MethodPost, Path: "/agents/" + rest.Seg(agentID) + "/actions/fetch-files", Body: body, RetrySafe: opts.retrySafe(), Secrets: []string{password}}
 	d, _, err := call[struct {
 		Success *bool `json:"success"`
 	}](ctx, s.c, r)
@@ -206,7 +206,9 @@ type uploadData struct {
 }
 
 // poll calls check every interval until it reports done or fails, for at
-// most timeout (defaults DefaultPollInterval and DefaultWaitTimeout).
+// most timeout (defaults DefaultPollInterval and DefaultWaitTimeout). The
+// timeout bounds the whole wait, the request of a check in flight
+// included; the caller's ctx ending is its own error.
 func poll(ctx context.Context, op string, interval, timeout time.Duration, check func(context.Context) (bool, error)) error {
 	if interval <= 0 {
 		interval = DefaultPollInterval
@@ -214,21 +216,28 @@ func poll(ctx context.Context, op string, interval, timeout time.Duration, check
 	if timeout <= 0 {
 		timeout = DefaultWaitTimeout
 	}
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
+	wctx, cancel := context.WithTimeoutCause(ctx, timeout, ErrWaitTimeout)
+	defer cancel()
+	timedOut := func() bool { return ctx.Err() == nil && context.Cause(wctx) == ErrWaitTimeout }
 	for {
-		done, err := check(ctx)
-		if err != nil || done {
+		done, err := check(wctx)
+		if err != nil {
+			if timedOut() {
+				return fmt.Errorf("sentinelone: %s: nothing after %s: %w", op, timeout, ErrWaitTimeout)
+			}
 			return err
+		}
+		if done {
+			return nil
 		}
 		t := time.NewTimer(interval)
 		select {
-		case <-ctx.Done():
+		case <-wctx.Done():
 			t.Stop()
+			if timedOut() {
+				return fmt.Errorf("sentinelone: %s: nothing after %s: %w", op, timeout, ErrWaitTimeout)
+			}
 			return fmt.Errorf("sentinelone: %s: %w", op, ctx.Err())
-		case <-deadline.C:
-			t.Stop()
-			return fmt.Errorf("sentinelone: %s: nothing after %s: %w", op, timeout, ErrWaitTimeout)
 		case <-t.C:
 		}
 	}
@@ -370,11 +379,11 @@ func (s *FilesService) DownloadFromLink(ctx context.Context, l *DownloadLink, w 
 	where := u.Scheme + "://" + u.Host + u.EscapedPath() // without the signature
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return 0, fmt.Errorf("sentinelone: %s: %s: %w", op, where, err)
+		return 0, fmt.Errorf("sentinelone: %s: %s: %w", op, where, s.c.rest.WrapError(err))
 	}
 	resp, err := s.c.rest.T.HTTPClient().Do(req)
 	if err != nil {
-		return 0, fmt.Errorf("sentinelone: %s: GET %s: %s", op, where, transport.RedactError(err))
+		return 0, fmt.Errorf("sentinelone: %s: GET %s: %w", op, where, s.c.rest.WrapError(err))
 	}
 	defer transport.DrainClose(resp.Body)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -382,7 +391,7 @@ func (s *FilesService) DownloadFromLink(ctx context.Context, l *DownloadLink, w 
 	}
 	n, err := io.Copy(w, resp.Body)
 	if err != nil {
-		return n, fmt.Errorf("sentinelone: %s: GET %s: copy stopped after %d bytes: %s", op, where, n, transport.RedactError(err))
+		return n, fmt.Errorf("sentinelone: %s: GET %s: copy stopped after %d bytes: %w", op, where, n, s.c.rest.WrapError(err))
 	}
 	return n, nil
 }

@@ -146,6 +146,8 @@ type ActionResult struct {
 type actionBody struct {
 	Filter any `json:"filter"`
 	Data   any `json:"data,omitempty"`
+	// secrets are values of Data redacted from the call's error.
+	secrets []string
 }
 
 // action posts body to path and checks affected against ids.
@@ -154,7 +156,7 @@ type actionBody struct {
 const maxActionAnswer = 1 << 20
 
 func action(ctx context.Context, c *Client, op, path string, body actionBody, ids []string, opts *ActionOptions) (*ActionResult, error) {
-	r := rest.Request{Method: http.MethodPost, Path: path, Body: body, RetrySafe: opts.retrySafe(), MaxBody: maxActionAnswer}
+	r := rest.Request{Method: http.MethodPost, Path: path, Body: body, RetrySafe: opts.retrySafe(), MaxBody: maxActionAnswer, Secrets: body.secrets}
 	res, _, err := call[*ActionResult](ctx, c, r)
 	if err != nil {
 		return nil, err

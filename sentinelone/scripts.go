@@ -33,7 +33,19 @@ const (
 	OutputLocal OutputDestination = "Local"
 	// OutputNone discards it.
 	OutputNone OutputDestination = "None"
+	// OutputSingularityXDR is the fourth destination the API lists, for
+	// consoles with Singularity XDR.
+	OutputSingularityXDR OutputDestination = "SingularityXDR"
 )
+
+// Valid reports whether d is one of the destinations.
+func (d OutputDestination) Valid() bool {
+	switch d {
+	case OutputSentinelCloud, OutputLocal, OutputNone, OutputSingularityXDR:
+		return true
+	}
+	return false
+}
 
 // ScriptRun is what to run: a script of the library and its settings.
 type ScriptRun struct {
@@ -47,7 +59,9 @@ type ScriptRun struct {
 	OutputDirectory string `json:"outputDirectory,omitempty"`
 	// InputParams is the script's command line.
 	InputParams string `json:"inputParams,omitempty"`
-	// Password protects the output archive (for OutputSentinelCloud).
+	// Password protects the output archive (for OutputSentinelCloud). It
+	// is hidden when the run is printed, and redacted from the errors of
+	// Execute.
 	Password string `json:"password,omitempty"`
 	// RuntimeTimeout bounds the script's run on the endpoint, in whole
 	// seconds (zero leaves the script's default).
@@ -56,6 +70,20 @@ type ScriptRun struct {
 	// script runs.
 	RequiresApproval bool `json:"requiresApproval,omitempty"`
 }
+
+// String renders the run with its Password hidden, so that printing or
+// logging a ScriptRun by mistake does not leak it.
+func (r ScriptRun) String() string {
+	pw := ""
+	if r.Password != "" {
+		pw = "[REDACTED]"
+	}
+	return fmt.Sprintf("ScriptRun{ScriptID: %q, TaskDescription: %q, OutputDestination: %q, OutputDirectory: %q, InputParams: %q, Password: %s, RuntimeTimeout: %s, RequiresApproval: %t}",
+		r.ScriptID, r.TaskDescription, r.OutputDestination, r.OutputDirectory, r.InputParams, pw, r.RuntimeTimeout, r.RequiresApproval)
+}
+
+// GoString is String, for %#v.
+func (r ScriptRun) GoString() string { return r.String() }
 
 // ScriptExecution is the answer of Execute.
 type ScriptExecution struct {
@@ -87,6 +115,8 @@ func (s *RemoteScriptsService) Execute(ctx context.Context, f AgentFilter, run S
 		return nil, fmt.Errorf("sentinelone: %s: TaskDescription is empty", op)
 	case run.OutputDestination == "":
 		return nil, fmt.Errorf("sentinelone: %s: OutputDestination is empty", op)
+	case !run.OutputDestination.Valid():
+		return nil, fmt.Errorf("sentinelone: %s: OutputDestination %q is not one of SentinelCloud, Local, None, SingularityXDR", op, truncate(string(run.OutputDestination), 100))
 	case run.OutputDestination == OutputLocal && strings.TrimSpace(run.OutputDirectory) == "":
 		return nil, fmt.Errorf("sentinelone: %s: OutputLocal needs an OutputDirectory", op)
 	case run.RuntimeTimeout < 0:
@@ -97,6 +127,9 @@ func (s *RemoteScriptsService) Execute(ctx context.Context, f AgentFilter, run S
 		Timeout int64 `json:"scriptRuntimeTimeoutSeconds,omitempty"`
 	}{run, int64((run.RuntimeTimeout + time.Second - 1) / time.Second)}
 	r := rest.Request{Method: http.MethodPost, Path: "/remote-scripts/execute", Body: actionBody{Filter: f, Data: data}, RetrySafe: opts.retrySafe()}
+	if run.Password != "" {
+		r.Secrets = []string{run.Password}
+	}
 	res, _, err := call[ScriptExecution](ctx, s.c, r)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package rest
 
 import (
 	"bytes"
+	"slices"
 	"sync/atomic"
 	"unicode/utf8"
 
@@ -76,7 +77,12 @@ func matchAt(b []byte, i int, s string) int {
 			dec = b[i : i+1]
 		}
 		if dec == nil || len(dec) > len(s)-j || !bytes.Equal(dec, []byte(s[j:j+len(dec)])) {
-			return -1
+			// Not an escape of what comes next: a '\' or '%' may be a
+			// character of the secret itself, in its raw form.
+			if b[i] != s[j] {
+				return -1
+			}
+			dec, n = b[i:i+1], 1
 		}
 		i += n
 		j += len(dec)
@@ -145,9 +151,13 @@ func (c *Client) RedactString(s string) string {
 
 // RedactError redacts every text field of e that a server filled (Body,
 // Message, Detail, Code, RequestID), for errors built outside Send (a 2xx
-// whose body says it failed).
-func (c *Client) RedactError(e *apierror.Error) {
+// whose body says it failed). extra are the secrets of the one request e
+// answers (Request.Secrets), redacted with the client's.
+func (c *Client) RedactError(e *apierror.Error, extra ...string) {
 	sec := c.secrets()
+	if len(extra) > 0 {
+		sec = append(slices.Clip(sec), extra...)
+	}
 	if len(sec) == 0 {
 		return
 	}

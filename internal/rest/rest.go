@@ -69,6 +69,10 @@ type Request struct {
 	// transport's MaxBodyBytes, for an answer the caller needs only a few
 	// fields of; 0 means MaxBodyBytes.
 	MaxBody int64
+	// Secrets are redacted, with the client's Secrets, from the error of
+	// this request: values of its body that the server may echo (a
+	// password). They are not kept after the call.
+	Secrets []string
 }
 
 // bodyCap is the most bytes Fetch reads of the answer to r.
@@ -173,7 +177,7 @@ func (c *Client) Send(ctx context.Context, r Request) (*http.Response, Meta, err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		defer resp.Body.Close()
-		return nil, meta, c.apiError(req, resp, meta)
+		return nil, meta, c.apiError(req, resp, meta, r.Secrets)
 	}
 	return resp, meta, nil
 }
@@ -277,7 +281,7 @@ const maxPrealloc = 32 << 20
 // io.ErrUnexpectedEOF.
 func ReadAll(resp *http.Response) ([]byte, error) { return readBody(resp, math.MaxInt64-1, nil) }
 
-func (c *Client) apiError(req *http.Request, resp *http.Response, meta Meta) *apierror.Error {
+func (c *Client) apiError(req *http.Request, resp *http.Response, meta Meta, extra []string) *apierror.Error {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, apierror.MaxBody))
 	e := &apierror.Error{
 		Service:    c.Service,
@@ -298,7 +302,7 @@ func (c *Client) apiError(req *http.Request, resp *http.Response, meta Meta) *ap
 	} else {
 		DecodeMessageCode(body, e)
 	}
-	c.RedactError(e)
+	c.RedactError(e, extra...)
 	return e
 }
 

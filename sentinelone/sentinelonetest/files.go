@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -136,9 +137,15 @@ func nilIfEmpty(s string) any {
 	return s
 }
 
+// checkPassword refuses the fetch passwords the console refuses: shorter
+// than 10 characters or holding white space. The answer does not quote it.
 func checkPassword(w http.ResponseWriter, pw string) bool {
-	if len(pw) < 10 {
+	switch {
+	case len(pw) < 10:
 		badParam(w, "data.password: at least 10 characters")
+		return false
+	case strings.ContainsAny(pw, " \t\r\n\v\f"):
+		badParam(w, "data.password: no white space")
 		return false
 	}
 	return true
@@ -209,8 +216,8 @@ func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
 	_, _ = u.writeTo(w)
 }
 
-// cloudDownload serves GET /threats/{id}/download-from-cloud: a link on
-// the server's own "cloud store" path (not under the API).
+// cloudDownload serves GET /threats/{id}/download-from-cloud: a link to
+// the fake's cloud store, another origin than the console.
 func (s *Server) cloudDownload(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	s.mu.Lock()
@@ -221,13 +228,24 @@ func (s *Server) cloudDownload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]string{
-		"downloadUrl": s.URL() + "/cloud-store/" + id + ".zip?signature=fake", "fileName": id + ".zip"}})
+		"downloadUrl": s.store.URL() + "/cloud-store/" + id + ".zip?signature=fake", "fileName": id + ".zip"}})
 }
 
 // serveCloudStore serves the links of download-from-cloud and
 // remote-scripts/fetch-file: an archive of DefaultUploadSize bytes derived
 // from the link's path, as a cloud store would serve a pre-signed URL.
 func (s *Server) serveCloudStore(w http.ResponseWriter, r *http.Request) {
+	// A pre-signed link carries its own credential: the store refuses a
+	// second one (S3 answers 400 InvalidArgument "Only one auth mechanism
+	// allowed") and a link without its signature.
+	switch {
+	case r.Header.Get("Authorization") != "":
+		http.Error(w, "InvalidArgument: only one auth mechanism allowed", http.StatusBadRequest)
+		return
+	case r.URL.RawQuery == "":
+		http.Error(w, "AccessDenied", http.StatusForbidden)
+		return
+	}
 	h := fnv.New64a()
 	_, _ = h.Write([]byte(r.URL.Path))
 	u := &upload{size: DefaultUploadSize, seed: h.Sum64()}

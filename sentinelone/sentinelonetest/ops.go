@@ -48,7 +48,6 @@ func (s *Server) registerOps(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+APIPath+"/remote-scripts/execute", s.executeScript)
 	mux.HandleFunc("GET "+APIPath+"/remote-scripts/status", s.listTasks)
 	mux.HandleFunc("GET "+APIPath+"/remote-scripts/fetch-file", s.scriptOutput)
-	mux.HandleFunc("GET /cloud-store/{name...}", s.serveCloudStore)
 }
 
 // newRecord makes the record of an object created now: its JSON, and the

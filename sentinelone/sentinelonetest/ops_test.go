@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -93,5 +94,78 @@ func TestUploadStreamsAnySize(t *testing.T) {
 	}
 	if _, ok := s.UploadSHA256(act); !ok {
 		t.Error("UploadSHA256: unknown upload")
+	}
+}
+
+// TestFetchPasswordRules: the fake refuses the fetch passwords the console
+// refuses (shorter than 10 characters, or with white space), on both fetch
+// calls, and does not echo them.
+func TestFetchPasswordRules(t *testing.T) {
+	t.Parallel()
+	s := NewServer(t)
+	a := s.AddAgent(Agent{})
+	for _, pw := range []string{"short", "has white space", "tab\tinside-it", "trailing-newline\n"} {
+		quoted, _ := json.Marshal(pw)
+		for path, body := range map[string]string{
+			"/threats/fetch-file":                   `{"filter":{"ids":["1"]},"data":{"password":` + string(quoted) + `}}`,
+			"/agents/" + a + "/actions/fetch-files": `{"data":{"password":` + string(quoted) + `,"files":["/tmp/a"]}}`,
+		} {
+			st, m := send(t, s, "POST", path, body)
+			if b, _ := json.Marshal(m); st != 400 || bytes.Contains(b, []byte(pw)) {
+				t.Errorf("%s with %q: status %d, %s", path, pw, st, b)
+			}
+		}
+	}
+}
+
+// TestScriptDestinationChecked: the fake refuses an output destination the
+// API does not list, as the console does.
+func TestScriptDestinationChecked(t *testing.T) {
+	t.Parallel()
+	s := NewServer(t)
+	s.AddAgent(Agent{})
+	st, _ := send(t, s, "POST", "/remote-scripts/execute", `{"filter":{},"data":{"scriptId":"1","taskDescription":"d","outputDestination":"Bogus"}}`)
+	if st != 400 {
+		t.Errorf("status %d, want 400", st)
+	}
+}
+
+// TestCloudStoreIsAnotherOrigin: the download links of the fake (cloud
+// files, script outputs) are on another origin than the console, like the
+// pre-signed links of a cloud store, which refuses a request carrying an
+// Authorization header besides its signature (as S3 does) and one without
+// its signature. A client sending the API token there fails against the
+// fake, as it would against the console.
+func TestCloudStoreIsAnotherOrigin(t *testing.T) {
+	t.Parallel()
+	s := NewServer(t)
+	if err := s.AddThreat([]byte(`{"id":"77","threatInfo":{"createdAt":"2024-05-01T10:00:00.000000Z","threatName":"a.exe"}}`)); err != nil {
+		t.Fatal(err)
+	}
+	st, m := send(t, s, "GET", "/threats/77/download-from-cloud", "")
+	link, _ := m["data"].(map[string]any)["downloadUrl"].(string)
+	if st != 200 || link == "" || strings.HasPrefix(link, s.URL()) {
+		t.Fatalf("status %d, link %q: want one outside %s", st, link, s.URL())
+	}
+	get := func(u string, auth bool) int {
+		req, _ := http.NewRequest("GET", u, nil)
+		if auth {
+			req.Header.Set("Authorization", "ApiToken "+s.Token())
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if st := get(link, false); st != 200 {
+		t.Errorf("the link: status %d", st)
+	}
+	if st := get(link, true); st != 400 {
+		t.Errorf("the link with the API token: status %d, want 400", st)
+	}
+	if st := get(strings.SplitN(link, "?", 2)[0], false); st != 403 {
+		t.Errorf("the link without its signature: status %d, want 403", st)
 	}
 }

@@ -87,6 +87,10 @@ func (s *Server) executeScript(w http.ResponseWriter, r *http.Request) {
 		badParam(w, "data: scriptId, taskDescription and outputDestination are required")
 		return
 	}
+	if !set("SentinelCloud", "Local", "None", "SingularityXDR")[str(d["outputDestination"])] {
+		badParam(w, "data.outputDestination: not one of SentinelCloud, Local, None, SingularityXDR")
+		return
+	}
 	f := make(map[string]any, len(req.Filter))
 	for k, v := range req.Filter {
 		if k != "query" {
@@ -148,9 +152,9 @@ func (s *Server) listTasks(w http.ResponseWriter, r *http.Request) {
 	serve(w, lq, recs)
 }
 
-// scriptOutput serves GET /remote-scripts/fetch-file: a link on the
-// server's own "cloud store" path to the output of the completed task of
-// agentId whose signature is given.
+// scriptOutput serves GET /remote-scripts/fetch-file: a link to the
+// fake's cloud store (another origin than the console) to the output of
+// the completed task of agentId whose signature is given.
 func (s *Server) scriptOutput(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if q.Get("signatureType") != "SHA256" || q.Get("agentId") == "" || q.Get("siteId") == "" || q.Get("signature") == "" {
@@ -163,7 +167,7 @@ func (s *Server) scriptOutput(w http.ResponseWriter, r *http.Request) {
 		if str(t.doc["agentId"]) == q.Get("agentId") && str(t.doc["scriptResultsSignature"]) == q.Get("signature") {
 			sig := q.Get("signature")
 			writeJSON(w, http.StatusOK, map[string]any{"data": map[string]string{
-				"downloadUrl": s.URL() + "/cloud-store/rso-results/" + sig + "?X-Amz-Signature=fake", "fileName": sig + ".zip"}})
+				"downloadUrl": s.store.URL() + "/cloud-store/rso-results/" + sig + "?X-Amz-Signature=fake", "fileName": sig + ".zip"}})
 			return
 		}
 	}

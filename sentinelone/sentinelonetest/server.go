@@ -84,6 +84,9 @@ const DefaultTokenLifetime = 180 * 24 * time.Hour
 // Server is a fake console. All methods are safe for concurrent use.
 type Server struct {
 	base fakeserver.Server
+	// store serves the download links (the cloud store's pre-signed
+	// URLs) on another origin than the console.
+	store fakeserver.Server
 
 	mu         sync.Mutex
 	now        func() time.Time
@@ -166,11 +169,20 @@ func Start() *Server {
 	if err := s.base.Start(s.guard(mux)); err != nil {
 		panic("sentinelonetest: " + err.Error()) // as httptest.NewServer does
 	}
+	store := http.NewServeMux()
+	store.HandleFunc("GET /cloud-store/{name...}", s.serveCloudStore)
+	if err := s.store.Start(store); err != nil {
+		s.base.Close()
+		panic("sentinelonetest: " + err.Error())
+	}
 	return s
 }
 
 // Close shuts the server down.
-func (s *Server) Close() { s.base.Close() }
+func (s *Server) Close() {
+	s.base.Close()
+	s.store.Close()
+}
 
 // URL returns the console URL ("http://127.0.0.1:port"), to give to
 // sentinelone.NewClient.
