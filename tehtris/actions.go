@@ -31,7 +31,7 @@ func (e Endpoint) check(method string) error {
 		return fmt.Errorf("tehtris: %s: appliance id %d is negative", method, e.ApplianceID)
 	}
 	if !idcheck.IsUUID(e.AgentUUID) {
-		return fmt.Errorf("tehtris: %s: agent UUID %q is not a UUID", method, e.AgentUUID)
+		return fmt.Errorf("tehtris: %s: agent UUID %s is not a UUID", method, quoteArg(e.AgentUUID))
 	}
 	return nil
 }
