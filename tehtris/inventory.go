@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -333,6 +334,7 @@ func (s *InventoryService) All(ctx context.Context, q *HostQuery) iter.Seq2[Host
 	if q != nil {
 		qq = *q
 	}
+	qq.UUIDs, qq.ApplianceIDs, qq.Tags = slices.Clone(qq.UUIDs), slices.Clone(qq.ApplianceIDs), slices.Clone(qq.Tags)
 	err := qq.check("Inventory.All")
 	return func(yield func(Host, error) bool) {
 		if err != nil {

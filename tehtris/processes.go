@@ -8,6 +8,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -249,6 +250,7 @@ func (s *EndpointsService) AllProcesses(ctx context.Context, ep Endpoint, q *Pro
 	if q != nil {
 		qq = *q
 	}
+	qq.PIDs, qq.PPIDs = slices.Clone(qq.PIDs), slices.Clone(qq.PPIDs)
 	err := ep.check("Endpoints.AllProcesses")
 	if err == nil {
 		err = qq.check("Endpoints.AllProcesses")
