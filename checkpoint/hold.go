@@ -189,6 +189,8 @@ type heldStore struct{ h *Held }
 
 func (s heldStore) CheckLease() error { return s.h.Err() }
 
+func (s heldStore) Lease() Lease { return s.h.lease }
+
 func (s heldStore) Load(ctx context.Context) ([]byte, error) {
 	return s.h.ls.Load(ctx, s.h.lease.Source)
 }

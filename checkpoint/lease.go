@@ -68,6 +68,10 @@ type Fenced interface {
 	// CheckLease returns nil while the lease is held, and an error
 	// matching ErrLeaseLost once it is not.
 	CheckLease() error
+	// Lease returns the lease the store is bound to. A handler may pass
+	// its Token on to its sink, so that the sink can refuse the writes of
+	// an older holder.
+	Lease() Lease
 }
 
 // CheckSource reports whether s is usable as a source id or holder name:
