@@ -159,9 +159,8 @@ type Config[T any] struct {
 	// logs at Warn how much time was skipped. 0 (the default) never skips:
 	// after any downtime the collector resumes where it stopped.
 	MaxLookback time.Duration
-	// MaxWindow, when positive, bounds the span of time fetched per cycle,
-	// and so the memory held by a walk (the whole window is read and sorted
-	// before delivery). A cycle whose window ends before now is followed at
+	// MaxWindow, when positive, bounds the span of time fetched per cycle
+	// (memory is bounded by MaxWindowEvents in any case). A cycle whose window ends before now is followed at
 	// once by the next. 0 (the default) walks up to now in one cycle. It must
 	// be at least Granularity so that every window makes progress.
 	MaxWindow time.Duration
