@@ -60,8 +60,8 @@ func (m *MemoryLeases) current(l Lease) *memLease {
 	return e
 }
 
-// Renew implements LeaseStore.
-func (m *MemoryLeases) Renew(ctx context.Context, l Lease, ttl time.Duration) error {
+// withCurrent runs fn on l's entry if l is current and unexpired.
+func (m *MemoryLeases) withCurrent(ctx context.Context, l Lease, fn func(e *memLease)) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -71,8 +71,13 @@ func (m *MemoryLeases) Renew(ctx context.Context, l Lease, ttl time.Duration) er
 	if e == nil {
 		return lost(l)
 	}
-	e.expires = time.Now().Add(ttl)
+	fn(e)
 	return nil
+}
+
+// Renew implements LeaseStore.
+func (m *MemoryLeases) Renew(ctx context.Context, l Lease, ttl time.Duration) error {
+	return m.withCurrent(ctx, l, func(e *memLease) { e.expires = time.Now().Add(ttl) })
 }
 
 // Release implements LeaseStore.
@@ -100,15 +105,5 @@ func (m *MemoryLeases) Load(ctx context.Context, source string) ([]byte, error) 
 
 // Save implements LeaseStore; it keeps a copy.
 func (m *MemoryLeases) Save(ctx context.Context, l Lease, data []byte) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	e := m.current(l)
-	if e == nil {
-		return lost(l)
-	}
-	e.data = append([]byte{}, data...)
-	return nil
+	return m.withCurrent(ctx, l, func(e *memLease) { e.data = append([]byte{}, data...) })
 }
