@@ -3,6 +3,7 @@ package checkpoint_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -137,4 +138,24 @@ func TestHoldOptionsChecked(t *testing.T) {
 	if _, err := checkpoint.Hold(t.Context(), nil, "s", "a", checkpoint.HoldOptions{}); err == nil {
 		t.Error("Hold with a nil store succeeded")
 	}
+}
+
+// A lease on a source, renewed in the background; its Store is the one to
+// give the source's collector.
+func ExampleHold() {
+	var leases checkpoint.MemoryLeases // FileLeases or pgstore across processes
+	ctx := context.Background()
+	h, err := checkpoint.Hold(ctx, &leases, "tehtris/tenant-a", "replica-1", checkpoint.HoldOptions{TTL: 30 * time.Second})
+	if err != nil {
+		fmt.Println(err) // errors.Is(err, checkpoint.ErrLeaseHeld): another replica has it
+		return
+	}
+	store := h.Store() // give it to the collector; run the collector with h.Context()
+	fmt.Println(store.Save(ctx, []byte(`{"v":1}`)), h.Lease().Token)
+	_ = h.Release(ctx)
+	err = store.Save(ctx, []byte(`{"v":2}`))
+	fmt.Println(errors.Is(err, checkpoint.ErrLeaseLost))
+	// Output:
+	// <nil> 1
+	// true
 }
