@@ -177,7 +177,8 @@ func TestFleetFailoverUnderKills(t *testing.T) {
 	defer pool.Close()
 	if _, err := pool.Exec(ctx, `CREATE TABLE `+batchTable+` (id bigserial PRIMARY KEY, source text, token bigint, holder text, n int,
 		started_at timestamptz, ended_at timestamptz);
-		CREATE TABLE `+delivTable+` (source text, event_id bigint, token bigint, batch bigint)`); err != nil {
+		CREATE TABLE `+delivTable+` (source text, event_id bigint, token bigint, batch bigint);
+		CREATE INDEX ON `+delivTable+` (source, event_id)`); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := pgstore.Open(ctx, dsn, pgstore.Options{Table: leaseTable}); err != nil {
