@@ -2,6 +2,8 @@ package checkpoint
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -53,9 +55,15 @@ type fileLease struct {
 }
 
 // path returns the file of source; the name is escaped so any source id
-// is one file name in dir.
+// is one file name in dir, and hashed when the escaped form is too long
+// for a file name.
 func (f *FileLeases) path(source string) string {
-	return filepath.Join(f.dir, "source-"+url.QueryEscape(source)+".json")
+	name := url.QueryEscape(source)
+	if len(name) > 180 {
+		sum := sha256.Sum256([]byte(source))
+		name = "h-" + hex.EncodeToString(sum[:])
+	}
+	return filepath.Join(f.dir, "source-"+name+".json")
 }
 
 // with runs fn on source's record under the lock; fn returns whether to

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -48,6 +49,15 @@ func TestFileLeasesSharedAcrossInstances(t *testing.T) {
 	}
 	if got, _ := b.Load(ctx, "tehtris/tenant-a"); string(got) != `{"v":1}` {
 		t.Fatalf("other instance Load = %q", got)
+	}
+	// Any valid source id is one file, however it escapes.
+	long := strings.Repeat("é", 100) // 200 bytes, 600 once escaped
+	ll, err := a.Acquire(ctx, long, "replica-1", time.Minute)
+	if err != nil {
+		t.Fatalf("Acquire of a 200-byte non-ASCII source: %v", err)
+	}
+	if err := a.Save(ctx, ll, []byte("x")); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := checkpoint.NewFileLeases(""); err == nil {
 		t.Error("NewFileLeases(\"\") succeeded")
