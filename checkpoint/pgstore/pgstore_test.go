@@ -52,11 +52,12 @@ func TestContract(t *testing.T) {
 }
 
 func TestCreatesTableOnceConcurrently(t *testing.T) {
+	dsn := testDSN(t) // here, not in the goroutines: t.Fatal must run on the test's own
 	table := fmt.Sprintf("xdr_create_%d", time.Now().UnixNano())
 	errs := make(chan error, 4)
 	for range 4 {
 		go func() {
-			s, err := pgstore.Open(context.Background(), testDSN(t), pgstore.Options{Table: table})
+			s, err := pgstore.Open(context.Background(), dsn, pgstore.Options{Table: table})
 			if err == nil {
 				s.Close()
 			}
