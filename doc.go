@@ -170,7 +170,16 @@
 // an interface of two methods (Load and Save). checkpoint.NewFile stores it
 // in a local file replaced atomically; checkpoint.Memory keeps it in memory.
 // Implement Store to keep checkpoints in a database, Redis or a Kubernetes
-// ConfigMap, and run one collector per tenant across a fleet.
+// ConfigMap. A collector holds at most MaxWindowEvents events in memory
+// (20,000 by default), however long it was down.
+//
+// To run the same sources from several replicas, keep them in a
+// [github.com/socgo/xdr/checkpoint.LeaseStore] (checkpoint.FileLeases on one
+// machine, github.com/socgo/xdr/checkpoint/pgstore in PostgreSQL across
+// machines) and run them with [github.com/socgo/xdr/fleet]: each source runs
+// in one replica at a time, the holder of its lease; every checkpoint save is
+// fenced by the lease's token, and a replica that lost its lease hands no
+// further batch to its handler.
 //
 // # Testing with the fakes
 //

@@ -3,8 +3,22 @@
 // A collector (tehtris.Collector, sentinelone.Collector) saves its
 // checkpoint only after the caller has accepted a batch, so a crash at any
 // point replays at most the last unaccepted batch. Store is the whole
-// contract: plug a database, Redis or a Kubernetes ConfigMap by
-// implementing Load and Save; File is the implementation on local disk.
+// contract for one process: plug a database, Redis or a Kubernetes
+// ConfigMap by implementing Load and Save; File is the implementation on
+// local disk.
+//
+// # Several replicas: leases and fencing
+//
+// To run the same sources from several processes, use a LeaseStore: it
+// keeps the checkpoints of many sources, each guarded by a lease with a
+// fencing token. Hold acquires a source's lease and renews it in the
+// background; its Store is a Fenced Store bound to the lease, which a
+// collector uses like any Store: it checks the lease before each batch and
+// every save is refused once the lease is lost (ErrLeaseLost). The
+// fleet package runs a list of sources across replicas on top of this.
+// FileLeases works across the processes of one machine, MemoryLeases
+// within one process, and the module github.com/socgo/xdr/checkpoint/pgstore
+// across machines with PostgreSQL.
 package checkpoint
 
 import (
@@ -63,8 +77,14 @@ func (f *File) Save(ctx context.Context, data []byte) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	dir := filepath.Dir(f.path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(f.path)+".*.tmp")
+	return writeAtomic(f.path, data)
+}
+
+// writeAtomic writes data to a temporary file beside path, syncs it and
+// renames it over path.
+func writeAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
@@ -83,7 +103,7 @@ func (f *File) Save(ctx context.Context, data []byte) error {
 	if err := tmp.Close(); err != nil {
 		return fail(err)
 	}
-	if err := os.Rename(name, f.path); err != nil {
+	if err := os.Rename(name, path); err != nil {
 		_ = os.Remove(name)
 		return fmt.Errorf("checkpoint: %w", err)
 	}

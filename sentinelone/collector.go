@@ -31,7 +31,9 @@ const Granularity = time.Millisecond
 type CollectorConfig struct {
 	// Store keeps the checkpoint between runs (checkpoint.NewFile, or your
 	// own database). One Store per collector: activities and threats need
-	// one each.
+	// one each. For several replicas use a Store bound to a lease (package
+	// fleet): saves are then fenced and Run returns an error matching
+	// checkpoint.ErrLeaseLost once the lease is lost.
 	Store checkpoint.Store
 	// Start is where to begin without a checkpoint (default: one hour ago).
 	Start time.Time
@@ -45,9 +47,14 @@ type CollectorConfig struct {
 	// after a long downtime, logging how much at Warn. 0 (the default)
 	// never skips: the collector resumes where it stopped, however long ago.
 	MaxLookback time.Duration
-	// MaxWindow bounds the span of time read per cycle (and so the memory
-	// of a catch-up); 0 reads up to now in one cycle.
+	// MaxWindow bounds the span of time read per cycle; 0 reads up to now
+	// in one cycle (memory is bounded by MaxWindowEvents anyway).
 	MaxWindow time.Duration
+	// MaxWindowEvents bounds the events a cycle holds in memory (default
+	// 20,000; negative turns the bound off): a window holding more is cut
+	// shorter and read again, with no loss and the same order. It must be
+	// at least BatchSize.
+	MaxWindowEvents int
 	// Delay keeps each cycle's upper bound that far behind now, for events
 	// that become visible some time after their timestamp (default 0).
 	Delay time.Duration
@@ -78,7 +85,8 @@ type CollectorConfig struct {
 // that follows (that batch is delivered again).
 //
 // The order of the API's answers is not relied upon: each cycle reads its
-// window completely and sorts it.
+// window completely and sorts it. A cycle holds at most MaxWindowEvents
+// events (20,000 by default), however long the collector was down.
 type Collector[T any] struct {
 	e *collect.Engine[T]
 }
@@ -106,13 +114,15 @@ type CollectorStats struct {
 	Lag                time.Duration
 	// Skipped is the time skipped by MaxLookback.
 	Skipped time.Duration
+	// PeakWindow is the most events one cycle has held in memory.
+	PeakWindow int
 }
 
 // Stats returns a snapshot of the progress.
 func (c *Collector[T]) Stats() CollectorStats {
 	s := c.e.Stats()
 	return CollectorStats{Delivered: s.Delivered, DuplicatesDropped: s.DuplicatesDropped, Cycles: s.Cycles, Errors: s.Errors,
-		Checkpoint: s.Checkpoint, Newest: s.Newest, Lag: s.Lag, Skipped: s.Skipped}
+		Checkpoint: s.Checkpoint, Newest: s.Newest, Lag: s.Lag, Skipped: s.Skipped, PeakWindow: s.PeakWindow}
 }
 
 func newCollector[T any](name string, cfg CollectorConfig, key func(T) (string, time.Time),
@@ -130,7 +140,7 @@ func newCollector[T any](name string, cfg CollectorConfig, key func(T) (string, 
 	e, err := collect.New(collect.Config[T]{
 		Name: "sentinelone " + name, Store: cfg.Store, Key: key, Fetch: fetch, Granularity: Granularity,
 		Handle: handle, BatchSize: cfg.BatchSize, PollInterval: cfg.PollInterval, Start: cfg.Start,
-		MaxLookback: cfg.MaxLookback, MaxWindow: cfg.MaxWindow, Delay: cfg.Delay, Limiter: cfg.Limiter,
+		MaxLookback: cfg.MaxLookback, MaxWindow: cfg.MaxWindow, MaxWindowEvents: cfg.MaxWindowEvents, Delay: cfg.Delay, Limiter: cfg.Limiter,
 		RetryMin: cfg.RetryMin, RetryMax: cfg.RetryMax, Logger: cfg.Logger, ProgressInterval: cfg.ProgressInterval,
 	})
 	if err != nil {

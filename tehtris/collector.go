@@ -1,6 +1,7 @@
 package tehtris
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -60,11 +61,16 @@ const DefaultRequestsPerMinute = 5
 // CollectorConfig.Delay when the platform shows events some time after
 // their timestamp. There is no lookback clamp unless
 // CollectorConfig.MaxLookback is set: after any downtime the collector
-// resumes where it stopped. One Collector at a time may use a checkpoint
-// store.
+// resumes where it stopped. One Collector at a time may use a plain
+// checkpoint store; several replicas share a tenant through a Store bound
+// to a lease (package fleet, checkpoint.Hold): the collector then checks
+// the lease before each batch, its saves are fenced, and Run returns an
+// error matching checkpoint.ErrLeaseLost once the lease is lost.
 //
-// Memory: a cycle holds its whole window (it is sorted before delivery);
-// CollectorConfig.MaxWindow bounds it after a long downtime.
+// Memory: a cycle holds at most CollectorConfig.MaxWindowEvents events
+// (20,000 by default), however long the collector was down: a window that
+// holds more is cut shorter and read again, with no loss and the same
+// order.
 //
 // Create a Collector with Client.EventCollector.
 type Collector struct {
@@ -77,7 +83,8 @@ type Collector struct {
 type CollectorConfig struct {
 	// Store keeps the checkpoint between runs (checkpoint.NewFile, or your
 	// own database). One Store per collector: two collectors sharing a
-	// checkpoint deliver everything twice.
+	// plain checkpoint deliver everything twice; for several replicas use
+	// a Store bound to a lease (package fleet).
 	Store checkpoint.Store
 	// FilterID collects the events of a saved filter (filterID). Empty
 	// (the default) lets the API use the first filter associated with the
@@ -98,11 +105,16 @@ type CollectorConfig struct {
 	// never skips: the collector resumes where it stopped, however long ago.
 	// It must be more than Delay.
 	MaxLookback time.Duration
-	// MaxWindow bounds the span of time read per cycle (and so the memory
-	// of a catch-up); 0 (the default) reads up to now in one cycle. It is
+	// MaxWindow bounds the span of time read per cycle; 0 (the default)
+	// reads up to now in one cycle (memory is bounded by MaxWindowEvents
+	// anyway). It is
 	// at least one second. A cycle whose window ends before now is followed
 	// at once by the next.
 	MaxWindow time.Duration
+	// MaxWindowEvents bounds the events a cycle holds in memory (default
+	// 20,000; negative turns the bound off). A window holding more is cut
+	// shorter and read again. It must be at least BatchSize.
+	MaxWindowEvents int
 	// Delay keeps each cycle's upper bound that far behind now, for events
 	// that become visible some time after their timestamp (default 0).
 	Delay time.Duration
@@ -158,6 +170,8 @@ func (cfg *CollectorConfig) check() error {
 		return fmt.Errorf("cfg.BatchSize %d is negative", cfg.BatchSize)
 	case cfg.PageSize < 0 || cfg.PageSize > MaxLimit:
 		return fmt.Errorf("cfg.PageSize %d is out of range 1..%d (0 means %d)", cfg.PageSize, MaxLimit, MaxLimit)
+	case cfg.MaxWindowEvents > 0 && cfg.MaxWindowEvents < cmp.Or(cfg.BatchSize, collect.DefaultBatchSize):
+		return fmt.Errorf("cfg.MaxWindowEvents %d is less than the batch size %d", cfg.MaxWindowEvents, cmp.Or(cfg.BatchSize, collect.DefaultBatchSize))
 	case cfg.MaxWindow > 0 && cfg.MaxWindow < time.Second:
 		return fmt.Errorf("cfg.MaxWindow %s is shorter than a second", cfg.MaxWindow)
 	case cfg.MaxLookback > 0 && cfg.MaxLookback <= cfg.Delay:
@@ -235,6 +249,7 @@ func (c *Client) EventCollector(cfg CollectorConfig, handle func(ctx context.Con
 		Start:            cfg.Start,
 		MaxLookback:      cfg.MaxLookback,
 		MaxWindow:        cfg.MaxWindow,
+		MaxWindowEvents:  cfg.MaxWindowEvents,
 		Delay:            cfg.Delay,
 		Limiter:          cfg.limiter(),
 		RetryMin:         cfg.RetryMin,
@@ -305,6 +320,8 @@ type CollectorStats struct {
 	WalkedTo time.Time
 	// Skipped is the span of time skipped by CollectorConfig.MaxLookback.
 	Skipped time.Duration
+	// PeakWindow is the most events one cycle has held in memory.
+	PeakWindow int
 }
 
 // Stats returns a snapshot of the progress. It is safe to call while Run
@@ -313,6 +330,6 @@ func (c *Collector) Stats() CollectorStats {
 	s := c.engine.Stats()
 	return CollectorStats{
 		Delivered: s.Delivered, DuplicatesDropped: s.DuplicatesDropped, Cycles: s.Cycles, Errors: s.Errors,
-		Checkpoint: s.Checkpoint, Newest: s.Newest, Lag: s.Lag, WalkedTo: s.WalkedTo, Skipped: s.Skipped,
+		Checkpoint: s.Checkpoint, Newest: s.Newest, Lag: s.Lag, WalkedTo: s.WalkedTo, Skipped: s.Skipped, PeakWindow: s.PeakWindow,
 	}
 }

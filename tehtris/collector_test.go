@@ -290,6 +290,8 @@ func TestCollectorConfigChecked(t *testing.T) {
 		{tehtris.CollectorConfig{Store: mem, MaxWindow: -time.Hour}, "cfg.MaxWindow"},
 		{tehtris.CollectorConfig{Store: mem, MaxWindow: time.Millisecond}, "cfg.MaxWindow"},
 		{tehtris.CollectorConfig{Store: mem, Delay: -time.Second}, "cfg.Delay"},
+		{tehtris.CollectorConfig{Store: mem, MaxWindowEvents: 100}, "cfg.MaxWindowEvents"},
+		{tehtris.CollectorConfig{Store: mem, BatchSize: 10, MaxWindowEvents: 9}, "cfg.MaxWindowEvents"},
 		{tehtris.CollectorConfig{Store: mem, RequestsPerMinute: 60_001}, "cfg.RequestsPerMinute"},
 		{tehtris.CollectorConfig{Store: mem, RequestsPerMinute: math.NaN()}, "cfg.RequestsPerMinute"},
 		{tehtris.CollectorConfig{Store: mem, RetryMin: -time.Second}, "cfg.RetryMin"},
@@ -314,6 +316,8 @@ func TestCollectorConfigChecked(t *testing.T) {
 		{Store: mem, MaxLookback: time.Hour, Delay: time.Minute, MaxWindow: time.Second, RetryMax: time.Millisecond},
 		{Store: mem, RequestsPerMinute: math.Inf(-1), FilterID: "f", PageSize: tehtris.MaxLimit, ProgressInterval: -1},
 		{Store: mem, RequestsPerMinute: 1e-300},
+		{Store: mem, MaxWindowEvents: -1},
+		{Store: mem, BatchSize: 10, MaxWindowEvents: 10},
 	} {
 		if _, err := client.EventCollector(cfg, h); err != nil {
 			t.Errorf("%+v: %v", cfg, err)

@@ -55,15 +55,34 @@
 //   - paging is Fetch's business, by raw counts; the engine dedups only on
 //     ids, after the whole window has been read.
 //
-// One Engine at a time may use a Store: two collectors sharing a checkpoint
-// deliver everything twice.
+// Without a lease, one Engine at a time may use a Store: two collectors
+// sharing a plain checkpoint deliver everything twice. Several replicas
+// share a source safely through a Store bound to a lease (see Leases).
 //
 // # Memory
 //
-// A walk holds its whole window (sorted before delivery) plus the boundary
-// granule's ids. With MaxWindow 0 the window is everything since the
-// checkpoint, which after a long downtime can be large: set MaxWindow to
-// bound it.
+// A walk holds its window (sorted before delivery) plus the boundary
+// granule's ids, and never more than Config.MaxWindowEvents events (20,000
+// by default) however long the collector was down. A walk that reaches the
+// bound stops reading, cuts its window's end to a time that holds fewer
+// events (the time of the middle event read, or the middle of the window,
+// whichever is earlier) and reads that shorter window again; the span that
+// fitted is kept for the following windows and doubled while windows come
+// back at most a quarter full. Every window is read completely before it is
+// delivered, and windows follow one another without overlap or gap, so the
+// bound costs re-reads, never events or order. A window is never cut
+// shorter than its first granule, so every window moves the position; the
+// one exception to the bound is a single granule holding more events than
+// the bound: it is read whole, and a Warn line says so.
+//
+// # Leases
+//
+// When Config.Store is bound to a lease (it implements checkpoint.Fenced, as
+// the Store of a checkpoint.Held does), the engine checks the lease before
+// each Fetch and before each Handle call, and every save is fenced by the
+// store: a lost lease stops the cycle with an error matching
+// checkpoint.ErrLeaseLost, which Run returns (it does not retry: the
+// caller, such as a fleet runner, acquires the lease again).
 package collect
 
 import (
@@ -91,6 +110,7 @@ const (
 	DefaultRetryMax         = 5 * time.Minute  // Config.RetryMax
 	DefaultProgressInterval = time.Minute      // Config.ProgressInterval
 	DefaultSaveTimeout      = 30 * time.Second // Config.SaveTimeout
+	DefaultMaxWindowEvents  = 20_000           // Config.MaxWindowEvents
 )
 
 // ErrCorruptCheckpoint is returned (wrapped) when the saved checkpoint
@@ -139,12 +159,16 @@ type Config[T any] struct {
 	// logs at Warn how much time was skipped. 0 (the default) never skips:
 	// after any downtime the collector resumes where it stopped.
 	MaxLookback time.Duration
-	// MaxWindow, when positive, bounds the span of time fetched per cycle,
-	// and so the memory held by a walk (the whole window is read and sorted
-	// before delivery). A cycle whose window ends before now is followed at
+	// MaxWindow, when positive, bounds the span of time fetched per cycle
+	// (memory is bounded by MaxWindowEvents in any case). A cycle whose window ends before now is followed at
 	// once by the next. 0 (the default) walks up to now in one cycle. It must
 	// be at least Granularity so that every window makes progress.
 	MaxWindow time.Duration
+	// MaxWindowEvents bounds the events one walk holds in memory (see
+	// Memory in the package doc). Default DefaultMaxWindowEvents; negative
+	// turns the bound off (a walk then holds its whole window). It must be
+	// at least BatchSize when positive.
+	MaxWindowEvents int
 	// Delay keeps each walk's upper bound Delay behind now, for an API that
 	// shows events some time after their timestamp: an event that appears
 	// at most Delay after its time is never missed. Default 0.
@@ -193,6 +217,11 @@ type Stats struct {
 	WalkedTo time.Time
 	// Skipped is the total span of time skipped by MaxLookback.
 	Skipped time.Duration
+	// PeakWindow is the most events one walk has held in memory.
+	PeakWindow int
+	// WindowCuts counts walks stopped by MaxWindowEvents and read again
+	// over a shorter window.
+	WindowCuts int64
 }
 
 // Engine runs a collector. Create it with New. Stats is safe for concurrent
@@ -208,6 +237,7 @@ type Engine[T any] struct {
 	seen   map[string]struct{} // ids delivered in [pos, pos+Granularity)
 	dirty  bool                // pos/seen not saved yet
 	buf    []item[T]           // reused between walks
+	span   time.Duration       // learned window span that fits MaxWindowEvents (0: none)
 	nextPr time.Time           // next progress line
 
 	mu sync.Mutex // guards st
@@ -254,6 +284,12 @@ func New[T any](cfg Config[T]) (*Engine[T], error) {
 	}
 	if cfg.BatchSize == 0 {
 		cfg.BatchSize = DefaultBatchSize
+	}
+	if cfg.MaxWindowEvents == 0 {
+		cfg.MaxWindowEvents = max(DefaultMaxWindowEvents, cfg.BatchSize)
+	}
+	if cfg.MaxWindowEvents > 0 && cfg.MaxWindowEvents < cfg.BatchSize {
+		return nil, fmt.Errorf("collect: MaxWindowEvents %d must be at least BatchSize %d", cfg.MaxWindowEvents, cfg.BatchSize)
 	}
 	if cfg.PollInterval == 0 {
 		cfg.PollInterval = DefaultPollInterval
@@ -304,10 +340,11 @@ func (e *permanentError) Error() string { return e.err.Error() }
 func (e *permanentError) Unwrap() error { return e.err }
 
 // IsPermanent reports whether Run would stop on err rather than retry: err
-// was marked with Permanent, or is a corrupt checkpoint or a bad event key.
+// was marked with Permanent, or is a corrupt checkpoint, a bad event key or
+// a lost lease (checkpoint.ErrLeaseLost).
 func IsPermanent(err error) bool {
 	var p *permanentError
-	return errors.As(err, &p) || errors.Is(err, ErrCorruptCheckpoint)
+	return errors.As(err, &p) || errors.Is(err, ErrCorruptCheckpoint) || errors.Is(err, checkpoint.ErrLeaseLost)
 }
 
 // Run runs cycles until ctx is done, in which case it returns nil, or until
@@ -452,20 +489,29 @@ func (e *Engine[T]) cycle(ctx context.Context) (n int, more bool, err error) {
 		}
 	}
 	from, to := e.pos, limit
-	if e.cfg.MaxWindow > 0 && from.Add(e.cfg.MaxWindow).Before(limit) {
+	if e.cfg.MaxWindow > 0 && from.Add(e.cfg.MaxWindow).Before(to) {
 		to, more = from.Add(e.cfg.MaxWindow), true
+	}
+	if e.span > 0 && from.Add(e.span).Before(to) {
+		to, more = from.Add(e.span), true
 	}
 	if to.Before(from) { // Delay put the bound before the position: nothing to walk yet
 		return 0, false, e.saveDirty(ctx)
 	}
+	if err := e.checkLease(); err != nil {
+		return 0, false, err
+	}
 
-	items, err := e.fetch(ctx, from, to)
+	items, to, more, err := e.fetchBounded(ctx, from, to, more)
 	if err != nil {
 		return 0, false, err
 	}
 	defer clear(items) // drop the engine's references to the events
 	for start := 0; start < len(items); start += e.cfg.BatchSize {
 		if err := ctx.Err(); err != nil {
+			return n, false, err
+		}
+		if err := e.checkLease(); err != nil {
 			return n, false, err
 		}
 		chunk := items[start:min(start+e.cfg.BatchSize, len(items))]
@@ -485,8 +531,9 @@ func (e *Engine[T]) cycle(ctx context.Context) (n int, more bool, err error) {
 	}
 	if more {
 		// The whole window [from, to] was fetched and delivered, and to is
-		// before the walk's bound: move past it even if it held nothing.
-		if g := e.trunc(to); g.After(e.pos) {
+		// before the walk's bound: move past it even if it held nothing (to
+		// the granule after it when it ends at a granule's last instant).
+		if g := e.trunc(to.Add(1)); g.After(e.pos) {
 			e.pos, e.seen, e.dirty = g, map[string]struct{}{}, true
 		}
 	}
@@ -500,9 +547,74 @@ func (e *Engine[T]) cycle(ctx context.Context) (n int, more bool, err error) {
 	return n, more, nil
 }
 
-// fetch reads the whole window, drops what was already delivered and
-// returns the rest sorted by (time, id).
-func (e *Engine[T]) fetch(ctx context.Context, from, to time.Time) ([]item[T], error) {
+// checkLease reports a lost lease when the Store is bound to one.
+func (e *Engine[T]) checkLease() error {
+	f, ok := e.cfg.Store.(checkpoint.Fenced)
+	if !ok {
+		return nil
+	}
+	if err := f.CheckLease(); err != nil {
+		return fmt.Errorf("collect: %s: %w", e.cfg.Name, err)
+	}
+	return nil
+}
+
+// fetchBounded reads the window [from, to], cutting its end until it holds
+// at most MaxWindowEvents events (see Memory in the package doc). It
+// returns the events sorted by (time, id) and the window actually read:
+// more is true when its end lies before the walk's bound.
+func (e *Engine[T]) fetchBounded(ctx context.Context, from, to time.Time, more bool) ([]item[T], time.Time, bool, error) {
+	limit := e.cfg.MaxWindowEvents
+	for {
+		items, full, err := e.fetch(ctx, from, to, limit)
+		if err != nil {
+			return nil, to, false, err
+		}
+		if !full {
+			if e.span > 0 && more && len(items) <= e.cfg.MaxWindowEvents/4 {
+				e.span *= 2
+			}
+			e.mu.Lock()
+			e.st.PeakWindow = max(e.st.PeakWindow, len(items))
+			e.mu.Unlock()
+			return items, to, more, nil
+		}
+		// items holds limit+1 events of the window, unsorted: cut the window
+		// at the middle one's time, or at the middle of the window if that
+		// is earlier (so that a window read newest first still halves).
+		e.mu.Lock()
+		e.st.PeakWindow = max(e.st.PeakWindow, len(items))
+		e.st.WindowCuts++
+		e.mu.Unlock()
+		slices.SortFunc(items, func(a, b item[T]) int { return a.t.Compare(b.t) })
+		// The window never gets shorter than its first granule, so that
+		// every window moves the position.
+		cut := items[len(items)/2].t
+		if mid := from.Add(to.Sub(from) / 2); mid.Before(cut) {
+			cut = mid
+		}
+		if first := from.Add(max(e.cfg.Granularity, 1) - 1); cut.Before(first) {
+			cut = first
+		}
+		clear(items)
+		e.buf = items[:0]
+		if !cut.Before(to) {
+			e.log.Warn("collector window of one granule holds more than MaxWindowEvents events; reading it whole",
+				"from", from, "to", to, "max_window_events", e.cfg.MaxWindowEvents)
+			limit = -1
+			continue
+		}
+		e.log.Debug("collector window cut by MaxWindowEvents", "from", from, "to", to, "cut", cut)
+		to, more = cut, true
+		e.span = max(to.Sub(from), 1)
+	}
+}
+
+// fetch reads the window, drops what was already delivered and returns the
+// rest sorted by (time, id). When limit is positive and the window holds
+// more events than that, it stops reading after limit+1 and returns them
+// unsorted with full set.
+func (e *Engine[T]) fetch(ctx context.Context, from, to time.Time, limit int) (_ []item[T], full bool, _ error) {
 	fctx := ctx
 	if e.cfg.Limiter != nil {
 		fctx = transport.WithLimiter(ctx, e.cfg.Limiter)
@@ -514,16 +626,16 @@ func (e *Engine[T]) fetch(ctx context.Context, from, to time.Time) ([]item[T], e
 			clear(items)
 			e.buf = items[:0]
 			if ctx.Err() != nil {
-				return nil, ctx.Err()
+				return nil, false, ctx.Err()
 			}
-			return nil, fmt.Errorf("collect: %s: Fetch %s..%s: %w", e.cfg.Name,
+			return nil, false, fmt.Errorf("collect: %s: Fetch %s..%s: %w", e.cfg.Name,
 				from.Format(time.RFC3339Nano), to.Format(time.RFC3339Nano), err)
 		}
 		id, t := e.cfg.Key(ev)
 		if id == "" {
 			clear(items)
 			e.buf = items[:0]
-			return nil, Permanent(fmt.Errorf("collect: %s: Key returned an empty id for an event at %s", e.cfg.Name, t.Format(time.RFC3339Nano)))
+			return nil, false, Permanent(fmt.Errorf("collect: %s: Key returned an empty id for an event at %s", e.cfg.Name, t.Format(time.RFC3339Nano)))
 		}
 		if t.Before(from) || t.After(to) {
 			outside++
@@ -534,6 +646,9 @@ func (e *Engine[T]) fetch(ctx context.Context, from, to time.Time) ([]item[T], e
 			continue
 		}
 		items = append(items, item[T]{ev: ev, id: id, t: t})
+		if limit > 0 && len(items) > limit {
+			return items, true, nil
+		}
 	}
 	slices.SortFunc(items, func(a, b item[T]) int {
 		if c := a.t.Compare(b.t); c != 0 {
@@ -563,7 +678,7 @@ func (e *Engine[T]) fetch(ctx context.Context, from, to time.Time) ([]item[T], e
 		e.st.DuplicatesDropped += dups
 		e.mu.Unlock()
 	}
-	return items, nil
+	return items, false, nil
 }
 
 // compareID orders ids; decimal ids compare as numbers.
