@@ -28,13 +28,13 @@ type alertRec struct {
 type alertStore struct {
 	s    *Server
 	mu   sync.Mutex
-	list []*alertRec          // in creation order
+	list []*alertRec // in creation order
 	// unsorted is set once an alert was added with a creation time before
 	// that of the alert added before it: list is then not sorted by
 	// created_at and the list handler sorts.
 	unsorted bool
-	byID map[string]*alertRec // by UUID and by short id
-	n    int
+	byID     map[string]*alertRec // by UUID and by short id
+	n        int
 
 	customStatuses []sekoia.CustomStatus
 }
@@ -91,19 +91,9 @@ func statusDescription(s sekoia.Status) string {
 	return ""
 }
 
-// allowedActions is the workflow of the fake: the actions available from
-// each status.
-func allowedActions(s sekoia.Status) []sekoia.Action {
-	switch s {
-	case sekoia.StatusPending:
-		return []sekoia.Action{sekoia.ActionAcknowledge, sekoia.ActionValidate, sekoia.ActionReject}
-	case sekoia.StatusAcknowledged:
-		return []sekoia.Action{sekoia.ActionValidate, sekoia.ActionReject}
-	case sekoia.StatusOngoing:
-		return []sekoia.Action{sekoia.ActionClose, sekoia.ActionReject}
-	}
-	return nil
-}
+// allowedActions is the workflow of the fake: the built-in graph
+// documented on sekoia.Status.
+func allowedActions(s sekoia.Status) []sekoia.Action { return s.Actions() }
 
 func actionDescription(a sekoia.Action) string { return a.String() + " the alert" }
 
