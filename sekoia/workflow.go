@@ -377,7 +377,7 @@ func (s *AlertsService) conflicts(ctx context.Context, batch []string, to Transi
 		return out
 	}
 	for _, id := range batch {
-		out = append(out, WorkflowConflict{ID: id, Reason: err.Error()})
+		out = append(out, WorkflowConflict{ID: id, Reason: causeText(err)})
 	}
 	return out
 }
@@ -456,7 +456,7 @@ func (e *BulkWorkflowError) Error() string {
 		}
 	} else if first != nil {
 		b.WriteString(": ")
-		b.WriteString(first.Error())
+		b.WriteString(causeText(first))
 	}
 	return b.String()
 }
