@@ -131,8 +131,8 @@ type SearchFilter struct {
 	// Operator How the field is compared with the value ("contains").
 	Operator FilterOperator `json:"operator"`
 
-	// Value What the field is compared with.
-	Value string `json:"value"`
+	// Value What the field is compared with, any JSON value (a string, a number, a boolean, an array).
+	Value any `json:"value"`
 }
 
 // searchJobWire An event search job. Status is 0 (not started), 1 (running), 2 (done),

@@ -247,8 +247,11 @@ func (q *SearchQuery) body(method string) (*searchJobBody, error) {
 		if strings.TrimSpace(f.Field) == "" {
 			return nil, fmt.Errorf("sekoia: %s: query Filters[%d] has no Field", method, i)
 		}
-		if !utf8.ValidString(f.Field) || !utf8.ValidString(f.Value) || !utf8.ValidString(string(f.Operator)) {
+		if !utf8.ValidString(f.Field) || !utf8.ValidString(string(f.Operator)) {
 			return nil, fmt.Errorf("sekoia: %s: query Filters[%d] is not valid UTF-8", method, i)
+		}
+		if v, err := json.Marshal(f.Value); err != nil || !utf8.Valid(v) {
+			return nil, fmt.Errorf("sekoia: %s: query Filters[%d] (%s) Value is not a JSON value", method, i, f.Field)
 		}
 		if f.Operator == "" {
 			return nil, fmt.Errorf("sekoia: %s: query Filters[%d] (%s) has no Operator", method, i, f.Field)

@@ -291,7 +291,7 @@ func TestEventsResultsPageWire(t *testing.T) {
 		t.Fatalf("page = %+v", p)
 	}
 	ev := p.Events[0]
-	if ev.ID() != "ZXZlbnRzLTUyYmQwNDVmLTQxOTktNDM2MS04MjY3LWNkZWJmYzc4NDM5Mi0" || ev.String("host.name") != "laptop-test" {
+	if ev.ID() != "ZXZlbnRzLTUyYmQwNDVmLTQxOTktNDM2MS04MjY3LWNkZWJmYzc4NDM5Mi0" || ev.Text("host.name") != "laptop-test" {
 		t.Errorf("event = %s", ev.Raw)
 	}
 	if n, ok := ev.Int("process.pid"); !ok || n != 623 {

@@ -73,11 +73,11 @@ type searchJob struct {
 }
 
 type searchFilter struct {
-	Field    string `json:"field"`
-	Operator string `json:"operator"`
-	Value    string `json:"value"`
-	Disabled bool   `json:"disabled"`
-	Excluded bool   `json:"excluded"`
+	Field    string          `json:"field"`
+	Operator string          `json:"operator"`
+	Value    json.RawMessage `json:"value"`
+	Disabled bool            `json:"disabled"`
+	Excluded bool            `json:"excluded"`
 }
 
 func newSearchStore(s *Server) *searchStore {
@@ -325,7 +325,12 @@ func searchPassFilters(ev json.RawMessage, filters []searchFilter) bool {
 		if json.Unmarshal(m[f.Field], &s) == nil {
 			v = s
 		}
-		hit := m[f.Field] != nil && strings.Contains(v, f.Value)
+		want := string(f.Value)
+		var ws string
+		if json.Unmarshal(f.Value, &ws) == nil {
+			want = ws
+		}
+		hit := m[f.Field] != nil && strings.Contains(v, want)
 		if hit == f.Excluded {
 			return false
 		}
