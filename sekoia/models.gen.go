@@ -190,11 +190,17 @@ type searchJobBody struct {
 	// OnlyEternal Search only events in long-term (eternal) storage.
 	OnlyEternal bool `json:"only_eternal,omitempty"`
 
+	// ResultsTTL How long the results are kept after the job ends, in seconds.
+	ResultsTTL int `json:"results_ttl,omitempty"`
+
 	// Term The query; may be empty when filters are given.
 	Term string `json:"term"`
 
 	// TermLang "dork" or "es-query-string".
 	TermLang TermLang `json:"term_lang,omitempty"`
+
+	// ViewUUID The saved search view the job belongs to (a UUID).
+	ViewUUID string `json:"view_uuid,omitempty"`
 
 	// Visible Show the job in the web app's search history.
 	Visible bool `json:"visible"`

@@ -213,8 +213,15 @@ type SearchQuery struct {
 	// server's default ("@timestamp").
 	DateField string
 	// OnlyEternal searches only the events kept in long-term (eternal)
-	// storage.
+	// storage, the archives, rather than the hot storage; it is the one
+	// storage choice of the API.
 	OnlyEternal bool
+	// ResultsTTL is how long the results are kept after the job ends
+	// (sent in whole seconds as results_ttl); zero lets the server choose
+	// (600 s seen). Extend it later with the job update.
+	ResultsTTL time.Duration
+	// ViewUUID ties the job to a saved search view (view_uuid).
+	ViewUUID string
 }
 
 func (q *SearchQuery) body(method string) (*searchJobBody, error) {
@@ -257,6 +264,12 @@ func (q *SearchQuery) body(method string) (*searchJobBody, error) {
 			return nil, fmt.Errorf("sekoia: %s: query Filters[%d] (%s) has no Operator", method, i, f.Field)
 		}
 	}
+	if q.ResultsTTL < 0 || (q.ResultsTTL > 0 && q.ResultsTTL < time.Second) {
+		return nil, fmt.Errorf("sekoia: %s: query ResultsTTL %s is not zero or at least 1s", method, q.ResultsTTL)
+	}
+	if q.ViewUUID != "" && !idcheck.IsUUID(q.ViewUUID) {
+		return nil, fmt.Errorf("sekoia: %s: query ViewUUID %q is not a UUID", method, truncateString(q.ViewUUID))
+	}
 	for i, u := range q.CommunityUUIDs {
 		if !idcheck.IsUUID(u) {
 			return nil, fmt.Errorf("sekoia: %s: query CommunityUUIDs[%d] %q is not a UUID", method, i, u)
@@ -273,6 +286,8 @@ func (q *SearchQuery) body(method string) (*searchJobBody, error) {
 		Visible:        q.Visible,
 		DateField:      q.DateField,
 		OnlyEternal:    q.OnlyEternal,
+		ResultsTTL:     int(q.ResultsTTL / time.Second),
+		ViewUUID:       q.ViewUUID,
 	}, nil
 }
 

@@ -56,3 +56,28 @@ func TestEventStringer(t *testing.T) {
 		t.Error("empty event")
 	}
 }
+
+// TestSearchSeedInputs: results_ttl and view_uuid reach the job.
+func TestSearchSeedInputs(t *testing.T) {
+	t.Parallel()
+	srv, c := fakeSearchClient(t)
+	const view = "5b7e1d2c-3a4f-4e6b-9c8d-7e6f5a4b3c2d"
+	job, err := c.Events.Create(context.Background(), sekoia.SearchQuery{Term: "*", Earliest: sekoia.Ago(time.Hour), ResultsTTL: 30 * time.Minute, ViewUUID: view})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ttl, _ := srv.SearchJobTTL(job.UUID); ttl != 30*time.Minute {
+		t.Errorf("results TTL %s, want 30m", ttl)
+	}
+	if job.ViewUUID != view || job.ResultsTTL != 30*time.Minute {
+		t.Errorf("job: view %q ttl %s", job.ViewUUID, job.ResultsTTL)
+	}
+	for _, q := range []sekoia.SearchQuery{
+		{Term: "*", Earliest: sekoia.Ago(time.Hour), ResultsTTL: -time.Second},
+		{Term: "*", Earliest: sekoia.Ago(time.Hour), ViewUUID: "nope"},
+	} {
+		if _, err := c.Events.Create(context.Background(), q); err == nil {
+			t.Errorf("%+v accepted", q)
+		}
+	}
+}
