@@ -781,6 +781,11 @@ type SearchOptions struct {
 	// (because of an error, a timeout or a break) running; by default it is
 	// canceled.
 	KeepJob bool
+	// OnJob, when set, is called by SearchAll with the finished job before
+	// its first event: keep its UUID to read Fields, Field or the results
+	// again once the loop is done (a finished job is kept until its
+	// ResultsTTL runs out).
+	OnJob func(job *SearchJob)
 }
 
 // Search creates a job for q and waits for it to finish: it is Create then
@@ -833,6 +838,9 @@ func (s *EventsService) SearchAll(ctx context.Context, q SearchQuery, opts *Sear
 		if err != nil {
 			yield(Event{}, err)
 			return
+		}
+		if o.OnJob != nil {
+			o.OnJob(job)
 		}
 		for ev, err := range s.Results(ctx, job.UUID, &ResultsOptions{Limit: o.Limit}) {
 			if !yield(ev, err) || err != nil {

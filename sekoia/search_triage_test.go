@@ -2,6 +2,7 @@ package sekoia_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -79,5 +80,35 @@ func TestSearchSeedInputs(t *testing.T) {
 		if _, err := c.Events.Create(context.Background(), q); err == nil {
 			t.Errorf("%+v accepted", q)
 		}
+	}
+}
+
+// TestSearchAllJobAndField: SearchAll hands over the job, whose field
+// statistics are then read by name.
+func TestSearchAllJobAndField(t *testing.T) {
+	t.Parallel()
+	srv, c := fakeSearchClient(t)
+	seedEvents(t, srv, 90)
+	ctx := context.Background()
+	var job *sekoia.SearchJob
+	n := 0
+	for _, err := range c.Events.SearchAll(ctx, sekoia.SearchQuery{Term: "*", Earliest: sekoia.Ago(time.Hour)}, &sekoia.SearchOptions{Wait: *fastWait, OnJob: func(j *sekoia.SearchJob) { job = j }}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if job == nil || job.Total != int64(n) {
+		t.Fatalf("job %+v, %d events", job, n)
+	}
+	f, err := c.Events.Field(ctx, job.UUID, "host.name")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.MostCommonValues) != 3 {
+		t.Errorf("host.name values: %+v", f.MostCommonValues)
+	}
+	if _, err := c.Events.Field(ctx, job.UUID, "no.such.field"); !errors.Is(err, sekoia.ErrNotFound) {
+		t.Errorf("missing field: %v", err)
 	}
 }
