@@ -520,9 +520,9 @@ func (s *AlertsService) List(ctx context.Context, opts *AlertListOptions) (*Aler
 	return p, err
 }
 
-// All iterates over every alert matching opts, from opts.Offset, fetching
-// opts.Limit alerts per request (100 when 0) and the next page while the
-// caller works on the current one.
+// All iterates over every alert matching opts, fetching opts.Limit alerts
+// per request (100 when 0) and the next page while the caller works on the
+// current one.
 //
 // The iterator is lazy and can be run again (each run starts over); opts
 // is copied and never changed; every request uses ctx; on an error it
@@ -530,12 +530,29 @@ func (s *AlertsService) List(ctx context.Context, opts *AlertListOptions) (*Aler
 // repeats the previous one: a server ignoring the offset); breaking out of
 // the loop stops fetching and frees the connection.
 //
-// Paging is by offset: an alert that leaves the filtered list while the
-// loop runs (for example a pending alert acknowledged inside a loop over
-// pending alerts) shifts the alerts not read yet, so some would be missed.
-// Collect first, then change them.
+// Changing the alerts inside the loop is safe: every alert that matches
+// opts when the loop starts, and still matches when its turn comes, is
+// yielded exactly once, even when the loop changes alerts already yielded
+// so that they no longer match (acknowledging each alert of a loop over
+// pending alerts). With Sort empty or AlertSortCreatedAt, All pages by
+// creation time rather than by offset: each request asks for the alerts
+// created from the second of the last alert read (date[created_at]),
+// skipping those already yielded in that second; this costs no request
+// more than offset paging, except one request (limit 1) to fix the upper
+// end of an ascending walk with no CreatedAt.To. Alerts created after the
+// loop starts are not yielded (unless they share the creation second of
+// the newest alert of the first page: newest-first, or of the newest
+// matching alert: oldest-first). opts.Offset skips alerts of the first
+// page only. Without Direction the order is newest first, the API's own.
+// A second holding more than Limit alerts is read whole before any of it
+// is yielded.
 //
-// All calls GET /v1/sic/alerts once per page.
+// With any other Sort, All reads the whole list first (offset paging, no
+// change can happen meanwhile) and then yields it: memory grows with the
+// list and the first alert comes only after the last page.
+//
+// All calls GET /v1/sic/alerts once per page, with sort=created_at,
+// direction and date[created_at] for keyset paging.
 func (s *AlertsService) All(ctx context.Context, opts *AlertListOptions) iter.Seq2[*Alert, error] {
 	var o AlertListOptions
 	if opts != nil {
@@ -552,9 +569,22 @@ func (s *AlertsService) All(ctx context.Context, opts *AlertListOptions) iter.Se
 	if err != nil {
 		return errSeq[*Alert](err)
 	}
-	return allPagesWith(ctx, q, o.Offset, o.Limit, func(ctx context.Context, q url.Values, offset, limit int) (*Page[*Alert], uint64, error) {
+	get := func(ctx context.Context, q url.Values, offset, limit int) (*Page[*Alert], uint64, error) {
 		return getAlertPage(ctx, s.c, q, offset, limit)
-	})
+	}
+	if o.Sort != "" && o.Sort != AlertSortCreatedAt {
+		return snapshotAll(allPagesWith(ctx, q, o.Offset, o.Limit, get))
+	}
+	k := &keysetList[*Alert]{
+		param: "date[created_at]", sortParam: "sort", dirParam: "direction", sortValue: string(AlertSortCreatedAt),
+		desc: o.Direction != Ascending, user: o.CreatedAt,
+		key: func(a *Alert) (time.Time, string) { return a.CreatedAt.Truncate(time.Second), a.UUID },
+		get: func(ctx context.Context, q url.Values, offset, limit int) (*Page[*Alert], error) {
+			p, _, err := get(ctx, q, offset, limit)
+			return p, err
+		},
+	}
+	return k.all(ctx, q, o.Offset, o.Limit)
 }
 
 // AlertGetOptions selects the parts of an alert Get returns. The SDK asks

@@ -182,20 +182,29 @@ func TestAlertsListRefusesBadInput(t *testing.T) {
 func TestAlertsAllPages(t *testing.T) {
 	t.Parallel()
 	c, mt := mockAPI(t)
+	// Five alerts, newest first, one second apart; each page after the
+	// first starts from the second of the last alert read, which comes back
+	// and is skipped.
+	const newest = 1700000010
 	mk := func(from, n int, more bool) []byte {
 		items := make([]map[string]any, n)
 		for i := range items {
-			items[i] = map[string]any{"uuid": "u" + strings.Repeat("x", i%3), "short_id": "AL" + string(rune('a'+from+i)), "created_at": 1700000000 + from + i}
+			items[i] = map[string]any{"uuid": "u" + string(rune('a'+from+i)), "short_id": "AL" + string(rune('a'+from+i)), "created_at": newest - from - i}
 		}
 		b, _ := json.Marshal(map[string]any{"items": items, "has_more": more})
 		return b
 	}
-	q := func(off string) url.Values {
-		return url.Values{"limit": {"2"}, "offset": {off}, "with_count": {"false"}, "match[source]": {"1.2.3.4"}}
+	q := func(upTo int) url.Values {
+		v := url.Values{"limit": {"2"}, "offset": {"0"}, "with_count": {"false"}, "match[source]": {"1.2.3.4"}, "sort": {"created_at"}, "direction": {"desc"}}
+		if upTo != 0 {
+			v.Set("date[created_at]", "1970-01-01T00:00:00.000Z,"+time.Unix(int64(upTo), 0).UTC().Format("2006-01-02T15:04:05")+".999Z")
+		}
+		return v
 	}
-	mt.RegisterResponderWithQuery(http.MethodGet, alertsURL, q("0"), respond(t, wire{query: q("0")}, 200, mk(0, 2, true)))
-	mt.RegisterResponderWithQuery(http.MethodGet, alertsURL, q("2"), respond(t, wire{query: q("2")}, 200, mk(2, 2, true)))
-	mt.RegisterResponderWithQuery(http.MethodGet, alertsURL, q("4"), respond(t, wire{query: q("4")}, 200, mk(4, 1, false)))
+	mt.RegisterResponderWithQuery(http.MethodGet, alertsURL, q(0), respond(t, wire{query: q(0)}, 200, mk(0, 2, true)))
+	mt.RegisterResponderWithQuery(http.MethodGet, alertsURL, q(newest-1), respond(t, wire{query: q(newest - 1)}, 200, mk(1, 2, true)))
+	mt.RegisterResponderWithQuery(http.MethodGet, alertsURL, q(newest-2), respond(t, wire{query: q(newest - 2)}, 200, mk(2, 2, true)))
+	mt.RegisterResponderWithQuery(http.MethodGet, alertsURL, q(newest-3), respond(t, wire{query: q(newest - 3)}, 200, mk(3, 2, false)))
 	opts := &sekoia.AlertListOptions{Sources: []string{"1.2.3.4"}, Limit: 2}
 	for run := range 2 { // re-runnable
 		var ids []string

@@ -324,7 +324,7 @@ func TestCaseInputChecks(t *testing.T) {
 			return err
 		}, "only exclusions"},
 		"Bulk field value": {func() error {
-			_, err := c.Cases.BulkSetCustomFields(ctx, &sekoia.CaseFilter{UUIDs: []string{tCase}}, []sekoia.CaseCustomFieldValue{{UUID: tVerdict, Value: map[string]int{"a": 1}}})
+			_, err := c.Cases.BulkSetCustomFields(ctx, &sekoia.CaseFilter{UUIDs: []string{tCase}}, []sekoia.CustomFieldValue{{UUID: tVerdict, Value: map[string]int{"a": 1}}})
 			return err
 		}, "fields[0].Value"},
 		"Bulk priority": {func() error {

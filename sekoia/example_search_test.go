@@ -46,7 +46,7 @@ func ExampleEventsService_SearchAll() {
 			fmt.Println("search:", err)
 			return
 		}
-		fmt.Println(ev.Timestamp().Format(time.RFC3339), ev.String("host.name"), ev.String("user.name"))
+		fmt.Println(ev.Timestamp().Format(time.RFC3339), ev.Text("host.name"), ev.Text("user.name"))
 	}
 	// Output:
 	// 2026-03-01T12:00:02Z laptop-1 joe
@@ -105,7 +105,7 @@ func ExampleEventsService_Wait() {
 			fmt.Println(err)
 			return
 		}
-		fmt.Println(ev.String("host.name"))
+		fmt.Println(ev.Text("host.name"))
 	}
 	// Output:
 	// created: not started

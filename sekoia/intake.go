@@ -129,7 +129,7 @@ type PushError struct {
 
 // Error renders "sekoia: intake push of events [start, end): cause".
 func (e *PushError) Error() string {
-	return fmt.Sprintf("sekoia: intake push of events [%d, %d): %v", e.Start, e.End, e.Err)
+	return fmt.Sprintf("sekoia: intake push of events [%d, %d): %s", e.Start, e.End, causeText(e.Err))
 }
 
 // Unwrap returns Err.

@@ -238,7 +238,7 @@ func (w *IntakeWriter) finish(b *writerBatch, err error, reported bool) {
 	w.mu.Lock()
 	delete(w.inflight, b)
 	if err != nil {
-		err = fmt.Errorf("sekoia: intake writer: batch of %d events: %w", b.n, err)
+		err = &wrapped{msg: fmt.Sprintf("sekoia: intake writer: batch of %d events: %s", b.n, causeText(err)), err: err}
 		w.failed = append(w.failed, err)
 		if w.early == nil && !reported {
 			w.early = err

@@ -290,8 +290,8 @@ type SearchFilter struct {
 	// Operator How the field is compared with the value ("contains").
 	Operator FilterOperator `json:"operator"`
 
-	// Value What the field is compared with.
-	Value string `json:"value"`
+	// Value What the field is compared with, any JSON value (a string, a number, a boolean, an array).
+	Value any `json:"value"`
 }
 
 // searchJobWire An event search job. Status is 0 (not started), 1 (running), 2 (done),
@@ -349,11 +349,17 @@ type searchJobBody struct {
 	// OnlyEternal Search only events in long-term (eternal) storage.
 	OnlyEternal bool `json:"only_eternal,omitempty"`
 
+	// ResultsTTL How long the results are kept after the job ends, in seconds.
+	ResultsTTL int `json:"results_ttl,omitempty"`
+
 	// Term The query; may be empty when filters are given.
 	Term string `json:"term"`
 
 	// TermLang "dork" or "es-query-string".
 	TermLang TermLang `json:"term_lang,omitempty"`
+
+	// ViewUUID The saved search view the job belongs to (a UUID).
+	ViewUUID string `json:"view_uuid,omitempty"`
 
 	// Visible Show the job in the web app's search history.
 	Visible bool `json:"visible"`

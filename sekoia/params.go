@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"math"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -99,16 +100,36 @@ func (r TimeRange) EncodeValues(key string, v *url.Values) error {
 }
 
 // IntRange is a range[...] filter: Min <= value <= Max, sent as "min,max".
+// A zero Max with a positive Min is an open upper end ("Min or more", as
+// IntRange{Min: 70}); AtLeast and AtMost build open ranges. The values
+// filtered (urgency, similar) are never negative, so Min 0 is an open
+// lower end.
 type IntRange struct {
 	Min, Max int
 }
 
+// rangeTop is the upper end sent for an open range.
+const rangeTop = math.MaxInt32
+
+// AtLeast returns the range of the values n or more.
+func AtLeast(n int) *IntRange { return &IntRange{Min: n, Max: rangeTop} }
+
+// AtMost returns the range of the values n or less.
+func AtMost(n int) *IntRange { return &IntRange{Min: 0, Max: n} }
+
+// Bool returns a pointer to v, for the *bool options (Visible, WithCount …).
+func Bool(v bool) *bool { return &v }
+
 // EncodeValues implements query.Encoder.
 func (r IntRange) EncodeValues(key string, v *url.Values) error {
-	if r.Max < r.Min {
+	hi := r.Max
+	if hi == 0 && r.Min > 0 {
+		hi = rangeTop
+	}
+	if hi < r.Min {
 		return fmt.Errorf("%s: max %d is below min %d", key, r.Max, r.Min)
 	}
-	v.Set(key, strconv.Itoa(r.Min)+","+strconv.Itoa(r.Max))
+	v.Set(key, strconv.Itoa(r.Min)+","+strconv.Itoa(hi))
 	return nil
 }
 
@@ -308,3 +329,21 @@ func errSeq[T any](err error) iter.Seq2[T, error] {
 		yield(zero, err)
 	}
 }
+
+// causeText is err's message without its leading "sekoia: ", for errors
+// wrapped in another message of the package: the prefix is said once.
+func causeText(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	return strings.TrimPrefix(err.Error(), "sekoia: ")
+}
+
+// wrapped is an error with its own message that unwraps to err.
+type wrapped struct {
+	msg string
+	err error
+}
+
+func (w *wrapped) Error() string { return w.msg }
+func (w *wrapped) Unwrap() error { return w.err }

@@ -214,8 +214,15 @@ type SearchQuery struct {
 	// server's default ("@timestamp").
 	DateField string
 	// OnlyEternal searches only the events kept in long-term (eternal)
-	// storage.
+	// storage, the archives, rather than the hot storage; it is the one
+	// storage choice of the API.
 	OnlyEternal bool
+	// ResultsTTL is how long the results are kept after the job ends
+	// (sent in whole seconds as results_ttl); zero lets the server choose
+	// (600 s seen). Extend it later with the job update.
+	ResultsTTL time.Duration
+	// ViewUUID ties the job to a saved search view (view_uuid).
+	ViewUUID string
 }
 
 func (q *SearchQuery) body(method string) (*searchJobBody, error) {
@@ -248,12 +255,21 @@ func (q *SearchQuery) body(method string) (*searchJobBody, error) {
 		if strings.TrimSpace(f.Field) == "" {
 			return nil, fmt.Errorf("sekoia: %s: query Filters[%d] has no Field", method, i)
 		}
-		if !utf8.ValidString(f.Field) || !utf8.ValidString(f.Value) || !utf8.ValidString(string(f.Operator)) {
+		if !utf8.ValidString(f.Field) || !utf8.ValidString(string(f.Operator)) {
 			return nil, fmt.Errorf("sekoia: %s: query Filters[%d] is not valid UTF-8", method, i)
+		}
+		if v, err := json.Marshal(f.Value); err != nil || !utf8.Valid(v) {
+			return nil, fmt.Errorf("sekoia: %s: query Filters[%d] (%s) Value is not a JSON value", method, i, f.Field)
 		}
 		if f.Operator == "" {
 			return nil, fmt.Errorf("sekoia: %s: query Filters[%d] (%s) has no Operator", method, i, f.Field)
 		}
+	}
+	if q.ResultsTTL < 0 || (q.ResultsTTL > 0 && q.ResultsTTL < time.Second) {
+		return nil, fmt.Errorf("sekoia: %s: query ResultsTTL %s is not zero or at least 1s", method, q.ResultsTTL)
+	}
+	if q.ViewUUID != "" && !idcheck.IsUUID(q.ViewUUID) {
+		return nil, fmt.Errorf("sekoia: %s: query ViewUUID %q is not a UUID", method, argcheck.Short(q.ViewUUID))
 	}
 	for i, u := range q.CommunityUUIDs {
 		if !idcheck.IsUUID(u) {
@@ -271,6 +287,8 @@ func (q *SearchQuery) body(method string) (*searchJobBody, error) {
 		Visible:        q.Visible,
 		DateField:      q.DateField,
 		OnlyEternal:    q.OnlyEternal,
+		ResultsTTL:     int(q.ResultsTTL / time.Second),
+		ViewUUID:       q.ViewUUID,
 	}, nil
 }
 
@@ -766,6 +784,11 @@ type SearchOptions struct {
 	// (because of an error, a timeout or a break) running; by default it is
 	// canceled.
 	KeepJob bool
+	// OnJob, when set, is called by SearchAll with the finished job before
+	// its first event: keep its UUID to read Fields, Field or the results
+	// again once the loop is done (a finished job is kept until its
+	// ResultsTTL runs out).
+	OnJob func(job *SearchJob)
 }
 
 // Search creates a job for q and waits for it to finish: it is Create then
@@ -818,6 +841,9 @@ func (s *EventsService) SearchAll(ctx context.Context, q SearchQuery, opts *Sear
 		if err != nil {
 			yield(Event{}, err)
 			return
+		}
+		if o.OnJob != nil {
+			o.OnJob(job)
 		}
 		for ev, err := range s.Results(ctx, job.UUID, &ResultsOptions{Limit: o.Limit}) {
 			if !yield(ev, err) || err != nil {

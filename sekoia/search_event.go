@@ -51,9 +51,18 @@ func (e Event) Get(key string) (json.RawMessage, bool) {
 	return json.RawMessage(v), ok
 }
 
-// String returns the field key as text: a JSON string unquoted, a number,
+// String returns the event as its JSON text, so that an Event prints
+// readably (fmt.Println(ev)); "{}" when Raw is empty.
+func (e Event) String() string {
+	if len(e.Raw) == 0 {
+		return "{}"
+	}
+	return string(e.Raw)
+}
+
+// Text returns the field key as text: a JSON string unquoted, a number,
 // boolean or array as its JSON text, "" when absent or null.
-func (e Event) String(key string) string {
+func (e Event) Text(key string) string {
 	v, ok := evField(e.Raw, key)
 	if !ok || len(v) == 0 || string(v) == "null" {
 		return ""
@@ -110,13 +119,13 @@ func evAppendStrings(arr []byte, out *[]string) {
 }
 
 // ID returns the event's identifier ("__event_id").
-func (e Event) ID() string { return e.String("__event_id") }
+func (e Event) ID() string { return e.Text("__event_id") }
 
 // Timestamp returns the event's time: its "timestamp" field, else its
 // "@timestamp", parsed as RFC 3339; the zero time when neither parses.
 func (e Event) Timestamp() time.Time {
 	for _, k := range [...]string{"timestamp", "@timestamp"} {
-		if s := e.String(k); s != "" {
+		if s := e.Text(k); s != "" {
 			if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 				return t
 			}

@@ -32,11 +32,11 @@ func TestDecodeEventPageFixture(t *testing.T) {
 	if got, _ := ev.MarshalJSON(); !bytes.Equal(got, ev.Raw) {
 		t.Errorf("MarshalJSON = %s", got)
 	}
-	if ev.String("sekoiaio.intake.parsing_status") != "success" || ev.String("message") != "{}" || ev.String("missing") != "" {
+	if ev.Text("sekoiaio.intake.parsing_status") != "success" || ev.Text("message") != "{}" || ev.Text("missing") != "" {
 		t.Error("String")
 	}
-	if ev.String("action.id") != "1" || ev.String("sekoiaio.tags.related.ip") != `["rfc5735", "rfc1918"]` {
-		t.Errorf("String of non-strings: %q %q", ev.String("action.id"), ev.String("sekoiaio.tags.related.ip"))
+	if ev.Text("action.id") != "1" || ev.Text("sekoiaio.tags.related.ip") != `["rfc5735", "rfc1918"]` {
+		t.Errorf("String of non-strings: %q %q", ev.Text("action.id"), ev.Text("sekoiaio.tags.related.ip"))
 	}
 	if v, ok := ev.Get("process.pid"); !ok || string(v) != "623" {
 		t.Errorf("Get = %s %v", v, ok)
@@ -81,8 +81,8 @@ func TestDecodeEventPageShapes(t *testing.T) {
 	}
 	p, _ := decodeEventPage([]byte(`{"items":[{"k\u002ey":"v","esc":"a\"b","n":-1.5e3,"timestamp":"2024-01-02T03:04:05+02:00","@timestamp":"x"}],"total":1,"paging_token":"tok"}`))
 	ev := p.Events[0]
-	if ev.String("k.y") != "v" || ev.String("esc") != `a"b` || ev.String("n") != "-1.5e3" || p.PagingToken != "tok" {
-		t.Errorf("escaped key/value: %q %q %q", ev.String("k.y"), ev.String("esc"), ev.String("n"))
+	if ev.Text("k.y") != "v" || ev.Text("esc") != `a"b` || ev.Text("n") != "-1.5e3" || p.PagingToken != "tok" {
+		t.Errorf("escaped key/value: %q %q %q", ev.Text("k.y"), ev.Text("esc"), ev.Text("n"))
 	}
 	if !ev.Timestamp().Equal(time.Date(2024, 1, 2, 1, 4, 5, 0, time.UTC)) {
 		t.Errorf("Timestamp = %v", ev.Timestamp())
@@ -207,7 +207,7 @@ func BenchmarkEventString(b *testing.B) {
 	ev := Event{Raw: benchEventBytes(7)}
 	b.ReportAllocs()
 	for b.Loop() {
-		if ev.String("host.name") != "laptop-7" {
+		if ev.Text("host.name") != "laptop-7" {
 			b.Fatal("wrong value")
 		}
 	}

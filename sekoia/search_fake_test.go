@@ -227,7 +227,7 @@ func TestFakeSearchExpiresAfterTTL(t *testing.T) {
 	}
 	clk.add(9 * time.Minute)
 	p, err := c.Events.ResultsPage(ctx, job.UUID, nil)
-	if err != nil || len(p.Events) != 1 || p.Events[0].String("host.name") != "laptop-1" {
+	if err != nil || len(p.Events) != 1 || p.Events[0].Text("host.name") != "laptop-1" {
 		t.Fatalf("before TTL: %v %v", p, err)
 	}
 	if _, err := c.Events.ExtendTTL(ctx, job.UUID, 15*time.Minute); err != nil {
@@ -305,7 +305,7 @@ func TestFakeSearchAllFiltersAndFaults(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ev.String("host.name") == "laptop-2" {
+		if ev.Text("host.name") == "laptop-2" {
 			t.Fatalf("excluded event %s", ev.Raw)
 		}
 		if n == 500 {

@@ -107,19 +107,23 @@ func TestEventsCreateWire(t *testing.T) {
 	mt.RegisterResponder(http.MethodPost, jobsURL, expect(t, wireCall{body: `{
 		"term": "host.name:laptop-test",
 		"term_lang": "dork",
-		"filters": [{"field":"user.name","operator":"contains","value":"joe","disabled":false,"excluded":true}],
+		"filters": [{"field":"user.name","operator":"contains","value":"joe","disabled":false,"excluded":true},
+			{"field":"event.code","operator":"contains","value":4625,"disabled":false,"excluded":false}],
 		"earliest_time": "2024-04-25T10:00:23.500",
 		"latest_time": "-5m",
 		"max_last_events": 100,
 		"community_uuids": ["52bd045f-4199-4361-8267-cdebfc784392"],
 		"visible": true,
 		"date_field": "event.created",
-		"only_eternal": true
+		"only_eternal": true,
+		"results_ttl": 1800,
+		"view_uuid": "0c7a52e1-9d3b-4f6e-8a2c-1b4d5e6f7a8b"
 	}`}, 200, readFixture(t, "search_job_created.json")))
 	job, err := c.Events.Create(context.Background(), sekoia.SearchQuery{
-		Term:           "host.name:laptop-test",
-		TermLang:       sekoia.TermLangDork,
-		Filters:        []sekoia.SearchFilter{{Field: "user.name", Operator: sekoia.FilterContains, Value: "joe", Excluded: true}},
+		Term:     "host.name:laptop-test",
+		TermLang: sekoia.TermLangDork,
+		Filters: []sekoia.SearchFilter{{Field: "user.name", Operator: sekoia.FilterContains, Value: "joe", Excluded: true},
+			{Field: "event.code", Operator: sekoia.FilterContains, Value: 4625}},
 		Earliest:       sekoia.AbsoluteTime(time.Date(2024, 4, 25, 12, 0, 23, 500_000_000, time.FixedZone("CEST", 7200))),
 		Latest:         sekoia.RelativeTime("-5m"),
 		MaxLastEvents:  100,
@@ -127,6 +131,8 @@ func TestEventsCreateWire(t *testing.T) {
 		Visible:        true,
 		DateField:      "event.created",
 		OnlyEternal:    true,
+		ResultsTTL:     30 * time.Minute,
+		ViewUUID:       "0c7a52e1-9d3b-4f6e-8a2c-1b4d5e6f7a8b",
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -291,7 +297,7 @@ func TestEventsResultsPageWire(t *testing.T) {
 		t.Fatalf("page = %+v", p)
 	}
 	ev := p.Events[0]
-	if ev.ID() != "ZXZlbnRzLTUyYmQwNDVmLTQxOTktNDM2MS04MjY3LWNkZWJmYzc4NDM5Mi0" || ev.String("host.name") != "laptop-test" {
+	if ev.ID() != "ZXZlbnRzLTUyYmQwNDVmLTQxOTktNDM2MS04MjY3LWNkZWJmYzc4NDM5Mi0" || ev.Text("host.name") != "laptop-test" {
 		t.Errorf("event = %s", ev.Raw)
 	}
 	if n, ok := ev.Int("process.pid"); !ok || n != 623 {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,6 +19,23 @@ import (
 // Status is the UUID of a legacy alert status: the value of an alert's
 // status.uuid and of the match[status_uuid] filter. Use the constants; a
 // Status read from the API may hold another UUID.
+//
+// The built-in statuses move along this graph (Status.Actions,
+// Status.CanMoveTo and Action.AllowedFrom answer from it; the API answers
+// 409, ErrConflict, to any other move):
+//
+//	from          actions (status reached)
+//	Pending       Acknowledge (Acknowledged), Validate (Ongoing), Reject (Rejected)
+//	Acknowledged  Validate (Ongoing), Reject (Rejected); back to Pending
+//	Ongoing       Close (Closed), Reject (Rejected)
+//	Rejected      none; back to Pending
+//	Closed        none (final)
+//
+// "Back to Pending" is sent as the StatusPending UUID itself: no action
+// leads there. Rejected alerts therefore cannot be closed: reopen them
+// (StatusPending), then validate and close. A community using custom
+// statuses may move otherwise: Workflow lists what the API allows for one
+// alert.
 type Status string
 
 // The five alert statuses.
@@ -70,7 +88,8 @@ func StatusFromName(name string) (Status, bool) {
 
 // Action is the UUID of a workflow action: the value of an action's id in
 // GET /v1/sic/alerts/{uuid}/workflow. Use the constants, or an id read
-// from Workflow.
+// from Workflow. Which action is allowed from which status is the graph
+// documented on Status; see AllowedFrom.
 type Action string
 
 // The four workflow actions.
@@ -133,6 +152,49 @@ func (s Status) Action() (Action, bool) {
 		return ActionClose, true
 	}
 	return "", false
+}
+
+// Actions returns the actions the built-in workflow allows from s (none
+// from Rejected, Closed or an unknown status). See the graph on Status.
+func (s Status) Actions() []Action {
+	switch s {
+	case StatusPending:
+		return []Action{ActionAcknowledge, ActionValidate, ActionReject}
+	case StatusAcknowledged:
+		return []Action{ActionValidate, ActionReject}
+	case StatusOngoing:
+		return []Action{ActionClose, ActionReject}
+	}
+	return nil
+}
+
+// AllowedFrom reports whether the built-in workflow allows action a from
+// status s.
+func (a Action) AllowedFrom(s Status) bool {
+	for _, x := range s.Actions() {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}
+
+// CanMoveTo reports whether the built-in workflow allows the transition to
+// (an Action, or a Status to reach) from s: an action allowed from s, a
+// status one of those actions leads to, or StatusPending from Acknowledged
+// or Rejected. It answers false for unknown statuses and actions.
+func (s Status) CanMoveTo(to Transition) bool {
+	switch t := to.(type) {
+	case Action:
+		return t.AllowedFrom(s)
+	case Status:
+		if t == StatusPending {
+			return s == StatusAcknowledged || s == StatusRejected
+		}
+		a, ok := t.Action()
+		return ok && a.AllowedFrom(s)
+	}
+	return false
 }
 
 // Transition is what a workflow update asks for: an Action, or a Status to
@@ -217,24 +279,28 @@ func (s *AlertsService) Transition(ctx context.Context, id string, to Transition
 	return out.Actions, nil
 }
 
-// MaxBulkAlerts is the most alerts BulkUpdateWorkflow accepts in one call
-// (the ids travel in the URL).
+// MaxBulkAlerts is the most alerts one bulk request carries (the ids
+// travel in the URL); BulkUpdateWorkflow splits longer lists.
 const MaxBulkAlerts = 100
 
-// BulkUpdateWorkflow applies one workflow change to several alerts (UUIDs
-// or short ids, at most MaxBulkAlerts). If one of them cannot make the
-// change the API answers 409 (ErrConflict).
+// BulkUpdateWorkflow applies one workflow change to any number of alerts
+// (UUIDs or short ids), MaxBulkAlerts per request, in order. The API
+// applies a request whole or not at all: if one of its alerts cannot make
+// the change it answers 409 and moves none of them.
 //
-// BulkUpdateWorkflow calls PATCH /v1/sic/alerts/bulk/workflow with
-// match[uuid]=<id>,<id>… in the URL and {"action_uuid","comment"} in the
-// body; the API answers 204.
+// When a request fails, BulkUpdateWorkflow goes on with the next ones and
+// returns a *BulkWorkflowError reporting every batch; after a 409 it reads
+// the alerts of the batch (Alerts.List) to name each one that cannot make
+// the change, and why. errors.Is(err, ErrConflict) holds then. The batches
+// that failed are not sent again.
+//
+// BulkUpdateWorkflow calls PATCH /v1/sic/alerts/bulk/workflow once per
+// batch, with match[uuid]=<id>,<id>… in the URL and
+// {"action_uuid","comment"} in the body; the API answers 204.
 func (s *AlertsService) BulkUpdateWorkflow(ctx context.Context, ids []string, to Transition, comment string) error {
 	const method = "Alerts.BulkUpdateWorkflow"
-	switch {
-	case len(ids) == 0:
+	if len(ids) == 0 {
 		return errors.New("sekoia: " + method + ": ids is empty")
-	case len(ids) > MaxBulkAlerts:
-		return fmt.Errorf("sekoia: %s: %d ids is more than %d", method, len(ids), MaxBulkAlerts)
 	}
 	for i, id := range ids {
 		if !idcheck.IsUUID(id) && !isShortID(id, "AL") {
@@ -246,9 +312,165 @@ func (s *AlertsService) BulkUpdateWorkflow(ctx context.Context, ids []string, to
 		return err
 	}
 	body := workflowBody{ActionUUID: action, Comment: comment}
-	q := url.Values{"match[uuid]": {strings.Join(ids, ",")}}
-	_, err = s.c.rest.Do(ctx, rest.Request{Method: http.MethodPatch, Path: "/v1/sic/alerts/bulk/workflow", Query: q, Body: body}, nil)
-	return err
+	bulkErr := &BulkWorkflowError{To: to}
+	failed := false
+	for batch := range slices.Chunk(ids, MaxBulkAlerts) {
+		q := url.Values{"match[uuid]": {strings.Join(batch, ",")}}
+		_, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPatch, Path: "/v1/sic/alerts/bulk/workflow", Query: q, Body: body}, nil)
+		bulkErr.Batches = append(bulkErr.Batches, BulkBatch{IDs: batch, Err: err})
+		if err == nil {
+			continue
+		}
+		failed = true
+		if errors.Is(err, ErrConflict) {
+			bulkErr.Conflicts = append(bulkErr.Conflicts, s.conflicts(ctx, batch, to, err)...)
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	if !failed {
+		return nil
+	}
+	return bulkErr
+}
+
+// conflicts names the alerts of a batch refused with err that the built-in
+// workflow does not let move to to. When it cannot tell (the alerts cannot
+// be read, or all of them look movable: a custom workflow), it names every
+// alert of the batch with the server's answer as the reason.
+func (s *AlertsService) conflicts(ctx context.Context, batch []string, to Transition, err error) []WorkflowConflict {
+	var uuids, shorts []string
+	for _, id := range batch {
+		if idcheck.IsUUID(id) {
+			uuids = append(uuids, id)
+		} else {
+			shorts = append(shorts, id)
+		}
+	}
+	found := make(map[string]*Alert, len(batch))
+	read := func(o *AlertListOptions) bool {
+		p, lerr := s.List(ctx, o)
+		if lerr != nil {
+			return false
+		}
+		for _, a := range p.Items {
+			found[a.UUID], found[a.ShortID] = a, a
+		}
+		return true
+	}
+	ok := (len(uuids) == 0 || read(&AlertListOptions{UUIDs: uuids, Limit: MaxBulkAlerts})) &&
+		(len(shorts) == 0 || read(&AlertListOptions{ShortIDs: shorts, Limit: MaxBulkAlerts}))
+	var out []WorkflowConflict
+	if ok {
+		for _, id := range batch {
+			a, hit := found[id]
+			switch {
+			case !hit:
+				out = append(out, WorkflowConflict{ID: id, Reason: "alert not found"})
+			case !a.Status.UUID.CanMoveTo(to):
+				out = append(out, WorkflowConflict{ID: id, ShortID: a.ShortID, From: a.Status.UUID,
+					Reason: fmt.Sprintf("no move from %s to %s", a.Status.UUID, to)})
+			}
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	for _, id := range batch {
+		out = append(out, WorkflowConflict{ID: id, Reason: causeText(err)})
+	}
+	return out
+}
+
+// BulkBatch is one request of BulkUpdateWorkflow: its alert ids and its
+// outcome (nil: every alert of the batch moved; otherwise none did).
+type BulkBatch struct {
+	IDs []string
+	Err error
+}
+
+// WorkflowConflict names an alert that could not make a workflow change.
+type WorkflowConflict struct {
+	// ID is the id as given; ShortID and From (its status) are set when the
+	// alert could be read.
+	ID      string
+	ShortID string
+	From    Status
+	// Reason says why: "no move from Rejected to Closed", "alert not
+	// found", or the server's answer when the built-in graph allows it.
+	Reason string
+}
+
+// BulkWorkflowError is the error of a BulkUpdateWorkflow of which a batch
+// failed. It matches (errors.Is, errors.As) the errors of its batches.
+type BulkWorkflowError struct {
+	// To is the transition asked for.
+	To Transition
+	// Batches are every batch sent, in order, with its outcome.
+	Batches []BulkBatch
+	// Conflicts are the alerts of the batches answered 409 that could not
+	// move, each with its reason.
+	Conflicts []WorkflowConflict
+}
+
+// Failed returns the ids of every alert that did not move: those of the
+// batches that failed.
+func (e *BulkWorkflowError) Failed() []string {
+	var ids []string
+	for _, b := range e.Batches {
+		if b.Err != nil {
+			ids = append(ids, b.IDs...)
+		}
+	}
+	return ids
+}
+
+// Error summarises the failed batches and names up to five conflicts.
+func (e *BulkWorkflowError) Error() string {
+	var b strings.Builder
+	nFailed, first := 0, error(nil)
+	for _, batch := range e.Batches {
+		if batch.Err != nil {
+			if first == nil {
+				first = batch.Err
+			}
+			nFailed++
+		}
+	}
+	fmt.Fprintf(&b, "sekoia: Alerts.BulkUpdateWorkflow: %d of %d batches failed (%d alerts not moved to %s)", nFailed, len(e.Batches), len(e.Failed()), e.To)
+	if len(e.Conflicts) > 0 {
+		fmt.Fprintf(&b, "; %d cannot move:", len(e.Conflicts))
+		for i, c := range e.Conflicts {
+			if i == 5 {
+				fmt.Fprintf(&b, " and %d more", len(e.Conflicts)-i)
+				break
+			}
+			id := c.ID
+			if c.ShortID != "" {
+				id = c.ShortID
+			}
+			fmt.Fprintf(&b, " %s (%s)", argcheck.Short(id), argcheck.Short(c.Reason))
+			if i < len(e.Conflicts)-1 && i < 4 {
+				b.WriteByte(',')
+			}
+		}
+	} else if first != nil {
+		b.WriteString(": ")
+		b.WriteString(causeText(first))
+	}
+	return b.String()
+}
+
+// Unwrap returns the errors of the failed batches.
+func (e *BulkWorkflowError) Unwrap() []error {
+	var errs []error
+	for _, b := range e.Batches {
+		if b.Err != nil {
+			errs = append(errs, b.Err)
+		}
+	}
+	return errs
 }
 
 // CustomStatusStage is the stage of a custom status.

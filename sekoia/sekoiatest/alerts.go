@@ -28,9 +28,13 @@ type alertRec struct {
 type alertStore struct {
 	s    *Server
 	mu   sync.Mutex
-	list []*alertRec          // in creation order
-	byID map[string]*alertRec // by UUID and by short id
-	n    int
+	list []*alertRec // in creation order
+	// unsorted is set once an alert was added with a creation time before
+	// that of the alert added before it: list is then not sorted by
+	// created_at and the list handler sorts.
+	unsorted bool
+	byID     map[string]*alertRec // by UUID and by short id
+	n        int
 
 	customStatuses []sekoia.CustomStatus
 }
@@ -87,19 +91,9 @@ func statusDescription(s sekoia.Status) string {
 	return ""
 }
 
-// allowedActions is the workflow of the fake: the actions available from
-// each status.
-func allowedActions(s sekoia.Status) []sekoia.Action {
-	switch s {
-	case sekoia.StatusPending:
-		return []sekoia.Action{sekoia.ActionAcknowledge, sekoia.ActionValidate, sekoia.ActionReject}
-	case sekoia.StatusAcknowledged:
-		return []sekoia.Action{sekoia.ActionValidate, sekoia.ActionReject}
-	case sekoia.StatusOngoing:
-		return []sekoia.Action{sekoia.ActionClose, sekoia.ActionReject}
-	}
-	return nil
-}
+// allowedActions is the workflow of the fake: the built-in graph
+// documented on sekoia.Status.
+func allowedActions(s sekoia.Status) []sekoia.Action { return s.Actions() }
 
 func actionDescription(a sekoia.Action) string { return a.String() + " the alert" }
 
@@ -190,6 +184,9 @@ func (st *alertStore) add(a sekoia.Alert, now time.Time) *alertRec {
 		a.Similar = 1
 	}
 	rec := &alertRec{a: a}
+	if n := len(st.list); n > 0 && a.CreatedAt.Before(st.list[n-1].a.CreatedAt) {
+		st.unsorted = true
+	}
 	rec.history = append(rec.history, historyEntry(a.CreatedAt, "alert", map[string]any{"status": a.Status.Name, "previous_status": nil}))
 	rec.history = append(rec.history, historyEntry(a.CreatedAt, "urgency", map[string]any{"value": a.Urgency.Value, "previous_value": nil}))
 	st.list = append(st.list, rec)
@@ -666,7 +663,13 @@ func (st *alertStore) handleList(w http.ResponseWriter, r *http.Request) {
 			matched = append(matched, rec)
 		}
 	}
-	if sortBy != "" || dir == "asc" {
+	switch {
+	case (sortBy == "" || sortBy == "created_at") && !st.unsorted:
+		// Already newest first by creation time.
+		if dir == "asc" {
+			slices.Reverse(matched)
+		}
+	case sortBy != "" || dir == "asc":
 		key := sortBy
 		slices.SortStableFunc(matched, func(x, y *alertRec) int {
 			xs, xn := sortKey(&x.a, key)

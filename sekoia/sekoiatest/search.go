@@ -63,6 +63,7 @@ type searchJob struct {
 	DateField     *string
 	Visible       bool
 	TTL           int64
+	ViewUUID      *string
 	CreatedAt     time.Time
 	StartedAt     time.Time
 	EndedAt       time.Time
@@ -73,11 +74,11 @@ type searchJob struct {
 }
 
 type searchFilter struct {
-	Field    string `json:"field"`
-	Operator string `json:"operator"`
-	Value    string `json:"value"`
-	Disabled bool   `json:"disabled"`
-	Excluded bool   `json:"excluded"`
+	Field    string          `json:"field"`
+	Operator string          `json:"operator"`
+	Value    json.RawMessage `json:"value"`
+	Disabled bool            `json:"disabled"`
+	Excluded bool            `json:"excluded"`
 }
 
 func newSearchStore(s *Server) *searchStore {
@@ -204,6 +205,8 @@ func (st *searchStore) create(w http.ResponseWriter, r *http.Request) {
 		Visible        bool           `json:"visible"`
 		DateField      *string        `json:"date_field"`
 		OnlyEternal    bool           `json:"only_eternal"`
+		ResultsTTL     *int64         `json:"results_ttl"`
+		ViewUUID       *string        `json:"view_uuid"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
 		writeError(w, http.StatusBadRequest, "", "Invalid parameters: "+err.Error())
@@ -222,6 +225,13 @@ func (st *searchStore) create(w http.ResponseWriter, r *http.Request) {
 	case body.MaxLastEvents != nil && *body.MaxLastEvents < 1:
 		writeError(w, http.StatusBadRequest, "", "Invalid parameters: max_last_events")
 		return
+	case body.ResultsTTL != nil && *body.ResultsTTL < 1:
+		writeError(w, http.StatusBadRequest, "", "Invalid parameters: results_ttl")
+		return
+	}
+	ttl := int64(searchDefaultTTL)
+	if body.ResultsTTL != nil {
+		ttl = *body.ResultsTTL
 	}
 	termLang := body.TermLang
 	if termLang == "" {
@@ -240,7 +250,8 @@ func (st *searchStore) create(w http.ResponseWriter, r *http.Request) {
 		OnlyEternal:   body.OnlyEternal,
 		DateField:     body.DateField,
 		Visible:       body.Visible,
-		TTL:           searchDefaultTTL,
+		TTL:           ttl,
+		ViewUUID:      body.ViewUUID,
 		CreatedAt:     st.s.nowUTC(),
 		Fail:          st.failNext,
 	}
@@ -325,7 +336,12 @@ func searchPassFilters(ev json.RawMessage, filters []searchFilter) bool {
 		if json.Unmarshal(m[f.Field], &s) == nil {
 			v = s
 		}
-		hit := m[f.Field] != nil && strings.Contains(v, f.Value)
+		want := string(f.Value)
+		var ws string
+		if json.Unmarshal(f.Value, &ws) == nil {
+			want = ws
+		}
+		hit := m[f.Field] != nil && strings.Contains(v, want)
 		if hit == f.Excluded {
 			return false
 		}
@@ -656,7 +672,7 @@ func (j *searchJob) json() []byte {
 		"results_ttl":      j.TTL,
 		"expiration_date":  expiration,
 		"expired":          j.Expired,
-		"view_uuid":        nil,
+		"view_uuid":        j.ViewUUID,
 		"community_uuids":  j.Communities,
 		"only_eternal":     j.OnlyEternal,
 		"max_last_events":  j.MaxLastEvents,

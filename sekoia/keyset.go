@@ -1,0 +1,134 @@
+package sekoia
+
+import (
+	"context"
+	"iter"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/socgo/xdr/internal/paging"
+)
+
+// keysetFloor is the lower bound sent when the caller gave none: the epoch.
+var keysetFloor = time.Unix(0, 0).UTC()
+
+// keysetList describes one keyset walk of a list sorted by creation time.
+type keysetList[T any] struct {
+	// param is the date filter of the key ("date[created_at]"); sortParam
+	// and dirParam the sort parameters, with sortValue the key's sort name.
+	param, sortParam, dirParam, sortValue string
+	desc                                  bool
+	// user is the caller's own range on the key (nil when none).
+	user *TimeRange
+	// key returns an item's key (whole seconds) and id.
+	key paging.KeysetKey[T]
+	// get fetches one page with query q.
+	get func(ctx context.Context, q url.Values, offset, limit int) (*Page[T], error)
+}
+
+// all walks the list from offset start, limit items per page, the base
+// query q copied for every page.
+//
+// Ascending, an open upper end is first fixed to the second of the newest
+// matching item (one request with limit 1, newest first), so that items
+// created during the walk are not read. Descending needs no such request:
+// every page after the first is bounded above by the last second read.
+func (k *keysetList[T]) all(ctx context.Context, q url.Values, start, limit int) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		from, to := keysetFloor, time.Time{}
+		if k.user != nil {
+			from, to = k.user.From, k.user.To
+		}
+		if !k.desc && to.IsZero() {
+			pq := k.query(q, from, time.Time{}, 0, 1)
+			pq.Set(k.dirParam, string(Descending))
+			p, err := k.get(ctx, pq, 0, 1)
+			if err != nil {
+				var zero T
+				yield(zero, err)
+				return
+			}
+			if len(p.Items) == 0 {
+				return
+			}
+			newest, _ := k.key(p.Items[0])
+			to = newest.Add(time.Second - time.Millisecond)
+		}
+		fetch := func(ctx context.Context, b paging.KeysetBound, offset int) ([]T, bool, error) {
+			lo, hi := from, to
+			switch {
+			case b.Edge.IsZero():
+			case b.Exact:
+				lo, hi = b.Edge, b.Edge.Add(time.Second-time.Millisecond)
+			case k.desc:
+				if e := b.Edge.Add(time.Second - time.Millisecond); hi.IsZero() || e.Before(hi) {
+					hi = e
+				}
+			default:
+				if b.Edge.After(lo) {
+					lo = b.Edge
+				}
+			}
+			if !hi.IsZero() && hi.Before(lo) {
+				return nil, false, nil
+			}
+			var pq url.Values
+			if b.Edge.IsZero() && k.user == nil && k.desc {
+				pq = k.query(q, time.Time{}, time.Time{}, offset, limit) // the plain first page
+			} else {
+				pq = k.query(q, lo, hi, offset, limit)
+			}
+			p, err := k.get(ctx, pq, offset, limit)
+			if err != nil {
+				return nil, false, err
+			}
+			return p.Items, p.HasMore, nil
+		}
+		for it, err := range paging.Keyset(ctx, k.desc, start, limit, k.key, fetch) {
+			if !yield(it, err) {
+				return
+			}
+		}
+	}
+}
+
+// query copies q with the sort, the key range lo..hi (none when lo is
+// zero; hi zero is the API's "now") and the page.
+func (k *keysetList[T]) query(q url.Values, lo, hi time.Time, offset, limit int) url.Values {
+	pq := make(url.Values, len(q)+5)
+	for key, v := range q {
+		pq[key] = v
+	}
+	pq.Set(k.sortParam, k.sortValue)
+	dir := Ascending
+	if k.desc {
+		dir = Descending
+	}
+	pq.Set(k.dirParam, string(dir))
+	if !lo.IsZero() {
+		pq.Set(k.param, TimeRange{From: lo, To: hi}.String())
+	}
+	pq.Set("offset", strconv.Itoa(offset))
+	pq.Set("limit", strconv.Itoa(limit))
+	return pq
+}
+
+// snapshotAll reads the whole list first, then yields it: for orders that
+// keyset paging cannot serve, so that changes made in the loop do not
+// shift the items not read yet.
+func snapshotAll[T any](seq iter.Seq2[T, error]) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		items, err := paging.Collect(seq)
+		if err != nil {
+			var zero T
+			yield(zero, err)
+			return
+		}
+		for _, it := range items {
+			if !yield(it, nil) {
+				return
+			}
+		}
+	}
+}
