@@ -1,0 +1,151 @@
+package sekoia
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/socgo/xdr/internal/rest"
+)
+
+// PageOptions pages a simple list.
+type PageOptions struct {
+	// Limit is the page size: 1..100, 0 for the server default (20; the
+	// All iterators use 100).
+	Limit int `url:"limit,omitempty"`
+	// Offset is the number of items skipped.
+	Offset int `url:"offset,omitempty"`
+}
+
+func (o *PageOptions) values(method string, defaultLimit int) (PageOptions, url.Values, error) {
+	var p PageOptions
+	if o != nil {
+		p = *o
+	}
+	if p.Limit == 0 {
+		p.Limit = defaultLimit
+	}
+	if err := checkPaging(method, p.Limit, p.Offset, 100); err != nil {
+		return p, nil, err
+	}
+	q := url.Values{}
+	if p.Limit > 0 {
+		q.Set("limit", strconv.Itoa(p.Limit))
+	}
+	if p.Offset > 0 {
+		q.Set("offset", strconv.Itoa(p.Offset))
+	}
+	return p, q, nil
+}
+
+// ListComments returns one page of the comments of an alert.
+//
+// ListComments calls GET /v1/sic/alerts/{uuid}/comments.
+func (s *AlertsService) ListComments(ctx context.Context, id string, opts *PageOptions) (*Page[Comment], error) {
+	const method = "Alerts.ListComments"
+	if err := checkAlertID(method, id); err != nil {
+		return nil, err
+	}
+	p, q, err := opts.values(method, 0)
+	if err != nil {
+		return nil, err
+	}
+	return getPage[Comment](ctx, s.c, "/v1/sic/alerts/"+rest.Seg(id)+"/comments", q, p.Offset, p.Limit)
+}
+
+// AllComments iterates over every comment of an alert. The iterator
+// contract is that of All.
+//
+// AllComments calls GET /v1/sic/alerts/{uuid}/comments once per page.
+func (s *AlertsService) AllComments(ctx context.Context, id string, opts *PageOptions) iter.Seq2[Comment, error] {
+	const method = "Alerts.AllComments"
+	if err := checkAlertID(method, id); err != nil {
+		return errSeq[Comment](err)
+	}
+	p, _, err := opts.values(method, 100)
+	if err != nil {
+		return errSeq[Comment](err)
+	}
+	return allPages[Comment](ctx, s.c, "/v1/sic/alerts/"+rest.Seg(id)+"/comments", nil, p.Offset, p.Limit)
+}
+
+// NewComment is a comment to add.
+type NewComment struct {
+	// Content is the text (required).
+	Content string `json:"content"`
+	// Author is an optional display name (at most 32 characters); the API
+	// records "apikey:<uuid>" without it.
+	Author string `json:"author,omitempty"`
+}
+
+// AddComment adds a comment to an alert and returns it.
+//
+// AddComment calls POST /v1/sic/alerts/{uuid}/comments with
+// {"content","author"}.
+func (s *AlertsService) AddComment(ctx context.Context, id string, c NewComment) (*Comment, error) {
+	const method = "Alerts.AddComment"
+	if err := checkAlertID(method, id); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(c.Content) == "" {
+		return nil, errors.New("sekoia: " + method + ": content is empty")
+	}
+	if utf8.RuneCountInString(c.Author) > 32 {
+		return nil, errors.New("sekoia: " + method + ": author is longer than 32 characters")
+	}
+	var out Comment
+	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPost, Path: "/v1/sic/alerts/" + rest.Seg(id) + "/comments", Body: c}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+func commentPath(method, alertID, commentUUID string) (string, error) {
+	if err := checkAlertID(method, alertID); err != nil {
+		return "", err
+	}
+	if err := checkUUID(method, "commentUUID", commentUUID); err != nil {
+		return "", err
+	}
+	return "/v1/sic/alerts/" + rest.Seg(alertID) + "/comments/" + rest.Seg(commentUUID), nil
+}
+
+// EditComment replaces the text of a comment of an alert and returns the
+// comment.
+//
+// EditComment calls PATCH /v1/sic/alerts/{uuid}/comments/{comment_uuid}
+// with {"content"}.
+func (s *AlertsService) EditComment(ctx context.Context, alertID, commentUUID, content string) (*Comment, error) {
+	const method = "Alerts.EditComment"
+	path, err := commentPath(method, alertID, commentUUID)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkContent(method, content); err != nil {
+		return nil, err
+	}
+	return doOne[Comment](ctx, s.c, http.MethodPatch, path, nil, commentEdit{content})
+}
+
+// DeleteComment deletes a comment of an alert.
+//
+// DeleteComment calls DELETE
+// /v1/sic/alerts/{uuid}/comments/{comment_uuid}.
+func (s *AlertsService) DeleteComment(ctx context.Context, alertID, commentUUID string) error {
+	path, err := commentPath("Alerts.DeleteComment", alertID, commentUUID)
+	if err != nil {
+		return err
+	}
+	_, err = s.c.rest.Do(ctx, rest.Request{Method: http.MethodDelete, Path: path}, nil)
+	return err
+}
+
+// commentEdit is the body of the comment edit.
+type commentEdit struct {
+	Content string `json:"content"`
+}

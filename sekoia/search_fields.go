@@ -1,0 +1,148 @@
+package sekoia
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/socgo/xdr/internal/argcheck"
+	"github.com/socgo/xdr/internal/paging"
+	"github.com/socgo/xdr/internal/rest"
+)
+
+// FieldsOptions selects a page of field statistics. Nil means the first
+// page of 100.
+type FieldsOptions struct {
+	// Limit is the page size, 1..MaxFieldsLimit (default 100).
+	Limit int
+	// Offset is the index of the first field.
+	Offset int
+}
+
+// FieldPage is one page of the field statistics of a job.
+type FieldPage struct {
+	// Fields are the page's fields.
+	Fields []SearchField
+	// Total is the number of fields.
+	Total int64
+	// Retrieved is the number of events the statistics were computed on.
+	Retrieved int64
+}
+
+func (o *FieldsOptions) query(method string) (url.Values, int, int, error) {
+	limit, offset := 100, 0
+	if o != nil {
+		if o.Limit != 0 {
+			limit = o.Limit
+		}
+		offset = o.Offset
+	}
+	if limit < 1 || limit > MaxFieldsLimit {
+		return nil, 0, 0, fmt.Errorf("sekoia: Events.%s: Limit %d is out of range 1..%d", method, limit, MaxFieldsLimit)
+	}
+	if offset < 0 {
+		return nil, 0, 0, fmt.Errorf("sekoia: Events.%s: Offset %d is negative", method, offset)
+	}
+	return url.Values{"limit": {strconv.Itoa(limit)}, "offset": {strconv.Itoa(offset)}}, offset, limit, nil
+}
+
+// Fields returns one page of statistics on the fields of the job's events:
+// each field's name, type and most common values. It calls
+// GET /v1/sic/conf/events/search/jobs/{uuid}/fields?limit=&offset=. An
+// expired job gives an *APIError matching ErrJobExpired.
+func (s *EventsService) Fields(ctx context.Context, uuid string, opts *FieldsOptions) (*FieldPage, error) {
+	if err := checkUUID("Events.Fields", "job uuid", uuid); err != nil {
+		return nil, err
+	}
+	q, _, _, err := opts.query("Fields")
+	if err != nil {
+		return nil, err
+	}
+	p, _, err := s.fetchFields(ctx, uuid, q)
+	return p, err
+}
+
+// fetchFields returns a page of fields and the fingerprint of its body.
+func (s *EventsService) fetchFields(ctx context.Context, uuid string, q url.Values) (*FieldPage, uint64, error) {
+	req := rest.Request{Method: http.MethodGet, Path: jobPath(uuid, "/fields"), Query: q}
+	body, meta, err := s.c.rest.Fetch(ctx, req)
+	if err != nil {
+		return nil, 0, markExpired(err)
+	}
+	var out searchFieldList
+	if err := json.Unmarshal(body, &out); err != nil {
+		return nil, 0, fmt.Errorf("sekoia: GET %s: decode %d response: %w", req.Path, meta.StatusCode, s.c.rest.WrapError(err))
+	}
+	return &FieldPage{Fields: out.Items, Total: out.Total, Retrieved: out.Retrieved}, paging.Fingerprint(body), nil
+}
+
+// AllFields iterates over the statistics of every field of the job's
+// events, calling GET /v1/sic/conf/events/search/jobs/{uuid}/fields for
+// each page.
+//
+// The iterator is lazy and re-runnable; opts is copied, never mutated;
+// every page is requested with the caller's ctx; on error it yields
+// (SearchField{}, err) once and stops; a break stops fetching and frees
+// the connection.
+func (s *EventsService) AllFields(ctx context.Context, uuid string, opts *FieldsOptions) iter.Seq2[SearchField, error] {
+	var o FieldsOptions
+	if opts != nil {
+		o = *opts
+	}
+	_, offset, limit, err := o.query("AllFields")
+	if err == nil {
+		err = checkUUID("Events.AllFields", "job uuid", uuid)
+	}
+	if err != nil {
+		return errSeq[SearchField](err)
+	}
+	return paging.Offset(ctx, offset, limit, func(ctx context.Context, offset, limit int) (paging.OffsetPage[SearchField], error) {
+		q := url.Values{"limit": {strconv.Itoa(limit)}, "offset": {strconv.Itoa(offset)}}
+		p, fp, err := s.fetchFields(ctx, uuid, q)
+		if err != nil {
+			return paging.OffsetPage[SearchField]{}, err
+		}
+		return paging.OffsetPage[SearchField]{Items: p.Fields, Total: int(p.Total), Fingerprint: fp}, nil
+	})
+}
+
+// Field returns the statistics of one field of the job's events by name
+// ("host.name"): its type and most common values, most frequent first. A
+// field no event has gives an error matching ErrNotFound.
+//
+// Field calls GET /v1/sic/conf/events/search/jobs/{uuid}/fields, MaxFieldsLimit
+// fields per page, until it finds the field.
+func (s *EventsService) Field(ctx context.Context, uuid, name string) (*SearchField, error) {
+	const method = "Events.Field"
+	if err := checkUUID(method, "job uuid", uuid); err != nil {
+		return nil, err
+	}
+	if name == "" {
+		return nil, fmt.Errorf("sekoia: %s: name is empty", method)
+	}
+	var prev uint64
+	for offset := 0; ; {
+		q := url.Values{"limit": {strconv.Itoa(MaxFieldsLimit)}, "offset": {strconv.Itoa(offset)}}
+		p, hash, err := s.fetchFields(ctx, uuid, q)
+		if err != nil {
+			return nil, err
+		}
+		if offset > 0 && len(p.Fields) > 0 && hash == prev {
+			return nil, fmt.Errorf("sekoia: %s: job %s: fields page at offset %d repeats the previous one: %w", method, uuid, offset, ErrPaginationStalled)
+		}
+		prev = hash
+		for i := range p.Fields {
+			if p.Fields[i].Name == name {
+				return &p.Fields[i], nil
+			}
+		}
+		offset += len(p.Fields)
+		if len(p.Fields) == 0 || int64(offset) >= p.Total {
+			return nil, fmt.Errorf("sekoia: %s: job %s has no field %q: %w", method, uuid, argcheck.Short(name), ErrNotFound)
+		}
+	}
+}
