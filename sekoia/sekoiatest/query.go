@@ -9,14 +9,18 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/socgo/xdr/internal/argcheck"
 )
 
 // The query language of the fake's event search.
 //
-// A job's term is parsed when the job is created; a term the fake does not
-// understand is refused with 400 and a message naming the problem and its
-// byte offset, so that a test never passes on a query that silently matches
-// nothing. The subset is the one of Sekoia.io's "Events query language":
+// A job's term is parsed when the job is created, whatever its term_lang
+// (dork or es-query-string: the fake knows one language); a term the fake
+// does not understand is refused with 400 and a message naming the problem
+// and its byte offset, so that a test never passes on a query that
+// silently matches nothing. The subset is the one of Sekoia.io's "Events
+// query language":
 //
 //   - field:value — one of the field's values is exactly value. A word may
 //     hold the wildcards * (any run of characters) and ? (one character);
@@ -179,7 +183,7 @@ func (p *qparser) unexpected() error {
 	case tokAnd, tokOr:
 		return &queryError{p.tok.pos, p.tok.raw + " where a term is expected"}
 	}
-	return &queryError{p.tok.pos, fmt.Sprintf("unexpected %q", qshort(p.tok.raw))}
+	return &queryError{p.tok.pos, fmt.Sprintf("unexpected %q", argcheck.Short(p.tok.raw))}
 }
 
 func (p *qparser) parseOr(depth int) (qnode, error) {
@@ -217,7 +221,7 @@ func (p *qparser) parseAnd(depth int) (qnode, error) {
 			}
 			l = qand{l, r}
 		case tokTerm, tokLParen, tokNot:
-			return nil, &queryError{p.tok.pos, fmt.Sprintf("no AND or OR before %q (two terms need an operator between them; AND, OR and NOT are upper case)", qshort(p.tok.raw))}
+			return nil, &queryError{p.tok.pos, fmt.Sprintf("no AND or OR before %q (two terms need an operator between them; AND, OR and NOT are upper case)", argcheck.Short(p.tok.raw))}
 		default:
 			return l, nil
 		}
@@ -268,18 +272,6 @@ func (p *qparser) parseUnary(depth int) (qnode, error) {
 		return t, nil
 	}
 	return nil, p.unexpected()
-}
-
-// qshort quotes at most 40 bytes of s.
-func qshort(s string) string {
-	if len(s) <= 40 {
-		return s
-	}
-	i := 40
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return s[:i] + "..."
 }
 
 // qlexer cuts a query into tokens; a term (field, operator and literal)
@@ -368,19 +360,19 @@ func checkFieldName(w qword, pos int) error {
 	name := w.text
 	switch {
 	case w.escaped:
-		return &queryError{pos, fmt.Sprintf("field name %q holds an escape", qshort(w.raw))}
+		return &queryError{pos, fmt.Sprintf("field name %q holds an escape", argcheck.Short(w.raw))}
 	case w.wild:
-		return &queryError{pos, fmt.Sprintf("wildcards in field name %q are not supported", qshort(name))}
+		return &queryError{pos, fmt.Sprintf("wildcards in field name %q are not supported", argcheck.Short(name))}
 	case name == "":
 		return &queryError{pos, "a colon with no field name before it"}
 	case name[0] == '-' || name[0] == '+' || name[0] == '!':
-		return &queryError{pos, fmt.Sprintf("prefix operator %q before field %q is not supported (use NOT)", name[:1], qshort(name[1:]))}
+		return &queryError{pos, fmt.Sprintf("prefix operator %q before field %q is not supported (use NOT)", name[:1], argcheck.Short(name[1:]))}
 	case name[0] == '.' || name[len(name)-1] == '.' || strings.Contains(name, ".."):
-		return &queryError{pos, fmt.Sprintf("field name %q has an empty part", qshort(name))}
+		return &queryError{pos, fmt.Sprintf("field name %q has an empty part", argcheck.Short(name))}
 	}
 	for _, r := range name {
 		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("_.@-", r)) {
-			return &queryError{pos, fmt.Sprintf("field name %q holds %q", qshort(name), r)}
+			return &queryError{pos, fmt.Sprintf("field name %q holds %q", argcheck.Short(name), r)}
 		}
 	}
 	return nil
@@ -391,9 +383,9 @@ func (lx *qlexer) value(t *qterm, start int) error {
 	at := lx.i
 	switch r := lx.peek(); {
 	case r == -1 || unicode.IsSpace(r) || r == ')':
-		return &queryError{start, fmt.Sprintf("field %q has no value", qshort(t.field))}
+		return &queryError{start, fmt.Sprintf("field %q has no value", argcheck.Short(t.field))}
 	case r == '(':
-		return &queryError{at, fmt.Sprintf("field:(…) groups are not supported; repeat the field %q in each term", qshort(t.field))}
+		return &queryError{at, fmt.Sprintf("field:(…) groups are not supported; repeat the field %q in each term", argcheck.Short(t.field))}
 	case r == '{':
 		return &queryError{at, "exclusive ranges {X TO Y} are not supported; use [X TO Y], :> or :<"}
 	case r == '[':
@@ -411,7 +403,7 @@ func (lx *qlexer) value(t *qterm, start int) error {
 			return err
 		}
 		if w.text == "" {
-			return &queryError{at, fmt.Sprintf("comparison on %q has no value", qshort(t.field))}
+			return &queryError{at, fmt.Sprintf("comparison on %q has no value", argcheck.Short(t.field))}
 		}
 		b, err := parseBound(w.text, at)
 		if err != nil {
@@ -431,7 +423,7 @@ func (lx *qlexer) value(t *qterm, start int) error {
 		return err
 	}
 	if lx.peek() == ':' {
-		return &queryError{lx.i, fmt.Sprintf("unescaped ':' in the value of %q (quote the value or escape it as \\:)", qshort(t.field))}
+		return &queryError{lx.i, fmt.Sprintf("unescaped ':' in the value of %q (quote the value or escape it as \\:)", argcheck.Short(t.field))}
 	}
 	return w.into(t, at, false)
 }
@@ -446,7 +438,7 @@ func (lx *qlexer) rangeValue(t *qterm) error {
 	parts := strings.Fields(lx.s[at+1 : at+end])
 	lx.i = at + end + 1
 	if len(parts) != 3 || parts[1] != "TO" {
-		return &queryError{at, fmt.Sprintf("range %q is not [X TO Y]", qshort(lx.s[at:lx.i]))}
+		return &queryError{at, fmt.Sprintf("range %q is not [X TO Y]", argcheck.Short(lx.s[at:lx.i]))}
 	}
 	if parts[0] == "*" || parts[2] == "*" {
 		return &queryError{at, "open bounds (*) in ranges are not supported; use :>= or :<="}
@@ -460,7 +452,7 @@ func (lx *qlexer) rangeValue(t *qterm) error {
 		return err
 	}
 	if lo.kind != hi.kind {
-		return &queryError{at, fmt.Sprintf("range %q mixes kinds of bounds", qshort(lx.s[at:lx.i]))}
+		return &queryError{at, fmt.Sprintf("range %q mixes kinds of bounds", argcheck.Short(lx.s[at:lx.i]))}
 	}
 	if !lx.atDelim() {
 		return &queryError{lx.i, "a range must be followed by a space or a parenthesis"}
@@ -484,7 +476,7 @@ func parseBound(s string, pos int) (qbound, error) {
 	if ip, err := netip.ParseAddr(s); err == nil {
 		return qbound{set: true, kind: 'i', ip: ip.Unmap()}, nil
 	}
-	return qbound{}, &queryError{pos, fmt.Sprintf("%q is not a number, a date or an IP address", qshort(s))}
+	return qbound{}, &queryError{pos, fmt.Sprintf("%q is not a number, a date or an IP address", argcheck.Short(s))}
 }
 
 // queryNumber reports whether s is a JSON number.

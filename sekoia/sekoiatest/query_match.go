@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/socgo/xdr/internal/argcheck"
 )
 
 // qword is a word of a query as read: its text with escapes removed, and
@@ -79,7 +81,7 @@ func (w qword) into(t *qterm, pos int, bare bool) error {
 	if r := w.raw[0]; (r == '+' || r == '!' || r == '-') && !queryNumber(w.raw) {
 		what := "term"
 		if !bare {
-			what = "value of " + strconv.Quote(qshort(t.field))
+			what = "value of " + strconv.Quote(argcheck.Short(t.field))
 		}
 		return &queryError{pos, fmt.Sprintf("prefix operator %q before the %s is not supported (use NOT, or escape it as \\%c)", r, what, r)}
 	}
@@ -127,7 +129,11 @@ func (lx *qlexer) literal(t *qterm) error {
 		return &queryError{start, fmt.Sprintf("unterminated %s (no closing %c)", what, quote)}
 	}
 	if !lx.atDelim() {
-		return &queryError{lx.i, fmt.Sprintf("a %s must be followed by a space or a parenthesis", what)}
+		hint := ""
+		if quote == '/' {
+			hint = " (quote a value that starts with a slash)"
+		}
+		return &queryError{lx.i, fmt.Sprintf("a %s must be followed by a space or a parenthesis%s", what, hint)}
 	}
 	src := b.String()
 	if !utf8.ValidString(src) {
@@ -139,7 +145,7 @@ func (lx *qlexer) literal(t *qterm) error {
 	}
 	re, err := regexp.Compile(`^(?:` + src + `)$`)
 	if err != nil {
-		return &queryError{start, fmt.Sprintf("regular expression %q: %v", qshort(src), err)}
+		return &queryError{start, fmt.Sprintf("regular expression %q: %v", argcheck.Short(src), err)}
 	}
 	t.re, t.words = re, 1
 	return nil

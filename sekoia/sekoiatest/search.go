@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/socgo/xdr/internal/argcheck"
 )
 
 // Search-job behaviour of the fake.
@@ -243,7 +245,7 @@ func (st *searchStore) create(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "", "Invalid parameters: term is required")
 		return
 	case body.TermLang != "" && body.TermLang != "dork" && body.TermLang != "es-query-string":
-		writeError(w, http.StatusBadRequest, "", fmt.Sprintf("Invalid parameters: term_lang %q is not dork nor es-query-string", qshort(body.TermLang)))
+		writeError(w, http.StatusBadRequest, "", fmt.Sprintf("Invalid parameters: term_lang %q is not dork nor es-query-string", argcheck.Short(body.TermLang)))
 		return
 	case !okEarliest:
 		writeError(w, http.StatusBadRequest, "", "Invalid parameters: earliest_time")
