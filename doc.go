@@ -188,7 +188,9 @@
 // [github.com/socgo/xdr/tehtris/tehtristest] and
 // [github.com/socgo/xdr/sentinelone/sentinelonetest]. A fake is a real HTTP
 // server on loopback (net/http/httptest) with state: alert workflow
-// transitions, search jobs that progress and expire, cursor paging. It is
+// transitions, search jobs that evaluate their query and time range (and
+// refuse a query they do not understand), progress and expire, cursor
+// paging. It is
 // seeded with helpers, closed by t.Cleanup, and injects faults on demand: a
 // 429 with Retry-After, bursts of 5xx, a connection cut in the middle of a
 // body, truncated JSON, slowness. Point a client at it with WithBaseURL:

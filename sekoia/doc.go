@@ -106,10 +106,12 @@
 // and Get reads it; Wait polls it, with a growing interval, until it is
 // done, and a canceled, failed or timed-out job gives a *JobError matching
 // ErrJobCanceled, ErrJobFailed or ErrJobTimeout (WaitOptions sets the
-// limits). Search is Create then Wait. Results (and ResultsPage) reads the
-// events of a job, most recent first, as Event values that keep their exact
-// JSON and read fields by dotted name; Fields gives statistics on their
-// fields; ExtendTTL keeps the results longer and Cancel stops a job.
+// limits; by default it reads the job at once, then after 250 ms, and
+// backs off to one read every 10 s). Search is Create then Wait. Results
+// (and ResultsPage) reads the events of a job, most recent first, as Event
+// values that keep their exact JSON and read fields by dotted name;
+// Fields gives statistics on their fields; ExtendTTL keeps the results
+// longer and Cancel stops a job.
 // SearchAll does it all in one loop: it creates the job, waits for it,
 // iterates over every event and cancels the job it did not see to the end
 // (unless SearchOptions.KeepJob). The results of a job expire once its
@@ -229,7 +231,12 @@
 // communities, kill chain stages, search jobs that progress and expire,
 // the intake and what it received), seeding helpers (SeedAlerts, AddAlert,
 // AddEvents, ...), key states (expired, revoked) and fault injection (429,
-// 5xx, cut or truncated bodies, delays):
+// 5xx, cut or truncated bodies, delays). Its search jobs evaluate their
+// term in a documented subset of the events query language (field:value,
+// phrases, wildcards, comparisons, AND, OR, NOT, parentheses; a term
+// outside it answers 400) over the events' timestamps within the job's
+// time range on the server's clock (WithClock), and are done when created
+// unless SetSearchProgress asks for polls:
 //
 //	srv := sekoiatest.NewServer(t)
 //	srv.SeedAlerts(250)

@@ -10,13 +10,15 @@ import (
 	"github.com/socgo/xdr/sekoia/sekoiatest"
 )
 
-// exampleSearchServer starts a fake holding three events; real code uses
-// sekoia.NewClient(apiKey) instead.
+// exampleSearchServer starts a fake holding three events, its clock set
+// just after them, whose jobs go through "not started" and "running" as
+// on the real API; real code uses sekoia.NewClient(apiKey) instead.
 func exampleSearchServer() (*sekoiatest.Server, *sekoia.Client) {
-	srv, err := sekoiatest.Start()
+	srv, err := sekoiatest.Start(sekoiatest.WithClock(func() time.Time { return time.Date(2026, 3, 1, 12, 5, 0, 0, time.UTC) }))
 	if err != nil {
 		panic(err)
 	}
+	srv.SetSearchProgress(1, 1)
 	_ = srv.AddEvents(
 		[]byte(`{"timestamp":"2026-03-01T12:00:02Z","host.name":"laptop-1","process.name":"powershell.exe","user.name":"joe"}`),
 		[]byte(`{"timestamp":"2026-03-01T12:00:01Z","host.name":"srv-db","process.name":"postgres","user.name":"postgres"}`),
@@ -37,7 +39,7 @@ func ExampleEventsService_SearchAll() {
 	ctx := context.Background()
 
 	q := sekoia.SearchQuery{
-		Term:     "powershell.exe",           // on the real API: `process.name:"powershell.exe"`
+		Term:     `process.name:"powershell.exe"`,
 		Earliest: sekoia.Ago(24 * time.Hour), // sent as "-1d"; or sekoia.AbsoluteTime(t)
 	}
 	opts := &sekoia.SearchOptions{Wait: sekoia.WaitOptions{PollInterval: 10 * time.Millisecond}}

@@ -35,7 +35,7 @@ func doneJob(b *testing.B) (*sekoiatest.Server, *sekoia.Client, string) {
 	}
 	srv.SetSearchProgress(0, 0)
 	c := srv.Client()
-	job, err := c.Events.Search(context.Background(), sekoia.SearchQuery{Term: "*", Earliest: sekoia.Ago(time.Hour)}, nil)
+	job, err := c.Events.Search(context.Background(), sekoia.SearchQuery{Term: "*", Earliest: sekoia.AbsoluteTime(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

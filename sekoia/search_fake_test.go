@@ -102,11 +102,12 @@ func fakeSearchClient(t *testing.T, opts ...sekoiatest.Option) (*sekoiatest.Serv
 	return srv, srv.Client(sekoia.WithHTTPClient(&http.Client{Transport: specTransport(t, "")}))
 }
 
-// seedEvents adds n events, ev0 being the most recent.
+// seedEvents adds n events a second apart, ev0 being the most recent, a
+// minute old.
 func seedEvents(t testing.TB, srv *sekoiatest.Server, n int) [][]byte {
 	t.Helper()
 	evs := make([][]byte, n)
-	base := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	base := time.Now().UTC().Truncate(time.Second).Add(-time.Minute)
 	for i := range n {
 		host := "laptop-" + fmt.Sprint(i%3)
 		evs[i] = fmt.Appendf(nil, `{"__event_id":"ev%d","timestamp":"%s","host.name":%q,"n":%d,"big":12345678901234567890,"msg":"é\t\"%d\""}`,
@@ -213,7 +214,7 @@ func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unloc
 
 func TestFakeSearchExpiresAfterTTL(t *testing.T) {
 	t.Parallel()
-	clk := &clock{t: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
+	clk := &clock{t: time.Now().UTC()}
 	srv, c := fakeSearchClient(t, sekoiatest.WithClock(clk.now))
 	seedEvents(t, srv, 3)
 	srv.SetSearchProgress(0, 0)

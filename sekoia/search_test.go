@@ -505,7 +505,7 @@ func TestEventsWaitTimeouts(t *testing.T) {
 		mt.RegisterResponder(http.MethodGet, jobsURL+"/"+jobUUID, r)
 		// The run limit counts from the first read that saw the job running.
 		start := time.Now()
-		_, err := c.Events.Wait(context.Background(), jobUUID, &sekoia.WaitOptions{StartTimeout: time.Hour, RunTimeout: 30 * time.Second, MaxPollInterval: time.Second})
+		_, err := c.Events.Wait(context.Background(), jobUUID, &sekoia.WaitOptions{StartTimeout: time.Hour, RunTimeout: 30 * time.Second, PollInterval: time.Second, MaxPollInterval: time.Second})
 		if !errors.Is(err, sekoia.ErrJobTimeout) || !strings.Contains(err.Error(), "did not finish") {
 			t.Fatalf("err = %v", err)
 		}

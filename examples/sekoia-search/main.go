@@ -26,7 +26,7 @@ import (
 )
 
 func main() {
-	term := flag.String("term", "*", "search term (dork language); the fake matches on the events' text")
+	term := flag.String("term", "*", "search term (events query language, e.g. 'host.name:\"laptop-1\" AND NOT user.name:root')")
 	since := flag.Duration("since", 24*time.Hour, "how far back to search")
 	limit := flag.Int("limit", 0, "stop after this many events (0: all)")
 	timeout := flag.Duration("timeout", 30*time.Minute, "how long the job may run")

@@ -9,26 +9,30 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/socgo/xdr/internal/argcheck"
 )
 
 // Search-job behaviour of the fake.
 //
-// A job created with POST /v1/sic/conf/events/search/jobs matches the
-// seeded events (AddEvents) whose raw JSON contains the job's term (an
-// empty term or "*" matches every event) and that pass its filters (a
-// "contains" filter looks for the value in the field's text; Excluded
-// inverts it; Disabled ignores it), in the order they were seeded; seed
-// them most recent first, as the API answers. max_last_events keeps the
-// first ones. Results take limit (1..1000, default 100) and offset, and
-// earliest_time/latest_time (epoch seconds) keep the events whose
-// "timestamp" or "@timestamp" lies between them.
+// A job created with POST /v1/sic/conf/events/search/jobs matches, when
+// it is created, the seeded events (AddEvents) whose time lies within its
+// earliest_time and latest_time (resolved against the server's clock),
+// that match its term (query.go: the fake's subset of the events query
+// language; a term it does not understand answers 400) and that pass its
+// filters (a "contains" filter looks for the value in the text of the
+// field's values; Excluded inverts it; Disabled ignores it), in the order
+// they were seeded; seed them most recent first, as the API answers.
+// max_last_events keeps the first ones. Results take limit (1..1000,
+// default 100) and offset, and earliest_time/latest_time (epoch seconds)
+// to keep the events whose time lies between them.
 //
-// Each read of the job (GET …/jobs/{uuid}) moves it along: it is "not
-// started" (0) for SetSearchProgress's start reads, then "running" (1) for
-// its run reads, then done (2). The results are readable at any state.
-// Once done, the job expires after its results_ttl (600 s unless
-// changed by PUT) or at once with ExpireSearchJob; its results and fields
-// then answer 410 Gone.
+// A job is done when it is created, unless SetSearchProgress asks for
+// reads in the "not started" (0) and "running" (1) states first: each
+// read of the job (GET …/jobs/{uuid}) then moves it along. The results
+// are readable at any state. Once done, the job expires after its
+// results_ttl (600 s unless changed by PUT) or at once with
+// ExpireSearchJob; its results and fields then answer 410 Gone.
 
 const (
 	searchDefaultTTL = 600
@@ -39,7 +43,7 @@ type searchStore struct {
 	s *Server
 
 	mu         sync.Mutex
-	events     []json.RawMessage
+	events     []searchEvent
 	jobs       map[string]*searchJob
 	startReads int
 	runReads   int
@@ -68,7 +72,7 @@ type searchJob struct {
 	CanceledAt    time.Time
 	Expired       bool
 	Fail          bool
-	matched       []json.RawMessage
+	matched       []searchEvent
 }
 
 type searchFilter struct {
@@ -80,7 +84,7 @@ type searchFilter struct {
 }
 
 func newSearchStore(s *Server) *searchStore {
-	return &searchStore{s: s, jobs: make(map[string]*searchJob), startReads: 1, runReads: 1}
+	return &searchStore{s: s, jobs: make(map[string]*searchJob)}
 }
 
 func (st *searchStore) register(mux *http.ServeMux) {
@@ -93,36 +97,59 @@ func (st *searchStore) register(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+base+"/{uuid}/fields", st.fields)
 }
 
-// AddEvents seeds events for search jobs. Each must be a JSON object; it is
-// returned byte for byte in results. Seed the most recent first: results
-// come in the order seeded.
+// AddEvents seeds events for search jobs. Each must be a JSON object
+// with its time in "timestamp" (or "@timestamp"): an RFC 3339 string, or
+// ISO 8601 without a zone, taken as UTC. It is returned byte for byte in
+// results. Seed the most recent first: results come in the order seeded.
 //
-// A job matches the events whose raw JSON contains its term (an empty term
-// or "*" matches all) and that pass its filters (a filter matches when the
-// field's text contains the value; Excluded inverts it, Disabled ignores
-// it); max_last_events keeps the first ones. A finished job expires after
-// its results_ttl (600 s, changed by PUT) on the server's clock
-// (WithClock), or at once with ExpireSearchJob: its results and fields then
-// answer 410.
+// A job keeps the events whose time is within its earliest_time and
+// latest_time, bounds included: a relative bound ("-1h", "now", as
+// sekoia.Ago and RelativeTime send) is resolved against the server's
+// clock (WithClock) when the job is created, an absolute one is taken as
+// is. A job's date_field, when set to another field, is read instead
+// (dotted, like query fields); an event without it is not matched.
+// Events added after a job was created are not in it.
+//
+// The job's term is parsed in the fake's subset of Sekoia.io's events
+// query language: field:value, field:"quoted value", wildcards * and ?,
+// /regexp/, field:*, comparisons (:>, :>=, :<, :<=, [X TO Y]) on numbers,
+// dates and IP addresses, terms without a field (searched in every
+// field), AND, OR, NOT and parentheses; dotted field names resolve
+// against nested objects and flat keys; values compare as their JSON
+// text, case-sensitively. An empty term or * matches everything. A term
+// outside the subset is refused with 400 and a message naming the problem
+// (the client returns an *sekoia.APIError), so that a test never passes
+// on a query that matches nothing by accident.
+//
+// The job's filters apply too (a filter matches when the text of one of
+// the field's values contains the value; Excluded inverts it, Disabled
+// ignores it; "contains" is the only operator); max_last_events keeps the
+// first ones. A finished job expires after its results_ttl (600 s,
+// changed by PUT) on the server's clock, or at once with ExpireSearchJob:
+// its results and fields then answer 410.
 func (s *Server) AddEvents(events ...[]byte) error {
+	seeded := make([]searchEvent, len(events))
 	for i, ev := range events {
 		t := bytes.TrimSpace(ev)
 		if !json.Valid(t) || len(t) == 0 || t[0] != '{' {
 			return fmt.Errorf("sekoiatest: AddEvents: event %d is not a JSON object", i)
 		}
+		at, ok := searchDefaultTime(t)
+		if !ok {
+			return fmt.Errorf("sekoiatest: AddEvents: event %d has no \"timestamp\" (nor \"@timestamp\") holding an RFC 3339 time", i)
+		}
+		seeded[i] = searchEvent{raw: json.RawMessage(bytes.Clone(t)), at: at}
 	}
 	st := s.search
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	for _, ev := range events {
-		st.events = append(st.events, json.RawMessage(bytes.Clone(bytes.TrimSpace(ev))))
-	}
+	st.events = append(st.events, seeded...)
 	return nil
 }
 
 // SetSearchProgress sets how many reads of a new job show it not started,
-// then running, before it is done (default 1 and 1). Zero and zero make
-// jobs done at their first read.
+// then running, before it is done. The default, zero and zero, makes jobs
+// done when they are created.
 func (s *Server) SetSearchProgress(startReads, runReads int) {
 	st := s.search
 	st.mu.Lock()
@@ -210,15 +237,24 @@ func (st *searchStore) create(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "", "Invalid parameters: "+err.Error())
 		return
 	}
+	now := st.s.nowUTC()
+	earliest, okEarliest := searchBound(body.EarliestTime, now)
+	latest, okLatest := searchBound(body.LatestTime, now)
 	switch {
 	case body.Term == nil:
 		writeError(w, http.StatusBadRequest, "", "Invalid parameters: term is required")
 		return
-	case !searchValidTime(body.EarliestTime):
+	case body.TermLang != "" && body.TermLang != "dork" && body.TermLang != "es-query-string":
+		writeError(w, http.StatusBadRequest, "", fmt.Sprintf("Invalid parameters: term_lang %q is not dork nor es-query-string", argcheck.Short(body.TermLang)))
+		return
+	case !okEarliest:
 		writeError(w, http.StatusBadRequest, "", "Invalid parameters: earliest_time")
 		return
-	case !searchValidTime(body.LatestTime):
+	case !okLatest:
 		writeError(w, http.StatusBadRequest, "", "Invalid parameters: latest_time")
+		return
+	case !latest.After(earliest):
+		writeError(w, http.StatusBadRequest, "", "Invalid parameters: latest_time is not after earliest_time")
 		return
 	case body.MaxLastEvents != nil && *body.MaxLastEvents < 1:
 		writeError(w, http.StatusBadRequest, "", "Invalid parameters: max_last_events")
@@ -226,6 +262,17 @@ func (st *searchStore) create(w http.ResponseWriter, r *http.Request) {
 	case body.ResultsTTL != nil && *body.ResultsTTL < 1:
 		writeError(w, http.StatusBadRequest, "", "Invalid parameters: results_ttl")
 		return
+	}
+	query, err := parseQuery(*body.Term)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "", "Invalid parameters: term: "+err.Error())
+		return
+	}
+	for i, f := range body.Filters {
+		if f.Field == "" || f.Operator != "contains" {
+			writeError(w, http.StatusBadRequest, "", fmt.Sprintf("Invalid parameters: filters[%d]: the fake supports a field and the operator \"contains\"", i))
+			return
+		}
 	}
 	ttl := int64(searchDefaultTTL)
 	if body.ResultsTTL != nil {
@@ -250,7 +297,7 @@ func (st *searchStore) create(w http.ResponseWriter, r *http.Request) {
 		Visible:       body.Visible,
 		TTL:           ttl,
 		ViewUUID:      body.ViewUUID,
-		CreatedAt:     st.s.nowUTC(),
+		CreatedAt:     now,
 		Fail:          st.failNext,
 	}
 	st.failNext = false
@@ -261,55 +308,45 @@ func (st *searchStore) create(w http.ResponseWriter, r *http.Request) {
 			j.Status = 4
 		}
 	}
-	j.matched = st.match(j)
+	j.matched = st.match(j, query, earliest, latest)
 	st.jobs[j.UUID] = j
 	b := j.json()
 	st.mu.Unlock()
 	searchWriteJSON(w, b)
 }
 
-// searchValidTime accepts what the API documents: a relative time, "now",
-// or an ISO 8601 date or date-time.
-func searchValidTime(s string) bool {
-	if searchRelativeTime(s) {
-		return true
-	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999", "2006-01-02"} {
-		if _, err := time.Parse(layout, s); err == nil {
-			return true
-		}
-	}
-	return false
-}
-
-// searchRelativeTime reports whether s is "now" or a sign, 1 to 9 digits
-// and a unit among s, m, h, d and w, case ignored.
-func searchRelativeTime(s string) bool {
-	if strings.EqualFold(s, "now") {
-		return true
-	}
-	if len(s) < 3 || len(s) > 11 || s[0] != '+' && s[0] != '-' || !strings.ContainsRune("smhdwSMHDW", rune(s[len(s)-1])) {
-		return false
-	}
-	for _, c := range s[1 : len(s)-1] {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-func (st *searchStore) match(j *searchJob) []json.RawMessage {
-	var out []json.RawMessage
-	term := strings.TrimSpace(j.Term)
+// match returns the seeded events within [earliest, latest] that match
+// the query (nil: all) and pass the job's filters, up to max_last_events.
+func (st *searchStore) match(j *searchJob, query qnode, earliest, latest time.Time) []searchEvent {
+	var out []searchEvent
+	customDate := !searchDefaultDateField(j.DateField)
 	for _, ev := range st.events {
-		if term != "" && term != "*" && !bytes.Contains(ev, []byte(term)) {
+		var doc any
+		decoded := false
+		decode := func() any {
+			if !decoded {
+				doc, _ = decodeEvent(ev.raw)
+				decoded = true
+			}
+			return doc
+		}
+		at := ev.at
+		if customDate {
+			var ok bool
+			if at, ok = searchDocTime(decode(), *j.DateField); !ok {
+				continue
+			}
+		}
+		if at.Before(earliest) || at.After(latest) {
 			continue
 		}
-		if !searchPassFilters(ev, j.Filters) {
+		if query != nil && !query.match(decode()) {
 			continue
 		}
-		out = append(out, ev)
+		if len(j.Filters) > 0 && !searchPassFilters(decode(), j.Filters) {
+			continue
+		}
+		out = append(out, searchEvent{raw: ev.raw, at: at})
 		if j.MaxLastEvents != nil && len(out) >= *j.MaxLastEvents {
 			break
 		}
@@ -317,29 +354,21 @@ func (st *searchStore) match(j *searchJob) []json.RawMessage {
 	return out
 }
 
-func searchPassFilters(ev json.RawMessage, filters []searchFilter) bool {
-	if len(filters) == 0 {
-		return true
-	}
-	var m map[string]json.RawMessage
-	if json.Unmarshal(ev, &m) != nil {
-		return false
-	}
+// searchPassFilters reports whether a decoded event passes the filters.
+func searchPassFilters(doc any, filters []searchFilter) bool {
 	for _, f := range filters {
 		if f.Disabled {
 			continue
-		}
-		v := string(m[f.Field])
-		var s string
-		if json.Unmarshal(m[f.Field], &s) == nil {
-			v = s
 		}
 		want := string(f.Value)
 		var ws string
 		if json.Unmarshal(f.Value, &ws) == nil {
 			want = ws
 		}
-		hit := m[f.Field] != nil && strings.Contains(v, want)
+		hit := queryResolve(doc, f.Field, func(v any) bool {
+			s, ok := queryText(v)
+			return ok && strings.Contains(s, want)
+		})
 		if hit == f.Excluded {
 			return false
 		}

@@ -2,7 +2,6 @@ package sekoiatest
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"net/http"
 	"sort"
@@ -73,7 +72,7 @@ func (st *searchStore) answerJob(w http.ResponseWriter, r *http.Request, f func(
 // liveMatches returns the events matched by the job named by the
 // request's path and the page asked for (limit 1..searchMaxLimit, default
 // 100, and offset); or answers 400, 404, or 410 once the job has expired.
-func (st *searchStore) liveMatches(w http.ResponseWriter, r *http.Request) (matched []json.RawMessage, limit, offset int, ok bool) {
+func (st *searchStore) liveMatches(w http.ResponseWriter, r *http.Request) (matched []searchEvent, limit, offset int, ok bool) {
 	if limit, offset, ok = paging(w, r.URL.Query(), 100, searchMaxLimit); !ok {
 		return nil, 0, 0, false
 	}
@@ -134,7 +133,7 @@ func (st *searchStore) results(w http.ResponseWriter, r *http.Request) {
 	start := min(offset, end)
 	size := 64
 	for _, ev := range matched[start:end] {
-		size += len(ev) + 1
+		size += len(ev.raw) + 1
 	}
 	b := make([]byte, 0, size)
 	b = append(b, `{"items":[`...)
@@ -142,7 +141,7 @@ func (st *searchStore) results(w http.ResponseWriter, r *http.Request) {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, ev...)
+		b = append(b, ev.raw...)
 	}
 	b = append(b, `],"total":`...)
 	b = strconv.AppendInt(b, int64(len(matched)), 10)
@@ -150,10 +149,10 @@ func (st *searchStore) results(w http.ResponseWriter, r *http.Request) {
 	searchWriteJSON(w, b)
 }
 
-// searchTimeSlice keeps the events whose "timestamp" (or "@timestamp")
-// lies within the earliest_time and latest_time query parameters (epoch
-// seconds), when given.
-func searchTimeSlice(w http.ResponseWriter, r *http.Request, events []json.RawMessage) ([]json.RawMessage, bool) {
+// searchTimeSlice keeps the events whose time (the one the job's range
+// was checked against) lies within the earliest_time and latest_time
+// query parameters (epoch seconds), when given.
+func searchTimeSlice(w http.ResponseWriter, r *http.Request, events []searchEvent) ([]searchEvent, bool) {
 	q := r.URL.Query()
 	bound := func(name string) (float64, bool, bool) {
 		v := q.Get(name)
@@ -178,18 +177,9 @@ func searchTimeSlice(w http.ResponseWriter, r *http.Request, events []json.RawMe
 	if !hasLo && !hasHi {
 		return events, true
 	}
-	var out []json.RawMessage
+	var out []searchEvent
 	for _, ev := range events {
-		var t struct {
-			TS  string `json:"timestamp"`
-			ATS string `json:"@timestamp"`
-		}
-		_ = json.Unmarshal(ev, &t)
-		ts, err := time.Parse(time.RFC3339Nano, cmp.Or(t.TS, t.ATS))
-		if err != nil {
-			continue
-		}
-		sec := float64(ts.UnixNano()) / 1e9
+		sec := float64(ev.at.UnixNano()) / 1e9
 		if hasLo && sec < lo || hasHi && sec > hi {
 			continue
 		}
@@ -225,7 +215,7 @@ func (st *searchStore) fields(w http.ResponseWriter, r *http.Request) {
 
 // searchFieldStats computes the fields of events, sorted by name, with their five
 // most common values.
-func searchFieldStats(events []json.RawMessage) []searchFieldStat {
+func searchFieldStats(events []searchEvent) []searchFieldStat {
 	type acc struct {
 		typ    string
 		counts map[string]int
@@ -233,7 +223,7 @@ func searchFieldStats(events []json.RawMessage) []searchFieldStat {
 	fields := map[string]*acc{}
 	for _, ev := range events {
 		var m map[string]json.RawMessage
-		if json.Unmarshal(ev, &m) != nil {
+		if json.Unmarshal(ev.raw, &m) != nil {
 			continue
 		}
 		for k, v := range m {

@@ -34,14 +34,20 @@ func call(t *testing.T, s *Server, method, path, body string, out any) int {
 	return resp.StatusCode
 }
 
+// searchNow is the clock of the search tests: a minute after the events
+// they seed.
+func searchNow() time.Time { return time.Date(2026, 3, 1, 12, 1, 0, 0, time.UTC) }
+
 func TestSearchJobProgressAndExpiry(t *testing.T) {
 	t.Parallel()
-	s := NewServer(t)
-	if err := s.AddEvents([]byte(`{"a":"x1"}`), []byte(` {"a":"y2"} `), []byte(`{"a":"x3"}`)); err != nil {
+	s := NewServer(t, WithClock(searchNow))
+	if err := s.AddEvents([]byte(`{"timestamp":"2026-03-01T12:00:03Z","a":"x1"}`), []byte(` {"timestamp":"2026-03-01T12:00:02Z","a":"y2"} `), []byte(`{"@timestamp":"2026-03-01T12:00:01Z","a":"x3"}`)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.AddEvents([]byte(`[1]`)); err == nil {
-		t.Error("non-object event accepted")
+	for _, bad := range []string{`[1]`, `{"a":"x4"}`, `{"timestamp":"yesterday"}`, `{"timestamp":1772366400}`, `{"Timestamp":"2026-03-01T12:00:00Z"}`} {
+		if err := s.AddEvents([]byte(`{"timestamp":"2026-03-01T12:00:00Z"}`), []byte(bad)); err == nil {
+			t.Errorf("event %s accepted", bad)
+		}
 	}
 	s.SetSearchProgress(2, 1)
 	var job struct {
@@ -50,7 +56,7 @@ func TestSearchJobProgressAndExpiry(t *testing.T) {
 		Total  int    `json:"total"`
 	}
 	base := "/v1/sic/conf/events/search/jobs"
-	if st := call(t, s, "POST", base, `{"term":"x","earliest_time":"-1d","latest_time":"now"}`, &job); st != 200 || job.Status != 0 || job.Total != 2 {
+	if st := call(t, s, "POST", base, `{"term":"a:x*","earliest_time":"-1d","latest_time":"now"}`, &job); st != 200 || job.Status != 0 || job.Total != 2 {
 		t.Fatalf("create: %d %+v", st, job)
 	}
 	var states []int
@@ -66,7 +72,7 @@ func TestSearchJobProgressAndExpiry(t *testing.T) {
 		Total int               `json:"total"`
 	}
 	call(t, s, "GET", base+"/"+job.UUID+"/events?limit=1&offset=1", "", &page)
-	if len(page.Items) != 1 || string(page.Items[0]) != `{"a":"x3"}` || page.Total != 2 {
+	if len(page.Items) != 1 || string(page.Items[0]) != `{"@timestamp":"2026-03-01T12:00:01Z","a":"x3"}` || page.Total != 2 {
 		t.Errorf("page %+v", page)
 	}
 	if st := call(t, s, "GET", base+"/"+job.UUID+"/events?limit=1001", "", nil); st != 400 {
@@ -100,12 +106,21 @@ func TestSearchJobProgressAndExpiry(t *testing.T) {
 	if s.SearchJobs() != 1 {
 		t.Errorf("jobs = %d", s.SearchJobs())
 	}
+	// By default a job is done when it is created.
+	s.SetSearchProgress(0, 0)
+	if st := call(t, s, "POST", base, `{"term":"","earliest_time":"-1d","latest_time":"now"}`, &job); st != 200 || job.Status != 2 || job.Total != 3 {
+		t.Errorf("done at once: %d %+v", st, job)
+	}
+	if st := NewServer(t); st.search.startReads != 0 || st.search.runReads != 0 {
+		t.Errorf("default progress %d, %d", st.search.startReads, st.search.runReads)
+	}
 }
 
 func TestSearchFieldsAndCancel(t *testing.T) {
 	t.Parallel()
-	s := NewServer(t)
-	_ = s.AddEvents([]byte(`{"h":"a","n":1}`), []byte(`{"h":"a","n":2}`), []byte(`{"h":"b"}`))
+	s := NewServer(t, WithClock(searchNow))
+	s.SetSearchProgress(1, 1)
+	_ = s.AddEvents([]byte(`{"timestamp":"2026-03-01T12:00:00Z","h":"a","n":1}`), []byte(`{"timestamp":"2026-03-01T12:00:00Z","h":"a","n":2}`), []byte(`{"timestamp":"2026-03-01T12:00:00Z","h":"b"}`))
 	var job struct {
 		UUID   string `json:"uuid"`
 		Status int    `json:"status"`
@@ -125,7 +140,7 @@ func TestSearchFieldsAndCancel(t *testing.T) {
 		Retrieved int `json:"retrieved"`
 	}
 	call(t, s, "GET", base+"/"+job.UUID+"/fields", "", &fields)
-	if fields.Total != 2 || fields.Retrieved != 2 || fields.Items[0].Name != "h" || fields.Items[0].MostCommonValues[0].Value != 100 || fields.Items[1].ValueType != "number" {
+	if fields.Total != 3 || fields.Retrieved != 2 || fields.Items[0].Name != "h" || fields.Items[0].MostCommonValues[0].Value != 100 || fields.Items[1].ValueType != "number" {
 		t.Errorf("fields %+v", fields)
 	}
 	call(t, s, "POST", base+"/"+job.UUID+"/cancel", "", &job)
@@ -142,7 +157,7 @@ func TestSearchFieldsAndCancel(t *testing.T) {
 
 func TestSearchResultsTimeSlice(t *testing.T) {
 	t.Parallel()
-	s := NewServer(t)
+	s := NewServer(t, WithClock(searchNow))
 	_ = s.AddEvents(
 		[]byte(`{"timestamp":"2026-03-01T12:00:20Z","i":0}`),
 		[]byte(`{"timestamp":"2026-03-01T12:00:10Z","i":1}`),
@@ -164,5 +179,58 @@ func TestSearchResultsTimeSlice(t *testing.T) {
 	}
 	if st := call(t, s, "GET", base+"/"+job.UUID+"/events?earliest_time=x", "", nil); st != 400 {
 		t.Errorf("bad bound: %d", st)
+	}
+}
+
+func TestSearchTermTimeAndRefusals(t *testing.T) {
+	t.Parallel()
+	s := NewServer(t, WithClock(searchNow))
+	_ = s.AddEvents(
+		[]byte(`{"timestamp":"2026-03-01T12:00:00Z","host":{"name":"srv-01"},"event.created":"2026-03-01T09:00:00Z"}`),
+		[]byte(`{"timestamp":"2026-03-01T10:00:00Z","host.name":"srv-01","event.created":"2026-03-01T10:00:00Z"}`),
+		[]byte(`{"timestamp":"2026-03-01T11:30:00Z","host.name":"srv-02"}`),
+	)
+	base := "/v1/sic/conf/events/search/jobs"
+	var job struct {
+		Total int `json:"total"`
+	}
+	for body, want := range map[string]int{
+		`{"term":"host.name:\"srv-01\"","earliest_time":"-1d","latest_time":"now"}`:                                             2,
+		`{"term":"host.name:\"srv-01\"","earliest_time":"-1h","latest_time":"now"}`:                                             1,
+		`{"term":"","earliest_time":"-1h","latest_time":"now"}`:                                                                 2,
+		`{"term":"*","earliest_time":"2026-03-01T10:00:00","latest_time":"2026-03-01T11:30:00.000"}`:                            2,
+		`{"term":"*","earliest_time":"2026-03-01T10:00:01Z","latest_time":"2026-03-01 11:59:59"}`:                               1,
+		`{"term":"*","earliest_time":"-3h","latest_time":"-1h"}`:                                                                1,
+		`{"term":"*","earliest_time":"-3h","latest_time":"-1h","date_field":"event.created"}`:                                   1,
+		`{"term":"*","earliest_time":"2026-03-01T08:00:00Z","latest_time":"2026-03-01T09:30:00Z","date_field":"event.created"}`: 1,
+		`{"term":"*","earliest_time":"-1d","latest_time":"now","date_field":"missing"}`:                                         0,
+		`{"term":"host.name:srv-0? AND NOT host.name:srv-02","term_lang":"dork","earliest_time":"-1d","latest_time":"now"}`:     2,
+	} {
+		if st := call(t, s, "POST", base, body, &job); st != 200 || job.Total != want {
+			t.Errorf("%s: %d, %d events, want %d", body, st, job.Total, want)
+		}
+	}
+	for body, want := range map[string]string{
+		`{"term":"host.name:srv-01 srv-02","earliest_time":"-1d","latest_time":"now"}`:                                    `Invalid parameters: term: no AND or OR before \"srv-02\" (two terms need an operator between them; AND, OR and NOT are upper case) at offset 17`,
+		`{"term":"a","term_lang":"sql","earliest_time":"-1d","latest_time":"now"}`:                                        `term_lang \"sql\"`,
+		`{"term":"a","earliest_time":"now","latest_time":"-1h"}`:                                                          `latest_time is not after earliest_time`,
+		`{"term":"a","earliest_time":"-1h","latest_time":"-1h"}`:                                                          `latest_time is not after earliest_time`,
+		`{"term":"a","earliest_time":"-1h","latest_time":"later"}`:                                                        `latest_time`,
+		`{"term":"","filters":[{"field":"a","operator":"equals","value":"x"}],"earliest_time":"-1h","latest_time":"now"}`: `filters[0]`,
+	} {
+		req, _ := http.NewRequest("POST", s.URL()+base, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+s.APIKey())
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 400 || !strings.Contains(string(b), want) {
+			t.Errorf("%s: %d %s, want 400 with %s", body, resp.StatusCode, b, want)
+		}
+	}
+	if n := s.SearchJobs(); n != 10 {
+		t.Errorf("%d jobs", n)
 	}
 }

@@ -12,6 +12,12 @@
 // a message), and can inject faults: 429 with Retry-After, bursts of 5xx,
 // a connection cut in the middle of a body, truncated JSON, and delays.
 //
+// Search jobs match the events of AddEvents by their term, in a subset of
+// the events query language, and their time range on the server's clock
+// (see AddEvents); a term outside the subset answers 400 naming the
+// problem. A job is done when created unless SetSearchProgress asks for
+// reads in the earlier states.
+//
 //	srv := sekoiatest.NewServer(t)
 //	srv.SeedAlerts(250)
 //	c := srv.Client() // a *sekoia.Client pointed at the fake
