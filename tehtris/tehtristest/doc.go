@@ -7,8 +7,8 @@
 // the middle of a body, truncated JSON, slowness).
 //
 //	srv := tehtristest.NewServer(t)
-//	srv.AppendN(2500)
-//	c, _ := srv.NewClient()
+//	srv.SeedEvents(2500)
+//	c, err := srv.Client()
 //	for ev, err := range c.Events.All(ctx, nil) { ... }
 //
 // The API is served under /api (URL returns the base to give to
@@ -24,7 +24,7 @@
 //
 // The inventory (GET /api/edr/v2/inventory, {"data": [...]}, pages of
 // InventoryPageSize, ordered by appliance id and UUID) holds every
-// endpoint an appended event names, described by the event's host members
+// endpoint an added event names, described by the event's host members
 // (hostname__, domain__, ipSrc as localIp, tag, os__), plus the hosts of
 // AddHost. hostname and domain match substrings without regard to case,
 // network an address or prefix of localIp or remoteIp. Live orders

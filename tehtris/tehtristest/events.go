@@ -27,16 +27,13 @@ func (s *Server) Len() int {
 	return len(s.events)
 }
 
-// now is the server's clock, at the API's precision.
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
-
-// Append adds events and returns them as the API serves them (with Raw).
-// An event without ID gets the next id; one without Time gets the current
-// time. An event with Raw is served with those bytes (id and time patched
+// AddEvents adds events and returns them as the API serves them (with
+// Raw). An event without ID gets the next id; one without Time gets the
+// time of the server's clock. An event with Raw is served with those bytes (id and time patched
 // in when they were assigned); one without is encoded from its fields. An
 // event whose id is already held replaces it (as a modification).
 // Endpoints of the events are registered, online, for isolation.
-func (s *Server) Append(events ...tehtris.Event) []tehtris.Event {
+func (s *Server) AddEvents(events ...tehtris.Event) []tehtris.Event {
 	out := make([]tehtris.Event, 0, len(events))
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -50,7 +47,7 @@ func (s *Server) Append(events ...tehtris.Event) []tehtris.Event {
 			s.nextID = ev.ID
 		}
 		if ev.Time.IsZero() {
-			ev.Time = now()
+			ev.Time = s.now()
 			assigned = true
 		}
 		raw, err := encodeEvent(ev, assigned)
@@ -64,7 +61,7 @@ func (s *Server) Append(events ...tehtris.Event) []tehtris.Event {
 		if err := dec.UnmarshalJSON(raw); err != nil {
 			continue
 		}
-		s.insert(&entry{id: dec.ID, t: dec.Time, modified: now(), level: dec.Level, raw: dec.Raw, status: tehtris.StatusPending})
+		s.insert(&entry{id: dec.ID, t: dec.Time, modified: s.now(), level: dec.Level, raw: dec.Raw, status: tehtris.StatusPending})
 		if dec.AgentUUID != "" {
 			s.seen(&dec)
 		}
@@ -127,13 +124,13 @@ func cmpEntry(a, b *entry) int {
 	return 0
 }
 
-// AppendN adds n generated HeuristicAlert events timed now (many share a
-// second) and returns their ids.
-func (s *Server) AppendN(n int) []int64 { return s.AppendNAt(time.Time{}, n) }
+// SeedEvents adds n generated HeuristicAlert events timed by the server's
+// clock (many share a second) and returns their ids.
+func (s *Server) SeedEvents(n int) []int64 { return s.SeedEventsAt(n, time.Time{}) }
 
-// AppendNAt adds n generated events timed at t (zero means now: each event
-// gets the clock at its insertion) and returns their ids.
-func (s *Server) AppendNAt(t time.Time, n int) []int64 {
+// SeedEventsAt adds n generated events timed at t (zero means the server's
+// clock: each event gets its time at its insertion) and returns their ids.
+func (s *Server) SeedEventsAt(n int, t time.Time) []int64 {
 	ids := make([]int64, 0, max(n, 0))
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -143,11 +140,11 @@ func (s *Server) AppendNAt(t time.Time, n int) []int64 {
 		id := s.nextID
 		et := t
 		if et.IsZero() {
-			et = now()
+			et = s.now()
 		}
 		et = et.UTC().Truncate(time.Microsecond)
 		level := int(id % 10)
-		s.insert(&entry{id: id, t: et, modified: now(), level: level, raw: genEvent(id, et, level), status: tehtris.StatusPending})
+		s.insert(&entry{id: id, t: et, modified: s.now(), level: level, raw: genEvent(id, et, level), status: tehtris.StatusPending})
 		gen.Time = et
 		s.seen(&gen)
 		ids = append(ids, id)
@@ -331,6 +328,6 @@ func (s *Server) setStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e.status = *body.Status
-	e.modified = now()
+	e.modified = s.now()
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -15,9 +15,9 @@ import (
 	"github.com/socgo/xdr/xdrtest"
 )
 
-// APIKey is the key the server accepts unless WithAPIKey says otherwise
-// (60 characters, like a real key).
-const APIKey = "tehtristest-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJK"
+// DefaultAPIKey is the key the server accepts unless WithAPIKey says
+// otherwise (60 characters, like a real key).
+const DefaultAPIKey = "tehtristest-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJK"
 
 // Fault is a failure to inject with InjectFault. Body and ContentType,
 // when set, replace the body of a RateLimit or ServerError answer. Every
@@ -50,11 +50,17 @@ type Option func(*Server)
 // WithAPIKey sets the API key the server accepts.
 func WithAPIKey(key string) Option { return func(s *Server) { s.key = key } }
 
+// WithClock sets the server's clock (default time.Now), used for the times
+// of new and seeded events and of status changes, and for the first and
+// last seen times of endpoints.
+func WithClock(now func() time.Time) Option { return func(s *Server) { s.clock.Set(now) } }
+
 // Server is a fake TEHTRIS API. Its methods are safe for concurrent use,
 // also while clients are calling it.
 type Server struct {
-	base fakeserver.Server
-	key  string
+	base  fakeserver.Server
+	key   string
+	clock fakeserver.Clock
 
 	mu        sync.Mutex
 	events    []*entry // sorted by (time, id)
@@ -65,7 +71,8 @@ type Server struct {
 	endpoints map[tehtris.Endpoint]*endpointState
 }
 
-// NewServer starts a server and closes it when the test ends.
+// NewServer starts a server for the test t and closes it when the test
+// ends.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	s, err := Start(opts...)
@@ -76,11 +83,11 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	return s
 }
 
-// Start starts a server on a loopback port; Close stops it. It is the
-// constructor for programs that are not tests (demos, examples).
+// Start starts a server on a loopback port outside a test (programs,
+// examples); call Close when done.
 func Start(opts ...Option) (*Server, error) {
 	s := &Server{
-		key:       APIKey,
+		key:       DefaultAPIKey,
 		byID:      make(map[int64]*entry),
 		nextID:    100000000,
 		endpoints: make(map[tehtris.Endpoint]*endpointState),
@@ -102,19 +109,36 @@ func Start(opts ...Option) (*Server, error) {
 // Close shuts the server down, closing open connections.
 func (s *Server) Close() { s.base.Close() }
 
-// URL returns the API base URL ("http://127.0.0.1:port/api") for
+// URL returns the API base URL ("http://127.0.0.1:port/api"), to give to
 // tehtris.WithBaseURL.
 func (s *Server) URL() string { return s.base.URL() + "/api" }
+
+// HTTPClient returns an HTTP client that reaches the server.
+func (s *Server) HTTPClient() *http.Client { return s.base.HTTPClient() }
 
 // APIKey returns the key the server accepts.
 func (s *Server) APIKey() string { return s.key }
 
-// NewClient returns a client of the server: base URL, API key and short
-// retry waits (10ms..100ms) are set; opts come after and may override them.
-func (s *Server) NewClient(opts ...tehtris.Option) (*tehtris.Client, error) {
-	all := append([]tehtris.Option{tehtris.WithBaseURL(s.URL()), tehtris.WithRetryWait(10*time.Millisecond, 100*time.Millisecond)}, opts...)
-	return tehtris.NewClient("", s.key, all...)
+// Client returns a tehtris client for this server: its URL, its
+// HTTPClient, the API key and short retry waits, then opts.
+func (s *Server) Client(opts ...tehtris.Option) (*tehtris.Client, error) {
+	base := []tehtris.Option{
+		tehtris.WithBaseURL(s.URL()),
+		tehtris.WithHTTPClient(s.HTTPClient()),
+		tehtris.WithRetryWait(time.Millisecond, 20*time.Millisecond),
+	}
+	return tehtris.NewClient("", s.key, append(base, opts...)...)
 }
+
+// SetClock replaces the server's clock (see WithClock); nil restores
+// time.Now.
+func (s *Server) SetClock(now func() time.Time) { s.clock.Set(now) }
+
+// Now returns the time on the server's clock, in UTC.
+func (s *Server) Now() time.Time { return s.clock.Now() }
+
+// now is the server's clock, at the API's precision.
+func (s *Server) now() time.Time { return s.clock.Now().Truncate(time.Microsecond) }
 
 // InjectFault queues a failure for the next matching requests (see Fault).
 // PathPrefix is matched against the full request path, /api included.
