@@ -38,7 +38,7 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	c, live, cleanup, err := connect()
+	c, live, cleanup, err := connect() // the real API or a fake: see demo.go
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -41,7 +41,7 @@ func main() {
 }
 
 func run(ctx context.Context, logger *slog.Logger, term string, since time.Duration, limit int, timeout time.Duration) error {
-	c, closeFn, err := client(logger)
+	c, closeFn, err := client(logger) // the real API or a fake: see demo.go
 	if err != nil {
 		return err
 	}

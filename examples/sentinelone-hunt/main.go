@@ -52,7 +52,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	default:
 		return errors.New(`usage: sentinelone-hunt [-since 24h] [-limit N] [-max N] [-json] [-site ID] 'S1QL query'`)
 	}
-	s, cleanup, err := client(stderr)
+	s, cleanup, err := client(stderr) // a real console or a fake: see demo.go
 	if err != nil {
 		return err
 	}

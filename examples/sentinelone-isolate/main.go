@@ -47,7 +47,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	host := fs.Arg(0)
 
-	s, cleanup, err := client(stderr)
+	s, cleanup, err := client(stderr) // a real console or a fake: see demo.go
 	if err != nil {
 		return err
 	}

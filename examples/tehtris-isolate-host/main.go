@@ -55,7 +55,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	name := fs.Arg(0)
 
-	c, cleanup, err := client(stderr)
+	c, cleanup, err := client(stderr) // the real platform or a fake: see demo.go
 	if err != nil {
 		return err
 	}

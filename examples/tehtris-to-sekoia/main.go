@@ -75,7 +75,7 @@ func run(ctx context.Context, logger *slog.Logger, args []string) error {
 		return forwardReal(ctx, logger, cfg, tenant, apiKey, intakeKey)
 	}
 	logger.Info("TEHTRIS_TENANT, TEHTRIS_API_KEY and SEKOIA_INTAKE_KEY are not all set: demo against fake servers")
-	return forwardDemo(ctx, logger, cfg)
+	return forwardDemo(ctx, logger, cfg) // demo.go
 }
 
 func forwardReal(ctx context.Context, logger *slog.Logger, cfg config, tenant, apiKey, intakeKey string) error {
