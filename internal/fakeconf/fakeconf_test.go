@@ -170,6 +170,9 @@ var cases = []fakeCase{
 	},
 }
 
+// t0 is the time the fixed clocks of the tests start at.
+var t0 = time.Date(2031, 7, 14, 12, 0, 30, 0, time.UTC)
+
 // fixed returns a clock standing still at t.
 func fixed(t time.Time) func() time.Time { return func() time.Time { return t } }
 
@@ -213,7 +216,6 @@ func TestURLHTTPClientAndCredentials(t *testing.T) {
 
 func TestClock(t *testing.T) {
 	t.Parallel()
-	t0 := time.Date(2031, 7, 14, 12, 0, 30, 0, time.UTC)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -279,7 +281,6 @@ func TestFaultThroughTypedClient(t *testing.T) {
 
 func TestStartAndClose(t *testing.T) {
 	t.Parallel()
-	t0 := time.Date(2031, 7, 14, 12, 0, 30, 0, time.UTC)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
