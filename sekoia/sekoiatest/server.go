@@ -212,13 +212,13 @@ func (s *Server) ClearFaults() { s.base.Faults().Clear() }
 // Requests returns the number of requests received, faulted ones included.
 func (s *Server) Requests() int64 { return s.base.Requests() }
 
-// Client returns a sekoia client for this server: its URLs, its
-// HTTPClient, the API key and short retry waits, then opts.
+// Client returns a sekoia client for this server: its URLs, the
+// API key and short retry waits, then opts. It uses the package's own
+// transport, as a client of the real API does.
 func (s *Server) Client(opts ...sekoia.Option) (*sekoia.Client, error) {
 	base := []sekoia.Option{
 		sekoia.WithBaseURL(s.URL()),
 		sekoia.WithIntakeURL(s.IntakeURL()),
-		sekoia.WithHTTPClient(s.HTTPClient()),
 		sekoia.WithRetryWait(time.Millisecond, 20*time.Millisecond),
 	}
 	return sekoia.NewClient(s.APIKey(), append(base, opts...)...)

@@ -90,7 +90,7 @@ type Server struct {
 	store fakeserver.Server
 
 	mu         sync.Mutex
-	now        func() time.Time
+	clock      fakeserver.Clock
 	tokens     map[string]*tokenState
 	first      string
 	activities []*record
@@ -134,17 +134,7 @@ func WithAPIToken(token string) Option { return func(s *Server) { s.first = toke
 // WithClock sets the server's clock (default time.Now), used for token
 // expiry, the times of seeded and changed objects and the progress of
 // queries and scripts.
-func WithClock(now func() time.Time) Option {
-	return func(s *Server) { s.now = utcClock(now) }
-}
-
-// utcClock returns now in UTC; nil means time.Now.
-func utcClock(now func() time.Time) func() time.Time {
-	if now == nil {
-		now = time.Now
-	}
-	return func() time.Time { return now().UTC() }
-}
+func WithClock(now func() time.Time) Option { return func(s *Server) { s.clock.Set(now) } }
 
 // NewServer starts a server for the test t and closes it when the test
 // ends.
@@ -162,7 +152,6 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 // examples); call Close when done.
 func Start(opts ...Option) (*Server, error) {
 	s := &Server{
-		now:        utcClock(nil),
 		first:      DefaultAPIToken,
 		tokens:     map[string]*tokenState{},
 		actByID:    map[string]*record{},
@@ -236,11 +225,11 @@ func (s *Server) HTTPClient() *http.Client { return s.base.HTTPClient() }
 // rotated: after a rotation it no longer works).
 func (s *Server) APIToken() string { return s.first }
 
-// Client returns a sentinelone client for this server: its URL, its
-// HTTPClient, the API token and short retry waits, then opts.
+// Client returns a sentinelone client for this server: its URL, the
+// API token and short retry waits, then opts. It uses the package's own
+// transport, as a client of the real API does.
 func (s *Server) Client(opts ...sentinelone.Option) (*sentinelone.Client, error) {
 	base := []sentinelone.Option{
-		sentinelone.WithHTTPClient(s.HTTPClient()),
 		sentinelone.WithRetryWait(time.Millisecond, 20*time.Millisecond),
 	}
 	return sentinelone.NewClient(s.URL(), s.APIToken(), append(base, opts...)...)
@@ -290,18 +279,13 @@ func faultBody(f Fault) []byte {
 
 // SetClock replaces the server's clock (see WithClock); nil restores
 // time.Now.
-func (s *Server) SetClock(now func() time.Time) {
-	s.mu.Lock()
-	s.now = utcClock(now)
-	s.mu.Unlock()
-}
+func (s *Server) SetClock(now func() time.Time) { s.clock.Set(now) }
 
 // Now returns the time on the server's clock, in UTC.
-func (s *Server) Now() time.Time {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.now()
-}
+func (s *Server) Now() time.Time { return s.clock.Now() }
+
+// now is the server's clock.
+func (s *Server) now() time.Time { return s.clock.Now() }
 
 // AddToken adds a valid token expiring at expiresAt and returns it.
 func (s *Server) AddToken(expiresAt time.Time) string {

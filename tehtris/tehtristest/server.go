@@ -119,12 +119,12 @@ func (s *Server) HTTPClient() *http.Client { return s.base.HTTPClient() }
 // APIKey returns the key the server accepts.
 func (s *Server) APIKey() string { return s.key }
 
-// Client returns a tehtris client for this server: its URL, its
-// HTTPClient, the API key and short retry waits, then opts.
+// Client returns a tehtris client for this server: its URL, the
+// API key and short retry waits, then opts. It uses the package's own
+// transport, as a client of the real API does.
 func (s *Server) Client(opts ...tehtris.Option) (*tehtris.Client, error) {
 	base := []tehtris.Option{
 		tehtris.WithBaseURL(s.URL()),
-		tehtris.WithHTTPClient(s.HTTPClient()),
 		tehtris.WithRetryWait(time.Millisecond, 20*time.Millisecond),
 	}
 	return tehtris.NewClient("", s.key, append(base, opts...)...)
