@@ -7,7 +7,6 @@ import (
 	"os"
 
 	"github.com/socgo/xdr/sekoia"
-	"github.com/socgo/xdr/sekoia/sekoiatest"
 )
 
 // sekoiaTour lists alerts, moves one through the workflow, comments on it,
@@ -157,11 +156,12 @@ func sekoiaTour(ctx context.Context) error {
 	return nil
 }
 
-// claimsCommunity returns the first community of the workspace.
+// claimsCommunity returns the first community of the workspace, or ""
+// (which Assets.Create refuses) when there is none.
 func claimsCommunity(ctx context.Context, c *sekoia.Client) string {
 	page, err := c.Communities.List(ctx, &sekoia.CommunityListOptions{Limit: 1})
 	if err != nil || len(page.Items) == 0 {
-		return sekoiatest.DefaultCommunityUUID
+		return ""
 	}
 	return page.Items[0].UUID
 }
