@@ -193,10 +193,17 @@
 // paging. It is
 // seeded with helpers, closed by t.Cleanup, and injects faults on demand: a
 // 429 with Retry-After, bursts of 5xx, a connection cut in the middle of a
-// body, truncated JSON, slowness. Point a client at it with WithBaseURL:
+// body, truncated JSON, slowness. The three fakes have one shape:
+// NewServer(t, opts...) in tests, Start(opts...) and Close in programs;
+// URL, HTTPClient, and Client(opts...), a client of the package pointed at
+// the fake with the credential it accepts (APIKey, or APIToken for
+// SentinelOne); WithClock and SetClock for the fake's clock, which stamps
+// what it creates; InjectFault and ClearFaults; Seed<Things>(n) for
+// generated objects and Add<Thing> for given ones:
 //
 //	srv := sekoiatest.NewServer(t)
-//	c, err := sekoia.NewClient(srv.APIKey(), sekoia.WithBaseURL(srv.URL()))
+//	srv.SeedAlerts(250)
+//	c, err := srv.Client() // or sekoia.NewClient(srv.APIKey(), sekoia.WithBaseURL(srv.URL()))
 //
 // The examples and benchmarks of the module run against these fakes.
 //

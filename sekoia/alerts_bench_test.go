@@ -43,7 +43,10 @@ var alertBenchServer = sync.OnceValue(func() *sekoiatest.Server {
 // with Alerts.All.
 func BenchmarkAlertsAll_SDK(b *testing.B) {
 	srv := alertBenchServer()
-	c := srv.Client()
+	c, err := srv.Client()
+	if err != nil {
+		b.Fatal(err)
+	}
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {

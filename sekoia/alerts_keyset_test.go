@@ -129,7 +129,10 @@ func TestAlertsAllKeysetWire(t *testing.T) {
 		mu.Unlock()
 		return http.DefaultTransport.RoundTrip(r)
 	})
-	c := srv.Client(sekoia.WithHTTPClient(&http.Client{Transport: rt}))
+	c, err := srv.Client(sekoia.WithHTTPClient(&http.Client{Transport: rt}))
+	if err != nil {
+		t.Fatal(err)
+	}
 	n := 0
 	for _, err := range c.Alerts.All(context.Background(), &sekoia.AlertListOptions{Limit: 3, Statuses: []sekoia.Status{sekoia.StatusPending}}) {
 		if err != nil {
@@ -161,7 +164,10 @@ func ExampleAlertsService_All_triage() {
 	srv, _ := sekoiatest.Start()
 	defer srv.Close()
 	srv.SeedAlerts(250)
-	c := srv.Client()
+	c, err := srv.Client()
+	if err != nil {
+		panic(err)
+	}
 	ctx := context.Background()
 	pending := &sekoia.AlertListOptions{Statuses: []sekoia.Status{sekoia.StatusPending}}
 	n := 0

@@ -460,7 +460,10 @@ func caseFake(t *testing.T) (*sekoiatest.Server, *sekoia.Client, *[]seenRequest)
 		return resp, err
 	})
 	v := specValidator(t)
-	c := srv.Client(sekoia.WithHTTPClient(&http.Client{Transport: v.Transport(t, record)}))
+	c, err := srv.Client(sekoia.WithHTTPClient(&http.Client{Transport: v.Transport(t, record)}))
+	if err != nil {
+		t.Fatal(err)
+	}
 	return srv, c, seen
 }
 

@@ -34,7 +34,11 @@ func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 func countedAPI(t *testing.T, srv *sekoiatest.Server, prefix string, opts ...sekoia.Option) (*sekoia.Client, *countingTransport) {
 	t.Helper()
 	ct := &countingTransport{next: specValidator(t).Transport(t, nil), prefix: prefix}
-	return srv.Client(append([]sekoia.Option{sekoia.WithHTTPClient(&http.Client{Transport: ct})}, opts...)...), ct
+	c, err := srv.Client(append([]sekoia.Option{sekoia.WithHTTPClient(&http.Client{Transport: ct})}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, ct
 }
 
 func TestFakeAlertsAllCutBodyIsRetried(t *testing.T) {
@@ -133,7 +137,10 @@ func TestFakeResultsCutBodyRetries(t *testing.T) {
 			seedEvents(t, srv, 30)
 			srv.SetSearchProgress(0, 0)
 			ct := &countingTransport{next: specTransport(t, "")}
-			c := srv.Client(append([]sekoia.Option{sekoia.WithHTTPClient(&http.Client{Transport: ct})}, tc.opts...)...)
+			c, err := srv.Client(append([]sekoia.Option{sekoia.WithHTTPClient(&http.Client{Transport: ct})}, tc.opts...)...)
+			if err != nil {
+				t.Fatal(err)
+			}
 			ctx := context.Background()
 			job, err := c.Events.Search(ctx, sekoia.SearchQuery{Term: "*", Earliest: sekoia.Ago(time.Hour)}, &sekoia.SearchOptions{Wait: *fastWait})
 			if err != nil {
@@ -172,7 +179,10 @@ func TestFakeResultsJobExpiresAfterCutBody(t *testing.T) {
 		}
 		return resp, err
 	})
-	c := srv.Client(sekoia.WithHTTPClient(&http.Client{Transport: expire}))
+	c, err := srv.Client(sekoia.WithHTTPClient(&http.Client{Transport: expire}))
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	job, err := c.Events.Search(ctx, sekoia.SearchQuery{Term: "*", Earliest: sekoia.Ago(time.Hour)}, &sekoia.SearchOptions{Wait: *fastWait})
 	if err != nil {

@@ -240,6 +240,6 @@
 //
 //	srv := sekoiatest.NewServer(t)
 //	srv.SeedAlerts(250)
-//	c := srv.Client() // a *sekoia.Client pointed at the fake
+//	c, err := srv.Client() // a *sekoia.Client pointed at the fake
 //	in, err := sekoia.NewIntake(srv.IntakeKey(), sekoia.WithIntakeURL(srv.IntakeURL()))
 package sekoia

@@ -12,7 +12,10 @@ func ExampleCasesService_CreateFromAlerts() {
 	srv := startFake()
 	defer srv.Close()
 	srv.SeedAlerts(9)
-	c := srv.Client()
+	c, err := srv.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
 	ctx := context.Background()
 
 	// The pending alerts of one rule that are in no case yet.
@@ -56,7 +59,10 @@ func ExampleCasesService_SetStatus() {
 	for i, stage := range []sekoia.CustomStatusStage{sekoia.StageOpen, sekoia.StageInProgress, sekoia.StageClosed} {
 		srv.AddCustomStatus(sekoia.CustomStatus{Label: []string{"New", "Investigating", "Resolved"}[i], Level: i, Stage: stage, Type: []string{"case"}})
 	}
-	c := srv.Client()
+	c, err := srv.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
 	ctx := context.Background()
 
 	statuses, err := c.Alerts.CustomStatuses(ctx, &sekoia.CustomStatusListOptions{Type: "case"})
@@ -86,7 +92,10 @@ func ExampleCasesService_BulkSetStatus() {
 	resolved := srv.AddCustomStatus(sekoia.CustomStatus{Label: "Resolved", Stage: sekoia.StageClosed, Type: []string{"case"}})
 	srv.AddCase(sekoia.Case{Title: "old test case", Tags: []string{"test"}})
 	srv.AddCase(sekoia.Case{Title: "real incident"})
-	c := srv.Client()
+	c, err := srv.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
 	ctx := context.Background()
 
 	// Close every case tagged "test"; an empty filter is refused.

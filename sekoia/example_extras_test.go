@@ -14,7 +14,10 @@ func ExampleCountermeasuresService_Activate() {
 	defer srv.Close()
 	alert := srv.SeedAlerts(1)[0]
 	srv.AddCountermeasure(alert.ShortID, sekoia.Countermeasure{Name: "Isolate the host"})
-	c := srv.Client()
+	c, err := srv.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
 	ctx := context.Background()
 
 	page, err := c.Countermeasures.ListForAlert(ctx, alert.ShortID, nil)
@@ -41,7 +44,10 @@ func ExampleAlertsService_Count() {
 	srv := startFake()
 	defer srv.Close()
 	srv.SeedAlerts(40)
-	c := srv.Client()
+	c, err := srv.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	// The filters of List; its paging and sorting fields are ignored.
 	n, err := c.Alerts.Count(context.Background(), &sekoia.AlertListOptions{
@@ -60,7 +66,10 @@ func ExampleAlertsService_SetCustomFields() {
 	srv := startFake()
 	defer srv.Close()
 	alert := srv.SeedAlerts(1)[0]
-	c := srv.Client()
+	c, err := srv.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
 	ctx := context.Background()
 
 	// A workspace admin defines the field once…

@@ -24,7 +24,7 @@ func exampleSearchServer() (*sekoiatest.Server, *sekoia.Client) {
 		[]byte(`{"timestamp":"2026-03-01T12:00:01Z","host.name":"srv-db","process.name":"postgres","user.name":"postgres"}`),
 		[]byte(`{"timestamp":"2026-03-01T12:00:00Z","host.name":"laptop-2","process.name":"powershell.exe","user.name":"ann"}`),
 	)
-	c, err := srv.NewClient()
+	c, err := srv.Client()
 	if err != nil {
 		panic(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"time"
 
 	"github.com/socgo/xdr/sekoia"
 	"github.com/socgo/xdr/sekoia/sekoiatest"
@@ -55,10 +56,20 @@ func ExampleNewClient() {
 }
 
 func ExampleAlertsService_All() {
-	srv := startFake()
+	// A fake whose clock stands still at 13:00, so that the 300 alerts it
+	// seeds are those of 08:00 to 12:59 on every run.
+	srv, err := sekoiatest.Start(sekoiatest.WithClock(func() time.Time {
+		return time.Date(2026, 1, 5, 13, 0, 0, 0, time.UTC)
+	}))
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
 	srv.SeedAlerts(300)
-	c := srv.Client()
+	c, err := srv.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	// Every pending alert with an urgency of 90 or more, oldest first; the
 	// iterator fetches 100 alerts per request.
@@ -90,7 +101,10 @@ func ExampleAlertsService_UpdateWorkflow() {
 	srv := startFake()
 	defer srv.Close()
 	alert := srv.SeedAlerts(1)[0]
-	c := srv.Client()
+	c, err := srv.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
 	ctx := context.Background()
 
 	actions, err := c.Alerts.Workflow(ctx, alert.ShortID)
@@ -127,7 +141,10 @@ func ExampleAlertsService_UpdateWorkflow() {
 func ExampleAssetsService_Create() {
 	srv := startFake()
 	defer srv.Close()
-	c := srv.Client()
+	c, err := srv.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	crit := 80
 	a, err := c.Assets.Create(context.Background(), &sekoia.AssetCreate{

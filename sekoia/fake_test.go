@@ -20,7 +20,11 @@ func fakeAPI(t *testing.T, opts ...sekoia.Option) (*sekoiatest.Server, *sekoia.C
 	srv := sekoiatest.NewServer(t)
 	v := specValidator(t)
 	spec := []sekoia.Option{sekoia.WithHTTPClient(&http.Client{Transport: v.Transport(t, nil)})}
-	return srv, srv.Client(append(spec, opts...)...)
+	c, err := srv.Client(append(spec, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, c
 }
 
 func TestFakeAlertsAllAndFilters(t *testing.T) {
@@ -202,7 +206,10 @@ func TestFakeKeyStates(t *testing.T) {
 		t.Errorf("revoked: %v", err)
 	}
 	srv.SetKeyState(sekoiatest.KeyValid)
-	bad := srv.Client()
+	bad, err := srv.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := bad.SetAPIKey("wrong"); err != nil {
 		t.Fatal(err)
 	}

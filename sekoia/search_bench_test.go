@@ -34,7 +34,10 @@ func doneJob(b *testing.B) (*sekoiatest.Server, *sekoia.Client, string) {
 		b.Fatal(err)
 	}
 	srv.SetSearchProgress(0, 0)
-	c := srv.Client()
+	c, err := srv.Client()
+	if err != nil {
+		b.Fatal(err)
+	}
 	job, err := c.Events.Search(context.Background(), sekoia.SearchQuery{Term: "*", Earliest: sekoia.AbsoluteTime(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))}, nil)
 	if err != nil {
 		b.Fatal(err)

@@ -99,7 +99,11 @@ func (f rtFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r)
 func fakeSearchClient(t *testing.T, opts ...sekoiatest.Option) (*sekoiatest.Server, *sekoia.Client) {
 	t.Helper()
 	srv := sekoiatest.NewServer(t, opts...)
-	return srv, srv.Client(sekoia.WithHTTPClient(&http.Client{Transport: specTransport(t, "")}))
+	c, err := srv.Client(sekoia.WithHTTPClient(&http.Client{Transport: specTransport(t, "")}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, c
 }
 
 // seedEvents adds n events a second apart, ev0 being the most recent, a

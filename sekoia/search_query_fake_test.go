@@ -119,12 +119,15 @@ func TestFakeSearchDoneAtOnce(t *testing.T) {
 	seedEvents(t, srv, 5)
 	var reads atomic.Int32
 	next := specTransport(t, "")
-	c := srv.Client(sekoia.WithHTTPClient(&http.Client{Transport: rtFunc(func(r *http.Request) (*http.Response, error) {
+	c, err := srv.Client(sekoia.WithHTTPClient(&http.Client{Transport: rtFunc(func(r *http.Request) (*http.Response, error) {
 		if r.Method == http.MethodGet && !strings.HasSuffix(r.URL.Path, "/events") {
 			reads.Add(1)
 		}
 		return next.RoundTrip(r)
 	})}))
+	if err != nil {
+		t.Fatal(err)
+	}
 	n := 0
 	for _, err := range c.Events.SearchAll(context.Background(), sekoia.SearchQuery{Term: "*", Earliest: sekoia.Ago(time.Hour)}, nil) {
 		if err != nil {

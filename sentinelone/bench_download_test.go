@@ -20,7 +20,7 @@ func benchUpload(b *testing.B) (*sentinelonetest.Server, string, string) {
 	srv := sentinelonetest.NewServer(b)
 	srv.SetUploadSize(benchUploadSize)
 	agent := srv.AddAgent(sentinelonetest.Agent{ComputerName: "bench"})
-	c, err := sentinelone.NewClient(srv.URL(), srv.Token(), sentinelone.WithoutRateLimits())
+	c, err := sentinelone.NewClient(srv.URL(), srv.APIToken(), sentinelone.WithoutRateLimits())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func benchUpload(b *testing.B) (*sentinelonetest.Server, string, string) {
 // BenchmarkDownload_SDK streams a 16 MiB upload with Files.Download.
 func BenchmarkDownload_SDK(b *testing.B) {
 	srv, agent, act := benchUpload(b)
-	c, err := sentinelone.NewClient(srv.URL(), srv.Token(), sentinelone.WithoutRateLimits())
+	c, err := sentinelone.NewClient(srv.URL(), srv.APIToken(), sentinelone.WithoutRateLimits())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func BenchmarkDownload_Baseline(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		req, _ := http.NewRequest(http.MethodGet, url, nil)
-		req.Header.Set("Authorization", "ApiToken "+srv.Token())
+		req.Header.Set("Authorization", "ApiToken "+srv.APIToken())
 		resp, err := hc.Do(req)
 		if err != nil {
 			b.Fatal(err)

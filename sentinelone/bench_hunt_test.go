@@ -17,10 +17,13 @@ const benchAlerts = 20_000
 // benchAlertServer is one fake console holding 20,000 STAR alerts, shared
 // by the SDK benchmark and its raw baseline.
 var benchAlertServer = sync.OnceValue(func() *sentinelonetest.Server {
-	srv := sentinelonetest.Start()
+	srv, err := sentinelonetest.Start()
+	if err != nil {
+		panic(err)
+	}
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range benchAlerts {
-		srv.AppendAlert("Encoded PowerShell", "High", t0.Add(time.Duration(i)*time.Millisecond))
+		srv.AddAlert("Encoded PowerShell", "High", t0.Add(time.Duration(i)*time.Millisecond))
 	}
 	return srv
 })

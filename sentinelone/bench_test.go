@@ -21,10 +21,13 @@ const benchActivities = 100_000
 // benchServer is one fake console holding 100,000 activities, shared by
 // the SDK benchmark and its raw baseline.
 var benchServer = sync.OnceValue(func() *sentinelonetest.Server {
-	srv := sentinelonetest.Start()
+	srv, err := sentinelonetest.Start()
+	if err != nil {
+		panic(err)
+	}
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range benchActivities / 100 {
-		srv.AppendActivities(100, t0.Add(time.Duration(i)*time.Second))
+		srv.SeedActivitiesAt(100, t0.Add(time.Duration(i)*time.Second))
 	}
 	return srv
 })
@@ -48,7 +51,7 @@ func BenchmarkActivitiesAll_SDK(b *testing.B) {
 // benchSDK is the body of a _SDK benchmark: with a client of srv, it runs
 // all to the end, checks every item, and fails unless want items came.
 func benchSDK[T any](b *testing.B, srv *sentinelonetest.Server, want int, noun string, all func(context.Context, *sentinelone.Client) iter.Seq2[T, error], check func(T) error) {
-	c, err := sentinelone.NewClient(srv.URL(), srv.Token(), sentinelone.WithoutRateLimits())
+	c, err := sentinelone.NewClient(srv.URL(), srv.APIToken(), sentinelone.WithoutRateLimits())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -103,7 +106,7 @@ func benchRaw[T any](b *testing.B, srv *sentinelonetest.Server, path string, wan
 				q.Set("cursor", cursor)
 			}
 			req, _ := http.NewRequest(http.MethodGet, base+"?"+q.Encode(), nil)
-			req.Header.Set("Authorization", "ApiToken "+srv.Token())
+			req.Header.Set("Authorization", "ApiToken "+srv.APIToken())
 			resp, err := hc.Do(req)
 			if err != nil {
 				b.Fatal(err)
@@ -141,10 +144,13 @@ const benchThreats = 10_000
 // benchThreatServer is one fake console holding 10,000 threats, shared by
 // the SDK threat benchmark and its raw baseline.
 var benchThreatServer = sync.OnceValue(func() *sentinelonetest.Server {
-	srv := sentinelonetest.Start()
+	srv, err := sentinelonetest.Start()
+	if err != nil {
+		panic(err)
+	}
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range benchThreats {
-		srv.AppendThreat(fmt.Sprintf("sample%d.exe", i), t0.Add(time.Duration(i)*time.Second), "1681212101432395267")
+		srv.AddThreat(fmt.Sprintf("sample%d.exe", i), t0.Add(time.Duration(i)*time.Second), "1681212101432395267")
 	}
 	return srv
 })

@@ -22,7 +22,7 @@ var errCrash = errors.New("simulated crash")
 func TestCollectorCrashRestart(t *testing.T) {
 	t.Parallel()
 	crashRestart(t, "/activities",
-		func(srv *sentinelonetest.Server, n int) { srv.AppendActivitiesNow(n) },
+		func(srv *sentinelonetest.Server, n int) { srv.SeedActivities(n) },
 		func(c *sentinelone.Client, cfg sentinelone.CollectorConfig, h func(context.Context, []sentinelone.Activity) error) (*sentinelone.Collector[sentinelone.Activity], error) {
 			return c.ActivityCollector(cfg, nil, h)
 		},
@@ -41,7 +41,7 @@ func crashRestart[T any](t *testing.T, path string, appendNow func(*sentinelonet
 	t.Helper()
 	const total = 10000
 	srv := sentinelonetest.NewServer(t)
-	c, err := sentinelone.NewClient(srv.URL(), srv.Token(), sentinelone.WithoutRateLimits(),
+	c, err := sentinelone.NewClient(srv.URL(), srv.APIToken(), sentinelone.WithoutRateLimits(),
 		sentinelone.WithRetryWait(time.Millisecond, 2*time.Millisecond), sentinelone.WithMaxRetries(1))
 	if err != nil {
 		t.Fatal(err)
@@ -145,9 +145,9 @@ func TestThreatCollectors(t *testing.T) {
 	srv := sentinelonetest.NewServer(t)
 	clock := time.Now().UTC().Add(-time.Hour)
 	var mu sync.Mutex
-	srv.SetNow(func() time.Time { mu.Lock(); defer mu.Unlock(); return clock })
-	t1 := srv.AppendThreat("a.exe", clock.Add(-10*time.Minute), "1")
-	t2 := srv.AppendThreat("b.exe", clock.Add(-10*time.Minute), "1") // same createdAt
+	srv.SetClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return clock })
+	t1 := srv.AddThreat("a.exe", clock.Add(-10*time.Minute), "1")
+	t2 := srv.AddThreat("b.exe", clock.Add(-10*time.Minute), "1") // same createdAt
 	c := newFakeClient(t, srv)
 	ctx := context.Background()
 	var newIDs, changed []string

@@ -12,14 +12,17 @@ import (
 )
 
 func ExampleDeepVisibilityService_SearchAll() {
-	srv := sentinelonetest.Start() // a fake console; use your console URL and token
+	srv, err := sentinelonetest.Start() // a fake console; use your console URL and token
+	if err != nil {
+		panic(err)
+	}
 	defer srv.Close()
 	t0 := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
-	srv.AppendDVEvent("FINANCE-LT-042", "powershell.exe", "powershell.exe -NoP -enc SQBFAFgA", t0)
-	srv.AppendDVEvent("FINANCE-LT-042", "cmd.exe", "cmd.exe /c whoami", t0.Add(time.Minute))
-	srv.AppendDVEvent("SRV-DC-01", "PowerShell.exe", "PowerShell.exe -File backup.ps1", t0.Add(2*time.Minute))
+	srv.AddDVEvent("FINANCE-LT-042", "powershell.exe", "powershell.exe -NoP -enc SQBFAFgA", t0)
+	srv.AddDVEvent("FINANCE-LT-042", "cmd.exe", "cmd.exe /c whoami", t0.Add(time.Minute))
+	srv.AddDVEvent("SRV-DC-01", "PowerShell.exe", "PowerShell.exe -File backup.ps1", t0.Add(2*time.Minute))
 
-	s, err := sentinelone.NewClient(srv.URL(), srv.Token())
+	s, err := sentinelone.NewClient(srv.URL(), srv.APIToken())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -44,12 +47,15 @@ func ExampleDeepVisibilityService_SearchAll() {
 }
 
 func ExamplePowerQueryService_Run() {
-	srv := sentinelonetest.Start()
+	srv, err := sentinelonetest.Start()
+	if err != nil {
+		panic(err)
+	}
 	defer srv.Close()
 	t0 := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
-	srv.AppendDVEvent("FINANCE-LT-042", "powershell.exe", "powershell.exe -enc SQBFAFgA", t0)
+	srv.AddDVEvent("FINANCE-LT-042", "powershell.exe", "powershell.exe -enc SQBFAFgA", t0)
 
-	s, err := sentinelone.NewClient(srv.URL(), srv.Token())
+	s, err := sentinelone.NewClient(srv.URL(), srv.APIToken())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -70,14 +76,17 @@ func ExamplePowerQueryService_Run() {
 }
 
 func ExampleAlertsService_All() {
-	srv := sentinelonetest.Start()
+	srv, err := sentinelonetest.Start()
+	if err != nil {
+		panic(err)
+	}
 	defer srv.Close()
 	t0 := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
-	srv.AppendAlert("Encoded PowerShell", "High", t0)
-	srv.AppendAlert("New scheduled task", "Info", t0.Add(time.Minute))
-	srv.AppendAlert("Mimikatz command line", "Critical", t0.Add(2*time.Minute))
+	srv.AddAlert("Encoded PowerShell", "High", t0)
+	srv.AddAlert("New scheduled task", "Info", t0.Add(time.Minute))
+	srv.AddAlert("Mimikatz command line", "Critical", t0.Add(2*time.Minute))
 
-	s, err := sentinelone.NewClient(srv.URL(), srv.Token())
+	s, err := sentinelone.NewClient(srv.URL(), srv.APIToken())
 	if err != nil {
 		log.Fatal(err)
 	}

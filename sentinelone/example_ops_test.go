@@ -13,9 +13,12 @@ import (
 )
 
 func ExampleBlocklistService_Add() {
-	srv := sentinelonetest.Start() // a fake console; use your console URL and token
+	srv, err := sentinelonetest.Start() // a fake console; use your console URL and token
+	if err != nil {
+		panic(err)
+	}
 	defer srv.Close()
-	s, err := sentinelone.NewClient(srv.URL(), srv.Token())
+	s, err := sentinelone.NewClient(srv.URL(), srv.APIToken())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -43,12 +46,15 @@ func ExampleBlocklistService_Add() {
 }
 
 func ExampleFilesService_Download() {
-	srv := sentinelonetest.Start() // a fake console; use your console URL and token
+	srv, err := sentinelonetest.Start() // a fake console; use your console URL and token
+	if err != nil {
+		panic(err)
+	}
 	defer srv.Close()
 	agentID := srv.AddAgent(sentinelonetest.Agent{ComputerName: "host07"})
-	threatID := srv.AppendThreat("dropper.exe", time.Now().Add(-time.Hour), agentID)
+	threatID := srv.AddThreat("dropper.exe", time.Now().Add(-time.Hour), agentID)
 
-	s, err := sentinelone.NewClient(srv.URL(), srv.Token())
+	s, err := sentinelone.NewClient(srv.URL(), srv.APIToken())
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -29,13 +29,16 @@ func ExampleNewClient() {
 }
 
 func ExampleActivitiesService_All() {
-	srv := sentinelonetest.Start() // a fake console; use your console URL and token
+	srv, err := sentinelonetest.Start() // a fake console; use your console URL and token
+	if err != nil {
+		panic(err)
+	}
 	defer srv.Close()
 	t0 := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
-	srv.AppendActivities(3, t0)
-	srv.AppendActivities(2, t0.Add(time.Minute))
+	srv.SeedActivitiesAt(3, t0)
+	srv.SeedActivitiesAt(2, t0.Add(time.Minute))
 
-	s, err := sentinelone.NewClient(srv.URL(), srv.Token())
+	s, err := sentinelone.NewClient(srv.URL(), srv.APIToken())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -58,11 +61,14 @@ func ExampleActivitiesService_All() {
 }
 
 func ExampleAgentsService_Disconnect() {
-	srv := sentinelonetest.Start()
+	srv, err := sentinelonetest.Start()
+	if err != nil {
+		panic(err)
+	}
 	defer srv.Close()
 	srv.AddAgent(sentinelonetest.Agent{ComputerName: "FINANCE-LT-042"})
 
-	s, err := sentinelone.NewClient(srv.URL(), srv.Token())
+	s, err := sentinelone.NewClient(srv.URL(), srv.APIToken())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -87,11 +93,14 @@ func ExampleAgentsService_Disconnect() {
 }
 
 func ExampleTokenService_Details() {
-	srv := sentinelonetest.Start()
+	srv, err := sentinelonetest.Start()
+	if err != nil {
+		panic(err)
+	}
 	defer srv.Close()
-	srv.SetTokenExpiry(srv.Token(), time.Now().Add(20*24*time.Hour+time.Hour))
+	srv.SetTokenExpiry(srv.APIToken(), time.Now().Add(20*24*time.Hour+time.Hour))
 
-	s, err := sentinelone.NewClient(srv.URL(), srv.Token())
+	s, err := sentinelone.NewClient(srv.URL(), srv.APIToken())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -110,11 +119,14 @@ func ExampleTokenService_Details() {
 }
 
 func ExampleClient_ActivityCollector() {
-	srv := sentinelonetest.Start()
+	srv, err := sentinelonetest.Start()
+	if err != nil {
+		panic(err)
+	}
 	defer srv.Close()
-	srv.AppendActivities(3, time.Now().Add(-time.Minute))
+	srv.SeedActivitiesAt(3, time.Now().Add(-time.Minute))
 
-	s, err := sentinelone.NewClient(srv.URL(), srv.Token())
+	s, err := sentinelone.NewClient(srv.URL(), srv.APIToken())
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -32,7 +32,7 @@ func newFakeClient(t testing.TB, srv *sentinelonetest.Server, opts ...sentinelon
 		sentinelone.WithRetryWait(time.Millisecond, 5*time.Millisecond),
 		sentinelone.WithoutRateLimits(),
 	}
-	c, err := sentinelone.NewClient(srv.URL(), srv.Token(), append(base, opts...)...)
+	c, err := sentinelone.NewClient(srv.URL(), srv.APIToken(), append(base, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,12 +52,12 @@ func seedSamples(t testing.TB, srv *sentinelonetest.Server) {
 	t.Helper()
 	acts, _ := filepath.Glob("testdata/activity_*.json")
 	for _, p := range acts {
-		if err := srv.AddActivity(sample(t, filepath.Base(p))); err != nil {
+		if err := srv.AddActivityJSON(sample(t, filepath.Base(p))); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for _, n := range []string{"threat_v21_malware_2021.json", "threat_v21_with_ecsinfo_2025.json"} {
-		if err := srv.AddThreat(sample(t, n)); err != nil {
+		if err := srv.AddThreatJSON(sample(t, n)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -144,7 +144,7 @@ func TestFakeBoundsAnswer400(t *testing.T) {
 	// A raw request past the bounds: the fake answers as the console does.
 	for _, q := range []string{"limit=1001", "skip=1001", "limit=0", "bogus=1", "ids=1&ids=2"} {
 		req, _ := http.NewRequest("GET", srv.URL()+sentinelone.APIPath+"/activities?"+q, nil)
-		req.Header.Set("Authorization", "ApiToken "+srv.Token())
+		req.Header.Set("Authorization", "ApiToken "+srv.APIToken())
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -161,9 +161,9 @@ func TestFakeThreatLifecycle(t *testing.T) {
 	srv := sentinelonetest.NewServer(t)
 	clock := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 	var mu sync.Mutex
-	srv.SetNow(func() time.Time { mu.Lock(); defer mu.Unlock(); return clock })
-	id := srv.AppendThreat("evil.exe", time.Date(2026, 1, 1, 11, 0, 0, 0, time.UTC), "1234567890123456789")
-	other := srv.AppendThreat("other.exe", time.Date(2026, 1, 1, 11, 0, 1, 0, time.UTC), "1234567890123456789")
+	srv.SetClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return clock })
+	id := srv.AddThreat("evil.exe", time.Date(2026, 1, 1, 11, 0, 0, 0, time.UTC), "1234567890123456789")
+	other := srv.AddThreat("other.exe", time.Date(2026, 1, 1, 11, 0, 1, 0, time.UTC), "1234567890123456789")
 	c := newFakeClient(t, srv)
 	ctx := context.Background()
 	mu.Lock()
@@ -283,7 +283,7 @@ func TestFakeTokenDetailsAndExpiry(t *testing.T) {
 	t.Parallel()
 	srv := sentinelonetest.NewServer(t)
 	exp := time.Now().Add(10*24*time.Hour + time.Hour).UTC().Truncate(time.Millisecond)
-	srv.SetTokenExpiry(srv.Token(), exp)
+	srv.SetTokenExpiry(srv.APIToken(), exp)
 	c := newFakeClient(t, srv)
 	d, err := c.Token.Details(context.Background())
 	if err != nil {
@@ -293,7 +293,7 @@ func TestFakeTokenDetailsAndExpiry(t *testing.T) {
 		t.Errorf("details = %+v, days %d", d, d.DaysLeft(time.Now()))
 	}
 	// Once expired, every call fails with ErrTokenInvalid.
-	srv.SetTokenExpiry(srv.Token(), time.Now().Add(-time.Minute))
+	srv.SetTokenExpiry(srv.APIToken(), time.Now().Add(-time.Minute))
 	_, err = c.Activities.List(context.Background(), nil)
 	if !errors.Is(err, sentinelone.ErrTokenInvalid) {
 		t.Errorf("expired token: %v", err)
@@ -303,7 +303,7 @@ func TestFakeTokenDetailsAndExpiry(t *testing.T) {
 func TestFakeTokenRotation(t *testing.T) {
 	t.Parallel()
 	srv := sentinelonetest.NewServer(t)
-	old := srv.Token()
+	old := srv.APIToken()
 	c := newFakeClient(t, srv)
 	stale := newFakeClient(t, srv) // keeps the old token
 	nt, err := c.Token.Rotate(context.Background(), nil)
@@ -356,9 +356,9 @@ func (s *tokenSpy) RoundTrip(r *http.Request) (*http.Response, error) {
 func TestRotationRace(t *testing.T) {
 	t.Parallel()
 	srv := sentinelonetest.NewServer(t)
-	srv.AppendActivities(5, time.Now().Add(-time.Minute))
+	srv.SeedActivitiesAt(5, time.Now().Add(-time.Minute))
 	spy := &tokenSpy{next: http.DefaultTransport}
-	c, err := sentinelone.NewClient(srv.URL(), srv.Token(), sentinelone.WithHTTPClient(&http.Client{Transport: spy}), sentinelone.WithoutRateLimits())
+	c, err := sentinelone.NewClient(srv.URL(), srv.APIToken(), sentinelone.WithHTTPClient(&http.Client{Transport: spy}), sentinelone.WithoutRateLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -388,11 +388,11 @@ func TestRotationRace(t *testing.T) {
 	waitRequests := func(n int) {
 		t.Helper()
 		deadline := time.Now().Add(30 * time.Second)
-		for srv.Requests("GET", "/activities") < n {
+		for srv.RequestsTo("GET", "/activities") < n {
 			if time.Now().After(deadline) {
 				close(stop)
 				wg.Wait()
-				t.Fatalf("only %d of %d requests ran in 30 s", srv.Requests("GET", "/activities"), n)
+				t.Fatalf("only %d of %d requests ran in 30 s", srv.RequestsTo("GET", "/activities"), n)
 			}
 			time.Sleep(time.Millisecond)
 		}
@@ -404,7 +404,7 @@ func TestRotationRace(t *testing.T) {
 	}
 	spy.newToken.Store(&nt.Token)
 	rotated.Store(true)
-	waitRequests(srv.Requests("GET", "/activities") + 16)
+	waitRequests(srv.RequestsTo("GET", "/activities") + 16)
 	close(stop)
 	wg.Wait()
 	if spy.bad.Load() != 0 || spy.mixed.Load() != 0 || failures.Load() != 0 {
@@ -445,7 +445,7 @@ func TestFakeRateLimit429(t *testing.T) {
 func TestFakeFaults(t *testing.T) {
 	t.Parallel()
 	srv := sentinelonetest.NewServer(t)
-	srv.AppendActivities(3, time.Now().Add(-time.Hour))
+	srv.SeedActivitiesAt(3, time.Now().Add(-time.Hour))
 	// Injected answers carry X-Fault-Injected and are left out of the
 	// spec check; every other request and response is still checked.
 	c := newFakeClient(t, srv)
@@ -480,7 +480,7 @@ type syncBuffer = hostile.LogBuffer
 func TestFakeCutBodyRetried(t *testing.T) {
 	t.Parallel()
 	srv := sentinelonetest.NewServer(t)
-	ids := srv.AppendActivities(7, time.Now().Add(-time.Hour))
+	ids := srv.SeedActivitiesAt(7, time.Now().Add(-time.Hour))
 	var logs syncBuffer
 	c := newFakeClient(t, srv, sentinelone.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 	ctx := context.Background()
@@ -509,7 +509,7 @@ func TestFakeCutBodyRetried(t *testing.T) {
 	}
 	// 4 pages, 3 of their answers cut: every cut request reached the
 	// handler before its answer was cut.
-	if got := srv.Requests("GET", "/activities"); got != 4+3 {
+	if got := srv.RequestsTo("GET", "/activities"); got != 4+3 {
 		t.Errorf("%d GET /activities, want 7", got)
 	}
 	if n := strings.Count(logs.String(), "response body cut"); n != 3 {
@@ -530,7 +530,7 @@ func TestFakeCutBodyRetried(t *testing.T) {
 	if _, err := c.Agents.Disconnect(ctx, sentinelone.AgentFilter{IDs: []string{id}}, nil); !errors.Is(err, io.ErrUnexpectedEOF) {
 		t.Errorf("POST with a cut body: %v, want io.ErrUnexpectedEOF", err)
 	}
-	if got := srv.Requests("POST", "/agents/actions/disconnect"); got != 1 {
+	if got := srv.RequestsTo("POST", "/agents/actions/disconnect"); got != 1 {
 		t.Errorf("POST sent %d times, want 1", got)
 	}
 	// Unless the call says that repeating it is safe.
@@ -538,7 +538,7 @@ func TestFakeCutBodyRetried(t *testing.T) {
 	if _, err := c.Agents.Connect(ctx, sentinelone.AgentFilter{IDs: []string{id}}, &sentinelone.ActionOptions{RetrySafe: true}); err != nil {
 		t.Errorf("RetrySafe POST with a cut body: %v", err)
 	}
-	if got := srv.Requests("POST", "/agents/actions/connect"); got != 2 {
+	if got := srv.RequestsTo("POST", "/agents/actions/connect"); got != 2 {
 		t.Errorf("RetrySafe POST sent %d times, want 2", got)
 	}
 
@@ -599,7 +599,7 @@ func TestFakeCursorSurvivesAppends(t *testing.T) {
 	t.Parallel()
 	srv := sentinelonetest.NewServer(t)
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	srv.AppendActivities(5, t0)
+	srv.SeedActivitiesAt(5, t0)
 	c := newFakeClient(t, srv)
 	seen := map[string]bool{}
 	i := 0
@@ -612,7 +612,7 @@ func TestFakeCursorSurvivesAppends(t *testing.T) {
 		}
 		seen[a.ID] = true
 		if i == 0 {
-			srv.AppendActivities(3, t0) // same createdAt, appended mid-walk
+			srv.SeedActivitiesAt(3, t0) // same createdAt, appended mid-walk
 		}
 		i++
 	}

@@ -15,11 +15,11 @@ var huntWait = sentinelone.DVWaitOptions{PollInterval: time.Millisecond, MaxPoll
 
 func seedDV(t *testing.T, srv *sentinelonetest.Server, base time.Time) {
 	t.Helper()
-	srv.AppendDVEvent("web-01", "powershell.exe", "powershell -enc SQBFAFgA", base.Add(1*time.Minute))
-	srv.AppendDVEvent("web-01", "cmd.exe", "cmd /c whoami", base.Add(2*time.Minute))
-	srv.AppendDVEvent("db-01", "PowerShell.exe", "PowerShell -NoProfile", base.Add(3*time.Minute))
-	srv.AppendDVEvent("db-01", "sqlservr.exe", "sqlservr.exe -s MSSQLSERVER", base.Add(4*time.Minute))
-	if err := srv.AddDVEvent([]byte(`{"id":"dns-1","objectType":"dns","eventType":"DNS Resolved","createdAt":"` +
+	srv.AddDVEvent("web-01", "powershell.exe", "powershell -enc SQBFAFgA", base.Add(1*time.Minute))
+	srv.AddDVEvent("web-01", "cmd.exe", "cmd /c whoami", base.Add(2*time.Minute))
+	srv.AddDVEvent("db-01", "PowerShell.exe", "PowerShell -NoProfile", base.Add(3*time.Minute))
+	srv.AddDVEvent("db-01", "sqlservr.exe", "sqlservr.exe -s MSSQLSERVER", base.Add(4*time.Minute))
+	if err := srv.AddDVEventJSON([]byte(`{"id":"dns-1","objectType":"dns","eventType":"DNS Resolved","createdAt":"` +
 		sentinelone.FormatTime(base.Add(5*time.Minute)) + `","agentName":"web-01","dnsRequest":"evil.example.org","pid":77,"srcPort":53}`)); err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestFakeDVSearchAll(t *testing.T) {
 	if st, canceled := srv.DVQueryState(ids[0]); st != "FINISHED" || canceled {
 		t.Errorf("query state %s canceled %v", st, canceled)
 	}
-	if n := srv.Requests("GET", "/dv/query-status"); n != 4 {
+	if n := srv.RequestsTo("GET", "/dv/query-status"); n != 4 {
 		t.Errorf("%d status reads, want 4", n)
 	}
 
@@ -177,7 +177,7 @@ func TestFakePowerQuery(t *testing.T) {
 	if host != "db-01" || err != nil || !ts.Equal(base.Add(3*time.Minute)) || perr != nil || pid != 4242 {
 		t.Errorf("row 1: %s %v %v %d %v", host, ts, err, pid, perr)
 	}
-	if n := srv.Requests("GET", "/dv/events/pq-ping"); n != 3 {
+	if n := srv.RequestsTo("GET", "/dv/events/pq-ping"); n != 3 {
 		t.Errorf("%d pings, want 3", n)
 	}
 	_, err = c.PowerQuery.Start(context.Background(), sentinelone.PowerQuery{Query: `x = 'y' | group count() by x`, From: base, To: base.Add(time.Hour)}, nil)
@@ -190,9 +190,9 @@ func TestFakeAlerts(t *testing.T) {
 	t.Parallel()
 	srv := sentinelonetest.NewServer(t)
 	now := time.Now().UTC()
-	a1 := srv.AppendAlert("Encoded PowerShell", "High", now.Add(-3*time.Minute))
-	a2 := srv.AppendAlert("Mimikatz", "Critical", now.Add(-2*time.Minute))
-	srv.AppendAlert("Port scan", "Low", now.Add(-1*time.Minute))
+	a1 := srv.AddAlert("Encoded PowerShell", "High", now.Add(-3*time.Minute))
+	a2 := srv.AddAlert("Mimikatz", "Critical", now.Add(-2*time.Minute))
+	srv.AddAlert("Port scan", "Low", now.Add(-1*time.Minute))
 	c := newFakeClient(t, srv)
 	ctx := context.Background()
 	page, err := c.Alerts.List(ctx, &sentinelone.AlertListOptions{Severities: []sentinelone.AlertSeverity{sentinelone.SeverityHigh, sentinelone.SeverityCritical},

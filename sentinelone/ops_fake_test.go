@@ -140,7 +140,7 @@ func TestFakeThreatFileFetch(t *testing.T) {
 	t.Parallel()
 	srv := sentinelonetest.NewServer(t)
 	agent := srv.AddAgent(sentinelonetest.Agent{ComputerName: "host07"})
-	threat := srv.AppendThreat("dropper.exe", time.Now().Add(-time.Hour), agent)
+	threat := srv.AddThreat("dropper.exe", time.Now().Add(-time.Hour), agent)
 	srv.SetFetchDelay(30 * time.Millisecond)
 	c := newFakeClient(t, srv)
 	ctx := context.Background()
@@ -215,7 +215,7 @@ func TestFakeDownloadPastBodyCap(t *testing.T) {
 	agent := srv.AddAgent(sentinelonetest.Agent{ComputerName: "host08"})
 	srv.SetUploadSize(size)
 	// Not the validating transport: it would hold the body whole.
-	c, err := sentinelone.NewClient(srv.URL(), srv.Token(), sentinelone.WithMaxBodyBytes(bodyCap), sentinelone.WithoutRateLimits())
+	c, err := sentinelone.NewClient(srv.URL(), srv.APIToken(), sentinelone.WithMaxBodyBytes(bodyCap), sentinelone.WithoutRateLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +245,7 @@ func TestFakeDownloadPastBodyCap(t *testing.T) {
 		t.Errorf("heap grew by %d bytes while streaming %d: the body was buffered", growth, size)
 	}
 	// The cap still holds for JSON answers.
-	srv.AppendActivities(1000, time.Now())
+	srv.SeedActivitiesAt(1000, time.Now())
 	if _, err := c.Activities.List(ctx, &sentinelone.ActivityListOptions{Paging: sentinelone.Paging{Limit: 1000}}); err == nil {
 		t.Error("a JSON page past the cap was read")
 	}
@@ -279,7 +279,7 @@ func TestFakeRemoteScripts(t *testing.T) {
 		done <- result{tasks, err}
 	}()
 	// The wait goes on while the tasks run.
-	for srv.Requests("GET", "/remote-scripts/status") < 3 {
+	for srv.RequestsTo("GET", "/remote-scripts/status") < 3 {
 		time.Sleep(5 * time.Millisecond)
 	}
 	select {
@@ -304,7 +304,7 @@ func TestFakeRemoteScripts(t *testing.T) {
 		t.Fatalf("FetchOutput = %+v, %v", out, err)
 	}
 	// The link is not an API path: not through the validating transport.
-	plain, err := sentinelone.NewClient(srv.URL(), srv.Token(), sentinelone.WithoutRateLimits())
+	plain, err := sentinelone.NewClient(srv.URL(), srv.APIToken(), sentinelone.WithoutRateLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -365,12 +365,12 @@ func TestFakeDownloadFaults(t *testing.T) {
 		t.Fatalf("Download after a 503 = %d, %v", n, err)
 	}
 	srv.InjectFault(sentinelonetest.Fault{Kind: sentinelonetest.CutBody, Method: "GET", PathPrefix: sentinelone.APIPath + path})
-	before := srv.Requests("GET", path)
+	before := srv.RequestsTo("GET", path)
 	n, err := c.Files.Download(ctx, agent, up.ActivityID, sha256.New())
 	if err == nil || n >= sentinelonetest.DefaultUploadSize {
 		t.Fatalf("Download of a cut body = %d, %v", n, err)
 	}
-	if got := srv.Requests("GET", path) - before; got != 1 {
+	if got := srv.RequestsTo("GET", path) - before; got != 1 {
 		t.Errorf("%d requests for a cut download, want 1", got)
 	}
 	t.Logf("cut download: %v", err)

@@ -19,7 +19,7 @@ import (
 func TestAlertCollectorCrashRestart(t *testing.T) {
 	t.Parallel()
 	crashRestart(t, "/cloud-detection/alerts",
-		func(srv *sentinelonetest.Server, n int) { srv.AppendAlertsNow(n) },
+		func(srv *sentinelonetest.Server, n int) { srv.SeedAlerts(n) },
 		func(c *sentinelone.Client, cfg sentinelone.CollectorConfig, h func(context.Context, []sentinelone.Alert) error) (*sentinelone.Collector[sentinelone.Alert], error) {
 			return c.AlertCollector(cfg, nil, h)
 		},
@@ -31,11 +31,11 @@ func TestAlertCollector(t *testing.T) {
 	srv := sentinelonetest.NewServer(t)
 	clock := time.Now().UTC().Add(-time.Hour)
 	var mu sync.Mutex
-	srv.SetNow(func() time.Time { mu.Lock(); defer mu.Unlock(); return clock })
+	srv.SetClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return clock })
 	// Reported in the reverse order of their matched events: the
 	// collector follows reportedAt.
-	late := srv.AppendAlert("Encoded PowerShell", "High", clock.Add(-5*time.Minute))
-	srv.AppendAlert("Port scan", "Low", clock.Add(-6*time.Minute))
+	late := srv.AddAlert("Encoded PowerShell", "High", clock.Add(-5*time.Minute))
+	srv.AddAlert("Port scan", "Low", clock.Add(-6*time.Minute))
 	c := newFakeClient(t, srv)
 	var got []string
 	col, err := c.AlertCollector(sentinelone.CollectorConfig{Store: &checkpoint.Memory{}, Start: clock.Add(-time.Hour), ProgressInterval: -1},
@@ -56,7 +56,7 @@ func TestAlertCollector(t *testing.T) {
 	mu.Lock()
 	clock = clock.Add(time.Minute)
 	mu.Unlock()
-	next := srv.AppendAlert("Mimikatz", "Critical", clock.Add(-time.Second))
+	next := srv.AddAlert("Mimikatz", "Critical", clock.Add(-time.Second))
 	if _, err := c.Alerts.SetIncident(ctx, sentinelone.AlertFilter{IDs: []string{late}}, sentinelone.IncidentResolved, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ var benchSrv = sync.OnceValues(func() (*tehtristest.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv.AppendNAt(time.Now().Add(-time.Hour), benchEvents)
+	srv.SeedEventsAt(benchEvents, time.Now().Add(-time.Hour))
 	return srv, nil
 })
 
@@ -38,7 +38,7 @@ func benchServer(b *testing.B) *tehtristest.Server {
 // page.
 func BenchmarkEventsAll_SDK(b *testing.B) {
 	srv := benchServer(b)
-	c, err := srv.NewClient()
+	c, err := srv.Client()
 	if err != nil {
 		b.Fatal(err)
 	}

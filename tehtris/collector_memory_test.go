@@ -21,10 +21,10 @@ func TestCollectorMemoryBoundedAfterDowntime(t *testing.T) {
 	const perHour, hours = 100, 24
 	total := 0
 	for h := range hours {
-		srv.AppendNAt(start.Add(time.Duration(h)*time.Hour+time.Minute), perHour)
+		srv.SeedEventsAt(perHour, start.Add(time.Duration(h)*time.Hour+time.Minute))
 		total += perHour
 	}
-	client, err := srv.NewClient()
+	client, err := srv.Client()
 	if err != nil {
 		t.Fatal(err)
 	}

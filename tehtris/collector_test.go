@@ -67,7 +67,7 @@ func TestCollectorExactlyOnceAcrossRestarts(t *testing.T) {
 		kinds := []tehtristest.FaultKind{tehtristest.RateLimit, tehtristest.ServerError, tehtristest.CutBody, tehtristest.TruncatedJSON}
 		for len(ids) < total {
 			n := min(1+rnd(200), total-len(ids))
-			ids = append(ids, srv.AppendN(n)...)
+			ids = append(ids, srv.SeedEvents(n)...)
 			if rnd(4) == 0 {
 				srv.InjectFault(tehtristest.Fault{Kind: kinds[rnd(len(kinds))], PathPrefix: "/api/xdr/v1/event"})
 			}
@@ -84,7 +84,7 @@ func TestCollectorExactlyOnceAcrossRestarts(t *testing.T) {
 		return logs.Write(p)
 	}), &slog.HandlerOptions{Level: slog.LevelInfo}))
 
-	client, err := srv.NewClient(tehtris.WithRetryWait(time.Millisecond, 5*time.Millisecond), tehtris.WithMaxRetryAfter(10*time.Millisecond))
+	client, err := srv.Client(tehtris.WithRetryWait(time.Millisecond, 5*time.Millisecond), tehtris.WithMaxRetryAfter(10*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,12 +206,12 @@ func TestCollectorOrderAndSameSecond(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	srv.AppendNAt(sec.Add(100*time.Millisecond), 12)
+	srv.SeedEventsAt(12, sec.Add(100*time.Millisecond))
 	if n, err := col.RunOnce(ctx); err != nil || n != 12 {
 		t.Fatalf("first cycle: %d %v", n, err)
 	}
-	srv.AppendNAt(sec.Add(50*time.Millisecond), 4) // late, earlier in the same second
-	srv.AppendNAt(sec.Add(900*time.Millisecond), 3)
+	srv.SeedEventsAt(4, sec.Add(50*time.Millisecond)) // late, earlier in the same second
+	srv.SeedEventsAt(3, sec.Add(900*time.Millisecond))
 	if n, err := col.RunOnce(ctx); err != nil || n != 7 {
 		t.Fatalf("second cycle: %d %v", n, err)
 	}
@@ -242,8 +242,8 @@ func TestCollectorOrderAndSameSecond(t *testing.T) {
 func TestCollectorPermanent(t *testing.T) {
 	t.Parallel()
 	srv := tehtristest.NewServer(t)
-	srv.AppendNAt(time.Now().Add(-time.Minute), 3)
-	client, err := srv.NewClient()
+	srv.SeedEventsAt(3, time.Now().Add(-time.Minute))
+	client, err := srv.Client()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +267,7 @@ func TestCollectorPermanent(t *testing.T) {
 func TestCollectorConfigChecked(t *testing.T) {
 	t.Parallel()
 	srv := tehtristest.NewServer(t)
-	client, err := srv.NewClient()
+	client, err := srv.Client()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -345,7 +345,7 @@ func TestCollectorConfigUsed(t *testing.T) {
 	id := srv.AddFilter(tehtristest.Filter{Name: "high", MinLevel: 9, MaxLevel: 9})
 	start := time.Now().Add(-time.Minute)
 	for i := range 25 {
-		srv.Append(tehtris.Event{ID: int64(1000 + i), Time: start.Add(time.Duration(i) * time.Second), Level: 5 + 4*(i%2)})
+		srv.AddEvents(tehtris.Event{ID: int64(1000 + i), Time: start.Add(time.Duration(i) * time.Second), Level: 5 + 4*(i%2)})
 	}
 	var logs bytes.Buffer
 	var lmu sync.Mutex
@@ -394,8 +394,8 @@ func TestCollectorConfigUsed(t *testing.T) {
 func TestCollectorDefaultPace(t *testing.T) {
 	t.Parallel()
 	srv := tehtristest.NewServer(t)
-	srv.AppendNAt(time.Now().Add(-time.Minute), 30)
-	client, err := srv.NewClient()
+	srv.SeedEventsAt(30, time.Now().Add(-time.Minute))
+	client, err := srv.Client()
 	if err != nil {
 		t.Fatal(err)
 	}

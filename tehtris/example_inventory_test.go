@@ -22,7 +22,7 @@ func ExampleInventoryService_FindByName() {
 	// exact match only.
 	srv.AddHost(tehtristest.Host{Endpoint: tehtris.Endpoint{ApplianceID: 1, AgentUUID: "0f0e0d0c-0b0a-4909-8807-060504030201"},
 		Hostname: "WS-HR-070", Domain: "corp.example"})
-	c, err := srv.NewClient()
+	c, err := srv.Client()
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func ExampleEndpointsService_IsolateHost() {
 	for _, uuid := range []string{"a262506e-3c9e-4afe-9233-f2335167ea86", "5c3ff0bc-5101-4152-a330-923e569c9229"} {
 		srv.AddHost(tehtristest.Host{Endpoint: tehtris.Endpoint{ApplianceID: 2, AgentUUID: uuid}, Hostname: "DB-1"})
 	}
-	c, err := srv.NewClient()
+	c, err := srv.Client()
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -44,7 +44,7 @@ func ExampleEventsService_All() {
 		log.Fatal(err)
 	}
 	defer srv.Close()
-	srv.AppendNAt(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC), 2500)
+	srv.SeedEventsAt(2500, time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC))
 
 	c, err := tehtris.NewClient("", srv.APIKey(), tehtris.WithBaseURL(srv.URL()))
 	if err != nil {
@@ -69,8 +69,8 @@ func ExampleEventsService_SetStatus() {
 		log.Fatal(err)
 	}
 	defer srv.Close()
-	ev := srv.Append(tehtris.Event{ApplianceID: 1, Level: 7, Module: "das", EventName: "HeuristicAlert"})[0]
-	c, err := srv.NewClient()
+	ev := srv.AddEvents(tehtris.Event{ApplianceID: 1, Level: 7, Module: "das", EventName: "HeuristicAlert"})[0]
+	c, err := srv.Client()
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -90,9 +90,9 @@ func ExampleEndpointsService_Isolate() {
 		log.Fatal(err)
 	}
 	defer srv.Close()
-	ev := srv.Append(tehtris.Event{ApplianceID: 1, Level: 9, Module: "das", EventName: "HeuristicAlert",
+	ev := srv.AddEvents(tehtris.Event{ApplianceID: 1, Level: 9, Module: "das", EventName: "HeuristicAlert",
 		AgentUUID: "5c3ff0bc-5101-4152-a330-923e569c9229"})[0]
-	c, err := srv.NewClient()
+	c, err := srv.Client()
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -111,9 +111,9 @@ func ExampleClient_EventCollector() {
 	}
 	defer srv.Close()
 	start := time.Now().Add(-time.Minute)
-	srv.AppendNAt(start.Add(10*time.Second), 1200)
+	srv.SeedEventsAt(1200, start.Add(10*time.Second))
 
-	c, err := srv.NewClient()
+	c, err := srv.Client()
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -22,9 +22,9 @@ func TestFakeInventoryFromEvents(t *testing.T) {
 		if err := ev.UnmarshalJSON(b); err != nil {
 			t.Fatal(err)
 		}
-		srv.Append(ev)
+		srv.AddEvents(ev)
 	}
-	srv.AppendN(3)
+	srv.SeedEvents(3)
 	c := fakeClient(t, srv)
 	ctx := context.Background()
 	evs, err := c.Events.List(ctx, &tehtris.EventQuery{Limit: 1000})
@@ -219,7 +219,7 @@ func TestFakeQuarantineAndScan(t *testing.T) {
 func TestFakeFilterWrites(t *testing.T) {
 	t.Parallel()
 	srv := tehtristest.NewServer(t)
-	srv.AppendN(20)
+	srv.SeedEvents(20)
 	c := fakeClient(t, srv)
 	ctx := context.Background()
 	f, err := c.Filters.Create(ctx, tehtris.NewFilter{Name: "High", MinLevel: 8, MaxLevel: 9}, nil)
@@ -242,7 +242,7 @@ func TestFakeFilterWrites(t *testing.T) {
 func TestFakeInventoryFaults(t *testing.T) {
 	t.Parallel()
 	srv := tehtristest.NewServer(t)
-	srv.AppendN(1)
+	srv.SeedEvents(1)
 	c := fakeClient(t, srv, tehtris.WithMaxRetryAfter(100*time.Millisecond))
 	ctx := context.Background()
 	srv.InjectFault(tehtristest.Fault{Kind: tehtristest.ServerError, PathPrefix: "/api/edr/v2/inventory", Times: 2})

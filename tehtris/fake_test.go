@@ -23,7 +23,7 @@ func fakeClient(t *testing.T, srv *tehtristest.Server, opts ...tehtris.Option) *
 	t.Helper()
 	v := oapitest.Load(t, "../openapi/tehtris.yaml", "/api")
 	all := append([]tehtris.Option{tehtris.WithHTTPClient(&http.Client{Transport: v.Transport(t, nil)})}, opts...)
-	c, err := srv.NewClient(all...)
+	c, err := srv.Client(all...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestFakeServesSamplesExactly(t *testing.T) {
 		}
 		in = append(in, ev)
 	}
-	srv.Append(in...)
+	srv.AddEvents(in...)
 	c := fakeClient(t, srv)
 	page, err := c.Events.List(context.Background(), &tehtris.EventQuery{From: time.Date(2022, 10, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
@@ -102,7 +102,7 @@ func TestFakeServesSamplesExactly(t *testing.T) {
 func TestFakeAllPagesEveryEvent(t *testing.T) {
 	t.Parallel()
 	srv := tehtristest.NewServer(t)
-	ids := srv.AppendNAt(time.Now().Add(-time.Minute), 2500)
+	ids := srv.SeedEventsAt(2500, time.Now().Add(-time.Minute))
 	c := fakeClient(t, srv)
 	before := srv.Requests()
 	got, err := collectIDs(c.Events.All(context.Background(), &tehtris.EventQuery{From: time.Now().Add(-time.Hour)}))
@@ -134,7 +134,7 @@ func collectIDs(seq func(func(tehtris.Event, error) bool)) ([]int64, error) {
 func TestFakeAllFrozenWindow(t *testing.T) {
 	t.Parallel()
 	srv := tehtristest.NewServer(t)
-	past := srv.AppendNAt(time.Now().Add(-10*time.Second), 300)
+	past := srv.SeedEventsAt(300, time.Now().Add(-10*time.Second))
 	c := fakeClient(t, srv)
 	var got []int64
 	first := true
@@ -144,7 +144,7 @@ func TestFakeAllFrozenWindow(t *testing.T) {
 		}
 		if first {
 			time.Sleep(1100 * time.Millisecond) // the next second
-			srv.AppendN(500)
+			srv.SeedEvents(500)
 			first = false
 		}
 		got = append(got, ev.ID)
@@ -159,8 +159,8 @@ func TestFakeFilterAndBounds(t *testing.T) {
 	t.Parallel()
 	srv := tehtristest.NewServer(t)
 	base := time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)
-	srv.AppendNAt(base, 20)                            // levels id%10
-	srv.AppendNAt(base.Add(1500*time.Millisecond), 10) // at 12:00:01.5
+	srv.SeedEventsAt(20, base)                            // levels id%10
+	srv.SeedEventsAt(10, base.Add(1500*time.Millisecond)) // at 12:00:01.5
 	hi := srv.AddFilter(tehtristest.Filter{Name: "High", Module: "Endpoint_Active", MinLevel: 7})
 	c := fakeClient(t, srv)
 	ctx := context.Background()
@@ -194,7 +194,7 @@ func TestFakeFilterAndBounds(t *testing.T) {
 func TestFakeStatus(t *testing.T) {
 	t.Parallel()
 	srv := tehtristest.NewServer(t)
-	evs := srv.Append(tehtris.Event{EventName: "HeuristicAlert", Module: "das", Level: 5, ApplianceID: 1, Time: time.Now().Add(-time.Hour)})
+	evs := srv.AddEvents(tehtris.Event{EventName: "HeuristicAlert", Module: "das", Level: 5, ApplianceID: 1, Time: time.Now().Add(-time.Hour)})
 	id := evs[0].ID
 	c := fakeClient(t, srv)
 	ctx := context.Background()
@@ -292,7 +292,7 @@ func TestFakeAuth(t *testing.T) {
 func TestFakeFaults(t *testing.T) {
 	t.Parallel()
 	srv := tehtristest.NewServer(t)
-	srv.AppendNAt(time.Now().Add(-time.Minute), 1500)
+	srv.SeedEventsAt(1500, time.Now().Add(-time.Minute))
 	// Validated against the spec: the validator skips the responses the
 	// fault injector marks, and checks every request and every real response.
 	c := fakeClient(t, srv, tehtris.WithMaxRetryAfter(100*time.Millisecond))

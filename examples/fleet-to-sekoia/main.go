@@ -33,14 +33,7 @@ import (
 	"time"
 
 	"github.com/socgo/xdr/checkpoint"
-	"github.com/socgo/xdr/checkpoint/pgstore"
 	"github.com/socgo/xdr/fleet"
-	"github.com/socgo/xdr/sekoia"
-	"github.com/socgo/xdr/sekoia/sekoiatest"
-	"github.com/socgo/xdr/sentinelone"
-	"github.com/socgo/xdr/sentinelone/sentinelonetest"
-	"github.com/socgo/xdr/tehtris"
-	"github.com/socgo/xdr/tehtris/tehtristest"
 )
 
 func main() {
@@ -76,15 +69,12 @@ func run(ctx context.Context, logger *slog.Logger, args []string) error {
 	}
 	defer closeLeases()
 
-	intake, err := sekoiatest.Start()
+	// The intake and the sources are fakes (demo.go).
+	in, received, closeIntake, err := demoIntake(logger)
 	if err != nil {
 		return err
 	}
-	defer intake.Close()
-	in, err := sekoia.NewIntake(intake.IntakeKey(), sekoia.WithIntakeURL(intake.IntakeURL()), sekoia.WithLogger(logger))
-	if err != nil {
-		return err
-	}
+	defer closeIntake()
 	sources, feed, closeFakes, err := demoSources(in, logger, *perSource)
 	if err != nil {
 		return err
@@ -120,13 +110,13 @@ func run(ctx context.Context, logger *slog.Logger, args []string) error {
 
 	start := time.Now()
 	stopped := false
-	for intake.ReceivedCount() < total {
+	for received() < total {
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("only %d of %d events reached the intake", intake.ReceivedCount(), total)
+			return fmt.Errorf("only %d of %d events reached the intake", received(), total)
 		case <-time.After(250 * time.Millisecond):
 		}
-		if !stopped && *replicas > 1 && intake.ReceivedCount() >= total/2 {
+		if !stopped && *replicas > 1 && received() >= total/2 {
 			fmt.Printf("stopping %s, which runs %v\n", fleets[0].Holder(), names(fleets[0].Running()))
 			stops[0]()
 			stopped = true
@@ -137,7 +127,7 @@ func run(ctx context.Context, logger *slog.Logger, args []string) error {
 		fmt.Printf("%s runs %v\n", f.Holder(), names(f.Running()))
 	}
 	fmt.Printf("%d of %d events from %d sources received by the intake in %s\n",
-		intake.ReceivedCount(), total, len(sources), time.Since(start).Round(time.Millisecond))
+		received(), total, len(sources), time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
@@ -147,114 +137,4 @@ func names(ls []checkpoint.Lease) []string {
 		out[i] = fmt.Sprintf("%s(token %d)", l.Source, l.Token)
 	}
 	return out
-}
-
-// openLeases returns the shared lease store: PostgreSQL at
-// XDR_POSTGRES_DSN, else lease files in a temporary directory.
-func openLeases(ctx context.Context, logger *slog.Logger) (checkpoint.LeaseStore, func(), error) {
-	if dsn := os.Getenv("XDR_POSTGRES_DSN"); dsn != "" {
-		s, err := pgstore.Open(ctx, dsn, pgstore.Options{Table: "xdr_fleet_demo"})
-		if err != nil {
-			return nil, nil, err
-		}
-		// A demo starts from fresh checkpoints; a real deployment keeps them.
-		return s, s.Close, nil
-	}
-	fmt.Println("XDR_POSTGRES_DSN is not set: leases in a temporary directory (one machine only); see the README to start a local PostgreSQL")
-	dir, err := os.MkdirTemp("", "fleet-to-sekoia-")
-	if err != nil {
-		return nil, nil, err
-	}
-	s, err := checkpoint.NewFileLeases(dir)
-	if err != nil {
-		_ = os.RemoveAll(dir)
-		return nil, nil, err
-	}
-	return s, func() { _ = os.RemoveAll(dir) }, nil
-}
-
-// demoSources starts two fake TEHTRIS tenants and two fake SentinelOne
-// consoles, each with a backlog of perSource/2 events, and returns their
-// sources, a feed adding the other half while the fleet runs, and a
-// closer.
-func demoSources(in *sekoia.Intake, logger *slog.Logger, perSource int) ([]fleet.Source, func(context.Context), func(), error) {
-	var closers []func()
-	closeAll := func() {
-		for _, c := range closers {
-			c()
-		}
-	}
-	var sources []fleet.Source
-	var feeds []func(n int)
-	run := time.Now().UnixNano() // fresh source ids: a demo starts from scratch
-	backlog := perSource / 2
-	for i := range 2 {
-		srv, err := tehtristest.Start()
-		if err != nil {
-			closeAll()
-			return nil, nil, nil, err
-		}
-		closers = append(closers, srv.Close)
-		client, err := srv.NewClient(tehtris.WithLogger(logger))
-		if err != nil {
-			closeAll()
-			return nil, nil, nil, err
-		}
-		srv.AppendNAt(time.Now().Add(-5*time.Minute), backlog)
-		feeds = append(feeds, func(n int) { srv.AppendN(n) })
-		sources = append(sources, fleet.Source{
-			ID: fmt.Sprintf("demo-%d/tehtris/tenant-%d", run, i+1),
-			New: func(store checkpoint.Store) (fleet.Runner, error) {
-				return client.EventCollector(tehtris.CollectorConfig{
-					Store: store, Start: time.Now().Add(-time.Hour), PollInterval: 250 * time.Millisecond,
-					RequestsPerMinute: -1, Logger: logger,
-				}, func(ctx context.Context, events []tehtris.Event) error {
-					raws := make([][]byte, len(events))
-					for i := range events {
-						raws[i] = events[i].Raw
-					}
-					_, err := in.Push(ctx, raws)
-					return err
-				})
-			},
-		})
-	}
-	for i := range 2 {
-		srv := sentinelonetest.Start()
-		closers = append(closers, srv.Close)
-		client, err := sentinelone.NewClient(srv.URL(), srv.Token(), sentinelone.WithLogger(logger))
-		if err != nil {
-			closeAll()
-			return nil, nil, nil, err
-		}
-		srv.AppendActivities(backlog, time.Now().Add(-10*time.Minute))
-		feeds = append(feeds, func(n int) { srv.AppendActivitiesNow(n) })
-		sources = append(sources, fleet.Source{
-			ID: fmt.Sprintf("demo-%d/sentinelone/console-%d/activities", run, i+1),
-			New: func(store checkpoint.Store) (fleet.Runner, error) {
-				return client.ActivityCollector(sentinelone.CollectorConfig{
-					Store: store, Start: time.Now().Add(-time.Hour), PollInterval: 250 * time.Millisecond, Logger: logger,
-				}, nil, func(ctx context.Context, batch []sentinelone.Activity) error {
-					raws := make([][]byte, len(batch))
-					for i := range batch {
-						raws[i] = batch[i].Raw
-					}
-					_, err := in.Push(ctx, raws)
-					return err
-				})
-			},
-		})
-	}
-	feed := func(ctx context.Context) {
-		left := perSource - backlog
-		for left > 0 && ctx.Err() == nil {
-			n := min(left, 20)
-			for _, f := range feeds {
-				f(n)
-			}
-			left -= n
-			time.Sleep(100 * time.Millisecond)
-		}
-	}
-	return sources, feed, closeAll, nil
 }

@@ -24,6 +24,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/signal"
 	"time"
@@ -61,4 +62,10 @@ func main() {
 	if failed {
 		os.Exit(1)
 	}
+}
+
+// quietLogger shows the collectors' warnings and errors only, so that the
+// tour's own lines stay readable.
+func quietLogger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 }

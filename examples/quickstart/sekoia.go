@@ -7,7 +7,6 @@ import (
 	"os"
 
 	"github.com/socgo/xdr/sekoia"
-	"github.com/socgo/xdr/sekoia/sekoiatest"
 )
 
 // sekoiaTour lists alerts, moves one through the workflow, comments on it,
@@ -157,41 +156,14 @@ func sekoiaTour(ctx context.Context) error {
 	return nil
 }
 
-// claimsCommunity returns the first community of the workspace.
+// claimsCommunity returns the first community of the workspace, or ""
+// (which Assets.Create refuses) when there is none.
 func claimsCommunity(ctx context.Context, c *sekoia.Client) string {
 	page, err := c.Communities.List(ctx, &sekoia.CommunityListOptions{Limit: 1})
 	if err != nil || len(page.Items) == 0 {
-		return sekoiatest.DefaultCommunityUUID
+		return ""
 	}
 	return page.Items[0].UUID
-}
-
-// sekoiaClient returns a client on the real API when SEKOIA_API_KEY is set,
-// and on a seeded in-process fake otherwise.
-func sekoiaClient() (c *sekoia.Client, live bool, done func(), err error) {
-	if key := os.Getenv("SEKOIA_API_KEY"); key != "" {
-		region, err := sekoia.ParseRegion(os.Getenv("SEKOIA_REGION"))
-		if err != nil {
-			return nil, false, nil, err
-		}
-		c, err := sekoia.NewClient(key, sekoia.WithRegion(region), sekoia.WithUserAgent("socgo-quickstart"))
-		return c, true, func() {}, err
-	}
-	srv, err := sekoiatest.Start()
-	if err != nil {
-		return nil, false, nil, err
-	}
-	srv.SeedAlerts(1000)
-	srv.AddAsset(sekoia.Asset{Name: "fileserver", Type: sekoia.AssetHost, Criticality: ptr(70), Atoms: sekoia.Atoms{"hostname": {"fs01"}}})
-	srv.AddAsset(sekoia.Asset{Name: "jdoe", Type: sekoia.AssetAccount, Criticality: ptr(40), Atoms: sekoia.Atoms{"email": {"jdoe@example.com"}}})
-	srv.AddAsset(sekoia.Asset{Name: "dmz", Type: sekoia.AssetNetwork, Criticality: ptr(60), Atoms: sekoia.Atoms{"cidrv4": {"192.0.2.0/24"}}})
-	c, err = srv.NewClient()
-	if err != nil {
-		srv.Close()
-		return nil, false, nil, err
-	}
-	fmt.Printf("(no SEKOIA_API_KEY: using a local fake Sekoia.io at %s)\n\n", srv.URL())
-	return c, false, srv.Close, nil
 }
 
 func ptr[T any](v T) *T { return &v }

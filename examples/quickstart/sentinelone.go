@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/socgo/xdr/checkpoint"
 	"github.com/socgo/xdr/sentinelone"
-	"github.com/socgo/xdr/sentinelone/sentinelonetest"
 )
 
 // sentinelOneTour checks the API token's lifetime, lists the latest
@@ -86,30 +84,4 @@ func sentinelOneTour(ctx context.Context) error {
 	}
 	fmt.Printf("collector: %d activities of the last hour forwarded to the intake (%d pushed)\n", n, out.pushed)
 	return nil
-}
-
-// sentinelOneClient returns a client of the real console when
-// S1_CONSOLE_URL and S1_API_TOKEN are set (the tour only reads there), and
-// of a local fake console with some activities and threats otherwise.
-func sentinelOneClient() (*sentinelone.Client, func(), error) {
-	console, token := os.Getenv("S1_CONSOLE_URL"), os.Getenv("S1_API_TOKEN")
-	if console != "" && token != "" {
-		c, err := sentinelone.NewClient(console, token, sentinelone.WithUserAgent("socgo-quickstart"))
-		return c, func() {}, err
-	}
-	srv := sentinelonetest.Start()
-	now := time.Now()
-	for i := range 6 {
-		srv.AppendActivities(40, now.Add(-time.Duration(100-15*i)*time.Minute)) // the first two are over an hour old
-	}
-	srv.AppendThreat("invoice.pdf.exe", now.Add(-50*time.Minute), "1681212101432395267")
-	srv.AppendThreat("mimikatz.exe", now.Add(-20*time.Minute), "1681212101432395267")
-	srv.AppendThreat("updater.dll", now.Add(-5*time.Minute), "1681212101432395268")
-	c, err := sentinelone.NewClient(srv.URL(), srv.Token())
-	if err != nil {
-		srv.Close()
-		return nil, nil, err
-	}
-	fmt.Printf("(no S1_CONSOLE_URL/S1_API_TOKEN: using a local fake console at %s)\n\n", srv.URL())
-	return c, srv.Close, nil
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/socgo/xdr/checkpoint"
 	"github.com/socgo/xdr/tehtris"
-	"github.com/socgo/xdr/tehtris/tehtristest"
 )
 
 // tehtrisTour forwards TEHTRIS events to a Sekoia.io intake with a
@@ -83,7 +82,7 @@ func tehtrisTour(ctx context.Context) error {
 	}
 
 	if fake != nil {
-		fake.AppendN(25)
+		fake.SeedEvents(25)
 		fmt.Println("\n25 new events arrive on the platform")
 	}
 	// A new collector on the same checkpoint, as after a restart.
@@ -111,30 +110,4 @@ func tehtrisTour(ctx context.Context) error {
 		fmt.Printf("the intake holds %d events with %d distinct ids: nothing was sent twice\n", out.fake.ReceivedCount(), len(ids))
 	}
 	return nil
-}
-
-// tehtrisClient returns a client of the real platform when TEHTRIS_TENANT
-// and TEHTRIS_API_KEY are set (the tour only reads events there), and of a
-// local fake holding a few hundred events otherwise.
-func tehtrisClient() (*tehtris.Client, *tehtristest.Server, error) {
-	tenant, key := os.Getenv("TEHTRIS_TENANT"), os.Getenv("TEHTRIS_API_KEY")
-	if tenant != "" && key != "" {
-		c, err := tehtris.NewClient(tenant, key, tehtris.WithUserAgent("socgo-quickstart"))
-		return c, nil, err
-	}
-	srv, err := tehtristest.Start()
-	if err != nil {
-		return nil, nil, err
-	}
-	now := time.Now()
-	srv.AppendNAt(now.Add(-7*time.Minute), 120)
-	srv.AppendNAt(now.Add(-3*time.Minute), 80)
-	srv.AppendNAt(now.Add(-20*time.Minute), 50) // before the collector's start
-	c, err := srv.NewClient()
-	if err != nil {
-		srv.Close()
-		return nil, nil, err
-	}
-	fmt.Printf("(no TEHTRIS_TENANT/TEHTRIS_API_KEY: using a local fake TEHTRIS platform holding %d events)\n", srv.Len())
-	return c, srv, nil
 }

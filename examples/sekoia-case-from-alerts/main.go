@@ -25,10 +25,8 @@ import (
 	"os/signal"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/socgo/xdr/sekoia"
-	"github.com/socgo/xdr/sekoia/sekoiatest"
 )
 
 func main() {
@@ -40,7 +38,7 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	c, live, cleanup, err := connect()
+	c, live, cleanup, err := connect() // the real API or a fake: see demo.go
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -49,39 +47,6 @@ func main() {
 	if err := r.run(ctx, *rule, *entity); err != nil {
 		log.Fatal(err)
 	}
-}
-
-// connect returns a client on the real API when SEKOIA_API_KEY is set, and
-// on a seeded in-process fake otherwise.
-func connect() (c *sekoia.Client, live bool, cleanup func(), err error) {
-	if key := os.Getenv("SEKOIA_API_KEY"); key != "" {
-		region, err := sekoia.ParseRegion(os.Getenv("SEKOIA_REGION"))
-		if err != nil {
-			return nil, false, nil, err
-		}
-		// Sekoia.io asks scripts to stay under 5 requests per second.
-		limit := sekoia.WithLimiter(every{time.NewTicker(250 * time.Millisecond)})
-		c, err := sekoia.NewClient(key, sekoia.WithRegion(region), limit, sekoia.WithUserAgent("sekoia-case-from-alerts"))
-		return c, true, func() {}, err
-	}
-	srv, err := sekoiatest.Start()
-	if err != nil {
-		return nil, false, nil, err
-	}
-	srv.SeedAlerts(60)
-	for i, st := range []struct {
-		label string
-		stage sekoia.CustomStatusStage
-	}{{"New", sekoia.StageOpen}, {"Investigating", sekoia.StageInProgress}, {"Resolved", sekoia.StageClosed}} {
-		srv.AddCustomStatus(sekoia.CustomStatus{Label: st.label, Level: i + 1, Stage: st.stage, Type: []string{"case"}})
-	}
-	c, err = srv.NewClient()
-	if err != nil {
-		srv.Close()
-		return nil, false, nil, err
-	}
-	fmt.Printf("running against a local fake Sekoia.io at %s (set SEKOIA_API_KEY for the real API)\n\n", srv.URL())
-	return c, false, srv.Close, nil
 }
 
 type recipe struct {
@@ -268,9 +233,6 @@ func shortIDs(alerts []*sekoia.Alert) []string {
 }
 
 func ptr[T any](v T) *T { return &v }
-
-// every is a minimal limiter: one request per tick.
-type every struct{ t *time.Ticker }
 
 // Wait waits for the next tick or the end of ctx.
 func (e every) Wait(ctx context.Context) error {

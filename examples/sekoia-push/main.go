@@ -20,7 +20,6 @@ import (
 	"os/signal"
 
 	"github.com/socgo/xdr/sekoia"
-	"github.com/socgo/xdr/sekoia/sekoiatest"
 )
 
 func main() {
@@ -46,13 +45,11 @@ func run(ctx context.Context, logger *slog.Logger, args []string) error {
 		defer f.Close()
 		src = f
 	}
-	in, srv, err := intake(logger)
+	in, done, err := intake(logger) // the real intake or a fake: see demo.go
 	if err != nil {
 		return err
 	}
-	if srv != nil {
-		defer srv.Close()
-	}
+	defer done()
 
 	w := in.NewWriter(sekoia.WriterOptions{})
 	sc := bufio.NewScanner(src)
@@ -87,38 +84,5 @@ func run(ctx context.Context, logger *slog.Logger, args []string) error {
 	}
 	st := w.Stats()
 	logger.Info("pushed", "events", st.Accepted, "requests", st.Requests, "skipped", skipped)
-	if srv != nil {
-		logger.Info("the fake intake received", "events", srv.ReceivedCount())
-	}
 	return nil
-}
-
-// intake returns an intake client on the real intake when
-// SEKOIA_INTAKE_KEY is set, else on a fake server (returned too).
-func intake(logger *slog.Logger) (*sekoia.Intake, *sekoiatest.Server, error) {
-	if key := os.Getenv("SEKOIA_INTAKE_KEY"); key != "" {
-		opts := []sekoia.Option{sekoia.WithLogger(logger)}
-		if u := os.Getenv("SEKOIA_INTAKE_URL"); u != "" {
-			opts = append(opts, sekoia.WithIntakeURL(u))
-		} else {
-			r, err := sekoia.ParseRegion(os.Getenv("SEKOIA_REGION"))
-			if err != nil {
-				return nil, nil, err
-			}
-			opts = append(opts, sekoia.WithRegion(r))
-		}
-		in, err := sekoia.NewIntake(key, opts...)
-		return in, nil, err
-	}
-	logger.Info("SEKOIA_INTAKE_KEY not set: pushing to the in-memory fake")
-	srv, err := sekoiatest.Start()
-	if err != nil {
-		return nil, nil, err
-	}
-	in, err := sekoia.NewIntake(srv.IntakeKey(), sekoia.WithIntakeURL(srv.IntakeURL()), sekoia.WithLogger(logger))
-	if err != nil {
-		srv.Close()
-		return nil, nil, err
-	}
-	return in, srv, nil
 }

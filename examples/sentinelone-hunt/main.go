@@ -22,7 +22,6 @@ import (
 	"time"
 
 	"github.com/socgo/xdr/sentinelone"
-	"github.com/socgo/xdr/sentinelone/sentinelonetest"
 )
 
 func main() {
@@ -53,7 +52,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	default:
 		return errors.New(`usage: sentinelone-hunt [-since 24h] [-limit N] [-max N] [-json] [-site ID] 'S1QL query'`)
 	}
-	s, cleanup, err := client(stderr)
+	s, cleanup, err := client(stderr) // a real console or a fake: see demo.go
 	if err != nil {
 		return err
 	}
@@ -91,23 +90,4 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stderr, "%d events\n", n)
 	return nil
-}
-
-// client returns a client of the console in S1_CONSOLE_URL/S1_API_TOKEN,
-// or of a fake console.
-func client(stderr io.Writer) (*sentinelone.Client, func(), error) {
-	if u := os.Getenv("S1_CONSOLE_URL"); u != "" {
-		s, err := sentinelone.NewClient(u, os.Getenv("S1_API_TOKEN"))
-		return s, func() {}, err
-	}
-	fmt.Fprintln(stderr, "S1_CONSOLE_URL not set: using a fake console")
-	srv := sentinelonetest.Start()
-	now := time.Now().UTC()
-	srv.AppendDVEvent("FINANCE-LT-042", "powershell.exe", "powershell.exe -NoP -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoA", now.Add(-5*time.Hour))
-	srv.AppendDVEvent("FINANCE-LT-042", "cmd.exe", "cmd.exe /c whoami /all", now.Add(-5*time.Hour+time.Minute))
-	srv.AppendDVEvent("SRV-DC-01", "PowerShell.exe", "PowerShell.exe -File C:\\Scripts\\backup.ps1", now.Add(-2*time.Hour))
-	srv.AppendDVEvent("HR-LT-001", "winword.exe", "WINWORD.EXE /n invoice.docm", now.Add(-30*time.Minute))
-	srv.SetDVPlan(sentinelonetest.DVPlan{Polls: 2})
-	s, err := sentinelone.NewClient(srv.URL(), srv.Token(), sentinelone.WithoutRateLimits())
-	return s, srv.Close, err
 }

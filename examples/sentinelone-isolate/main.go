@@ -22,7 +22,6 @@ import (
 	"time"
 
 	"github.com/socgo/xdr/sentinelone"
-	"github.com/socgo/xdr/sentinelone/sentinelonetest"
 )
 
 func main() {
@@ -48,7 +47,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	host := fs.Arg(0)
 
-	s, cleanup, err := client(stderr)
+	s, cleanup, err := client(stderr) // a real console or a fake: see demo.go
 	if err != nil {
 		return err
 	}
@@ -124,21 +123,4 @@ func waitFor(ctx context.Context, s *sentinelone.Client, id string, want sentine
 		case <-time.After(2 * time.Second):
 		}
 	}
-}
-
-// client returns a client of the console in S1_CONSOLE_URL/S1_API_TOKEN,
-// or of a fake console.
-func client(stderr io.Writer) (*sentinelone.Client, func(), error) {
-	if u := os.Getenv("S1_CONSOLE_URL"); u != "" {
-		s, err := sentinelone.NewClient(u, os.Getenv("S1_API_TOKEN"))
-		return s, func() {}, err
-	}
-	fmt.Fprintln(stderr, "S1_CONSOLE_URL not set: using a fake console")
-	srv := sentinelonetest.Start()
-	srv.SetTransitionDelay(3 * time.Second)
-	for _, name := range []string{"FINANCE-LT-042", "HR-LT-001", "SRV-DC-01"} {
-		srv.AddAgent(sentinelonetest.Agent{ComputerName: name, SiteID: "1592057602649133141", SiteName: "Paris HQ", IsActive: true})
-	}
-	s, err := sentinelone.NewClient(srv.URL(), srv.Token())
-	return s, srv.Close, err
 }

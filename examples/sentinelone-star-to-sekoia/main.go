@@ -19,15 +19,11 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"slices"
 	"time"
 
 	"github.com/socgo/xdr/checkpoint"
-	"github.com/socgo/xdr/sekoia"
-	"github.com/socgo/xdr/sekoia/sekoiatest"
 	"github.com/socgo/xdr/sentinelone"
-	"github.com/socgo/xdr/sentinelone/sentinelonetest"
 )
 
 func main() {
@@ -58,21 +54,13 @@ func run(ctx context.Context, logger *slog.Logger, args []string) error {
 		return fmt.Errorf("-min-severity %q is not one of %v", *minSev, severities)
 	}
 
-	var fakeIntake *sekoiatest.Server
-	s, intake, closeAll, err := connect(logger, &fakeIntake)
+	// The console and the intake: real ones from the environment, or fakes
+	// (demo.go).
+	s, intake, closeAll, err := connect(logger, once, file)
 	if err != nil {
 		return err
 	}
 	defer closeAll()
-	if os.Getenv("S1_CONSOLE_URL") == "" { // a fresh fake console: one cycle, a fresh checkpoint
-		*once = true
-		dir, err := os.MkdirTemp("", "star-to-sekoia-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		*file = filepath.Join(dir, "checkpoint.json")
-	}
 
 	store, err := checkpoint.NewFile(*file)
 	if err != nil {
@@ -99,57 +87,5 @@ func run(ctx context.Context, logger *slog.Logger, args []string) error {
 		return err
 	}
 	logger.Info("one cycle done", "alerts", n, "checkpoint", col.Stats().Checkpoint)
-	if fakeIntake != nil {
-		logger.Info("the fake intake received", "events", fakeIntake.ReceivedCount())
-	}
 	return nil
-}
-
-// connect returns the SentinelOne client and the intake, real ones from
-// the environment or fakes (the fake intake is stored in *fake).
-func connect(logger *slog.Logger, fake **sekoiatest.Server) (*sentinelone.Client, *sekoia.Intake, func(), error) {
-	var closers []func()
-	closeAll := func() {
-		for _, c := range slices.Backward(closers) {
-			c()
-		}
-	}
-	var s *sentinelone.Client
-	var err error
-	if u := os.Getenv("S1_CONSOLE_URL"); u != "" {
-		s, err = sentinelone.NewClient(u, os.Getenv("S1_API_TOKEN"), sentinelone.WithLogger(logger))
-	} else {
-		logger.Info("S1_CONSOLE_URL not set: reading a fake console")
-		srv := sentinelonetest.Start()
-		closers = append(closers, srv.Close)
-		now := time.Now()
-		srv.AppendAlert("Encoded PowerShell", "High", now.Add(-50*time.Minute))
-		srv.AppendAlert("Office spawns a shell", "Medium", now.Add(-40*time.Minute))
-		srv.AppendAlert("Mimikatz command line", "Critical", now.Add(-10*time.Minute))
-		srv.AppendAlert("New scheduled task", "Info", now.Add(-5*time.Minute))
-		s, err = sentinelone.NewClient(srv.URL(), srv.Token(), sentinelone.WithLogger(logger))
-	}
-	if err != nil {
-		closeAll()
-		return nil, nil, nil, err
-	}
-	var in *sekoia.Intake
-	if key := os.Getenv("SEKOIA_INTAKE_KEY"); key != "" {
-		in, err = sekoia.NewIntake(key, sekoia.WithLogger(logger))
-	} else {
-		logger.Info("SEKOIA_INTAKE_KEY not set: pushing to a fake intake")
-		srv, serr := sekoiatest.Start()
-		if serr != nil {
-			closeAll()
-			return nil, nil, nil, serr
-		}
-		closers = append(closers, srv.Close)
-		*fake = srv
-		in, err = sekoia.NewIntake(srv.IntakeKey(), sekoia.WithIntakeURL(srv.IntakeURL()), sekoia.WithLogger(logger))
-	}
-	if err != nil {
-		closeAll()
-		return nil, nil, nil, fmt.Errorf("intake: %w", err)
-	}
-	return s, in, closeAll, nil
 }

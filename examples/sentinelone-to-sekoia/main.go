@@ -16,7 +16,6 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -25,10 +24,7 @@ import (
 	"time"
 
 	"github.com/socgo/xdr/checkpoint"
-	"github.com/socgo/xdr/sekoia"
-	"github.com/socgo/xdr/sekoia/sekoiatest"
 	"github.com/socgo/xdr/sentinelone"
-	"github.com/socgo/xdr/sentinelone/sentinelonetest"
 )
 
 func main() {
@@ -51,23 +47,15 @@ func run(ctx context.Context, logger *slog.Logger, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	s, intake, fakes, err := endpoints(logger)
+	// The console and the intake: real ones from the environment, or fakes
+	// (demo.go) that run one cycle in a fresh state directory.
+	s, intake, demo, err := endpoints(logger)
 	if err != nil {
 		return err
 	}
-	defer fakes.close()
-	if fakes.s1 != nil {
-		*once = true
-		stateSet := false
-		fs.Visit(func(f *flag.Flag) { stateSet = stateSet || f.Name == "state" })
-		if !stateSet { // a fresh fake console: a fresh checkpoint directory
-			dir, err := os.MkdirTemp("", "s1-to-sekoia-")
-			if err != nil {
-				return err
-			}
-			defer os.RemoveAll(dir)
-			*state = dir
-		}
+	defer demo.close()
+	if err := demo.adjust(fs, once, state); err != nil {
+		return err
 	}
 	if err := os.MkdirAll(*state, 0o700); err != nil {
 		return err
@@ -129,9 +117,6 @@ func run(ctx context.Context, logger *slog.Logger, args []string) error {
 			return err
 		}
 		logger.Info("one cycle done", "activities", na, "threats", nt)
-		if fakes.intake != nil {
-			logger.Info("the fake intake received", "events", fakes.intake.ReceivedCount())
-		}
 		return nil
 	}
 	var wg sync.WaitGroup
@@ -140,62 +125,4 @@ func run(ctx context.Context, logger *slog.Logger, args []string) error {
 	wg.Go(func() { errs[1] = threats.Run(ctx) })
 	wg.Wait()
 	return errors.Join(errs...)
-}
-
-type fakes struct {
-	s1     *sentinelonetest.Server
-	intake *sekoiatest.Server
-}
-
-func (f fakes) close() {
-	if f.s1 != nil {
-		f.s1.Close()
-	}
-	if f.intake != nil {
-		f.intake.Close()
-	}
-}
-
-// endpoints returns the SentinelOne client and the intake: real ones from
-// the environment, or fakes seeded with a little data.
-func endpoints(logger *slog.Logger) (*sentinelone.Client, *sekoia.Intake, fakes, error) {
-	var f fakes
-	var s *sentinelone.Client
-	var err error
-	if u := os.Getenv("S1_CONSOLE_URL"); u != "" {
-		s, err = sentinelone.NewClient(u, os.Getenv("S1_API_TOKEN"), sentinelone.WithLogger(logger))
-	} else {
-		logger.Info("S1_CONSOLE_URL not set: reading a fake console")
-		f.s1 = sentinelonetest.Start()
-		now := time.Now()
-		for i := range 5 {
-			f.s1.AppendActivities(20, now.Add(-time.Duration(30-i)*time.Minute))
-		}
-		f.s1.AppendThreat("invoice.pdf.exe", now.Add(-20*time.Minute), "1681212101432395267")
-		f.s1.AppendThreat("mimikatz.exe", now.Add(-10*time.Minute), "1681212101432395267")
-		s, err = sentinelone.NewClient(f.s1.URL(), f.s1.Token(), sentinelone.WithLogger(logger))
-	}
-	if err != nil {
-		f.close()
-		return nil, nil, fakes{}, err
-	}
-	var in *sekoia.Intake
-	if key := os.Getenv("SEKOIA_INTAKE_KEY"); key != "" {
-		opts := []sekoia.Option{sekoia.WithLogger(logger)}
-		if u := os.Getenv("SEKOIA_INTAKE_URL"); u != "" {
-			opts = append(opts, sekoia.WithIntakeURL(u))
-		}
-		in, err = sekoia.NewIntake(key, opts...)
-	} else {
-		logger.Info("SEKOIA_INTAKE_KEY not set: pushing to a fake intake")
-		f.intake, err = sekoiatest.Start()
-		if err == nil {
-			in, err = sekoia.NewIntake(f.intake.IntakeKey(), sekoia.WithIntakeURL(f.intake.IntakeURL()), sekoia.WithLogger(logger))
-		}
-	}
-	if err != nil {
-		f.close()
-		return nil, nil, fakes{}, fmt.Errorf("intake: %w", err)
-	}
-	return s, in, f, nil
 }

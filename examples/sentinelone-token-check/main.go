@@ -23,7 +23,6 @@ import (
 	"time"
 
 	"github.com/socgo/xdr/sentinelone"
-	"github.com/socgo/xdr/sentinelone/sentinelonetest"
 )
 
 type console struct{ url, token string }
@@ -48,11 +47,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if len(consoles) == 0 {
 		fmt.Fprintln(stderr, "S1_CONSOLES not set: checking a fake console")
-		srv := sentinelonetest.Start()
-		defer srv.Close()
-		now := time.Now()
-		srv.SetTokenExpiry(srv.Token(), now.Add(90*24*time.Hour+time.Hour))
-		consoles = []console{{srv.URL(), srv.Token()}, {srv.URL(), srv.AddToken(now.Add(45*24*time.Hour + time.Hour))}}
+		var stop func()
+		if consoles, stop, err = demoConsoles(); err != nil { // see demo.go
+			fmt.Fprintln(stderr, err)
+			return 2
+		}
+		defer stop()
 	}
 
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)

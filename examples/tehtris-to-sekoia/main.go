@@ -21,19 +21,15 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 	"time"
 
 	"github.com/socgo/xdr/checkpoint"
 	"github.com/socgo/xdr/sekoia"
-	"github.com/socgo/xdr/sekoia/sekoiatest"
 	"github.com/socgo/xdr/tehtris"
-	"github.com/socgo/xdr/tehtris/tehtristest"
 )
 
 func main() {
@@ -79,7 +75,7 @@ func run(ctx context.Context, logger *slog.Logger, args []string) error {
 		return forwardReal(ctx, logger, cfg, tenant, apiKey, intakeKey)
 	}
 	logger.Info("TEHTRIS_TENANT, TEHTRIS_API_KEY and SEKOIA_INTAKE_KEY are not all set: demo against fake servers")
-	return forwardDemo(ctx, logger, cfg)
+	return forwardDemo(ctx, logger, cfg) // demo.go
 }
 
 func forwardReal(ctx context.Context, logger *slog.Logger, cfg config, tenant, apiKey, intakeKey string) error {
@@ -204,76 +200,4 @@ func follow(ctx context.Context, logger *slog.Logger, cfg config, col *tehtris.C
 	s := col.Stats()
 	logger.Info("stopped", "forwarded", s.Delivered, "duplicates_dropped", s.DuplicatesDropped, "checkpoint", s.Checkpoint)
 	return err
-}
-
-func forwardDemo(ctx context.Context, logger *slog.Logger, cfg config) error {
-	tsrv, err := tehtristest.Start()
-	if err != nil {
-		return err
-	}
-	defer tsrv.Close()
-	ssrv, err := sekoiatest.Start()
-	if err != nil {
-		return err
-	}
-	defer ssrv.Close()
-
-	tc, err := tsrv.NewClient(tehtris.WithLogger(logger))
-	if err != nil {
-		return err
-	}
-	in, err := sekoia.NewIntake(ssrv.IntakeKey(), sekoia.WithIntakeURL(ssrv.IntakeURL()), sekoia.WithLogger(logger))
-	if err != nil {
-		return err
-	}
-	if cfg.checkpoint == "" {
-		dir, err := os.MkdirTemp("", "tehtris-to-sekoia")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		cfg.checkpoint = filepath.Join(dir, "checkpoint")
-	}
-	store, err := checkpoint.NewFile(cfg.checkpoint)
-	if err != nil {
-		return err
-	}
-
-	// Half the events are a backlog from the last minutes, half arrive
-	// while the collector runs, in bursts that share seconds.
-	backlog := cfg.demoEvents / 2
-	tsrv.AppendNAt(time.Now().Add(-5*time.Minute), backlog)
-	go func() {
-		left := cfg.demoEvents - backlog
-		for left > 0 && ctx.Err() == nil {
-			n := min(left, 250)
-			tsrv.AppendN(n)
-			left -= n
-			time.Sleep(200 * time.Millisecond)
-		}
-	}()
-
-	ccfg := collectorConfig(cfg, store, logger)
-	ccfg.PollInterval = 250 * time.Millisecond // the fakes answer fast;
-	ccfg.RequestsPerMinute = 600               // the real API is paced at 5/min
-	ccfg.ProgressInterval = time.Second
-	col, err := tc.EventCollector(ccfg, pushTo(in))
-	if err != nil {
-		return err
-	}
-	start := time.Now()
-	logger.Info("forwarding (demo)", "tehtris", tc.BaseURL(), "intake", in.URL(), "events", cfg.demoEvents, "checkpoint", store.Path())
-	if cfg.progress == 10*time.Second {
-		cfg.progress = time.Second
-	}
-	err = follow(ctx, logger, cfg, col, func() bool { return ssrv.ReceivedCount() >= cfg.demoEvents })
-	if err != nil {
-		return err
-	}
-	got := ssrv.ReceivedCount()
-	fmt.Printf("%d of %d TEHTRIS events received by the intake in %s\n", got, cfg.demoEvents, time.Since(start).Round(time.Millisecond))
-	if got < cfg.demoEvents && ctx.Err() == nil && !cfg.once {
-		return fmt.Errorf("only %d of %d events forwarded", got, cfg.demoEvents)
-	}
-	return nil
 }

@@ -132,3 +132,26 @@ func BasicPassword(h string) (string, bool) {
 func Equal(got, want string) bool {
 	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }
+
+// Clock is the settable clock of a fake, safe for concurrent use. The
+// zero value reads time.Now.
+type Clock struct {
+	now atomic.Pointer[func() time.Time]
+}
+
+// Set makes the clock read now; nil restores time.Now.
+func (c *Clock) Set(now func() time.Time) {
+	if now == nil {
+		c.now.Store(nil)
+		return
+	}
+	c.now.Store(&now)
+}
+
+// Now returns the clock's time in UTC.
+func (c *Clock) Now() time.Time {
+	if p := c.now.Load(); p != nil {
+		return (*p)().UTC()
+	}
+	return time.Now().UTC()
+}

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/socgo/xdr/xdrtest"
 )
@@ -122,5 +123,21 @@ func TestBasicPassword(t *testing.T) {
 		if got, ok := BasicPassword(h); ok {
 			t.Errorf("%q: BasicPassword = %q, true", h, got)
 		}
+	}
+}
+
+func TestClock(t *testing.T) {
+	var c Clock
+	if d := time.Since(c.Now()); d < 0 || d > time.Minute {
+		t.Errorf("zero Clock is %v from time.Now", d)
+	}
+	at := time.Date(2026, 5, 1, 12, 0, 0, 0, time.FixedZone("CEST", 2*3600))
+	c.Set(func() time.Time { return at })
+	if got := c.Now(); !got.Equal(at) || got.Location() != time.UTC {
+		t.Errorf("Now = %v, want %v in UTC", got, at)
+	}
+	c.Set(nil)
+	if d := time.Since(c.Now()); d < 0 || d > time.Minute {
+		t.Errorf("Set(nil): %v from time.Now", d)
 	}
 }

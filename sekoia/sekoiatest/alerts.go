@@ -11,9 +11,6 @@ import (
 	"github.com/socgo/xdr/sekoia"
 )
 
-// seedBase returns the creation time of the first seeded alert.
-func seedBase() time.Time { return time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC) }
-
 type alertRec struct {
 	a        sekoia.Alert // Raw, Comments and History always empty here
 	comments []sekoia.Comment
@@ -31,6 +28,9 @@ type alertStore struct {
 	unsorted bool
 	byID     map[string]*alertRec // by UUID and by short id
 	n        int
+	// seedBase is the creation time of the first seeded alert, set by the
+	// first SeedAlerts.
+	seedBase time.Time
 
 	customStatuses []sekoia.CustomStatus
 }
@@ -208,18 +208,28 @@ func historyEntry(at time.Time, kind string, change map[string]any) sekoia.Histo
 	return h
 }
 
-// SeedAlerts adds n alerts with deterministic contents: created one minute
-// apart from 2026-01-05T08:00:00Z, urgency (i*37)%101, status Pending,
-// three rules and sources in 10.0.0.0/16 in turn. It returns them.
+// SeedAlerts adds n alerts with deterministic contents and returns them:
+// urgency (i*37)%101, status Pending, three rules and sources in
+// 10.0.0.0/16 in turn, created one minute apart. The times follow the
+// server's clock: the alerts of the first call end one minute before the
+// clock's time truncated to the minute (the first of 250 alerts seeded at
+// 12:00:30 is created at 07:50:00, the last at 11:59:00), and later calls
+// go on from there: the i-th alert of the server (those of AddAlert
+// counted) is created i-1 minutes after that first time. With a fixed
+// clock (WithClock) two servers seed the same alerts.
 func (s *Server) SeedAlerts(n int) []sekoia.Alert {
 	st := s.alerts
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	n = max(n, 0)
+	if st.seedBase.IsZero() {
+		st.seedBase = s.Now().Truncate(time.Minute).Add(-time.Duration(n) * time.Minute)
+	}
 	out := make([]sekoia.Alert, 0, n)
 	rules := [...]string{"Brute force on SSH", "Suspicious PowerShell", "Abnormal OpenSSH log volume"}
 	for range n {
 		i := st.n + 1
-		created := seedBase().Add(time.Duration(i-1) * time.Minute)
+		created := st.seedBase.Add(time.Duration(i-1) * time.Minute)
 		urg := (i * 37) % 101
 		a := sekoia.Alert{
 			UUID:          seqUUID(0xa1e7, i),

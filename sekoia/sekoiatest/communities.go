@@ -20,7 +20,8 @@ type communityStore struct {
 
 func newCommunityStore(s *Server) *communityStore {
 	st := &communityStore{s: s}
-	created := time.Date(2024, 3, 1, 9, 0, 0, 0, time.UTC)
+	// The default community was made a year before the server started.
+	created := s.Now().Truncate(24*time.Hour).AddDate(-1, 0, 0)
 	st.communities = append(st.communities, &sekoia.Community{
 		UUID: DefaultCommunityUUID, Name: "Fake SOC", Description: "The community of the sekoiatest server",
 		CreatedAt: created, UpdatedAt: created, CreatedBy: seqUUID(0xa9, 1), CreatedByType: "avatar",

@@ -20,7 +20,7 @@
 //
 //	srv := sekoiatest.NewServer(t)
 //	srv.SeedAlerts(250)
-//	c := srv.Client() // a *sekoia.Client pointed at the fake
+//	c, err := srv.Client() // a *sekoia.Client pointed at the fake
 //	for a, err := range c.Alerts.All(ctx, nil) { ... }
 //
 // Outside tests (examples, demos) use Start and Close.
@@ -30,6 +30,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -105,18 +106,17 @@ type Option func(*Server)
 func WithAPIKey(key string) Option { return func(s *Server) { s.apiKey = key } }
 
 // WithClock sets the server's clock (default time.Now), used for the times
-// of new objects and of workflow changes.
-func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
+// of new and seeded objects and of workflow changes.
+func WithClock(now func() time.Time) Option { return func(s *Server) { s.clock.Set(now) } }
 
 // Server is the fake Sekoia.io API. Its methods are safe for concurrent use.
 type Server struct {
-	t    testing.TB
 	base fakeserver.Server
 
 	mu       sync.Mutex
 	apiKey   string
 	keyState KeyState
-	now      func() time.Time
+	clock    fakeserver.Clock
 
 	alerts      *alertStore
 	assets      *assetStore
@@ -138,18 +138,20 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	if err != nil {
 		t.Fatalf("sekoiatest: %v", err)
 	}
-	s.t = t
 	t.Cleanup(s.Close)
 	return s
 }
 
 // Start starts a server outside a test; call Close when done.
 func Start(opts ...Option) (*Server, error) {
-	s := &Server{apiKey: DefaultAPIKey, now: time.Now}
+	s := &Server{apiKey: DefaultAPIKey}
 	for _, o := range opts {
 		if o != nil {
 			o(s)
 		}
+	}
+	if s.apiKey == "" {
+		return nil, errors.New("WithAPIKey: key is empty")
 	}
 	s.alerts = newAlertStore(s)
 	s.assets = newAssetStore(s)
@@ -181,8 +183,12 @@ func Start(opts ...Option) (*Server, error) {
 // Close shuts the server down. It is safe to call more than once.
 func (s *Server) Close() { s.base.Close() }
 
-// URL returns the REST base URL ("http://127.0.0.1:port").
+// URL returns the REST base URL ("http://127.0.0.1:port"), to give to
+// sekoia.WithBaseURL.
 func (s *Server) URL() string { return s.base.URL() }
+
+// HTTPClient returns an HTTP client that reaches the server.
+func (s *Server) HTTPClient() *http.Client { return s.base.HTTPClient() }
 
 // IntakeURL returns the HTTP intake base URL (URL()+"/intake").
 func (s *Server) IntakeURL() string { return s.base.URL() + "/intake" }
@@ -209,9 +215,13 @@ func (s *Server) InjectFault(f Fault) { s.base.Faults().Add(f) }
 // ClearFaults removes every pending fault.
 func (s *Server) ClearFaults() { s.base.Faults().Clear() }
 
-// NewClient returns a sekoia client for this server: its URLs and API key,
-// short retry waits, then opts.
-func (s *Server) NewClient(opts ...sekoia.Option) (*sekoia.Client, error) {
+// Requests returns the number of requests received, faulted ones included.
+func (s *Server) Requests() int64 { return s.base.Requests() }
+
+// Client returns a sekoia client for this server: its URLs, the
+// API key and short retry waits, then opts. It uses the package's own
+// transport, as a client of the real API does.
+func (s *Server) Client(opts ...sekoia.Option) (*sekoia.Client, error) {
 	base := []sekoia.Option{
 		sekoia.WithBaseURL(s.URL()),
 		sekoia.WithIntakeURL(s.IntakeURL()),
@@ -220,23 +230,16 @@ func (s *Server) NewClient(opts ...sekoia.Option) (*sekoia.Client, error) {
 	return sekoia.NewClient(s.APIKey(), append(base, opts...)...)
 }
 
-// Client is NewClient for tests: it fails the test on error (and panics
-// when the server was made with Start).
-func (s *Server) Client(opts ...sekoia.Option) *sekoia.Client {
-	c, err := s.NewClient(opts...)
-	if err != nil {
-		if s.t != nil {
-			s.t.Helper()
-			s.t.Fatalf("sekoiatest: %v", err)
-		}
-		panic("sekoiatest: " + err.Error())
-	}
-	return c
-}
+// SetClock replaces the server's clock (see WithClock); nil restores
+// time.Now.
+func (s *Server) SetClock(now func() time.Time) { s.clock.Set(now) }
+
+// Now returns the time on the server's clock, in UTC.
+func (s *Server) Now() time.Time { return s.clock.Now() }
 
 // nowUTC returns the server's current time in UTC, truncated to
 // microseconds.
-func (s *Server) nowUTC() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+func (s *Server) nowUTC() time.Time { return s.clock.Now().Truncate(time.Microsecond) }
 
 // newUUID returns a fresh UUID (random, version 4).
 func newUUID() string {

@@ -112,15 +112,25 @@ func TestServerRefusesBadRequests(t *testing.T) {
 
 func TestServerSeedingIsDeterministic(t *testing.T) {
 	t.Parallel()
-	a, b := NewServer(t), NewServer(t)
+	at := time.Date(2031, 7, 14, 12, 0, 30, 0, time.UTC)
+	clock := WithClock(func() time.Time { return at })
+	a, b := NewServer(t, clock), NewServer(t, clock)
 	x, y := a.SeedAlerts(50), b.SeedAlerts(50)
 	for i := range x {
 		if x[i].UUID != y[i].UUID || x[i].ShortID != y[i].ShortID || x[i].Urgency != y[i].Urgency || !x[i].CreatedAt.Equal(y[i].CreatedAt) {
 			t.Fatalf("alert %d differs", i)
 		}
 	}
-	if x[0].CreatedAt != time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC) || x[1].CreatedAt.Sub(x[0].CreatedAt) != time.Minute {
-		t.Errorf("times: %v %v", x[0].CreatedAt, x[1].CreatedAt)
+	// The first call ends one minute before the clock's minute; the next
+	// goes on from there.
+	if want := time.Date(2031, 7, 14, 11, 10, 0, 0, time.UTC); !x[0].CreatedAt.Equal(want) || x[1].CreatedAt.Sub(x[0].CreatedAt) != time.Minute {
+		t.Errorf("times: %v %v, want %v and a minute later", x[0].CreatedAt, x[1].CreatedAt, want)
+	}
+	if last := x[49].CreatedAt; !last.Equal(time.Date(2031, 7, 14, 11, 59, 0, 0, time.UTC)) {
+		t.Errorf("last seeded alert created at %v, want 11:59", last)
+	}
+	if next := a.SeedAlerts(1)[0].CreatedAt; !next.Equal(x[49].CreatedAt.Add(time.Minute)) {
+		t.Errorf("second call: %v, want a minute after the first call's last", next)
 	}
 	added := a.AddAlert(sekoia.Alert{Title: "manual", Urgency: sekoia.AlertUrgency{Value: 65}})
 	if added.Status.UUID != sekoia.StatusPending || added.Urgency.Display != "Major" || added.CommunityUUID != DefaultCommunityUUID {
@@ -144,7 +154,7 @@ func TestStartAndClose(t *testing.T) {
 	if a.CreatedAt.Year() != 2030 {
 		t.Errorf("clock not used: %v", a.CreatedAt)
 	}
-	c, err := s.NewClient()
+	c, err := s.Client()
 	if err != nil || c == nil {
 		t.Fatal(err)
 	}

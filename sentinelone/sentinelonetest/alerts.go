@@ -95,14 +95,14 @@ func (a *alert) index(raw []byte) error {
 	return nil
 }
 
-// AddAlert adds a STAR alert given as its JSON object (alertInfo.alertId
+// AddAlertJSON adds a STAR alert given as its JSON object (alertInfo.alertId
 // and alertInfo.createdAt are required; reportedAt defaults to createdAt).
-func (s *Server) AddAlert(raw []byte) error {
+func (s *Server) AddAlertJSON(raw []byte) error {
 	var m map[string]any
 	d := json.NewDecoder(bytes.NewReader(raw))
 	d.UseNumber()
 	if err := d.Decode(&m); err != nil {
-		return fmt.Errorf("sentinelonetest: AddAlert: %w", err)
+		return fmt.Errorf("sentinelonetest: AddAlertJSON: %w", err)
 	}
 	a := &alert{doc: m}
 	if err := a.index(bytes.Clone(raw)); err != nil {
@@ -156,19 +156,19 @@ func (s *Server) appendAlertLocked(rule, severity string, reportedAt time.Time) 
 	return id
 }
 
-// AppendAlert adds a synthetic STAR alert of rule (severity "Info", "Low",
+// AddAlert adds a synthetic STAR alert of rule (severity "Info", "Low",
 // "Medium", "High" or "Critical") reported at reportedAt, and returns its
 // id.
-func (s *Server) AppendAlert(rule, severity string, reportedAt time.Time) string {
+func (s *Server) AddAlert(rule, severity string, reportedAt time.Time) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.appendAlertLocked(rule, severity, reportedAt)
 }
 
-// AppendAlertsNow adds n synthetic alerts sharing one reportedAt read from
-// the server's clock while the server is locked (see AppendActivitiesNow),
-// and returns their ids.
-func (s *Server) AppendAlertsNow(n int) []string {
+// SeedAlerts adds n synthetic alerts sharing one reportedAt read from the
+// server's clock while the server is locked (see SeedActivities), and
+// returns their ids.
+func (s *Server) SeedAlerts(n int) []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()

@@ -45,14 +45,14 @@ var agentSpec = spec{
 	ignored:  set("query"),
 }
 
-// AddActivity adds an activity given as its JSON object (for example a
+// AddActivityJSON adds an activity given as its JSON object (for example a
 // sample from a file). It must have a string "id" and a "createdAt".
-func (s *Server) AddActivity(raw []byte) error {
+func (s *Server) AddActivityJSON(raw []byte) error {
 	var m map[string]any
 	d := json.NewDecoder(bytes.NewReader(raw))
 	d.UseNumber()
 	if err := d.Decode(&m); err != nil {
-		return fmt.Errorf("sentinelonetest: AddActivity: %w", err)
+		return fmt.Errorf("sentinelonetest: AddActivityJSON: %w", err)
 	}
 	r, err := activityRecord(m, bytes.Clone(raw))
 	if err != nil {
@@ -61,7 +61,7 @@ func (s *Server) AddActivity(raw []byte) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, dup := s.actByID[r.id]; dup {
-		return fmt.Errorf("sentinelonetest: AddActivity: id %s exists", r.id)
+		return fmt.Errorf("sentinelonetest: AddActivityJSON: id %s exists", r.id)
 	}
 	s.actByID[r.id] = r
 	s.activities = insertSorted(s.activities, r)
@@ -118,21 +118,21 @@ const activityTemplate = `{"accountId":"222222222222222222","accountName":"examp
 
 func formatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000Z") }
 
-// AppendActivities adds n synthetic activities (type 90) created at
+// SeedActivitiesAt adds n synthetic activities (type 90) created at
 // createdAt (microsecond precision), with new ids larger than every id the
 // server made before, and returns the ids.
-func (s *Server) AppendActivities(n int, createdAt time.Time) []string {
+func (s *Server) SeedActivitiesAt(n int, createdAt time.Time) []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.appendLocked(n, createdAt)
 }
 
-// AppendActivitiesNow adds n synthetic activities sharing one createdAt
+// SeedActivities adds n synthetic activities sharing one createdAt
 // read from the server's clock while the server is locked, so that they
 // become visible atomically with the time they carry: a request whose
 // createdAt__lte bound is later than that time sees all of them. It
 // returns the ids.
-func (s *Server) AppendActivitiesNow(n int) []string {
+func (s *Server) SeedActivities(n int) []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.appendLocked(n, s.now())
@@ -182,14 +182,14 @@ type threat struct {
 	notes []string
 }
 
-// AddThreat adds a threat given as its JSON object (v2.1 shape: "id" and
+// AddThreatJSON adds a threat given as its JSON object (v2.1 shape: "id" and
 // "threatInfo.createdAt" are required).
-func (s *Server) AddThreat(raw []byte) error {
+func (s *Server) AddThreatJSON(raw []byte) error {
 	var m map[string]any
 	d := json.NewDecoder(bytes.NewReader(raw))
 	d.UseNumber()
 	if err := d.Decode(&m); err != nil {
-		return fmt.Errorf("sentinelonetest: AddThreat: %w", err)
+		return fmt.Errorf("sentinelonetest: AddThreatJSON: %w", err)
 	}
 	th := &threat{doc: m}
 	if err := th.index(bytes.Clone(raw)); err != nil {
@@ -198,7 +198,7 @@ func (s *Server) AddThreat(raw []byte) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, dup := s.threatByID[th.rec.id]; dup {
-		return fmt.Errorf("sentinelonetest: AddThreat: id %s exists", th.rec.id)
+		return fmt.Errorf("sentinelonetest: AddThreatJSON: id %s exists", th.rec.id)
 	}
 	s.threatByID[th.rec.id] = th
 	s.threats = append(s.threats, th)
@@ -327,16 +327,16 @@ const threatTemplate = `{"id":%q,"threatInfo":{"threatId":%q,"threatName":%q,"cr
 	`"groupId":"1107851598374945694"},"agentDetectionInfo":{"agentIpV4":"192.0.2.7"},"mitigationStatus":[],` +
 	`"indicators":[],"whiteningOptions":["hash"]}`
 
-// AppendThreat adds a synthetic threat named name, created at createdAt on
+// AddThreat adds a synthetic threat named name, created at createdAt on
 // agent agentID, and returns its id.
-func (s *Server) AppendThreat(name string, createdAt time.Time, agentID string) string {
+func (s *Server) AddThreat(name string, createdAt time.Time, agentID string) string {
 	ts := formatTime(createdAt)
 	s.mu.Lock()
 	id := s.newIDLocked()
 	s.mu.Unlock()
 	esc, _ := json.Marshal(name)
 	raw := fmt.Sprintf(threatTemplate, id, id, name, ts, ts, ts, esc[1:len(esc)-1], agentID)
-	if err := s.AddThreat([]byte(raw)); err != nil {
+	if err := s.AddThreatJSON([]byte(raw)); err != nil {
 		panic(err) // the template is fixed: an error here is a bug of this package
 	}
 	return id

@@ -58,22 +58,22 @@ func (s *Server) SetDVPlan(p DVPlan) {
 	s.mu.Unlock()
 }
 
-// AddDVEvent adds a Deep Visibility event given as its JSON object. It
+// AddDVEventJSON adds a Deep Visibility event given as its JSON object. It
 // must have a string "id" and a "createdAt". Queries match the events held
 // when they are created.
-func (s *Server) AddDVEvent(raw []byte) error {
+func (s *Server) AddDVEventJSON(raw []byte) error {
 	var m map[string]any
 	d := json.NewDecoder(bytes.NewReader(raw))
 	d.UseNumber()
 	if err := d.Decode(&m); err != nil {
-		return fmt.Errorf("sentinelonetest: AddDVEvent: %w", err)
+		return fmt.Errorf("sentinelonetest: AddDVEventJSON: %w", err)
 	}
 	if str(m["id"]) == "" {
-		return fmt.Errorf("sentinelonetest: AddDVEvent: event without an id")
+		return fmt.Errorf("sentinelonetest: AddDVEventJSON: event without an id")
 	}
 	at, ok := parseTime(str(m["createdAt"]))
 	if !ok {
-		return fmt.Errorf("sentinelonetest: AddDVEvent: createdAt %q", str(m["createdAt"]))
+		return fmt.Errorf("sentinelonetest: AddDVEventJSON: createdAt %q", str(m["createdAt"]))
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -91,15 +91,15 @@ const dvEventTemplate = `{"id":%q,"objectType":"process","eventType":"Process Cr
 	`"processName":%q,"processCmd":%q,"processImagePath":"C:\\Windows\\System32\\%s","pid":"4242",` +
 	`"parentProcessName":"explorer.exe","parentPid":"1000","sha1":"3333333333333333333333333333333333333333"}`
 
-// AppendDVEvent adds a synthetic process creation event on host agentName
+// AddDVEvent adds a synthetic process creation event on host agentName
 // for process (its command line cmd) at createdAt, and returns its id.
-func (s *Server) AppendDVEvent(agentName, process, cmd string, createdAt time.Time) string {
+func (s *Server) AddDVEvent(agentName, process, cmd string, createdAt time.Time) string {
 	s.mu.Lock()
 	id := s.newIDLocked()
 	s.mu.Unlock()
 	q := func(v string) string { b, _ := json.Marshal(v); return string(b[1 : len(b)-1]) }
 	raw := fmt.Sprintf(dvEventTemplate, id, formatTime(createdAt), agentName, process, cmd, q(process))
-	if err := s.AddDVEvent([]byte(raw)); err != nil {
+	if err := s.AddDVEventJSON([]byte(raw)); err != nil {
 		panic(err) // the template is fixed: an error here is a bug of this package
 	}
 	return id

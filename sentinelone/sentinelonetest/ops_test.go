@@ -14,9 +14,9 @@ import (
 func send(t *testing.T, s *Server, method, path, body string) (int, map[string]any) {
 	t.Helper()
 	req, _ := http.NewRequest(method, s.URL()+APIPath+path, bytes.NewBufferString(body))
-	req.Header.Set("Authorization", "ApiToken "+s.Token())
+	req.Header.Set("Authorization", "ApiToken "+s.APIToken())
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := s.Client().Do(req)
+	resp, err := s.HTTPClient().Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,8 +80,8 @@ func TestUploadStreamsAnySize(t *testing.T) {
 	}
 	s.mu.Unlock()
 	req, _ := http.NewRequest("GET", s.URL()+APIPath+"/agents/"+agent+"/uploads/"+act, nil)
-	req.Header.Set("Authorization", "ApiToken "+s.Token())
-	resp, err := s.Client().Do(req)
+	req.Header.Set("Authorization", "ApiToken "+s.APIToken())
+	resp, err := s.HTTPClient().Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestScriptDestinationChecked(t *testing.T) {
 func TestCloudStoreIsAnotherOrigin(t *testing.T) {
 	t.Parallel()
 	s := NewServer(t)
-	if err := s.AddThreat([]byte(`{"id":"77","threatInfo":{"createdAt":"2024-05-01T10:00:00.000000Z","threatName":"a.exe"}}`)); err != nil {
+	if err := s.AddThreatJSON([]byte(`{"id":"77","threatInfo":{"createdAt":"2024-05-01T10:00:00.000000Z","threatName":"a.exe"}}`)); err != nil {
 		t.Fatal(err)
 	}
 	st, m := send(t, s, "GET", "/threats/77/download-from-cloud", "")
@@ -150,7 +150,7 @@ func TestCloudStoreIsAnotherOrigin(t *testing.T) {
 	get := func(u string, auth bool) int {
 		req, _ := http.NewRequest("GET", u, nil)
 		if auth {
-			req.Header.Set("Authorization", "ApiToken "+s.Token())
+			req.Header.Set("Authorization", "ApiToken "+s.APIToken())
 		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {

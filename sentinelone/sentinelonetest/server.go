@@ -13,11 +13,11 @@
 //   - API tokens with an expiry the test sets, token details and rotation
 //     (the old token stops working at once), 401 with code 4010010.
 //   - Deep Visibility queries that move through their states (SetDVPlan),
-//     filter the events held (AddDVEvent, AppendDVEvent) with a subset of
+//     filter the events held (AddDVEvent, AddDVEventJSON) with a subset of
 //     S1QL and refuse what they do not parse, page their events with a
 //     cursor and can be canceled; PowerQueries over the same events that
 //     answer a table, at once or after pings (SetPowerQueryPings).
-//   - STAR alerts (AddAlert, AppendAlert) with the filters of
+//   - STAR alerts (AddAlert, AddAlertJSON, SeedAlerts) with the filters of
 //     GET /cloud-detection/alerts, whose verdict and incident status change
 //     after the update calls.
 //   - The hash blocklist, IOCs and exclusions created and deleted by the
@@ -33,23 +33,24 @@
 //     Retry-After, and the fault injection of every fake of this module.
 //
 // Use NewServer(t) in tests (closed by t.Cleanup) or Start and Close in
-// programs; give URL() and Token() to sentinelone.NewClient.
+// programs; Client returns a sentinelone client for the server.
 package sentinelonetest
 
 import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/socgo/xdr/internal/fakeserver"
+	"github.com/socgo/xdr/sentinelone"
 	"github.com/socgo/xdr/xdrtest"
 )
 
@@ -89,7 +90,7 @@ type Server struct {
 	store fakeserver.Server
 
 	mu         sync.Mutex
-	now        func() time.Time
+	clock      fakeserver.Clock
 	tokens     map[string]*tokenState
 	first      string
 	activities []*record
@@ -112,7 +113,6 @@ type Server struct {
 	nextID     uint64
 	requests   map[string]int // "METHOD /path" → count
 	ops        opsState
-	total      atomic.Int64
 }
 
 type tokenState struct {
@@ -120,18 +120,39 @@ type tokenState struct {
 	revoked              bool
 }
 
-// NewServer starts a server closed when the test ends.
-func NewServer(t testing.TB) *Server {
+// DefaultAPIToken is the API token the server accepts from the start
+// unless WithAPIToken says otherwise.
+const DefaultAPIToken = "sentinelonetest-api-token"
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithAPIToken sets the API token the server accepts from the start (it
+// lives DefaultTokenLifetime from the server's clock).
+func WithAPIToken(token string) Option { return func(s *Server) { s.first = token } }
+
+// WithClock sets the server's clock (default time.Now), used for token
+// expiry, the times of seeded and changed objects and the progress of
+// queries and scripts.
+func WithClock(now func() time.Time) Option { return func(s *Server) { s.clock.Set(now) } }
+
+// NewServer starts a server for the test t and closes it when the test
+// ends.
+func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
-	s := Start()
+	s, err := Start(opts...)
+	if err != nil {
+		t.Fatalf("sentinelonetest: %v", err)
+	}
 	t.Cleanup(s.Close)
 	return s
 }
 
-// Start starts a server on a loopback port; call Close when done.
-func Start() *Server {
+// Start starts a server on a loopback port outside a test (programs,
+// examples); call Close when done.
+func Start(opts ...Option) (*Server, error) {
 	s := &Server{
-		now:        func() time.Time { return time.Now().UTC() },
+		first:      DefaultAPIToken,
 		tokens:     map[string]*tokenState{},
 		actByID:    map[string]*record{},
 		threatByID: map[string]*threat{},
@@ -139,7 +160,16 @@ func Start() *Server {
 		requests:   map[string]int{},
 		nextID:     1900000000000000000,
 	}
-	s.first = s.newTokenLocked(DefaultTokenLifetime)
+	for _, o := range opts {
+		if o != nil {
+			o(s)
+		}
+	}
+	if s.first == "" {
+		return nil, errors.New("WithAPIToken: token is empty")
+	}
+	now := s.now()
+	s.tokens[s.first] = &tokenState{createdAt: now, expiresAt: now.Add(DefaultTokenLifetime)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+APIPath+"/activities", s.listActivities)
 	mux.HandleFunc("GET "+APIPath+"/threats", s.listThreats)
@@ -167,15 +197,15 @@ func Start() *Server {
 		writeJSON(w, http.StatusOK, map[string]any{"data": map[string]string{"health": "ok"}})
 	})
 	if err := s.base.Start(s.guard(mux)); err != nil {
-		panic("sentinelonetest: " + err.Error()) // as httptest.NewServer does
+		return nil, err
 	}
 	store := http.NewServeMux()
 	store.HandleFunc("GET /cloud-store/{name...}", s.serveCloudStore)
 	if err := s.store.Start(store); err != nil {
 		s.base.Close()
-		panic("sentinelonetest: " + err.Error())
+		return nil, err
 	}
-	return s
+	return s, nil
 }
 
 // Close shuts the server down.
@@ -188,18 +218,28 @@ func (s *Server) Close() {
 // sentinelone.NewClient.
 func (s *Server) URL() string { return s.base.URL() }
 
-// Client returns an HTTP client for the server.
-func (s *Server) Client() *http.Client { return s.base.HTTPClient() }
+// HTTPClient returns an HTTP client that reaches the server.
+func (s *Server) HTTPClient() *http.Client { return s.base.HTTPClient() }
 
-// Token returns the API token the server was started with (until rotated:
-// after a rotation it no longer works).
-func (s *Server) Token() string { return s.first }
+// APIToken returns the API token the server was started with (until
+// rotated: after a rotation it no longer works).
+func (s *Server) APIToken() string { return s.first }
+
+// Client returns a sentinelone client for this server: its URL, the
+// API token and short retry waits, then opts. It uses the package's own
+// transport, as a client of the real API does.
+func (s *Server) Client(opts ...sentinelone.Option) (*sentinelone.Client, error) {
+	base := []sentinelone.Option{
+		sentinelone.WithRetryWait(time.Millisecond, 20*time.Millisecond),
+	}
+	return sentinelone.NewClient(s.URL(), s.APIToken(), append(base, opts...)...)
+}
 
 // InjectFault queues a failure for the requests it matches (by Method and
 // PathPrefix, the full request path with /web/api/v2.1; empty matches all),
 // Times times (0 means once, -1 forever). A RateLimit or ServerError fault
 // answers before authentication and rate limits, so the request is not
-// counted by Requests or TotalRequests; the other kinds let the request
+// counted by RequestsTo; the other kinds let the request
 // through and alter or delay its answer. Every response a fault produces or
 // alters carries the header X-Fault-Injected with the kind ("rate-limit",
 // "cut-body"...).
@@ -237,13 +277,15 @@ func faultBody(f Fault) []byte {
 	return b
 }
 
-// SetNow replaces the server's clock (used for token expiry and the
-// updatedAt of changed threats).
-func (s *Server) SetNow(now func() time.Time) {
-	s.mu.Lock()
-	s.now = now
-	s.mu.Unlock()
-}
+// SetClock replaces the server's clock (see WithClock); nil restores
+// time.Now.
+func (s *Server) SetClock(now func() time.Time) { s.clock.Set(now) }
+
+// Now returns the time on the server's clock, in UTC.
+func (s *Server) Now() time.Time { return s.clock.Now() }
+
+// now is the server's clock.
+func (s *Server) now() time.Time { return s.clock.Now() }
 
 // AddToken adds a valid token expiring at expiresAt and returns it.
 func (s *Server) AddToken(expiresAt time.Time) string {
@@ -303,16 +345,17 @@ func (s *Server) SetTransitionDelay(d time.Duration) {
 	s.mu.Unlock()
 }
 
-// Requests returns how many requests reached the handlers for method and
-// API path (without /web/api/v2.1), e.g. ("GET", "/activities").
-func (s *Server) Requests(method, path string) int {
+// Requests returns the number of requests received, faulted ones included.
+func (s *Server) Requests() int64 { return s.base.Requests() }
+
+// RequestsTo returns how many requests reached the handlers for method and
+// API path (without /web/api/v2.1), e.g. ("GET", "/activities"): requests
+// that were authenticated and not rate limited.
+func (s *Server) RequestsTo(method, path string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.requests[method+" "+path]
 }
-
-// TotalRequests returns the number of requests the server authenticated.
-func (s *Server) TotalRequests() int64 { return s.total.Load() }
 
 func (s *Server) newIDLocked() string {
 	s.nextID++
@@ -344,7 +387,6 @@ func (s *Server) guard(next http.Handler) http.Handler {
 			writeErrors(w, http.StatusTooManyRequests, 4290010, "Too many requests", "")
 			return
 		}
-		s.total.Add(1)
 		next.ServeHTTP(w, r)
 	})
 }

@@ -74,7 +74,7 @@ func (s *Server) seen(ev *tehtris.Event) {
 	set(&e.os, ev.OS)
 	t := ev.Time
 	if t.IsZero() {
-		t = now()
+		t = s.now()
 	}
 	if e.firstSeen.IsZero() || t.Before(e.firstSeen) {
 		e.firstSeen = t
@@ -98,7 +98,7 @@ func (s *Server) AddHost(h Host) {
 	}
 	e.EndpointState = h.State
 	e.hostname, e.domain, e.localIP, e.remoteIP, e.tags, e.os = h.Hostname, h.Domain, h.LocalIP, h.RemoteIP, h.Tags, h.OS
-	t := now()
+	t := s.now()
 	if e.firstSeen.IsZero() {
 		e.firstSeen = t
 	}

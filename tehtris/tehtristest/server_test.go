@@ -50,9 +50,9 @@ func TestServerBasics(t *testing.T) {
 	t.Parallel()
 	srv := tehtristest.NewServer(t)
 	base := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
-	a := srv.AppendNAt(base.Add(2*time.Second), 2)
-	b := srv.AppendNAt(base, 2) // older, appended later
-	c := srv.Append(tehtris.Event{Time: base.Add(time.Second + 500*time.Millisecond), Module: "das", EventName: "x"})
+	a := srv.SeedEventsAt(2, base.Add(2*time.Second))
+	b := srv.SeedEventsAt(2, base) // older, appended later
+	c := srv.AddEvents(tehtris.Event{Time: base.Add(time.Second + 500*time.Millisecond), Module: "das", EventName: "x"})
 
 	if st, _ := get(t, srv, "/xdr/v1/event", false); st != http.StatusUnauthorized {
 		t.Errorf("no auth: %d", st)
@@ -90,7 +90,7 @@ func TestServerBasics(t *testing.T) {
 	ev := c[0]
 	ev.Level = 9
 	ev.Raw = nil
-	srv.Append(ev)
+	srv.AddEvents(ev)
 	if srv.Len() != 5 {
 		t.Errorf("re-append: Len %d", srv.Len())
 	}

@@ -1,0 +1,317 @@
+package fakeconf
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/socgo/xdr/internal/apierror"
+	"github.com/socgo/xdr/sekoia"
+	"github.com/socgo/xdr/sekoia/sekoiatest"
+	"github.com/socgo/xdr/sentinelone"
+	"github.com/socgo/xdr/sentinelone/sentinelonetest"
+	"github.com/socgo/xdr/tehtris"
+	"github.com/socgo/xdr/tehtris/tehtristest"
+	"github.com/socgo/xdr/xdrtest"
+)
+
+// fake is the method set the three fakes share.
+type fake interface {
+	URL() string
+	HTTPClient() *http.Client
+	Close()
+	Now() time.Time
+	SetClock(now func() time.Time)
+	InjectFault(f xdrtest.Fault)
+	ClearFaults()
+	Requests() int64
+}
+
+// The constructors, options and typed clients have one signature per
+// package; these declarations fail to compile when one fake drifts.
+var (
+	_ fake = (*sekoiatest.Server)(nil)
+	_ fake = (*tehtristest.Server)(nil)
+	_ fake = (*sentinelonetest.Server)(nil)
+
+	_ func(testing.TB, ...sekoiatest.Option) *sekoiatest.Server                         = sekoiatest.NewServer
+	_ func(testing.TB, ...tehtristest.Option) *tehtristest.Server                       = tehtristest.NewServer
+	_ func(testing.TB, ...sentinelonetest.Option) *sentinelonetest.Server               = sentinelonetest.NewServer
+	_ func(...sekoiatest.Option) (*sekoiatest.Server, error)                            = sekoiatest.Start
+	_ func(...tehtristest.Option) (*tehtristest.Server, error)                          = tehtristest.Start
+	_ func(...sentinelonetest.Option) (*sentinelonetest.Server, error)                  = sentinelonetest.Start
+	_ func(*sekoiatest.Server, ...sekoia.Option) (*sekoia.Client, error)                = (*sekoiatest.Server).Client
+	_ func(*tehtristest.Server, ...tehtris.Option) (*tehtris.Client, error)             = (*tehtristest.Server).Client
+	_ func(*sentinelonetest.Server, ...sentinelone.Option) (*sentinelone.Client, error) = (*sentinelonetest.Server).Client
+
+	_ func(func() time.Time) sekoiatest.Option      = sekoiatest.WithClock
+	_ func(func() time.Time) tehtristest.Option     = tehtristest.WithClock
+	_ func(func() time.Time) sentinelonetest.Option = sentinelonetest.WithClock
+
+	// The credential: With<Cred>, Default<Cred> and <Cred>().
+	_ func(string) sekoiatest.Option       = sekoiatest.WithAPIKey
+	_ func(string) tehtristest.Option      = tehtristest.WithAPIKey
+	_ func(string) sentinelonetest.Option  = sentinelonetest.WithAPIToken
+	_                                      = sekoiatest.DefaultAPIKey + tehtristest.DefaultAPIKey + sentinelonetest.DefaultAPIToken
+	_ func(*sekoiatest.Server) string      = (*sekoiatest.Server).APIKey
+	_ func(*tehtristest.Server) string     = (*tehtristest.Server).APIKey
+	_ func(*sentinelonetest.Server) string = (*sentinelonetest.Server).APIToken
+
+	// Fault injection speaks xdrtest's vocabulary in every fake.
+	_ = [...]xdrtest.Kind{sekoiatest.RateLimit, tehtristest.ServerError, sentinelonetest.CutBody}
+	_ = [...]xdrtest.Fault{sekoiatest.Fault{}, tehtristest.Fault{}, sentinelonetest.Fault{}}
+)
+
+// fakeCase describes one fake for the table.
+type fakeCase struct {
+	name string
+	// newServer and start call the package's NewServer and Start with
+	// WithClock(now).
+	newServer func(t testing.TB, now func() time.Time) fake
+	start     func(now func() time.Time) (fake, error)
+	// probe makes the fake create one object stamped by its clock, reads
+	// it back through the client of the fake's Client and returns its
+	// time.
+	probe func(ctx context.Context, f fake) (time.Time, error)
+	// ping is a path under URL() answering 200 to a request that authorize
+	// gave the fake's credential, and 401 without it.
+	ping      string
+	authorize func(f fake, r *http.Request)
+}
+
+var cases = []fakeCase{
+	{
+		name: "sekoiatest",
+		newServer: func(t testing.TB, now func() time.Time) fake {
+			return sekoiatest.NewServer(t, sekoiatest.WithClock(now))
+		},
+		start: func(now func() time.Time) (fake, error) { return sekoiatest.Start(sekoiatest.WithClock(now)) },
+		probe: func(ctx context.Context, f fake) (time.Time, error) {
+			srv := f.(*sekoiatest.Server)
+			a := srv.AddAlert(sekoia.Alert{Title: "probe"})
+			c, err := srv.Client()
+			if err != nil {
+				return time.Time{}, err
+			}
+			got, err := c.Alerts.Get(ctx, a.UUID, nil)
+			if err != nil {
+				return time.Time{}, err
+			}
+			return got.CreatedAt, nil
+		},
+		ping: "/v1/auth/validate",
+		authorize: func(f fake, r *http.Request) {
+			r.Header.Set("Authorization", "Bearer "+f.(*sekoiatest.Server).APIKey())
+		},
+	},
+	{
+		name: "tehtristest",
+		newServer: func(t testing.TB, now func() time.Time) fake {
+			return tehtristest.NewServer(t, tehtristest.WithClock(now))
+		},
+		start: func(now func() time.Time) (fake, error) { return tehtristest.Start(tehtristest.WithClock(now)) },
+		probe: func(ctx context.Context, f fake) (time.Time, error) {
+			srv := f.(*tehtristest.Server)
+			srv.SeedEvents(1)
+			c, err := srv.Client()
+			if err != nil {
+				return time.Time{}, err
+			}
+			var last time.Time
+			// All bounds its walk by the real clock unless told otherwise.
+			for ev, err := range c.Events.All(ctx, &tehtris.EventQuery{To: srv.Now().Add(time.Hour)}) {
+				if err != nil {
+					return time.Time{}, err
+				}
+				if ev.Time.After(last) {
+					last = ev.Time
+				}
+			}
+			return last, nil
+		},
+		ping: "/xdr/v2/filter",
+		authorize: func(f fake, r *http.Request) {
+			r.SetBasicAuth("", f.(*tehtristest.Server).APIKey())
+		},
+	},
+	{
+		name: "sentinelonetest",
+		newServer: func(t testing.TB, now func() time.Time) fake {
+			return sentinelonetest.NewServer(t, sentinelonetest.WithClock(now))
+		},
+		start: func(now func() time.Time) (fake, error) {
+			return sentinelonetest.Start(sentinelonetest.WithClock(now))
+		},
+		probe: func(ctx context.Context, f fake) (time.Time, error) {
+			srv := f.(*sentinelonetest.Server)
+			srv.SeedActivities(1)
+			c, err := srv.Client(sentinelone.WithoutRateLimits())
+			if err != nil {
+				return time.Time{}, err
+			}
+			var last time.Time
+			for a, err := range c.Activities.All(ctx, nil) {
+				if err != nil {
+					return time.Time{}, err
+				}
+				if a.CreatedAt.After(last) {
+					last = a.CreatedAt
+				}
+			}
+			return last, nil
+		},
+		ping: "/web/api/v2.1/system/status",
+		authorize: func(f fake, r *http.Request) {
+			r.Header.Set("Authorization", "ApiToken "+f.(*sentinelonetest.Server).APIToken())
+		},
+	},
+}
+
+// t0 is the time the fixed clocks of the tests start at.
+var t0 = time.Date(2031, 7, 14, 12, 0, 30, 0, time.UTC)
+
+// fixed returns a clock standing still at t.
+func fixed(t time.Time) func() time.Time { return func() time.Time { return t } }
+
+// get sends GET URL()+path with the fake's HTTPClient, with the credential
+// when auth is set, and returns the status.
+func get(t *testing.T, tc fakeCase, f fake, auth bool) (int, error) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, f.URL()+tc.ping, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if auth {
+		tc.authorize(f, req)
+	}
+	resp, err := f.HTTPClient().Do(req)
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+func TestURLHTTPClientAndCredentials(t *testing.T) {
+	t.Parallel()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := tc.newServer(t, nil)
+			if st, err := get(t, tc, f, true); err != nil || st != http.StatusOK {
+				t.Errorf("GET %s with the credential: %d %v, want 200", tc.ping, st, err)
+			}
+			if st, err := get(t, tc, f, false); err != nil || st != http.StatusUnauthorized {
+				t.Errorf("GET %s without the credential: %d %v, want 401", tc.ping, st, err)
+			}
+			if n := f.Requests(); n != 2 {
+				t.Errorf("Requests() = %d, want 2", n)
+			}
+		})
+	}
+}
+
+func TestClock(t *testing.T) {
+	t.Parallel()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			f := tc.newServer(t, fixed(t0))
+			if got := f.Now(); !got.Equal(t0) {
+				t.Errorf("WithClock: Now() = %v, want %v", got, t0)
+			}
+			if got, err := tc.probe(ctx, f); err != nil || !got.Equal(t0) {
+				t.Errorf("WithClock: the fake stamped %v (%v), want %v", got, err, t0)
+			}
+
+			t1 := t0.Add(36 * time.Hour)
+			f.SetClock(fixed(t1.In(time.FixedZone("UTC+2", 2*3600))))
+			if got := f.Now(); !got.Equal(t1) || got.Location() != time.UTC {
+				t.Errorf("SetClock: Now() = %v, want %v in UTC", got, t1)
+			}
+			if got, err := tc.probe(ctx, f); err != nil || !got.Equal(t1) {
+				t.Errorf("SetClock: the fake stamped %v (%v), want %v", got, err, t1)
+			}
+
+			f.SetClock(nil)
+			if d := time.Since(f.Now()); d < 0 || d > time.Hour {
+				t.Errorf("SetClock(nil): Now() is %v away from time.Now", d)
+			}
+		})
+	}
+}
+
+func TestFaultThroughTypedClient(t *testing.T) {
+	t.Parallel()
+	for _, tc := range cases {
+		for _, fault := range []struct {
+			f      xdrtest.Fault
+			status int
+			is     error
+		}{
+			{xdrtest.Fault{Kind: xdrtest.ServerError, Status: http.StatusBadGateway, Times: -1}, http.StatusBadGateway, apierror.ErrServer},
+			{xdrtest.Fault{Kind: xdrtest.RateLimit, Times: -1}, http.StatusTooManyRequests, apierror.ErrRateLimited},
+		} {
+			t.Run(fmt.Sprintf("%s/%s", tc.name, fault.f.Kind), func(t *testing.T) {
+				t.Parallel()
+				ctx := context.Background()
+				f := tc.newServer(t, nil)
+				f.InjectFault(fault.f)
+				before := f.Requests()
+				_, err := tc.probe(ctx, f)
+				var apiErr *apierror.Error
+				if !errors.As(err, &apiErr) || apiErr.StatusCode != fault.status || !errors.Is(err, fault.is) {
+					t.Fatalf("probe under %v: %v, want a %d API error matching %v", fault.f.Kind, err, fault.status, fault.is)
+				}
+				if f.Requests() <= before {
+					t.Errorf("Requests() did not count the faulted requests")
+				}
+				f.ClearFaults()
+				if _, err := tc.probe(ctx, f); err != nil {
+					t.Errorf("after ClearFaults: %v", err)
+				}
+			})
+		}
+	}
+}
+
+func TestStartAndClose(t *testing.T) {
+	t.Parallel()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f, err := tc.start(fixed(t0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, err := tc.probe(context.Background(), f); err != nil || !got.Equal(t0) {
+				t.Errorf("probe: %v %v, want %v", got, err, t0)
+			}
+			f.Close()
+			f.Close() // a second Close is harmless
+			if _, err := get(t, tc, f, true); err == nil {
+				t.Error("the fake still answers after Close")
+			}
+		})
+	}
+}
+
+// TestNewServerClosesOnCleanup: the server of NewServer stops when its
+// test ends.
+func TestNewServerClosesOnCleanup(t *testing.T) {
+	t.Parallel()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var f fake
+			t.Run("inner", func(t *testing.T) { f = tc.newServer(t, nil) })
+			if _, err := get(t, tc, f, true); err == nil {
+				t.Error("the fake of a finished test still answers")
+			}
+		})
+	}
+}
