@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/socgo/xdr/internal/apierror"
 	"github.com/socgo/xdr/internal/paging"
 	"github.com/socgo/xdr/internal/rest"
 )
@@ -113,7 +112,7 @@ func (s *EventsService) fetchEvents(ctx context.Context, uuid string, q url.Valu
 
 // markExpired makes sure a 410 matches ErrJobExpired.
 func markExpired(err error) error {
-	var ae *apierror.Error
+	var ae *APIError
 	if errors.As(err, &ae) && ae.StatusCode == http.StatusGone && !errors.Is(err, ErrJobExpired) {
 		ae.Sentinels = append(ae.Sentinels, ErrJobExpired)
 	}
