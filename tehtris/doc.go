@@ -64,7 +64,7 @@
 // Inventory.SetTags read and set endpoint tags ("XXX_name").
 //
 //	h, err := c.Inventory.FindByName(ctx, "WS-HR-07")
-//	ps, err := c.Endpoints.Processes(ctx, h.Endpoint(), &tehtris.ProcessQuery{From: since})
+//	ps, err := c.Endpoints.ListProcesses(ctx, h.Endpoint(), &tehtris.ProcessQuery{From: since})
 //
 // # Response actions
 //
@@ -77,7 +77,7 @@
 // Every live order returns an ActionResult that tells an order carried
 // out (204) from one queued for an offline agent (202, with Persist); an
 // offline agent without Persist gives a 504, an endpoint behind a local
-// proxy refuses isolation with a 409 (ErrConflict). Endpoints.Processes
+// proxy refuses isolation with a 409 (ErrConflict). Endpoints.ListProcesses
 // and AllProcesses read the process history. Events.SetStatus sets an
 // event's analyst status (the API has no bulk form), and Filters.Create
 // and Filters.Delete manage saved filters.
