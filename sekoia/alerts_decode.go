@@ -101,7 +101,7 @@ type alertPage struct {
 // one pass of encoding/json straight into the alerts; each alert's Raw is
 // then a slice of that body (see Alert.Raw), found by a scan of the
 // already validated bytes (itemRaws).
-func getAlertPage(ctx context.Context, c *Client, q url.Values, offset, limit int) (*Page[*Alert], uint64, error) {
+func getAlertPage(ctx context.Context, c *Client, q url.Values, offset, limit int) (*Page[Alert], uint64, error) {
 	const path = "/v1/sic/alerts"
 	body, meta, err := c.rest.Fetch(ctx, rest.Request{Method: http.MethodGet, Path: path, Query: q})
 	if err != nil {
@@ -118,7 +118,7 @@ func getAlertPage(ctx context.Context, c *Client, q url.Values, offset, limit in
 // backing array. Should the items not be found where encoding/json found
 // them (an "items" key written with escapes or in another case, or given
 // twice), every alert is decoded on its own with a copy of its bytes.
-func decodeAlertPage(body []byte, limit int) ([]*Alert, *int, *bool, error) {
+func decodeAlertPage(body []byte, limit int) ([]Alert, *int, *bool, error) {
 	page := alertPage{Items: make([]alertWire, 0, max(limit, 1))}
 	if err := json.Unmarshal(body, &page); err != nil {
 		return nil, nil, nil, err
@@ -129,11 +129,11 @@ func decodeAlertPage(body []byte, limit int) ([]*Alert, *int, *bool, error) {
 	}
 	for _, raw := range raws {
 		if ok && raw[0] == 'n' {
-			ok = false // a null item is a nil *Alert
+			ok = false // a null item: decoded by encoding/json below
 		}
 	}
 	if !ok {
-		var env envelope[*Alert]
+		var env envelope[Alert]
 		if err := json.Unmarshal(body, &env); err != nil {
 			return nil, nil, nil, err
 		}
@@ -142,9 +142,9 @@ func decodeAlertPage(body []byte, limit int) ([]*Alert, *int, *bool, error) {
 	if len(page.Items) == 0 {
 		return nil, page.Total, page.HasMore, nil
 	}
-	items := make([]*Alert, len(page.Items))
+	items := make([]Alert, len(page.Items))
 	for i := range page.Items {
-		items[i] = page.Items[i].finish(raws[i])
+		items[i] = *page.Items[i].finish(raws[i])
 	}
 	return items, page.Total, page.HasMore, nil
 }

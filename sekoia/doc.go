@@ -41,7 +41,7 @@
 // open end is "now"), an IntRange as "<min>,<max>". Get reads one alert by
 // UUID or short id ("ALL1A4SKUiU2"), with the heavy parts (comments,
 // history, countermeasures, STIX, cases) only when AlertGetOptions asks;
-// Update edits its fields; AddComment, ListComments, Timeline and History
+// Update edits its fields; AddComment, ListComments, Timeline and ListHistory
 // read and annotate it.
 //
 // Alert statuses are typed constants of Status (StatusPending,
@@ -106,9 +106,9 @@
 // and Get reads it; Wait polls it, with a growing interval, until it is
 // done, and a canceled, failed or timed-out job gives a *JobError matching
 // ErrJobCanceled, ErrJobFailed or ErrJobTimeout (WaitOptions sets the
-// limits). Search is Create then Wait. Results (and ResultsPage) reads the
+// limits). Search is Create then Wait. AllResults (and ListResults) reads the
 // events of a job, most recent first, as Event values that keep their exact
-// JSON and read fields by dotted name; Fields gives statistics on their
+// JSON and read fields by dotted name; ListFields and AllFields give statistics on their
 // fields; ExtendTTL keeps the results longer and Cancel stops a job.
 // SearchAll does it all in one loop: it creates the job, waits for it,
 // iterates over every event and cancels the job it did not see to the end
@@ -217,7 +217,7 @@
 // ErrBodyTooLarge past it); the bodies a client reads at once share a
 // budget of twice that cap; an error body keeps 64 KiB and an intake
 // answer at most 4 KiB plus 128 bytes per event of the batch. Offset-paged
-// iterators (Alerts.All, Assets.All, Results…) end with
+// iterators (Alerts.All, Assets.All, AllResults…) end with
 // ErrPaginationStalled when a page repeats the previous one.
 //
 // # Testing

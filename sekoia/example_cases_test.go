@@ -59,7 +59,7 @@ func ExampleCasesService_SetStatus() {
 	c := srv.Client()
 	ctx := context.Background()
 
-	statuses, err := c.Alerts.CustomStatuses(ctx, &sekoia.CustomStatusListOptions{Type: "case"})
+	statuses, err := c.Alerts.ListCustomStatuses(ctx, &sekoia.CustomStatusListOptions{Type: "case"})
 	if err != nil {
 		log.Fatal(err)
 	}
