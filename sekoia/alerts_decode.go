@@ -142,9 +142,19 @@ func decodeAlertPage(body []byte, limit int) ([]Alert, *int, *bool, error) {
 	if len(page.Items) == 0 {
 		return nil, page.Total, page.HasMore, nil
 	}
+	// The alerts are copied out of the wire structs into one slice, and
+	// their durations into another, so that the wire structs are not kept.
 	items := make([]Alert, len(page.Items))
+	durs := make([]time.Duration, 0, 4*len(page.Items)) // never grows: the pointers stay valid
 	for i := range page.Items {
-		items[i] = *page.Items[i].finish(raws[i])
+		a := &items[i]
+		*a = *page.Items[i].finish(raws[i])
+		for _, d := range [...]**time.Duration{&a.TimeToDetect, &a.TimeToAcknowledge, &a.TimeToRespond, &a.TimeToResolve} {
+			if *d != nil {
+				durs = append(durs, **d)
+				*d = &durs[len(durs)-1]
+			}
+		}
 	}
 	return items, page.Total, page.HasMore, nil
 }

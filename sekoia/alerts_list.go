@@ -241,7 +241,7 @@ func (s *AlertsService) All(ctx context.Context, opts *AlertListOptions) iter.Se
 	k := &keysetList[Alert]{
 		param: "date[created_at]", sortParam: "sort", dirParam: "direction", sortValue: string(AlertSortCreatedAt),
 		desc: o.Direction != Ascending, user: o.CreatedAt,
-		key: func(a Alert) (time.Time, string) { return a.CreatedAt.Truncate(time.Second), a.UUID },
+		key: func(a *Alert) (time.Time, string) { return a.CreatedAt.Truncate(time.Second), a.UUID },
 		get: func(ctx context.Context, q url.Values, offset, limit int) (*Page[Alert], error) {
 			p, _, err := get(ctx, q, offset, limit)
 			return p, err
