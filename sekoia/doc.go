@@ -157,10 +157,17 @@
 // counts the alerts matching the filters of Alerts.List, and Client.Me
 // returns the identity behind the API key.
 //
-// # Pagination
+// # Lists
 //
-// Every list has List, which returns one Page (items, total, has_more),
-// and All, which returns an iter.Seq2 over every item. The iterators are
+// Every list has the same shape, here and in the module's other API
+// packages. List (or ListX for a list under a resource: ListComments,
+// ListHistory, ListResults...) returns one page as a *Page[T]: Items,
+// Total (-1 when not counted), HasMore, Offset and NextOffset. All (or
+// AllX: AllComments, AllHistory, AllResults...) returns an
+// iter.Seq2[T, error] over every item, page after page. Items are values:
+// a page holds them in one slice and the iterators yield them by value, so
+// listing allocates per page, not per item; a single object (Get, Create,
+// Update) is returned as a *T. The iterators are
 // lazy and can be run again (each run starts over); they copy the options
 // and never change them; they use the caller's context for every page; on
 // an error they yield it once and stop; breaking out of the loop stops
@@ -182,9 +189,20 @@
 // of one page of Alerts.List or Alerts.All share that page's memory (see
 // Alert.Raw).
 //
+// # Raw requests
+//
+// Client.Do sends a request to an endpoint the package does not cover yet
+// (method, a path under the base URL, a query as url.Values or a struct
+// with `url` tags, a JSON body, and where to decode the answer), with the
+// client's authentication, retries, rate limits, response size cap,
+// redaction and error mapping. A path that is an absolute URL, names
+// another host, or has a query, a fragment or a dot segment is refused
+// before any request.
+//
 // # Errors
 //
-// A response outside 2xx is an *APIError (errors.As) with the status, the
+// A response outside 2xx is an *APIError (errors.As), from every call,
+// iterator and Do alike (the intake included), with the status, the
 // method and path, the x-sekoia-traceid request id, the API's code, message
 // and detail, a bounded copy of the body (secrets redacted) and the number
 // of attempts. Use errors.Is with ErrNotFound, ErrUnauthorized,
