@@ -15,10 +15,10 @@ import "context"
 // argument, before any request. query is nil, url.Values, or a struct (or
 // a pointer to one) encoded with github.com/google/go-querystring by its
 // `url` tags. body is nil, JSON text ([]byte or json.RawMessage, sent as
-// is) or a value encoded as JSON. out is nil (the answer is read and
-// dropped), a *[]byte or *json.RawMessage (set to the raw answer, empty
-// for a 204), or a pointer the JSON answer is decoded into (an empty
-// answer leaves it as is).
+// is) or a value encoded as JSON (not an io.Reader). out is nil (the
+// answer is read and dropped), a *[]byte or *json.RawMessage (set to the
+// raw answer, empty for a 204), or a pointer the JSON answer is decoded
+// into (an empty answer leaves it as is).
 //
 // A GET, PUT or DELETE is retried like the other reads; a POST or PATCH is
 // not sent again once it may have reached the server (only a 429, which

@@ -120,6 +120,7 @@ func TestDoRefusesBadArguments(t *testing.T) {
 		{"GET", "/v1/sic/alerts", "limit=1", nil, nil, "query"},
 		{"POST", "/v1/sic/alerts", nil, []byte("{not json"), nil, "body"},
 		{"POST", "/v1/sic/alerts", nil, func() {}, nil, "body"},
+		{"POST", "/v1/sic/alerts", nil, strings.NewReader(`{}`), nil, "body"},
 		{"GET", "/v1/sic/alerts", nil, nil, out, "out"},
 	} {
 		err := c.Do(context.Background(), tc.method, tc.path, tc.query, tc.body, tc.out)

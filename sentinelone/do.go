@@ -24,11 +24,11 @@ import (
 // url.Values, or a struct (or a pointer to one) encoded with
 // github.com/google/go-querystring by its `url` tags. body is nil, JSON
 // text ([]byte or json.RawMessage, sent as is) or a value encoded as JSON
-// (the API wants {"data": {...}, "filter": {...}} for most actions). out
-// is nil (the answer is read and dropped), a *[]byte or *json.RawMessage
-// (set to the raw answer, empty for a 204), or a pointer the JSON answer
-// is decoded into: the whole envelope, {"data", "pagination"} (an empty
-// answer leaves it as is).
+// (not an io.Reader; the API wants {"data": {...}, "filter": {...}} for
+// most actions). out is nil (the answer is read and dropped), a *[]byte
+// or *json.RawMessage (set to the raw answer, empty for a 204), or a
+// pointer the JSON answer is decoded into: the whole envelope, {"data",
+// "pagination"} (an empty answer leaves it as is).
 //
 // A GET, PUT or DELETE is retried like the other reads; a POST or PATCH is
 // not sent again once it may have reached the server (only a 429, which

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -66,6 +67,8 @@ func RawRequest(op, method, path string, q, body any) (Request, error) {
 	}
 	switch b := body.(type) {
 	case nil:
+	case io.Reader:
+		return Request{}, fmt.Errorf("%s: body is an %T: give the JSON text as []byte, or a value to encode", op, body)
 	case json.RawMessage:
 		if !json.Valid(b) {
 			return Request{}, fmt.Errorf("%s: body is not valid JSON", op)
