@@ -101,7 +101,7 @@ type alertPage struct {
 // one pass of encoding/json straight into the alerts; each alert's Raw is
 // then a slice of that body (see Alert.Raw), found by a scan of the
 // already validated bytes (itemRaws).
-func getAlertPage(ctx context.Context, c *Client, q url.Values, offset, limit int) (*Page[*Alert], uint64, error) {
+func getAlertPage(ctx context.Context, c *Client, q url.Values, offset, limit int) (*Page[Alert], uint64, error) {
 	const path = "/v1/sic/alerts"
 	body, meta, err := c.rest.Fetch(ctx, rest.Request{Method: http.MethodGet, Path: path, Query: q})
 	if err != nil {
@@ -118,7 +118,7 @@ func getAlertPage(ctx context.Context, c *Client, q url.Values, offset, limit in
 // backing array. Should the items not be found where encoding/json found
 // them (an "items" key written with escapes or in another case, or given
 // twice), every alert is decoded on its own with a copy of its bytes.
-func decodeAlertPage(body []byte, limit int) ([]*Alert, *int, *bool, error) {
+func decodeAlertPage(body []byte, limit int) ([]Alert, *int, *bool, error) {
 	page := alertPage{Items: make([]alertWire, 0, max(limit, 1))}
 	if err := json.Unmarshal(body, &page); err != nil {
 		return nil, nil, nil, err
@@ -129,11 +129,11 @@ func decodeAlertPage(body []byte, limit int) ([]*Alert, *int, *bool, error) {
 	}
 	for _, raw := range raws {
 		if ok && raw[0] == 'n' {
-			ok = false // a null item is a nil *Alert
+			ok = false // a null item: decoded by encoding/json below
 		}
 	}
 	if !ok {
-		var env envelope[*Alert]
+		var env envelope[Alert]
 		if err := json.Unmarshal(body, &env); err != nil {
 			return nil, nil, nil, err
 		}
@@ -142,9 +142,19 @@ func decodeAlertPage(body []byte, limit int) ([]*Alert, *int, *bool, error) {
 	if len(page.Items) == 0 {
 		return nil, page.Total, page.HasMore, nil
 	}
-	items := make([]*Alert, len(page.Items))
+	// The alerts are copied out of the wire structs into one slice, and
+	// their durations into another, so that the wire structs are not kept.
+	items := make([]Alert, len(page.Items))
+	durs := make([]time.Duration, 0, 4*len(page.Items)) // never grows: the pointers stay valid
 	for i := range page.Items {
-		items[i] = page.Items[i].finish(raws[i])
+		a := &items[i]
+		*a = *page.Items[i].finish(raws[i])
+		for _, d := range [...]**time.Duration{&a.TimeToDetect, &a.TimeToAcknowledge, &a.TimeToRespond, &a.TimeToResolve} {
+			if *d != nil {
+				durs = append(durs, **d)
+				*d = &durs[len(durs)-1]
+			}
+		}
 	}
 	return items, page.Total, page.HasMore, nil
 }

@@ -12,9 +12,9 @@ import (
 
 // slowAlertPage decodes a page the plain way: each alert through
 // Alert.UnmarshalJSON, with its own copy of Raw.
-func slowAlertPage(t *testing.T, body []byte) []*Alert {
+func slowAlertPage(t *testing.T, body []byte) []Alert {
 	t.Helper()
-	var env envelope[*Alert]
+	var env envelope[Alert]
 	if err := json.Unmarshal(body, &env); err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestDecodeAlertPageMatchesUnmarshalJSON(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var env envelope[*Alert]
+			var env envelope[Alert]
 			_ = json.Unmarshal(body, &env)
 			slow := slowAlertPage(t, body)
 			if len(slow) == 0 && len(got) == 0 {
@@ -170,7 +170,7 @@ func FuzzDecodeAlertPage(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		var env envelope[*Alert]
+		var env envelope[Alert]
 		slowErr := json.Unmarshal(b, &env)
 		got, total, hasMore, err := decodeAlertPage(bytes.Clone(b), 10)
 		if (err == nil) != (slowErr == nil) {

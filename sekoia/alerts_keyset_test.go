@@ -89,7 +89,7 @@ func TestAlertsAllPlainOrder(t *testing.T) {
 	triageFake(t, srv, 50, 9)
 	all := srv.Alerts()
 	for _, dir := range []sekoia.Direction{"", sekoia.Ascending} {
-		var got []*sekoia.Alert
+		var got []sekoia.Alert
 		for a, err := range c.Alerts.All(context.Background(), &sekoia.AlertListOptions{Limit: 4, Direction: dir}) {
 			if err != nil {
 				t.Fatal(err)

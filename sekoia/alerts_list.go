@@ -135,9 +135,6 @@ type AlertExclusions struct {
 	VerdictUUIDs      []string `url:"verdict_uuid,comma,omitempty"`
 }
 
-// AlertPage is one page of alerts.
-type AlertPage = Page[*Alert]
-
 // query encodes the options; method names the call in errors.
 func (o *AlertListOptions) query(method string) (url.Values, error) {
 	q, err := listQuery(method, o.Limit, o.Offset, o.Direction, o)
@@ -173,7 +170,7 @@ func addStatuses(method string, q url.Values, key, field string, statuses []Stat
 // List returns one page of alerts matching opts (nil lists all).
 //
 // List calls GET /v1/sic/alerts.
-func (s *AlertsService) List(ctx context.Context, opts *AlertListOptions) (*AlertPage, error) {
+func (s *AlertsService) List(ctx context.Context, opts *AlertListOptions) (*Page[Alert], error) {
 	var o AlertListOptions
 	if opts != nil {
 		o = *opts
@@ -219,7 +216,7 @@ func (s *AlertsService) List(ctx context.Context, opts *AlertListOptions) (*Aler
 //
 // All calls GET /v1/sic/alerts once per page, with sort=created_at,
 // direction and date[created_at] for keyset paging.
-func (s *AlertsService) All(ctx context.Context, opts *AlertListOptions) iter.Seq2[*Alert, error] {
+func (s *AlertsService) All(ctx context.Context, opts *AlertListOptions) iter.Seq2[Alert, error] {
 	var o AlertListOptions
 	if opts != nil {
 		o = *opts
@@ -233,19 +230,19 @@ func (s *AlertsService) All(ctx context.Context, opts *AlertListOptions) iter.Se
 	}
 	q, err := o.query("Alerts.All")
 	if err != nil {
-		return errSeq[*Alert](err)
+		return errSeq[Alert](err)
 	}
-	get := func(ctx context.Context, q url.Values, offset, limit int) (*Page[*Alert], uint64, error) {
+	get := func(ctx context.Context, q url.Values, offset, limit int) (*Page[Alert], uint64, error) {
 		return getAlertPage(ctx, s.c, q, offset, limit)
 	}
 	if o.Sort != "" && o.Sort != AlertSortCreatedAt {
 		return snapshotAll(allPagesWith(ctx, q, o.Offset, o.Limit, get))
 	}
-	k := &keysetList[*Alert]{
+	k := &keysetList[Alert]{
 		param: "date[created_at]", sortParam: "sort", dirParam: "direction", sortValue: string(AlertSortCreatedAt),
 		desc: o.Direction != Ascending, user: o.CreatedAt,
 		key: func(a *Alert) (time.Time, string) { return a.CreatedAt.Truncate(time.Second), a.UUID },
-		get: func(ctx context.Context, q url.Values, offset, limit int) (*Page[*Alert], error) {
+		get: func(ctx context.Context, q url.Values, offset, limit int) (*Page[Alert], error) {
 			p, _, err := get(ctx, q, offset, limit)
 			return p, err
 		},

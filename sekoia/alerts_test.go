@@ -238,7 +238,7 @@ func TestAlertsAllErrorYieldsOnce(t *testing.T) {
 	n := 0
 	for a, err := range c.Alerts.All(context.Background(), nil) {
 		n++
-		if a != nil || !errors.Is(err, sekoia.ErrServer) {
+		if a.UUID != "" || !errors.Is(err, sekoia.ErrServer) {
 			t.Fatalf("got %v, %v", a, err)
 		}
 	}
@@ -346,7 +346,7 @@ func TestAlertsSetCustomStatusAndList(t *testing.T) {
 	mt.RegisterResponder(http.MethodGet, apiBase+"/v1/sic/custom_statuses", respond(t, wire{query: url.Values{
 		"match[type]": {"alert"}, "with_is_used": {"false"}, "limit": {"10"}, "offset": {"5"},
 	}}, 200, fixture(t, "custom_statuses.json")))
-	page, err := c.Alerts.CustomStatuses(context.Background(), &sekoia.CustomStatusListOptions{Type: "alert", WithIsUsed: ptr(false), Limit: 10, Offset: 5})
+	page, err := c.Alerts.ListCustomStatuses(context.Background(), &sekoia.CustomStatusListOptions{Type: "alert", WithIsUsed: ptr(false), Limit: 10, Offset: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -354,7 +354,7 @@ func TestAlertsSetCustomStatusAndList(t *testing.T) {
 	if cs.Stage != sekoia.StageInProgress || cs.Label != "Under investigation" || cs.CreatedAt.IsZero() || !cs.UpdatedAt.IsZero() {
 		t.Errorf("custom status = %+v", cs)
 	}
-	if _, err := c.Alerts.CustomStatuses(context.Background(), &sekoia.CustomStatusListOptions{Type: "incident"}); err == nil {
+	if _, err := c.Alerts.ListCustomStatuses(context.Background(), &sekoia.CustomStatusListOptions{Type: "incident"}); err == nil {
 		t.Error("bad type accepted")
 	}
 	if _, err := c.Alerts.SetCustomStatus(context.Background(), "ALfghiw34ax", "open"); err == nil {
@@ -427,7 +427,7 @@ func TestAlertsHistoryWire(t *testing.T) {
 	body := `{"items":[{"entry_type":"alert","alert":{"status":"Ongoing","previous_status":"Acknowledged"},"created_at":1669676732,"uuid":"h1","custom":"kept"}],"total":1}`
 	q := url.Values{"limit": {"20"}, "offset": {"40"}, "community_uuid": {"52bd045f-4199-4361-8267-cdebfc784392"}}
 	mt.RegisterResponder(http.MethodGet, alertsURL+"/ALfghiw34ax/history", respond(t, wire{query: q}, 200, []byte(body)))
-	page, err := c.Alerts.History(context.Background(), "ALfghiw34ax", &sekoia.HistoryListOptions{Limit: 20, Offset: 40, CommunityUUID: "52bd045f-4199-4361-8267-cdebfc784392"})
+	page, err := c.Alerts.ListHistory(context.Background(), "ALfghiw34ax", &sekoia.HistoryListOptions{Limit: 20, Offset: 40, CommunityUUID: "52bd045f-4199-4361-8267-cdebfc784392"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -435,7 +435,7 @@ func TestAlertsHistoryWire(t *testing.T) {
 	if h.Alert.PreviousStatus != "Acknowledged" || !strings.Contains(string(h.Raw), `"custom":"kept"`) || h.CreatedAt.Unix() != 1669676732 {
 		t.Errorf("entry = %+v", h)
 	}
-	if _, err := c.Alerts.History(context.Background(), "ALfghiw34ax", &sekoia.HistoryListOptions{CommunityUUID: "x"}); err == nil {
+	if _, err := c.Alerts.ListHistory(context.Background(), "ALfghiw34ax", &sekoia.HistoryListOptions{CommunityUUID: "x"}); err == nil {
 		t.Error("bad community accepted")
 	}
 }

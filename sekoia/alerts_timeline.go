@@ -143,11 +143,11 @@ func (o *HistoryListOptions) values(method string, defaultLimit int) (HistoryLis
 	return h, q, err
 }
 
-// History returns one page of the change log of an alert.
+// ListHistory returns one page of the change log of an alert.
 //
-// History calls GET /v1/sic/alerts/{uuid}/history.
-func (s *AlertsService) History(ctx context.Context, id string, opts *HistoryListOptions) (*Page[HistoryEntry], error) {
-	const method = "Alerts.History"
+// ListHistory calls GET /v1/sic/alerts/{uuid}/history.
+func (s *AlertsService) ListHistory(ctx context.Context, id string, opts *HistoryListOptions) (*Page[HistoryEntry], error) {
+	const method = "Alerts.ListHistory"
 	if err := checkAlertID(method, id); err != nil {
 		return nil, err
 	}

@@ -265,13 +265,10 @@ func (o *AssetListOptions) query(method string) (url.Values, error) {
 	return encodeQuery(method, o)
 }
 
-// AssetPage is one page of assets.
-type AssetPage = Page[*Asset]
-
 // List returns one page of the assets matching opts.
 //
 // List calls GET /v2/asset-management/assets.
-func (s *AssetsService) List(ctx context.Context, opts *AssetListOptions) (*AssetPage, error) {
+func (s *AssetsService) List(ctx context.Context, opts *AssetListOptions) (*Page[Asset], error) {
 	var o AssetListOptions
 	if opts != nil {
 		o = *opts
@@ -280,7 +277,7 @@ func (s *AssetsService) List(ctx context.Context, opts *AssetListOptions) (*Asse
 	if err != nil {
 		return nil, err
 	}
-	return getPage[*Asset](ctx, s.c, assetsPath, q, o.Offset, o.Limit)
+	return getPage[Asset](ctx, s.c, assetsPath, q, o.Offset, o.Limit)
 }
 
 // All iterates over every asset matching opts.
@@ -291,7 +288,7 @@ func (s *AssetsService) List(ctx context.Context, opts *AssetListOptions) (*Asse
 // and frees the connection.
 //
 // All calls GET /v2/asset-management/assets once per page.
-func (s *AssetsService) All(ctx context.Context, opts *AssetListOptions) iter.Seq2[*Asset, error] {
+func (s *AssetsService) All(ctx context.Context, opts *AssetListOptions) iter.Seq2[Asset, error] {
 	var o AssetListOptions
 	if opts != nil {
 		o = *opts
@@ -301,9 +298,9 @@ func (s *AssetsService) All(ctx context.Context, opts *AssetListOptions) iter.Se
 	}
 	q, err := o.query("Assets.All")
 	if err != nil {
-		return errSeq[*Asset](err)
+		return errSeq[Asset](err)
 	}
-	return allPages[*Asset](ctx, s.c, assetsPath, q, o.Offset, o.Limit)
+	return allPages[Asset](ctx, s.c, assetsPath, q, o.Offset, o.Limit)
 }
 
 // AssetGetOptions selects what Get returns.

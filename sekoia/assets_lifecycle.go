@@ -171,13 +171,13 @@ type assetHistoryBody struct {
 	Total *int                             `json:"total"`
 }
 
-// History returns one page of an asset's timeline, its entries in the
+// ListHistory returns one page of an asset's timeline, its entries in the
 // order asked (the API groups them by day; the days are flattened in that
 // order). Limit and Offset count entries.
 //
-// History calls GET /v2/asset-management/assets/{uuid}/history.
-func (s *AssetsService) History(ctx context.Context, uuid string, opts *AssetHistoryOptions) (*Page[AssetHistoryEntry], error) {
-	const method = "Assets.History"
+// ListHistory calls GET /v2/asset-management/assets/{uuid}/history.
+func (s *AssetsService) ListHistory(ctx context.Context, uuid string, opts *AssetHistoryOptions) (*Page[AssetHistoryEntry], error) {
+	const method = "Assets.ListHistory"
 	if err := checkUUID(method, "uuid", uuid); err != nil {
 		return nil, err
 	}

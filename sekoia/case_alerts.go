@@ -29,12 +29,12 @@ func checkAlertIDs(method string, ids []string) error {
 // lists them all). The filters are those of the alert list.
 //
 // ListAlerts calls GET /v1/sic/cases/{uuid}/alerts.
-func (s *CasesService) ListAlerts(ctx context.Context, id string, opts *AlertListOptions) (*Page[*Alert], error) {
+func (s *CasesService) ListAlerts(ctx context.Context, id string, opts *AlertListOptions) (*Page[Alert], error) {
 	const method = "Cases.ListAlerts"
 	if err := checkCaseID(method, id); err != nil {
 		return nil, err
 	}
-	return listPage[*Alert](ctx, s.c, method, casePath(id)+"/alerts", opts)
+	return listPage[Alert](ctx, s.c, method, casePath(id)+"/alerts", opts)
 }
 
 // AllAlerts iterates over the alerts of a case matching opts, 100 per
@@ -47,12 +47,12 @@ func (s *CasesService) ListAlerts(ctx context.Context, id string, opts *AlertLis
 // and frees the connection.
 //
 // AllAlerts calls GET /v1/sic/cases/{uuid}/alerts once per page.
-func (s *CasesService) AllAlerts(ctx context.Context, id string, opts *AlertListOptions) iter.Seq2[*Alert, error] {
+func (s *CasesService) AllAlerts(ctx context.Context, id string, opts *AlertListOptions) iter.Seq2[Alert, error] {
 	const method = "Cases.AllAlerts"
 	if err := checkCaseID(method, id); err != nil {
-		return errSeq[*Alert](err)
+		return errSeq[Alert](err)
 	}
-	return listAll[*Alert](ctx, s.c, method, casePath(id)+"/alerts", opts)
+	return listAll[Alert](ctx, s.c, method, casePath(id)+"/alerts", opts)
 }
 
 type caseAlertsBody struct {

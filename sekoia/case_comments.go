@@ -229,11 +229,11 @@ type CaseHistoryOptions struct {
 	Offset int `url:"offset,omitempty"`
 }
 
-// History returns one page of the change log of a case.
+// ListHistory returns one page of the change log of a case.
 //
-// History calls GET /v1/sic/cases/{uuid}/history.
-func (s *CasesService) History(ctx context.Context, id string, opts *CaseHistoryOptions) (*Page[CaseHistoryEntry], error) {
-	const method = "Cases.History"
+// ListHistory calls GET /v1/sic/cases/{uuid}/history.
+func (s *CasesService) ListHistory(ctx context.Context, id string, opts *CaseHistoryOptions) (*Page[CaseHistoryEntry], error) {
+	const method = "Cases.ListHistory"
 	if err := checkCaseID(method, id); err != nil {
 		return nil, err
 	}

@@ -228,8 +228,8 @@ func (o *CaseListOptions) query(method string) (url.Values, error) {
 // List returns one page of cases matching opts (nil lists all).
 //
 // List calls GET /v1/sic/cases.
-func (s *CasesService) List(ctx context.Context, opts *CaseListOptions) (*Page[*Case], error) {
-	return listPage[*Case](ctx, s.c, "Cases.List", casesPath, opts)
+func (s *CasesService) List(ctx context.Context, opts *CaseListOptions) (*Page[Case], error) {
+	return listPage[Case](ctx, s.c, "Cases.List", casesPath, opts)
 }
 
 // All iterates over every case matching opts, from opts.Offset, fetching
@@ -245,8 +245,8 @@ func (s *CasesService) List(ctx context.Context, opts *CaseListOptions) (*Page[*
 // the loop, not inside it, when the change moves them out of the filter.
 //
 // All calls GET /v1/sic/cases once per page.
-func (s *CasesService) All(ctx context.Context, opts *CaseListOptions) iter.Seq2[*Case, error] {
-	return listAll[*Case](ctx, s.c, "Cases.All", casesPath, opts)
+func (s *CasesService) All(ctx context.Context, opts *CaseListOptions) iter.Seq2[Case, error] {
+	return listAll[Case](ctx, s.c, "Cases.All", casesPath, opts)
 }
 
 // isCaseID reports whether id is a case UUID or short id ("CAs3AT1XeGCp").

@@ -294,7 +294,7 @@ func caseSuite() []caseRow {
 			name: "History", method: "GET", path: fixed(cp + "/history"), query: url.Values{"direction": {"desc"}},
 			status: 200, answer: `{"items":[{"uuid":"` + tComment + `","created_at":"2024-03-01T10:00:00Z","created_by":"` + tAvatar + `","created_by_type":"avatar","type":"case","action":{"status":"closed"}}],"total":1}`,
 			call: func(ctx context.Context, c *sekoia.Client, _ caseIDs) error {
-				_, err := c.Cases.History(ctx, tCase, &sekoia.CaseHistoryOptions{Direction: sekoia.Descending})
+				_, err := c.Cases.ListHistory(ctx, tCase, &sekoia.CaseHistoryOptions{Direction: sekoia.Descending})
 				return err
 			},
 		},

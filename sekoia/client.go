@@ -67,6 +67,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 		return nil, errors.New("sekoia: " + err.Error())
 	}
 	c.rest = rest.New("sekoia", t)
+	c.rest.Public = publicError
 	c.rest.RequestIDHeader = RequestIDHeader
 	c.rest.DecodeError = decodeError
 	c.rest.Secrets = c.held.List

@@ -108,7 +108,7 @@ func (o *CommunityListOptions) query(method string) (url.Values, error) {
 // List returns one page of communities.
 //
 // List calls GET /v1/communities.
-func (s *CommunitiesService) List(ctx context.Context, opts *CommunityListOptions) (*Page[*Community], error) {
+func (s *CommunitiesService) List(ctx context.Context, opts *CommunityListOptions) (*Page[Community], error) {
 	var o CommunityListOptions
 	if opts != nil {
 		o = *opts
@@ -117,7 +117,7 @@ func (s *CommunitiesService) List(ctx context.Context, opts *CommunityListOption
 	if err != nil {
 		return nil, err
 	}
-	return getPage[*Community](ctx, s.c, "/v1/communities", q, o.Offset, o.Limit)
+	return getPage[Community](ctx, s.c, "/v1/communities", q, o.Offset, o.Limit)
 }
 
 // All iterates over every community matching opts.
@@ -128,7 +128,7 @@ func (s *CommunitiesService) List(ctx context.Context, opts *CommunityListOption
 // and frees the connection.
 //
 // All calls GET /v1/communities once per page.
-func (s *CommunitiesService) All(ctx context.Context, opts *CommunityListOptions) iter.Seq2[*Community, error] {
+func (s *CommunitiesService) All(ctx context.Context, opts *CommunityListOptions) iter.Seq2[Community, error] {
 	var o CommunityListOptions
 	if opts != nil {
 		o = *opts
@@ -138,11 +138,11 @@ func (s *CommunitiesService) All(ctx context.Context, opts *CommunityListOptions
 	}
 	q, err := o.query("Communities.All")
 	if err != nil {
-		return errSeq[*Community](err)
+		return errSeq[Community](err)
 	}
 	q.Del("limit")
 	q.Del("offset")
-	return allPages[*Community](ctx, s.c, "/v1/communities", q, o.Offset, o.Limit)
+	return allPages[Community](ctx, s.c, "/v1/communities", q, o.Offset, o.Limit)
 }
 
 // CommunityGetOptions selects what Get returns.

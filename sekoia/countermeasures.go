@@ -216,7 +216,7 @@ func checkNewComment(method string, c *NewComment) error {
 // or short id).
 //
 // ListForAlert calls GET /v1/sic/alerts/{uuid}/countermeasures.
-func (s *CountermeasuresService) ListForAlert(ctx context.Context, alertID string, opts *CountermeasureListOptions) (*Page[*Countermeasure], error) {
+func (s *CountermeasuresService) ListForAlert(ctx context.Context, alertID string, opts *CountermeasureListOptions) (*Page[Countermeasure], error) {
 	const method = "Countermeasures.ListForAlert"
 	if err := checkAlertID(method, alertID); err != nil {
 		return nil, err
@@ -229,7 +229,7 @@ func (s *CountermeasuresService) ListForAlert(ctx context.Context, alertID strin
 	if err != nil {
 		return nil, err
 	}
-	return getPage[*Countermeasure](ctx, s.c, "/v1/sic/alerts/"+rest.Seg(alertID)+"/countermeasures", q, o.Offset, o.Limit)
+	return getPage[Countermeasure](ctx, s.c, "/v1/sic/alerts/"+rest.Seg(alertID)+"/countermeasures", q, o.Offset, o.Limit)
 }
 
 // AllForAlert iterates over every countermeasure of an alert. The
@@ -237,10 +237,10 @@ func (s *CountermeasuresService) ListForAlert(ctx context.Context, alertID strin
 //
 // AllForAlert calls GET /v1/sic/alerts/{uuid}/countermeasures once per
 // page.
-func (s *CountermeasuresService) AllForAlert(ctx context.Context, alertID string, opts *CountermeasureListOptions) iter.Seq2[*Countermeasure, error] {
+func (s *CountermeasuresService) AllForAlert(ctx context.Context, alertID string, opts *CountermeasureListOptions) iter.Seq2[Countermeasure, error] {
 	const method = "Countermeasures.AllForAlert"
 	if err := checkAlertID(method, alertID); err != nil {
-		return errSeq[*Countermeasure](err)
+		return errSeq[Countermeasure](err)
 	}
 	var o CountermeasureListOptions
 	if opts != nil {
@@ -251,9 +251,9 @@ func (s *CountermeasuresService) AllForAlert(ctx context.Context, alertID string
 	}
 	q, err := listQuery(method, o.Limit, o.Offset, o.Direction, &o)
 	if err != nil {
-		return errSeq[*Countermeasure](err)
+		return errSeq[Countermeasure](err)
 	}
-	return allPages[*Countermeasure](ctx, s.c, "/v1/sic/alerts/"+rest.Seg(alertID)+"/countermeasures", q, o.Offset, o.Limit)
+	return allPages[Countermeasure](ctx, s.c, "/v1/sic/alerts/"+rest.Seg(alertID)+"/countermeasures", q, o.Offset, o.Limit)
 }
 
 // AddToAlert adds a countermeasure to an alert and returns it.
@@ -272,7 +272,7 @@ func (s *CountermeasuresService) AddToAlert(ctx context.Context, alertID string,
 // short id).
 //
 // ListForCase calls GET /v1/sic/cases/{uuid}/countermeasures.
-func (s *CountermeasuresService) ListForCase(ctx context.Context, caseID string, opts *PageOptions) (*Page[*Countermeasure], error) {
+func (s *CountermeasuresService) ListForCase(ctx context.Context, caseID string, opts *PageOptions) (*Page[Countermeasure], error) {
 	const method = "Countermeasures.ListForCase"
 	if err := checkCaseID(method, caseID); err != nil {
 		return nil, err
@@ -281,23 +281,23 @@ func (s *CountermeasuresService) ListForCase(ctx context.Context, caseID string,
 	if err != nil {
 		return nil, err
 	}
-	return getPage[*Countermeasure](ctx, s.c, "/v1/sic/cases/"+rest.Seg(caseID)+"/countermeasures", q, p.Offset, p.Limit)
+	return getPage[Countermeasure](ctx, s.c, "/v1/sic/cases/"+rest.Seg(caseID)+"/countermeasures", q, p.Offset, p.Limit)
 }
 
 // AllForCase iterates over every countermeasure of a case. The iterator
 // contract is that of AlertsService.All.
 //
 // AllForCase calls GET /v1/sic/cases/{uuid}/countermeasures once per page.
-func (s *CountermeasuresService) AllForCase(ctx context.Context, caseID string, opts *PageOptions) iter.Seq2[*Countermeasure, error] {
+func (s *CountermeasuresService) AllForCase(ctx context.Context, caseID string, opts *PageOptions) iter.Seq2[Countermeasure, error] {
 	const method = "Countermeasures.AllForCase"
 	if err := checkCaseID(method, caseID); err != nil {
-		return errSeq[*Countermeasure](err)
+		return errSeq[Countermeasure](err)
 	}
 	p, _, err := opts.values(method, 100)
 	if err != nil {
-		return errSeq[*Countermeasure](err)
+		return errSeq[Countermeasure](err)
 	}
-	return allPages[*Countermeasure](ctx, s.c, "/v1/sic/cases/"+rest.Seg(caseID)+"/countermeasures", nil, p.Offset, p.Limit)
+	return allPages[Countermeasure](ctx, s.c, "/v1/sic/cases/"+rest.Seg(caseID)+"/countermeasures", nil, p.Offset, p.Limit)
 }
 
 // AddToCase adds a countermeasure to a case and returns it.
@@ -388,15 +388,29 @@ func (c *listedComment) UnmarshalJSON(b []byte) error {
 // commentPage fetches one page of a countermeasure or action step comment
 // list.
 func commentPage(ctx context.Context, c *Client, path string, q url.Values, offset, limit int) (*Page[Comment], error) {
-	p, err := getPage[listedComment](ctx, c, path, q, offset, limit)
+	p, _, err := commentPageFP(ctx, c, path, q, offset, limit)
+	return p, err
+}
+
+// commentPageFP is commentPage that also returns the fingerprint of the
+// body, for the iterators.
+func commentPageFP(ctx context.Context, c *Client, path string, q url.Values, offset, limit int) (*Page[Comment], uint64, error) {
+	p, fp, err := getPageFP[listedComment](ctx, c, path, q, offset, limit)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	items := make([]Comment, len(p.Items))
 	for i, lc := range p.Items {
 		items[i] = lc.Comment
 	}
-	return &Page[Comment]{Items: items, Total: p.Total, HasMore: p.HasMore}, nil
+	return &Page[Comment]{Items: items, Total: p.Total, HasMore: p.HasMore, Offset: p.Offset}, fp, nil
+}
+
+// allComments iterates over a countermeasure or action step comment list.
+func allComments(ctx context.Context, c *Client, path string, p PageOptions) iter.Seq2[Comment, error] {
+	return allPagesWith(ctx, nil, p.Offset, p.Limit, func(ctx context.Context, q url.Values, offset, limit int) (*Page[Comment], uint64, error) {
+		return commentPageFP(ctx, c, path, q, offset, limit)
+	})
 }
 
 // ListComments returns one page of the comments of a countermeasure.
@@ -413,6 +427,23 @@ func (s *CountermeasuresService) ListComments(ctx context.Context, uuid string, 
 		return nil, err
 	}
 	return commentPage(ctx, s.c, countermeasuresPath+rest.Seg(uuid)+"/comments", q, p.Offset, p.Limit)
+}
+
+// AllComments iterates over every comment of a countermeasure. The
+// iterator contract is that of Alerts.All.
+//
+// AllComments calls GET /v1/sic/alerts/countermeasures/{uuid}/comments
+// once per page.
+func (s *CountermeasuresService) AllComments(ctx context.Context, uuid string, opts *PageOptions) iter.Seq2[Comment, error] {
+	const method = "Countermeasures.AllComments"
+	if err := checkUUID(method, "uuid", uuid); err != nil {
+		return errSeq[Comment](err)
+	}
+	p, _, err := opts.values(method, 100)
+	if err != nil {
+		return errSeq[Comment](err)
+	}
+	return allComments(ctx, s.c, countermeasuresPath+rest.Seg(uuid)+"/comments", p)
 }
 
 // AddComment comments a countermeasure and returns the comment.
@@ -551,6 +582,24 @@ func (s *CountermeasuresService) ListStepComments(ctx context.Context, uuid, ste
 		return nil, err
 	}
 	return commentPage(ctx, s.c, path+"comments", q, p.Offset, p.Limit)
+}
+
+// AllStepComments iterates over every comment of an action step. The
+// iterator contract is that of Alerts.All.
+//
+// AllStepComments calls GET
+// /v1/sic/alerts/countermeasures/{uuid}/{step}/comments once per page.
+func (s *CountermeasuresService) AllStepComments(ctx context.Context, uuid, step string, opts *PageOptions) iter.Seq2[Comment, error] {
+	const method = "Countermeasures.AllStepComments"
+	path, err := stepPath(method, uuid, step)
+	if err != nil {
+		return errSeq[Comment](err)
+	}
+	p, _, err := opts.values(method, 100)
+	if err != nil {
+		return errSeq[Comment](err)
+	}
+	return allComments(ctx, s.c, path+"comments", p)
 }
 
 // AddStepComment comments an action step and returns the comment.

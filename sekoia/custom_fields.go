@@ -127,7 +127,7 @@ func (s *CustomFieldsService) objs() customObjects[CustomField] {
 // List returns one page of custom fields.
 //
 // List calls GET /v1/sic/custom-fields.
-func (s *CustomFieldsService) List(ctx context.Context, opts *CustomFieldListOptions) (*Page[*CustomField], error) {
+func (s *CustomFieldsService) List(ctx context.Context, opts *CustomFieldListOptions) (*Page[CustomField], error) {
 	var o CustomFieldListOptions
 	if opts != nil {
 		o = *opts
@@ -142,13 +142,13 @@ func (s *CustomFieldsService) List(ctx context.Context, opts *CustomFieldListOpt
 // AlertsService.All.
 //
 // All calls GET /v1/sic/custom-fields once per page.
-func (s *CustomFieldsService) All(ctx context.Context, opts *CustomFieldListOptions) iter.Seq2[*CustomField, error] {
+func (s *CustomFieldsService) All(ctx context.Context, opts *CustomFieldListOptions) iter.Seq2[CustomField, error] {
 	var o CustomFieldListOptions
 	if opts != nil {
 		o = *opts
 	}
 	if err := o.Sort.check("CustomFields.All"); err != nil {
-		return errSeq[*CustomField](err)
+		return errSeq[CustomField](err)
 	}
 	return s.objs().all(ctx, &o, o.Limit, o.Offset, o.Direction)
 }

@@ -18,26 +18,26 @@ type customObjects[T any] struct {
 }
 
 // list returns one page; opts holds the query (url tags) and its page.
-func (r customObjects[T]) list(ctx context.Context, opts any, limit, offset int, dir Direction) (*Page[*T], error) {
+func (r customObjects[T]) list(ctx context.Context, opts any, limit, offset int, dir Direction) (*Page[T], error) {
 	q, err := listQuery(r.kind+".List", limit, offset, dir, opts)
 	if err != nil {
 		return nil, err
 	}
-	return getPage[*T](ctx, r.c, r.path, q, offset, limit)
+	return getPage[T](ctx, r.c, r.path, q, offset, limit)
 }
 
 // all iterates from offset, limit (0: 100) items per page.
-func (r customObjects[T]) all(ctx context.Context, opts any, limit, offset int, dir Direction) iter.Seq2[*T, error] {
+func (r customObjects[T]) all(ctx context.Context, opts any, limit, offset int, dir Direction) iter.Seq2[T, error] {
 	if limit == 0 {
 		limit = 100
 	}
 	q, err := listQuery(r.kind+".All", limit, offset, dir, opts)
 	if err != nil {
-		return errSeq[*T](err)
+		return errSeq[T](err)
 	}
 	q.Del("limit")
 	q.Del("offset")
-	return allPages[*T](ctx, r.c, r.path, q, offset, limit)
+	return allPages[T](ctx, r.c, r.path, q, offset, limit)
 }
 
 func (r customObjects[T]) get(ctx context.Context, uuid string) (*T, error) {

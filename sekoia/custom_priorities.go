@@ -61,7 +61,7 @@ func (s *CustomPrioritiesService) objs() customObjects[CustomPriority] {
 // List returns one page of custom priorities.
 //
 // List calls GET /v1/sic/custom_priorities.
-func (s *CustomPrioritiesService) List(ctx context.Context, opts *CustomLevelListOptions) (*Page[*CustomPriority], error) {
+func (s *CustomPrioritiesService) List(ctx context.Context, opts *CustomLevelListOptions) (*Page[CustomPriority], error) {
 	var o CustomLevelListOptions
 	if opts != nil {
 		o = *opts
@@ -73,7 +73,7 @@ func (s *CustomPrioritiesService) List(ctx context.Context, opts *CustomLevelLis
 // of AlertsService.All.
 //
 // All calls GET /v1/sic/custom_priorities once per page.
-func (s *CustomPrioritiesService) All(ctx context.Context, opts *CustomLevelListOptions) iter.Seq2[*CustomPriority, error] {
+func (s *CustomPrioritiesService) All(ctx context.Context, opts *CustomLevelListOptions) iter.Seq2[CustomPriority, error] {
 	var o CustomLevelListOptions
 	if opts != nil {
 		o = *opts

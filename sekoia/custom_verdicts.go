@@ -87,7 +87,7 @@ func (s *CustomVerdictsService) objs() customObjects[CustomVerdict] {
 // List returns one page of custom verdicts.
 //
 // List calls GET /v1/sic/custom_verdicts.
-func (s *CustomVerdictsService) List(ctx context.Context, opts *CustomLevelListOptions) (*Page[*CustomVerdict], error) {
+func (s *CustomVerdictsService) List(ctx context.Context, opts *CustomLevelListOptions) (*Page[CustomVerdict], error) {
 	var o CustomLevelListOptions
 	if opts != nil {
 		o = *opts
@@ -99,7 +99,7 @@ func (s *CustomVerdictsService) List(ctx context.Context, opts *CustomLevelListO
 // of AlertsService.All.
 //
 // All calls GET /v1/sic/custom_verdicts once per page.
-func (s *CustomVerdictsService) All(ctx context.Context, opts *CustomLevelListOptions) iter.Seq2[*CustomVerdict, error] {
+func (s *CustomVerdictsService) All(ctx context.Context, opts *CustomLevelListOptions) iter.Seq2[CustomVerdict, error] {
 	var o CustomLevelListOptions
 	if opts != nil {
 		o = *opts

@@ -150,9 +150,9 @@ func TestFakeResultsCutBodyRetries(t *testing.T) {
 			ct.prefix = events
 			ct.n.Store(0)
 			srv.InjectFault(sekoiatest.Fault{Kind: sekoiatest.CutBody, Method: http.MethodGet, PathPrefix: events, Times: tc.cuts})
-			page, err := c.Events.ResultsPage(ctx, job.UUID, nil)
+			page, err := c.Events.ListResults(ctx, job.UUID, nil)
 			switch {
-			case tc.ok && (err != nil || len(page.Events) != 30):
+			case tc.ok && (err != nil || len(page.Items) != 30):
 				t.Errorf("after %d cuts: %v", tc.cuts, err)
 			case !tc.ok && !errors.Is(err, io.ErrUnexpectedEOF):
 				t.Errorf("error %v; want io.ErrUnexpectedEOF", err)
@@ -190,12 +190,12 @@ func TestFakeResultsJobExpiresAfterCutBody(t *testing.T) {
 	}
 	jobUUID.Store(job.UUID)
 	srv.InjectFault(sekoiatest.Fault{Kind: sekoiatest.CutBody, Method: http.MethodGet, PathPrefix: "/v1/sic/conf/events/search/jobs/" + job.UUID + "/events"})
-	_, err = c.Events.ResultsPage(ctx, job.UUID, nil)
+	_, err = c.Events.ListResults(ctx, job.UUID, nil)
 	var apiErr *sekoia.APIError
 	if !errors.Is(err, sekoia.ErrJobExpired) || !errors.As(err, &apiErr) || apiErr.Attempts != 2 {
 		t.Errorf("expired after a cut: %v", err)
 	}
-	for _, err := range c.Events.Results(ctx, job.UUID, nil) {
+	for _, err := range c.Events.AllResults(ctx, job.UUID, nil) {
 		if !errors.Is(err, sekoia.ErrJobExpired) {
 			t.Errorf("Results: %v", err)
 		}

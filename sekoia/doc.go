@@ -41,7 +41,7 @@
 // open end is "now"), an IntRange as "<min>,<max>". Get reads one alert by
 // UUID or short id ("ALL1A4SKUiU2"), with the heavy parts (comments,
 // history, countermeasures, STIX, cases) only when AlertGetOptions asks;
-// Update edits its fields; AddComment, ListComments, Timeline and History
+// Update edits its fields; AddComment, ListComments, Timeline and ListHistory
 // read and annotate it.
 //
 // Alert statuses are typed constants of Status (StatusPending,
@@ -107,11 +107,11 @@
 // done, and a canceled, failed or timed-out job gives a *JobError matching
 // ErrJobCanceled, ErrJobFailed or ErrJobTimeout (WaitOptions sets the
 // limits; by default it reads the job at once, then after 250 ms, and
-// backs off to one read every 10 s). Search is Create then Wait. Results
-// (and ResultsPage) reads the events of a job, most recent first, as Event
-// values that keep their exact JSON and read fields by dotted name;
-// Fields gives statistics on their fields; ExtendTTL keeps the results
-// longer and Cancel stops a job.
+// backs off to one read every 10 s). Search is Create then Wait.
+// AllResults (and ListResults) reads the events of a job, most recent
+// first, as Event values that keep their exact JSON and read fields by
+// dotted name; ListFields and AllFields give statistics on their fields;
+// ExtendTTL keeps the results longer and Cancel stops a job.
 // SearchAll does it all in one loop: it creates the job, waits for it,
 // iterates over every event and cancels the job it did not see to the end
 // (unless SearchOptions.KeepJob). The results of a job expire once its
@@ -159,10 +159,17 @@
 // counts the alerts matching the filters of Alerts.List, and Client.Me
 // returns the identity behind the API key.
 //
-// # Pagination
+// # Lists
 //
-// Every list has List, which returns one Page (items, total, has_more),
-// and All, which returns an iter.Seq2 over every item. The iterators are
+// Every list has the same shape, here and in the module's other API
+// packages. List (or ListX for a list under a resource: ListComments,
+// ListHistory, ListResults...) returns one page as a *Page[T]: Items,
+// Total (-1 when not counted), HasMore, Offset and NextOffset. All (or
+// AllX: AllComments, AllHistory, AllResults...) returns an
+// iter.Seq2[T, error] over every item, page after page. Items are values:
+// a page holds them in one slice and the iterators yield them by value, so
+// listing allocates per page, not per item; a single object (Get, Create,
+// Update) is returned as a *T. The iterators are
 // lazy and can be run again (each run starts over); they copy the options
 // and never change them; they use the caller's context for every page; on
 // an error they yield it once and stop; breaking out of the loop stops
@@ -184,9 +191,20 @@
 // of one page of Alerts.List or Alerts.All share that page's memory (see
 // Alert.Raw).
 //
+// # Raw requests
+//
+// Client.Do sends a request to an endpoint the package does not cover yet
+// (method, a path under the base URL, a query as url.Values or a struct
+// with `url` tags, a JSON body, and where to decode the answer), with the
+// client's authentication, retries, rate limits, response size cap,
+// redaction and error mapping. A path that is an absolute URL, names
+// another host, or has a query, a fragment or a dot segment is refused
+// before any request.
+//
 // # Errors
 //
-// A response outside 2xx is an *APIError (errors.As) with the status, the
+// A response outside 2xx is an *APIError (errors.As), from every call,
+// iterator and Do alike (the intake included), with the status, the
 // method and path, the x-sekoia-traceid request id, the API's code, message
 // and detail, a bounded copy of the body (secrets redacted) and the number
 // of attempts. Use errors.Is with ErrNotFound, ErrUnauthorized,
@@ -219,7 +237,7 @@
 // ErrBodyTooLarge past it); the bodies a client reads at once share a
 // budget of twice that cap; an error body keeps 64 KiB and an intake
 // answer at most 4 KiB plus 128 bytes per event of the batch. Offset-paged
-// iterators (Alerts.All, Assets.All, Results…) end with
+// iterators (Alerts.All, Assets.All, AllResults…) end with
 // ErrPaginationStalled when a page repeats the previous one.
 //
 // # Testing

@@ -10,10 +10,7 @@ import (
 	"github.com/socgo/xdr/internal/apierror"
 )
 
-// APIError is the error returned for a response outside 2xx. Use errors.As
-// to read its StatusCode, Code ("T301"), Message, Detail and RequestID (the
-// x-sekoia-traceid header), and errors.Is with the sentinels below.
-type APIError = apierror.Error
+//go:generate go run ../internal/apierror/genpublic -pkg sekoia
 
 // Sentinels shared with the other API packages of this module.
 var (

@@ -65,7 +65,7 @@ func ExampleCasesService_SetStatus() {
 	}
 	ctx := context.Background()
 
-	statuses, err := c.Alerts.CustomStatuses(ctx, &sekoia.CustomStatusListOptions{Type: "case"})
+	statuses, err := c.Alerts.ListCustomStatuses(ctx, &sekoia.CustomStatusListOptions{Type: "case"})
 	if err != nil {
 		log.Fatal(err)
 	}

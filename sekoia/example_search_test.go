@@ -88,17 +88,17 @@ func ExampleEventsService_Wait() {
 	if _, err := c.Events.ExtendTTL(ctx, job.UUID, time.Hour); err != nil {
 		fmt.Println(err)
 	}
-	fields, err := c.Events.Fields(ctx, job.UUID, nil)
+	fields, err := c.Events.ListFields(ctx, job.UUID, nil)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	for _, f := range fields.Fields {
+	for _, f := range fields.Items {
 		if f.Name == "host.name" {
 			fmt.Println("host.name values:", len(f.MostCommonValues))
 		}
 	}
-	for ev, err := range c.Events.Results(ctx, job.UUID, &sekoia.ResultsOptions{Limit: 1000}) {
+	for ev, err := range c.Events.AllResults(ctx, job.UUID, &sekoia.ResultsOptions{Limit: 1000}) {
 		if errors.Is(err, sekoia.ErrJobExpired) {
 			fmt.Println("results expired: search again")
 			return

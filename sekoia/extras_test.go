@@ -94,7 +94,7 @@ func extrasSuite() []extrasCall {
 				return c.Countermeasures.ListForAlert(ctx, id.alert, &sekoia.CountermeasureListOptions{Sort: "created_at", Direction: sekoia.Ascending, Limit: 10})
 			},
 			check: func(t *testing.T, got any, id extrasIDs) {
-				p := got.(*sekoia.Page[*sekoia.Countermeasure])
+				p := got.(*sekoia.Page[sekoia.Countermeasure])
 				if len(p.Items) == 0 || p.Items[0].UUID != id.cm || p.Items[0].Activated() || len(p.Items[0].ActionSteps) == 0 {
 					t.Errorf("page = %+v", p)
 				}
@@ -120,7 +120,7 @@ func extrasSuite() []extrasCall {
 				return c.Countermeasures.ListForCase(ctx, id.caseID, &sekoia.PageOptions{Limit: 5})
 			},
 			check: func(t *testing.T, got any, id extrasIDs) {
-				if p := got.(*sekoia.Page[*sekoia.Countermeasure]); len(p.Items) != 1 || p.Items[0].UUID != id.cm2 {
+				if p := got.(*sekoia.Page[sekoia.Countermeasure]); len(p.Items) != 1 || p.Items[0].UUID != id.cm2 {
 					t.Errorf("page = %+v", p)
 				}
 			},
@@ -321,7 +321,7 @@ func extrasSuite() []extrasCall {
 				return c.CustomVerdicts.List(ctx, &sekoia.CustomLevelListOptions{WithIsUsed: ptr(true), Limit: 100})
 			},
 			check: func(t *testing.T, got any, id extrasIDs) {
-				if p := got.(*sekoia.Page[*sekoia.CustomVerdict]); len(p.Items) != 1 || p.Items[0].UUID != id.verdict || p.Items[0].Stage != sekoia.VerdictFalsePositive {
+				if p := got.(*sekoia.Page[sekoia.CustomVerdict]); len(p.Items) != 1 || p.Items[0].UUID != id.verdict || p.Items[0].Stage != sekoia.VerdictFalsePositive {
 					t.Errorf("page = %+v", p)
 				}
 			},
@@ -374,7 +374,7 @@ func extrasSuite() []extrasCall {
 				return c.CustomPriorities.List(ctx, nil)
 			},
 			check: func(t *testing.T, got any, id extrasIDs) {
-				if p := got.(*sekoia.Page[*sekoia.CustomPriority]); len(p.Items) != 1 || p.Items[0].UUID != id.priority || p.Items[0].Color != "#d63939" {
+				if p := got.(*sekoia.Page[sekoia.CustomPriority]); len(p.Items) != 1 || p.Items[0].UUID != id.priority || p.Items[0].Color != "#d63939" {
 					t.Errorf("page = %+v", p)
 				}
 			},
@@ -428,7 +428,7 @@ func extrasSuite() []extrasCall {
 				return c.CustomFields.List(ctx, &sekoia.CustomFieldListOptions{Name: "Ticket", Sort: "name", Direction: sekoia.Descending})
 			},
 			check: func(t *testing.T, got any, id extrasIDs) {
-				if p := got.(*sekoia.Page[*sekoia.CustomField]); len(p.Items) != 1 || p.Items[0].UUID != id.field || p.Items[0].Type != sekoia.FieldText {
+				if p := got.(*sekoia.Page[sekoia.CustomField]); len(p.Items) != 1 || p.Items[0].UUID != id.field || p.Items[0].Type != sekoia.FieldText {
 					t.Errorf("page = %+v", p)
 				}
 			},
@@ -527,12 +527,12 @@ func extrasSuite() []extrasCall {
 		},
 
 		{
-			name: "Assets.History", method: http.MethodGet, path: "/v2/asset-management/assets/{asset}/history",
+			name: "Assets.ListHistory", method: http.MethodGet, path: "/v2/asset-management/assets/{asset}/history",
 			query: url.Values{"order": {"asc"}, "limit": {"10"}, "earliest": {"2026-01-01T00:00:00Z"}}, status: 200,
 			answer: `{"total":3,"items":[{"2026-01-05":[{"created_at":"2026-01-05T08:00:00Z","action":"revoked","created_by_type":"apikey"},` +
 				`{"created_at":"2026-01-05T08:01:00Z","action":"restored"},{"created_at":"2026-01-05T08:02:00Z","action":"merged","fields":null}]}]}`,
 			call: func(ctx context.Context, c *sekoia.Client, id extrasIDs) (any, error) {
-				return c.Assets.History(ctx, id.asset, &sekoia.AssetHistoryOptions{Order: sekoia.Ascending, Limit: 10, Earliest: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+				return c.Assets.ListHistory(ctx, id.asset, &sekoia.AssetHistoryOptions{Order: sekoia.Ascending, Limit: 10, Earliest: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
 			},
 			check: func(t *testing.T, got any, _ extrasIDs) {
 				p := got.(*sekoia.Page[sekoia.AssetHistoryEntry])
@@ -627,10 +627,10 @@ func TestExtrasFake(t *testing.T) {
 	if n := countAll(t, c.Assets.AllHistory(ctx, dst.UUID, &sekoia.AssetHistoryOptions{Limit: 2})); n != 3 {
 		t.Errorf("AllHistory yielded %d entries, want 3", n)
 	}
-	if p, err := c.Assets.History(ctx, dst.UUID, &sekoia.AssetHistoryOptions{Search: "merged"}); err != nil || p.Total != 1 || p.Items[0].Action != "merged" {
+	if p, err := c.Assets.ListHistory(ctx, dst.UUID, &sekoia.AssetHistoryOptions{Search: "merged"}); err != nil || p.Total != 1 || p.Items[0].Action != "merged" {
 		t.Errorf("History search: %+v, %v", p, err)
 	}
-	if p, err := c.Assets.History(ctx, dst.UUID, &sekoia.AssetHistoryOptions{Latest: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)}); err != nil || p.Total != 0 {
+	if p, err := c.Assets.ListHistory(ctx, dst.UUID, &sekoia.AssetHistoryOptions{Latest: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)}); err != nil || p.Total != 0 {
 		t.Errorf("History before 2000: %+v, %v", p, err)
 	}
 	// A decided countermeasure or step cannot be decided again.
@@ -781,12 +781,15 @@ func TestExtrasRefuseBadInput(t *testing.T) {
 		"merge sources": func() error { _, err := c.Assets.Merge(ctx, u, nil); return err },
 		"merge self":    func() error { _, err := c.Assets.Merge(ctx, u, []string{u}); return err },
 		"merge dest":    func() error { _, err := c.Assets.Merge(ctx, "d", []string{u}); return err },
-		"history order": func() error { _, err := c.Assets.History(ctx, u, &sekoia.AssetHistoryOptions{Order: "up"}); return err },
-		"history range": func() error {
-			_, err := c.Assets.History(ctx, u, &sekoia.AssetHistoryOptions{Earliest: time.Now(), Latest: time.Now().Add(-time.Hour)})
+		"history order": func() error {
+			_, err := c.Assets.ListHistory(ctx, u, &sekoia.AssetHistoryOptions{Order: "up"})
 			return err
 		},
-		"history uuid": func() error { _, err := c.Assets.History(ctx, "x", nil); return err },
+		"history range": func() error {
+			_, err := c.Assets.ListHistory(ctx, u, &sekoia.AssetHistoryOptions{Earliest: time.Now(), Latest: time.Now().Add(-time.Hour)})
+			return err
+		},
+		"history uuid": func() error { _, err := c.Assets.ListHistory(ctx, "x", nil); return err },
 	} {
 		err := f()
 		if err == nil || !strings.HasPrefix(err.Error(), "sekoia: ") || len(err.Error()) > 260 {

@@ -61,7 +61,7 @@ func TestFakeAlertsAllAndFilters(t *testing.T) {
 	if page.Total != want || len(page.Items) != want || page.HasMore {
 		t.Fatalf("filtered: total %d, %d items, want %d", page.Total, len(page.Items), want)
 	}
-	if !slices.IsSortedFunc(page.Items, func(a, b *sekoia.Alert) int { return b.Urgency.Value - a.Urgency.Value }) {
+	if !slices.IsSortedFunc(page.Items, func(a, b sekoia.Alert) int { return b.Urgency.Value - a.Urgency.Value }) {
 		t.Error("not sorted by urgency desc")
 	}
 	// nomatch and ShortIDs.
@@ -174,7 +174,7 @@ func TestFakeAlertEditCommentsTimelineHistory(t *testing.T) {
 	if _, err := c.Alerts.SetCustomStatus(ctx, a.UUID, cs.UUID); err != nil {
 		t.Fatal(err)
 	}
-	list, err := c.Alerts.CustomStatuses(ctx, &sekoia.CustomStatusListOptions{Type: "alert"})
+	list, err := c.Alerts.ListCustomStatuses(ctx, &sekoia.CustomStatusListOptions{Type: "alert"})
 	if err != nil || len(list.Items) != 1 || !list.Items[0].IsUsed {
 		t.Fatalf("CustomStatuses = %+v, %v", list, err)
 	}

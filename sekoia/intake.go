@@ -92,6 +92,7 @@ func NewIntake(intakeKey string, opts ...Option) (*Intake, error) {
 		return nil, errors.New("sekoia: NewIntake: " + err.Error())
 	}
 	r := rest.New("sekoia", t)
+	r.Public = publicError
 	r.RequestIDHeader = RequestIDHeader
 	r.DecodeError = decodeIntakeError
 	r.Secrets = func() []string { return []string{intakeKey} }

@@ -21,8 +21,10 @@ type keysetList[T any] struct {
 	desc                                  bool
 	// user is the caller's own range on the key (nil when none).
 	user *TimeRange
-	// key returns an item's key (whole seconds) and id.
-	key paging.KeysetKey[T]
+	// key returns an item's key (whole seconds) and id. The walk handles
+	// the items by pointer into their page, so that an item is copied
+	// only when it is yielded.
+	key paging.KeysetKey[*T]
 	// get fetches one page with query q.
 	get func(ctx context.Context, q url.Values, offset, limit int) (*Page[T], error)
 }
@@ -52,10 +54,10 @@ func (k *keysetList[T]) all(ctx context.Context, q url.Values, start, limit int)
 			if len(p.Items) == 0 {
 				return
 			}
-			newest, _ := k.key(p.Items[0])
+			newest, _ := k.key(&p.Items[0])
 			to = newest.Add(time.Second - time.Millisecond)
 		}
-		fetch := func(ctx context.Context, b paging.KeysetBound, offset int) ([]T, bool, error) {
+		fetch := func(ctx context.Context, b paging.KeysetBound, offset int) ([]*T, bool, error) {
 			lo, hi := from, to
 			switch {
 			case b.Edge.IsZero():
@@ -83,10 +85,18 @@ func (k *keysetList[T]) all(ctx context.Context, q url.Values, start, limit int)
 			if err != nil {
 				return nil, false, err
 			}
-			return p.Items, p.HasMore, nil
+			ptrs := make([]*T, len(p.Items))
+			for i := range p.Items {
+				ptrs[i] = &p.Items[i]
+			}
+			return ptrs, p.HasMore, nil
 		}
 		for it, err := range paging.Keyset(ctx, k.desc, start, limit, k.key, fetch) {
-			if !yield(it, err) {
+			var v T
+			if it != nil {
+				v = *it
+			}
+			if !yield(v, err) {
 				return
 			}
 		}

@@ -21,18 +21,27 @@ import (
 	"github.com/socgo/xdr/internal/rest"
 )
 
-// Page is one page of a list: its items, the total the server counted and
-// whether more items follow.
+// Page is one page of a list, the result of every List call: its items,
+// the total the server counted, whether more items follow and the offset
+// it was read at. The items are values, decoded into one slice per page;
+// an All iterator yields them one by one (see the package doc, "Lists").
 type Page[T any] struct {
 	// Items are the items of the page, in server order.
 	Items []T
 	// Total is the number of matching items the server reports, or -1 when
-	// it did not count them (alerts listed with WithCount false).
+	// it did not count them (alerts listed with WithCount false, search
+	// results).
 	Total int
-	// HasMore reports whether another page follows: the server's has_more
-	// when it sends one, else whether offset+len(Items) is below Total.
+	// HasMore reports whether another page follows, at NextOffset: the
+	// server's has_more when it sends one, else whether offset+len(Items)
+	// is below Total, else whether the page was full.
 	HasMore bool
+	// Offset is the offset the page was read at.
+	Offset int
 }
+
+// NextOffset returns the offset of the following page.
+func (p *Page[T]) NextOffset() int { return p.Offset + len(p.Items) }
 
 // Direction is a sort direction.
 type Direction string
@@ -278,7 +287,7 @@ func getPageFP[T any](ctx context.Context, c *Client, path string, q url.Values,
 // newPage makes the Page of a list body with these items, total and
 // has_more, read at offset with limit.
 func newPage[T any](items []T, total *int, hasMore *bool, offset, limit int) *Page[T] {
-	p := &Page[T]{Items: items, Total: -1}
+	p := &Page[T]{Items: items, Total: -1, Offset: offset}
 	if p.Items == nil {
 		p.Items = []T{}
 	}

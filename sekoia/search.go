@@ -28,7 +28,7 @@ const searchJobsPath = "/v1/sic/conf/events/search/jobs"
 const (
 	// MaxResultsLimit is the largest page of events the API returns.
 	MaxResultsLimit = 1000
-	// DefaultResultsLimit is the page size Results uses when none is given.
+	// DefaultResultsLimit is the page size AllResults and ListResults use when none is given.
 	DefaultResultsLimit = 1000
 	// MaxFieldsLimit is the largest page of field statistics the SDK asks for.
 	MaxFieldsLimit = 1000

@@ -54,7 +54,7 @@ func BenchmarkSearchResults_SDK(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		n := 0
-		for ev, err := range c.Events.Results(ctx, uuid, &sekoia.ResultsOptions{Limit: 1000}) {
+		for ev, err := range c.Events.AllResults(ctx, uuid, &sekoia.ResultsOptions{Limit: 1000}) {
 			if err != nil {
 				b.Fatal(err)
 			}

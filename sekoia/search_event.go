@@ -151,7 +151,7 @@ func (e Event) Decode(v any) error { return json.Unmarshal(e.Raw, v) }
 // decodeEventPage reads {"items":[…],"total":n,"paging_token":"…"}. The
 // body is validated once, then split: each event's Raw is a slice of body,
 // so a page costs one allocation for its events whatever their number.
-func decodeEventPage(body []byte) (*EventPage, error) {
+func decodeEventPage(body []byte) (*eventPage, error) {
 	if !json.Valid(body) {
 		// Decode for encoding/json's precise message (offset of the error).
 		var probe any
@@ -163,7 +163,7 @@ func decodeEventPage(body []byte) (*EventPage, error) {
 	if i := jsonscan.SkipSpace(body, 0); i >= len(body) || body[i] != '{' {
 		return nil, errors.New("results page is not a JSON object")
 	}
-	page := &EventPage{}
+	page := &eventPage{}
 	seenItems := false
 	var err error
 	members(body, func(key, val []byte) bool {

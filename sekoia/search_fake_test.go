@@ -155,7 +155,7 @@ func TestFakeSearchJobLifecycle(t *testing.T) {
 		t.Fatalf("Wait: %+v %v", done, err)
 	}
 	i := 0
-	for ev, err := range c.Events.Results(ctx, job.UUID, nil) {
+	for ev, err := range c.Events.AllResults(ctx, job.UUID, nil) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -168,21 +168,21 @@ func TestFakeSearchJobLifecycle(t *testing.T) {
 		t.Fatalf("%d events", i)
 	}
 	// A window in the middle.
-	p, err := c.Events.ResultsPage(ctx, job.UUID, &sekoia.ResultsOptions{Offset: 1200, Limit: 7})
-	if err != nil || len(p.Events) != 7 || p.Events[0].ID() != "ev1200" || p.Total != 2500 {
+	p, err := c.Events.ListResults(ctx, job.UUID, &sekoia.ResultsOptions{Offset: 1200, Limit: 7})
+	if err != nil || len(p.Items) != 7 || p.Items[0].ID() != "ev1200" || p.Total != 2500 {
 		t.Fatalf("page: %v %v", p, err)
 	}
-	fp, err := c.Events.Fields(ctx, job.UUID, nil)
+	fp, err := c.Events.ListFields(ctx, job.UUID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var host *sekoia.SearchField
-	for i := range fp.Fields {
-		if fp.Fields[i].Name == "host.name" {
-			host = &fp.Fields[i]
+	for i := range fp.Items {
+		if fp.Items[i].Name == "host.name" {
+			host = &fp.Items[i]
 		}
 	}
-	if host == nil || len(host.MostCommonValues) != 3 || fp.Retrieved != 2500 {
+	if host == nil || len(host.MostCommonValues) != 3 {
 		t.Fatalf("fields: %+v", fp)
 	}
 	ext, err := c.Events.ExtendTTL(ctx, job.UUID, 2*time.Hour)
@@ -194,12 +194,12 @@ func TestFakeSearchJobLifecycle(t *testing.T) {
 	}
 	// Expired: results and fields answer 410.
 	srv.ExpireSearchJob(job.UUID)
-	for _, err := range c.Events.Results(ctx, job.UUID, nil) {
+	for _, err := range c.Events.AllResults(ctx, job.UUID, nil) {
 		if !errors.Is(err, sekoia.ErrJobExpired) {
 			t.Fatalf("results after expiry: %v", err)
 		}
 	}
-	if _, err := c.Events.Fields(ctx, job.UUID, nil); !errors.Is(err, sekoia.ErrJobExpired) {
+	if _, err := c.Events.ListFields(ctx, job.UUID, nil); !errors.Is(err, sekoia.ErrJobExpired) {
 		t.Errorf("fields after expiry: %v", err)
 	}
 	if j, _ := c.Events.Get(ctx, job.UUID); !j.Expired {
@@ -231,19 +231,19 @@ func TestFakeSearchExpiresAfterTTL(t *testing.T) {
 		t.Fatalf("TTL %s", job.ResultsTTL)
 	}
 	clk.add(9 * time.Minute)
-	p, err := c.Events.ResultsPage(ctx, job.UUID, nil)
-	if err != nil || len(p.Events) != 1 || p.Events[0].Text("host.name") != "laptop-1" {
+	p, err := c.Events.ListResults(ctx, job.UUID, nil)
+	if err != nil || len(p.Items) != 1 || p.Items[0].Text("host.name") != "laptop-1" {
 		t.Fatalf("before TTL: %v %v", p, err)
 	}
 	if _, err := c.Events.ExtendTTL(ctx, job.UUID, 15*time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	clk.add(5 * time.Minute) // 14 min after the end: within the new TTL
-	if _, err := c.Events.ResultsPage(ctx, job.UUID, nil); err != nil {
+	if _, err := c.Events.ListResults(ctx, job.UUID, nil); err != nil {
 		t.Fatalf("extended TTL: %v", err)
 	}
 	clk.add(2 * time.Minute)
-	if _, err := c.Events.ResultsPage(ctx, job.UUID, nil); !errors.Is(err, sekoia.ErrJobExpired) {
+	if _, err := c.Events.ListResults(ctx, job.UUID, nil); !errors.Is(err, sekoia.ErrJobExpired) {
 		t.Fatalf("after TTL: %v", err)
 	}
 }
@@ -327,7 +327,7 @@ func TestFakeSearchAllFiltersAndFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.InjectFault(sekoiatest.Fault{Kind: sekoiatest.TruncatedJSON, Method: http.MethodGet, PathPrefix: "/v1/sic/conf/events/search/jobs/" + job.UUID + "/events"})
-	if _, err := c.Events.ResultsPage(context.Background(), job.UUID, nil); err == nil || !strings.Contains(err.Error(), "decode") {
+	if _, err := c.Events.ListResults(context.Background(), job.UUID, nil); err == nil || !strings.Contains(err.Error(), "decode") {
 		t.Errorf("truncated JSON: %v", err)
 	}
 }

@@ -23,16 +23,6 @@ type FieldsOptions struct {
 	Offset int
 }
 
-// FieldPage is one page of the field statistics of a job.
-type FieldPage struct {
-	// Fields are the page's fields.
-	Fields []SearchField
-	// Total is the number of fields.
-	Total int64
-	// Retrieved is the number of events the statistics were computed on.
-	Retrieved int64
-}
-
 func (o *FieldsOptions) query(method string) (url.Values, int, int, error) {
 	limit, offset := 100, 0
 	if o != nil {
@@ -50,15 +40,15 @@ func (o *FieldsOptions) query(method string) (url.Values, int, int, error) {
 	return url.Values{"limit": {strconv.Itoa(limit)}, "offset": {strconv.Itoa(offset)}}, offset, limit, nil
 }
 
-// Fields returns one page of statistics on the fields of the job's events:
+// ListFields returns one page of statistics on the fields of the job's events:
 // each field's name, type and most common values. It calls
 // GET /v1/sic/conf/events/search/jobs/{uuid}/fields?limit=&offset=. An
 // expired job gives an *APIError matching ErrJobExpired.
-func (s *EventsService) Fields(ctx context.Context, uuid string, opts *FieldsOptions) (*FieldPage, error) {
-	if err := checkUUID("Events.Fields", "job uuid", uuid); err != nil {
+func (s *EventsService) ListFields(ctx context.Context, uuid string, opts *FieldsOptions) (*Page[SearchField], error) {
+	if err := checkUUID("Events.ListFields", "job uuid", uuid); err != nil {
 		return nil, err
 	}
-	q, _, _, err := opts.query("Fields")
+	q, _, _, err := opts.query("ListFields")
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +57,7 @@ func (s *EventsService) Fields(ctx context.Context, uuid string, opts *FieldsOpt
 }
 
 // fetchFields returns a page of fields and the fingerprint of its body.
-func (s *EventsService) fetchFields(ctx context.Context, uuid string, q url.Values) (*FieldPage, uint64, error) {
+func (s *EventsService) fetchFields(ctx context.Context, uuid string, q url.Values) (*Page[SearchField], uint64, error) {
 	req := rest.Request{Method: http.MethodGet, Path: jobPath(uuid, "/fields"), Query: q}
 	body, meta, err := s.c.rest.Fetch(ctx, req)
 	if err != nil {
@@ -77,7 +67,13 @@ func (s *EventsService) fetchFields(ctx context.Context, uuid string, q url.Valu
 	if err := json.Unmarshal(body, &out); err != nil {
 		return nil, 0, fmt.Errorf("sekoia: GET %s: decode %d response: %w", req.Path, meta.StatusCode, s.c.rest.WrapError(err))
 	}
-	return &FieldPage{Fields: out.Items, Total: out.Total, Retrieved: out.Retrieved}, paging.Fingerprint(body), nil
+	offset, _ := strconv.Atoi(q.Get("offset"))
+	p := &Page[SearchField]{Items: out.Items, Total: int(out.Total), Offset: offset}
+	if p.Items == nil {
+		p.Items = []SearchField{}
+	}
+	p.HasMore = len(p.Items) > 0 && offset+len(p.Items) < p.Total
+	return p, paging.Fingerprint(body), nil
 }
 
 // AllFields iterates over the statistics of every field of the job's
@@ -106,7 +102,7 @@ func (s *EventsService) AllFields(ctx context.Context, uuid string, opts *Fields
 		if err != nil {
 			return paging.OffsetPage[SearchField]{}, err
 		}
-		return paging.OffsetPage[SearchField]{Items: p.Fields, Total: int(p.Total), Fingerprint: fp}, nil
+		return paging.OffsetPage[SearchField]{Items: p.Items, Total: p.Total, Fingerprint: fp}, nil
 	})
 }
 
@@ -131,17 +127,17 @@ func (s *EventsService) Field(ctx context.Context, uuid, name string) (*SearchFi
 		if err != nil {
 			return nil, err
 		}
-		if offset > 0 && len(p.Fields) > 0 && hash == prev {
+		if offset > 0 && len(p.Items) > 0 && hash == prev {
 			return nil, fmt.Errorf("sekoia: %s: job %s: fields page at offset %d repeats the previous one: %w", method, uuid, offset, ErrPaginationStalled)
 		}
 		prev = hash
-		for i := range p.Fields {
-			if p.Fields[i].Name == name {
-				return &p.Fields[i], nil
+		for i := range p.Items {
+			if p.Items[i].Name == name {
+				return &p.Items[i], nil
 			}
 		}
-		offset += len(p.Fields)
-		if len(p.Fields) == 0 || int64(offset) >= p.Total {
+		offset += len(p.Items)
+		if len(p.Items) == 0 || offset >= p.Total {
 			return nil, fmt.Errorf("sekoia: %s: job %s has no field %q: %w", method, uuid, argcheck.Short(name), ErrNotFound)
 		}
 	}

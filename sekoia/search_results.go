@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/socgo/xdr/internal/apierror"
 	"github.com/socgo/xdr/internal/paging"
 	"github.com/socgo/xdr/internal/rest"
 )
@@ -66,39 +65,50 @@ func (o *ResultsOptions) limitOrDefault() int {
 	return o.Limit
 }
 
-// EventPage is one page of a job's events.
-type EventPage struct {
+// eventPage is the decoded body of a page of results.
+type eventPage struct {
 	// Events are the page's events, most recent first.
 	Events []Event
-	// Total is the server's estimate of the number of events of the job
-	// (or of the requested time range). It is not exact; iterate with
-	// Results rather than counting on it.
+	// Total is the server's estimate of the number of events.
 	Total int64
-	// PagingToken is the server's token for the next page, if it sent one.
+	// PagingToken is the server's token for the next page, if it sent one;
+	// the SDK pages by offset.
 	PagingToken string
 }
 
-// ResultsPage returns one page of the job's events. It calls
-// GET /v1/sic/conf/events/search/jobs/{uuid}/events?limit=&offset=. A job
-// whose results were deleted gives an *APIError matching ErrJobExpired.
-func (s *EventsService) ResultsPage(ctx context.Context, uuid string, opts *ResultsOptions) (*EventPage, error) {
-	if err := checkUUID("Events.ResultsPage", "job uuid", uuid); err != nil {
+// ListResults returns one page of the job's events, most recent first. It
+// calls GET /v1/sic/conf/events/search/jobs/{uuid}/events?limit=&offset=.
+// The page's Total is the server's estimate of the number of events of the
+// job (or of the requested time range): it is not exact, iterate with
+// AllResults rather than counting on it; HasMore reports a full page. A
+// job whose results were deleted gives an *APIError matching
+// ErrJobExpired.
+func (s *EventsService) ListResults(ctx context.Context, uuid string, opts *ResultsOptions) (*Page[Event], error) {
+	if err := checkUUID("Events.ListResults", "job uuid", uuid); err != nil {
 		return nil, err
 	}
 	offset := 0
 	if opts != nil {
 		offset = opts.Offset
 	}
-	q, err := opts.query("ResultsPage", offset, opts.limitOrDefault())
+	limit := opts.limitOrDefault()
+	q, err := opts.query("ListResults", offset, limit)
 	if err != nil {
 		return nil, err
 	}
 	p, _, err := s.fetchEvents(ctx, uuid, q)
-	return p, err
+	if err != nil {
+		return nil, err
+	}
+	page := &Page[Event]{Items: p.Events, Total: int(p.Total), HasMore: len(p.Events) >= limit, Offset: offset}
+	if page.Items == nil {
+		page.Items = []Event{}
+	}
+	return page, nil
 }
 
 // fetchEvents returns a page of results and the fingerprint of its body.
-func (s *EventsService) fetchEvents(ctx context.Context, uuid string, q url.Values) (*EventPage, uint64, error) {
+func (s *EventsService) fetchEvents(ctx context.Context, uuid string, q url.Values) (*eventPage, uint64, error) {
 	req := rest.Request{Method: http.MethodGet, Path: jobPath(uuid, "/events"), Query: q}
 	body, meta, err := s.c.rest.Fetch(ctx, req)
 	if err != nil {
@@ -113,14 +123,14 @@ func (s *EventsService) fetchEvents(ctx context.Context, uuid string, q url.Valu
 
 // markExpired makes sure a 410 matches ErrJobExpired.
 func markExpired(err error) error {
-	var ae *apierror.Error
+	var ae *APIError
 	if errors.As(err, &ae) && ae.StatusCode == http.StatusGone && !errors.Is(err, ErrJobExpired) {
 		ae.Sentinels = append(ae.Sentinels, ErrJobExpired)
 	}
 	return err
 }
 
-// Results iterates over the job's events, most recent first, reading pages
+// AllResults iterates over the job's events, most recent first, reading pages
 // of opts.Limit events (default 1000) from opts.Offset. It calls
 // GET /v1/sic/conf/events/search/jobs/{uuid}/events?limit=&offset= for each
 // page and stops on a short page (the server's total is only an
@@ -134,21 +144,21 @@ func markExpired(err error) error {
 // and the next page is fetched while the caller works on the current one.
 // On error it yields (Event{}, err) once and stops; a break stops fetching
 // and frees the connection. Bad options are reported as the first yield.
-func (s *EventsService) Results(ctx context.Context, uuid string, opts *ResultsOptions) iter.Seq2[Event, error] {
+func (s *EventsService) AllResults(ctx context.Context, uuid string, opts *ResultsOptions) iter.Seq2[Event, error] {
 	var o ResultsOptions
 	if opts != nil {
 		o = *opts
 	}
 	limit := o.limitOrDefault()
-	_, verr := o.query("Results", o.Offset, limit)
+	_, verr := o.query("AllResults", o.Offset, limit)
 	if verr == nil {
-		verr = checkUUID("Events.Results", "job uuid", uuid)
+		verr = checkUUID("Events.AllResults", "job uuid", uuid)
 	}
 	if verr != nil {
 		return errSeq[Event](verr)
 	}
 	return paging.Offset(ctx, o.Offset, limit, func(ctx context.Context, offset, limit int) (paging.OffsetPage[Event], error) {
-		q, _ := o.query("Results", offset, limit)
+		q, _ := o.query("AllResults", offset, limit)
 		p, fp, err := s.fetchEvents(ctx, uuid, q)
 		if err != nil {
 			return paging.OffsetPage[Event]{}, err
@@ -176,7 +186,7 @@ type SearchOptions struct {
 }
 
 // Search creates a job for q and waits for it to finish: it is Create then
-// Wait. The finished job's events are read with Results.
+// Wait. The finished job's events are read with AllResults or ListResults.
 func (s *EventsService) Search(ctx context.Context, q SearchQuery, opts *SearchOptions) (*SearchJob, error) {
 	var o SearchOptions
 	if opts != nil {
@@ -206,7 +216,7 @@ func (s *EventsService) cancelQuietly(ctx context.Context, uuid string) {
 
 // SearchAll runs q and iterates over every matching event: it creates the
 // job, waits for it to finish and reads its results page by page (see
-// Create, Wait and Results for the requests). A job that could not be seen
+// Create, Wait and AllResults for the requests). A job that could not be seen
 // to completion is canceled unless opts.KeepJob is set.
 //
 // The iterator is lazy and re-runnable: each range creates a new job. q
@@ -229,7 +239,7 @@ func (s *EventsService) SearchAll(ctx context.Context, q SearchQuery, opts *Sear
 		if o.OnJob != nil {
 			o.OnJob(job)
 		}
-		for ev, err := range s.Results(ctx, job.UUID, &ResultsOptions{Limit: o.Limit}) {
+		for ev, err := range s.AllResults(ctx, job.UUID, &ResultsOptions{Limit: o.Limit}) {
 			if !yield(ev, err) || err != nil {
 				return
 			}

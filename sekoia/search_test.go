@@ -255,7 +255,7 @@ func TestEventsGetCancelExtendWire(t *testing.T) {
 	for _, f := range []func() error{
 		func() error { _, err := c.Events.Get(ctx, "AL123"); return err },
 		func() error { _, err := c.Events.Cancel(ctx, "../x"); return err },
-		func() error { _, err := c.Events.ResultsPage(ctx, "", nil); return err },
+		func() error { _, err := c.Events.ListResults(ctx, "", nil); return err },
 	} {
 		if err := f(); err == nil || !strings.Contains(err.Error(), "job uuid") {
 			t.Errorf("bad uuid accepted: %v", err)
@@ -287,16 +287,16 @@ func TestEventsResultsPageWire(t *testing.T) {
 	mt.RegisterResponder(http.MethodGet, jobsURL+"/"+jobUUID+"/events", expect(t, wireCall{query: url.Values{
 		"limit": {"50"}, "offset": {"10"}, "earliest_time": {"1714000000"}, "latest_time": {"1714003600.5"},
 	}}, 200, readFixture(t, "search_events_page.json")))
-	p, err := c.Events.ResultsPage(context.Background(), jobUUID, &sekoia.ResultsOptions{
+	p, err := c.Events.ListResults(context.Background(), jobUUID, &sekoia.ResultsOptions{
 		Limit: 50, Offset: 10, Earliest: time.Unix(1714000000, 0), Latest: time.Unix(1714003600, 500_000_000),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Total != 1 || len(p.Events) != 1 {
+	if p.Total != 1 || len(p.Items) != 1 {
 		t.Fatalf("page = %+v", p)
 	}
-	ev := p.Events[0]
+	ev := p.Items[0]
 	if ev.ID() != "ZXZlbnRzLTUyYmQwNDVmLTQxOTktNDM2MS04MjY3LWNkZWJmYzc4NDM5Mi0" || ev.Text("host.name") != "laptop-test" {
 		t.Errorf("event = %s", ev.Raw)
 	}
@@ -310,7 +310,7 @@ func TestEventsResultsPageWire(t *testing.T) {
 		t.Errorf("Timestamp = %v", got)
 	}
 	for _, bad := range []*sekoia.ResultsOptions{{Limit: 1001}, {Limit: -1}, {Offset: -1}} {
-		if _, err := c.Events.ResultsPage(context.Background(), jobUUID, bad); err == nil {
+		if _, err := c.Events.ListResults(context.Background(), jobUUID, bad); err == nil {
 			t.Errorf("%+v accepted", bad)
 		}
 	}
@@ -327,7 +327,7 @@ func TestEventsResultsIterates(t *testing.T) {
 		Then(expect(t, wireCall{query: url.Values{"limit": {"2"}, "offset": {"4"}}}, 200, eventsPage(4, 1, 3))))
 	opts := &sekoia.ResultsOptions{Limit: 2}
 	var ids []string
-	for ev, err := range c.Events.Results(context.Background(), jobUUID, opts) {
+	for ev, err := range c.Events.AllResults(context.Background(), jobUUID, opts) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -355,7 +355,7 @@ func TestEventsResultsBreakAndExpired(t *testing.T) {
 		return httpmock.NewBytesResponse(200, eventsPage(off, 2, 100)), nil
 	})
 	// break after the first event: at most the prefetched page is requested.
-	for range c.Events.Results(context.Background(), jobUUID, &sekoia.ResultsOptions{Limit: 2}) {
+	for range c.Events.AllResults(context.Background(), jobUUID, &sekoia.ResultsOptions{Limit: 2}) {
 		break
 	}
 	if n := calls.Load(); n > 2 {
@@ -363,7 +363,7 @@ func TestEventsResultsBreakAndExpired(t *testing.T) {
 	}
 	var n int
 	var last error
-	for _, err := range c.Events.Results(context.Background(), jobUUID, &sekoia.ResultsOptions{Limit: 2}) {
+	for _, err := range c.Events.AllResults(context.Background(), jobUUID, &sekoia.ResultsOptions{Limit: 2}) {
 		if err != nil {
 			last = err
 			break
@@ -378,7 +378,7 @@ func TestEventsResultsBreakAndExpired(t *testing.T) {
 		t.Errorf("APIError = %+v", ae)
 	}
 	// Bad options come out of the iterator before any request.
-	for _, err := range c.Events.Results(context.Background(), jobUUID, &sekoia.ResultsOptions{Limit: 5000}) {
+	for _, err := range c.Events.AllResults(context.Background(), jobUUID, &sekoia.ResultsOptions{Limit: 5000}) {
 		if err == nil || !strings.Contains(err.Error(), "Limit 5000 is out of range 1..1000") {
 			t.Errorf("err = %v", err)
 		}
@@ -393,11 +393,11 @@ func TestEventsFieldsWire(t *testing.T) {
 		Then(expect(t, wireCall{query: url.Values{"limit": {"1"}, "offset": {"0"}}}, 200, []byte(`{"items":[{"name":"a"}],"total":2,"retrieved":4}`))).
 		Then(expect(t, wireCall{query: url.Values{"limit": {"1"}, "offset": {"1"}}}, 200, []byte(`{"items":[{"name":"b"}],"total":2,"retrieved":4}`))).
 		Then(httpmock.NewStringResponder(410, `{"message":"expired"}`)))
-	p, err := c.Events.Fields(context.Background(), jobUUID, nil)
+	p, err := c.Events.ListFields(context.Background(), jobUUID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &sekoia.FieldPage{Total: 2, Retrieved: 4, Fields: []sekoia.SearchField{
+	want := &sekoia.Page[sekoia.SearchField]{Total: 2, Items: []sekoia.SearchField{
 		{Name: "host.name", DisplayName: "host.name", ValueType: "string", MostCommonValues: []sekoia.SearchFieldValue{{Name: "laptop-test", Percent: 75}, {Name: "srv-01", Percent: 25}}},
 		{Name: "process.pid", DisplayName: "process.pid", Description: "The process id", ValueType: "number", MostCommonValues: []sekoia.SearchFieldValue{{Name: "623", Percent: 100}}},
 	}}
@@ -414,10 +414,10 @@ func TestEventsFieldsWire(t *testing.T) {
 	if d := cmp.Diff([]string{"a", "b"}, names); d != "" {
 		t.Error(d)
 	}
-	if _, err := c.Events.Fields(context.Background(), jobUUID, nil); !errors.Is(err, sekoia.ErrJobExpired) {
+	if _, err := c.Events.ListFields(context.Background(), jobUUID, nil); !errors.Is(err, sekoia.ErrJobExpired) {
 		t.Errorf("410: %v", err)
 	}
-	if _, err := c.Events.Fields(context.Background(), jobUUID, &sekoia.FieldsOptions{Limit: 1001}); err == nil {
+	if _, err := c.Events.ListFields(context.Background(), jobUUID, &sekoia.FieldsOptions{Limit: 1001}); err == nil {
 		t.Error("limit 1001 accepted")
 	}
 }

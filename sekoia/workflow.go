@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"slices"
@@ -354,7 +355,8 @@ func (s *AlertsService) conflicts(ctx context.Context, batch []string, to Transi
 		if lerr != nil {
 			return false
 		}
-		for _, a := range p.Items {
+		for i := range p.Items {
+			a := &p.Items[i]
 			found[a.UUID], found[a.ShortID] = a, a
 		}
 		return true
@@ -522,7 +524,8 @@ func (c *CustomStatus) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// CustomStatusListOptions filters CustomStatuses.
+// CustomStatusListOptions filters ListCustomStatuses and
+// AllCustomStatuses.
 type CustomStatusListOptions struct {
 	// Type is "alert" or "case"; empty lists both.
 	Type string `url:"match[type],omitempty"`
@@ -533,28 +536,54 @@ type CustomStatusListOptions struct {
 	Offset int `url:"offset,omitempty"`
 }
 
-// CustomStatuses lists one page of custom statuses (alert statuses with
-// opts.Type "alert").
+// ListCustomStatuses lists one page of custom statuses (alert statuses
+// with opts.Type "alert").
 //
-// CustomStatuses calls GET /v1/sic/custom_statuses.
-func (s *AlertsService) CustomStatuses(ctx context.Context, opts *CustomStatusListOptions) (*Page[CustomStatus], error) {
-	const method = "Alerts.CustomStatuses"
+// ListCustomStatuses calls GET /v1/sic/custom_statuses.
+func (s *AlertsService) ListCustomStatuses(ctx context.Context, opts *CustomStatusListOptions) (*Page[CustomStatus], error) {
+	o, q, err := opts.values("Alerts.ListCustomStatuses", 0)
+	if err != nil {
+		return nil, err
+	}
+	return getPage[CustomStatus](ctx, s.c, customStatusesPath, q, o.Offset, o.Limit)
+}
+
+// AllCustomStatuses iterates over every custom status opts selects, 100
+// per page unless opts.Limit says otherwise. The iterator contract is that
+// of All.
+//
+// AllCustomStatuses calls GET /v1/sic/custom_statuses once per page.
+func (s *AlertsService) AllCustomStatuses(ctx context.Context, opts *CustomStatusListOptions) iter.Seq2[CustomStatus, error] {
+	o, q, err := opts.values("Alerts.AllCustomStatuses", 100)
+	if err != nil {
+		return errSeq[CustomStatus](err)
+	}
+	q.Del("limit")
+	q.Del("offset")
+	return allPages[CustomStatus](ctx, s.c, customStatusesPath, q, o.Offset, o.Limit)
+}
+
+const customStatusesPath = "/v1/sic/custom_statuses"
+
+// values checks the options and encodes the query; defaultLimit replaces
+// a zero Limit.
+func (opts *CustomStatusListOptions) values(method string, defaultLimit int) (CustomStatusListOptions, url.Values, error) {
 	var o CustomStatusListOptions
 	if opts != nil {
 		o = *opts
 	}
+	if o.Limit == 0 {
+		o.Limit = defaultLimit
+	}
 	if o.Type != "" && o.Type != "alert" && o.Type != "case" {
-		return nil, fmt.Errorf("sekoia: %s: type %q is not alert or case", method, argcheck.Short(o.Type))
+		return o, nil, fmt.Errorf("sekoia: %s: type %q is not alert or case", method, argcheck.Short(o.Type))
 	}
 	q, err := listQuery(method, o.Limit, o.Offset, "", &o)
-	if err != nil {
-		return nil, err
-	}
-	return getPage[CustomStatus](ctx, s.c, "/v1/sic/custom_statuses", q, o.Offset, o.Limit)
+	return o, q, err
 }
 
 // SetCustomStatus sets the alert's custom status (a UUID from
-// CustomStatuses) and returns the updated alert.
+// ListCustomStatuses) and returns the updated alert.
 //
 // SetCustomStatus calls PATCH /v1/sic/alerts/{uuid} with
 // {"custom_status_uuid"}.

@@ -55,17 +55,8 @@ func (o *AccountListOptions) values(op string) (map[string][]string, error) {
 	return q.done()
 }
 
-// AccountPage is one page of accounts.
-type AccountPage struct {
-	Items []Account
-	// Total is the number of matching accounts, or -1 if not counted.
-	Total int
-	// NextCursor is the cursor of the next page; empty on the last.
-	NextCursor string
-}
-
 // List calls GET /accounts and returns one page.
-func (s *AccountsService) List(ctx context.Context, opts *AccountListOptions) (*AccountPage, error) {
+func (s *AccountsService) List(ctx context.Context, opts *AccountListOptions) (*Page[Account], error) {
 	q, err := opts.values("Accounts.List")
 	if err != nil {
 		return nil, err
@@ -73,8 +64,8 @@ func (s *AccountsService) List(ctx context.Context, opts *AccountListOptions) (*
 	return s.list(ctx, q)
 }
 
-func (s *AccountsService) list(ctx context.Context, q map[string][]string) (*AccountPage, error) {
-	return getPage[AccountPage](ctx, s.c, "/accounts", q, decodeItem[Account])
+func (s *AccountsService) list(ctx context.Context, q map[string][]string) (*Page[Account], error) {
+	return getPage[Account](ctx, s.c, "/accounts", q, decodeItem[Account])
 }
 
 // All calls GET /accounts page after page, following nextCursor with the

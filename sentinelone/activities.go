@@ -82,17 +82,8 @@ func (o *ActivityListOptions) values(op string) (q *query) {
 	return q
 }
 
-// ActivityPage is one page of activities.
-type ActivityPage struct {
-	Items []Activity
-	// Total is the number of matching activities, or -1 if not counted.
-	Total int
-	// NextCursor is the cursor of the next page; empty on the last.
-	NextCursor string
-}
-
 // List calls GET /activities and returns one page.
-func (s *ActivitiesService) List(ctx context.Context, opts *ActivityListOptions) (*ActivityPage, error) {
+func (s *ActivitiesService) List(ctx context.Context, opts *ActivityListOptions) (*Page[Activity], error) {
 	q, err := opts.values("Activities.List").done()
 	if err != nil {
 		return nil, err
@@ -100,8 +91,8 @@ func (s *ActivitiesService) List(ctx context.Context, opts *ActivityListOptions)
 	return s.list(ctx, q)
 }
 
-func (s *ActivitiesService) list(ctx context.Context, q map[string][]string) (*ActivityPage, error) {
-	return getPage[ActivityPage](ctx, s.c, "/activities", q, decodePageActivity)
+func (s *ActivitiesService) list(ctx context.Context, q map[string][]string) (*Page[Activity], error) {
+	return getPage[Activity](ctx, s.c, "/activities", q, decodePageActivity)
 }
 
 // Count calls GET /activities with countOnly=true and returns the number

@@ -153,17 +153,8 @@ func (o *AgentListOptions) values(op string, paged bool) *query {
 	return q
 }
 
-// AgentPage is one page of agents.
-type AgentPage struct {
-	Items []Agent
-	// Total is the number of matching agents, or -1 if not counted.
-	Total int
-	// NextCursor is the cursor of the next page; empty on the last.
-	NextCursor string
-}
-
 // List calls GET /agents and returns one page.
-func (s *AgentsService) List(ctx context.Context, opts *AgentListOptions) (*AgentPage, error) {
+func (s *AgentsService) List(ctx context.Context, opts *AgentListOptions) (*Page[Agent], error) {
 	q, err := opts.values("Agents.List", true).done()
 	if err != nil {
 		return nil, err
@@ -171,8 +162,8 @@ func (s *AgentsService) List(ctx context.Context, opts *AgentListOptions) (*Agen
 	return s.list(ctx, q)
 }
 
-func (s *AgentsService) list(ctx context.Context, q map[string][]string) (*AgentPage, error) {
-	return getPage[AgentPage](ctx, s.c, "/agents", q, decodePageAgent)
+func (s *AgentsService) list(ctx context.Context, q map[string][]string) (*Page[Agent], error) {
+	return getPage[Agent](ctx, s.c, "/agents", q, decodePageAgent)
 }
 
 // decodePageAgent decodes an agent of a list page; Raw is a copy of span.

@@ -103,17 +103,8 @@ func (o *BlocklistListOptions) values(op string) (map[string][]string, error) {
 	return q.done()
 }
 
-// BlocklistPage is one page of blocklist entries.
-type BlocklistPage struct {
-	Items []BlocklistEntry
-	// Total is the number of matching entries, or -1 if not counted.
-	Total int
-	// NextCursor is the cursor of the next page; empty on the last.
-	NextCursor string
-}
-
 // List calls GET /restrictions?type=black_hash and returns one page.
-func (s *BlocklistService) List(ctx context.Context, opts *BlocklistListOptions) (*BlocklistPage, error) {
+func (s *BlocklistService) List(ctx context.Context, opts *BlocklistListOptions) (*Page[BlocklistEntry], error) {
 	q, err := opts.values("Blocklist.List")
 	if err != nil {
 		return nil, err
@@ -121,8 +112,8 @@ func (s *BlocklistService) List(ctx context.Context, opts *BlocklistListOptions)
 	return s.list(ctx, q)
 }
 
-func (s *BlocklistService) list(ctx context.Context, q map[string][]string) (*BlocklistPage, error) {
-	return getPage[BlocklistPage](ctx, s.c, "/restrictions", q, decodeItem[BlocklistEntry])
+func (s *BlocklistService) list(ctx context.Context, q map[string][]string) (*Page[BlocklistEntry], error) {
+	return getPage[BlocklistEntry](ctx, s.c, "/restrictions", q, decodeItem[BlocklistEntry])
 }
 
 // All calls GET /restrictions?type=black_hash page after page, following

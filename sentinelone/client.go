@@ -98,6 +98,7 @@ func NewClient(consoleURL, apiToken string, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("sentinelone: %w", err)
 	}
 	c.rest = rest.New("sentinelone", t)
+	c.rest.Public = publicError
 	c.rest.DecodeError = decodeError
 	c.rest.Secrets = c.held.List
 	c.Activities = &ActivitiesService{c: c}
@@ -235,7 +236,7 @@ func send[T any](ctx context.Context, c *Client, r rest.Request) (*envelope[T], 
 }
 
 // bodyError is the *APIError of a 2xx answer whose body has errors.
-func bodyError(c *Client, r rest.Request, meta rest.Meta, errs []ErrorObject) *apierror.Error {
+func bodyError(c *Client, r rest.Request, meta rest.Meta, errs []ErrorObject) error {
 	e := &apierror.Error{
 		Service:    "sentinelone",
 		StatusCode: meta.StatusCode,
@@ -246,7 +247,7 @@ func bodyError(c *Client, r rest.Request, meta rest.Meta, errs []ErrorObject) *a
 	}
 	fillError(e, errs)
 	c.rest.RedactError(e, r.Secrets...)
-	return e
+	return publicError(e)
 }
 
 // ActionOptions are the per-call options of actions (POST calls).

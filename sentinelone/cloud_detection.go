@@ -144,17 +144,8 @@ func (o *AlertListOptions) values(op string) (q *query) {
 	return q
 }
 
-// AlertPage is one page of alerts.
-type AlertPage struct {
-	Items []Alert
-	// Total is the number of matching alerts, or -1 if not counted.
-	Total int
-	// NextCursor is the cursor of the next page; empty on the last.
-	NextCursor string
-}
-
 // List calls GET /cloud-detection/alerts and returns one page.
-func (s *AlertsService) List(ctx context.Context, opts *AlertListOptions) (*AlertPage, error) {
+func (s *AlertsService) List(ctx context.Context, opts *AlertListOptions) (*Page[Alert], error) {
 	q, err := opts.values("Alerts.List").done()
 	if err != nil {
 		return nil, err
@@ -162,8 +153,8 @@ func (s *AlertsService) List(ctx context.Context, opts *AlertListOptions) (*Aler
 	return s.list(ctx, q)
 }
 
-func (s *AlertsService) list(ctx context.Context, q map[string][]string) (*AlertPage, error) {
-	return getPage[AlertPage](ctx, s.c, "/cloud-detection/alerts", q, decodePageAlert)
+func (s *AlertsService) list(ctx context.Context, q map[string][]string) (*Page[Alert], error) {
+	return getPage[Alert](ctx, s.c, "/cloud-detection/alerts", q, decodePageAlert)
 }
 
 // Count calls GET /cloud-detection/alerts with countOnly=true and returns

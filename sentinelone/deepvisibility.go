@@ -359,38 +359,29 @@ func (o *DVEventsOptions) values(op, queryID string) (string, map[string][]strin
 	return path, vals, err
 }
 
-// DVEventPage is one page of a query's events.
-type DVEventPage struct {
-	Items []DVEvent
-	// Total is the number of events, or -1 if not sent.
-	Total int
-	// NextCursor is the cursor of the next page; empty on the last.
-	NextCursor string
-}
-
-// EventsPage calls GET /dv/events (or /dv/events/{type}) with queryId and
+// ListEvents calls GET /dv/events (or /dv/events/{type}) with queryId and
 // returns one page of a finished query's events.
-func (s *DeepVisibilityService) EventsPage(ctx context.Context, queryID string, opts *DVEventsOptions) (*DVEventPage, error) {
-	path, q, err := opts.values("DeepVisibility.EventsPage", queryID)
+func (s *DeepVisibilityService) ListEvents(ctx context.Context, queryID string, opts *DVEventsOptions) (*Page[DVEvent], error) {
+	path, q, err := opts.values("DeepVisibility.ListEvents", queryID)
 	if err != nil {
 		return nil, err
 	}
-	return getPage[DVEventPage](ctx, s.c, path, q, decodePageDVEvent)
+	return getPage[DVEvent](ctx, s.c, path, q, decodePageDVEvent)
 }
 
-// Events calls GET /dv/events (or /dv/events/{type}) page after page,
+// AllEvents calls GET /dv/events (or /dv/events/{type}) page after page,
 // following nextCursor, and yields every event of a finished query.
 //
 // The iterator is lazy and can be run again (each run starts over). opts
-// is copied when Events is called and never changed. Every page is fetched
+// is copied when AllEvents is called and never changed. Every page is fetched
 // with the caller's ctx. On error it yields (zero DVEvent, err) once and
 // stops; a repeated cursor gives ErrPaginationStalled. Breaking out of the
 // loop stops fetching and frees the connection. While the caller works on
 // one page the next is fetched.
-func (s *DeepVisibilityService) Events(ctx context.Context, queryID string, opts *DVEventsOptions) iter.Seq2[DVEvent, error] {
-	path, q, err := opts.values("DeepVisibility.Events", queryID)
-	return allPages(ctx, q, err, func(ctx context.Context, q map[string][]string) (*DVEventPage, error) {
-		return getPage[DVEventPage](ctx, s.c, path, q, decodePageDVEvent)
+func (s *DeepVisibilityService) AllEvents(ctx context.Context, queryID string, opts *DVEventsOptions) iter.Seq2[DVEvent, error] {
+	path, q, err := opts.values("DeepVisibility.AllEvents", queryID)
+	return allPages(ctx, q, err, func(ctx context.Context, q map[string][]string) (*Page[DVEvent], error) {
+		return getPage[DVEvent](ctx, s.c, path, q, decodePageDVEvent)
 	})
 }
 
@@ -509,7 +500,7 @@ func (s *DeepVisibilityService) SearchAll(ctx context.Context, q DVQuery, opts *
 			}
 		}()
 		n := 0
-		for ev, err := range s.Events(ctx, id, &o.Events) {
+		for ev, err := range s.AllEvents(ctx, id, &o.Events) {
 			if err != nil {
 				yield(DVEvent{}, s.explain(ctx, op, id, err))
 				return

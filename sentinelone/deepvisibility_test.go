@@ -70,7 +70,7 @@ func TestDVEventsWire(t *testing.T) {
 	w.on("GET", "/dv/events", vals("queryId", "q1", "limit", "2", "sortBy", "createdAt", "sortOrder", "asc", "subQuery", `ProcessName = "x"`), "", 200, dvEventsPage1)
 	w.on("GET", "/dv/events", vals("queryId", "q1", "limit", "2", "sortBy", "createdAt", "sortOrder", "asc", "subQuery", `ProcessName = "x"`, "cursor", "c2"), "", 200, dvEventsPage2)
 	var ids []string
-	for ev, err := range c.DeepVisibility.Events(ctx, "q1", &DVEventsOptions{Limit: 2, SortBy: "createdAt", SortOrder: SortAsc, SubQuery: `ProcessName = "x"`}) {
+	for ev, err := range c.DeepVisibility.AllEvents(ctx, "q1", &DVEventsOptions{Limit: 2, SortBy: "createdAt", SortOrder: SortAsc, SubQuery: `ProcessName = "x"`}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,7 +87,7 @@ func TestDVEventsWire(t *testing.T) {
 		t.Errorf("ids = %v", ids)
 	}
 	w.on("GET", "/dv/events/process", vals("queryId", "q1", "limit", "1000", "cursor", "abc"), "", 200, dvEventsPage2)
-	p, err := c.DeepVisibility.EventsPage(ctx, "q1", &DVEventsOptions{Type: DVProcess, Cursor: "abc"})
+	p, err := c.DeepVisibility.ListEvents(ctx, "q1", &DVEventsOptions{Type: DVProcess, Cursor: "abc"})
 	if err != nil || len(p.Items) != 1 || p.NextCursor != "" || p.Total != 3 {
 		t.Fatalf("EventsPage = %+v, %v", p, err)
 	}
@@ -289,15 +289,15 @@ func TestDVRefusals(t *testing.T) {
 		"Status: query id is": func() error { _, err := c.DeepVisibility.Status(ctx, ""); return err },
 		"is not a query id":   func() error { return c.DeepVisibility.Cancel(ctx, "q1&limit=5") },
 		`Type "proc"`: func() error {
-			_, err := c.DeepVisibility.EventsPage(ctx, "q1", &DVEventsOptions{Type: "proc"})
+			_, err := c.DeepVisibility.ListEvents(ctx, "q1", &DVEventsOptions{Type: "proc"})
 			return err
 		},
 		"Limit 1001": func() error {
-			_, err := c.DeepVisibility.EventsPage(ctx, "q1", &DVEventsOptions{Limit: 1001})
+			_, err := c.DeepVisibility.ListEvents(ctx, "q1", &DVEventsOptions{Limit: 1001})
 			return err
 		},
 		`SortOrder "up"`: func() error {
-			_, err := c.DeepVisibility.EventsPage(ctx, "q1", &DVEventsOptions{SortOrder: "up"})
+			_, err := c.DeepVisibility.ListEvents(ctx, "q1", &DVEventsOptions{SortOrder: "up"})
 			return err
 		},
 		"PollInterval -1ns": func() error { _, err := c.DeepVisibility.Wait(ctx, "q1", &DVWaitOptions{PollInterval: -1}); return err },

@@ -22,10 +22,16 @@
 // reads activities and threats, mitigation and agent actions need an
 // administrator or incident-response role.
 //
-// # Pagination
+// # Lists
 //
-// Every list has List (one page, with Total and NextCursor) and All (an
-// iter.Seq2 following nextCursor with the same filters). Limit is clamped
+// Every list has the same shape, here and in the module's other API
+// packages. List (or ListX for a list under a resource: ListEvents,
+// ListTasks) returns one page as a *Page[T]: Items, Total (-1 when not
+// counted), HasMore and NextCursor. All (or AllX: AllEvents, AllTasks)
+// returns an iter.Seq2[T, error] following nextCursor with the same
+// filters. Items are values: a page holds them in one slice and the
+// iterators yield them by value, so listing allocates per page, not per
+// item; a single object (Get) is returned as a *T. Limit is clamped
 // to 1..1000 (0 means 1000) and Skip must stay within 0..1000, as the API
 // requires; beyond, the cursor is used. Ids are strings throughout: they
 // exceed 2^53 and some are not numeric ("org-12345678").
@@ -46,9 +52,20 @@
 // them keeps its page in memory; bytes.Clone what you modify or keep for
 // long.
 //
+// # Raw requests
+//
+// Client.Do sends a request to an endpoint the package does not cover yet
+// (method, a path under the API base, a query as url.Values or a struct
+// with `url` tags, a JSON body, and where to decode the answer), with the
+// client's token, retries, per-endpoint rate limits, response size cap,
+// redaction and error mapping. A path that is an absolute URL, names
+// another host, or has a query, a fragment or a dot segment is refused
+// before any request.
+//
 // # Errors
 //
-// A failed call returns an *APIError (errors.As) with the status, the
+// A failed call returns an *APIError (errors.As), from every call,
+// iterator and Do alike, with the status, the
 // vendor's code, title (Message) and detail; errors.Is matches ErrNotFound,
 // ErrUnauthorized, ErrForbidden, ErrRateLimited, ErrServer and
 // ErrTokenInvalid. A 200 whose body carries an "errors" array is an error

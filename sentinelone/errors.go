@@ -12,12 +12,7 @@ import (
 	"github.com/socgo/xdr/internal/rest"
 )
 
-// APIError is the error returned for a response outside 2xx, and for a 2xx
-// whose body carries an "errors" array. Use errors.As to read its
-// StatusCode, Code (SentinelOne's numeric code, e.g. "4010010"), Message
-// (the error's title, e.g. "Authentication Failed") and Detail, and
-// errors.Is with the sentinels below.
-type APIError = apierror.Error
+//go:generate go run ../internal/apierror/genpublic -pkg sentinelone
 
 // Sentinels shared with the other API packages of this module.
 var (

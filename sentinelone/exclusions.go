@@ -120,17 +120,8 @@ func (o *ExclusionListOptions) values(op string) (map[string][]string, error) {
 	return q.done()
 }
 
-// ExclusionPage is one page of exclusions.
-type ExclusionPage struct {
-	Items []Exclusion
-	// Total is the number of matching exclusions, or -1 if not counted.
-	Total int
-	// NextCursor is the cursor of the next page; empty on the last.
-	NextCursor string
-}
-
 // List calls GET /exclusions and returns one page.
-func (s *ExclusionsService) List(ctx context.Context, opts *ExclusionListOptions) (*ExclusionPage, error) {
+func (s *ExclusionsService) List(ctx context.Context, opts *ExclusionListOptions) (*Page[Exclusion], error) {
 	q, err := opts.values("Exclusions.List")
 	if err != nil {
 		return nil, err
@@ -138,8 +129,8 @@ func (s *ExclusionsService) List(ctx context.Context, opts *ExclusionListOptions
 	return s.list(ctx, q)
 }
 
-func (s *ExclusionsService) list(ctx context.Context, q map[string][]string) (*ExclusionPage, error) {
-	return getPage[ExclusionPage](ctx, s.c, "/exclusions", q, decodeItem[Exclusion])
+func (s *ExclusionsService) list(ctx context.Context, q map[string][]string) (*Page[Exclusion], error) {
+	return getPage[Exclusion](ctx, s.c, "/exclusions", q, decodeItem[Exclusion])
 }
 
 // All calls GET /exclusions page after page, following nextCursor with the

@@ -80,17 +80,8 @@ func (o *GroupListOptions) values(op string) (map[string][]string, error) {
 	return q.done()
 }
 
-// GroupPage is one page of groups.
-type GroupPage struct {
-	Items []Group
-	// Total is the number of matching groups, or -1 if not counted.
-	Total int
-	// NextCursor is the cursor of the next page; empty on the last.
-	NextCursor string
-}
-
 // List calls GET /groups and returns one page.
-func (s *GroupsService) List(ctx context.Context, opts *GroupListOptions) (*GroupPage, error) {
+func (s *GroupsService) List(ctx context.Context, opts *GroupListOptions) (*Page[Group], error) {
 	q, err := opts.values("Groups.List")
 	if err != nil {
 		return nil, err
@@ -98,8 +89,8 @@ func (s *GroupsService) List(ctx context.Context, opts *GroupListOptions) (*Grou
 	return s.list(ctx, q)
 }
 
-func (s *GroupsService) list(ctx context.Context, q map[string][]string) (*GroupPage, error) {
-	return getPage[GroupPage](ctx, s.c, "/groups", q, decodeItem[Group])
+func (s *GroupsService) list(ctx context.Context, q map[string][]string) (*Page[Group], error) {
+	return getPage[Group](ctx, s.c, "/groups", q, decodeItem[Group])
 }
 
 // All calls GET /groups page after page, following nextCursor with the

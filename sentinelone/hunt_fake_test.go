@@ -57,11 +57,11 @@ func TestFakeDVSearchAll(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := c.DeepVisibility.EventsPage(ctx, id, &sentinelone.DVEventsOptions{Type: sentinelone.DVProcess, SubQuery: `ProcessCmd StartsWith "cmd"`})
+	p, err := c.DeepVisibility.ListEvents(ctx, id, &sentinelone.DVEventsOptions{Type: sentinelone.DVProcess, SubQuery: `ProcessCmd StartsWith "cmd"`})
 	if err != nil || len(p.Items) != 1 || p.Items[0].ProcessName != "cmd.exe" {
 		t.Fatalf("sub-query: %+v, %v", p, err)
 	}
-	p, err = c.DeepVisibility.EventsPage(ctx, id, &sentinelone.DVEventsOptions{Type: sentinelone.DVDNS})
+	p, err = c.DeepVisibility.ListEvents(ctx, id, &sentinelone.DVEventsOptions{Type: sentinelone.DVDNS})
 	if err != nil || len(p.Items) != 0 || p.Total != 0 {
 		t.Fatalf("dns outside the window: %+v, %v", p, err)
 	}

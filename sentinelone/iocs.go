@@ -105,17 +105,8 @@ func (o *IOCListOptions) values(op string) (map[string][]string, error) {
 	return q.done()
 }
 
-// IOCPage is one page of indicators.
-type IOCPage struct {
-	Items []IOC
-	// Total is the number of matching indicators, or -1 if not counted.
-	Total int
-	// NextCursor is the cursor of the next page; empty on the last.
-	NextCursor string
-}
-
 // List calls GET /threat-intelligence/iocs and returns one page.
-func (s *IOCsService) List(ctx context.Context, opts *IOCListOptions) (*IOCPage, error) {
+func (s *IOCsService) List(ctx context.Context, opts *IOCListOptions) (*Page[IOC], error) {
 	q, err := opts.values("IOCs.List")
 	if err != nil {
 		return nil, err
@@ -123,8 +114,8 @@ func (s *IOCsService) List(ctx context.Context, opts *IOCListOptions) (*IOCPage,
 	return s.list(ctx, q)
 }
 
-func (s *IOCsService) list(ctx context.Context, q map[string][]string) (*IOCPage, error) {
-	return getPage[IOCPage](ctx, s.c, "/threat-intelligence/iocs", q, decodeItem[IOC])
+func (s *IOCsService) list(ctx context.Context, q map[string][]string) (*Page[IOC], error) {
+	return getPage[IOC](ctx, s.c, "/threat-intelligence/iocs", q, decodeItem[IOC])
 }
 
 // All calls GET /threat-intelligence/iocs page after page, following

@@ -311,7 +311,7 @@ func TestFakeRemoteScripts(t *testing.T) {
 	if n, err := plain.Files.DownloadFromLink(ctx, out, sha256.New()); err != nil || n != sentinelonetest.DefaultUploadSize {
 		t.Errorf("DownloadFromLink = %d, %v", n, err)
 	}
-	p, err := c.RemoteScripts.Tasks(ctx, &sentinelone.TaskListOptions{ParentTaskID: ex.ParentTaskID, AgentIDs: []string{a1}})
+	p, err := c.RemoteScripts.ListTasks(ctx, &sentinelone.TaskListOptions{ParentTaskID: ex.ParentTaskID, AgentIDs: []string{a1}})
 	if err != nil || len(p.Items) != 1 {
 		t.Errorf("Tasks = %+v, %v", p, err)
 	}

@@ -346,7 +346,7 @@ func TestFilesRefusals(t *testing.T) {
 		},
 		"AgentID or ThreatID":      func() error { _, err := c.Files.WaitForUpload(ctx, WaitUploadOptions{}); return err },
 		`threatID "."`:             func() error { _, err := c.Files.CloudDownloadLink(ctx, "."); return err },
-		"ParentTaskID is required": func() error { _, err := c.RemoteScripts.Tasks(ctx, nil); return err },
+		"ParentTaskID is required": func() error { _, err := c.RemoteScripts.ListTasks(ctx, nil); return err },
 		"WaitTasks: ParentTaskID":  func() error { _, err := c.RemoteScripts.WaitTasks(ctx, "", nil); return err },
 		"has no ScriptResultsSignature": func() error {
 			_, err := c.RemoteScripts.FetchOutput(ctx, ScriptTask{ID: "1", AgentID: "2", SiteID: "3"})
@@ -453,7 +453,7 @@ func TestRemoteScriptsWire(t *testing.T) {
 		}
 		w.on("GET", "/remote-scripts/status", vals("parentTaskId", "p", "status", "failed,canceled", "agentIds", "a", "limit", "20"), "", 200,
 			`{"data":[`+task("failed")+`],"pagination":{"nextCursor":null,"totalItems":1}}`)
-		if p, err := c.RemoteScripts.Tasks(ctx, &TaskListOptions{ParentTaskID: "p", Statuses: []TaskStatus{TaskFailed, TaskCanceled}, AgentIDs: []string{"a"}, Paging: Paging{Limit: 20}}); err != nil || p.Items[0].Status.String() != "failed" {
+		if p, err := c.RemoteScripts.ListTasks(ctx, &TaskListOptions{ParentTaskID: "p", Statuses: []TaskStatus{TaskFailed, TaskCanceled}, AgentIDs: []string{"a"}, Paging: Paging{Limit: 20}}); err != nil || p.Items[0].Status.String() != "failed" {
 			t.Errorf("Tasks = %+v, %v", p, err)
 		}
 	})

@@ -223,26 +223,17 @@ func (o *TaskListOptions) values(op string) (map[string][]string, error) {
 	return q.done()
 }
 
-// TaskPage is one page of script tasks.
-type TaskPage struct {
-	Items []ScriptTask
-	// Total is the number of matching tasks, or -1 if not counted.
-	Total int
-	// NextCursor is the cursor of the next page; empty on the last.
-	NextCursor string
-}
-
-// Tasks calls GET /remote-scripts/status and returns one page of tasks.
-func (s *RemoteScriptsService) Tasks(ctx context.Context, opts *TaskListOptions) (*TaskPage, error) {
-	q, err := opts.values("RemoteScripts.Tasks")
+// ListTasks calls GET /remote-scripts/status and returns one page of tasks.
+func (s *RemoteScriptsService) ListTasks(ctx context.Context, opts *TaskListOptions) (*Page[ScriptTask], error) {
+	q, err := opts.values("RemoteScripts.ListTasks")
 	if err != nil {
 		return nil, err
 	}
 	return s.tasks(ctx, q)
 }
 
-func (s *RemoteScriptsService) tasks(ctx context.Context, q map[string][]string) (*TaskPage, error) {
-	return getPage[TaskPage](ctx, s.c, "/remote-scripts/status", q, decodeItem[ScriptTask])
+func (s *RemoteScriptsService) tasks(ctx context.Context, q map[string][]string) (*Page[ScriptTask], error) {
+	return getPage[ScriptTask](ctx, s.c, "/remote-scripts/status", q, decodeItem[ScriptTask])
 }
 
 // AllTasks calls GET /remote-scripts/status page after page, following

@@ -80,15 +80,6 @@ func (o *SiteListOptions) values(op string) (map[string][]string, error) {
 	return q.done()
 }
 
-// SitePage is one page of sites.
-type SitePage struct {
-	Items []Site
-	// Total is the number of matching sites, or -1 if not counted.
-	Total int
-	// NextCursor is the cursor of the next page; empty on the last.
-	NextCursor string
-}
-
 // siteList is the "data" of GET /sites: {"allSites": {...}, "sites":
 // [...]}; a plain array is accepted too.
 type siteList []json.RawMessage
@@ -111,7 +102,7 @@ func (l *siteList) UnmarshalJSON(b []byte) error {
 // List calls GET /sites and returns one page. The console answers the
 // sites under data.sites (beside data.allSites, license totals); List
 // reads them from there.
-func (s *SitesService) List(ctx context.Context, opts *SiteListOptions) (*SitePage, error) {
+func (s *SitesService) List(ctx context.Context, opts *SiteListOptions) (*Page[Site], error) {
 	q, err := opts.values("Sites.List")
 	if err != nil {
 		return nil, err
@@ -119,7 +110,7 @@ func (s *SitesService) List(ctx context.Context, opts *SiteListOptions) (*SitePa
 	return s.list(ctx, q)
 }
 
-func (s *SitesService) list(ctx context.Context, q map[string][]string) (*SitePage, error) {
+func (s *SitesService) list(ctx context.Context, q map[string][]string) (*Page[Site], error) {
 	raw, p, err := call[siteList](ctx, s.c, rest.Request{Method: http.MethodGet, Path: "/sites", Query: q})
 	if err != nil {
 		return nil, err
@@ -130,7 +121,7 @@ func (s *SitesService) list(ctx context.Context, q map[string][]string) (*SitePa
 			return nil, fmt.Errorf("sentinelone: GET /sites: decode site %d: %w", i, err)
 		}
 	}
-	return &SitePage{Items: items, Total: p.TotalItems, NextCursor: p.NextCursor}, nil
+	return newPage(items, p), nil
 }
 
 // All calls GET /sites page after page, following nextCursor with the same

@@ -133,17 +133,8 @@ func strs[S ~string](v []S) []string {
 	return out
 }
 
-// ThreatPage is one page of threats.
-type ThreatPage struct {
-	Items []Threat
-	// Total is the number of matching threats, or -1 if not counted.
-	Total int
-	// NextCursor is the cursor of the next page; empty on the last.
-	NextCursor string
-}
-
 // List calls GET /threats and returns one page.
-func (s *ThreatsService) List(ctx context.Context, opts *ThreatListOptions) (*ThreatPage, error) {
+func (s *ThreatsService) List(ctx context.Context, opts *ThreatListOptions) (*Page[Threat], error) {
 	q, err := opts.values("Threats.List").done()
 	if err != nil {
 		return nil, err
@@ -151,8 +142,8 @@ func (s *ThreatsService) List(ctx context.Context, opts *ThreatListOptions) (*Th
 	return s.list(ctx, q)
 }
 
-func (s *ThreatsService) list(ctx context.Context, q map[string][]string) (*ThreatPage, error) {
-	return getPage[ThreatPage](ctx, s.c, "/threats", q, decodePageThreat)
+func (s *ThreatsService) list(ctx context.Context, q map[string][]string) (*Page[Threat], error) {
+	return getPage[Threat](ctx, s.c, "/threats", q, decodePageThreat)
 }
 
 // Count calls GET /threats with countOnly=true and returns the number of

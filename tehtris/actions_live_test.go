@@ -205,9 +205,9 @@ func TestProcessesWire(t *testing.T) {
 	ep := Endpoint{ApplianceID: 3, AgentUUID: agent}
 	from := time.Date(2025, 9, 26, 14, 0, 0, 0, time.UTC)
 	sha := strings.Repeat("ab", 32)
-	ps, err := c.Endpoints.Processes(ctx, ep, &ProcessQuery{From: from, To: from.Add(time.Hour), TimeFilter: ProcessCreated,
+	ps, err := items(c.Endpoints.ListProcesses(ctx, ep, &ProcessQuery{From: from, To: from.Add(time.Hour), TimeFilter: ProcessCreated,
 		PIDs: []int64{10, 11}, PPIDs: []int64{1}, Username: "doe", DomainName: "EX", UserIdentifier: "S-1-5", Path: "cmd", Cmdline: "/c",
-		SHA256: sha, Limit: 2})
+		SHA256: sha, Limit: 2}))
 	if err != nil || len(ps) != 2 || ps[0].PID != 10 || ps[0].PPID != 1 || ps[0].Cmdline != "cmd.exe /c x" || ps[0].Username != `EX\doe` ||
 		!ps[0].Created.Equal(time.Date(2025, 9, 26, 14, 40, 22, 924e6, time.UTC)) || !strings.Contains(string(ps[0].Raw), `"path"`) {
 		t.Fatalf("Processes: %+v %v", ps, err)
@@ -241,7 +241,7 @@ func TestProcessesWire(t *testing.T) {
 		{ProcessQuery{PIDs: []int64{-1}}, "PIDs[0]"},
 		{ProcessQuery{From: from, To: from.Add(-time.Second)}, "To is before From"},
 	} {
-		if _, err := c.Endpoints.Processes(ctx, ep, &tc.q); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := c.Endpoints.ListProcesses(ctx, ep, &tc.q); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Processes(%+v): %v, want %q", tc.q, err, tc.want)
 		}
 	}

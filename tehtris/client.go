@@ -100,6 +100,7 @@ func NewClient(tenantID, apiKey string, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("tehtris: NewClient: %w", err)
 	}
 	c.rest = rest.New("tehtris", t)
+	c.rest.Public = publicError
 	c.rest.Secrets = c.held.List
 	c.Events = &EventsService{c: c}
 	c.Filters = &FiltersService{c: c}

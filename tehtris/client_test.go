@@ -197,7 +197,7 @@ func TestEventsListWire(t *testing.T) {
 	}
 	rec.check(t, recorded{Method: "GET", Path: "/api/xdr/v1/event", Query: q(
 		"fromDate", "1709287200", "toDate", "1709290800", "limit", "2", "offset", "40", "filterID", "f-1", "createdOrModified", "MODIFIED")})
-	if len(page.Events) != 2 || page.Events[0].ID != 2 || !page.More || page.NextOffset() != 42 || page.Offset != 40 || page.Limit != 2 {
+	if len(page.Items) != 2 || page.Items[0].ID != 2 || !page.HasMore || page.NextOffset() != 42 || page.Offset != 40 {
 		t.Errorf("page: %+v", page)
 	}
 	// nil query: defaults only.
@@ -438,7 +438,7 @@ func TestFiltersListWire(t *testing.T) {
 		rec.record(t, req)
 		return httpmock.NewStringResponse(200, body), nil
 	})
-	fs, err := c.Filters.List(context.Background(), &FilterListOptions{Name: "Alerts", Module: "Endpoint_Active", OldFilterID: "3", FiltersOnly: true, PresetFilters: true})
+	fs, err := items(c.Filters.List(context.Background(), &FilterListOptions{Name: "Alerts", Module: "Endpoint_Active", OldFilterID: "3", FiltersOnly: true, PresetFilters: true}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -450,7 +450,7 @@ func TestFiltersListWire(t *testing.T) {
 		t.Errorf("Raw: %s", fs[0].Raw)
 	}
 	body = `{"data":[{"id":5,"name":"x"}]}`
-	fs, err = c.Filters.List(context.Background(), nil)
+	fs, err = items(c.Filters.List(context.Background(), nil))
 	if err != nil || len(fs) != 1 || fs[0].ID != "5" {
 		t.Errorf("enveloped: %+v %v", fs, err)
 	}
@@ -567,7 +567,7 @@ func TestRetriesOn429(t *testing.T) {
 		return httpmock.NewStringResponse(200, `[]`), nil
 	})
 	page, err := c.Events.List(context.Background(), nil)
-	if err != nil || len(page.Events) != 0 || page.More || n != 3 {
+	if err != nil || len(page.Items) != 0 || page.HasMore || n != 3 {
 		t.Errorf("page %+v err %v after %d attempts", page, err, n)
 	}
 }
@@ -593,4 +593,12 @@ func TestSecretsRedacted(t *testing.T) {
 	if !strings.Contains(ae.Message, "[REDACTED]") {
 		t.Errorf("message %q", ae.Message)
 	}
+}
+
+// items returns the items of the page a List call returned.
+func items[T any](p *Page[T], err error) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	return p.Items, nil
 }

@@ -37,6 +37,20 @@
 // MarshalJSON returns it, so forwarding is lossless, unknown fields
 // included; the typed fields cover all fields known to the API.
 //
+// # Lists
+//
+// Every list has the same shape, here and in the module's other API
+// packages. List (or ListX for a list under a resource: ListProcesses)
+// returns one page as a *Page[T]: Items, Total (-1: the API sends none),
+// HasMore, Offset and NextOffset. All (or AllX: AllProcesses) returns an
+// iter.Seq2[T, error] over every item, page after page. Items are values:
+// a page holds them in one slice and the iterators yield them by value, so
+// listing allocates per page, not per item; a single object (Get) is
+// returned as a *T. The filter list (GET /xdr/v2/filter) is not paged:
+// Filters.List returns every filter in one page and Filters.All reads that
+// one answer. Inventory.Tags, a set of names rather than a list of
+// resources, is a plain []string.
+//
 // # Collector
 //
 // Client.EventCollector returns a Collector, configured by a
@@ -64,7 +78,7 @@
 // Inventory.SetTags read and set endpoint tags ("XXX_name").
 //
 //	h, err := c.Inventory.FindByName(ctx, "WS-HR-07")
-//	ps, err := c.Endpoints.Processes(ctx, h.Endpoint(), &tehtris.ProcessQuery{From: since})
+//	ps, err := c.Endpoints.ListProcesses(ctx, h.Endpoint(), &tehtris.ProcessQuery{From: since})
 //
 // # Response actions
 //
@@ -77,7 +91,7 @@
 // Every live order returns an ActionResult that tells an order carried
 // out (204) from one queued for an offline agent (202, with Persist); an
 // offline agent without Persist gives a 504, an endpoint behind a local
-// proxy refuses isolation with a 409 (ErrConflict). Endpoints.Processes
+// proxy refuses isolation with a 409 (ErrConflict). Endpoints.ListProcesses
 // and AllProcesses read the process history. Events.SetStatus sets an
 // event's analyst status (the API has no bulk form), and Filters.Create
 // and Filters.Delete manage saved filters.
@@ -87,9 +101,20 @@
 // and every typed object keeps its raw JSON. No endpoint to kill a process
 // is public, so there is none here.
 //
+// # Raw requests
+//
+// Client.Do sends a request to an endpoint the package does not cover yet
+// (method, a path under the base URL, a query as url.Values or a struct
+// with `url` tags, a JSON body, and where to decode the answer), with the
+// client's authentication, retries, rate limits, response size cap,
+// redaction and error mapping. A path that is an absolute URL, names
+// another host, or has a query, a fragment or a dot segment is refused
+// before any request.
+//
 // # Errors
 //
-// A response outside 2xx is an *APIError (errors.As) with the status, the
+// A response outside 2xx is an *APIError (errors.As), from every call,
+// iterator and Do alike, with the status, the
 // method and path, the start of the body and the number of attempts; it
 // matches ErrNotFound, ErrUnauthorized, ErrForbidden, ErrConflict,
 // ErrRateLimited or ErrServer with errors.Is. Bad arguments are refused

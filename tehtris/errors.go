@@ -2,12 +2,7 @@ package tehtris
 
 import "github.com/socgo/xdr/internal/apierror"
 
-// APIError is the error returned for a response outside 2xx. Use errors.As
-// to read its StatusCode, Message and the start of the Body (TEHTRIS
-// documents no error schema: a JSON "message", "detail" or "error" member is
-// read when there is one, otherwise the first line of the body), and
-// errors.Is with the sentinels below. The API key never appears in it.
-type APIError = apierror.Error
+//go:generate go run ../internal/apierror/genpublic -pkg tehtris
 
 // Sentinels shared with the other API packages of this module.
 var (

@@ -122,26 +122,11 @@ type EventsService struct {
 	c *Client
 }
 
-// EventPage is one page of events.
-type EventPage struct {
-	// Events are the events of the page, in the order the API sent them
-	// (the order of the saved filter, often newest first).
-	Events []Event
-	// Offset and Limit are those the page was requested with.
-	Offset, Limit int
-	// More reports a full page: another page may follow at NextOffset.
-	// The API sends no total.
-	More bool
-}
-
-// NextOffset returns the offset of the following page.
-func (p *EventPage) NextOffset() int { return p.Offset + len(p.Events) }
-
 // List fetches one page of events. It calls GET /xdr/v1/event with
 // fromDate and toDate (Unix seconds), limit, offset, filterID and
 // createdOrModified from q. The response is a bare JSON array; each
 // event keeps its raw JSON.
-func (s *EventsService) List(ctx context.Context, q *EventQuery) (*EventPage, error) {
+func (s *EventsService) List(ctx context.Context, q *EventQuery) (*Page[Event], error) {
 	var qq EventQuery
 	if q != nil {
 		qq = *q
@@ -152,12 +137,12 @@ func (s *EventsService) List(ctx context.Context, q *EventQuery) (*EventPage, er
 	return s.list(ctx, &qq, qq.Offset)
 }
 
-func (s *EventsService) list(ctx context.Context, q *EventQuery, offset int) (*EventPage, error) {
+func (s *EventsService) list(ctx context.Context, q *EventQuery, offset int) (*Page[Event], error) {
 	evs, err := s.fetch(ctx, q.values(offset), q.limit())
 	if err != nil {
 		return nil, err
 	}
-	return &EventPage{Events: evs, Offset: offset, Limit: q.limit(), More: len(evs) >= q.limit()}, nil
+	return &Page[Event]{Items: evs, Total: -1, HasMore: len(evs) >= q.limit(), Offset: offset}, nil
 }
 
 const eventsPath = "/xdr/v1/event"

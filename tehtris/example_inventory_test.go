@@ -38,7 +38,7 @@ func ExampleInventoryService_FindByName() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(len(page.Hosts), "hosts in corp.example")
+	fmt.Println(len(page.Items), "hosts in corp.example")
 	_, err = c.Inventory.FindByName(ctx, "ws-hr-99")
 	fmt.Println(errors.Is(err, tehtris.ErrHostNotFound))
 	// Output:

@@ -31,7 +31,7 @@ func TestFakeInventoryFromEvents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, ev := range evs.Events {
+	for _, ev := range evs.Items {
 		if ev.AgentUUID == "" {
 			continue
 		}
@@ -54,11 +54,11 @@ func TestFakeInventoryFromEvents(t *testing.T) {
 		t.Fatalf("Get: %+v %v", h, err)
 	}
 	p, err := c.Inventory.List(ctx, &tehtris.HostQuery{Network: "10.1.0.0/16"})
-	if err != nil || len(p.Hosts) == 0 {
+	if err != nil || len(p.Items) == 0 {
 		t.Errorf("by network: %+v %v", p, err)
 	}
 	// Process history comes from the events of the endpoint.
-	ps, err := c.Endpoints.Processes(ctx, h.Endpoint(), &tehtris.ProcessQuery{Limit: 2})
+	ps, err := items(c.Endpoints.ListProcesses(ctx, h.Endpoint(), &tehtris.ProcessQuery{Limit: 2}))
 	if err != nil || len(ps) != 2 || ps[0].PID == 0 || ps[0].Cmdline == "" {
 		t.Errorf("Processes: %+v %v", ps, err)
 	}
@@ -227,8 +227,8 @@ func TestFakeFilterWrites(t *testing.T) {
 		t.Fatalf("Create: %+v %v", f, err)
 	}
 	p, err := c.Events.List(ctx, &tehtris.EventQuery{FilterID: f.ID})
-	if err != nil || len(p.Events) != 4 {
-		t.Fatalf("events of the new filter: %d %v", len(p.Events), err)
+	if err != nil || len(p.Items) != 4 {
+		t.Fatalf("events of the new filter: %d %v", len(p.Items), err)
 	}
 	if err := c.Filters.Delete(ctx, f.ID); err != nil {
 		t.Fatal(err)

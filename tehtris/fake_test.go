@@ -78,16 +78,16 @@ func TestFakeServesSamplesExactly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(page.Events) != 6 || page.More {
-		t.Fatalf("%d events, more %v", len(page.Events), page.More)
+	if len(page.Items) != 6 || page.HasMore {
+		t.Fatalf("%d events, more %v", len(page.Items), page.HasMore)
 	}
 	// Newest first.
-	for i := 1; i < len(page.Events); i++ {
-		if page.Events[i].Time.After(page.Events[i-1].Time) {
+	for i := 1; i < len(page.Items); i++ {
+		if page.Items[i].Time.After(page.Items[i-1].Time) {
 			t.Errorf("not newest first at %d", i)
 		}
 	}
-	for _, ev := range page.Events {
+	for _, ev := range page.Items {
 		i := slices.IndexFunc(in, func(e tehtris.Event) bool { return e.ID == ev.ID })
 		if i < 0 || !bytes.Equal(in[i].Raw, ev.Raw) {
 			t.Errorf("event %d is not served byte for byte", ev.ID)
@@ -165,7 +165,7 @@ func TestFakeFilterAndBounds(t *testing.T) {
 	c := fakeClient(t, srv)
 	ctx := context.Background()
 
-	fs, err := c.Filters.List(ctx, &tehtris.FilterListOptions{Name: "high"})
+	fs, err := items(c.Filters.List(ctx, &tehtris.FilterListOptions{Name: "high"}))
 	if err != nil || len(fs) != 1 || fs[0].ID != hi {
 		t.Fatalf("filters: %+v %v", fs, err)
 	}
@@ -173,18 +173,18 @@ func TestFakeFilterAndBounds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, ev := range page.Events {
+	for _, ev := range page.Items {
 		if ev.Level < 7 {
 			t.Errorf("level %d through a 7~9 filter", ev.Level)
 		}
 	}
-	if len(page.Events) != 9 {
-		t.Errorf("%d events of level 7..9, want 9", len(page.Events))
+	if len(page.Items) != 9 {
+		t.Errorf("%d events of level 7..9, want 9", len(page.Items))
 	}
 	// toDate 12:00:01 does not reach 12:00:01.5 in the fake.
 	page, err = c.Events.List(ctx, &tehtris.EventQuery{From: base, To: base.Add(time.Second)})
-	if err != nil || len(page.Events) != 20 {
-		t.Errorf("bounded: %d events, %v", len(page.Events), err)
+	if err != nil || len(page.Items) != 20 {
+		t.Errorf("bounded: %d events, %v", len(page.Items), err)
 	}
 	if _, err := c.Events.List(ctx, &tehtris.EventQuery{FilterID: "nope"}); !errors.Is(err, tehtris.ErrNotFound) {
 		t.Errorf("unknown filter: %v", err)
@@ -214,11 +214,11 @@ func TestFakeStatus(t *testing.T) {
 	}
 	// The modification is found by MODIFIED, not by CREATED.
 	mod, err := c.Events.List(ctx, &tehtris.EventQuery{From: start, CreatedOrModified: tehtris.ByModified})
-	if err != nil || len(mod.Events) != 1 || mod.Events[0].ID != id {
+	if err != nil || len(mod.Items) != 1 || mod.Items[0].ID != id {
 		t.Errorf("MODIFIED: %+v %v", mod, err)
 	}
 	cre, err := c.Events.List(ctx, &tehtris.EventQuery{From: start, CreatedOrModified: tehtris.ByCreated})
-	if err != nil || len(cre.Events) != 0 {
+	if err != nil || len(cre.Items) != 0 {
 		t.Errorf("CREATED: %+v %v", cre, err)
 	}
 }
@@ -318,4 +318,12 @@ func TestFakeFaults(t *testing.T) {
 		t.Errorf("429 forever: %v", err)
 	}
 	srv.ClearFaults()
+}
+
+// items returns the items of the page a List call returned.
+func items[T any](p *tehtris.Page[T], err error) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	return p.Items, nil
 }

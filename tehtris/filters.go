@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -130,11 +131,43 @@ func (o *FilterListOptions) values() url.Values {
 
 // List returns the saved filters and folders visible to the API key. It
 // calls GET /xdr/v2/filter with name, module, oldFilterId, filtersOnly and
-// presetFilters from opts. The endpoint has no paging. The reply is read
-// as a JSON array of filter objects, or an object holding that array in
-// "data".
-func (s *FiltersService) List(ctx context.Context, opts *FilterListOptions) ([]Filter, error) {
-	body, _, err := s.c.rest.Fetch(ctx, rest.Request{Method: http.MethodGet, Path: "/xdr/v2/filter", Query: opts.values()})
+// presetFilters from opts. The endpoint has no paging: the page holds
+// every filter (Total is their number, HasMore is false). The reply is
+// read as a JSON array of filter objects, or an object holding that array
+// in "data".
+func (s *FiltersService) List(ctx context.Context, opts *FilterListOptions) (*Page[Filter], error) {
+	fs, err := s.list(ctx, opts.values())
+	if err != nil {
+		return nil, err
+	}
+	return &Page[Filter]{Items: fs, Total: len(fs)}, nil
+}
+
+// All yields the filters List returns, from one request: the endpoint has
+// no paging, so All is List in the iterator form every list has.
+//
+// Iterator contract: All is lazy (no request before the loop starts) and
+// re-runnable (each run sends its request); opts is copied when All is
+// called, never changed; the request uses ctx; on an error the iterator
+// yields (Filter{}, err) once and stops.
+func (s *FiltersService) All(ctx context.Context, opts *FilterListOptions) iter.Seq2[Filter, error] {
+	q := opts.values()
+	return func(yield func(Filter, error) bool) {
+		fs, err := s.list(ctx, q)
+		if err != nil {
+			yield(Filter{}, err)
+			return
+		}
+		for _, f := range fs {
+			if !yield(f, nil) {
+				return
+			}
+		}
+	}
+}
+
+func (s *FiltersService) list(ctx context.Context, opts url.Values) ([]Filter, error) {
+	body, _, err := s.c.rest.Fetch(ctx, rest.Request{Method: http.MethodGet, Path: "/xdr/v2/filter", Query: opts})
 	if err != nil {
 		return nil, err
 	}

@@ -272,21 +272,13 @@ func (q *HostQuery) values(offset int) url.Values {
 	return v
 }
 
-// HostPage is one page of the inventory.
-type HostPage struct {
-	// Hosts are the endpoints of the page.
-	Hosts []Host
-	// Offset is the offset the page was requested at.
-	Offset int
-}
-
 const inventoryPath = "/edr/v2/inventory"
 
 // List returns one page of the endpoints q selects, from q.Offset. It
 // calls GET /edr/v2/inventory; the page size is the platform's (the API
 // takes no limit), and the reply {"data": [...]} is read (a bare array is
 // accepted too).
-func (s *InventoryService) List(ctx context.Context, q *HostQuery) (*HostPage, error) {
+func (s *InventoryService) List(ctx context.Context, q *HostQuery) (*Page[Host], error) {
 	var qq HostQuery
 	if q != nil {
 		qq = *q
@@ -298,7 +290,7 @@ func (s *InventoryService) List(ctx context.Context, q *HostQuery) (*HostPage, e
 	if err != nil {
 		return nil, err
 	}
-	return &HostPage{Hosts: hosts, Offset: qq.Offset}, nil
+	return &Page[Host]{Items: hosts, Total: -1, HasMore: len(hosts) > 0, Offset: qq.Offset}, nil
 }
 
 func (s *InventoryService) fetch(ctx context.Context, v url.Values) ([]Host, error) {

@@ -79,10 +79,10 @@ func TestInventoryListWire(t *testing.T) {
 	rec.check(t, recorded{Method: "GET", Path: "/api/edr/v2/inventory", Query: q(
 		"hostname", "ws", "hostnameRegex", "^WS-[0-9]+$", "domain", "example", "domainRegex", "org$", "network", "10.0.0.0/8",
 		"uuids", agent, "uuids", agent2, "applianceIds", "3", "applianceIds", "4", "tags", "ABC_WIN", "tags", "ABC_SRV", "offset", "200")})
-	if p.Offset != 200 || len(p.Hosts) != 1 {
+	if p.Offset != 200 || len(p.Items) != 1 {
 		t.Fatalf("page %+v", p)
 	}
-	h := p.Hosts[0]
+	h := p.Items[0]
 	want := Host{UUID: agent, ApplianceID: 3, Hostname: "WS-07", Domain: "example.org", Tags: []string{"ABC_WIN"}, LocalIP: "10.0.0.5",
 		RemoteIP: "198.51.100.7", ConfigUUID: "c1", FirstSeen: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)}
 	if h.UUID != want.UUID || h.ApplianceID != 3 || h.Hostname != want.Hostname || h.Domain != want.Domain || len(h.Tags) != 1 ||
@@ -104,7 +104,7 @@ func TestInventoryListBareArray(t *testing.T) {
 	t.Parallel()
 	c, mt := mock(t)
 	mt.RegisterResponder(http.MethodGet, base+"/edr/v2/inventory", httpmock.NewStringResponder(200, `[`+hostJSON(agent, 3, "WS-07")+`]`))
-	if p, err := c.Inventory.List(context.Background(), nil); err != nil || len(p.Hosts) != 1 {
+	if p, err := c.Inventory.List(context.Background(), nil); err != nil || len(p.Items) != 1 {
 		t.Errorf("bare array: %+v %v", p, err)
 	}
 }

@@ -81,7 +81,7 @@ const (
 // MaxProcessLimit is the largest page of process history.
 const MaxProcessLimit = 1000
 
-// ProcessQuery selects processes in Endpoints.Processes and
+// ProcessQuery selects processes in Endpoints.ListProcesses and
 // Endpoints.AllProcesses. A nil pointer means no criteria and a page of
 // 100. Criteria combine.
 type ProcessQuery struct {
@@ -203,24 +203,27 @@ func (q *ProcessQuery) values(offset int) url.Values {
 	return v
 }
 
-// Processes returns one page of the endpoint's process history, from
+// ListProcesses returns one page of the endpoint's process history, from
 // q.Offset. It calls GET /edr/v2/data/{applianceId}/{edrUuid}/processes
 // with limit, offset, timeFrom, timeTo, timeFilter, pids, ppids and the
 // text criteria of q. The reply is read as an array of process objects,
 // or an object holding it in "data".
-func (s *EndpointsService) Processes(ctx context.Context, ep Endpoint, q *ProcessQuery) ([]Process, error) {
+func (s *EndpointsService) ListProcesses(ctx context.Context, ep Endpoint, q *ProcessQuery) (*Page[Process], error) {
 	var qq ProcessQuery
 	if q != nil {
 		qq = *q
 	}
-	if err := ep.check("Endpoints.Processes"); err != nil {
+	if err := ep.check("Endpoints.ListProcesses"); err != nil {
 		return nil, err
 	}
-	if err := qq.check("Endpoints.Processes"); err != nil {
+	if err := qq.check("Endpoints.ListProcesses"); err != nil {
 		return nil, err
 	}
 	ps, _, err := s.processes(ctx, ep, qq.values(qq.Offset))
-	return ps, err
+	if err != nil {
+		return nil, err
+	}
+	return &Page[Process]{Items: ps, Total: -1, HasMore: len(ps) >= qq.limit(), Offset: qq.Offset}, nil
 }
 
 func (s *EndpointsService) processes(ctx context.Context, ep Endpoint, v url.Values) ([]Process, uint64, error) {
@@ -237,7 +240,7 @@ func (s *EndpointsService) processes(ctx context.Context, ep Endpoint, v url.Val
 }
 
 // AllProcesses iterates over the endpoint's process history q selects,
-// page after page (as Processes), advancing the offset by the number of
+// page after page (as ListProcesses), advancing the offset by the number of
 // processes returned and stopping on the first short page.
 //
 // Iterator contract: AllProcesses is lazy (no request before the loop

@@ -76,7 +76,7 @@ func (r recipe) run(ctx context.Context, rule, entity string) error {
 		rule = busiest
 		f.RuleNames = []string{rule}
 	}
-	var alerts []*sekoia.Alert
+	var alerts []sekoia.Alert
 	for a, err := range r.c.Alerts.All(ctx, f) {
 		if err != nil {
 			return err
@@ -196,7 +196,7 @@ func (r recipe) busiestRule(ctx context.Context) (string, error) {
 // caseStatuses returns the first custom case status of each stage, by
 // level.
 func (r recipe) caseStatuses(ctx context.Context) (map[sekoia.CustomStatusStage]sekoia.CustomStatus, error) {
-	page, err := r.c.Alerts.CustomStatuses(ctx, &sekoia.CustomStatusListOptions{Type: "case", Limit: 100})
+	page, err := r.c.Alerts.ListCustomStatuses(ctx, &sekoia.CustomStatusListOptions{Type: "case", Limit: 100})
 	if err != nil {
 		return nil, err
 	}
@@ -224,7 +224,7 @@ func priority(urgency int) sekoia.CasePriority {
 	return sekoia.CasePriorityLow
 }
 
-func shortIDs(alerts []*sekoia.Alert) []string {
+func shortIDs(alerts []sekoia.Alert) []string {
 	out := make([]string, len(alerts))
 	for i, a := range alerts {
 		out[i] = a.ShortID

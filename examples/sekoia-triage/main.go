@@ -68,7 +68,7 @@ func triage(ctx context.Context, c *sekoia.Client, days, minUrgency, batch int, 
 	if days > 0 {
 		pending.CreatedAt = sekoia.Since(time.Now().AddDate(0, 0, -days))
 	}
-	var urgent []*sekoia.Alert
+	var urgent []sekoia.Alert
 	for a, err := range c.Alerts.All(ctx, pending) {
 		if err != nil {
 			return err

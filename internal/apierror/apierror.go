@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -50,7 +51,8 @@ type Error struct {
 	Message string
 	// Detail is the vendor's longer explanation, if any.
 	Detail string
-	// Body is the start of the raw response body (at most MaxBody bytes).
+	// Body is the start of the raw response body (at most 64 KiB), with
+	// every secret redacted.
 	Body []byte
 	// RetryAfter is the wait the server asked for (Retry-After), if any.
 	RetryAfter time.Duration
@@ -131,4 +133,38 @@ func (e *Error) Is(target error) bool {
 func (e *Error) Temporary() bool {
 	c := e.StatusCode
 	return c == http.StatusRequestTimeout || c == http.StatusTooManyRequests || c >= 500 && c != http.StatusNotImplemented
+}
+
+// errorPtr is the type *Error.
+var errorPtr = reflect.TypeFor[*Error]()
+
+// As returns the first error of err's chain that is an *Error, or a
+// pointer to a struct type identical to Error (the APIError of an API
+// package, which the client returns in its place), as an *Error sharing
+// its memory. It is for code that handles the errors of every package
+// alike (the client plumbing, tests); users match their package's
+// APIError with errors.As.
+func As(err error) (*Error, bool) {
+	for err != nil {
+		if e, ok := err.(*Error); ok {
+			return e, true
+		}
+		if v := reflect.ValueOf(err); v.Kind() == reflect.Pointer && !v.IsNil() && v.Type().ConvertibleTo(errorPtr) {
+			return v.Convert(errorPtr).Interface().(*Error), true
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				if ae, ok := As(e); ok {
+					return ae, true
+				}
+			}
+			return nil, false
+		default:
+			return nil, false
+		}
+	}
+	return nil, false
 }

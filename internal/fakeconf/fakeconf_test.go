@@ -263,8 +263,8 @@ func TestFaultThroughTypedClient(t *testing.T) {
 				f.InjectFault(fault.f)
 				before := f.Requests()
 				_, err := tc.probe(ctx, f)
-				var apiErr *apierror.Error
-				if !errors.As(err, &apiErr) || apiErr.StatusCode != fault.status || !errors.Is(err, fault.is) {
+				apiErr, ok := apierror.As(err)
+				if !ok || apiErr.StatusCode != fault.status || !errors.Is(err, fault.is) {
 					t.Fatalf("probe under %v: %v, want a %d API error matching %v", fault.f.Kind, err, fault.status, fault.is)
 				}
 				if f.Requests() <= before {

@@ -423,6 +423,24 @@ func TestFaultMatrix(t *testing.T) {
 	t.Logf("fault matrix: %d of %d cells correct", correct.Load(), cells.Load())
 }
 
+// asPublic reports whether errors.As finds, in err, the exported
+// *APIError of the package the target named (by its first word) belongs
+// to, as a user of that package would look for it.
+func asPublic(name string, err error) bool {
+	switch pkg, _, _ := strings.Cut(name, " "); pkg {
+	case "sekoia":
+		var e *sekoia.APIError
+		return errors.As(err, &e)
+	case "tehtris":
+		var e *tehtris.APIError
+		return errors.As(err, &e)
+	case "sentinelone":
+		var e *sentinelone.APIError
+		return errors.As(err, &e)
+	}
+	return false
+}
+
 // runCell runs one cell and reports whether it held.
 func runCell(t *testing.T, f fault, tg target) bool {
 	var otherHits atomic.Int64
@@ -460,9 +478,12 @@ func runCell(t *testing.T, f fault, tg target) bool {
 	case want.is != nil && !errors.Is(err, want.is):
 		fail("err %v, want one matching %v", err, want.is)
 	}
-	var ae *apierror.Error
+	ae, _ := apierror.As(err)
+	if ae != nil && !asPublic(tg.name, err) {
+		fail("err %#v: errors.As finds no *APIError of the package", err)
+	}
 	if want.attempts > 0 {
-		if !errors.As(err, &ae) || ae.Attempts != want.attempts {
+		if ae == nil || ae.Attempts != want.attempts {
 			fail("err %#v: want an *APIError with %d attempts", err, want.attempts)
 		}
 	}

@@ -4,7 +4,6 @@
 package hostile
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -146,8 +145,7 @@ func Leaks(err error, extra map[string]string, secrets ...string) []string {
 	}
 	if err != nil {
 		outs["%v"], outs["%+v"], outs["%#v"] = fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)
-		var ae *apierror.Error
-		if errors.As(err, &ae) {
+		if ae, ok := apierror.As(err); ok {
 			for k, v := range map[string]string{"Body": string(ae.Body), "Message": ae.Message, "Detail": ae.Detail,
 				"Code": ae.Code, "RequestID": ae.RequestID, "Path": ae.Path, "Method": ae.Method, "Service": ae.Service} {
 				outs[k] = v

@@ -37,6 +37,10 @@ type Client struct {
 	DecodeError func(body []byte, e *apierror.Error)
 	// Secrets are redacted from error bodies and messages.
 	Secrets func() []string
+	// Public returns the error the package exposes for e (its APIError,
+	// the same value through an identical exported struct type). Nil
+	// returns e itself.
+	Public func(e *apierror.Error) error
 
 	base   *url.URL
 	budget *budget
@@ -177,7 +181,7 @@ func (c *Client) Send(ctx context.Context, r Request) (*http.Response, Meta, err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		defer resp.Body.Close()
-		return nil, meta, c.apiError(req, resp, meta, r.Secrets)
+		return nil, meta, c.PublicError(c.apiError(req, resp, meta, r.Secrets))
 	}
 	return resp, meta, nil
 }
@@ -224,8 +228,7 @@ func (c *Client) Fetch(ctx context.Context, r Request) ([]byte, Meta, error) {
 		resp, meta, err := c.Send(ctx, r)
 		meta.Attempts += prior
 		if err != nil {
-			var ae *apierror.Error
-			if errors.As(err, &ae) {
+			if ae, ok := apierror.As(err); ok {
 				ae.Attempts = meta.Attempts
 			}
 			return nil, meta, err
@@ -304,6 +307,15 @@ func (c *Client) apiError(req *http.Request, resp *http.Response, meta Meta, ext
 	}
 	c.RedactError(e, extra...)
 	return e
+}
+
+// PublicError returns e as the package's exported error type (see
+// Client.Public), for errors built outside Send.
+func (c *Client) PublicError(e *apierror.Error) error {
+	if c.Public == nil {
+		return e
+	}
+	return c.Public(e)
 }
 
 // DecodeMessageCode reads the common {"message","code","detail"} shape; a
