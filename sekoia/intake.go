@@ -2,7 +2,6 @@ package sekoia
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,10 +9,11 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
+	"github.com/klauspost/compress/gzip"
 	"github.com/socgo/xdr/internal/apierror"
 	"github.com/socgo/xdr/internal/argcheck"
+	"github.com/socgo/xdr/internal/jsonstr"
 	"github.com/socgo/xdr/internal/rest"
 	"github.com/socgo/xdr/internal/transport"
 )
@@ -103,7 +103,7 @@ func NewIntake(intakeKey string, opts ...Option) (*Intake, error) {
 		maxEvents:   MaxIntakeBatchEvents,
 		pools:       newIntakePools(),
 	}
-	in.prefix = appendJSONString([]byte(`{"intake_key":`), []byte(intakeKey))
+	in.prefix = jsonstr.AppendQuoted([]byte(`{"intake_key":`), []byte(intakeKey))
 	in.prefix = append(in.prefix, `,"jsons":[`...)
 	return in, nil
 }
@@ -257,7 +257,7 @@ func checkEvent(ev []byte) (int, error) {
 	if len(ev) > MaxIntakeEventBytes {
 		return 0, fmt.Errorf("%d bytes is over the %d-byte limit: %w", len(ev), MaxIntakeEventBytes, ErrEventTooLarge)
 	}
-	n := jsonStringLen(ev)
+	n := jsonstr.QuotedLen(ev)
 	if n < 0 || len(ev) == 0 {
 		return 0, ErrInvalidEvent
 	}
@@ -301,7 +301,7 @@ func (in *Intake) send(ctx context.Context, events [][]byte, size int) ([]string
 		if i > 0 {
 			body = append(body, ',')
 		}
-		body = appendJSONString(body, ev)
+		body = jsonstr.AppendQuoted(body, ev)
 	}
 	body = append(body, ']', '}')
 	gz, err := in.gzipBody(body)
@@ -359,66 +359,3 @@ func (in *Intake) post(ctx context.Context, gz []byte, n int) ([]string, error) 
 // events: its ids (UUIDs, 38 bytes quoted with a comma) with room to
 // spare.
 func intakeAnswerCap(n int) int64 { return 4<<10 + int64(n)*128 }
-
-// jsonEscaped reports whether the byte c cannot appear raw in a JSON
-// string.
-func jsonEscaped(c byte) bool { return c < 0x20 || c == '"' || c == '\\' }
-
-// jsonStringLen returns the length of b once quoted and escaped as a JSON
-// string by appendJSONString, or -1 when b is not valid UTF-8.
-func jsonStringLen(b []byte) int {
-	n := len(b) + 2
-	ascii := true
-	for _, c := range b {
-		if c >= utf8.RuneSelf {
-			ascii = false
-			continue
-		}
-		if jsonEscaped(c) {
-			switch c {
-			case '"', '\\', '\n', '\r', '\t', '\b', '\f':
-				n++
-			default:
-				n += 5 // \u00XX
-			}
-		}
-	}
-	if !ascii && !utf8.Valid(b) {
-		return -1
-	}
-	return n
-}
-
-// appendJSONString appends b quoted and escaped as a JSON string. b must be
-// valid UTF-8; it is decoded back to exactly the same bytes.
-func appendJSONString(dst, b []byte) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if !jsonEscaped(c) {
-			continue
-		}
-		dst = append(dst, b[start:i]...)
-		switch c {
-		case '"', '\\':
-			dst = append(dst, '\\', c)
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		case '\b':
-			dst = append(dst, '\\', 'b')
-		case '\f':
-			dst = append(dst, '\\', 'f')
-		default:
-			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-		}
-		start = i + 1
-	}
-	dst = append(dst, b[start:]...)
-	return append(dst, '"')
-}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/socgo/xdr/internal/jsonstr"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -155,7 +156,7 @@ func (w *IntakeWriter) Write(ctx context.Context, ev []byte) error {
 	} else {
 		w.buf = append(w.buf, ',')
 	}
-	w.buf = appendJSONString(w.buf, ev)
+	w.buf = jsonstr.AppendQuoted(w.buf, ev)
 	w.n++
 	w.written.Add(1)
 	w.mu.Unlock()

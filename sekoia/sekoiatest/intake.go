@@ -145,13 +145,8 @@ func (st *intakeStore) batch(w http.ResponseWriter, r *http.Request) {
 		st.refuse(w, http.StatusRequestEntityTooLarge, "Request body is over 10 MiB")
 		return
 	}
-	var in struct {
-		IntakeKey string   `json:"intake_key"`
-		JSONs     []string `json:"jsons"`
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
+	in, err := decodeIntakeBody(raw)
+	if err != nil {
 		st.refuse(w, http.StatusBadRequest, "Invalid body: "+err.Error())
 		return
 	}
@@ -179,7 +174,7 @@ func (st *intakeStore) batch(w http.ResponseWriter, r *http.Request) {
 		id := newUUID()
 		ids[i] = id
 		st.byID[id] = len(st.events)
-		st.events = append(st.events, []byte(ev))
+		st.events = append(st.events, ev)
 		st.ids = append(st.ids, id)
 	}
 	st.mu.Unlock()
