@@ -276,43 +276,73 @@ func (in *Intake) pushRange(ctx context.Context, events [][]byte, b batchRange, 
 	return nil
 }
 
+// intakeChunk is how many bytes of a request body Push builds before
+// handing them to the compressor: a body (up to 10 MiB) is never held
+// whole before compression, and the chunk stays in the processor's cache
+// between the two.
+const intakeChunk = 64 << 10
+
 // intakePools hold the buffers and gzip writers an Intake reuses.
 type intakePools struct {
-	body sync.Pool // *[]byte: uncompressed request bodies being built
-	gzip sync.Pool // *gzip.Writer, whose state is costly to allocate
+	chunk sync.Pool // *[]byte: chunks of request bodies being built
+	gzip  sync.Pool // *gzip.Writer, whose state is costly to allocate
 }
 
 func newIntakePools() *intakePools {
 	p := &intakePools{}
-	p.body.New = func() any { b := make([]byte, 0, 64<<10); return &b }
+	p.chunk.New = func() any { b := make([]byte, 0, 2*intakeChunk); return &b }
 	p.gzip.New = func() any { w, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed); return w }
 	return p
 }
 
-// send builds the body of events (size bytes), compresses it and posts it.
+// send builds the body of events (size bytes), compressing it on the way,
+// and posts it.
 func (in *Intake) send(ctx context.Context, events [][]byte, size int) ([]string, error) {
-	bp := in.pools.body.Get().(*[]byte)
-	body := (*bp)[:0]
-	if cap(body) < size {
-		body = make([]byte, 0, size)
-	}
-	body = append(body, in.prefix...)
-	for i, ev := range events {
-		if i > 0 {
-			body = append(body, ',')
-		}
-		body = jsonstr.AppendQuoted(body, ev)
-	}
-	body = append(body, ']', '}')
-	gz, err := in.gzipBody(body)
-	*bp = body[:0]
-	in.pools.body.Put(bp)
+	gz, err := in.compressBatch(events, size)
 	if err != nil {
 		return nil, fmt.Errorf("sekoia: intake: compress: %w", err)
 	}
 	return in.post(ctx, gz, len(events))
 }
 
+// compressBatch returns the gzip-compressed /batch body of events (size
+// bytes uncompressed), built and compressed intakeChunk bytes at a time.
+func (in *Intake) compressBatch(events [][]byte, size int) ([]byte, error) {
+	var out bytes.Buffer
+	out.Grow(size/4 + 64)
+	zw := in.pools.gzip.Get().(*gzip.Writer)
+	zw.Reset(&out)
+	cp := in.pools.chunk.Get().(*[]byte)
+	chunk := append((*cp)[:0], in.prefix...)
+	var err error
+	for i, ev := range events {
+		if len(chunk) >= intakeChunk {
+			if _, err = zw.Write(chunk); err != nil {
+				break
+			}
+			chunk = chunk[:0]
+		}
+		if i > 0 {
+			chunk = append(chunk, ',')
+		}
+		chunk = jsonstr.AppendQuoted(chunk, ev)
+	}
+	if err == nil {
+		_, err = zw.Write(append(chunk, ']', '}'))
+	}
+	if cerr := zw.Close(); err == nil {
+		err = cerr
+	}
+	in.pools.gzip.Put(zw)
+	if cap(chunk) <= 4*intakeChunk { // not one grown by a huge event
+		*cp = chunk[:0]
+		in.pools.chunk.Put(cp)
+	}
+	return out.Bytes(), err
+}
+
+// gzipBody returns body compressed (the IntakeWriter's batches, built as
+// events are written).
 func (in *Intake) gzipBody(body []byte) ([]byte, error) {
 	var out bytes.Buffer
 	out.Grow(len(body)/3 + 64)

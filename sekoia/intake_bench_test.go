@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	kpgzip "github.com/klauspost/compress/gzip"
 
@@ -102,11 +103,17 @@ func newWireCounter() *wireCounter {
 	return &wireCounter{next: http.DefaultTransport.(*http.Transport).Clone()}
 }
 
-// reportIntake reports events/s and the compressed bytes per event.
-func reportIntake(b *testing.B, events int, wc *wireCounter) {
+// reportIntake reports events/s, the compressed bytes per event and the
+// CPU time the process (client and fake together) spent per event since
+// cpu0: on a machine shared with other work, the CPU time moves less than
+// the elapsed time.
+func reportIntake(b *testing.B, events int, wc *wireCounter, cpu0 time.Duration) {
 	total := float64(events) * float64(b.N)
 	b.ReportMetric(total/b.Elapsed().Seconds(), "events/s")
 	b.ReportMetric(float64(wc.n.Load())/total, "B/event-on-wire")
+	if cpu := processCPU(); cpu > 0 {
+		b.ReportMetric(float64(cpu-cpu0)/total, "cpu-ns/event")
+	}
 }
 
 // BenchmarkVsRawIntakePush pushes 50,000 realistic events of about 1.1 KiB
@@ -144,6 +151,7 @@ func benchPush(b *testing.B, srv *sekoiatest.Server, wc *wireCounter, evs [][]by
 	b.SetBytes(totalLen(evs))
 	b.ReportAllocs()
 	ctx := context.Background()
+	cpu0 := processCPU()
 	for b.Loop() {
 		n, err := push(ctx)
 		if err != nil || n != len(evs) {
@@ -153,7 +161,7 @@ func benchPush(b *testing.B, srv *sekoiatest.Server, wc *wireCounter, evs [][]by
 		srv.ResetIntake()
 		b.StartTimer()
 	}
-	reportIntake(b, len(evs), wc)
+	reportIntake(b, len(evs), wc, cpu0)
 }
 
 // rawPush is the baseline: what a caller writes with the standard library.
@@ -234,6 +242,7 @@ func BenchmarkIntakeWriter(b *testing.B) {
 	b.SetBytes(totalLen(evs))
 	b.ReportAllocs()
 	ctx := context.Background()
+	cpu0 := processCPU()
 	for b.Loop() {
 		w := in.NewWriter(sekoia.WriterOptions{})
 		for _, ev := range evs {
@@ -251,7 +260,7 @@ func BenchmarkIntakeWriter(b *testing.B) {
 		srv.ResetIntake()
 		b.StartTimer()
 	}
-	reportIntake(b, len(evs), wc)
+	reportIntake(b, len(evs), wc, cpu0)
 }
 
 // BenchmarkIntakeGzip compresses one full batch of the events (5000, as

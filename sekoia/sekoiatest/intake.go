@@ -37,11 +37,15 @@ type intakeStore struct {
 	byID     map[string]int
 	requests int
 	rejected int
+
+	bodies sync.Pool // *bytes.Buffer: request bodies being read
 }
 
 func newIntakeStore(s *Server) *intakeStore {
 	key := newUUID()
-	return &intakeStore{s: s, key: key, keys: map[string]bool{key: true}, byID: map[string]int{}}
+	st := &intakeStore{s: s, key: key, keys: map[string]bool{key: true}, byID: map[string]int{}}
+	st.bodies.New = func() any { return new(bytes.Buffer) }
+	return st
 }
 
 func (st *intakeStore) register(mux *http.ServeMux) {
@@ -136,7 +140,12 @@ func (st *intakeStore) batch(w http.ResponseWriter, r *http.Request) {
 		defer zr.Close()
 		body = zr
 	}
-	raw, err := io.ReadAll(io.LimitReader(body, IntakeMaxRequestBytes+1))
+	// The decoded events do not share the body's memory: it is reused.
+	buf := st.bodies.Get().(*bytes.Buffer)
+	defer st.bodies.Put(buf)
+	buf.Reset()
+	_, err := buf.ReadFrom(io.LimitReader(body, IntakeMaxRequestBytes+1))
+	raw := buf.Bytes()
 	if err != nil {
 		st.refuse(w, http.StatusBadRequest, "Unreadable body")
 		return
