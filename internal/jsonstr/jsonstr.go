@@ -129,11 +129,12 @@ func AppendQuoted(dst, b []byte) []byte {
 
 // Unquote decodes the JSON string whose opening quote is src[0] into
 // dst[:n], and returns n and the index in src just past the closing
-// quote. dst must hold len(src) bytes. It decodes the escapes \" \\ \/
-// \n \r \t \b \f, \u0000 to \u007f and valid UTF-8, and reports false
-// for anything else: another \u escape, invalid UTF-8 (which encoding/json would replace by U+FFFD),
-// a raw control character, or a string not closed; the caller then falls
-// back on encoding/json. src is never written.
+// quote. dst must hold len(src) bytes; it may be written past n, src never
+// is. It decodes the escapes \" \\ \/ \n \r \t \b \f, \u0000 to \u007f
+// and valid UTF-8, and reports false for anything else: another \u
+// escape, invalid UTF-8 (which encoding/json would replace by U+FFFD), a
+// raw control character, or a string not closed; the caller then falls
+// back on encoding/json.
 func Unquote(dst, src []byte) (n, next int, ok bool) {
 	if len(src) == 0 || src[0] != '"' {
 		return 0, 0, false
@@ -150,11 +151,11 @@ func Unquote(dst, src []byte) (n, next int, ok bool) {
 				r, w = r+8, w+8
 				continue
 			}
+			// The k plain bytes before the special one are copied with the
+			// whole word; the bytes after them are overwritten next.
 			k := bits.TrailingZeros64(m) / 8
-			copy(dst[w:], src[r:r+k])
-			for _, c := range src[r : r+k] {
-				ascii = ascii && c < utf8.RuneSelf
-			}
+			binary.LittleEndian.PutUint64(dst[w:], x)
+			ascii = ascii && x&high&(1<<(8*k)-1) == 0
 			r, w = r+k, w+k
 		} else if r >= len(src) {
 			return 0, 0, false

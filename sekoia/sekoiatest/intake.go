@@ -2,11 +2,12 @@ package sekoiatest
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"io"
 	"net/http"
 	"sync"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 // HTTP intake behaviour of the fake, under IntakeURL() (URL()+"/intake").
@@ -38,7 +39,8 @@ type intakeStore struct {
 	requests int
 	rejected int
 
-	bodies sync.Pool // *bytes.Buffer: request bodies being read
+	bodies  sync.Pool // *bytes.Buffer: request bodies being read
+	gunzips sync.Pool // *gzip.Reader
 }
 
 func newIntakeStore(s *Server) *intakeStore {
@@ -132,12 +134,18 @@ func (st *intakeStore) refuse(w http.ResponseWriter, status int, msg string) {
 func (st *intakeStore) batch(w http.ResponseWriter, r *http.Request) {
 	var body io.Reader = r.Body
 	if r.Header.Get("Content-Encoding") == "gzip" {
-		zr, err := gzip.NewReader(r.Body)
+		zr, _ := st.gunzips.Get().(*gzip.Reader)
+		var err error
+		if zr == nil {
+			zr, err = gzip.NewReader(r.Body)
+		} else {
+			err = zr.Reset(r.Body)
+		}
 		if err != nil {
 			st.refuse(w, http.StatusBadRequest, "Invalid gzip body")
 			return
 		}
-		defer zr.Close()
+		defer st.gunzips.Put(zr)
 		body = zr
 	}
 	// The decoded events do not share the body's memory: it is reused.
