@@ -87,6 +87,9 @@ func NewIntake(intakeKey string, opts ...Option) (*Intake, error) {
 	cfg := o.Transport
 	cfg.Base = o.intakeURL
 	cfg.Auth = nil // the key travels in the body
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = intakeHTTPClient(o.intakeParallelism)
+	}
 	t, err := transport.New(cfg)
 	if err != nil {
 		return nil, errors.New("sekoia: NewIntake: " + err.Error())
@@ -106,6 +109,16 @@ func NewIntake(intakeKey string, opts ...Option) (*Intake, error) {
 	in.prefix = jsonstr.AppendQuoted([]byte(`{"intake_key":`), []byte(intakeKey))
 	in.prefix = append(in.prefix, `,"jsons":[`...)
 	return in, nil
+}
+
+// intakeHTTPClient returns the client of an intake given no
+// WithHTTPClient: a fresh pooled one keeping a connection idle for each of
+// the parallel requests, where the default keeps 2 and so would close and
+// open (a TLS handshake each) connections on every round of Push.
+func intakeHTTPClient(parallelism int) *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = max(t.MaxIdleConnsPerHost, http.DefaultMaxIdleConnsPerHost, parallelism)
+	return &http.Client{Transport: t}
 }
 
 func decodeIntakeError(body []byte, e *apierror.Error) {

@@ -98,9 +98,12 @@ func (b *countingBody) Read(p []byte) (int, error) {
 }
 
 // newWireCounter returns a counter over a transport configured like the
-// one the SDK builds when no client is given.
-func newWireCounter() *wireCounter {
-	return &wireCounter{next: http.DefaultTransport.(*http.Transport).Clone()}
+// one an intake builds when given no client: a connection kept idle for
+// each of parallel requests.
+func newWireCounter(parallel int) *wireCounter {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = max(http.DefaultMaxIdleConnsPerHost, parallel)
+	return &wireCounter{next: t}
 }
 
 // reportIntake reports events/s, the compressed bytes per event and the
@@ -125,7 +128,7 @@ func BenchmarkVsRawIntakePush(b *testing.B) {
 	evs := intakeEvents(intakeBenchEvents)
 	b.Run("sdk", func(b *testing.B) {
 		srv := sekoiatest.NewServer(b)
-		wc := newWireCounter()
+		wc := newWireCounter(sekoia.DefaultIntakeParallelism)
 		in, err := sekoia.NewIntake(srv.IntakeKey(), sekoia.WithIntakeURL(srv.IntakeURL()), sekoia.WithHTTPClient(&http.Client{Transport: wc}))
 		if err != nil {
 			b.Fatal(err)
@@ -137,7 +140,7 @@ func BenchmarkVsRawIntakePush(b *testing.B) {
 	})
 	b.Run("raw", func(b *testing.B) {
 		srv := sekoiatest.NewServer(b)
-		wc := newWireCounter()
+		wc := newWireCounter(1)
 		hc := &http.Client{Transport: wc}
 		benchPush(b, srv, wc, evs, func(ctx context.Context) (int, error) {
 			return rawPush(ctx, hc, srv, evs)
@@ -214,7 +217,7 @@ func BenchmarkIntakePushParallelism(b *testing.B) {
 	for _, p := range []int{1, 2, 4, 8} {
 		b.Run(fmt.Sprint(p), func(b *testing.B) {
 			srv := sekoiatest.NewServer(b)
-			wc := newWireCounter()
+			wc := newWireCounter(p)
 			in, err := sekoia.NewIntake(srv.IntakeKey(), sekoia.WithIntakeURL(srv.IntakeURL()),
 				sekoia.WithIntakeParallelism(p), sekoia.WithHTTPClient(&http.Client{Transport: wc}))
 			if err != nil {
@@ -234,7 +237,7 @@ func BenchmarkIntakePushParallelism(b *testing.B) {
 func BenchmarkIntakeWriter(b *testing.B) {
 	evs := intakeEvents(intakeBenchEvents)
 	srv := sekoiatest.NewServer(b)
-	wc := newWireCounter()
+	wc := newWireCounter(sekoia.DefaultIntakeParallelism)
 	in, err := sekoia.NewIntake(srv.IntakeKey(), sekoia.WithIntakeURL(srv.IntakeURL()), sekoia.WithHTTPClient(&http.Client{Transport: wc}))
 	if err != nil {
 		b.Fatal(err)

@@ -104,3 +104,18 @@ func TestIntakePushCancel(t *testing.T) {
 		}
 	})
 }
+
+// TestIntakeKeepsAConnectionPerRequest checks that the client an intake
+// builds keeps a connection idle for each parallel request.
+func TestIntakeKeepsAConnectionPerRequest(t *testing.T) {
+	t.Parallel()
+	for _, p := range []int{1, DefaultIntakeParallelism, 64} {
+		tr, ok := intakeHTTPClient(p).Transport.(*http.Transport)
+		if !ok || tr.MaxIdleConnsPerHost < p || tr.MaxIdleConnsPerHost < http.DefaultMaxIdleConnsPerHost {
+			t.Errorf("parallelism %d: %+v", p, tr)
+		}
+		if tr.TLSClientConfig != nil && tr.TLSClientConfig.InsecureSkipVerify {
+			t.Error("TLS verification off")
+		}
+	}
+}
