@@ -176,7 +176,7 @@ func (in *Intake) Push(ctx context.Context, events [][]byte) ([]string, error) {
 	}
 	if len(batches) == 1 || in.parallelism == 1 {
 		for _, b := range batches {
-			if err := in.pushRange(ctx, events, b, ids); err != nil {
+			if err := in.pushRange(ctx, events, sizes, b, ids); err != nil {
 				return ids, err
 			}
 		}
@@ -200,7 +200,7 @@ loop:
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			if err := in.pushRange(sctx, events, b, ids); err != nil {
+			if err := in.pushRange(sctx, events, sizes, b, ids); err != nil {
 				mu.Lock()
 				if first == nil && sctx.Err() == nil {
 					first = err
@@ -277,8 +277,8 @@ func checkEvent(ev []byte) (int, error) {
 	return n, nil
 }
 
-func (in *Intake) pushRange(ctx context.Context, events [][]byte, b batchRange, ids []string) error {
-	got, err := in.send(ctx, events[b.start:b.end], b.size)
+func (in *Intake) pushRange(ctx context.Context, events [][]byte, sizes []int, b batchRange, ids []string) error {
+	got, err := in.send(ctx, events[b.start:b.end], sizes[b.start:b.end], b.size)
 	if err != nil {
 		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 			return err
@@ -308,10 +308,10 @@ func newIntakePools() *intakePools {
 	return p
 }
 
-// send builds the body of events (size bytes), compressing it on the way,
-// and posts it.
-func (in *Intake) send(ctx context.Context, events [][]byte, size int) ([]string, error) {
-	gz, err := in.compressBatch(events, size)
+// send builds the body of events (size bytes; sizes are those of the
+// events, quoted), compressing it on the way, and posts it.
+func (in *Intake) send(ctx context.Context, events [][]byte, sizes []int, size int) ([]string, error) {
+	gz, err := in.compressBatch(events, sizes, size)
 	if err != nil {
 		return nil, fmt.Errorf("sekoia: intake: compress: %w", err)
 	}
@@ -320,9 +320,9 @@ func (in *Intake) send(ctx context.Context, events [][]byte, size int) ([]string
 
 // compressBatch returns the gzip-compressed /batch body of events (size
 // bytes uncompressed), built and compressed intakeChunk bytes at a time.
-func (in *Intake) compressBatch(events [][]byte, size int) ([]byte, error) {
+func (in *Intake) compressBatch(events [][]byte, sizes []int, size int) ([]byte, error) {
 	var out bytes.Buffer
-	out.Grow(size/4 + 64)
+	out.Grow(size/6 + 64)
 	zw := in.pools.gzip.Get().(*gzip.Writer)
 	zw.Reset(&out)
 	cp := in.pools.chunk.Get().(*[]byte)
@@ -338,7 +338,7 @@ func (in *Intake) compressBatch(events [][]byte, size int) ([]byte, error) {
 		if i > 0 {
 			chunk = append(chunk, ',')
 		}
-		chunk = jsonstr.AppendQuoted(chunk, ev)
+		chunk = jsonstr.AppendQuotedN(chunk, ev, sizes[i])
 	}
 	if err == nil {
 		_, err = zw.Write(append(chunk, ']', '}'))

@@ -156,7 +156,7 @@ func (w *IntakeWriter) Write(ctx context.Context, ev []byte) error {
 	} else {
 		w.buf = append(w.buf, ',')
 	}
-	w.buf = jsonstr.AppendQuoted(w.buf, ev)
+	w.buf = jsonstr.AppendQuotedN(w.buf, ev, size)
 	w.n++
 	w.written.Add(1)
 	w.mu.Unlock()

@@ -7,6 +7,7 @@ package jsonstr
 import (
 	"encoding/binary"
 	"math/bits"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -86,45 +87,76 @@ func escapeExtra(c byte) int {
 // behind a backslash, control characters as \n, \r, \t, \b, \f or \u00XX,
 // every other byte as is. b must be valid UTF-8 (see QuotedLen); the
 // string then decodes back to exactly b.
-func AppendQuoted(dst, b []byte) []byte {
+func AppendQuoted(dst, b []byte) []byte { return AppendQuotedN(dst, b, len(b)+2) }
+
+// AppendQuotedN is AppendQuoted for a caller that knows the length of the
+// result, QuotedLen(b): n only sizes dst once (a wrong n costs a copy, no
+// more).
+func AppendQuotedN(dst, b []byte, n int) []byte {
 	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(b); {
-		if i+8 <= len(b) {
-			if k := firstSpecial(b, i); k < 8 {
-				i += k
-			} else {
-				i += 8
+	w := len(dst)
+	// An iteration stores up to 8+5 bytes (a word, then an escape at its
+	// last byte), so d keeps slack past what is written.
+	const slack = 16
+	d := slices.Grow(dst, max(n, 0)+slack)
+	d = d[:cap(d)]
+	d[w] = '"'
+	w++
+	r := 0
+	for r < len(b) {
+		if w+slack > len(d) {
+			d = regrow(d, w)
+		}
+		if r+8 <= len(b) {
+			x := binary.LittleEndian.Uint64(b[r:])
+			binary.LittleEndian.PutUint64(d[w:], x) // the plain bytes, and some overwritten next
+			m := special(x)
+			if m == 0 {
+				r, w = r+8, w+8
 				continue
 			}
-		} else if !isSpecial(b[i]) {
-			i++
+			k := bits.TrailingZeros64(m) / 8
+			r, w = r+k, w+k
+		} else if c := b[r]; !isSpecial(c) {
+			d[w] = c
+			r, w = r+1, w+1
 			continue
 		}
-		c := b[i]
-		dst = append(dst, b[start:i]...)
+		c := b[r]
+		r++
+		d[w] = '\\'
 		switch c {
 		case '"', '\\':
-			dst = append(dst, '\\', c)
+			d[w+1] = c
 		case '\n':
-			dst = append(dst, '\\', 'n')
+			d[w+1] = 'n'
 		case '\r':
-			dst = append(dst, '\\', 'r')
+			d[w+1] = 'r'
 		case '\t':
-			dst = append(dst, '\\', 't')
+			d[w+1] = 't'
 		case '\b':
-			dst = append(dst, '\\', 'b')
+			d[w+1] = 'b'
 		case '\f':
-			dst = append(dst, '\\', 'f')
+			d[w+1] = 'f'
 		default:
-			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			d[w+1], d[w+2], d[w+3], d[w+4], d[w+5] = 'u', '0', '0', hex[c>>4], hex[c&0xf]
+			w += 4
 		}
-		i++
-		start = i
+		w += 2
 	}
-	dst = append(dst, b[start:]...)
-	return append(dst, '"')
+	if w+1 > len(d) {
+		d = regrow(d, w)
+	}
+	d[w] = '"'
+	return d[:w+1]
+}
+
+// regrow returns a copy of d[:w] with room to spare, for AppendQuotedN
+// told too small a length.
+func regrow(d []byte, w int) []byte {
+	nd := make([]byte, 2*len(d)+32)
+	copy(nd, d[:w])
+	return nd
 }
 
 // Unquote decodes the JSON string whose opening quote is src[0] into
