@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/klauspost/compress/gzip"
+
 	"github.com/socgo/xdr/internal/apierror"
 	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/jsonstr"
@@ -72,7 +73,8 @@ type Intake struct {
 // sets how many requests Push sends at once; WithHTTPClient, WithLogger,
 // WithMaxRetries, WithRetryWait, WithMaxRetryAfter, WithLimiter,
 // WithUserAgent and WithMaxBodyBytes apply as for NewClient, and
-// WithBaseURL is ignored. It sends no request.
+// WithBaseURL is ignored. Without WithHTTPClient, the intake's own client
+// keeps a connection open for each parallel request. It sends no request.
 func NewIntake(intakeKey string, opts ...Option) (*Intake, error) {
 	if strings.TrimSpace(intakeKey) == "" {
 		return nil, errors.New("sekoia: NewIntake: intakeKey is empty")

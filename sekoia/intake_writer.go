@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/socgo/xdr/internal/jsonstr"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/socgo/xdr/internal/jsonstr"
 )
 
 // ErrWriterClosed is returned by the methods of an IntakeWriter after Close.
