@@ -27,16 +27,6 @@ func special(x uint64) uint64 {
 	return (ctl | q | bs) &^ x & high
 }
 
-// firstSpecial returns the index in b[i:i+8] of the first byte special
-// flags, or 8 when there is none. b must hold 8 bytes from i.
-func firstSpecial(b []byte, i int) int {
-	m := special(binary.LittleEndian.Uint64(b[i:]))
-	if m == 0 {
-		return 8
-	}
-	return bits.TrailingZeros64(m) / 8 // the lowest flagged byte is a real one
-}
-
 // isSpecial reports whether c cannot appear raw in a JSON string.
 func isSpecial(c byte) bool { return c < 0x20 || c == '"' || c == '\\' }
 
