@@ -49,7 +49,7 @@ func intakeEvents(n int) [][]byte {
 	}
 	type binary struct{ exe, sha, args string }
 	exes := []string{"cmd.exe", "powershell.exe", "svchost.exe", "rundll32.exe", "conhost.exe", "msedge.exe", "OneDrive.exe", "wmiprvse.exe", "taskhostw.exe", "git.exe"}
-	args := []string{"/c whoami /all", "-NoProfile -ExecutionPolicy Bypass -File C:\\ProgramData\\agent\\collect.ps1", "-k netsvcs -p -s Schedule", "C:\\Windows\\System32\\shell32.dll,Control_RunDLL", "0xffffffff -ForceV1", "--type=renderer --lang=fr --field-trial-handle=2156", "/background", "-Embedding", "", "fetch --prune origin"}
+	args := []string{"/c whoami /all", "-NoProfile -ExecutionPolicy Bypass -File C:\\ProgramData\\sensor\\collect.ps1", "-k netsvcs -p -s Schedule", "C:\\Windows\\System32\\shell32.dll,Control_RunDLL", "0xffffffff -ForceV1", "--type=renderer --lang=fr --field-trial-handle=2156", "/background", "-Embedding", "", "fetch --prune origin"}
 	bins := make([]binary, 60)
 	for i := range bins {
 		bins[i] = binary{exes[i%len(exes)], hex(64), args[r.IntN(len(args))]}
