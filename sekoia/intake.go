@@ -2,7 +2,6 @@ package sekoia
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,10 +9,12 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"unicode/utf8"
+
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/socgo/xdr/internal/apierror"
 	"github.com/socgo/xdr/internal/argcheck"
+	"github.com/socgo/xdr/internal/jsonstr"
 	"github.com/socgo/xdr/internal/rest"
 	"github.com/socgo/xdr/internal/transport"
 )
@@ -72,7 +73,8 @@ type Intake struct {
 // sets how many requests Push sends at once; WithHTTPClient, WithLogger,
 // WithMaxRetries, WithRetryWait, WithMaxRetryAfter, WithLimiter,
 // WithUserAgent and WithMaxBodyBytes apply as for NewClient, and
-// WithBaseURL is ignored. It sends no request.
+// WithBaseURL is ignored. Without WithHTTPClient, the intake's own client
+// keeps a connection open for each parallel request. It sends no request.
 func NewIntake(intakeKey string, opts ...Option) (*Intake, error) {
 	if strings.TrimSpace(intakeKey) == "" {
 		return nil, errors.New("sekoia: NewIntake: intakeKey is empty")
@@ -87,6 +89,9 @@ func NewIntake(intakeKey string, opts ...Option) (*Intake, error) {
 	cfg := o.Transport
 	cfg.Base = o.intakeURL
 	cfg.Auth = nil // the key travels in the body
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = intakeHTTPClient(o.intakeParallelism)
+	}
 	t, err := transport.New(cfg)
 	if err != nil {
 		return nil, errors.New("sekoia: NewIntake: " + err.Error())
@@ -104,9 +109,19 @@ func NewIntake(intakeKey string, opts ...Option) (*Intake, error) {
 		maxEvents:   MaxIntakeBatchEvents,
 		pools:       newIntakePools(),
 	}
-	in.prefix = appendJSONString([]byte(`{"intake_key":`), []byte(intakeKey))
+	in.prefix = jsonstr.AppendQuoted([]byte(`{"intake_key":`), []byte(intakeKey))
 	in.prefix = append(in.prefix, `,"jsons":[`...)
 	return in, nil
+}
+
+// intakeHTTPClient returns the client of an intake given no
+// WithHTTPClient: a fresh pooled one keeping a connection idle for each of
+// the parallel requests, where the default keeps 2 and so would close and
+// open (a TLS handshake each) connections on every round of Push.
+func intakeHTTPClient(parallelism int) *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = max(t.MaxIdleConnsPerHost, http.DefaultMaxIdleConnsPerHost, parallelism)
+	return &http.Client{Transport: t}
 }
 
 func decodeIntakeError(body []byte, e *apierror.Error) {
@@ -164,7 +179,7 @@ func (in *Intake) Push(ctx context.Context, events [][]byte) ([]string, error) {
 	}
 	if len(batches) == 1 || in.parallelism == 1 {
 		for _, b := range batches {
-			if err := in.pushRange(ctx, events, b, ids); err != nil {
+			if err := in.pushRange(ctx, events, sizes, b, ids); err != nil {
 				return ids, err
 			}
 		}
@@ -188,7 +203,7 @@ loop:
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			if err := in.pushRange(sctx, events, b, ids); err != nil {
+			if err := in.pushRange(sctx, events, sizes, b, ids); err != nil {
 				mu.Lock()
 				if first == nil && sctx.Err() == nil {
 					first = err
@@ -258,15 +273,15 @@ func checkEvent(ev []byte) (int, error) {
 	if len(ev) > MaxIntakeEventBytes {
 		return 0, fmt.Errorf("%d bytes is over the %d-byte limit: %w", len(ev), MaxIntakeEventBytes, ErrEventTooLarge)
 	}
-	n := jsonStringLen(ev)
+	n := jsonstr.QuotedLen(ev)
 	if n < 0 || len(ev) == 0 {
 		return 0, ErrInvalidEvent
 	}
 	return n, nil
 }
 
-func (in *Intake) pushRange(ctx context.Context, events [][]byte, b batchRange, ids []string) error {
-	got, err := in.send(ctx, events[b.start:b.end], b.size)
+func (in *Intake) pushRange(ctx context.Context, events [][]byte, sizes []int, b batchRange, ids []string) error {
+	got, err := in.send(ctx, events[b.start:b.end], sizes[b.start:b.end], b.size)
 	if err != nil {
 		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 			return err
@@ -277,43 +292,73 @@ func (in *Intake) pushRange(ctx context.Context, events [][]byte, b batchRange, 
 	return nil
 }
 
+// intakeChunk is how many bytes of a request body Push builds before
+// handing them to the compressor: a body (up to 10 MiB) is never held
+// whole before compression, and the chunk stays in the processor's cache
+// between the two.
+const intakeChunk = 64 << 10
+
 // intakePools hold the buffers and gzip writers an Intake reuses.
 type intakePools struct {
-	body sync.Pool // *[]byte: uncompressed request bodies being built
-	gzip sync.Pool // *gzip.Writer, whose state is costly to allocate
+	chunk sync.Pool // *[]byte: chunks of request bodies being built
+	gzip  sync.Pool // *gzip.Writer, whose state is costly to allocate
 }
 
 func newIntakePools() *intakePools {
 	p := &intakePools{}
-	p.body.New = func() any { b := make([]byte, 0, 64<<10); return &b }
+	p.chunk.New = func() any { b := make([]byte, 0, 2*intakeChunk); return &b }
 	p.gzip.New = func() any { w, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed); return w }
 	return p
 }
 
-// send builds the body of events (size bytes), compresses it and posts it.
-func (in *Intake) send(ctx context.Context, events [][]byte, size int) ([]string, error) {
-	bp := in.pools.body.Get().(*[]byte)
-	body := (*bp)[:0]
-	if cap(body) < size {
-		body = make([]byte, 0, size)
-	}
-	body = append(body, in.prefix...)
-	for i, ev := range events {
-		if i > 0 {
-			body = append(body, ',')
-		}
-		body = appendJSONString(body, ev)
-	}
-	body = append(body, ']', '}')
-	gz, err := in.gzipBody(body)
-	*bp = body[:0]
-	in.pools.body.Put(bp)
+// send builds the body of events (size bytes; sizes are those of the
+// events, quoted), compressing it on the way, and posts it.
+func (in *Intake) send(ctx context.Context, events [][]byte, sizes []int, size int) ([]string, error) {
+	gz, err := in.compressBatch(events, sizes, size)
 	if err != nil {
 		return nil, fmt.Errorf("sekoia: intake: compress: %w", err)
 	}
 	return in.post(ctx, gz, len(events))
 }
 
+// compressBatch returns the gzip-compressed /batch body of events (size
+// bytes uncompressed), built and compressed intakeChunk bytes at a time.
+func (in *Intake) compressBatch(events [][]byte, sizes []int, size int) ([]byte, error) {
+	var out bytes.Buffer
+	out.Grow(size/6 + 64)
+	zw := in.pools.gzip.Get().(*gzip.Writer)
+	zw.Reset(&out)
+	cp := in.pools.chunk.Get().(*[]byte)
+	chunk := append((*cp)[:0], in.prefix...)
+	var err error
+	for i, ev := range events {
+		if len(chunk) >= intakeChunk {
+			if _, err = zw.Write(chunk); err != nil {
+				break
+			}
+			chunk = chunk[:0]
+		}
+		if i > 0 {
+			chunk = append(chunk, ',')
+		}
+		chunk = jsonstr.AppendQuotedN(chunk, ev, sizes[i])
+	}
+	if err == nil {
+		_, err = zw.Write(append(chunk, ']', '}'))
+	}
+	if cerr := zw.Close(); err == nil {
+		err = cerr
+	}
+	in.pools.gzip.Put(zw)
+	if cap(chunk) <= 4*intakeChunk { // not one grown by a huge event
+		*cp = chunk[:0]
+		in.pools.chunk.Put(cp)
+	}
+	return out.Bytes(), err
+}
+
+// gzipBody returns body compressed (the IntakeWriter's batches, built as
+// events are written).
 func (in *Intake) gzipBody(body []byte) ([]byte, error) {
 	var out bytes.Buffer
 	out.Grow(len(body)/3 + 64)
@@ -360,66 +405,3 @@ func (in *Intake) post(ctx context.Context, gz []byte, n int) ([]string, error) 
 // events: its ids (UUIDs, 38 bytes quoted with a comma) with room to
 // spare.
 func intakeAnswerCap(n int) int64 { return 4<<10 + int64(n)*128 }
-
-// jsonEscaped reports whether the byte c cannot appear raw in a JSON
-// string.
-func jsonEscaped(c byte) bool { return c < 0x20 || c == '"' || c == '\\' }
-
-// jsonStringLen returns the length of b once quoted and escaped as a JSON
-// string by appendJSONString, or -1 when b is not valid UTF-8.
-func jsonStringLen(b []byte) int {
-	n := len(b) + 2
-	ascii := true
-	for _, c := range b {
-		if c >= utf8.RuneSelf {
-			ascii = false
-			continue
-		}
-		if jsonEscaped(c) {
-			switch c {
-			case '"', '\\', '\n', '\r', '\t', '\b', '\f':
-				n++
-			default:
-				n += 5 // \u00XX
-			}
-		}
-	}
-	if !ascii && !utf8.Valid(b) {
-		return -1
-	}
-	return n
-}
-
-// appendJSONString appends b quoted and escaped as a JSON string. b must be
-// valid UTF-8; it is decoded back to exactly the same bytes.
-func appendJSONString(dst, b []byte) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if !jsonEscaped(c) {
-			continue
-		}
-		dst = append(dst, b[start:i]...)
-		switch c {
-		case '"', '\\':
-			dst = append(dst, '\\', c)
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		case '\b':
-			dst = append(dst, '\\', 'b')
-		case '\f':
-			dst = append(dst, '\\', 'f')
-		default:
-			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-		}
-		start = i + 1
-	}
-	dst = append(dst, b[start:]...)
-	return append(dst, '"')
-}

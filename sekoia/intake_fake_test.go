@@ -294,3 +294,32 @@ func TestFakeIntakeWriterConcurrent(t *testing.T) {
 		t.Errorf("%d distinct of %d received", len(seen), srv.ReceivedCount())
 	}
 }
+
+// TestFakeIntakeChunkedBodies pushes bodies built over many chunks, with
+// events far larger than a chunk among them, and checks that every event
+// arrives byte for byte under its id.
+func TestFakeIntakeChunkedBodies(t *testing.T) {
+	t.Parallel()
+	srv := sekoiatest.NewServer(t)
+	// Not checked against the spec: validating large bodies is slow.
+	in, err := sekoia.NewIntake(srv.IntakeKey(), sekoia.WithIntakeURL(srv.IntakeURL()), sekoia.WithIntakeParallelism(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := intakeEvents(6000)
+	evs[100] = []byte(strings.Repeat(`"\`, 100_000))                   // 200 KB, 400 KB once escaped
+	evs[2500] = []byte(strings.Repeat("é\x01€", 40_000))               // control characters escaped 6 times over
+	evs[5001] = []byte(`{"k":"` + strings.Repeat("x", 240_000) + `"}`) // first of the second batch
+	ids, err := in.Push(context.Background(), evs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range ids {
+		if b, ok := srv.ReceivedEvent(id); !ok || !bytes.Equal(b, evs[i]) {
+			t.Fatalf("event %d (id %q) arrived as %.60q", i, id, b)
+		}
+	}
+	if got := srv.Received(); len(got) != len(evs) {
+		t.Fatalf("%d events received", len(got))
+	}
+}

@@ -19,6 +19,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/jarcoal/httpmock"
+
+	"github.com/socgo/xdr/internal/jsonstr"
 )
 
 const intakeTestURL = "https://intake.example.test/api/v1/intake-http"
@@ -472,23 +474,6 @@ func TestIntakeWriterBackpressure(t *testing.T) {
 	}
 }
 
-func TestJSONStringEscaping(t *testing.T) {
-	t.Parallel()
-	for _, s := range []string{"", "plain", "q\"b\\", "\x00\x01\x1f\x7f", "\n\r\t\b\f", "é€😀", "\u2028\u2029", "<>&"} {
-		b := appendJSONString(nil, []byte(s))
-		if len(b) != jsonStringLen([]byte(s)) {
-			t.Errorf("%q: len %d, predicted %d", s, len(b), jsonStringLen([]byte(s)))
-		}
-		var back string
-		if err := json.Unmarshal(b, &back); err != nil || back != s {
-			t.Errorf("%q -> %s -> %q %v", s, b, back, err)
-		}
-	}
-	if jsonStringLen([]byte{'a', 0xc3}) != -1 {
-		t.Error("invalid UTF-8 not detected")
-	}
-}
-
 // FuzzIntakeBatches checks the batcher on arbitrary events: every request
 // body stays within the limits, decodes to the events in order, and every
 // event is sent exactly once.
@@ -508,7 +493,7 @@ func FuzzIntakeBatches(f *testing.F) {
 		if err != nil {
 			return // invalid UTF-8: refused, nothing to batch
 		}
-		prefix := appendJSONString([]byte(`{"intake_key":`), []byte("k"))
+		prefix := jsonstr.AppendQuoted([]byte(`{"intake_key":`), []byte("k"))
 		prefix = append(prefix, `,"jsons":[`...)
 		largest := 0
 		for _, s := range sizes {
@@ -527,7 +512,7 @@ func FuzzIntakeBatches(f *testing.F) {
 				if i > 0 {
 					body = append(body, ',')
 				}
-				body = appendJSONString(body, ev)
+				body = jsonstr.AppendQuoted(body, ev)
 			}
 			body = append(body, ']', '}')
 			if len(body) != b.size || len(body) > maxBody {

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/socgo/xdr/internal/jsonstr"
 )
 
 // ErrWriterClosed is returned by the methods of an IntakeWriter after Close.
@@ -155,7 +157,7 @@ func (w *IntakeWriter) Write(ctx context.Context, ev []byte) error {
 	} else {
 		w.buf = append(w.buf, ',')
 	}
-	w.buf = appendJSONString(w.buf, ev)
+	w.buf = jsonstr.AppendQuotedN(w.buf, ev, size)
 	w.n++
 	w.written.Add(1)
 	w.mu.Unlock()

@@ -2,11 +2,12 @@ package sekoiatest
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"io"
 	"net/http"
 	"sync"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 // HTTP intake behaviour of the fake, under IntakeURL() (URL()+"/intake").
@@ -37,11 +38,16 @@ type intakeStore struct {
 	byID     map[string]int
 	requests int
 	rejected int
+
+	bodies  sync.Pool // *bytes.Buffer: request bodies being read
+	gunzips sync.Pool // *gzip.Reader
 }
 
 func newIntakeStore(s *Server) *intakeStore {
 	key := newUUID()
-	return &intakeStore{s: s, key: key, keys: map[string]bool{key: true}, byID: map[string]int{}}
+	st := &intakeStore{s: s, key: key, keys: map[string]bool{key: true}, byID: map[string]int{}}
+	st.bodies.New = func() any { return new(bytes.Buffer) }
+	return st
 }
 
 func (st *intakeStore) register(mux *http.ServeMux) {
@@ -128,15 +134,26 @@ func (st *intakeStore) refuse(w http.ResponseWriter, status int, msg string) {
 func (st *intakeStore) batch(w http.ResponseWriter, r *http.Request) {
 	var body io.Reader = r.Body
 	if r.Header.Get("Content-Encoding") == "gzip" {
-		zr, err := gzip.NewReader(r.Body)
+		zr, _ := st.gunzips.Get().(*gzip.Reader)
+		var err error
+		if zr == nil {
+			zr, err = gzip.NewReader(r.Body)
+		} else {
+			err = zr.Reset(r.Body)
+		}
 		if err != nil {
 			st.refuse(w, http.StatusBadRequest, "Invalid gzip body")
 			return
 		}
-		defer zr.Close()
+		defer st.gunzips.Put(zr)
 		body = zr
 	}
-	raw, err := io.ReadAll(io.LimitReader(body, IntakeMaxRequestBytes+1))
+	// The decoded events do not share the body's memory: it is reused.
+	buf := st.bodies.Get().(*bytes.Buffer)
+	defer st.bodies.Put(buf)
+	buf.Reset()
+	_, err := buf.ReadFrom(io.LimitReader(body, IntakeMaxRequestBytes+1))
+	raw := buf.Bytes()
 	if err != nil {
 		st.refuse(w, http.StatusBadRequest, "Unreadable body")
 		return
@@ -145,13 +162,8 @@ func (st *intakeStore) batch(w http.ResponseWriter, r *http.Request) {
 		st.refuse(w, http.StatusRequestEntityTooLarge, "Request body is over 10 MiB")
 		return
 	}
-	var in struct {
-		IntakeKey string   `json:"intake_key"`
-		JSONs     []string `json:"jsons"`
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
+	in, err := decodeIntakeBody(raw)
+	if err != nil {
 		st.refuse(w, http.StatusBadRequest, "Invalid body: "+err.Error())
 		return
 	}
@@ -179,7 +191,7 @@ func (st *intakeStore) batch(w http.ResponseWriter, r *http.Request) {
 		id := newUUID()
 		ids[i] = id
 		st.byID[id] = len(st.events)
-		st.events = append(st.events, []byte(ev))
+		st.events = append(st.events, ev)
 		st.ids = append(st.ids, id)
 	}
 	st.mu.Unlock()

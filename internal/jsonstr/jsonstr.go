@@ -1,0 +1,250 @@
+// Package jsonstr writes and reads JSON strings that carry arbitrary UTF-8
+// text byte for byte, eight bytes at a time: most of such text (an event
+// pushed to an intake) needs no escaping, and a word of eight plain bytes
+// is copied as a whole.
+package jsonstr
+
+import (
+	"encoding/binary"
+	"math/bits"
+	"slices"
+	"unicode/utf8"
+)
+
+const (
+	ones = 0x0101010101010101
+	high = 0x8080808080808080
+)
+
+// special returns a word whose high bit is set in the lowest byte of x
+// that cannot appear raw in a JSON string ('"', '\\' or below 0x20), and
+// perhaps in some bytes above it (the subtractions borrow); 0 when every
+// byte of x can. Bytes of 0x80 and above are never flagged.
+func special(x uint64) uint64 {
+	ctl := x - ones*0x20
+	q := (x ^ ones*'"') - ones
+	bs := (x ^ ones*'\\') - ones
+	return (ctl | q | bs) &^ x & high
+}
+
+// isSpecial reports whether c cannot appear raw in a JSON string.
+func isSpecial(c byte) bool { return c < 0x20 || c == '"' || c == '\\' }
+
+// QuotedLen returns the length of b once quoted and escaped by
+// AppendQuoted, or -1 when b is not valid UTF-8.
+func QuotedLen(b []byte) int {
+	n := len(b) + 2
+	ascii := true
+	i := 0
+	for i+8 <= len(b) {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if x&high != 0 {
+			ascii = false
+		}
+		m := special(x)
+		if m == 0 {
+			i += 8
+			continue
+		}
+		i += bits.TrailingZeros64(m) / 8
+		n += escapeExtra(b[i])
+		i++
+	}
+	for ; i < len(b); i++ {
+		c := b[i]
+		if c >= utf8.RuneSelf {
+			ascii = false
+		} else if isSpecial(c) {
+			n += escapeExtra(c)
+		}
+	}
+	if !ascii && !utf8.Valid(b) {
+		return -1
+	}
+	return n
+}
+
+// escapeExtra returns how many bytes escaping c adds.
+func escapeExtra(c byte) int {
+	switch c {
+	case '"', '\\', '\n', '\r', '\t', '\b', '\f':
+		return 1
+	}
+	return 5 // \u00XX
+}
+
+// AppendQuoted appends b quoted and escaped as a JSON string: '"' and '\\'
+// behind a backslash, control characters as \n, \r, \t, \b, \f or \u00XX,
+// every other byte as is. b must be valid UTF-8 (see QuotedLen); the
+// string then decodes back to exactly b.
+func AppendQuoted(dst, b []byte) []byte { return AppendQuotedN(dst, b, len(b)+2) }
+
+// AppendQuotedN is AppendQuoted for a caller that knows the length of the
+// result, QuotedLen(b): n only sizes dst once (a wrong n costs a copy, no
+// more).
+func AppendQuotedN(dst, b []byte, n int) []byte {
+	const hex = "0123456789abcdef"
+	w := len(dst)
+	// An iteration stores up to 8+5 bytes (a word, then an escape at its
+	// last byte), so d keeps slack past what is written.
+	const slack = 16
+	d := slices.Grow(dst, max(n, 0)+slack)
+	d = d[:cap(d)]
+	d[w] = '"'
+	w++
+	r := 0
+	for r < len(b) {
+		if w+slack > len(d) {
+			d = regrow(d, w)
+		}
+		if r+8 <= len(b) {
+			x := binary.LittleEndian.Uint64(b[r:])
+			binary.LittleEndian.PutUint64(d[w:], x) // the plain bytes, and some overwritten next
+			m := special(x)
+			if m == 0 {
+				r, w = r+8, w+8
+				continue
+			}
+			k := bits.TrailingZeros64(m) / 8
+			r, w = r+k, w+k
+		} else if c := b[r]; !isSpecial(c) {
+			d[w] = c
+			r, w = r+1, w+1
+			continue
+		}
+		c := b[r]
+		r++
+		d[w] = '\\'
+		switch c {
+		case '"', '\\':
+			d[w+1] = c
+		case '\n':
+			d[w+1] = 'n'
+		case '\r':
+			d[w+1] = 'r'
+		case '\t':
+			d[w+1] = 't'
+		case '\b':
+			d[w+1] = 'b'
+		case '\f':
+			d[w+1] = 'f'
+		default:
+			d[w+1], d[w+2], d[w+3], d[w+4], d[w+5] = 'u', '0', '0', hex[c>>4], hex[c&0xf]
+			w += 4
+		}
+		w += 2
+	}
+	if w+1 > len(d) {
+		d = regrow(d, w)
+	}
+	d[w] = '"'
+	return d[:w+1]
+}
+
+// regrow returns a copy of d[:w] with room to spare, for AppendQuotedN
+// told too small a length.
+func regrow(d []byte, w int) []byte {
+	nd := make([]byte, 2*len(d)+32)
+	copy(nd, d[:w])
+	return nd
+}
+
+// Unquote decodes the JSON string whose opening quote is src[0] into
+// dst[:n], and returns n and the index in src just past the closing
+// quote. dst must hold len(src) bytes; it may be written past n, src never
+// is. It decodes the escapes \" \\ \/ \n \r \t \b \f, \u0000 to \u007f
+// and valid UTF-8, and reports false for anything else: another \u
+// escape, invalid UTF-8 (which encoding/json would replace by U+FFFD), a
+// raw control character, or a string not closed; the caller then falls
+// back on encoding/json.
+func Unquote(dst, src []byte) (n, next int, ok bool) {
+	if len(src) == 0 || src[0] != '"' {
+		return 0, 0, false
+	}
+	ascii := true
+	r, w := 1, 0
+	for {
+		if r+8 <= len(src) {
+			x := binary.LittleEndian.Uint64(src[r:])
+			m := special(x)
+			if m == 0 {
+				binary.LittleEndian.PutUint64(dst[w:], x)
+				ascii = ascii && x&high == 0
+				r, w = r+8, w+8
+				continue
+			}
+			// The k plain bytes before the special one are copied with the
+			// whole word; the bytes after them are overwritten next.
+			k := bits.TrailingZeros64(m) / 8
+			binary.LittleEndian.PutUint64(dst[w:], x)
+			ascii = ascii && x&high&(1<<(8*k)-1) == 0
+			r, w = r+k, w+k
+		} else if r >= len(src) {
+			return 0, 0, false
+		}
+		c := src[r]
+		switch {
+		case c == '"':
+			if !ascii && !utf8.Valid(dst[:w]) {
+				return 0, 0, false
+			}
+			return w, r + 1, true
+		case c == '\\':
+			if r+1 >= len(src) {
+				return 0, 0, false
+			}
+			switch e := src[r+1]; e {
+			case '"', '\\', '/':
+				dst[w] = e
+			case 'n':
+				dst[w] = '\n'
+			case 'r':
+				dst[w] = '\r'
+			case 't':
+				dst[w] = '\t'
+			case 'b':
+				dst[w] = '\b'
+			case 'f':
+				dst[w] = '\f'
+			case 'u':
+				v, ok := hex4(src[r+2:])
+				if !ok || v >= utf8.RuneSelf {
+					return 0, 0, false
+				}
+				dst[w] = byte(v)
+				r += 4
+			default:
+				return 0, 0, false
+			}
+			r, w = r+2, w+1
+		case c < 0x20:
+			return 0, 0, false
+		default: // a plain byte among the last seven
+			ascii = ascii && c < utf8.RuneSelf
+			dst[w] = c
+			r, w = r+1, w+1
+		}
+	}
+}
+
+// hex4 returns the value of the four hex digits b starts with.
+func hex4(b []byte) (rune, bool) {
+	if len(b) < 4 {
+		return 0, false
+	}
+	var v rune
+	for _, c := range b[:4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		v = v<<4 | rune(c)
+	}
+	return v, true
+}
