@@ -39,13 +39,31 @@ var alertBenchServer = sync.OnceValue(func() *sekoiatest.Server {
 	return srv
 })
 
-// BenchmarkAlertsAll_SDK pages through 10,000 alerts, 100 per request,
-// with Alerts.All.
-func BenchmarkAlertsAll_SDK(b *testing.B) {
+// BenchmarkVsRawAlertsAll pages through 10,000 alerts, 100 per request,
+// with Alerts.All (sdk) and with net/http and encoding/json by hand (raw).
+func BenchmarkVsRawAlertsAll(b *testing.B) {
 	srv := alertBenchServer()
+	vsRaw(b, benchAlerts, func(b *testing.B) { benchAlertsSDK(b, srv) }, func(b *testing.B) { benchAlertsRaw(b, srv) })
+}
+
+// vsRaw runs the sdk and raw sub-benchmarks of a comparison over n items,
+// each reporting items/s.
+func vsRaw(b *testing.B, n int, sdk, raw func(b *testing.B)) {
+	for _, s := range []struct {
+		name string
+		f    func(*testing.B)
+	}{{"sdk", sdk}, {"raw", raw}} {
+		b.Run(s.name, func(b *testing.B) {
+			b.ReportAllocs()
+			s.f(b)
+			b.ReportMetric(float64(b.N)*float64(n)/b.Elapsed().Seconds(), "items/s")
+		})
+	}
+}
+
+func benchAlertsSDK(b *testing.B, srv *sekoiatest.Server) {
 	c := srv.Client()
 	ctx := context.Background()
-	b.ReportAllocs()
 	for b.Loop() {
 		n := 0
 		for a, err := range c.Alerts.All(ctx, &sekoia.AlertListOptions{Limit: 100}) {
@@ -137,12 +155,10 @@ type rawAlert struct {
 	CustomFields           json.RawMessage `json:"custom_fields"`
 }
 
-// BenchmarkAlertsAll_Raw is the baseline: the same pages with net/http and
+// benchAlertsRaw is the baseline: the same pages with net/http and
 // encoding/json, sequentially, without the SDK.
-func BenchmarkAlertsAll_Raw(b *testing.B) {
-	srv := alertBenchServer()
+func benchAlertsRaw(b *testing.B, srv *sekoiatest.Server) {
 	hc := &http.Client{}
-	b.ReportAllocs()
 	for b.Loop() {
 		n := 0
 		for offset := 0; ; offset += 100 {

@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -16,44 +19,92 @@ import (
 	"github.com/socgo/xdr/sentinelone/sentinelonetest"
 )
 
-const benchActivities = 100_000
+// The list benchmarks are comparisons, BenchmarkVsRaw<Path>, each with two
+// sub-benchmarks over the same pre-serialised pages served on loopback:
+// sdk pages through the list with the client's All, raw with a
+// hand-written net/http + encoding/json loop decoding the same fields
+// (go run ./internal/benchtable prints their ratios).
 
-// benchServer is one fake console holding 100,000 activities, shared by
-// the SDK benchmark and its raw baseline.
-var benchServer = sync.OnceValue(func() *sentinelonetest.Server {
-	srv := sentinelonetest.Start()
-	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	for i := range benchActivities / 100 {
-		srv.AppendActivities(100, t0.Add(time.Duration(i)*time.Second))
-	}
-	return srv
-})
+// benchToken is the token of the replay servers (which do not check it).
+const benchToken = "bench-token-0123456789abcdef"
 
-// BenchmarkActivitiesAll_SDK pages through 100,000 activities (limit 1000)
-// with Activities.All.
-func BenchmarkActivitiesAll_SDK(b *testing.B) {
-	opts := &sentinelone.ActivityListOptions{Paging: sentinelone.Paging{Limit: 1000}}
-	benchSDK(b, benchServer(), benchActivities, "activities",
-		func(ctx context.Context, c *sentinelone.Client) iter.Seq2[sentinelone.Activity, error] {
-			return c.Activities.All(ctx, opts)
-		},
-		func(a sentinelone.Activity) error {
-			if a.ID == "" {
-				return errors.New("no id")
-			}
-			return nil
-		})
+// replayServer serves recorded list pages: GET <path> answers pages[""]
+// without a cursor and pages[c] with cursor=c; other query parameters are
+// ignored.
+func replayServer(pages map[string][]byte) *httptest.Server {
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, ok := pages[r.URL.Query().Get("cursor")]
+		if !ok {
+			http.Error(w, `{"errors":[{"code":4000010,"title":"Validation Error"}]}`, http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		_, _ = w.Write(body)
+	}))
 }
 
-// benchSDK is the body of a _SDK benchmark: with a client of srv, it runs
-// all to the end, checks every item, and fails unless want items came.
-func benchSDK[T any](b *testing.B, srv *sentinelonetest.Server, want int, noun string, all func(context.Context, *sentinelone.Client) iter.Seq2[T, error], check func(T) error) {
-	c, err := sentinelone.NewClient(srv.URL(), srv.Token(), sentinelone.WithoutRateLimits())
+// record reads every page of path from the fake srv (limit 1000, following
+// nextCursor) and returns a replay server of those pages.
+func record(srv *sentinelonetest.Server, path string) *httptest.Server {
+	pages := map[string][]byte{}
+	cursor := ""
+	for {
+		q := url.Values{"limit": {"1000"}}
+		if cursor != "" {
+			q.Set("cursor", cursor)
+		}
+		req, _ := http.NewRequest(http.MethodGet, srv.URL()+sentinelone.APIPath+path+"?"+q.Encode(), nil)
+		req.Header.Set("Authorization", "ApiToken "+srv.Token())
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			panic(err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			panic(fmt.Sprint(resp.StatusCode, err))
+		}
+		pages[cursor] = body
+		var pg struct {
+			Pagination struct {
+				NextCursor *string `json:"nextCursor"`
+			} `json:"pagination"`
+		}
+		if err := json.Unmarshal(body, &pg); err != nil {
+			panic(err)
+		}
+		if pg.Pagination.NextCursor == nil {
+			return replayServer(pages)
+		}
+		cursor = *pg.Pagination.NextCursor
+	}
+}
+
+// vsRaw runs the sdk and raw sub-benchmarks of a comparison over n items,
+// each reporting items/s.
+func vsRaw(b *testing.B, n int, sdk, raw func(b *testing.B)) {
+	for _, s := range []struct {
+		name string
+		f    func(*testing.B)
+	}{{"sdk", sdk}, {"raw", raw}} {
+		b.Run(s.name, func(b *testing.B) {
+			b.ReportAllocs()
+			s.f(b)
+			b.ReportMetric(float64(b.N)*float64(n)/b.Elapsed().Seconds(), "items/s")
+		})
+	}
+}
+
+// benchSDK is the body of an sdk sub-benchmark: with a client of the
+// server at base, it runs all to the end, checks every item, and fails
+// unless want items came.
+func benchSDK[T any](b *testing.B, base string, want int, all func(context.Context, *sentinelone.Client) iter.Seq2[T, error], check func(T) error) {
+	c, err := sentinelone.NewClient(base, benchToken, sentinelone.WithoutRateLimits())
 	if err != nil {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	b.ReportAllocs()
 	for b.Loop() {
 		n := 0
 		for v, err := range all(ctx, c) {
@@ -66,35 +117,18 @@ func benchSDK[T any](b *testing.B, srv *sentinelonetest.Server, want int, noun s
 			n++
 		}
 		if n != want {
-			b.Fatalf("%d %s", n, noun)
+			b.Fatalf("%d items, want %d", n, want)
 		}
 	}
 }
 
-// rawActivity is what the baseline decodes: the fields a program reads,
-// and the data object kept raw.
-type rawActivity struct {
-	ID           string          `json:"id"`
-	ActivityType int             `json:"activityType"`
-	CreatedAt    time.Time       `json:"createdAt"`
-	AgentID      string          `json:"agentId"`
-	Data         json.RawMessage `json:"data"`
-}
-
-// BenchmarkActivitiesAll_Raw is the baseline: a hand-written net/http +
-// encoding/json loop over the same server and pages.
-func BenchmarkActivitiesAll_Raw(b *testing.B) {
-	benchRaw(b, benchServer(), "/activities", benchActivities, "activities", func(rawActivity) error { return nil })
-}
-
-// benchRaw is the body of a _Raw benchmark: it pages through path of srv
-// (limit 1000, following nextCursor) with net/http, decodes each page's
-// data as []T with encoding/json, checks every item, and fails unless want
-// items came.
-func benchRaw[T any](b *testing.B, srv *sentinelonetest.Server, path string, want int, noun string, check func(T) error) {
+// benchRaw is the body of a raw sub-benchmark: it pages through path of
+// the server at base (limit 1000, following nextCursor) with net/http,
+// decodes each page's data as []T with encoding/json, checks every item,
+// and fails unless want items came.
+func benchRaw[T any](b *testing.B, base, path string, want int, check func(T) error) {
 	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
-	base := srv.URL() + sentinelone.APIPath + path
-	b.ReportAllocs()
+	u := base + sentinelone.APIPath + path
 	for b.Loop() {
 		n, cursor := 0, ""
 		for {
@@ -102,8 +136,8 @@ func benchRaw[T any](b *testing.B, srv *sentinelonetest.Server, path string, wan
 			if cursor != "" {
 				q.Set("cursor", cursor)
 			}
-			req, _ := http.NewRequest(http.MethodGet, base+"?"+q.Encode(), nil)
-			req.Header.Set("Authorization", "ApiToken "+srv.Token())
+			req, _ := http.NewRequest(http.MethodGet, u+"?"+q.Encode(), nil)
+			req.Header.Set("Authorization", "ApiToken "+benchToken)
 			resp, err := hc.Do(req)
 			if err != nil {
 				b.Fatal(err)
@@ -131,39 +165,72 @@ func benchRaw[T any](b *testing.B, srv *sentinelonetest.Server, path string, wan
 			cursor = *page.Pagination.NextCursor
 		}
 		if n != want {
-			b.Fatal(fmt.Sprint(n, " ", noun))
+			b.Fatalf("%d items, want %d", n, want)
 		}
 	}
 }
 
-const benchThreats = 10_000
+const benchActivities = 100_000
 
-// benchThreatServer is one fake console holding 10,000 threats, shared by
-// the SDK threat benchmark and its raw baseline.
-var benchThreatServer = sync.OnceValue(func() *sentinelonetest.Server {
+// activityReplay serves 100,000 activities recorded from the fake console.
+var activityReplay = sync.OnceValue(func() *httptest.Server {
 	srv := sentinelonetest.Start()
+	defer srv.Close()
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	for i := range benchThreats {
-		srv.AppendThreat(fmt.Sprintf("sample%d.exe", i), t0.Add(time.Duration(i)*time.Second), "1681212101432395267")
+	for i := range benchActivities / 100 {
+		srv.AppendActivities(100, t0.Add(time.Duration(i)*time.Second))
 	}
-	return srv
+	return record(srv, "/activities")
 })
 
-// BenchmarkThreatsAll_SDK pages through 10,000 threats (limit 1000) with
-// Threats.All.
-func BenchmarkThreatsAll_SDK(b *testing.B) {
-	opts := &sentinelone.ThreatListOptions{Paging: sentinelone.Paging{Limit: 1000}}
-	benchSDK(b, benchThreatServer(), benchThreats, "threats",
-		func(ctx context.Context, c *sentinelone.Client) iter.Seq2[sentinelone.Threat, error] {
-			return c.Threats.All(ctx, opts)
-		},
-		func(t sentinelone.Threat) error {
-			if t.ID == "" || t.CreatedAt().IsZero() {
+// rawActivity is what the activity baseline decodes: the fields a program
+// reads, and the data object kept raw.
+type rawActivity struct {
+	ID           string          `json:"id"`
+	ActivityType int             `json:"activityType"`
+	CreatedAt    time.Time       `json:"createdAt"`
+	AgentID      string          `json:"agentId"`
+	Data         json.RawMessage `json:"data"`
+}
+
+// BenchmarkVsRawActivitiesAll pages through 100,000 activities (limit
+// 1000) with Activities.All and with the baseline.
+func BenchmarkVsRawActivitiesAll(b *testing.B) {
+	base := activityReplay().URL
+	opts := &sentinelone.ActivityListOptions{Paging: sentinelone.Paging{Limit: 1000}}
+	vsRaw(b, benchActivities, func(b *testing.B) {
+		benchSDK(b, base, benchActivities,
+			func(ctx context.Context, c *sentinelone.Client) iter.Seq2[sentinelone.Activity, error] {
+				return c.Activities.All(ctx, opts)
+			},
+			func(a sentinelone.Activity) error {
+				if a.ID == "" || a.CreatedAt.IsZero() {
+					return errors.New("no id or time")
+				}
+				return nil
+			})
+	}, func(b *testing.B) {
+		benchRaw(b, base, "/activities", benchActivities, func(a rawActivity) error {
+			if a.ID == "" || a.CreatedAt.IsZero() {
 				return errors.New("no id or time")
 			}
 			return nil
 		})
+	})
 }
+
+const benchThreats = 10_000
+
+// threatReplay serves 10,000 threats recorded from the fake console.
+var threatReplay = sync.OnceValue(func() *httptest.Server {
+	srv := sentinelonetest.Start()
+	defer srv.Close()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range benchThreats {
+		srv.AppendThreat(fmt.Sprintf("sample%d.exe", i), t0.Add(time.Duration(i)*time.Second), "1681212101432395267")
+	}
+	return record(srv, "/threats")
+})
 
 // rawThreat is what the threat baseline decodes: the fields a program
 // reads, and the whole object kept raw.
@@ -180,15 +247,143 @@ type rawThreat struct {
 	} `json:"agentRealtimeInfo"`
 }
 
-// BenchmarkThreatsAll_Raw is the threat baseline: a hand-written net/http
-// + encoding/json loop over the same server and pages, keeping each
-// threat's bytes as the SDK does.
-func BenchmarkThreatsAll_Raw(b *testing.B) {
-	benchRaw(b, benchThreatServer(), "/threats", benchThreats, "threats", func(raw json.RawMessage) error {
-		var t rawThreat
-		if err := json.Unmarshal(raw, &t); err != nil || t.ID == "" || t.ThreatInfo.CreatedAt.IsZero() {
-			return fmt.Errorf("threat %v", err)
+// BenchmarkVsRawThreatsAll pages through 10,000 threats (limit 1000) with
+// Threats.All and with the baseline, which keeps each threat's bytes as
+// the SDK does.
+func BenchmarkVsRawThreatsAll(b *testing.B) {
+	base := threatReplay().URL
+	opts := &sentinelone.ThreatListOptions{Paging: sentinelone.Paging{Limit: 1000}}
+	vsRaw(b, benchThreats, func(b *testing.B) {
+		benchSDK(b, base, benchThreats,
+			func(ctx context.Context, c *sentinelone.Client) iter.Seq2[sentinelone.Threat, error] {
+				return c.Threats.All(ctx, opts)
+			},
+			func(t sentinelone.Threat) error {
+				if t.ID == "" || t.CreatedAt().IsZero() {
+					return errors.New("no id or time")
+				}
+				return nil
+			})
+	}, func(b *testing.B) {
+		benchRaw(b, base, "/threats", benchThreats, func(raw json.RawMessage) error {
+			var t rawThreat
+			if err := json.Unmarshal(raw, &t); err != nil || t.ID == "" || t.ThreatInfo.CreatedAt.IsZero() {
+				return fmt.Errorf("threat %v", err)
+			}
+			return nil
+		})
+	})
+}
+
+const (
+	benchAgents         = 100_000
+	benchAgentsDistinct = 10 // distinct pages of 1000 agents, served in turn
+)
+
+// benchAgentJSON returns agent i as the console writes it: about 2.4 KiB,
+// most of it members that Agent keeps only in Raw.
+func benchAgentJSON(i int) []byte {
+	t := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute)
+	ts := func(d time.Duration) string { return t.Add(d).Format("2006-01-02T15:04:05.000000Z") }
+	id := strconv.Itoa(1700000000000000000 + i)
+	return fmt.Appendf(nil, `{"accountId":"433241117337583618","accountName":"Example Corp","activeDirectory":{"computerDistinguishedName":"CN=WS-%[1]d,OU=Workstations,DC=corp,DC=example,DC=com","computerMemberOf":["CN=Domain Computers,CN=Users,DC=corp,DC=example,DC=com"],"lastUserDistinguishedName":"CN=User %[1]d,OU=Staff,DC=corp,DC=example,DC=com","lastUserMemberOf":["CN=Domain Users,CN=Users,DC=corp,DC=example,DC=com","CN=VPN Users,OU=Groups,DC=corp,DC=example,DC=com"],"mail":"user%[1]d@corp.example.com","userPrincipalName":"user%[1]d@corp.example.com"},"activeThreats":%[2]d,"agentVersion":"24.1.5.277","allowRemoteShell":false,"appsVulnerabilityStatus":"up_to_date","cloudProviders":{},"computerName":"WS-%[1]d","consoleMigrationStatus":"N/A","containerizedWorkloadCounts":null,"coreCount":8,"cpuCount":1,"cpuId":"Intel(R) Core(TM) i7-1185G7 @ 3.00GHz","createdAt":"%[3]s","detectionState":"full_mode","domain":"CORP","encryptedApplications":true,"externalId":"","externalIp":"203.0.113.%[4]d","firewallEnabled":true,"firstFullModeTime":"%[3]s","fullDiskScanLastUpdatedAt":"%[5]s","groupId":"1234567890123456789","groupIp":"203.0.113.x","groupName":"Default Group","groupUpdatedAt":null,"hasContainerizedWorkload":false,"id":"%[6]s","inRemoteShellSession":false,"infected":%[7]t,"installerType":".msi","isActive":true,"isAdConnector":false,"isDecommissioned":false,"isPendingUninstall":false,"isUninstalled":false,"isUpToDate":true,"lastActiveDate":"%[8]s","lastIpToMgmt":"10.20.%[4]d.17","lastLoggedInUserName":"user%[1]d","lastSuccessfulScanDate":"%[5]s","licenseKey":"","locationEnabled":true,"locationType":"fallback","locations":[{"id":"629380164464502476","name":"Fallback","scope":"global"}],"machineType":"laptop","missingPermissions":[],"mitigationMode":"protect","mitigationModeSuspicious":"detect","modelName":"Dell Inc. - Latitude 7420","networkInterfaces":[{"gatewayIp":"10.20.%[4]d.1","gatewayMacAddress":"00:11:22:33:44:55","id":"1380999191123456789","inet":["10.20.%[4]d.17"],"inet6":["fe80::a00:27ff:fe4e:66a1"],"name":"Ethernet","physical":"08:00:27:4e:66:a1"},{"gatewayIp":null,"gatewayMacAddress":null,"id":"1380999191123456790","inet":[],"inet6":[],"name":"Wi-Fi","physical":"3c:22:fb:12:34:56"}],"networkQuarantineEnabled":false,"networkStatus":"connected","operationalState":"na","operationalStateExpiration":null,"osArch":"64 bit","osName":"Windows 11 Enterprise","osRevision":"22631","osStartTime":"%[5]s","osType":"windows","osUsername":null,"rangerStatus":"NotApplicable","rangerVersion":null,"registeredAt":"%[3]s","remoteProfilingState":"disabled","remoteProfilingStateExpiration":null,"scanAbortedAt":null,"scanFinishedAt":"%[5]s","scanStartedAt":"%[5]s","scanStatus":"finished","serialNumber":"SN%[1]08d","showAlertIcon":false,"siteId":"433241117346168932","siteName":"Headquarters","storageName":null,"storageType":null,"tags":{"sentinelone":[{"assignedAt":"%[3]s","assignedBy":"admin","assignedById":"1111111111111111111","id":"2222222222222222222","key":"department","value":"finance"}]},"threatRebootRequired":false,"totalMemory":16088,"updatedAt":"%[8]s","userActionsNeeded":[],"uuid":"f3a1c2d4e5b6%[1]020d"}`,
+		i, i%3, ts(0), i%250+1, ts(time.Hour), id, i%7 == 0, ts(2*time.Hour))
+}
+
+// agentReplay serves 100,000 agents (1000 per page, the same ten pages of
+// data in turn, each with its own cursor).
+var agentReplay = sync.OnceValue(func() *httptest.Server {
+	var data [benchAgentsDistinct][]byte
+	for p := range data {
+		a := []byte{'['}
+		for i := range 1000 {
+			if i > 0 {
+				a = append(a, ',')
+			}
+			a = append(a, benchAgentJSON(p*1000+i)...)
 		}
-		return nil
+		data[p] = append(a, ']')
+	}
+	pages := map[string][]byte{}
+	for p := range benchAgents / 1000 {
+		next := "null"
+		if p+1 < benchAgents/1000 {
+			next = `"c` + strconv.Itoa(p+1) + `"`
+		}
+		cursor := ""
+		if p > 0 {
+			cursor = "c" + strconv.Itoa(p)
+		}
+		body := append([]byte(`{"data":`), data[p%benchAgentsDistinct]...)
+		pages[cursor] = append(body, `,"pagination":{"nextCursor":`+next+`,"totalItems":`+strconv.Itoa(benchAgents)+`}}`...)
+	}
+	return replayServer(pages)
+})
+
+// rawAgent is what the agent baseline decodes: the fields of
+// sentinelone.Agent.
+type rawAgent struct {
+	ID                   string `json:"id"`
+	UUID                 string `json:"uuid"`
+	ComputerName         string `json:"computerName"`
+	Domain               string `json:"domain"`
+	NetworkStatus        string `json:"networkStatus"`
+	IsActive             bool   `json:"isActive"`
+	Infected             bool   `json:"infected"`
+	ActiveThreats        int    `json:"activeThreats"`
+	IsDecommissioned     bool   `json:"isDecommissioned"`
+	IsUninstalled        bool   `json:"isUninstalled"`
+	OSType               string `json:"osType"`
+	OSName               string `json:"osName"`
+	OSRevision           string `json:"osRevision"`
+	AgentVersion         string `json:"agentVersion"`
+	MachineType          string `json:"machineType"`
+	MitigationMode       string `json:"mitigationMode"`
+	ScanStatus           string `json:"scanStatus"`
+	ExternalIP           string `json:"externalIp"`
+	LastIPToMgmt         string `json:"lastIpToMgmt"`
+	LastLoggedInUserName string `json:"lastLoggedInUserName"`
+	NetworkInterfaces    []struct {
+		ID       string   `json:"id"`
+		Name     string   `json:"name"`
+		Inet     []string `json:"inet"`
+		Inet6    []string `json:"inet6"`
+		Physical string   `json:"physical"`
+	} `json:"networkInterfaces"`
+	AccountID      string    `json:"accountId"`
+	AccountName    string    `json:"accountName"`
+	SiteID         string    `json:"siteId"`
+	SiteName       string    `json:"siteName"`
+	GroupID        string    `json:"groupId"`
+	GroupName      string    `json:"groupName"`
+	LastActiveDate time.Time `json:"lastActiveDate"`
+	RegisteredAt   time.Time `json:"registeredAt"`
+	CreatedAt      time.Time `json:"createdAt"`
+	UpdatedAt      time.Time `json:"updatedAt"`
+}
+
+// BenchmarkVsRawAgentsAll pages through 100,000 agents of about 2.4 KiB
+// (limit 1000) with Agents.All and with the baseline.
+func BenchmarkVsRawAgentsAll(b *testing.B) {
+	base := agentReplay().URL
+	opts := &sentinelone.AgentListOptions{Paging: sentinelone.Paging{Limit: 1000}}
+	vsRaw(b, benchAgents, func(b *testing.B) {
+		benchSDK(b, base, benchAgents,
+			func(ctx context.Context, c *sentinelone.Client) iter.Seq2[sentinelone.Agent, error] {
+				return c.Agents.All(ctx, opts)
+			},
+			func(a sentinelone.Agent) error {
+				if a.ID == "" || a.CreatedAt.IsZero() {
+					return errors.New("no id or time")
+				}
+				return nil
+			})
+	}, func(b *testing.B) {
+		benchRaw(b, base, "/agents", benchAgents, func(a rawAgent) error {
+			if a.ID == "" || a.CreatedAt.IsZero() {
+				return errors.New("no id or time")
+			}
+			return nil
+		})
 	})
 }

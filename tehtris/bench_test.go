@@ -34,17 +34,29 @@ func benchServer(b *testing.B) *tehtristest.Server {
 	return srv
 }
 
-// BenchmarkEventsAll_SDK walks 100,000 events with Events.All, 1000 per
-// page.
-func BenchmarkEventsAll_SDK(b *testing.B) {
+// BenchmarkVsRawEventsAll walks 100,000 events, 1000 per page, with
+// Events.All (sdk) and with net/http and encoding/json by hand (raw).
+func BenchmarkVsRawEventsAll(b *testing.B) {
 	srv := benchServer(b)
+	for _, s := range []struct {
+		name string
+		f    func(*testing.B, *tehtristest.Server)
+	}{{"sdk", benchEventsSDK}, {"raw", benchEventsRaw}} {
+		b.Run(s.name, func(b *testing.B) {
+			b.ReportAllocs()
+			s.f(b, srv)
+			b.ReportMetric(float64(b.N)*benchEvents/b.Elapsed().Seconds(), "items/s")
+		})
+	}
+}
+
+func benchEventsSDK(b *testing.B, srv *tehtristest.Server) {
 	c, err := srv.NewClient()
 	if err != nil {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
 	q := &tehtris.EventQuery{From: time.Now().Add(-2 * time.Hour), Limit: tehtris.MaxLimit}
-	b.ReportAllocs()
 	for b.Loop() {
 		n := 0
 		for ev, err := range c.Events.All(ctx, q) {
@@ -59,7 +71,6 @@ func BenchmarkEventsAll_SDK(b *testing.B) {
 			b.Fatalf("%d events", n)
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchEvents), "ns/event")
 }
 
 // rawEvent is what a hand-written client would decode into: the same
@@ -96,13 +107,11 @@ type rawEvent struct {
 	Location        string    `json:"location"`
 }
 
-// BenchmarkEventsAll_Raw walks the same events with net/http and
-// encoding/json by hand: the baseline.
-func BenchmarkEventsAll_Raw(b *testing.B) {
-	srv := benchServer(b)
+// benchEventsRaw is the baseline: the same pages with net/http and
+// encoding/json, by hand.
+func benchEventsRaw(b *testing.B, srv *tehtristest.Server) {
 	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	from := strconv.FormatInt(time.Now().Add(-2*time.Hour).Unix(), 10)
-	b.ReportAllocs()
 	for b.Loop() {
 		to := strconv.FormatInt(time.Now().Unix(), 10)
 		n := 0
@@ -133,7 +142,6 @@ func BenchmarkEventsAll_Raw(b *testing.B) {
 			b.Fatalf("%d events", n)
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchEvents), "ns/event")
 }
 
 // BenchmarkDecodeEvents decodes one page of 1000 events in memory.
