@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/socgo/xdr/internal/vsraw"
 	"github.com/socgo/xdr/sekoia"
 	"github.com/socgo/xdr/sekoia/sekoiatest"
 )
@@ -43,22 +44,7 @@ var alertBenchServer = sync.OnceValue(func() *sekoiatest.Server {
 // with Alerts.All (sdk) and with net/http and encoding/json by hand (raw).
 func BenchmarkVsRawAlertsAll(b *testing.B) {
 	srv := alertBenchServer()
-	vsRaw(b, benchAlerts, func(b *testing.B) { benchAlertsSDK(b, srv) }, func(b *testing.B) { benchAlertsRaw(b, srv) })
-}
-
-// vsRaw runs the sdk and raw sub-benchmarks of a comparison over n items,
-// each reporting items/s.
-func vsRaw(b *testing.B, n int, sdk, raw func(b *testing.B)) {
-	for _, s := range []struct {
-		name string
-		f    func(*testing.B)
-	}{{"sdk", sdk}, {"raw", raw}} {
-		b.Run(s.name, func(b *testing.B) {
-			b.ReportAllocs()
-			s.f(b)
-			b.ReportMetric(float64(b.N)*float64(n)/b.Elapsed().Seconds(), "items/s")
-		})
-	}
+	vsraw.Run(b, benchAlerts, func(b *testing.B) { benchAlertsSDK(b, srv) }, func(b *testing.B) { benchAlertsRaw(b, srv) })
 }
 
 func benchAlertsSDK(b *testing.B, srv *sekoiatest.Server) {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/socgo/xdr/internal/vsraw"
 	"github.com/socgo/xdr/sekoia"
 	"github.com/socgo/xdr/sekoia/sekoiatest"
 )
@@ -47,7 +48,7 @@ func doneJob(b *testing.B) (*sekoiatest.Server, *sekoia.Client, string) {
 // encoding/json by hand (raw).
 func BenchmarkVsRawSearchResults(b *testing.B) {
 	srv, c, uuid := doneJob(b)
-	vsRaw(b, benchEvents, func(b *testing.B) { benchResultsSDK(b, c, uuid) }, func(b *testing.B) { benchResultsRaw(b, srv, uuid) })
+	vsraw.Run(b, benchEvents, func(b *testing.B) { benchResultsSDK(b, c, uuid) }, func(b *testing.B) { benchResultsRaw(b, srv, uuid) })
 }
 
 // benchResultsSDK reads every event with Results and checks each.

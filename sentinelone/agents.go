@@ -10,7 +10,11 @@ import (
 	"strings"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/socgo/xdr/internal/argcheck"
+	"github.com/socgo/xdr/internal/jsonpage"
 	"github.com/socgo/xdr/internal/rest"
 )
 
@@ -175,8 +179,26 @@ func (s *AgentsService) list(ctx context.Context, q map[string][]string) (*Agent
 	return getPage[AgentPage](ctx, s.c, "/agents", q, decodePageAgent)
 }
 
-// decodePageAgent decodes an agent of a list page; Raw is a copy of span.
-func decodePageAgent(span []byte, a *Agent) error { return a.UnmarshalJSON(span) }
+// decodePageAgent decodes an agent of a list page, keeping span (a slice
+// of the page buffer) as Raw. List pages decode agents with decodeFrom.
+func decodePageAgent(span []byte, a *Agent) error {
+	var v agentAlias
+	if err := jsonv2.Unmarshal(span, &v, jsonpage.V1); err != nil {
+		return err
+	}
+	*a = Agent(v)
+	a.Raw = span
+	return nil
+}
+
+// decodeFrom decodes an agent of a list page from the page's decoder, as
+// encoding/json would, in the decoder's one pass; Raw is the agent's span
+// of page.
+func (a *Agent) decodeFrom(dec *jsontext.Decoder, page []byte) error {
+	raw, err := jsonpage.Decode(dec, page, (*agentAlias)(a))
+	a.Raw = raw
+	return err
+}
 
 // All calls GET /agents page after page, following nextCursor with the
 // same filters, and yields every agent.

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/socgo/xdr/internal/vsraw"
 	"github.com/socgo/xdr/sentinelone"
 	"github.com/socgo/xdr/sentinelone/sentinelonetest"
 )
@@ -56,7 +57,7 @@ type rawAlert struct {
 func BenchmarkVsRawAlertsAll(b *testing.B) {
 	base := alertReplay().URL
 	opts := &sentinelone.AlertListOptions{Paging: sentinelone.Paging{Limit: 1000}}
-	vsRaw(b, benchAlerts, func(b *testing.B) {
+	vsraw.Run(b, benchAlerts, func(b *testing.B) {
 		benchSDK(b, base, benchAlerts,
 			func(ctx context.Context, c *sentinelone.Client) iter.Seq2[sentinelone.Alert, error] {
 				return c.Alerts.All(ctx, opts)

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/socgo/xdr/internal/vsraw"
 	"github.com/socgo/xdr/sentinelone"
 	"github.com/socgo/xdr/sentinelone/sentinelonetest"
 )
@@ -78,21 +79,6 @@ func record(srv *sentinelonetest.Server, path string) *httptest.Server {
 			return replayServer(pages)
 		}
 		cursor = *pg.Pagination.NextCursor
-	}
-}
-
-// vsRaw runs the sdk and raw sub-benchmarks of a comparison over n items,
-// each reporting items/s.
-func vsRaw(b *testing.B, n int, sdk, raw func(b *testing.B)) {
-	for _, s := range []struct {
-		name string
-		f    func(*testing.B)
-	}{{"sdk", sdk}, {"raw", raw}} {
-		b.Run(s.name, func(b *testing.B) {
-			b.ReportAllocs()
-			s.f(b)
-			b.ReportMetric(float64(b.N)*float64(n)/b.Elapsed().Seconds(), "items/s")
-		})
 	}
 }
 
@@ -198,7 +184,7 @@ type rawActivity struct {
 func BenchmarkVsRawActivitiesAll(b *testing.B) {
 	base := activityReplay().URL
 	opts := &sentinelone.ActivityListOptions{Paging: sentinelone.Paging{Limit: 1000}}
-	vsRaw(b, benchActivities, func(b *testing.B) {
+	vsraw.Run(b, benchActivities, func(b *testing.B) {
 		benchSDK(b, base, benchActivities,
 			func(ctx context.Context, c *sentinelone.Client) iter.Seq2[sentinelone.Activity, error] {
 				return c.Activities.All(ctx, opts)
@@ -253,7 +239,7 @@ type rawThreat struct {
 func BenchmarkVsRawThreatsAll(b *testing.B) {
 	base := threatReplay().URL
 	opts := &sentinelone.ThreatListOptions{Paging: sentinelone.Paging{Limit: 1000}}
-	vsRaw(b, benchThreats, func(b *testing.B) {
+	vsraw.Run(b, benchThreats, func(b *testing.B) {
 		benchSDK(b, base, benchThreats,
 			func(ctx context.Context, c *sentinelone.Client) iter.Seq2[sentinelone.Threat, error] {
 				return c.Threats.All(ctx, opts)
@@ -280,16 +266,6 @@ const (
 	benchAgentsDistinct = 10 // distinct pages of 1000 agents, served in turn
 )
 
-// benchAgentJSON returns agent i as the console writes it: about 2.4 KiB,
-// most of it members that Agent keeps only in Raw.
-func benchAgentJSON(i int) []byte {
-	t := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute)
-	ts := func(d time.Duration) string { return t.Add(d).Format("2006-01-02T15:04:05.000000Z") }
-	id := strconv.Itoa(1700000000000000000 + i)
-	return fmt.Appendf(nil, `{"accountId":"433241117337583618","accountName":"Example Corp","activeDirectory":{"computerDistinguishedName":"CN=WS-%[1]d,OU=Workstations,DC=corp,DC=example,DC=com","computerMemberOf":["CN=Domain Computers,CN=Users,DC=corp,DC=example,DC=com"],"lastUserDistinguishedName":"CN=User %[1]d,OU=Staff,DC=corp,DC=example,DC=com","lastUserMemberOf":["CN=Domain Users,CN=Users,DC=corp,DC=example,DC=com","CN=VPN Users,OU=Groups,DC=corp,DC=example,DC=com"],"mail":"user%[1]d@corp.example.com","userPrincipalName":"user%[1]d@corp.example.com"},"activeThreats":%[2]d,"agentVersion":"24.1.5.277","allowRemoteShell":false,"appsVulnerabilityStatus":"up_to_date","cloudProviders":{},"computerName":"WS-%[1]d","consoleMigrationStatus":"N/A","containerizedWorkloadCounts":null,"coreCount":8,"cpuCount":1,"cpuId":"Intel(R) Core(TM) i7-1185G7 @ 3.00GHz","createdAt":"%[3]s","detectionState":"full_mode","domain":"CORP","encryptedApplications":true,"externalId":"","externalIp":"203.0.113.%[4]d","firewallEnabled":true,"firstFullModeTime":"%[3]s","fullDiskScanLastUpdatedAt":"%[5]s","groupId":"1234567890123456789","groupIp":"203.0.113.x","groupName":"Default Group","groupUpdatedAt":null,"hasContainerizedWorkload":false,"id":"%[6]s","inRemoteShellSession":false,"infected":%[7]t,"installerType":".msi","isActive":true,"isAdConnector":false,"isDecommissioned":false,"isPendingUninstall":false,"isUninstalled":false,"isUpToDate":true,"lastActiveDate":"%[8]s","lastIpToMgmt":"10.20.%[4]d.17","lastLoggedInUserName":"user%[1]d","lastSuccessfulScanDate":"%[5]s","licenseKey":"","locationEnabled":true,"locationType":"fallback","locations":[{"id":"629380164464502476","name":"Fallback","scope":"global"}],"machineType":"laptop","missingPermissions":[],"mitigationMode":"protect","mitigationModeSuspicious":"detect","modelName":"Dell Inc. - Latitude 7420","networkInterfaces":[{"gatewayIp":"10.20.%[4]d.1","gatewayMacAddress":"00:11:22:33:44:55","id":"1380999191123456789","inet":["10.20.%[4]d.17"],"inet6":["fe80::a00:27ff:fe4e:66a1"],"name":"Ethernet","physical":"08:00:27:4e:66:a1"},{"gatewayIp":null,"gatewayMacAddress":null,"id":"1380999191123456790","inet":[],"inet6":[],"name":"Wi-Fi","physical":"3c:22:fb:12:34:56"}],"networkQuarantineEnabled":false,"networkStatus":"connected","operationalState":"na","operationalStateExpiration":null,"osArch":"64 bit","osName":"Windows 11 Enterprise","osRevision":"22631","osStartTime":"%[5]s","osType":"windows","osUsername":null,"rangerStatus":"NotApplicable","rangerVersion":null,"registeredAt":"%[3]s","remoteProfilingState":"disabled","remoteProfilingStateExpiration":null,"scanAbortedAt":null,"scanFinishedAt":"%[5]s","scanStartedAt":"%[5]s","scanStatus":"finished","serialNumber":"SN%[1]08d","showAlertIcon":false,"siteId":"433241117346168932","siteName":"Headquarters","storageName":null,"storageType":null,"tags":{"sentinelone":[{"assignedAt":"%[3]s","assignedBy":"admin","assignedById":"1111111111111111111","id":"2222222222222222222","key":"department","value":"finance"}]},"threatRebootRequired":false,"totalMemory":16088,"updatedAt":"%[8]s","userActionsNeeded":[],"uuid":"f3a1c2d4e5b6%[1]020d"}`,
-		i, i%3, ts(0), i%250+1, ts(time.Hour), id, i%7 == 0, ts(2*time.Hour))
-}
-
 // agentReplay serves 100,000 agents (1000 per page, the same ten pages of
 // data in turn, each with its own cursor).
 var agentReplay = sync.OnceValue(func() *httptest.Server {
@@ -300,7 +276,7 @@ var agentReplay = sync.OnceValue(func() *httptest.Server {
 			if i > 0 {
 				a = append(a, ',')
 			}
-			a = append(a, benchAgentJSON(p*1000+i)...)
+			a = append(a, sentinelone.BenchAgentJSON(p*1000+i)...)
 		}
 		data[p] = append(a, ']')
 	}
@@ -367,7 +343,7 @@ type rawAgent struct {
 func BenchmarkVsRawAgentsAll(b *testing.B) {
 	base := agentReplay().URL
 	opts := &sentinelone.AgentListOptions{Paging: sentinelone.Paging{Limit: 1000}}
-	vsRaw(b, benchAgents, func(b *testing.B) {
+	vsraw.Run(b, benchAgents, func(b *testing.B) {
 		benchSDK(b, base, benchAgents,
 			func(ctx context.Context, c *sentinelone.Client) iter.Seq2[sentinelone.Agent, error] {
 				return c.Agents.All(ctx, opts)

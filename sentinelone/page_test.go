@@ -88,9 +88,12 @@ func FuzzPageDecode(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add([]byte(`{"data":[` + string(bytes.TrimSpace(th)) + `],"pagination":{"nextCursor":null,"totalItems":1}}`))
+	f.Add([]byte(`{"data":[` + string(benchAgentJSON(1)) + `, null ,` + string(benchAgentJSON(2)) + `],"pagination":{"nextCursor":null,"totalItems":3}}`))
+	f.Add([]byte(`{"data":[{"ID":"1","id":"2","createdAt":"2024-01-01T00:00:00Z","networkInterfaces":[{"inet":["a"]}],"NetworkInterfaces":[{"name":"x"}],"isActive":true,"computerName":"a\u00e9\ud800"}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		checkPageDecode(t, body, decodePageActivity)
 		checkPageDecode(t, body, decodePageThreat)
+		checkPageDecode(t, body, decodePageAgent)
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/socgo/xdr/internal/vsraw"
 	"github.com/socgo/xdr/tehtris"
 	"github.com/socgo/xdr/tehtris/tehtristest"
 )
@@ -38,16 +39,7 @@ func benchServer(b *testing.B) *tehtristest.Server {
 // Events.All (sdk) and with net/http and encoding/json by hand (raw).
 func BenchmarkVsRawEventsAll(b *testing.B) {
 	srv := benchServer(b)
-	for _, s := range []struct {
-		name string
-		f    func(*testing.B, *tehtristest.Server)
-	}{{"sdk", benchEventsSDK}, {"raw", benchEventsRaw}} {
-		b.Run(s.name, func(b *testing.B) {
-			b.ReportAllocs()
-			s.f(b, srv)
-			b.ReportMetric(float64(b.N)*benchEvents/b.Elapsed().Seconds(), "items/s")
-		})
-	}
+	vsraw.Run(b, benchEvents, func(b *testing.B) { benchEventsSDK(b, srv) }, func(b *testing.B) { benchEventsRaw(b, srv) })
 }
 
 func benchEventsSDK(b *testing.B, srv *tehtristest.Server) {

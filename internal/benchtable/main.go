@@ -101,7 +101,7 @@ func run(w io.Writer, pkgs []string, count int, bench, benchtime, timeout string
 				os.Stderr.Write(out)
 				return fmt.Errorf("%s: %w", b.dir, err)
 			}
-			res.parse(out)
+			res.parse(filepath.Base(b.dir), out)
 		}
 	}
 	if len(res) == 0 {
@@ -123,21 +123,22 @@ func output(name string, args ...string) (string, error) {
 	return string(out), nil
 }
 
-// results maps a path ("VsRawAgentsAll") to its sub-benchmarks ("sdk",
+// results maps a path ("sentinelone.VsRawAgentsAll") to its sub-benchmarks ("sdk",
 // "raw") to their metrics ("ns/op") to the values of the rounds.
 type results map[string]map[string]map[string][]float64
 
 // lineRE matches a result line: BenchmarkVsRawX/sdk-2  N  v unit  v unit…
 var lineRE = regexp.MustCompile(`^Benchmark(\S+)/(sdk|raw)(?:-\d+)?\s+\d+\s+(.*)$`)
 
-func (r results) parse(out []byte) {
+// parse adds the results in the output out of package pkg.
+func (r results) parse(pkg string, out []byte) {
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
 		m := lineRE.FindStringSubmatch(sc.Text())
 		if m == nil {
 			continue
 		}
-		path, sub, f := m[1], m[2], strings.Fields(m[3])
+		path, sub, f := pkg+"."+m[1], m[2], strings.Fields(m[3])
 		for i := 0; i+1 < len(f); i += 2 {
 			v, err := strconv.ParseFloat(f[i], 64)
 			if err != nil {

@@ -7,23 +7,23 @@ import (
 
 func TestParseAndPrint(t *testing.T) {
 	r := results{}
-	r.parse([]byte(`goos: linux
+	r.parse("sentinelone", []byte(`goos: linux
 BenchmarkVsRawAgentsAll/sdk-2   	       1	 900 ns/op	  100 items/s	  50 B/op	  10 allocs/op
 BenchmarkVsRawAgentsAll/raw-2   	       1	1000 ns/op	   90 items/s	 100 B/op	  20 allocs/op
 BenchmarkOther-2   	       1	1000 ns/op
 PASS
 `))
-	r.parse([]byte("BenchmarkVsRawAgentsAll/sdk-2 1 700 ns/op 120 items/s 50 B/op 10 allocs/op\n" +
+	r.parse("sentinelone", []byte("BenchmarkVsRawAgentsAll/sdk-2 1 700 ns/op 120 items/s 50 B/op 10 allocs/op\n" +
 		"BenchmarkVsRawAgentsAll/raw-2 1 1000 ns/op 90 items/s 100 B/op 20 allocs/op\n" +
 		"BenchmarkVsRawAgentsAll/sdk-2 1 800 ns/op 110 items/s 50 B/op 10 allocs/op\n"))
 	var b strings.Builder
 	r.print(&b)
 	got := b.String()
 	for _, want := range []string{
-		"| VsRawAgentsAll | ns/op | 800 | 1000 | 0.80x | 2 |",
-		"| VsRawAgentsAll | allocs/op | 10 | 20 | 0.50x | 2 |",
-		"| VsRawAgentsAll | B/op | 50 | 100 | 0.50x | 2 |",
-		"| VsRawAgentsAll | items/s | 110 | 90 | 1.22x | 2 |",
+		"| sentinelone.VsRawAgentsAll | ns/op | 800 | 1000 | 0.80x | 2 |",
+		"| sentinelone.VsRawAgentsAll | allocs/op | 10 | 20 | 0.50x | 2 |",
+		"| sentinelone.VsRawAgentsAll | B/op | 50 | 100 | 0.50x | 2 |",
+		"| sentinelone.VsRawAgentsAll | items/s | 110 | 90 | 1.22x | 2 |",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("table lacks %q:\n%s", want, got)
