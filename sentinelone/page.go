@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
 
@@ -205,4 +207,23 @@ func (p *rawPage) walk(b []byte, elem func(*jsontext.Decoder) error) bool {
 	}
 	tok, err := dec.ReadToken()
 	return err == nil && tok.Kind() == '}'
+}
+
+// foldMatch reports whether encoding/json may match the member name key
+// (unescaped) to one of keys, none equal to it: one of them is equal to it
+// without regard to ASCII case, or key has a byte outside ASCII, which
+// encoding/json may fold to an ASCII letter (U+0130 to "I", U+212A to
+// "K"...).
+func foldMatch(key string, keys []string) bool {
+	for i := 0; i < len(key); i++ {
+		if key[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	for _, k := range keys {
+		if strings.EqualFold(k, key) {
+			return true
+		}
+	}
+	return false
 }
