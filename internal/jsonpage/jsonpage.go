@@ -93,3 +93,10 @@ func Array(dec *jsontext.Decoder, elem func() error) (ok bool, err error) {
 	_, err = dec.ReadToken()
 	return true, err
 }
+
+// Unmarshal decodes the JSON value b into v as json.Unmarshal would, with
+// the go-json-experiment decoder. Errors are worded by that decoder: use it
+// where a failure sends the input to an encoding/json path.
+func Unmarshal(b []byte, v any) error {
+	return jsonv2.Unmarshal(b, v, V1)
+}
