@@ -41,6 +41,12 @@ func (s NetworkStatus) String() string { return string(s) }
 // member named in its tag (null reads as the zero value); the many other
 // members of the API's agent object are kept in Raw, the exact bytes it was
 // decoded from, which MarshalJSON returns.
+//
+// Raw is read-only. The agents of one page returned by List or All share
+// that page's response buffer: their Raw are slices of it (capped, so
+// appending to one copies), and keeping any of them keeps the page's
+// buffer in memory (bytes.Clone what you keep long-term, if memory
+// matters). UnmarshalJSON called directly keeps a copy of its input.
 type Agent struct {
 	ID                   string             `json:"id"`
 	UUID                 string             `json:"uuid"`

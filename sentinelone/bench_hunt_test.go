@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/socgo/xdr/internal/vsraw"
 	"github.com/socgo/xdr/sentinelone"
 	"github.com/socgo/xdr/sentinelone/sentinelonetest"
 )
@@ -57,23 +56,19 @@ type rawAlert struct {
 func BenchmarkVsRawAlertsAll(b *testing.B) {
 	base := alertReplay().URL
 	opts := &sentinelone.AlertListOptions{Paging: sentinelone.Paging{Limit: 1000}}
-	vsraw.Run(b, benchAlerts, func(b *testing.B) {
-		benchSDK(b, base, benchAlerts,
-			func(ctx context.Context, c *sentinelone.Client) iter.Seq2[sentinelone.Alert, error] {
-				return c.Alerts.All(ctx, opts)
-			},
-			func(a sentinelone.Alert) error {
-				if a.ID() == "" || a.Info.ReportedAt.IsZero() {
-					return errors.New("no id or time")
-				}
-				return nil
-			})
-	}, func(b *testing.B) {
-		benchRaw(b, base, "/cloud-detection/alerts", benchAlerts, func(a rawAlert) error {
+	compare(b, base, benchAlerts,
+		func(ctx context.Context, c *sentinelone.Client) iter.Seq2[sentinelone.Alert, error] {
+			return c.Alerts.All(ctx, opts)
+		},
+		func(a sentinelone.Alert) error {
+			if a.ID() == "" || a.Info.ReportedAt.IsZero() {
+				return errors.New("no id or time")
+			}
+			return nil
+		}, "/cloud-detection/alerts", func(a rawAlert) error {
 			if a.AlertInfo.AlertID == "" || a.AlertInfo.ReportedAt.IsZero() {
 				return errors.New("no id or time")
 			}
 			return nil
 		})
-	})
 }

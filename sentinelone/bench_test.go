@@ -82,6 +82,13 @@ func record(srv *sentinelonetest.Server, path string) *httptest.Server {
 	}
 }
 
+// compare runs the comparison of a list of n items: sdk pages through it
+// with all and checks each item, raw pages through rawPath of the same
+// server with encoding/json, decoding each item as R, and checks it.
+func compare[T, R any](b *testing.B, base string, n int, all func(context.Context, *sentinelone.Client) iter.Seq2[T, error], check func(T) error, rawPath string, rawCheck func(R) error) {
+	vsraw.Run(b, n, func(b *testing.B) { benchSDK(b, base, n, all, check) }, func(b *testing.B) { benchRaw(b, base, rawPath, n, rawCheck) })
+}
+
 // benchSDK is the body of an sdk sub-benchmark: with a client of the
 // server at base, it runs all to the end, checks every item, and fails
 // unless want items came.
@@ -184,25 +191,21 @@ type rawActivity struct {
 func BenchmarkVsRawActivitiesAll(b *testing.B) {
 	base := activityReplay().URL
 	opts := &sentinelone.ActivityListOptions{Paging: sentinelone.Paging{Limit: 1000}}
-	vsraw.Run(b, benchActivities, func(b *testing.B) {
-		benchSDK(b, base, benchActivities,
-			func(ctx context.Context, c *sentinelone.Client) iter.Seq2[sentinelone.Activity, error] {
-				return c.Activities.All(ctx, opts)
-			},
-			func(a sentinelone.Activity) error {
-				if a.ID == "" || a.CreatedAt.IsZero() {
-					return errors.New("no id or time")
-				}
-				return nil
-			})
-	}, func(b *testing.B) {
-		benchRaw(b, base, "/activities", benchActivities, func(a rawActivity) error {
+	compare(b, base, benchActivities,
+		func(ctx context.Context, c *sentinelone.Client) iter.Seq2[sentinelone.Activity, error] {
+			return c.Activities.All(ctx, opts)
+		},
+		func(a sentinelone.Activity) error {
+			if a.ID == "" || a.CreatedAt.IsZero() {
+				return errors.New("no id or time")
+			}
+			return nil
+		}, "/activities", func(a rawActivity) error {
 			if a.ID == "" || a.CreatedAt.IsZero() {
 				return errors.New("no id or time")
 			}
 			return nil
 		})
-	})
 }
 
 const benchThreats = 10_000
@@ -239,26 +242,22 @@ type rawThreat struct {
 func BenchmarkVsRawThreatsAll(b *testing.B) {
 	base := threatReplay().URL
 	opts := &sentinelone.ThreatListOptions{Paging: sentinelone.Paging{Limit: 1000}}
-	vsraw.Run(b, benchThreats, func(b *testing.B) {
-		benchSDK(b, base, benchThreats,
-			func(ctx context.Context, c *sentinelone.Client) iter.Seq2[sentinelone.Threat, error] {
-				return c.Threats.All(ctx, opts)
-			},
-			func(t sentinelone.Threat) error {
-				if t.ID == "" || t.CreatedAt().IsZero() {
-					return errors.New("no id or time")
-				}
-				return nil
-			})
-	}, func(b *testing.B) {
-		benchRaw(b, base, "/threats", benchThreats, func(raw json.RawMessage) error {
+	compare(b, base, benchThreats,
+		func(ctx context.Context, c *sentinelone.Client) iter.Seq2[sentinelone.Threat, error] {
+			return c.Threats.All(ctx, opts)
+		},
+		func(t sentinelone.Threat) error {
+			if t.ID == "" || t.CreatedAt().IsZero() {
+				return errors.New("no id or time")
+			}
+			return nil
+		}, "/threats", func(raw json.RawMessage) error {
 			var t rawThreat
 			if err := json.Unmarshal(raw, &t); err != nil || t.ID == "" || t.ThreatInfo.CreatedAt.IsZero() {
 				return fmt.Errorf("threat %v", err)
 			}
 			return nil
 		})
-	})
 }
 
 const (
@@ -343,23 +342,19 @@ type rawAgent struct {
 func BenchmarkVsRawAgentsAll(b *testing.B) {
 	base := agentReplay().URL
 	opts := &sentinelone.AgentListOptions{Paging: sentinelone.Paging{Limit: 1000}}
-	vsraw.Run(b, benchAgents, func(b *testing.B) {
-		benchSDK(b, base, benchAgents,
-			func(ctx context.Context, c *sentinelone.Client) iter.Seq2[sentinelone.Agent, error] {
-				return c.Agents.All(ctx, opts)
-			},
-			func(a sentinelone.Agent) error {
-				if a.ID == "" || a.CreatedAt.IsZero() {
-					return errors.New("no id or time")
-				}
-				return nil
-			})
-	}, func(b *testing.B) {
-		benchRaw(b, base, "/agents", benchAgents, func(a rawAgent) error {
+	compare(b, base, benchAgents,
+		func(ctx context.Context, c *sentinelone.Client) iter.Seq2[sentinelone.Agent, error] {
+			return c.Agents.All(ctx, opts)
+		},
+		func(a sentinelone.Agent) error {
+			if a.ID == "" || a.CreatedAt.IsZero() {
+				return errors.New("no id or time")
+			}
+			return nil
+		}, "/agents", func(a rawAgent) error {
 			if a.ID == "" || a.CreatedAt.IsZero() {
 				return errors.New("no id or time")
 			}
 			return nil
 		})
-	})
 }
