@@ -10,11 +10,9 @@ import (
 	"strings"
 	"time"
 
-	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/socgo/xdr/internal/argcheck"
-	"github.com/socgo/xdr/internal/jsonpage"
 	"github.com/socgo/xdr/internal/rest"
 )
 
@@ -188,22 +186,14 @@ func (s *AgentsService) list(ctx context.Context, q map[string][]string) (*Agent
 // decodePageAgent decodes an agent of a list page, keeping span (a slice
 // of the page buffer) as Raw. List pages decode agents with decodeFrom.
 func decodePageAgent(span []byte, a *Agent) error {
-	var v agentAlias
-	if err := jsonv2.Unmarshal(span, &v, jsonpage.V1); err != nil {
-		return err
-	}
-	*a = Agent(v)
-	a.Raw = span
-	return nil
+	return decodeSpanAs(span, (*agentAlias)(a), &a.Raw)
 }
 
 // decodeFrom decodes an agent of a list page from the page's decoder, as
 // encoding/json would, in the decoder's one pass; Raw is the agent's span
 // of page.
 func (a *Agent) decodeFrom(dec *jsontext.Decoder, page []byte) error {
-	raw, err := jsonpage.Decode(dec, page, (*agentAlias)(a))
-	a.Raw = raw
-	return err
+	return decodeFromAs(dec, page, (*agentAlias)(a), &a.Raw)
 }
 
 // All calls GET /agents page after page, following nextCursor with the

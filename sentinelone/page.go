@@ -134,6 +134,27 @@ type streamItem interface {
 	decodeFrom(dec *jsontext.Decoder, page []byte) error
 }
 
+// decodeSpanAs decodes span into v (an item seen as its type without
+// methods) as encoding/json would, and sets *raw, the item's Raw, to span.
+// On error v may be partly filled.
+func decodeSpanAs[A any](span []byte, v *A, raw *json.RawMessage) error {
+	var zero A
+	*v = zero
+	if err := jsonpage.Unmarshal(span, v); err != nil {
+		return err
+	}
+	*raw = span
+	return nil
+}
+
+// decodeFromAs is decodeSpanAs for an item decoded straight from the
+// page's decoder (a streamItem).
+func decodeFromAs[A any](dec *jsontext.Decoder, page []byte, v *A, raw *json.RawMessage) error {
+	r, err := jsonpage.Decode(dec, page, v)
+	*raw = r
+	return err
+}
+
 // envelopeKeys are the members of an envelope.
 var envelopeKeys = [...]string{"data", "pagination", "errors"}
 

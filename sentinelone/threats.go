@@ -8,10 +8,7 @@ import (
 	"iter"
 	"time"
 
-	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
-
-	"github.com/socgo/xdr/internal/jsonpage"
 )
 
 // ThreatsService lists threats and acts on them (mitigation, incident
@@ -239,22 +236,14 @@ func (t *Threat) UnmarshalJSON(b []byte) error {
 // decodePageThreat decodes a threat of a list page, keeping span (a slice
 // of the page buffer) as Raw. List pages decode threats with decodeFrom.
 func decodePageThreat(span []byte, t *Threat) error {
-	var v threatAlias
-	if err := jsonv2.Unmarshal(span, &v, jsonpage.V1); err != nil {
-		return err
-	}
-	*t = Threat(v)
-	t.Raw = span
-	return nil
+	return decodeSpanAs(span, (*threatAlias)(t), &t.Raw)
 }
 
 // decodeFrom decodes a threat of a list page from the page's decoder, as
 // encoding/json would, in the decoder's one pass; Raw is the threat's span
 // of page.
 func (t *Threat) decodeFrom(dec *jsontext.Decoder, page []byte) error {
-	raw, err := jsonpage.Decode(dec, page, (*threatAlias)(t))
-	t.Raw = raw
-	return err
+	return decodeFromAs(dec, page, (*threatAlias)(t), &t.Raw)
 }
 
 // MarshalJSON returns Raw when the threat was decoded, else the fields.

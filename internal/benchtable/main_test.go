@@ -13,8 +13,8 @@ BenchmarkVsRawAgentsAll/raw-2   	       1	1000 ns/op	   90 items/s	 100 B/op	  2
 BenchmarkOther-2   	       1	1000 ns/op
 PASS
 `))
-	r.parse("sentinelone", []byte("BenchmarkVsRawAgentsAll/sdk-2 1 700 ns/op 120 items/s 50 B/op 10 allocs/op\n" +
-		"BenchmarkVsRawAgentsAll/raw-2 1 1000 ns/op 90 items/s 100 B/op 20 allocs/op\n" +
+	r.parse("sentinelone", []byte("BenchmarkVsRawAgentsAll/sdk-2 1 700 ns/op 120 items/s 50 B/op 10 allocs/op\n"+
+		"BenchmarkVsRawAgentsAll/raw-2 1 1000 ns/op 90 items/s 100 B/op 20 allocs/op\n"+
 		"BenchmarkVsRawAgentsAll/sdk-2 1 800 ns/op 110 items/s 50 B/op 10 allocs/op\n"))
 	var b strings.Builder
 	r.print(&b)
