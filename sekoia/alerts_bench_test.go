@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/socgo/xdr/internal/vsraw"
 	"github.com/socgo/xdr/sekoia"
 	"github.com/socgo/xdr/sekoia/sekoiatest"
 )
@@ -39,16 +40,19 @@ var alertBenchServer = sync.OnceValue(func() *sekoiatest.Server {
 	return srv
 })
 
-// BenchmarkAlertsAll_SDK pages through 10,000 alerts, 100 per request,
-// with Alerts.All.
-func BenchmarkAlertsAll_SDK(b *testing.B) {
+// BenchmarkVsRawAlertsAll pages through 10,000 alerts, 100 per request,
+// with Alerts.All (sdk) and with net/http and encoding/json by hand (raw).
+func BenchmarkVsRawAlertsAll(b *testing.B) {
 	srv := alertBenchServer()
+	vsraw.Run(b, benchAlerts, func(b *testing.B) { benchAlertsSDK(b, srv) }, func(b *testing.B) { benchAlertsRaw(b, srv) })
+}
+
+func benchAlertsSDK(b *testing.B, srv *sekoiatest.Server) {
 	c, err := srv.Client()
 	if err != nil {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	b.ReportAllocs()
 	for b.Loop() {
 		n := 0
 		for a, err := range c.Alerts.All(ctx, &sekoia.AlertListOptions{Limit: 100}) {
@@ -140,12 +144,10 @@ type rawAlert struct {
 	CustomFields           json.RawMessage `json:"custom_fields"`
 }
 
-// BenchmarkAlertsAll_Raw is the baseline: the same pages with net/http and
+// benchAlertsRaw is the baseline: the same pages with net/http and
 // encoding/json, sequentially, without the SDK.
-func BenchmarkAlertsAll_Raw(b *testing.B) {
-	srv := alertBenchServer()
+func benchAlertsRaw(b *testing.B, srv *sekoiatest.Server) {
 	hc := &http.Client{}
-	b.ReportAllocs()
 	for b.Loop() {
 		n := 0
 		for offset := 0; ; offset += 100 {

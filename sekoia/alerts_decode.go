@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
-	"github.com/socgo/xdr/internal/jsonscan"
+	jsonv2 "github.com/go-json-experiment/json"
+
+	"github.com/socgo/xdr/internal/jsonpage"
 	"github.com/socgo/xdr/internal/paging"
 	"github.com/socgo/xdr/internal/rest"
 )
@@ -89,18 +93,10 @@ func (s *optSeconds) ptr() *time.Duration {
 	return &s.d
 }
 
-// alertPage is the list body of GET /v1/sic/alerts, decoded in one pass.
-type alertPage struct {
-	Items   []alertWire `json:"items"`
-	Total   *int        `json:"total"`
-	HasMore *bool       `json:"has_more"`
-}
-
 // getAlertPage fetches one page of alerts. The body is read whole (a page
 // cut on its way is requested again, see rest.Client.Fetch) and decoded in
-// one pass of encoding/json straight into the alerts; each alert's Raw is
-// then a slice of that body (see Alert.Raw), found by a scan of the
-// already validated bytes (itemRaws).
+// one pass straight into the alerts (decodeAlertPage); each alert's Raw is
+// a slice of that body (see Alert.Raw).
 func getAlertPage(ctx context.Context, c *Client, q url.Values, offset, limit int) (*Page[Alert], uint64, error) {
 	const path = "/v1/sic/alerts"
 	body, meta, err := c.rest.Fetch(ctx, rest.Request{Method: http.MethodGet, Path: path, Query: q})
@@ -114,82 +110,109 @@ func getAlertPage(ctx context.Context, c *Client, q url.Values, offset, limit in
 	return newPage(items, total, hasMore, offset, limit), paging.Fingerprint(body), nil
 }
 
-// decodeAlertPage decodes a page body. The alerts share body and one
-// backing array. Should the items not be found where encoding/json found
-// them (an "items" key written with escapes or in another case, or given
-// twice), every alert is decoded on its own with a copy of its bytes.
+// decodeAlertPage decodes a page body in one pass of the go-json-experiment
+// decoder (see internal/jsonpage), straight into the alerts, which share
+// body (as Raw) and one backing array. A body that pass declines (an
+// "items" key written with escapes or in another case, a key given twice,
+// a null item, invalid JSON) is decoded by encoding/json, every alert on
+// its own with a copy of its bytes, so results and errors are
+// encoding/json's.
 func decodeAlertPage(body []byte, limit int) ([]Alert, *int, *bool, error) {
-	page := alertPage{Items: make([]alertWire, 0, max(limit, 1))}
-	if err := json.Unmarshal(body, &page); err != nil {
+	if items, total, hasMore, ok := decodeAlertPageInPlace(body, limit); ok {
+		return items, total, hasMore, nil
+	}
+	var env envelope[Alert]
+	if err := json.Unmarshal(body, &env); err != nil {
 		return nil, nil, nil, err
 	}
-	raws, ok := itemRaws(body)
-	if ok && len(raws) != len(page.Items) {
-		ok = false
-	}
-	for _, raw := range raws {
-		if ok && raw[0] == 'n' {
-			ok = false // a null item: decoded by encoding/json below
-		}
-	}
-	if !ok {
-		var env envelope[Alert]
-		if err := json.Unmarshal(body, &env); err != nil {
-			return nil, nil, nil, err
-		}
-		return env.Items, env.Total, env.HasMore, nil
-	}
-	if len(page.Items) == 0 {
-		return nil, page.Total, page.HasMore, nil
-	}
-	// The alerts are copied out of the wire structs into one slice, and
-	// their durations into another, so that the wire structs are not kept.
-	items := make([]Alert, len(page.Items))
-	durs := make([]time.Duration, 0, 4*len(page.Items)) // never grows: the pointers stay valid
-	for i := range page.Items {
-		a := &items[i]
-		*a = *page.Items[i].finish(raws[i])
-		for _, d := range [...]**time.Duration{&a.TimeToDetect, &a.TimeToAcknowledge, &a.TimeToRespond, &a.TimeToResolve} {
-			if *d != nil {
-				durs = append(durs, **d)
-				*d = &durs[len(durs)-1]
-			}
-		}
-	}
-	return items, page.Total, page.HasMore, nil
+	return env.Items, env.Total, env.HasMore, nil
 }
 
-// itemRaws returns the elements of the "items" array of a JSON object
-// that encoding/json has validated, as slices of b. It reports false when
-// another key may name the same field for encoding/json (escaped,
-// non-ASCII or in another case) or "items" is given twice, or when items
-// is neither an array nor null.
-func itemRaws(b []byte) ([][]byte, bool) {
-	if i := jsonscan.SkipSpace(b, 0); i >= len(b) || b[i] != '{' {
-		return nil, false
+// pageKeys are the members of a list body.
+var pageKeys = [...]string{"items", "total", "has_more"}
+
+// decodeAlertPageInPlace is the one pass of decodeAlertPage; false when
+// it declines body.
+func decodeAlertPageInPlace(body []byte, limit int) (items []Alert, total *int, hasMore *bool, ok bool) {
+	dec := jsonpage.NewDecoder(body)
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return nil, nil, nil, false
 	}
-	var raws [][]byte
-	seen, ok := false, true
-	members(b, func(key, val []byte) bool {
-		key = key[1 : len(key)-1]
-		switch {
-		case string(key) == "items":
-			switch {
-			case seen:
-				ok = false
-			case val[0] == '[':
-				jsonscan.Elements(val, func(v []byte) bool { raws = append(raws, v); return true })
-			case val[0] != 'n':
-				ok = false
-			}
-			seen = true
-		case mayFold(key, "items"):
-			ok = false
+	var seen [len(pageKeys)]bool
+	var ws []alertWire
+	for dec.PeekKind() == '"' {
+		key, escaped, err := jsonpage.Name(dec)
+		if err != nil || escaped {
+			return nil, nil, nil, false
 		}
-		return ok
-	})
-	return raws, ok
+		k := slices.Index(pageKeys[:], string(key))
+		switch k {
+		case 0:
+			if dec.PeekKind() == 'n' {
+				_, err = dec.ReadToken()
+				break
+			}
+			ws = make([]alertWire, 0, max(limit, 1))
+			var isArray bool
+			isArray, err = jsonpage.Array(dec, func() error {
+				if dec.PeekKind() == 'n' {
+					return errNullItem // a null alert, left to encoding/json
+				}
+				ws = append(ws, alertWire{})
+				w := &ws[len(ws)-1]
+				raw, err := jsonpage.Decode(dec, body, w)
+				w.alertFields.Raw = raw
+				return err
+			})
+			if !isArray {
+				return nil, nil, nil, false
+			}
+		case 1:
+			err = jsonv2.UnmarshalDecode(dec, &total, jsonpage.V1)
+		case 2:
+			err = jsonv2.UnmarshalDecode(dec, &hasMore, jsonpage.V1)
+		default:
+			for _, name := range pageKeys {
+				if mayFold(key, name) {
+					return nil, nil, nil, false
+				}
+			}
+			err = dec.SkipValue()
+		}
+		if err != nil || k >= 0 && seen[k] {
+			return nil, nil, nil, false // repeated: encoding/json merges them
+		}
+		if k >= 0 {
+			seen[k] = true
+		}
+	}
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '}' {
+		return nil, nil, nil, false
+	}
+	if len(bytes.TrimLeft(body[dec.InputOffset():], " \t\r\n")) > 0 {
+		return nil, nil, nil, false // encoding/json refuses data after the body
+	}
+	if len(ws) > 0 {
+		// The alerts are copied out of the wire structs into one slice, and
+		// their durations into another, so that the wire structs are not kept.
+		items = make([]Alert, len(ws))
+		durs := make([]time.Duration, 0, 4*len(ws)) // never grows: the pointers stay valid
+		for i := range ws {
+			a := &items[i]
+			*a = *ws[i].finish(ws[i].alertFields.Raw)
+			for _, d := range [...]**time.Duration{&a.TimeToDetect, &a.TimeToAcknowledge, &a.TimeToRespond, &a.TimeToResolve} {
+				if *d != nil {
+					durs = append(durs, **d)
+					*d = &durs[len(durs)-1]
+				}
+			}
+		}
+	}
+	return items, total, hasMore, true
 }
+
+// errNullItem stops the one pass on a null alert.
+var errNullItem = errors.New("null alert")
 
 // mayFold reports whether encoding/json could match the raw key k to the
 // field name name (ASCII, lower case): k has escapes or non-ASCII bytes,

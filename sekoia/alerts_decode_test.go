@@ -108,39 +108,6 @@ func TestOptSecondsLikeFloat(t *testing.T) {
 	}
 }
 
-// FuzzItemRaws checks the items found by itemRaws against encoding/json
-// on any valid JSON object.
-func FuzzItemRaws(f *testing.F) {
-	for _, s := range []string{
-		`{"items":[{"a":1},{"b":"]}"}],"total":2}`,
-		`{"x":"\"items\"","items":[1, "2" ,[3],{"4":4}, null, true]}`,
-		`{"items":null}`, `{"Items":[]}`, `{}`, `{"items":"x"}`,
-		` { "items" : [ ] } `, `{"a":{"items":[1]},"items":[{"s":"\\"}]}`,
-	} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		var ref struct {
-			Items []json.RawMessage `json:"items"`
-		}
-		if json.Unmarshal(b, &ref) != nil || !json.Valid(b) || bytes.TrimSpace(b)[0] != '{' {
-			return
-		}
-		raws, ok := itemRaws(b)
-		if !ok {
-			return
-		}
-		if len(raws) != len(ref.Items) {
-			t.Fatalf("%s: %d raw items, %d items", b, len(raws), len(ref.Items))
-		}
-		for i, raw := range raws {
-			if !bytes.Equal(raw, ref.Items[i]) {
-				t.Fatalf("%s: item %d is %s, want %s", b, i, raw, ref.Items[i])
-			}
-		}
-	})
-}
-
 // FuzzParseTimeString checks that the fast path of parseTime for a quoted
 // time gives what the general string parser gives.
 func FuzzParseTimeString(f *testing.F) {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/socgo/xdr/internal/vsraw"
 	"github.com/socgo/xdr/sekoia"
 	"github.com/socgo/xdr/sekoia/sekoiatest"
 )
@@ -45,13 +46,17 @@ func doneJob(b *testing.B) (*sekoiatest.Server, *sekoia.Client, string) {
 	return srv, c, job.UUID
 }
 
-// BenchmarkSearchResults_SDK reads 50,000 events in pages of 1000 with
-// Results (prefetching the next page) and reads one field of each.
-func BenchmarkSearchResults_SDK(b *testing.B) {
-	_, c, uuid := doneJob(b)
+// BenchmarkVsRawSearchResults reads 50,000 events in pages of 1000 with
+// Results (sdk, prefetching the next page) and with net/http and
+// encoding/json by hand (raw).
+func BenchmarkVsRawSearchResults(b *testing.B) {
+	srv, c, uuid := doneJob(b)
+	vsraw.Run(b, benchEvents, func(b *testing.B) { benchResultsSDK(b, c, uuid) }, func(b *testing.B) { benchResultsRaw(b, srv, uuid) })
+}
+
+// benchResultsSDK reads every event with Results and checks each.
+func benchResultsSDK(b *testing.B, c *sekoia.Client, uuid string) {
 	ctx := context.Background()
-	b.ReportAllocs()
-	b.ResetTimer()
 	for b.Loop() {
 		n := 0
 		for ev, err := range c.Events.AllResults(ctx, uuid, &sekoia.ResultsOptions{Limit: 1000}) {
@@ -67,18 +72,14 @@ func BenchmarkSearchResults_SDK(b *testing.B) {
 			b.Fatalf("%d events", n)
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchEvents), "ns/event")
 }
 
-// BenchmarkSearchResults_Raw is the baseline: the same pages fetched with
-// net/http one after the other and decoded by encoding/json into
-// json.RawMessage items (the cheapest decoding that keeps each event).
-func BenchmarkSearchResults_Raw(b *testing.B) {
-	srv, _, uuid := doneJob(b)
+// benchResultsRaw is the baseline: the same pages fetched with net/http
+// one after the other and decoded by encoding/json into json.RawMessage
+// items (the cheapest decoding that keeps each event).
+func benchResultsRaw(b *testing.B, srv *sekoiatest.Server, uuid string) {
 	ctx := context.Background()
 	hc := &http.Client{}
-	b.ReportAllocs()
-	b.ResetTimer()
 	for b.Loop() {
 		n := 0
 		for offset := 0; ; offset += 1000 {
@@ -107,5 +108,4 @@ func BenchmarkSearchResults_Raw(b *testing.B) {
 			b.Fatalf("%d events", n)
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchEvents), "ns/event")
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/rest"
 )
@@ -37,6 +39,12 @@ func (s NetworkStatus) String() string { return string(s) }
 // member named in its tag (null reads as the zero value); the many other
 // members of the API's agent object are kept in Raw, the exact bytes it was
 // decoded from, which MarshalJSON returns.
+//
+// Raw is read-only. The agents of one page returned by List or All share
+// that page's response buffer: their Raw are slices of it (capped, so
+// appending to one copies), and keeping any of them keeps the page's
+// buffer in memory (bytes.Clone what you keep long-term, if memory
+// matters). UnmarshalJSON called directly keeps a copy of its input.
 type Agent struct {
 	ID                   string             `json:"id"`
 	UUID                 string             `json:"uuid"`
@@ -166,8 +174,18 @@ func (s *AgentsService) list(ctx context.Context, q map[string][]string) (*Page[
 	return getPage[Agent](ctx, s.c, "/agents", q, decodePageAgent)
 }
 
-// decodePageAgent decodes an agent of a list page; Raw is a copy of span.
-func decodePageAgent(span []byte, a *Agent) error { return a.UnmarshalJSON(span) }
+// decodePageAgent decodes an agent of a list page, keeping span (a slice
+// of the page buffer) as Raw. List pages decode agents with decodeFrom.
+func decodePageAgent(span []byte, a *Agent) error {
+	return decodeSpanAs(span, (*agentAlias)(a), &a.Raw)
+}
+
+// decodeFrom decodes an agent of a list page from the page's decoder, as
+// encoding/json would, in the decoder's one pass; Raw is the agent's span
+// of page.
+func (a *Agent) decodeFrom(dec *jsontext.Decoder, page []byte) error {
+	return decodeFromAs(dec, page, (*agentAlias)(a), &a.Raw)
+}
 
 // All calls GET /agents page after page, following nextCursor with the
 // same filters, and yields every agent.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -14,35 +15,19 @@ import (
 
 const benchAlerts = 20_000
 
-// benchAlertServer is one fake console holding 20,000 STAR alerts, shared
-// by the SDK benchmark and its raw baseline.
-var benchAlertServer = sync.OnceValue(func() *sentinelonetest.Server {
+// alertReplay serves 20,000 STAR alerts recorded from the fake console.
+var alertReplay = sync.OnceValue(func() *httptest.Server {
 	srv, err := sentinelonetest.Start()
 	if err != nil {
 		panic(err)
 	}
+	defer srv.Close()
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range benchAlerts {
 		srv.AddAlert("Encoded PowerShell", "High", t0.Add(time.Duration(i)*time.Millisecond))
 	}
-	return srv
+	return record(srv, "/cloud-detection/alerts")
 })
-
-// BenchmarkAlertsAll_SDK pages through 20,000 alerts (limit 1000) with
-// Alerts.All.
-func BenchmarkAlertsAll_SDK(b *testing.B) {
-	opts := &sentinelone.AlertListOptions{Paging: sentinelone.Paging{Limit: 1000}}
-	benchSDK(b, benchAlertServer(), benchAlerts, "alerts",
-		func(ctx context.Context, c *sentinelone.Client) iter.Seq2[sentinelone.Alert, error] {
-			return c.Alerts.All(ctx, opts)
-		},
-		func(a sentinelone.Alert) error {
-			if a.ID() == "" || a.Info.ReportedAt.IsZero() {
-				return errors.New("no id or time")
-			}
-			return nil
-		})
-}
 
 // rawAlert is what the baseline decodes: the blocks a forwarder reads.
 type rawAlert struct {
@@ -69,13 +54,24 @@ type rawAlert struct {
 	} `json:"sourceProcessInfo"`
 }
 
-// BenchmarkAlertsAll_Raw is the baseline: a hand-written net/http +
-// encoding/json loop over the same server and pages.
-func BenchmarkAlertsAll_Raw(b *testing.B) {
-	benchRaw(b, benchAlertServer(), "/cloud-detection/alerts", benchAlerts, "alerts", func(a rawAlert) error {
-		if a.AlertInfo.AlertID == "" {
-			return errors.New("no id")
-		}
-		return nil
-	})
+// BenchmarkVsRawAlertsAll pages through 20,000 STAR alerts (limit 1000)
+// with Alerts.All and with the baseline.
+func BenchmarkVsRawAlertsAll(b *testing.B) {
+	base := alertReplay().URL
+	opts := &sentinelone.AlertListOptions{Paging: sentinelone.Paging{Limit: 1000}}
+	compare(b, base, benchAlerts,
+		func(ctx context.Context, c *sentinelone.Client) iter.Seq2[sentinelone.Alert, error] {
+			return c.Alerts.All(ctx, opts)
+		},
+		func(a sentinelone.Alert) error {
+			if a.ID() == "" || a.Info.ReportedAt.IsZero() {
+				return errors.New("no id or time")
+			}
+			return nil
+		}, "/cloud-detection/alerts", func(a rawAlert) error {
+			if a.AlertInfo.AlertID == "" || a.AlertInfo.ReportedAt.IsZero() {
+				return errors.New("no id or time")
+			}
+			return nil
+		})
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/socgo/xdr/internal/jsonpage"
 )
 
 // Alert is one STAR alert of GET /cloud-detection/alerts. It keeps the
@@ -146,15 +148,17 @@ func normalWord(s string) string {
 	return strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), " ", "_")
 }
 
-// decodePageAlert decodes an alert of a page, keeping span as Raw.
-func decodePageAlert(span []byte, a *Alert) error { return a.decode(span) }
+// decodePageAlert decodes an alert of a page with the go-json-experiment
+// decoder, keeping span as Raw (a page it fails goes to encoding/json).
+func decodePageAlert(span []byte, a *Alert) error { return a.decode(span, jsonpage.Unmarshal) }
 
 // UnmarshalJSON decodes an alert and keeps a copy of b in Raw.
-func (a *Alert) UnmarshalJSON(b []byte) error { return a.decode(bytes.Clone(b)) }
+func (a *Alert) UnmarshalJSON(b []byte) error { return a.decode(bytes.Clone(b), json.Unmarshal) }
 
-func (a *Alert) decode(b []byte) error {
+// decode fills a from b, decoded by unmarshal, and keeps b as Raw.
+func (a *Alert) decode(b []byte, unmarshal func([]byte, any) error) error {
 	var v alertJSON
-	if err := json.Unmarshal(b, &v); err != nil {
+	if err := unmarshal(b, &v); err != nil {
 		return fmt.Errorf("sentinelone: decode alert: %w", err)
 	}
 	i := v.AlertInfo

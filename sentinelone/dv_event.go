@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/socgo/xdr/internal/jsonpage"
 )
 
 // DVEvent is one Deep Visibility event. Its fields depend on its object
@@ -96,15 +98,17 @@ type dvEventJSON struct {
 	IndicatorCategory nstring `json:"indicatorCategory"`
 }
 
-// decodePageDVEvent decodes an event of a page, keeping span as Raw.
-func decodePageDVEvent(span []byte, e *DVEvent) error { return e.decode(span) }
+// decodePageDVEvent decodes an event of a page with the go-json-experiment
+// decoder, keeping span as Raw (a page it fails goes to encoding/json).
+func decodePageDVEvent(span []byte, e *DVEvent) error { return e.decode(span, jsonpage.Unmarshal) }
 
 // UnmarshalJSON decodes an event and keeps a copy of b in Raw.
-func (e *DVEvent) UnmarshalJSON(b []byte) error { return e.decode(bytes.Clone(b)) }
+func (e *DVEvent) UnmarshalJSON(b []byte) error { return e.decode(bytes.Clone(b), json.Unmarshal) }
 
-func (e *DVEvent) decode(b []byte) error {
+// decode fills e from b, decoded by unmarshal, and keeps b as Raw.
+func (e *DVEvent) decode(b []byte, unmarshal func([]byte, any) error) error {
 	var v dvEventJSON
-	if err := json.Unmarshal(b, &v); err != nil {
+	if err := unmarshal(b, &v); err != nil {
 		return fmt.Errorf("sentinelone: decode Deep Visibility event: %w", err)
 	}
 	*e = DVEvent{

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/socgo/xdr/internal/jsonpage"
 	"github.com/socgo/xdr/internal/rest"
 )
 
@@ -17,11 +18,17 @@ type rawItem[T any] interface {
 	setRaw([]byte)
 }
 
-// decodeItem decodes one listed object from span and keeps span as its
-// Raw (list pages hand out spans that are never modified).
+// decodeItem decodes one listed object from span, as encoding/json does
+// (with the go-json-experiment decoder; encoding/json words the error),
+// and keeps span as its Raw (list pages hand out spans that are never
+// modified).
 func decodeItem[T any, P rawItem[T]](span []byte, v *T) error {
-	if err := json.Unmarshal(span, v); err != nil {
-		return err
+	if jsonpage.Unmarshal(span, v) != nil {
+		var zero T
+		*v = zero
+		if err := json.Unmarshal(span, v); err != nil {
+			return err
+		}
 	}
 	P(v).setRaw(span)
 	return nil

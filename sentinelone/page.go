@@ -7,27 +7,32 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
+	"unicode/utf8"
 
-	"github.com/socgo/xdr/internal/jsonscan"
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/socgo/xdr/internal/jsonpage"
 	"github.com/socgo/xdr/internal/rest"
 )
 
 // List pages are what a collector moves in bulk, so they are decoded with
-// as little copying as the result allows:
+// as little copying as the result allows (see internal/jsonpage):
 //
 //   - the body is read whole by rest.Client.Fetch into one buffer (sized
 //     from Content-Length when the server sends it; a body cut short is
-//     fetched again, as Fetch documents) and checked once with json.Valid;
-//   - the envelope's members are walked in that buffer and each element of
-//     "data" is decoded from its own span, which the item keeps as Raw
-//     without copying it: the items of one page share that buffer;
-//   - the item slice is allocated once, at its final length.
+//     fetched again, as Fetch documents);
+//   - one jsontext.Decoder walks that buffer, checking the JSON as it goes:
+//     each element of "data" is decoded straight into its item (agents) or
+//     cut out and decoded from its own span by the item's decoder, and the
+//     item keeps its span as Raw without copying it: the items of one page
+//     share that buffer.
 //
 // Anything the walk does not handle exactly as encoding/json would (invalid
-// or truncated JSON, escaped or differently cased member names, repeated
-// members, a "data" that is not an array, an item that fails to decode)
-// decodes the buffer again with the general json.Decoder path, so results
-// and errors are those encoding/json gives.
+// or truncated JSON, escaped or differently cased envelope member names,
+// repeated members, a "data" that is not an array, an item that fails to
+// decode) decodes the buffer again with the general json.Decoder path, so
+// results and errors are those encoding/json gives.
 
 // callPage is call for the list endpoints: it sends r (GET) and decodes the
 // data array with decode, which may keep the span it is given (never
@@ -70,10 +75,8 @@ func decodePage[T any](body []byte, noContent bool, decode func([]byte, *T) erro
 	if noContent {
 		return nil, pg, nil
 	}
-	if pg.walk(body) {
-		if items, ok := decodeItems(pg.data, pg.count, decode); ok {
-			return items, pg, nil
-		}
+	if items, ok := decodeInPlace(body, &pg, decode); ok {
+		return items, pg, nil
 	}
 	var env envelope[[]T]
 	if err := json.NewDecoder(bytes.NewReader(body)).Decode(&env); err != nil {
@@ -86,45 +89,120 @@ func decodePage[T any](body []byte, noContent bool, decode func([]byte, *T) erro
 	return env.Data, pg, nil
 }
 
+// decodeInPlace decodes body in one walk: items whose pointer is a
+// streamItem are decoded straight from the page's decoder, the others cut
+// out first and then decoded from their spans. False sends body to the
+// general decoder.
+func decodeInPlace[T any](body []byte, pg *rawPage, decode func([]byte, *T) error) ([]T, bool) {
+	var items []T
+	var spans [][]byte
+	_, stream := any((*T)(nil)).(streamItem)
+	ok := pg.walk(body, func(dec *jsontext.Decoder) error {
+		if stream {
+			items = append(items, *new(T))
+			return any(&items[len(items)-1]).(streamItem).decodeFrom(dec, body)
+		}
+		v, err := jsonpage.Value(dec, body)
+		spans = append(spans, v)
+		return err
+	})
+	switch {
+	case !ok:
+		return nil, false
+	case !pg.data:
+		return nil, true
+	case stream:
+		if items == nil {
+			items = []T{}
+		}
+		return items, true
+	}
+	items = make([]T, len(spans))
+	for i, v := range spans {
+		if decode(v, &items[i]) != nil {
+			return nil, false
+		}
+	}
+	return items, true
+}
+
+// streamItem is the pointer to an item decoded straight from the page's
+// decoder.
+type streamItem interface {
+	// decodeFrom decodes the next value of dec, read over page, as
+	// encoding/json would, and keeps its bytes in page as Raw.
+	decodeFrom(dec *jsontext.Decoder, page []byte) error
+}
+
+// decodeSpanAs decodes span into v (an item seen as its type without
+// methods) as encoding/json would, and sets *raw, the item's Raw, to span.
+// On error v may be partly filled.
+func decodeSpanAs[A any](span []byte, v *A, raw *json.RawMessage) error {
+	var zero A
+	*v = zero
+	if err := jsonpage.Unmarshal(span, v); err != nil {
+		return err
+	}
+	*raw = span
+	return nil
+}
+
+// decodeFromAs is decodeSpanAs for an item decoded straight from the
+// page's decoder (a streamItem).
+func decodeFromAs[A any](dec *jsontext.Decoder, page []byte, v *A, raw *json.RawMessage) error {
+	r, err := jsonpage.Decode(dec, page, v)
+	*raw = r
+	return err
+}
+
 // envelopeKeys are the members of an envelope.
 var envelopeKeys = [...]string{"data", "pagination", "errors"}
 
 // rawPage is an envelope walked in place.
 type rawPage struct {
-	data       []byte // the "data" array, or nil
-	count      int    // its number of elements
+	data       bool // "data" is an array
 	pagination Pagination
 	errors     []ErrorObject
 }
 
-// walk reads the envelope in b; false sends b to the general decoder.
-func (p *rawPage) walk(b []byte) bool {
+// walk reads the envelope in b in one pass of a jsontext.Decoder, which
+// checks the JSON as it goes: elem reads each element of "data";
+// "pagination" and "errors" are decoded. False sends b to the general
+// decoder.
+func (p *rawPage) walk(b []byte, elem func(*jsontext.Decoder) error) bool {
 	*p = rawPage{pagination: Pagination{TotalItems: -1}}
-	if !json.Valid(b) {
-		return false
-	}
-	i := jsonscan.SkipSpace(b, 0)
-	if b[i] != '{' {
+	dec := jsonpage.NewDecoder(b)
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
 		return false
 	}
 	var seen [3]bool
-	return members(b, i, func(key string, v []byte) bool {
+	for dec.PeekKind() == '"' {
+		key, escaped, err := jsonpage.Name(dec)
+		if err != nil || escaped {
+			return false
+		}
 		k := -1
-		switch key {
+		switch string(key) {
 		case "data":
 			k = 0
-			if string(v) == "null" {
-				break
-			}
-			n, ok := countElements(v)
-			if !ok {
+			if seen[0] {
 				return false
 			}
-			p.data, p.count = v, n
+			if dec.PeekKind() == 'n' {
+				if _, err := dec.ReadToken(); err != nil {
+					return false
+				}
+				break
+			}
+			if ok, err := jsonpage.Array(dec, func() error { return elem(dec) }); !ok || err != nil {
+				return false
+			}
+			p.data = true
 		case "pagination":
 			k = 1
+			v, err := dec.ReadValue()
 			var pg *Pagination
-			if json.Unmarshal(v, &pg) != nil {
+			if err != nil || json.Unmarshal(v, &pg) != nil {
 				return false
 			}
 			if pg != nil {
@@ -132,77 +210,41 @@ func (p *rawPage) walk(b []byte) bool {
 			}
 		case "errors":
 			k = 2
-			if json.Unmarshal(v, &p.errors) != nil {
+			v, err := dec.ReadValue()
+			if err != nil || json.Unmarshal(v, &p.errors) != nil {
 				return false
 			}
 		default:
-			return !foldMatch(key, envelopeKeys[:])
+			if foldMatch(string(key), envelopeKeys[:]) || dec.SkipValue() != nil {
+				return false
+			}
 		}
-		if seen[k] {
-			return false // a repeated member: encoding/json merges them
+		if k >= 0 {
+			if seen[k] {
+				return false // a repeated member: encoding/json merges them
+			}
+			seen[k] = true
 		}
-		seen[k] = true
-		return true
-	})
+	}
+	tok, err := dec.ReadToken()
+	return err == nil && tok.Kind() == '}'
 }
 
-// members calls f with every member of the valid object starting at
-// b[i] == '{', in order; it stops and returns false when f does, or on an
-// escaped member name.
-func members(b []byte, i int, f func(key string, v []byte) bool) bool {
-	i = jsonscan.SkipSpace(b, i+1)
-	if i < len(b) && b[i] == '}' {
-		return true
+// foldMatch reports whether encoding/json may match the member name key
+// (unescaped) to one of keys, none equal to it: one of them is equal to it
+// without regard to ASCII case, or key has a byte outside ASCII, which
+// encoding/json may fold to an ASCII letter (U+0130 to "I", U+212A to
+// "K"...).
+func foldMatch(key string, keys []string) bool {
+	for i := 0; i < len(key); i++ {
+		if key[i] >= utf8.RuneSelf {
+			return true
+		}
 	}
-	for {
-		kend, ok := jsonscan.StringEnd(b, i)
-		if !ok {
-			return false
+	for _, k := range keys {
+		if strings.EqualFold(k, key) {
+			return true
 		}
-		key := b[i+1 : kend-1]
-		if bytes.IndexByte(key, '\\') >= 0 {
-			return false
-		}
-		i = jsonscan.SkipSpace(b, kend)
-		i = jsonscan.SkipSpace(b, i+1) // past ':'
-		vend, ok := jsonscan.ValueEnd(b, i)
-		if !ok || !f(string(key), b[i:vend:vend]) {
-			return false
-		}
-		i = jsonscan.SkipSpace(b, vend)
-		if i < len(b) && b[i] == ',' {
-			i = jsonscan.SkipSpace(b, i+1)
-			continue
-		}
-		return true
 	}
-}
-
-// countElements returns the length of the valid array a; false if a is not
-// an array.
-func countElements(a []byte) (int, bool) {
-	if len(a) == 0 || a[0] != '[' {
-		return 0, false
-	}
-	n := 0
-	ok := jsonscan.Elements(a, func([]byte) bool { n++; return true })
-	return n, ok
-}
-
-// decodeItems decodes the n elements of the array data; false on the first
-// element decode refuses.
-func decodeItems[T any](data []byte, n int, decode func([]byte, *T) error) ([]T, bool) {
-	if data == nil {
-		return nil, true
-	}
-	items := make([]T, n)
-	i := 0
-	ok := jsonscan.Elements(data, func(v []byte) bool {
-		if i >= n || decode(v, &items[i]) != nil {
-			return false
-		}
-		i++
-		return true
-	})
-	return items, ok && i == n
+	return false
 }

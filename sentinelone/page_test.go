@@ -78,7 +78,8 @@ func pageSeeds(tb testing.TB) [][]byte {
 }
 
 // FuzzPageDecode checks that the in-place page decoder gives exactly what
-// the general json.Decoder path gives, for activities and threats.
+// the general json.Decoder path gives, for activities, threats, agents,
+// STAR alerts and Deep Visibility events.
 func FuzzPageDecode(f *testing.F) {
 	for _, s := range pageSeeds(f) {
 		f.Add(s)
@@ -88,9 +89,15 @@ func FuzzPageDecode(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add([]byte(`{"data":[` + string(bytes.TrimSpace(th)) + `],"pagination":{"nextCursor":null,"totalItems":1}}`))
+	f.Add([]byte(`{"data":[` + string(benchAgentJSON(1)) + `, null ,` + string(benchAgentJSON(2)) + `],"pagination":{"nextCursor":null,"totalItems":3}}`))
+	f.Add([]byte(`{"data":[{"alertInfo":{"alertId":"1","createdAt":"2024-01-01T00:00:00Z","analystVerdict":"True positive","srcPort":443},"ruleInfo":{"name":"r"}},{"id":"2","objectType":"process","pid":12,"srcPort":"53","createdAt":"2024-01-01T00:00:00.5Z"}]}`))
+	f.Add([]byte(`{"data":[{"ID":"1","id":"2","createdAt":"2024-01-01T00:00:00Z","networkInterfaces":[{"inet":["a"]}],"NetworkInterfaces":[{"name":"x"}],"isActive":true,"computerName":"a\u00e9\ud800"}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		checkPageDecode(t, body, decodePageActivity)
 		checkPageDecode(t, body, decodePageThreat)
+		checkPageDecode(t, body, decodePageAgent)
+		checkPageDecode(t, body, decodePageAlert)
+		checkPageDecode(t, body, decodePageDVEvent)
 	})
 }
 

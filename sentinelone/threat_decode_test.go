@@ -6,90 +6,15 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestThreatFieldTables checks that the key lists and field methods the
-// threat walk uses name every JSON member of their struct, each with a
-// pointer to the field carrying that tag.
-func TestThreatFieldTables(t *testing.T) {
-	var th Threat
-	for _, tc := range []struct {
-		obj  flatObject
-		keys []string
-	}{
-		{&th, threatKeys[:]},
-		{&th.ThreatInfo, threatInfoKeys[:]},
-		{&th.AgentRealtimeInfo, agentRealtimeInfoKeys[:]},
-		{&th.AgentDetectionInfo, agentDetectionInfoKeys[:]},
-	} {
-		v := reflect.ValueOf(tc.obj).Elem()
-		var tags []string
-		for i := range v.NumField() {
-			tag, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
-			if tag == "" || tag == "-" {
-				continue
-			}
-			tags = append(tags, tag)
-			p := tc.obj.field(tag)
-			if p == nil {
-				t.Errorf("%s: no field for %q", v.Type(), tag)
-				continue
-			}
-			if got, want := reflect.ValueOf(p).Pointer(), v.Field(i).Addr().Pointer(); got != want {
-				t.Errorf("%s: field(%q) points to another field", v.Type(), tag)
-			}
-		}
-		if d := cmp.Diff(tags, tc.keys); d != "" {
-			t.Errorf("%s: keys differ from the tags (-tags +keys):\n%s", v.Type(), d)
-		}
-		if len(tc.keys) > 64 {
-			t.Errorf("%s: %d keys, the walk tracks 64", v.Type(), len(tc.keys))
-		}
-		if tc.obj.field("nope") != nil {
-			t.Errorf("%s: a field for an unknown key", v.Type())
-		}
-	}
-}
-
-// TestThreatWalkTakesSamples checks that the samples, escaped Windows
-// paths included, are decoded by the walk (not only by the general path),
-// with the same result.
-func TestThreatWalkTakesSamples(t *testing.T) {
-	files, _ := filepath.Glob("testdata/threat_*.json")
-	if len(files) == 0 {
-		t.Fatal("no threat samples")
-	}
-	for _, p := range files {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b = bytes.TrimSpace(b)
-		var got Threat
-		if !decodeThreatShared(b, &got) {
-			t.Errorf("%s: the walk declined", p)
-			continue
-		}
-		var want threatAlias
-		if err := json.Unmarshal(b, &want); err != nil {
-			t.Fatal(err)
-		}
-		got.Raw = nil
-		if d := cmp.Diff(Threat(want), got); d != "" {
-			t.Errorf("%s: walk and json.Unmarshal differ (-json +walk):\n%s", p, d)
-		}
-	}
-}
-
-// FuzzThreatDecode checks that the threat walk agrees with json.Unmarshal
-// on every valid input it accepts, that decodePageThreat (walk, else
-// general path) errs exactly when json.Unmarshal does, keeps the input as
-// Raw, and never panics.
+// FuzzThreatDecode checks that the go-json-experiment decoding of a
+// threat (decodePageThreat) agrees with json.Unmarshal on every valid
+// input: the same threat, or an error exactly when json.Unmarshal errs;
+// the input kept as Raw; no panic.
 func FuzzThreatDecode(f *testing.F) {
 	files, _ := filepath.Glob("testdata/threat_*.json")
 	for _, p := range files {
@@ -125,10 +50,8 @@ var threatSeeds = []string{
 func checkThreatDecode(t *testing.T, b []byte) { compareThreatDecode(t, b) }
 
 // compareThreatDecode makes the checks of FuzzThreatDecode and reports
-// whether the walk took b.
+// whether b was valid JSON that decoded.
 func compareThreatDecode(t *testing.T, b []byte) bool {
-	var walked Threat
-	walkOK := decodeThreatShared(b, &walked)
 	if !json.Valid(b) {
 		return false // the page walk hands only valid JSON to the decoders
 	}
@@ -139,27 +62,15 @@ func compareThreatDecode(t *testing.T, b []byte) bool {
 	if (wantErr == nil) != (pageErr == nil) {
 		t.Fatalf("json.Unmarshal err %v, decodePageThreat err %v on %s", wantErr, pageErr, b)
 	}
-	if pageErr == nil {
-		if !bytes.Equal(page.Raw, b) {
-			t.Fatal("Raw differs from the input")
-		}
-		page.Raw = nil
-		if d := cmp.Diff(Threat(want), page); d != "" {
-			t.Fatalf("decodePageThreat and json.Unmarshal differ on %s (-json +page):\n%s", b, d)
-		}
-	}
-	if !walkOK {
+	if pageErr != nil {
 		return false
 	}
-	if wantErr != nil {
-		t.Fatalf("the walk accepted what json.Unmarshal refuses (%v): %s", wantErr, b)
+	if !bytes.Equal(page.Raw, b) {
+		t.Fatal("Raw differs from the input")
 	}
-	if !bytes.Equal(walked.Raw, b) {
-		t.Fatal("walk: Raw differs from the input")
-	}
-	walked.Raw = nil
-	if d := cmp.Diff(Threat(want), walked); d != "" {
-		t.Fatalf("walk and json.Unmarshal differ on %s (-json +walk):\n%s", b, d)
+	page.Raw = nil
+	if d := cmp.Diff(Threat(want), page); d != "" {
+		t.Fatalf("decodePageThreat and json.Unmarshal differ on %s (-json +page):\n%s", b, d)
 	}
 	return true
 }
@@ -167,7 +78,8 @@ func compareThreatDecode(t *testing.T, b []byte) bool {
 // TestThreatDecodeMutations runs the comparison of FuzzThreatDecode on
 // mutants of the samples and seeds (a fixed pseudo-random sequence): JSON
 // tokens inserted, bytes dropped or replaced; mutants that are not valid
-// JSON are skipped by the check.
+// JSON are skipped by the check. Each mutant is also decoded as the only
+// element of a page, against the general page decoder.
 func TestThreatDecodeMutations(t *testing.T) {
 	inputs := append([]string(nil), threatSeeds...)
 	files, _ := filepath.Glob("testdata/threat_*.json")
@@ -210,12 +122,13 @@ func TestThreatDecodeMutations(t *testing.T) {
 		if compareThreatDecode(t, b) {
 			walked++
 		}
+		checkPageDecode(t, append(append([]byte(`{"data":[`), b...), "]}"...), decodePageThreat)
 		if t.Failed() {
 			return
 		}
 	}
-	t.Logf("%d mutants, %d valid JSON, %d of them decoded by the walk", n, valid, walked)
+	t.Logf("%d mutants, %d valid JSON, %d of them decoded", n, valid, walked)
 	if walked == 0 {
-		t.Error("the walk took no mutant: the comparison checked nothing")
+		t.Error("no mutant decoded: the comparison checked nothing")
 	}
 }

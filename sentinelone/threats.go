@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"iter"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // ThreatsService lists threats and acts on them (mitigation, incident
@@ -223,19 +225,16 @@ func (t *Threat) UnmarshalJSON(b []byte) error {
 }
 
 // decodePageThreat decodes a threat of a list page, keeping span (a slice
-// of the page buffer) as Raw: in one walk (decodeThreatShared) when it
-// can, else with json.Unmarshal.
+// of the page buffer) as Raw. List pages decode threats with decodeFrom.
 func decodePageThreat(span []byte, t *Threat) error {
-	if decodeThreatShared(span, t) {
-		return nil
-	}
-	var v threatAlias
-	if err := json.Unmarshal(span, &v); err != nil {
-		return err
-	}
-	*t = Threat(v)
-	t.Raw = span
-	return nil
+	return decodeSpanAs(span, (*threatAlias)(t), &t.Raw)
+}
+
+// decodeFrom decodes a threat of a list page from the page's decoder, as
+// encoding/json would, in the decoder's one pass; Raw is the threat's span
+// of page.
+func (t *Threat) decodeFrom(dec *jsontext.Decoder, page []byte) error {
+	return decodeFromAs(dec, page, (*threatAlias)(t), &t.Raw)
 }
 
 // MarshalJSON returns Raw when the threat was decoded, else the fields.

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/socgo/xdr/internal/vsraw"
 	"github.com/socgo/xdr/tehtris"
 	"github.com/socgo/xdr/tehtris/tehtristest"
 )
@@ -34,17 +35,20 @@ func benchServer(b *testing.B) *tehtristest.Server {
 	return srv
 }
 
-// BenchmarkEventsAll_SDK walks 100,000 events with Events.All, 1000 per
-// page.
-func BenchmarkEventsAll_SDK(b *testing.B) {
+// BenchmarkVsRawEventsAll walks 100,000 events, 1000 per page, with
+// Events.All (sdk) and with net/http and encoding/json by hand (raw).
+func BenchmarkVsRawEventsAll(b *testing.B) {
 	srv := benchServer(b)
+	vsraw.Run(b, benchEvents, func(b *testing.B) { benchEventsSDK(b, srv) }, func(b *testing.B) { benchEventsRaw(b, srv) })
+}
+
+func benchEventsSDK(b *testing.B, srv *tehtristest.Server) {
 	c, err := srv.Client()
 	if err != nil {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
 	q := &tehtris.EventQuery{From: time.Now().Add(-2 * time.Hour), Limit: tehtris.MaxLimit}
-	b.ReportAllocs()
 	for b.Loop() {
 		n := 0
 		for ev, err := range c.Events.All(ctx, q) {
@@ -59,7 +63,6 @@ func BenchmarkEventsAll_SDK(b *testing.B) {
 			b.Fatalf("%d events", n)
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchEvents), "ns/event")
 }
 
 // rawEvent is what a hand-written client would decode into: the same
@@ -96,13 +99,11 @@ type rawEvent struct {
 	Location        string    `json:"location"`
 }
 
-// BenchmarkEventsAll_Raw walks the same events with net/http and
-// encoding/json by hand: the baseline.
-func BenchmarkEventsAll_Raw(b *testing.B) {
-	srv := benchServer(b)
+// benchEventsRaw is the baseline: the same pages with net/http and
+// encoding/json, by hand.
+func benchEventsRaw(b *testing.B, srv *tehtristest.Server) {
 	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	from := strconv.FormatInt(time.Now().Add(-2*time.Hour).Unix(), 10)
-	b.ReportAllocs()
 	for b.Loop() {
 		to := strconv.FormatInt(time.Now().Unix(), 10)
 		n := 0
@@ -133,7 +134,6 @@ func BenchmarkEventsAll_Raw(b *testing.B) {
 			b.Fatalf("%d events", n)
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchEvents), "ns/event")
 }
 
 // BenchmarkDecodeEvents decodes one page of 1000 events in memory.
