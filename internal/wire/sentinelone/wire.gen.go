@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/oapi-codegen/runtime"
 )
@@ -1167,7 +1166,7 @@ type Activity struct {
 	AgentId             *NullableId             `json:"agentId,omitempty"`
 	AgentUpdatedVersion *NullableString         `json:"agentUpdatedVersion,omitempty"`
 	Comments            *NullableString         `json:"comments,omitempty"`
-	CreatedAt           time.Time               `json:"createdAt"`
+	CreatedAt           string                  `json:"createdAt"`
 	Data                *map[string]interface{} `json:"data,omitempty"`
 	Description         *NullableString         `json:"description,omitempty"`
 	GroupId             *NullableId             `json:"groupId,omitempty"`
@@ -1182,7 +1181,7 @@ type Activity struct {
 	SiteId               *NullableId     `json:"siteId,omitempty"`
 	SiteName             *NullableString `json:"siteName,omitempty"`
 	ThreatId             *NullableId     `json:"threatId,omitempty"`
-	UpdatedAt            *time.Time      `json:"updatedAt,omitempty"`
+	UpdatedAt            *string         `json:"updatedAt,omitempty"`
 	UserId               *NullableId     `json:"userId,omitempty"`
 }
 
@@ -1318,7 +1317,7 @@ type DVEvent struct {
 	AgentName *NullableString `json:"agentName,omitempty"`
 	AgentOs   *NullableString `json:"agentOs,omitempty"`
 	AgentUuid *NullableString `json:"agentUuid,omitempty"`
-	CreatedAt time.Time       `json:"createdAt"`
+	CreatedAt string          `json:"createdAt"`
 	DstPort   *NumberOrString `json:"dstPort,omitempty"`
 	EventType *NullableString `json:"eventType,omitempty"`
 
@@ -1470,7 +1469,7 @@ type NullableId = string
 type NullableString = string
 
 // NullableTime defines model for NullableTime.
-type NullableTime = time.Time
+type NullableTime = string
 
 // NumberOrString defines model for NumberOrString.
 type NumberOrString struct {
@@ -1629,7 +1628,7 @@ type ThreatFilter struct {
 type ThreatInfo struct {
 	AnalystVerdict   *AnalystVerdict `json:"analystVerdict,omitempty"`
 	ConfidenceLevel  *NullableString `json:"confidenceLevel,omitempty"`
-	CreatedAt        time.Time       `json:"createdAt"`
+	CreatedAt        string          `json:"createdAt"`
 	Engines          *[]string       `json:"engines,omitempty"`
 	FileSize         *int            `json:"fileSize,omitempty"`
 	IdentifiedAt     *NullableTime   `json:"identifiedAt,omitempty"`
@@ -1642,7 +1641,7 @@ type ThreatInfo struct {
 	// ThreatId An id; digits beyond 2^53, or another string ("org-12345678").
 	ThreatId   *Id             `json:"threatId,omitempty"`
 	ThreatName *NullableString `json:"threatName,omitempty"`
-	UpdatedAt  *time.Time      `json:"updatedAt,omitempty"`
+	UpdatedAt  *string         `json:"updatedAt,omitempty"`
 }
 
 // AccountIds defines model for accountIds.
@@ -1655,16 +1654,16 @@ type AgentIds = StringList
 type CountOnly = bool
 
 // CreatedAtGt defines model for createdAt__gt.
-type CreatedAtGt = time.Time
+type CreatedAtGt = string
 
 // CreatedAtGte defines model for createdAt__gte.
-type CreatedAtGte = time.Time
+type CreatedAtGte = string
 
 // CreatedAtLt defines model for createdAt__lt.
-type CreatedAtLt = time.Time
+type CreatedAtLt = string
 
 // CreatedAtLte defines model for createdAt__lte.
-type CreatedAtLte = time.Time
+type CreatedAtLte = string
 
 // Cursor defines model for cursor.
 type Cursor = string
@@ -1822,7 +1821,7 @@ type ListAgentsParams struct {
 	Query                *string          `form:"query,omitempty" json:"query,omitempty"`
 	CreatedAtGt          *CreatedAtGt     `form:"createdAt__gt,omitempty" json:"createdAt__gt,omitempty"`
 	CreatedAtLt          *CreatedAtLt     `form:"createdAt__lt,omitempty" json:"createdAt__lt,omitempty"`
-	UpdatedAtGt          *time.Time       `form:"updatedAt__gt,omitempty" json:"updatedAt__gt,omitempty"`
+	UpdatedAtGt          *string          `form:"updatedAt__gt,omitempty" json:"updatedAt__gt,omitempty"`
 
 	// Limit Page size; more than 1000 is a 400.
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -1880,7 +1879,7 @@ type CountAgentsParams struct {
 	Query                *string          `form:"query,omitempty" json:"query,omitempty"`
 	CreatedAtGt          *CreatedAtGt     `form:"createdAt__gt,omitempty" json:"createdAt__gt,omitempty"`
 	CreatedAtLt          *CreatedAtLt     `form:"createdAt__lt,omitempty" json:"createdAt__lt,omitempty"`
-	UpdatedAtGt          *time.Time       `form:"updatedAt__gt,omitempty" json:"updatedAt__gt,omitempty"`
+	UpdatedAtGt          *string          `form:"updatedAt__gt,omitempty" json:"updatedAt__gt,omitempty"`
 }
 
 // CountAgents200JSONResponseBody_Data defines parameters for CountAgents.
@@ -1942,10 +1941,10 @@ type ListAlertsParams struct {
 	CreatedAtGte                        *CreatedAtGte                     `form:"createdAt__gte,omitempty" json:"createdAt__gte,omitempty"`
 	CreatedAtLt                         *CreatedAtLt                      `form:"createdAt__lt,omitempty" json:"createdAt__lt,omitempty"`
 	CreatedAtLte                        *CreatedAtLte                     `form:"createdAt__lte,omitempty" json:"createdAt__lte,omitempty"`
-	ReportedAtGt                        *time.Time                        `form:"reportedAt__gt,omitempty" json:"reportedAt__gt,omitempty"`
-	ReportedAtGte                       *time.Time                        `form:"reportedAt__gte,omitempty" json:"reportedAt__gte,omitempty"`
-	ReportedAtLt                        *time.Time                        `form:"reportedAt__lt,omitempty" json:"reportedAt__lt,omitempty"`
-	ReportedAtLte                       *time.Time                        `form:"reportedAt__lte,omitempty" json:"reportedAt__lte,omitempty"`
+	ReportedAtGt                        *string                           `form:"reportedAt__gt,omitempty" json:"reportedAt__gt,omitempty"`
+	ReportedAtGte                       *string                           `form:"reportedAt__gte,omitempty" json:"reportedAt__gte,omitempty"`
+	ReportedAtLt                        *string                           `form:"reportedAt__lt,omitempty" json:"reportedAt__lt,omitempty"`
+	ReportedAtLte                       *string                           `form:"reportedAt__lte,omitempty" json:"reportedAt__lte,omitempty"`
 
 	// Limit Page size; more than 1000 is a 400.
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -2078,13 +2077,13 @@ type DvEvents200JSONResponseBody struct {
 // PowerQueryJSONBody defines parameters for PowerQuery.
 type PowerQueryJSONBody struct {
 	AccountIds *FilterList `json:"accountIds,omitempty"`
-	FromDate   time.Time   `json:"fromDate"`
+	FromDate   string      `json:"fromDate"`
 	GroupIds   *FilterList `json:"groupIds,omitempty"`
 	Limit      *int        `json:"limit,omitempty"`
 	Query      string      `json:"query"`
 	SiteIds    *FilterList `json:"siteIds,omitempty"`
 	Tenant     *bool       `json:"tenant,omitempty"`
-	ToDate     time.Time   `json:"toDate"`
+	ToDate     string      `json:"toDate"`
 }
 
 // PowerQuery200JSONResponseBody defines parameters for PowerQuery.
@@ -2139,7 +2138,7 @@ type DvEventsByType200JSONResponseBody struct {
 // DvInitQueryJSONBody defines parameters for DvInitQuery.
 type DvInitQueryJSONBody struct {
 	AccountIds *FilterList `json:"accountIds,omitempty"`
-	FromDate   time.Time   `json:"fromDate"`
+	FromDate   string      `json:"fromDate"`
 	GroupIds   *FilterList `json:"groupIds,omitempty"`
 
 	// IsVerbose false by default since the Rio release (2022-02)
@@ -2150,7 +2149,7 @@ type DvInitQueryJSONBody struct {
 	SiteIds   *FilterList                     `json:"siteIds,omitempty"`
 	Tenant    *bool                           `json:"tenant,omitempty"`
 	TimeFrame *string                         `json:"timeFrame,omitempty"`
-	ToDate    time.Time                       `json:"toDate"`
+	ToDate    string                          `json:"toDate"`
 }
 
 // DvInitQueryJSONBodyQueryType defines parameters for DvInitQuery.
@@ -2627,7 +2626,7 @@ type CreateIOCsJSONBody_Data struct {
 	Name        *string                      `json:"name,omitempty"`
 	Source      string                       `json:"source"`
 	Type        IOCType                      `json:"type"`
-	ValidUntil  *time.Time                   `json:"validUntil,omitempty"`
+	ValidUntil  *string                      `json:"validUntil,omitempty"`
 	Value       string                       `json:"value"`
 }
 
@@ -2681,10 +2680,10 @@ type ListThreatsParams struct {
 	CreatedAtGte                  *CreatedAtGte     `form:"createdAt__gte,omitempty" json:"createdAt__gte,omitempty"`
 	CreatedAtLt                   *CreatedAtLt      `form:"createdAt__lt,omitempty" json:"createdAt__lt,omitempty"`
 	CreatedAtLte                  *CreatedAtLte     `form:"createdAt__lte,omitempty" json:"createdAt__lte,omitempty"`
-	UpdatedAtGt                   *time.Time        `form:"updatedAt__gt,omitempty" json:"updatedAt__gt,omitempty"`
-	UpdatedAtGte                  *time.Time        `form:"updatedAt__gte,omitempty" json:"updatedAt__gte,omitempty"`
-	UpdatedAtLt                   *time.Time        `form:"updatedAt__lt,omitempty" json:"updatedAt__lt,omitempty"`
-	UpdatedAtLte                  *time.Time        `form:"updatedAt__lte,omitempty" json:"updatedAt__lte,omitempty"`
+	UpdatedAtGt                   *string           `form:"updatedAt__gt,omitempty" json:"updatedAt__gt,omitempty"`
+	UpdatedAtGte                  *string           `form:"updatedAt__gte,omitempty" json:"updatedAt__gte,omitempty"`
+	UpdatedAtLt                   *string           `form:"updatedAt__lt,omitempty" json:"updatedAt__lt,omitempty"`
+	UpdatedAtLte                  *string           `form:"updatedAt__lte,omitempty" json:"updatedAt__lte,omitempty"`
 
 	// Limit Page size; more than 1000 is a 400.
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -2816,8 +2815,8 @@ type ApiTokenDetailsJSONBody_Data struct {
 
 // ApiTokenDetails200JSONResponseBody_Data defines parameters for ApiTokenDetails.
 type ApiTokenDetails200JSONResponseBody_Data struct {
-	CreatedAt time.Time `json:"createdAt"`
-	ExpiresAt time.Time `json:"expiresAt"`
+	CreatedAt string `json:"createdAt"`
+	ExpiresAt string `json:"expiresAt"`
 }
 
 // ApiTokenDetails200JSONResponseBody defines parameters for ApiTokenDetails.
@@ -2838,8 +2837,8 @@ type GenerateApiTokenJSONBody_Data struct {
 
 // GenerateApiToken200JSONResponseBody_Data defines parameters for GenerateApiToken.
 type GenerateApiToken200JSONResponseBody_Data struct {
-	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
-	Token     string     `json:"token"`
+	ExpiresAt *string `json:"expiresAt,omitempty"`
+	Token     string  `json:"token"`
 }
 
 // GenerateApiToken200JSONResponseBody defines parameters for GenerateApiToken.

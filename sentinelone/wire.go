@@ -1,0 +1,119 @@
+package sentinelone
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/socgo/xdr/internal/rest"
+	s1wire "github.com/socgo/xdr/internal/wire/sentinelone"
+)
+
+// The request lines of the converted calls are built by the generated
+// wire layer (internal/wire/sentinelone, from openapi/sentinelone.yaml):
+// the public methods check their arguments (with query's checks), fill the
+// operation's parameters and send what the builder returns through
+// internal/rest.
+
+// restRequest is the rest.Request of a built request line.
+func restRequest(w s1wire.Request) rest.Request {
+	return rest.Request{Method: w.Method, Path: w.Path, Query: w.Query, Header: w.Header}
+}
+
+// built returns the request line of a builder, its error naming op.
+func built(op string, w s1wire.Request, err error) (s1wire.Request, error) {
+	if err != nil {
+		return w, fmt.Errorf("sentinelone: %s: %w", op, err)
+	}
+	return w, nil
+}
+
+// strParam returns s as a parameter, nil when empty (not sent).
+func strParam(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// timeParam returns t formatted as the console expects (FormatTime), nil
+// when zero (not sent).
+func timeParam(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := FormatTime(t)
+	return &s
+}
+
+// listOf converts a checked list to the element type of a parameter.
+func listOf[T ~string, S ~string](vals *[]S) *[]T {
+	if vals == nil {
+		return nil
+	}
+	out := make([]T, len(*vals))
+	for i, v := range *vals {
+		out[i] = T(v)
+	}
+	return &out
+}
+
+// agentsParams checks o and fills the parameters of GET /agents.
+func (o *AgentListOptions) agentsParams(op string) (s1wire.ListAgentsParams, error) {
+	if o == nil {
+		o = &AgentListOptions{}
+	}
+	q := newQuery(op)
+	p := s1wire.ListAgentsParams{
+		Ids:                  q.listParam("ids", o.IDs),
+		Uuids:                q.listParam("uuids", o.UUIDs),
+		ComputerName:         strParam(o.ComputerName),
+		ComputerNameContains: q.listParam("computerName__contains", o.ComputerNameContains),
+		NetworkStatuses:      listOf[s1wire.NetworkStatus](q.listParam("networkStatuses", strs(o.NetworkStatuses))),
+		AccountIds:           q.listParam("accountIds", o.AccountIDs),
+		SiteIds:              q.listParam("siteIds", o.SiteIDs),
+		GroupIds:             q.listParam("groupIds", o.GroupIDs),
+		OsTypes:              q.listParam("osTypes", o.OSTypes),
+		IsActive:             o.IsActive,
+		Infected:             o.Infected,
+		IsDecommissioned:     o.IsDecommissioned,
+		Query:                strParam(o.Query),
+		CreatedAtGt:          timeParam(o.CreatedAfter),
+		CreatedAtLt:          timeParam(o.CreatedBefore),
+		UpdatedAtGt:          timeParam(o.UpdatedAfter),
+	}
+	pg := q.pagingParams(o.Paging)
+	p.Limit, p.Skip, p.Cursor, p.SkipCount, p.SortBy = pg.limit, pg.skip, pg.cursor, pg.skipCount, pg.sortBy
+	p.SortOrder = (*s1wire.ListAgentsParamsSortOrder)(pg.sortOrder)
+	return p, q.err
+}
+
+// agentsQuery is the query of GET /agents for o.
+func (o *AgentListOptions) agentsQuery(op string) (s1wire.Request, error) {
+	p, err := o.agentsParams(op)
+	if err != nil {
+		return s1wire.Request{}, err
+	}
+	w, err := s1wire.NewListAgentsRequest(&p)
+	return built(op, w, err)
+}
+
+// agentsCountRequest is GET /agents/count with the filters of o (its
+// paging ignored).
+func (o *AgentListOptions) agentsCountRequest(op string) (s1wire.Request, error) {
+	var f AgentListOptions
+	if o != nil {
+		f = *o
+		f.Paging = Paging{}
+	}
+	p, err := f.agentsParams(op)
+	if err != nil {
+		return s1wire.Request{}, err
+	}
+	w, err := s1wire.NewCountAgentsRequest(&s1wire.CountAgentsParams{
+		Ids: p.Ids, Uuids: p.Uuids, ComputerName: p.ComputerName, ComputerNameContains: p.ComputerNameContains,
+		NetworkStatuses: p.NetworkStatuses, AccountIds: p.AccountIds, SiteIds: p.SiteIds, GroupIds: p.GroupIds,
+		OsTypes: p.OsTypes, IsActive: p.IsActive, Infected: p.Infected, IsDecommissioned: p.IsDecommissioned,
+		Query: p.Query, CreatedAtGt: p.CreatedAtGt, CreatedAtLt: p.CreatedAtLt, UpdatedAtGt: p.UpdatedAtGt,
+	})
+	return built(op, w, err)
+}
