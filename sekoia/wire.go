@@ -8,19 +8,13 @@ import (
 
 	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/idcheck"
-	"github.com/socgo/xdr/internal/rest"
 	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
-// The request lines of the calls are built by the generated wire layer
+// The queries of the converted calls are built by the generated wire layer
 // (internal/wire/sekoia, from openapi/sekoia.yaml): the public methods
 // check their arguments, fill the operation's parameters and send what the
 // builder returns through internal/rest.
-
-// restRequest is the rest.Request of a built request line.
-func restRequest(w wire.Request) rest.Request {
-	return rest.Request{Method: w.Method, Path: w.Path, Query: w.Query, Header: w.Header}
-}
 
 // wireError reports a request the wire layer could not build (a value its
 // style cannot carry).
