@@ -6,33 +6,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/oapi-codegen/runtime"
+
+	"github.com/socgo/xdr/internal/wire"
 )
 
-// Request is the request line of one operation, as its builder makes it.
-// Path has each path parameter escaped (url.PathEscape); Query and Header
-// hold the values decoded, to be encoded once when the request is sent.
-type Request struct {
-	Method string
-	Path   string
-	Query  url.Values
-	Header http.Header
-}
-
-// addQuery adds the values of one query fragment, as runtime encodes it,
-// to q.
-func addQuery(q url.Values, param, frag string) error {
-	vs, err := url.ParseQuery(frag)
-	if err != nil {
-		return fmt.Errorf("query parameter %s: %w", param, err)
-	}
-	for k, v := range vs {
-		q[k] = append(q[k], v...)
-	}
-	return nil
-}
+// Request is the request line of one operation (see internal/wire).
+type Request = wire.Request
 
 // PushIntakeBatchJSONBody is a type of the parameters of PushIntakeBatch.
 type PushIntakeBatchJSONBody struct {
@@ -106,7 +87,7 @@ func NewListCommunitiesRequest(params *ListCommunitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -115,7 +96,7 @@ func NewListCommunitiesRequest(params *ListCommunitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter offset: %w", err)
 			}
-			if err := addQuery(r.Query, "offset", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -124,7 +105,7 @@ func NewListCommunitiesRequest(params *ListCommunitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter match: %w", err)
 			}
-			if err := addQuery(r.Query, "match", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "match", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -133,7 +114,7 @@ func NewListCommunitiesRequest(params *ListCommunitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter disabled: %w", err)
 			}
-			if err := addQuery(r.Query, "disabled", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "disabled", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -142,7 +123,7 @@ func NewListCommunitiesRequest(params *ListCommunitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter parent: %w", err)
 			}
-			if err := addQuery(r.Query, "parent", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "parent", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -151,7 +132,7 @@ func NewListCommunitiesRequest(params *ListCommunitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sort: %w", err)
 			}
-			if err := addQuery(r.Query, "sort", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sort", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -160,7 +141,7 @@ func NewListCommunitiesRequest(params *ListCommunitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter direction: %w", err)
 			}
-			if err := addQuery(r.Query, "direction", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "direction", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -191,7 +172,7 @@ func NewGetCommunityRequest(communityUuid string, params *GetCommunityParams) (R
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter include_disabled: %w", err)
 			}
-			if err := addQuery(r.Query, "include_disabled", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "include_disabled", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -200,7 +181,7 @@ func NewGetCommunityRequest(communityUuid string, params *GetCommunityParams) (R
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter include_licenses: %w", err)
 			}
-			if err := addQuery(r.Query, "include_licenses", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "include_licenses", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -224,7 +205,7 @@ func NewGetMeRequest(params *GetMeParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter extended: %w", err)
 			}
-			if err := addQuery(r.Query, "extended", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "extended", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -346,7 +327,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter match: %w", err)
 			}
-			if err := addQuery(r.Query, "match", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "match", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -355,7 +336,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter date: %w", err)
 			}
-			if err := addQuery(r.Query, "date", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "date", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -364,7 +345,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter range: %w", err)
 			}
-			if err := addQuery(r.Query, "range", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "range", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -373,7 +354,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter visible: %w", err)
 			}
-			if err := addQuery(r.Query, "visible", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "visible", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -382,7 +363,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter is_assigned_to_case: %w", err)
 			}
-			if err := addQuery(r.Query, "is_assigned_to_case", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "is_assigned_to_case", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -391,7 +372,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter similar_to: %w", err)
 			}
-			if err := addQuery(r.Query, "similar_to", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "similar_to", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -400,7 +381,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter nomatch: %w", err)
 			}
-			if err := addQuery(r.Query, "nomatch", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "nomatch", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -409,7 +390,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -418,7 +399,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter offset: %w", err)
 			}
-			if err := addQuery(r.Query, "offset", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -427,7 +408,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter stix: %w", err)
 			}
-			if err := addQuery(r.Query, "stix", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "stix", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -436,7 +417,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter cases: %w", err)
 			}
-			if err := addQuery(r.Query, "cases", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "cases", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -445,7 +426,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sort: %w", err)
 			}
-			if err := addQuery(r.Query, "sort", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sort", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -454,7 +435,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter direction: %w", err)
 			}
-			if err := addQuery(r.Query, "direction", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "direction", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -463,7 +444,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter with_count: %w", err)
 			}
-			if err := addQuery(r.Query, "with_count", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "with_count", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -501,7 +482,7 @@ func NewBulkUpdateAlertWorkflowRequest(params *BulkUpdateAlertWorkflowParams) (R
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter match: %w", err)
 			}
-			if err := addQuery(r.Query, "match", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "match", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -597,7 +578,7 @@ func NewCountAlertsRequest(params *CountAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter match: %w", err)
 			}
-			if err := addQuery(r.Query, "match", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "match", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -606,7 +587,7 @@ func NewCountAlertsRequest(params *CountAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter date: %w", err)
 			}
-			if err := addQuery(r.Query, "date", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "date", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -615,7 +596,7 @@ func NewCountAlertsRequest(params *CountAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter range: %w", err)
 			}
-			if err := addQuery(r.Query, "range", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "range", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -624,7 +605,7 @@ func NewCountAlertsRequest(params *CountAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter visible: %w", err)
 			}
-			if err := addQuery(r.Query, "visible", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "visible", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -633,7 +614,7 @@ func NewCountAlertsRequest(params *CountAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter is_assigned_to_case: %w", err)
 			}
-			if err := addQuery(r.Query, "is_assigned_to_case", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "is_assigned_to_case", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -642,7 +623,7 @@ func NewCountAlertsRequest(params *CountAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter similar_to: %w", err)
 			}
-			if err := addQuery(r.Query, "similar_to", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "similar_to", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -651,7 +632,7 @@ func NewCountAlertsRequest(params *CountAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter nomatch: %w", err)
 			}
-			if err := addQuery(r.Query, "nomatch", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "nomatch", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -695,7 +676,7 @@ func NewListCountermeasureCommentsRequest(uuid string, params *ListCountermeasur
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -704,7 +685,7 @@ func NewListCountermeasureCommentsRequest(uuid string, params *ListCountermeasur
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter offset: %w", err)
 			}
-			if err := addQuery(r.Query, "offset", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -838,7 +819,7 @@ func NewListActionStepCommentsRequest(uuid string, step string, params *ListActi
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -847,7 +828,7 @@ func NewListActionStepCommentsRequest(uuid string, step string, params *ListActi
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter offset: %w", err)
 			}
-			if err := addQuery(r.Query, "offset", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -931,7 +912,7 @@ func NewGetAlertRequest(uuid string, params *GetAlertParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter stix: %w", err)
 			}
-			if err := addQuery(r.Query, "stix", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "stix", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -940,7 +921,7 @@ func NewGetAlertRequest(uuid string, params *GetAlertParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter comments: %w", err)
 			}
-			if err := addQuery(r.Query, "comments", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "comments", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -949,7 +930,7 @@ func NewGetAlertRequest(uuid string, params *GetAlertParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter history: %w", err)
 			}
-			if err := addQuery(r.Query, "history", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "history", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -958,7 +939,7 @@ func NewGetAlertRequest(uuid string, params *GetAlertParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter countermeasures: %w", err)
 			}
-			if err := addQuery(r.Query, "countermeasures", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "countermeasures", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -967,7 +948,7 @@ func NewGetAlertRequest(uuid string, params *GetAlertParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter cases: %w", err)
 			}
-			if err := addQuery(r.Query, "cases", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "cases", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -976,7 +957,7 @@ func NewGetAlertRequest(uuid string, params *GetAlertParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter custom_status: %w", err)
 			}
-			if err := addQuery(r.Query, "custom_status", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "custom_status", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1020,7 +1001,7 @@ func NewListAlertCommentsRequest(uuid string, params *ListAlertCommentsParams) (
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1029,7 +1010,7 @@ func NewListAlertCommentsRequest(uuid string, params *ListAlertCommentsParams) (
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter offset: %w", err)
 			}
-			if err := addQuery(r.Query, "offset", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1122,7 +1103,7 @@ func NewListAlertCountermeasuresRequest(uuid string, params *ListAlertCountermea
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1131,7 +1112,7 @@ func NewListAlertCountermeasuresRequest(uuid string, params *ListAlertCountermea
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter offset: %w", err)
 			}
-			if err := addQuery(r.Query, "offset", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1140,7 +1121,7 @@ func NewListAlertCountermeasuresRequest(uuid string, params *ListAlertCountermea
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter match: %w", err)
 			}
-			if err := addQuery(r.Query, "match", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "match", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1149,7 +1130,7 @@ func NewListAlertCountermeasuresRequest(uuid string, params *ListAlertCountermea
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sort: %w", err)
 			}
-			if err := addQuery(r.Query, "sort", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sort", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1158,7 +1139,7 @@ func NewListAlertCountermeasuresRequest(uuid string, params *ListAlertCountermea
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter direction: %w", err)
 			}
-			if err := addQuery(r.Query, "direction", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "direction", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1216,7 +1197,7 @@ func NewListAlertHistoryRequest(uuid string, params *ListAlertHistoryParams) (Re
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1225,7 +1206,7 @@ func NewListAlertHistoryRequest(uuid string, params *ListAlertHistoryParams) (Re
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter offset: %w", err)
 			}
-			if err := addQuery(r.Query, "offset", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1234,7 +1215,7 @@ func NewListAlertHistoryRequest(uuid string, params *ListAlertHistoryParams) (Re
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter community_uuid: %w", err)
 			}
-			if err := addQuery(r.Query, "community_uuid", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "community_uuid", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1268,7 +1249,7 @@ func NewGetAlertTimelineRequest(uuid string, params *GetAlertTimelineParams) (Re
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter type: %w", err)
 			}
-			if err := addQuery(r.Query, "type", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "type", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1277,7 +1258,7 @@ func NewGetAlertTimelineRequest(uuid string, params *GetAlertTimelineParams) (Re
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter frame-length: %w", err)
 			}
-			if err := addQuery(r.Query, "frame-length", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "frame-length", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1390,7 +1371,7 @@ func NewListCasesRequest(params *ListCasesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter date: %w", err)
 			}
-			if err := addQuery(r.Query, "date", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "date", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1399,7 +1380,7 @@ func NewListCasesRequest(params *ListCasesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter match: %w", err)
 			}
-			if err := addQuery(r.Query, "match", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "match", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1408,7 +1389,7 @@ func NewListCasesRequest(params *ListCasesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter nomatch: %w", err)
 			}
-			if err := addQuery(r.Query, "nomatch", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "nomatch", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1417,7 +1398,7 @@ func NewListCasesRequest(params *ListCasesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter community_uuid: %w", err)
 			}
-			if err := addQuery(r.Query, "community_uuid", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "community_uuid", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1426,7 +1407,7 @@ func NewListCasesRequest(params *ListCasesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1435,7 +1416,7 @@ func NewListCasesRequest(params *ListCasesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter offset: %w", err)
 			}
-			if err := addQuery(r.Query, "offset", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1444,7 +1425,7 @@ func NewListCasesRequest(params *ListCasesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sort: %w", err)
 			}
-			if err := addQuery(r.Query, "sort", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sort", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1453,7 +1434,7 @@ func NewListCasesRequest(params *ListCasesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter direction: %w", err)
 			}
-			if err := addQuery(r.Query, "direction", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "direction", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1462,7 +1443,7 @@ func NewListCasesRequest(params *ListCasesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter with_custom_statuses: %w", err)
 			}
-			if err := addQuery(r.Query, "with_custom_statuses", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "with_custom_statuses", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1580,7 +1561,7 @@ func NewGetCaseStatisticsRequest(params *GetCaseStatisticsParams) (Request, erro
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter date: %w", err)
 			}
-			if err := addQuery(r.Query, "date", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "date", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1589,7 +1570,7 @@ func NewGetCaseStatisticsRequest(params *GetCaseStatisticsParams) (Request, erro
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter match: %w", err)
 			}
-			if err := addQuery(r.Query, "match", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "match", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1598,7 +1579,7 @@ func NewGetCaseStatisticsRequest(params *GetCaseStatisticsParams) (Request, erro
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter nomatch: %w", err)
 			}
-			if err := addQuery(r.Query, "nomatch", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "nomatch", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1607,7 +1588,7 @@ func NewGetCaseStatisticsRequest(params *GetCaseStatisticsParams) (Request, erro
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter community_uuid: %w", err)
 			}
-			if err := addQuery(r.Query, "community_uuid", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "community_uuid", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1641,7 +1622,7 @@ func NewListCaseTagsRequest(params *ListCaseTagsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter match: %w", err)
 			}
-			if err := addQuery(r.Query, "match", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "match", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1650,7 +1631,7 @@ func NewListCaseTagsRequest(params *ListCaseTagsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter community_uuid: %w", err)
 			}
-			if err := addQuery(r.Query, "community_uuid", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "community_uuid", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1659,7 +1640,7 @@ func NewListCaseTagsRequest(params *ListCaseTagsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter name: %w", err)
 			}
-			if err := addQuery(r.Query, "name", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "name", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1668,7 +1649,7 @@ func NewListCaseTagsRequest(params *ListCaseTagsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1677,7 +1658,7 @@ func NewListCaseTagsRequest(params *ListCaseTagsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter offset: %w", err)
 			}
-			if err := addQuery(r.Query, "offset", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1721,7 +1702,7 @@ func NewGetCaseRequest(uuid string, params *GetCaseParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter community_uuid: %w", err)
 			}
-			if err := addQuery(r.Query, "community_uuid", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "community_uuid", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1730,7 +1711,7 @@ func NewGetCaseRequest(uuid string, params *GetCaseParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter render: %w", err)
 			}
-			if err := addQuery(r.Query, "render", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "render", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1871,7 +1852,7 @@ func NewListCaseAlertsRequest(uuid string, params *ListCaseAlertsParams) (Reques
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter match: %w", err)
 			}
-			if err := addQuery(r.Query, "match", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "match", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1880,7 +1861,7 @@ func NewListCaseAlertsRequest(uuid string, params *ListCaseAlertsParams) (Reques
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter date: %w", err)
 			}
-			if err := addQuery(r.Query, "date", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "date", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1889,7 +1870,7 @@ func NewListCaseAlertsRequest(uuid string, params *ListCaseAlertsParams) (Reques
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter range: %w", err)
 			}
-			if err := addQuery(r.Query, "range", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "range", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1898,7 +1879,7 @@ func NewListCaseAlertsRequest(uuid string, params *ListCaseAlertsParams) (Reques
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter visible: %w", err)
 			}
-			if err := addQuery(r.Query, "visible", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "visible", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1907,7 +1888,7 @@ func NewListCaseAlertsRequest(uuid string, params *ListCaseAlertsParams) (Reques
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter is_assigned_to_case: %w", err)
 			}
-			if err := addQuery(r.Query, "is_assigned_to_case", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "is_assigned_to_case", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1916,7 +1897,7 @@ func NewListCaseAlertsRequest(uuid string, params *ListCaseAlertsParams) (Reques
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter similar_to: %w", err)
 			}
-			if err := addQuery(r.Query, "similar_to", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "similar_to", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1925,7 +1906,7 @@ func NewListCaseAlertsRequest(uuid string, params *ListCaseAlertsParams) (Reques
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter nomatch: %w", err)
 			}
-			if err := addQuery(r.Query, "nomatch", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "nomatch", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1934,7 +1915,7 @@ func NewListCaseAlertsRequest(uuid string, params *ListCaseAlertsParams) (Reques
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1943,7 +1924,7 @@ func NewListCaseAlertsRequest(uuid string, params *ListCaseAlertsParams) (Reques
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter offset: %w", err)
 			}
-			if err := addQuery(r.Query, "offset", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1952,7 +1933,7 @@ func NewListCaseAlertsRequest(uuid string, params *ListCaseAlertsParams) (Reques
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter stix: %w", err)
 			}
-			if err := addQuery(r.Query, "stix", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "stix", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1961,7 +1942,7 @@ func NewListCaseAlertsRequest(uuid string, params *ListCaseAlertsParams) (Reques
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter cases: %w", err)
 			}
-			if err := addQuery(r.Query, "cases", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "cases", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1970,7 +1951,7 @@ func NewListCaseAlertsRequest(uuid string, params *ListCaseAlertsParams) (Reques
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sort: %w", err)
 			}
-			if err := addQuery(r.Query, "sort", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sort", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1979,7 +1960,7 @@ func NewListCaseAlertsRequest(uuid string, params *ListCaseAlertsParams) (Reques
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter direction: %w", err)
 			}
-			if err := addQuery(r.Query, "direction", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "direction", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -1988,7 +1969,7 @@ func NewListCaseAlertsRequest(uuid string, params *ListCaseAlertsParams) (Reques
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter with_count: %w", err)
 			}
-			if err := addQuery(r.Query, "with_count", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "with_count", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2082,7 +2063,7 @@ func NewListCaseCommentsRequest(uuid string, params *ListCaseCommentsParams) (Re
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2091,7 +2072,7 @@ func NewListCaseCommentsRequest(uuid string, params *ListCaseCommentsParams) (Re
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter offset: %w", err)
 			}
-			if err := addQuery(r.Query, "offset", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2100,7 +2081,7 @@ func NewListCaseCommentsRequest(uuid string, params *ListCaseCommentsParams) (Re
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter date: %w", err)
 			}
-			if err := addQuery(r.Query, "date", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "date", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2109,7 +2090,7 @@ func NewListCaseCommentsRequest(uuid string, params *ListCaseCommentsParams) (Re
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter match: %w", err)
 			}
-			if err := addQuery(r.Query, "match", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "match", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2118,7 +2099,7 @@ func NewListCaseCommentsRequest(uuid string, params *ListCaseCommentsParams) (Re
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sort: %w", err)
 			}
-			if err := addQuery(r.Query, "sort", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sort", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2127,7 +2108,7 @@ func NewListCaseCommentsRequest(uuid string, params *ListCaseCommentsParams) (Re
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter direction: %w", err)
 			}
-			if err := addQuery(r.Query, "direction", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "direction", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2225,7 +2206,7 @@ func NewListCaseCountermeasuresRequest(uuid string, params *ListCaseCountermeasu
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2234,7 +2215,7 @@ func NewListCaseCountermeasuresRequest(uuid string, params *ListCaseCountermeasu
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter offset: %w", err)
 			}
-			if err := addQuery(r.Query, "offset", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2346,7 +2327,7 @@ func NewListCaseHistoryRequest(uuid string, params *ListCaseHistoryParams) (Requ
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter date: %w", err)
 			}
-			if err := addQuery(r.Query, "date", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "date", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2355,7 +2336,7 @@ func NewListCaseHistoryRequest(uuid string, params *ListCaseHistoryParams) (Requ
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter direction: %w", err)
 			}
-			if err := addQuery(r.Query, "direction", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "direction", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2364,7 +2345,7 @@ func NewListCaseHistoryRequest(uuid string, params *ListCaseHistoryParams) (Requ
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2373,7 +2354,7 @@ func NewListCaseHistoryRequest(uuid string, params *ListCaseHistoryParams) (Requ
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter offset: %w", err)
 			}
-			if err := addQuery(r.Query, "offset", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2508,7 +2489,7 @@ func NewGetEventSearchJobEventsRequest(uuid string, params *GetEventSearchJobEve
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2517,7 +2498,7 @@ func NewGetEventSearchJobEventsRequest(uuid string, params *GetEventSearchJobEve
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter offset: %w", err)
 			}
-			if err := addQuery(r.Query, "offset", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2526,7 +2507,7 @@ func NewGetEventSearchJobEventsRequest(uuid string, params *GetEventSearchJobEve
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter earliest_time: %w", err)
 			}
-			if err := addQuery(r.Query, "earliest_time", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "earliest_time", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2535,7 +2516,7 @@ func NewGetEventSearchJobEventsRequest(uuid string, params *GetEventSearchJobEve
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter latest_time: %w", err)
 			}
-			if err := addQuery(r.Query, "latest_time", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "latest_time", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2566,7 +2547,7 @@ func NewGetEventSearchJobFieldsRequest(uuid string, params *GetEventSearchJobFie
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2575,7 +2556,7 @@ func NewGetEventSearchJobFieldsRequest(uuid string, params *GetEventSearchJobFie
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter offset: %w", err)
 			}
-			if err := addQuery(r.Query, "offset", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2609,7 +2590,7 @@ func NewListCustomFieldsRequest(params *ListCustomFieldsParams) (Request, error)
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2618,7 +2599,7 @@ func NewListCustomFieldsRequest(params *ListCustomFieldsParams) (Request, error)
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter offset: %w", err)
 			}
-			if err := addQuery(r.Query, "offset", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2627,7 +2608,7 @@ func NewListCustomFieldsRequest(params *ListCustomFieldsParams) (Request, error)
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter name: %w", err)
 			}
-			if err := addQuery(r.Query, "name", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "name", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2636,7 +2617,7 @@ func NewListCustomFieldsRequest(params *ListCustomFieldsParams) (Request, error)
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sort: %w", err)
 			}
-			if err := addQuery(r.Query, "sort", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sort", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2645,7 +2626,7 @@ func NewListCustomFieldsRequest(params *ListCustomFieldsParams) (Request, error)
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter direction: %w", err)
 			}
-			if err := addQuery(r.Query, "direction", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "direction", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2717,7 +2698,7 @@ func NewListCustomPrioritysRequest(params *ListCustomPrioritysParams) (Request, 
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2726,7 +2707,7 @@ func NewListCustomPrioritysRequest(params *ListCustomPrioritysParams) (Request, 
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter offset: %w", err)
 			}
-			if err := addQuery(r.Query, "offset", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2735,7 +2716,7 @@ func NewListCustomPrioritysRequest(params *ListCustomPrioritysParams) (Request, 
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter with_is_used: %w", err)
 			}
-			if err := addQuery(r.Query, "with_is_used", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "with_is_used", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2817,7 +2798,7 @@ func NewListCustomStatusesRequest(params *ListCustomStatusesParams) (Request, er
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter match: %w", err)
 			}
-			if err := addQuery(r.Query, "match", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "match", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2826,7 +2807,7 @@ func NewListCustomStatusesRequest(params *ListCustomStatusesParams) (Request, er
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2835,7 +2816,7 @@ func NewListCustomStatusesRequest(params *ListCustomStatusesParams) (Request, er
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter offset: %w", err)
 			}
-			if err := addQuery(r.Query, "offset", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2844,7 +2825,7 @@ func NewListCustomStatusesRequest(params *ListCustomStatusesParams) (Request, er
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter with_is_used: %w", err)
 			}
-			if err := addQuery(r.Query, "with_is_used", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "with_is_used", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2870,7 +2851,7 @@ func NewListCustomVerdictsRequest(params *ListCustomVerdictsParams) (Request, er
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2879,7 +2860,7 @@ func NewListCustomVerdictsRequest(params *ListCustomVerdictsParams) (Request, er
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter offset: %w", err)
 			}
-			if err := addQuery(r.Query, "offset", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2888,7 +2869,7 @@ func NewListCustomVerdictsRequest(params *ListCustomVerdictsParams) (Request, er
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter with_is_used: %w", err)
 			}
-			if err := addQuery(r.Query, "with_is_used", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "with_is_used", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2968,7 +2949,7 @@ func NewListKillChainStagesRequest(params *ListKillChainStagesParams) (Request, 
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2977,7 +2958,7 @@ func NewListKillChainStagesRequest(params *ListKillChainStagesParams) (Request, 
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter offset: %w", err)
 			}
-			if err := addQuery(r.Query, "offset", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -2986,7 +2967,7 @@ func NewListKillChainStagesRequest(params *ListKillChainStagesParams) (Request, 
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter match: %w", err)
 			}
-			if err := addQuery(r.Query, "match", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "match", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3056,7 +3037,7 @@ func NewListAssetsRequest(params *ListAssetsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3065,7 +3046,7 @@ func NewListAssetsRequest(params *ListAssetsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter offset: %w", err)
 			}
-			if err := addQuery(r.Query, "offset", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3074,7 +3055,7 @@ func NewListAssetsRequest(params *ListAssetsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter search: %w", err)
 			}
-			if err := addQuery(r.Query, "search", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "search", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3083,7 +3064,7 @@ func NewListAssetsRequest(params *ListAssetsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter also_search_in_detection_properties: %w", err)
 			}
-			if err := addQuery(r.Query, "also_search_in_detection_properties", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "also_search_in_detection_properties", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3092,7 +3073,7 @@ func NewListAssetsRequest(params *ListAssetsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter also_search_in_tags: %w", err)
 			}
-			if err := addQuery(r.Query, "also_search_in_tags", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "also_search_in_tags", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3101,7 +3082,7 @@ func NewListAssetsRequest(params *ListAssetsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter uuids: %w", err)
 			}
-			if err := addQuery(r.Query, "uuids", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "uuids", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3110,7 +3091,7 @@ func NewListAssetsRequest(params *ListAssetsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter community_uuids: %w", err)
 			}
-			if err := addQuery(r.Query, "community_uuids", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "community_uuids", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3119,7 +3100,7 @@ func NewListAssetsRequest(params *ListAssetsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter type: %w", err)
 			}
-			if err := addQuery(r.Query, "type", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "type", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3128,7 +3109,7 @@ func NewListAssetsRequest(params *ListAssetsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter category: %w", err)
 			}
-			if err := addQuery(r.Query, "category", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "category", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3137,7 +3118,7 @@ func NewListAssetsRequest(params *ListAssetsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter source: %w", err)
 			}
-			if err := addQuery(r.Query, "source", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "source", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3146,7 +3127,7 @@ func NewListAssetsRequest(params *ListAssetsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter tags: %w", err)
 			}
-			if err := addQuery(r.Query, "tags", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "tags", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3155,7 +3136,7 @@ func NewListAssetsRequest(params *ListAssetsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter reviewed: %w", err)
 			}
-			if err := addQuery(r.Query, "reviewed", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "reviewed", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3164,7 +3145,7 @@ func NewListAssetsRequest(params *ListAssetsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter criticality: %w", err)
 			}
-			if err := addQuery(r.Query, "criticality", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "criticality", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3173,7 +3154,7 @@ func NewListAssetsRequest(params *ListAssetsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sort: %w", err)
 			}
-			if err := addQuery(r.Query, "sort", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sort", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3182,7 +3163,7 @@ func NewListAssetsRequest(params *ListAssetsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter direction: %w", err)
 			}
-			if err := addQuery(r.Query, "direction", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "direction", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3191,7 +3172,7 @@ func NewListAssetsRequest(params *ListAssetsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter with_telemetry: %w", err)
 			}
-			if err := addQuery(r.Query, "with_telemetry", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "with_telemetry", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3200,7 +3181,7 @@ func NewListAssetsRequest(params *ListAssetsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter incorporate_atoms: %w", err)
 			}
-			if err := addQuery(r.Query, "incorporate_atoms", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "incorporate_atoms", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3209,7 +3190,7 @@ func NewListAssetsRequest(params *ListAssetsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter include_revoked: %w", err)
 			}
-			if err := addQuery(r.Query, "include_revoked", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "include_revoked", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3218,7 +3199,7 @@ func NewListAssetsRequest(params *ListAssetsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter rule_uuid: %w", err)
 			}
-			if err := addQuery(r.Query, "rule_uuid", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "rule_uuid", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3227,7 +3208,7 @@ func NewListAssetsRequest(params *ListAssetsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter rule_version: %w", err)
 			}
-			if err := addQuery(r.Query, "rule_version", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "rule_version", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3236,7 +3217,7 @@ func NewListAssetsRequest(params *ListAssetsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter connectors: %w", err)
 			}
-			if err := addQuery(r.Query, "connectors", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "connectors", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3245,7 +3226,7 @@ func NewListAssetsRequest(params *ListAssetsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter connectors_configuration: %w", err)
 			}
-			if err := addQuery(r.Query, "connectors_configuration", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "connectors_configuration", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3254,7 +3235,7 @@ func NewListAssetsRequest(params *ListAssetsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter include_intake_formats: %w", err)
 			}
-			if err := addQuery(r.Query, "include_intake_formats", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "include_intake_formats", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3263,7 +3244,7 @@ func NewListAssetsRequest(params *ListAssetsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter intake_format_uuids: %w", err)
 			}
-			if err := addQuery(r.Query, "intake_format_uuids", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "intake_format_uuids", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3321,7 +3302,7 @@ func NewGetAssetRequest(uuid string, params *GetAssetParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter with_telemetry: %w", err)
 			}
-			if err := addQuery(r.Query, "with_telemetry", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "with_telemetry", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3330,7 +3311,7 @@ func NewGetAssetRequest(uuid string, params *GetAssetParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter with_compliance: %w", err)
 			}
-			if err := addQuery(r.Query, "with_compliance", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "with_compliance", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3354,8 +3335,8 @@ func NewUpdateAssetRequest(uuid string) (Request, error) {
 // GetAssetHistoryParams is a type of the parameters of GetAssetHistory.
 type GetAssetHistoryParams struct {
 	Search   *string                     `form:"search,omitempty" json:"search,omitempty"`
-	Earliest *time.Time                  `form:"earliest,omitempty" json:"earliest,omitempty"`
-	Latest   *time.Time                  `form:"latest,omitempty" json:"latest,omitempty"`
+	Earliest *string                     `form:"earliest,omitempty" json:"earliest,omitempty"`
+	Latest   *string                     `form:"latest,omitempty" json:"latest,omitempty"`
 	Offset   *int                        `form:"offset,omitempty" json:"offset,omitempty"`
 	Limit    *int                        `form:"limit,omitempty" json:"limit,omitempty"`
 	Order    *GetAssetHistoryParamsOrder `form:"order,omitempty" json:"order,omitempty"`
@@ -3381,7 +3362,7 @@ func NewGetAssetHistoryRequest(uuid string, params *GetAssetHistoryParams) (Requ
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter search: %w", err)
 			}
-			if err := addQuery(r.Query, "search", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "search", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3390,7 +3371,7 @@ func NewGetAssetHistoryRequest(uuid string, params *GetAssetHistoryParams) (Requ
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter earliest: %w", err)
 			}
-			if err := addQuery(r.Query, "earliest", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "earliest", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3399,7 +3380,7 @@ func NewGetAssetHistoryRequest(uuid string, params *GetAssetHistoryParams) (Requ
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter latest: %w", err)
 			}
-			if err := addQuery(r.Query, "latest", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "latest", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3408,7 +3389,7 @@ func NewGetAssetHistoryRequest(uuid string, params *GetAssetHistoryParams) (Requ
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter offset: %w", err)
 			}
-			if err := addQuery(r.Query, "offset", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3417,7 +3398,7 @@ func NewGetAssetHistoryRequest(uuid string, params *GetAssetHistoryParams) (Requ
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3426,7 +3407,7 @@ func NewGetAssetHistoryRequest(uuid string, params *GetAssetHistoryParams) (Requ
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter order: %w", err)
 			}
-			if err := addQuery(r.Query, "order", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "order", frag); err != nil {
 				return Request{}, err
 			}
 		}

@@ -9,6 +9,8 @@ import (
 	"net/url"
 
 	"github.com/oapi-codegen/runtime"
+
+	"github.com/socgo/xdr/internal/wire"
 )
 
 // Defines values for AlertRuleInfoQueryLang.
@@ -3099,28 +3101,8 @@ func (t *DvCancelQuery200JSONResponseBody_Data_Success) UnmarshalJSON(b []byte) 
 	return err
 }
 
-// Request is the request line of one operation, as its builder makes it.
-// Path has each path parameter escaped (url.PathEscape); Query and Header
-// hold the values decoded, to be encoded once when the request is sent.
-type Request struct {
-	Method string
-	Path   string
-	Query  url.Values
-	Header http.Header
-}
-
-// addQuery adds the values of one query fragment, as runtime encodes it,
-// to q.
-func addQuery(q url.Values, param, frag string) error {
-	vs, err := url.ParseQuery(frag)
-	if err != nil {
-		return fmt.Errorf("query parameter %s: %w", param, err)
-	}
-	for k, v := range vs {
-		q[k] = append(q[k], v...)
-	}
-	return nil
-}
+// Request is the request line of one operation (see internal/wire).
+type Request = wire.Request
 
 // NewListAccountsRequest builds GET /accounts.
 func NewListAccountsRequest(params *ListAccountsParams) (Request, error) {
@@ -3133,7 +3115,7 @@ func NewListAccountsRequest(params *ListAccountsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter ids: %w", err)
 			}
-			if err := addQuery(r.Query, "ids", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "ids", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3142,7 +3124,7 @@ func NewListAccountsRequest(params *ListAccountsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter name: %w", err)
 			}
-			if err := addQuery(r.Query, "name", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "name", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3151,7 +3133,7 @@ func NewListAccountsRequest(params *ListAccountsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter states: %w", err)
 			}
-			if err := addQuery(r.Query, "states", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "states", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3160,7 +3142,7 @@ func NewListAccountsRequest(params *ListAccountsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter query: %w", err)
 			}
-			if err := addQuery(r.Query, "query", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "query", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3169,7 +3151,7 @@ func NewListAccountsRequest(params *ListAccountsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3178,7 +3160,7 @@ func NewListAccountsRequest(params *ListAccountsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter skip: %w", err)
 			}
-			if err := addQuery(r.Query, "skip", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "skip", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3187,7 +3169,7 @@ func NewListAccountsRequest(params *ListAccountsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter cursor: %w", err)
 			}
-			if err := addQuery(r.Query, "cursor", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "cursor", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3196,7 +3178,7 @@ func NewListAccountsRequest(params *ListAccountsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter countOnly: %w", err)
 			}
-			if err := addQuery(r.Query, "countOnly", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "countOnly", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3205,7 +3187,7 @@ func NewListAccountsRequest(params *ListAccountsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter skipCount: %w", err)
 			}
-			if err := addQuery(r.Query, "skipCount", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "skipCount", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3214,7 +3196,7 @@ func NewListAccountsRequest(params *ListAccountsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sortBy: %w", err)
 			}
-			if err := addQuery(r.Query, "sortBy", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sortBy", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3223,7 +3205,7 @@ func NewListAccountsRequest(params *ListAccountsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sortOrder: %w", err)
 			}
-			if err := addQuery(r.Query, "sortOrder", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sortOrder", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3255,7 +3237,7 @@ func NewListActivitiesRequest(params *ListActivitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter ids: %w", err)
 			}
-			if err := addQuery(r.Query, "ids", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "ids", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3264,7 +3246,7 @@ func NewListActivitiesRequest(params *ListActivitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter activityUuids: %w", err)
 			}
-			if err := addQuery(r.Query, "activityUuids", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "activityUuids", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3273,7 +3255,7 @@ func NewListActivitiesRequest(params *ListActivitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter activityTypes: %w", err)
 			}
-			if err := addQuery(r.Query, "activityTypes", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "activityTypes", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3282,7 +3264,7 @@ func NewListActivitiesRequest(params *ListActivitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter accountIds: %w", err)
 			}
-			if err := addQuery(r.Query, "accountIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "accountIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3291,7 +3273,7 @@ func NewListActivitiesRequest(params *ListActivitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter siteIds: %w", err)
 			}
-			if err := addQuery(r.Query, "siteIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "siteIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3300,7 +3282,7 @@ func NewListActivitiesRequest(params *ListActivitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter groupIds: %w", err)
 			}
-			if err := addQuery(r.Query, "groupIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "groupIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3309,7 +3291,7 @@ func NewListActivitiesRequest(params *ListActivitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter agentIds: %w", err)
 			}
-			if err := addQuery(r.Query, "agentIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "agentIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3318,7 +3300,7 @@ func NewListActivitiesRequest(params *ListActivitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter threatIds: %w", err)
 			}
-			if err := addQuery(r.Query, "threatIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "threatIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3327,7 +3309,7 @@ func NewListActivitiesRequest(params *ListActivitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter alertIds: %w", err)
 			}
-			if err := addQuery(r.Query, "alertIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "alertIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3336,7 +3318,7 @@ func NewListActivitiesRequest(params *ListActivitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter ruleIds: %w", err)
 			}
-			if err := addQuery(r.Query, "ruleIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "ruleIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3345,7 +3327,7 @@ func NewListActivitiesRequest(params *ListActivitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter userIds: %w", err)
 			}
-			if err := addQuery(r.Query, "userIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "userIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3354,7 +3336,7 @@ func NewListActivitiesRequest(params *ListActivitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter userEmails: %w", err)
 			}
-			if err := addQuery(r.Query, "userEmails", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "userEmails", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3363,7 +3345,7 @@ func NewListActivitiesRequest(params *ListActivitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter includeHidden: %w", err)
 			}
-			if err := addQuery(r.Query, "includeHidden", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "includeHidden", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3372,7 +3354,7 @@ func NewListActivitiesRequest(params *ListActivitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter createdAt__gt: %w", err)
 			}
-			if err := addQuery(r.Query, "createdAt__gt", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "createdAt__gt", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3381,7 +3363,7 @@ func NewListActivitiesRequest(params *ListActivitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter createdAt__gte: %w", err)
 			}
-			if err := addQuery(r.Query, "createdAt__gte", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "createdAt__gte", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3390,7 +3372,7 @@ func NewListActivitiesRequest(params *ListActivitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter createdAt__lt: %w", err)
 			}
-			if err := addQuery(r.Query, "createdAt__lt", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "createdAt__lt", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3399,7 +3381,7 @@ func NewListActivitiesRequest(params *ListActivitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter createdAt__lte: %w", err)
 			}
-			if err := addQuery(r.Query, "createdAt__lte", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "createdAt__lte", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3408,7 +3390,7 @@ func NewListActivitiesRequest(params *ListActivitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter createdAt__between: %w", err)
 			}
-			if err := addQuery(r.Query, "createdAt__between", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "createdAt__between", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3417,7 +3399,7 @@ func NewListActivitiesRequest(params *ListActivitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3426,7 +3408,7 @@ func NewListActivitiesRequest(params *ListActivitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter skip: %w", err)
 			}
-			if err := addQuery(r.Query, "skip", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "skip", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3435,7 +3417,7 @@ func NewListActivitiesRequest(params *ListActivitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter cursor: %w", err)
 			}
-			if err := addQuery(r.Query, "cursor", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "cursor", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3444,7 +3426,7 @@ func NewListActivitiesRequest(params *ListActivitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter countOnly: %w", err)
 			}
-			if err := addQuery(r.Query, "countOnly", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "countOnly", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3453,7 +3435,7 @@ func NewListActivitiesRequest(params *ListActivitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter skipCount: %w", err)
 			}
-			if err := addQuery(r.Query, "skipCount", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "skipCount", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3462,7 +3444,7 @@ func NewListActivitiesRequest(params *ListActivitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sortBy: %w", err)
 			}
-			if err := addQuery(r.Query, "sortBy", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sortBy", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3471,7 +3453,7 @@ func NewListActivitiesRequest(params *ListActivitiesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sortOrder: %w", err)
 			}
-			if err := addQuery(r.Query, "sortOrder", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sortOrder", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3490,7 +3472,7 @@ func NewListAgentsRequest(params *ListAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter ids: %w", err)
 			}
-			if err := addQuery(r.Query, "ids", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "ids", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3499,7 +3481,7 @@ func NewListAgentsRequest(params *ListAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter uuids: %w", err)
 			}
-			if err := addQuery(r.Query, "uuids", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "uuids", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3508,7 +3490,7 @@ func NewListAgentsRequest(params *ListAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter computerName: %w", err)
 			}
-			if err := addQuery(r.Query, "computerName", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "computerName", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3517,7 +3499,7 @@ func NewListAgentsRequest(params *ListAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter computerName__contains: %w", err)
 			}
-			if err := addQuery(r.Query, "computerName__contains", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "computerName__contains", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3526,7 +3508,7 @@ func NewListAgentsRequest(params *ListAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter networkStatuses: %w", err)
 			}
-			if err := addQuery(r.Query, "networkStatuses", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "networkStatuses", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3535,7 +3517,7 @@ func NewListAgentsRequest(params *ListAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter accountIds: %w", err)
 			}
-			if err := addQuery(r.Query, "accountIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "accountIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3544,7 +3526,7 @@ func NewListAgentsRequest(params *ListAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter siteIds: %w", err)
 			}
-			if err := addQuery(r.Query, "siteIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "siteIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3553,7 +3535,7 @@ func NewListAgentsRequest(params *ListAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter groupIds: %w", err)
 			}
-			if err := addQuery(r.Query, "groupIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "groupIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3562,7 +3544,7 @@ func NewListAgentsRequest(params *ListAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter osTypes: %w", err)
 			}
-			if err := addQuery(r.Query, "osTypes", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "osTypes", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3571,7 +3553,7 @@ func NewListAgentsRequest(params *ListAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter isActive: %w", err)
 			}
-			if err := addQuery(r.Query, "isActive", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "isActive", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3580,7 +3562,7 @@ func NewListAgentsRequest(params *ListAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter infected: %w", err)
 			}
-			if err := addQuery(r.Query, "infected", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "infected", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3589,7 +3571,7 @@ func NewListAgentsRequest(params *ListAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter isDecommissioned: %w", err)
 			}
-			if err := addQuery(r.Query, "isDecommissioned", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "isDecommissioned", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3598,7 +3580,7 @@ func NewListAgentsRequest(params *ListAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter query: %w", err)
 			}
-			if err := addQuery(r.Query, "query", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "query", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3607,7 +3589,7 @@ func NewListAgentsRequest(params *ListAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter createdAt__gt: %w", err)
 			}
-			if err := addQuery(r.Query, "createdAt__gt", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "createdAt__gt", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3616,7 +3598,7 @@ func NewListAgentsRequest(params *ListAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter createdAt__lt: %w", err)
 			}
-			if err := addQuery(r.Query, "createdAt__lt", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "createdAt__lt", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3625,7 +3607,7 @@ func NewListAgentsRequest(params *ListAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter updatedAt__gt: %w", err)
 			}
-			if err := addQuery(r.Query, "updatedAt__gt", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "updatedAt__gt", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3634,7 +3616,7 @@ func NewListAgentsRequest(params *ListAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3643,7 +3625,7 @@ func NewListAgentsRequest(params *ListAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter skip: %w", err)
 			}
-			if err := addQuery(r.Query, "skip", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "skip", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3652,7 +3634,7 @@ func NewListAgentsRequest(params *ListAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter cursor: %w", err)
 			}
-			if err := addQuery(r.Query, "cursor", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "cursor", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3661,7 +3643,7 @@ func NewListAgentsRequest(params *ListAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter skipCount: %w", err)
 			}
-			if err := addQuery(r.Query, "skipCount", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "skipCount", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3670,7 +3652,7 @@ func NewListAgentsRequest(params *ListAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sortBy: %w", err)
 			}
-			if err := addQuery(r.Query, "sortBy", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sortBy", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3679,7 +3661,7 @@ func NewListAgentsRequest(params *ListAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sortOrder: %w", err)
 			}
-			if err := addQuery(r.Query, "sortOrder", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sortOrder", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3711,7 +3693,7 @@ func NewCountAgentsRequest(params *CountAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter ids: %w", err)
 			}
-			if err := addQuery(r.Query, "ids", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "ids", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3720,7 +3702,7 @@ func NewCountAgentsRequest(params *CountAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter uuids: %w", err)
 			}
-			if err := addQuery(r.Query, "uuids", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "uuids", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3729,7 +3711,7 @@ func NewCountAgentsRequest(params *CountAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter computerName: %w", err)
 			}
-			if err := addQuery(r.Query, "computerName", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "computerName", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3738,7 +3720,7 @@ func NewCountAgentsRequest(params *CountAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter computerName__contains: %w", err)
 			}
-			if err := addQuery(r.Query, "computerName__contains", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "computerName__contains", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3747,7 +3729,7 @@ func NewCountAgentsRequest(params *CountAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter networkStatuses: %w", err)
 			}
-			if err := addQuery(r.Query, "networkStatuses", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "networkStatuses", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3756,7 +3738,7 @@ func NewCountAgentsRequest(params *CountAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter accountIds: %w", err)
 			}
-			if err := addQuery(r.Query, "accountIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "accountIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3765,7 +3747,7 @@ func NewCountAgentsRequest(params *CountAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter siteIds: %w", err)
 			}
-			if err := addQuery(r.Query, "siteIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "siteIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3774,7 +3756,7 @@ func NewCountAgentsRequest(params *CountAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter groupIds: %w", err)
 			}
-			if err := addQuery(r.Query, "groupIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "groupIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3783,7 +3765,7 @@ func NewCountAgentsRequest(params *CountAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter osTypes: %w", err)
 			}
-			if err := addQuery(r.Query, "osTypes", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "osTypes", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3792,7 +3774,7 @@ func NewCountAgentsRequest(params *CountAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter isActive: %w", err)
 			}
-			if err := addQuery(r.Query, "isActive", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "isActive", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3801,7 +3783,7 @@ func NewCountAgentsRequest(params *CountAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter infected: %w", err)
 			}
-			if err := addQuery(r.Query, "infected", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "infected", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3810,7 +3792,7 @@ func NewCountAgentsRequest(params *CountAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter isDecommissioned: %w", err)
 			}
-			if err := addQuery(r.Query, "isDecommissioned", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "isDecommissioned", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3819,7 +3801,7 @@ func NewCountAgentsRequest(params *CountAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter query: %w", err)
 			}
-			if err := addQuery(r.Query, "query", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "query", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3828,7 +3810,7 @@ func NewCountAgentsRequest(params *CountAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter createdAt__gt: %w", err)
 			}
-			if err := addQuery(r.Query, "createdAt__gt", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "createdAt__gt", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3837,7 +3819,7 @@ func NewCountAgentsRequest(params *CountAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter createdAt__lt: %w", err)
 			}
-			if err := addQuery(r.Query, "createdAt__lt", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "createdAt__lt", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3846,7 +3828,7 @@ func NewCountAgentsRequest(params *CountAgentsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter updatedAt__gt: %w", err)
 			}
-			if err := addQuery(r.Query, "updatedAt__gt", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "updatedAt__gt", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3896,7 +3878,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter ids: %w", err)
 			}
-			if err := addQuery(r.Query, "ids", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "ids", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3905,7 +3887,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter accountIds: %w", err)
 			}
-			if err := addQuery(r.Query, "accountIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "accountIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3914,7 +3896,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter siteIds: %w", err)
 			}
-			if err := addQuery(r.Query, "siteIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "siteIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3923,7 +3905,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter groupIds: %w", err)
 			}
-			if err := addQuery(r.Query, "groupIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "groupIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3932,7 +3914,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter tenant: %w", err)
 			}
-			if err := addQuery(r.Query, "tenant", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "tenant", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3941,7 +3923,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter severity: %w", err)
 			}
-			if err := addQuery(r.Query, "severity", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "severity", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3950,7 +3932,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter incidentStatus: %w", err)
 			}
-			if err := addQuery(r.Query, "incidentStatus", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "incidentStatus", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3959,7 +3941,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter analystVerdict: %w", err)
 			}
-			if err := addQuery(r.Query, "analystVerdict", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "analystVerdict", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3968,7 +3950,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter ruleName__contains: %w", err)
 			}
-			if err := addQuery(r.Query, "ruleName__contains", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "ruleName__contains", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3977,7 +3959,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sourceProcessName__contains: %w", err)
 			}
-			if err := addQuery(r.Query, "sourceProcessName__contains", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sourceProcessName__contains", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3986,7 +3968,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sourceProcessCommandline__contains: %w", err)
 			}
-			if err := addQuery(r.Query, "sourceProcessCommandline__contains", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sourceProcessCommandline__contains", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -3995,7 +3977,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sourceProcessStoryline__contains: %w", err)
 			}
-			if err := addQuery(r.Query, "sourceProcessStoryline__contains", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sourceProcessStoryline__contains", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4004,7 +3986,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sourceProcessFileHashSha1__contains: %w", err)
 			}
-			if err := addQuery(r.Query, "sourceProcessFileHashSha1__contains", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sourceProcessFileHashSha1__contains", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4013,7 +3995,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sourceProcessFileHashSha256__contains: %w", err)
 			}
-			if err := addQuery(r.Query, "sourceProcessFileHashSha256__contains", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sourceProcessFileHashSha256__contains", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4022,7 +4004,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter origAgentName__contains: %w", err)
 			}
-			if err := addQuery(r.Query, "origAgentName__contains", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "origAgentName__contains", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4031,7 +4013,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter osType: %w", err)
 			}
-			if err := addQuery(r.Query, "osType", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "osType", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4040,7 +4022,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter machineType: %w", err)
 			}
-			if err := addQuery(r.Query, "machineType", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "machineType", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4049,7 +4031,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter query: %w", err)
 			}
-			if err := addQuery(r.Query, "query", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "query", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4058,7 +4040,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter createdAt__gt: %w", err)
 			}
-			if err := addQuery(r.Query, "createdAt__gt", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "createdAt__gt", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4067,7 +4049,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter createdAt__gte: %w", err)
 			}
-			if err := addQuery(r.Query, "createdAt__gte", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "createdAt__gte", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4076,7 +4058,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter createdAt__lt: %w", err)
 			}
-			if err := addQuery(r.Query, "createdAt__lt", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "createdAt__lt", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4085,7 +4067,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter createdAt__lte: %w", err)
 			}
-			if err := addQuery(r.Query, "createdAt__lte", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "createdAt__lte", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4094,7 +4076,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter reportedAt__gt: %w", err)
 			}
-			if err := addQuery(r.Query, "reportedAt__gt", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "reportedAt__gt", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4103,7 +4085,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter reportedAt__gte: %w", err)
 			}
-			if err := addQuery(r.Query, "reportedAt__gte", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "reportedAt__gte", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4112,7 +4094,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter reportedAt__lt: %w", err)
 			}
-			if err := addQuery(r.Query, "reportedAt__lt", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "reportedAt__lt", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4121,7 +4103,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter reportedAt__lte: %w", err)
 			}
-			if err := addQuery(r.Query, "reportedAt__lte", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "reportedAt__lte", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4130,7 +4112,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4139,7 +4121,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter skip: %w", err)
 			}
-			if err := addQuery(r.Query, "skip", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "skip", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4148,7 +4130,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter cursor: %w", err)
 			}
-			if err := addQuery(r.Query, "cursor", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "cursor", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4157,7 +4139,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter countOnly: %w", err)
 			}
-			if err := addQuery(r.Query, "countOnly", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "countOnly", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4166,7 +4148,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter skipCount: %w", err)
 			}
-			if err := addQuery(r.Query, "skipCount", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "skipCount", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4175,7 +4157,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sortBy: %w", err)
 			}
-			if err := addQuery(r.Query, "sortBy", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sortBy", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4184,7 +4166,7 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sortOrder: %w", err)
 			}
-			if err := addQuery(r.Query, "sortOrder", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sortOrder", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4224,7 +4206,7 @@ func NewDvEventsRequest(params *DvEventsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter queryId: %w", err)
 			}
-			if err := addQuery(r.Query, "queryId", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "queryId", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4233,7 +4215,7 @@ func NewDvEventsRequest(params *DvEventsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4242,7 +4224,7 @@ func NewDvEventsRequest(params *DvEventsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter cursor: %w", err)
 			}
-			if err := addQuery(r.Query, "cursor", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "cursor", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4251,7 +4233,7 @@ func NewDvEventsRequest(params *DvEventsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter subQuery: %w", err)
 			}
-			if err := addQuery(r.Query, "subQuery", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "subQuery", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4260,7 +4242,7 @@ func NewDvEventsRequest(params *DvEventsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sortBy: %w", err)
 			}
-			if err := addQuery(r.Query, "sortBy", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sortBy", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4269,7 +4251,7 @@ func NewDvEventsRequest(params *DvEventsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sortOrder: %w", err)
 			}
-			if err := addQuery(r.Query, "sortOrder", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sortOrder", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4295,7 +4277,7 @@ func NewPowerQueryPingRequest(params *PowerQueryPingParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter queryId: %w", err)
 			}
-			if err := addQuery(r.Query, "queryId", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "queryId", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4320,7 +4302,7 @@ func NewDvEventsByTypeRequest(pType DvEventsByTypeParamsType, params *DvEventsBy
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter queryId: %w", err)
 			}
-			if err := addQuery(r.Query, "queryId", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "queryId", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4329,7 +4311,7 @@ func NewDvEventsByTypeRequest(pType DvEventsByTypeParamsType, params *DvEventsBy
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4338,7 +4320,7 @@ func NewDvEventsByTypeRequest(pType DvEventsByTypeParamsType, params *DvEventsBy
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter cursor: %w", err)
 			}
-			if err := addQuery(r.Query, "cursor", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "cursor", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4347,7 +4329,7 @@ func NewDvEventsByTypeRequest(pType DvEventsByTypeParamsType, params *DvEventsBy
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter subQuery: %w", err)
 			}
-			if err := addQuery(r.Query, "subQuery", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "subQuery", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4356,7 +4338,7 @@ func NewDvEventsByTypeRequest(pType DvEventsByTypeParamsType, params *DvEventsBy
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sortBy: %w", err)
 			}
-			if err := addQuery(r.Query, "sortBy", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sortBy", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4365,7 +4347,7 @@ func NewDvEventsByTypeRequest(pType DvEventsByTypeParamsType, params *DvEventsBy
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sortOrder: %w", err)
 			}
-			if err := addQuery(r.Query, "sortOrder", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sortOrder", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4391,7 +4373,7 @@ func NewDvQueryStatusRequest(params *DvQueryStatusParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter queryId: %w", err)
 			}
-			if err := addQuery(r.Query, "queryId", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "queryId", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4417,7 +4399,7 @@ func NewListExclusionsRequest(params *ListExclusionsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter tenant: %w", err)
 			}
-			if err := addQuery(r.Query, "tenant", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "tenant", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4426,7 +4408,7 @@ func NewListExclusionsRequest(params *ListExclusionsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter ids: %w", err)
 			}
-			if err := addQuery(r.Query, "ids", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "ids", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4435,7 +4417,7 @@ func NewListExclusionsRequest(params *ListExclusionsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter accountIds: %w", err)
 			}
-			if err := addQuery(r.Query, "accountIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "accountIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4444,7 +4426,7 @@ func NewListExclusionsRequest(params *ListExclusionsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter siteIds: %w", err)
 			}
-			if err := addQuery(r.Query, "siteIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "siteIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4453,7 +4435,7 @@ func NewListExclusionsRequest(params *ListExclusionsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter groupIds: %w", err)
 			}
-			if err := addQuery(r.Query, "groupIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "groupIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4462,7 +4444,7 @@ func NewListExclusionsRequest(params *ListExclusionsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter type: %w", err)
 			}
-			if err := addQuery(r.Query, "type", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "type", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4471,7 +4453,7 @@ func NewListExclusionsRequest(params *ListExclusionsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter osTypes: %w", err)
 			}
-			if err := addQuery(r.Query, "osTypes", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "osTypes", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4480,7 +4462,7 @@ func NewListExclusionsRequest(params *ListExclusionsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter value__contains: %w", err)
 			}
-			if err := addQuery(r.Query, "value__contains", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "value__contains", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4489,7 +4471,7 @@ func NewListExclusionsRequest(params *ListExclusionsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter includeParents: %w", err)
 			}
-			if err := addQuery(r.Query, "includeParents", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "includeParents", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4498,7 +4480,7 @@ func NewListExclusionsRequest(params *ListExclusionsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter includeChildren: %w", err)
 			}
-			if err := addQuery(r.Query, "includeChildren", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "includeChildren", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4507,7 +4489,7 @@ func NewListExclusionsRequest(params *ListExclusionsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4516,7 +4498,7 @@ func NewListExclusionsRequest(params *ListExclusionsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter skip: %w", err)
 			}
-			if err := addQuery(r.Query, "skip", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "skip", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4525,7 +4507,7 @@ func NewListExclusionsRequest(params *ListExclusionsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter cursor: %w", err)
 			}
-			if err := addQuery(r.Query, "cursor", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "cursor", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4534,7 +4516,7 @@ func NewListExclusionsRequest(params *ListExclusionsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter countOnly: %w", err)
 			}
-			if err := addQuery(r.Query, "countOnly", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "countOnly", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4543,7 +4525,7 @@ func NewListExclusionsRequest(params *ListExclusionsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter skipCount: %w", err)
 			}
-			if err := addQuery(r.Query, "skipCount", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "skipCount", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4552,7 +4534,7 @@ func NewListExclusionsRequest(params *ListExclusionsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sortBy: %w", err)
 			}
-			if err := addQuery(r.Query, "sortBy", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sortBy", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4561,7 +4543,7 @@ func NewListExclusionsRequest(params *ListExclusionsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sortOrder: %w", err)
 			}
-			if err := addQuery(r.Query, "sortOrder", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sortOrder", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4587,7 +4569,7 @@ func NewListGroupsRequest(params *ListGroupsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter groupIds: %w", err)
 			}
-			if err := addQuery(r.Query, "groupIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "groupIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4596,7 +4578,7 @@ func NewListGroupsRequest(params *ListGroupsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter siteIds: %w", err)
 			}
-			if err := addQuery(r.Query, "siteIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "siteIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4605,7 +4587,7 @@ func NewListGroupsRequest(params *ListGroupsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter accountIds: %w", err)
 			}
-			if err := addQuery(r.Query, "accountIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "accountIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4614,7 +4596,7 @@ func NewListGroupsRequest(params *ListGroupsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter types: %w", err)
 			}
-			if err := addQuery(r.Query, "types", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "types", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4623,7 +4605,7 @@ func NewListGroupsRequest(params *ListGroupsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter name: %w", err)
 			}
-			if err := addQuery(r.Query, "name", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "name", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4632,7 +4614,7 @@ func NewListGroupsRequest(params *ListGroupsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter isDefault: %w", err)
 			}
-			if err := addQuery(r.Query, "isDefault", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "isDefault", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4641,7 +4623,7 @@ func NewListGroupsRequest(params *ListGroupsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter query: %w", err)
 			}
-			if err := addQuery(r.Query, "query", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "query", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4650,7 +4632,7 @@ func NewListGroupsRequest(params *ListGroupsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4659,7 +4641,7 @@ func NewListGroupsRequest(params *ListGroupsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter skip: %w", err)
 			}
-			if err := addQuery(r.Query, "skip", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "skip", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4668,7 +4650,7 @@ func NewListGroupsRequest(params *ListGroupsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter cursor: %w", err)
 			}
-			if err := addQuery(r.Query, "cursor", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "cursor", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4677,7 +4659,7 @@ func NewListGroupsRequest(params *ListGroupsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter countOnly: %w", err)
 			}
-			if err := addQuery(r.Query, "countOnly", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "countOnly", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4686,7 +4668,7 @@ func NewListGroupsRequest(params *ListGroupsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter skipCount: %w", err)
 			}
-			if err := addQuery(r.Query, "skipCount", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "skipCount", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4695,7 +4677,7 @@ func NewListGroupsRequest(params *ListGroupsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sortBy: %w", err)
 			}
-			if err := addQuery(r.Query, "sortBy", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sortBy", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4704,7 +4686,7 @@ func NewListGroupsRequest(params *ListGroupsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sortOrder: %w", err)
 			}
-			if err := addQuery(r.Query, "sortOrder", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sortOrder", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4756,7 +4738,7 @@ func NewRemoteScriptOutputRequest(params *RemoteScriptOutputParams) (Request, er
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter agentId: %w", err)
 			}
-			if err := addQuery(r.Query, "agentId", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "agentId", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4765,7 +4747,7 @@ func NewRemoteScriptOutputRequest(params *RemoteScriptOutputParams) (Request, er
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter siteId: %w", err)
 			}
-			if err := addQuery(r.Query, "siteId", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "siteId", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4774,7 +4756,7 @@ func NewRemoteScriptOutputRequest(params *RemoteScriptOutputParams) (Request, er
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter signature: %w", err)
 			}
-			if err := addQuery(r.Query, "signature", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "signature", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4783,7 +4765,7 @@ func NewRemoteScriptOutputRequest(params *RemoteScriptOutputParams) (Request, er
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter signatureType: %w", err)
 			}
-			if err := addQuery(r.Query, "signatureType", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "signatureType", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4802,7 +4784,7 @@ func NewRemoteScriptStatusRequest(params *RemoteScriptStatusParams) (Request, er
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter parentTaskId: %w", err)
 			}
-			if err := addQuery(r.Query, "parentTaskId", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "parentTaskId", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4811,7 +4793,7 @@ func NewRemoteScriptStatusRequest(params *RemoteScriptStatusParams) (Request, er
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter status: %w", err)
 			}
-			if err := addQuery(r.Query, "status", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "status", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4820,7 +4802,7 @@ func NewRemoteScriptStatusRequest(params *RemoteScriptStatusParams) (Request, er
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter agentIds: %w", err)
 			}
-			if err := addQuery(r.Query, "agentIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "agentIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4829,7 +4811,7 @@ func NewRemoteScriptStatusRequest(params *RemoteScriptStatusParams) (Request, er
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4838,7 +4820,7 @@ func NewRemoteScriptStatusRequest(params *RemoteScriptStatusParams) (Request, er
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter skip: %w", err)
 			}
-			if err := addQuery(r.Query, "skip", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "skip", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4847,7 +4829,7 @@ func NewRemoteScriptStatusRequest(params *RemoteScriptStatusParams) (Request, er
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter cursor: %w", err)
 			}
-			if err := addQuery(r.Query, "cursor", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "cursor", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4856,7 +4838,7 @@ func NewRemoteScriptStatusRequest(params *RemoteScriptStatusParams) (Request, er
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter countOnly: %w", err)
 			}
-			if err := addQuery(r.Query, "countOnly", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "countOnly", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4865,7 +4847,7 @@ func NewRemoteScriptStatusRequest(params *RemoteScriptStatusParams) (Request, er
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter skipCount: %w", err)
 			}
-			if err := addQuery(r.Query, "skipCount", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "skipCount", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4874,7 +4856,7 @@ func NewRemoteScriptStatusRequest(params *RemoteScriptStatusParams) (Request, er
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sortBy: %w", err)
 			}
-			if err := addQuery(r.Query, "sortBy", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sortBy", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4883,7 +4865,7 @@ func NewRemoteScriptStatusRequest(params *RemoteScriptStatusParams) (Request, er
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sortOrder: %w", err)
 			}
-			if err := addQuery(r.Query, "sortOrder", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sortOrder", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4909,7 +4891,7 @@ func NewListBlocklistRequest(params *ListBlocklistParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter type: %w", err)
 			}
-			if err := addQuery(r.Query, "type", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "type", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4918,7 +4900,7 @@ func NewListBlocklistRequest(params *ListBlocklistParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter tenant: %w", err)
 			}
-			if err := addQuery(r.Query, "tenant", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "tenant", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4927,7 +4909,7 @@ func NewListBlocklistRequest(params *ListBlocklistParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter ids: %w", err)
 			}
-			if err := addQuery(r.Query, "ids", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "ids", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4936,7 +4918,7 @@ func NewListBlocklistRequest(params *ListBlocklistParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter accountIds: %w", err)
 			}
-			if err := addQuery(r.Query, "accountIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "accountIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4945,7 +4927,7 @@ func NewListBlocklistRequest(params *ListBlocklistParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter siteIds: %w", err)
 			}
-			if err := addQuery(r.Query, "siteIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "siteIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4954,7 +4936,7 @@ func NewListBlocklistRequest(params *ListBlocklistParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter groupIds: %w", err)
 			}
-			if err := addQuery(r.Query, "groupIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "groupIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4963,7 +4945,7 @@ func NewListBlocklistRequest(params *ListBlocklistParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter osTypes: %w", err)
 			}
-			if err := addQuery(r.Query, "osTypes", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "osTypes", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4972,7 +4954,7 @@ func NewListBlocklistRequest(params *ListBlocklistParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter value: %w", err)
 			}
-			if err := addQuery(r.Query, "value", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "value", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4981,7 +4963,7 @@ func NewListBlocklistRequest(params *ListBlocklistParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter value__contains: %w", err)
 			}
-			if err := addQuery(r.Query, "value__contains", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "value__contains", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4990,7 +4972,7 @@ func NewListBlocklistRequest(params *ListBlocklistParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter includeParents: %w", err)
 			}
-			if err := addQuery(r.Query, "includeParents", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "includeParents", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -4999,7 +4981,7 @@ func NewListBlocklistRequest(params *ListBlocklistParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter includeChildren: %w", err)
 			}
-			if err := addQuery(r.Query, "includeChildren", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "includeChildren", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5008,7 +4990,7 @@ func NewListBlocklistRequest(params *ListBlocklistParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5017,7 +4999,7 @@ func NewListBlocklistRequest(params *ListBlocklistParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter skip: %w", err)
 			}
-			if err := addQuery(r.Query, "skip", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "skip", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5026,7 +5008,7 @@ func NewListBlocklistRequest(params *ListBlocklistParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter cursor: %w", err)
 			}
-			if err := addQuery(r.Query, "cursor", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "cursor", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5035,7 +5017,7 @@ func NewListBlocklistRequest(params *ListBlocklistParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter countOnly: %w", err)
 			}
-			if err := addQuery(r.Query, "countOnly", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "countOnly", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5044,7 +5026,7 @@ func NewListBlocklistRequest(params *ListBlocklistParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter skipCount: %w", err)
 			}
-			if err := addQuery(r.Query, "skipCount", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "skipCount", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5053,7 +5035,7 @@ func NewListBlocklistRequest(params *ListBlocklistParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sortBy: %w", err)
 			}
-			if err := addQuery(r.Query, "sortBy", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sortBy", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5062,7 +5044,7 @@ func NewListBlocklistRequest(params *ListBlocklistParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sortOrder: %w", err)
 			}
-			if err := addQuery(r.Query, "sortOrder", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sortOrder", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5088,7 +5070,7 @@ func NewListSitesRequest(params *ListSitesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter siteIds: %w", err)
 			}
-			if err := addQuery(r.Query, "siteIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "siteIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5097,7 +5079,7 @@ func NewListSitesRequest(params *ListSitesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter accountIds: %w", err)
 			}
-			if err := addQuery(r.Query, "accountIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "accountIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5106,7 +5088,7 @@ func NewListSitesRequest(params *ListSitesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter name: %w", err)
 			}
-			if err := addQuery(r.Query, "name", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "name", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5115,7 +5097,7 @@ func NewListSitesRequest(params *ListSitesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter name__contains: %w", err)
 			}
-			if err := addQuery(r.Query, "name__contains", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "name__contains", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5124,7 +5106,7 @@ func NewListSitesRequest(params *ListSitesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter state: %w", err)
 			}
-			if err := addQuery(r.Query, "state", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "state", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5133,7 +5115,7 @@ func NewListSitesRequest(params *ListSitesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter siteType: %w", err)
 			}
-			if err := addQuery(r.Query, "siteType", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "siteType", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5142,7 +5124,7 @@ func NewListSitesRequest(params *ListSitesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter query: %w", err)
 			}
-			if err := addQuery(r.Query, "query", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "query", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5151,7 +5133,7 @@ func NewListSitesRequest(params *ListSitesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5160,7 +5142,7 @@ func NewListSitesRequest(params *ListSitesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter skip: %w", err)
 			}
-			if err := addQuery(r.Query, "skip", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "skip", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5169,7 +5151,7 @@ func NewListSitesRequest(params *ListSitesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter cursor: %w", err)
 			}
-			if err := addQuery(r.Query, "cursor", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "cursor", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5178,7 +5160,7 @@ func NewListSitesRequest(params *ListSitesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter countOnly: %w", err)
 			}
-			if err := addQuery(r.Query, "countOnly", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "countOnly", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5187,7 +5169,7 @@ func NewListSitesRequest(params *ListSitesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter skipCount: %w", err)
 			}
-			if err := addQuery(r.Query, "skipCount", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "skipCount", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5196,7 +5178,7 @@ func NewListSitesRequest(params *ListSitesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sortBy: %w", err)
 			}
-			if err := addQuery(r.Query, "sortBy", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sortBy", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5205,7 +5187,7 @@ func NewListSitesRequest(params *ListSitesParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sortOrder: %w", err)
 			}
-			if err := addQuery(r.Query, "sortOrder", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sortOrder", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5244,7 +5226,7 @@ func NewListIOCsRequest(params *ListIOCsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter tenant: %w", err)
 			}
-			if err := addQuery(r.Query, "tenant", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "tenant", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5253,7 +5235,7 @@ func NewListIOCsRequest(params *ListIOCsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter accountIds: %w", err)
 			}
-			if err := addQuery(r.Query, "accountIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "accountIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5262,7 +5244,7 @@ func NewListIOCsRequest(params *ListIOCsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter siteIds: %w", err)
 			}
-			if err := addQuery(r.Query, "siteIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "siteIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5271,7 +5253,7 @@ func NewListIOCsRequest(params *ListIOCsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter uuids: %w", err)
 			}
-			if err := addQuery(r.Query, "uuids", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "uuids", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5280,7 +5262,7 @@ func NewListIOCsRequest(params *ListIOCsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter type: %w", err)
 			}
-			if err := addQuery(r.Query, "type", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "type", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5289,7 +5271,7 @@ func NewListIOCsRequest(params *ListIOCsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter value: %w", err)
 			}
-			if err := addQuery(r.Query, "value", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "value", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5298,7 +5280,7 @@ func NewListIOCsRequest(params *ListIOCsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter source: %w", err)
 			}
-			if err := addQuery(r.Query, "source", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "source", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5307,7 +5289,7 @@ func NewListIOCsRequest(params *ListIOCsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter externalId: %w", err)
 			}
-			if err := addQuery(r.Query, "externalId", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "externalId", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5316,7 +5298,7 @@ func NewListIOCsRequest(params *ListIOCsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5325,7 +5307,7 @@ func NewListIOCsRequest(params *ListIOCsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter skip: %w", err)
 			}
-			if err := addQuery(r.Query, "skip", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "skip", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5334,7 +5316,7 @@ func NewListIOCsRequest(params *ListIOCsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter cursor: %w", err)
 			}
-			if err := addQuery(r.Query, "cursor", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "cursor", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5343,7 +5325,7 @@ func NewListIOCsRequest(params *ListIOCsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter countOnly: %w", err)
 			}
-			if err := addQuery(r.Query, "countOnly", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "countOnly", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5352,7 +5334,7 @@ func NewListIOCsRequest(params *ListIOCsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter skipCount: %w", err)
 			}
-			if err := addQuery(r.Query, "skipCount", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "skipCount", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5361,7 +5343,7 @@ func NewListIOCsRequest(params *ListIOCsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sortBy: %w", err)
 			}
-			if err := addQuery(r.Query, "sortBy", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sortBy", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5370,7 +5352,7 @@ func NewListIOCsRequest(params *ListIOCsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sortOrder: %w", err)
 			}
-			if err := addQuery(r.Query, "sortOrder", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sortOrder", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5396,7 +5378,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter ids: %w", err)
 			}
-			if err := addQuery(r.Query, "ids", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "ids", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5405,7 +5387,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter agentIds: %w", err)
 			}
-			if err := addQuery(r.Query, "agentIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "agentIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5414,7 +5396,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter accountIds: %w", err)
 			}
-			if err := addQuery(r.Query, "accountIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "accountIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5423,7 +5405,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter siteIds: %w", err)
 			}
-			if err := addQuery(r.Query, "siteIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "siteIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5432,7 +5414,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter groupIds: %w", err)
 			}
-			if err := addQuery(r.Query, "groupIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "groupIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5441,7 +5423,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter contentHashes: %w", err)
 			}
-			if err := addQuery(r.Query, "contentHashes", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "contentHashes", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5450,7 +5432,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter storylines: %w", err)
 			}
-			if err := addQuery(r.Query, "storylines", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "storylines", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5459,7 +5441,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter collectionIds: %w", err)
 			}
-			if err := addQuery(r.Query, "collectionIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "collectionIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5468,7 +5450,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter engines: %w", err)
 			}
-			if err := addQuery(r.Query, "engines", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "engines", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5477,7 +5459,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter classifications: %w", err)
 			}
-			if err := addQuery(r.Query, "classifications", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "classifications", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5486,7 +5468,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter classificationSources: %w", err)
 			}
-			if err := addQuery(r.Query, "classificationSources", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "classificationSources", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5495,7 +5477,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter agentVersions: %w", err)
 			}
-			if err := addQuery(r.Query, "agentVersions", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "agentVersions", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5504,7 +5486,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter agentMachineTypes: %w", err)
 			}
-			if err := addQuery(r.Query, "agentMachineTypes", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "agentMachineTypes", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5513,7 +5495,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter osTypes: %w", err)
 			}
-			if err := addQuery(r.Query, "osTypes", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "osTypes", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5522,7 +5504,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter osArchs: %w", err)
 			}
-			if err := addQuery(r.Query, "osArchs", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "osArchs", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5531,7 +5513,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter osNames: %w", err)
 			}
-			if err := addQuery(r.Query, "osNames", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "osNames", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5540,7 +5522,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter initiatedBy: %w", err)
 			}
-			if err := addQuery(r.Query, "initiatedBy", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "initiatedBy", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5549,7 +5531,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter confidenceLevels: %w", err)
 			}
-			if err := addQuery(r.Query, "confidenceLevels", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "confidenceLevels", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5558,7 +5540,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter mitigationStatuses: %w", err)
 			}
-			if err := addQuery(r.Query, "mitigationStatuses", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "mitigationStatuses", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5567,7 +5549,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter analystVerdicts: %w", err)
 			}
-			if err := addQuery(r.Query, "analystVerdicts", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "analystVerdicts", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5576,7 +5558,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter incidentStatuses: %w", err)
 			}
-			if err := addQuery(r.Query, "incidentStatuses", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "incidentStatuses", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5585,7 +5567,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter externalTicketIds: %w", err)
 			}
-			if err := addQuery(r.Query, "externalTicketIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "externalTicketIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5594,7 +5576,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter components: %w", err)
 			}
-			if err := addQuery(r.Query, "components", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "components", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5603,7 +5585,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter displayName: %w", err)
 			}
-			if err := addQuery(r.Query, "displayName", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "displayName", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5612,7 +5594,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter query: %w", err)
 			}
-			if err := addQuery(r.Query, "query", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "query", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5621,7 +5603,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter agentIsActive: %w", err)
 			}
-			if err := addQuery(r.Query, "agentIsActive", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "agentIsActive", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5630,7 +5612,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter noteExists: %w", err)
 			}
-			if err := addQuery(r.Query, "noteExists", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "noteExists", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5639,7 +5621,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter failedActions: %w", err)
 			}
-			if err := addQuery(r.Query, "failedActions", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "failedActions", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5648,7 +5630,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter rebootRequired: %w", err)
 			}
-			if err := addQuery(r.Query, "rebootRequired", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "rebootRequired", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5657,7 +5639,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter pendingActions: %w", err)
 			}
-			if err := addQuery(r.Query, "pendingActions", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "pendingActions", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5666,7 +5648,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter externalTicketExists: %w", err)
 			}
-			if err := addQuery(r.Query, "externalTicketExists", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "externalTicketExists", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5675,7 +5657,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter mitigatedPreemptively: %w", err)
 			}
-			if err := addQuery(r.Query, "mitigatedPreemptively", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "mitigatedPreemptively", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5684,7 +5666,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter contentHash__contains: %w", err)
 			}
-			if err := addQuery(r.Query, "contentHash__contains", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "contentHash__contains", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5693,7 +5675,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter threatDetails__contains: %w", err)
 			}
-			if err := addQuery(r.Query, "threatDetails__contains", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "threatDetails__contains", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5702,7 +5684,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter filePath__contains: %w", err)
 			}
-			if err := addQuery(r.Query, "filePath__contains", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "filePath__contains", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5711,7 +5693,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter computerName__contains: %w", err)
 			}
-			if err := addQuery(r.Query, "computerName__contains", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "computerName__contains", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5720,7 +5702,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter uuid__contains: %w", err)
 			}
-			if err := addQuery(r.Query, "uuid__contains", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "uuid__contains", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5729,7 +5711,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter detectionAgentVersion__contains: %w", err)
 			}
-			if err := addQuery(r.Query, "detectionAgentVersion__contains", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "detectionAgentVersion__contains", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5738,7 +5720,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter createdAt__gt: %w", err)
 			}
-			if err := addQuery(r.Query, "createdAt__gt", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "createdAt__gt", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5747,7 +5729,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter createdAt__gte: %w", err)
 			}
-			if err := addQuery(r.Query, "createdAt__gte", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "createdAt__gte", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5756,7 +5738,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter createdAt__lt: %w", err)
 			}
-			if err := addQuery(r.Query, "createdAt__lt", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "createdAt__lt", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5765,7 +5747,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter createdAt__lte: %w", err)
 			}
-			if err := addQuery(r.Query, "createdAt__lte", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "createdAt__lte", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5774,7 +5756,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter updatedAt__gt: %w", err)
 			}
-			if err := addQuery(r.Query, "updatedAt__gt", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "updatedAt__gt", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5783,7 +5765,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter updatedAt__gte: %w", err)
 			}
-			if err := addQuery(r.Query, "updatedAt__gte", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "updatedAt__gte", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5792,7 +5774,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter updatedAt__lt: %w", err)
 			}
-			if err := addQuery(r.Query, "updatedAt__lt", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "updatedAt__lt", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5801,7 +5783,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter updatedAt__lte: %w", err)
 			}
-			if err := addQuery(r.Query, "updatedAt__lte", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "updatedAt__lte", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5810,7 +5792,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5819,7 +5801,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter skip: %w", err)
 			}
-			if err := addQuery(r.Query, "skip", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "skip", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5828,7 +5810,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter cursor: %w", err)
 			}
-			if err := addQuery(r.Query, "cursor", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "cursor", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5837,7 +5819,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter countOnly: %w", err)
 			}
-			if err := addQuery(r.Query, "countOnly", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "countOnly", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5846,7 +5828,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter skipCount: %w", err)
 			}
-			if err := addQuery(r.Query, "skipCount", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "skipCount", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5855,7 +5837,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sortBy: %w", err)
 			}
-			if err := addQuery(r.Query, "sortBy", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sortBy", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -5864,7 +5846,7 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sortOrder: %w", err)
 			}
-			if err := addQuery(r.Query, "sortOrder", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sortOrder", frag); err != nil {
 				return Request{}, err
 			}
 		}

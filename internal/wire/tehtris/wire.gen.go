@@ -6,40 +6,21 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/oapi-codegen/runtime"
+
+	"github.com/socgo/xdr/internal/wire"
 )
 
-// Request is the request line of one operation, as its builder makes it.
-// Path has each path parameter escaped (url.PathEscape); Query and Header
-// hold the values decoded, to be encoded once when the request is sent.
-type Request struct {
-	Method string
-	Path   string
-	Query  url.Values
-	Header http.Header
-}
-
-// addQuery adds the values of one query fragment, as runtime encodes it,
-// to q.
-func addQuery(q url.Values, param, frag string) error {
-	vs, err := url.ParseQuery(frag)
-	if err != nil {
-		return fmt.Errorf("query parameter %s: %w", param, err)
-	}
-	for k, v := range vs {
-		q[k] = append(q[k], v...)
-	}
-	return nil
-}
+// Request is the request line of one operation (see internal/wire).
+type Request = wire.Request
 
 // ListProcessesParams is a type of the parameters of ListProcesses.
 type ListProcessesParams struct {
 	Limit          *int                           `form:"limit,omitempty" json:"limit,omitempty"`
 	Offset         *int                           `form:"offset,omitempty" json:"offset,omitempty"`
-	TimeFrom       *time.Time                     `form:"timeFrom,omitempty" json:"timeFrom,omitempty"`
-	TimeTo         *time.Time                     `form:"timeTo,omitempty" json:"timeTo,omitempty"`
+	TimeFrom       *string                        `form:"timeFrom,omitempty" json:"timeFrom,omitempty"`
+	TimeTo         *string                        `form:"timeTo,omitempty" json:"timeTo,omitempty"`
 	TimeFilter     *ListProcessesParamsTimeFilter `form:"timeFilter,omitempty" json:"timeFilter,omitempty"`
 	Pids           *[]int64                       `form:"pids,omitempty" json:"pids,omitempty"`
 	Ppids          *[]int64                       `form:"ppids,omitempty" json:"ppids,omitempty"`
@@ -78,7 +59,7 @@ func NewListProcessesRequest(applianceId int64, edrUuid string, params *ListProc
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -87,7 +68,7 @@ func NewListProcessesRequest(applianceId int64, edrUuid string, params *ListProc
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter offset: %w", err)
 			}
-			if err := addQuery(r.Query, "offset", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -96,7 +77,7 @@ func NewListProcessesRequest(applianceId int64, edrUuid string, params *ListProc
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter timeFrom: %w", err)
 			}
-			if err := addQuery(r.Query, "timeFrom", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "timeFrom", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -105,7 +86,7 @@ func NewListProcessesRequest(applianceId int64, edrUuid string, params *ListProc
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter timeTo: %w", err)
 			}
-			if err := addQuery(r.Query, "timeTo", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "timeTo", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -114,7 +95,7 @@ func NewListProcessesRequest(applianceId int64, edrUuid string, params *ListProc
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter timeFilter: %w", err)
 			}
-			if err := addQuery(r.Query, "timeFilter", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "timeFilter", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -123,7 +104,7 @@ func NewListProcessesRequest(applianceId int64, edrUuid string, params *ListProc
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter pids: %w", err)
 			}
-			if err := addQuery(r.Query, "pids", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "pids", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -132,7 +113,7 @@ func NewListProcessesRequest(applianceId int64, edrUuid string, params *ListProc
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter ppids: %w", err)
 			}
-			if err := addQuery(r.Query, "ppids", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "ppids", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -141,7 +122,7 @@ func NewListProcessesRequest(applianceId int64, edrUuid string, params *ListProc
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter username: %w", err)
 			}
-			if err := addQuery(r.Query, "username", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "username", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -150,7 +131,7 @@ func NewListProcessesRequest(applianceId int64, edrUuid string, params *ListProc
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter domainName: %w", err)
 			}
-			if err := addQuery(r.Query, "domainName", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "domainName", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -159,7 +140,7 @@ func NewListProcessesRequest(applianceId int64, edrUuid string, params *ListProc
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter userIdentifier: %w", err)
 			}
-			if err := addQuery(r.Query, "userIdentifier", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "userIdentifier", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -168,7 +149,7 @@ func NewListProcessesRequest(applianceId int64, edrUuid string, params *ListProc
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter path: %w", err)
 			}
-			if err := addQuery(r.Query, "path", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "path", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -177,7 +158,7 @@ func NewListProcessesRequest(applianceId int64, edrUuid string, params *ListProc
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter cmdline: %w", err)
 			}
-			if err := addQuery(r.Query, "cmdline", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "cmdline", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -186,7 +167,7 @@ func NewListProcessesRequest(applianceId int64, edrUuid string, params *ListProc
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sha256: %w", err)
 			}
-			if err := addQuery(r.Query, "sha256", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sha256", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -195,7 +176,7 @@ func NewListProcessesRequest(applianceId int64, edrUuid string, params *ListProc
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter sha1: %w", err)
 			}
-			if err := addQuery(r.Query, "sha1", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "sha1", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -204,7 +185,7 @@ func NewListProcessesRequest(applianceId int64, edrUuid string, params *ListProc
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter md5: %w", err)
 			}
-			if err := addQuery(r.Query, "md5", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "md5", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -238,7 +219,7 @@ func NewListHostsRequest(params *ListHostsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter hostname: %w", err)
 			}
-			if err := addQuery(r.Query, "hostname", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "hostname", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -247,7 +228,7 @@ func NewListHostsRequest(params *ListHostsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter hostnameRegex: %w", err)
 			}
-			if err := addQuery(r.Query, "hostnameRegex", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "hostnameRegex", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -256,7 +237,7 @@ func NewListHostsRequest(params *ListHostsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter domain: %w", err)
 			}
-			if err := addQuery(r.Query, "domain", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "domain", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -265,7 +246,7 @@ func NewListHostsRequest(params *ListHostsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter domainRegex: %w", err)
 			}
-			if err := addQuery(r.Query, "domainRegex", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "domainRegex", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -274,7 +255,7 @@ func NewListHostsRequest(params *ListHostsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter network: %w", err)
 			}
-			if err := addQuery(r.Query, "network", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "network", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -283,7 +264,7 @@ func NewListHostsRequest(params *ListHostsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter uuids: %w", err)
 			}
-			if err := addQuery(r.Query, "uuids", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "uuids", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -292,7 +273,7 @@ func NewListHostsRequest(params *ListHostsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter applianceIds: %w", err)
 			}
-			if err := addQuery(r.Query, "applianceIds", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "applianceIds", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -301,7 +282,7 @@ func NewListHostsRequest(params *ListHostsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter tags: %w", err)
 			}
-			if err := addQuery(r.Query, "tags", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "tags", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -310,7 +291,7 @@ func NewListHostsRequest(params *ListHostsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter offset: %w", err)
 			}
-			if err := addQuery(r.Query, "offset", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -389,7 +370,7 @@ func NewSetIsolationRequest(applianceId int64, edrUuid string, params *SetIsolat
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter isolationAction: %w", err)
 			}
-			if err := addQuery(r.Query, "isolationAction", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "isolationAction", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -398,7 +379,7 @@ func NewSetIsolationRequest(applianceId int64, edrUuid string, params *SetIsolat
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter power: %w", err)
 			}
-			if err := addQuery(r.Query, "power", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "power", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -407,7 +388,7 @@ func NewSetIsolationRequest(applianceId int64, edrUuid string, params *SetIsolat
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter persist: %w", err)
 			}
-			if err := addQuery(r.Query, "persist", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "persist", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -461,7 +442,7 @@ func NewRestoreFileRequest(applianceId int64, edrUuid string, params *RestoreFil
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter path: %w", err)
 			}
-			if err := addQuery(r.Query, "path", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "path", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -470,7 +451,7 @@ func NewRestoreFileRequest(applianceId int64, edrUuid string, params *RestoreFil
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter persist: %w", err)
 			}
-			if err := addQuery(r.Query, "persist", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "persist", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -509,7 +490,7 @@ func NewQuarantineFileRequest(applianceId int64, edrUuid string, params *Quarant
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter path: %w", err)
 			}
-			if err := addQuery(r.Query, "path", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "path", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -518,7 +499,7 @@ func NewQuarantineFileRequest(applianceId int64, edrUuid string, params *Quarant
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter persist: %w", err)
 			}
-			if err := addQuery(r.Query, "persist", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "persist", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -527,7 +508,7 @@ func NewQuarantineFileRequest(applianceId int64, edrUuid string, params *Quarant
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter notification: %w", err)
 			}
-			if err := addQuery(r.Query, "notification", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "notification", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -562,7 +543,7 @@ func NewGetScanRequest(applianceId int64, edrUuid string, params *GetScanParams)
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter scanId: %w", err)
 			}
-			if err := addQuery(r.Query, "scanId", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "scanId", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -597,7 +578,7 @@ func NewStartScanRequest(applianceId int64, edrUuid string, params *StartScanPar
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter persist: %w", err)
 			}
-			if err := addQuery(r.Query, "persist", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "persist", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -680,7 +661,7 @@ func NewListEventsRequest(params *ListEventsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter fromDate: %w", err)
 			}
-			if err := addQuery(r.Query, "fromDate", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "fromDate", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -689,7 +670,7 @@ func NewListEventsRequest(params *ListEventsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter toDate: %w", err)
 			}
-			if err := addQuery(r.Query, "toDate", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "toDate", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -698,7 +679,7 @@ func NewListEventsRequest(params *ListEventsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter limit: %w", err)
 			}
-			if err := addQuery(r.Query, "limit", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -707,7 +688,7 @@ func NewListEventsRequest(params *ListEventsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter offset: %w", err)
 			}
-			if err := addQuery(r.Query, "offset", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -716,7 +697,7 @@ func NewListEventsRequest(params *ListEventsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter filterID: %w", err)
 			}
-			if err := addQuery(r.Query, "filterID", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "filterID", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -725,7 +706,7 @@ func NewListEventsRequest(params *ListEventsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter eventId: %w", err)
 			}
-			if err := addQuery(r.Query, "eventId", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "eventId", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -734,7 +715,7 @@ func NewListEventsRequest(params *ListEventsParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter createdOrModified: %w", err)
 			}
-			if err := addQuery(r.Query, "createdOrModified", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "createdOrModified", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -775,7 +756,7 @@ func NewListFiltersRequest(params *ListFiltersParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter name: %w", err)
 			}
-			if err := addQuery(r.Query, "name", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "name", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -784,7 +765,7 @@ func NewListFiltersRequest(params *ListFiltersParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter module: %w", err)
 			}
-			if err := addQuery(r.Query, "module", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "module", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -793,7 +774,7 @@ func NewListFiltersRequest(params *ListFiltersParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter oldFilterId: %w", err)
 			}
-			if err := addQuery(r.Query, "oldFilterId", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "oldFilterId", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -802,7 +783,7 @@ func NewListFiltersRequest(params *ListFiltersParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter filtersOnly: %w", err)
 			}
-			if err := addQuery(r.Query, "filtersOnly", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "filtersOnly", frag); err != nil {
 				return Request{}, err
 			}
 		}
@@ -811,7 +792,7 @@ func NewListFiltersRequest(params *ListFiltersParams) (Request, error) {
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter presetFilters: %w", err)
 			}
-			if err := addQuery(r.Query, "presetFilters", frag); err != nil {
+			if err := wire.AddQuery(r.Query, "presetFilters", frag); err != nil {
 				return Request{}, err
 			}
 		}
