@@ -8,6 +8,7 @@ import (
 
 	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/idcheck"
+	"github.com/socgo/xdr/internal/rest"
 	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
@@ -15,6 +16,18 @@ import (
 // (internal/wire/sekoia, from openapi/sekoia.yaml): the public methods
 // check their arguments, fill the operation's parameters and send what the
 // builder returns through internal/rest.
+
+// line turns what a generated builder returns into the rest.Request to
+// send, its error naming method: line(method)(wire.NewGetAlertRequest(id,
+// &p)). The caller adds the body.
+func line(method string) func(wire.Request, error) (rest.Request, error) {
+	return func(w wire.Request, err error) (rest.Request, error) {
+		if err != nil {
+			return rest.Request{}, wireError(method, err)
+		}
+		return rest.Request{Method: w.Method, Path: w.Path, Query: w.Query, Header: w.Header}, nil
+	}
+}
 
 // wireError reports a request the wire layer could not build (a value its
 // style cannot carry).
