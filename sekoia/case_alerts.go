@@ -34,7 +34,7 @@ func (s *CasesService) ListAlerts(ctx context.Context, id string, opts *AlertLis
 	if err := checkCaseID(method, id); err != nil {
 		return nil, err
 	}
-	return listPage[*Alert](ctx, s.c, method, casePath(id)+"/alerts", opts)
+	return listPage[*Alert](ctx, s.c, method, id, opts)
 }
 
 // AllAlerts iterates over the alerts of a case matching opts, 100 per
@@ -52,7 +52,7 @@ func (s *CasesService) AllAlerts(ctx context.Context, id string, opts *AlertList
 	if err := checkCaseID(method, id); err != nil {
 		return errSeq[*Alert](err)
 	}
-	return listAll[*Alert](ctx, s.c, method, casePath(id)+"/alerts", opts)
+	return listAll[*Alert](ctx, s.c, method, id, opts)
 }
 
 type caseAlertsBody struct {

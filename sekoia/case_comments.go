@@ -4,14 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"iter"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
-	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/rest"
 )
 
@@ -67,15 +64,6 @@ type CaseCommentListOptions struct {
 	Offset int `url:"offset,omitempty"`
 }
 
-func (o *CaseCommentListOptions) query(method string) (url.Values, error) {
-	switch o.Sort {
-	case "", CaseCommentSortCreatedAt, CaseCommentSortCreatedBy, CaseCommentSortUpdatedAt:
-	default:
-		return nil, fmt.Errorf("sekoia: %s: sort %q is not created_at, created_by or updated_at", method, argcheck.Short(string(o.Sort)))
-	}
-	return listQuery(method, o.Limit, o.Offset, o.Direction, o)
-}
-
 // ListComments returns one page of the comments of a case.
 //
 // ListComments calls GET /v1/sic/cases/{uuid}/comments.
@@ -84,7 +72,7 @@ func (s *CasesService) ListComments(ctx context.Context, id string, opts *CaseCo
 	if err := checkCaseID(method, id); err != nil {
 		return nil, err
 	}
-	return listPage[CaseComment](ctx, s.c, method, casePath(id)+"/comments", opts)
+	return listPage[CaseComment](ctx, s.c, method, id, opts)
 }
 
 // AllComments iterates over the comments of a case, 100 per request
@@ -102,7 +90,7 @@ func (s *CasesService) AllComments(ctx context.Context, id string, opts *CaseCom
 	if err := checkCaseID(method, id); err != nil {
 		return errSeq[CaseComment](err)
 	}
-	return listAll[CaseComment](ctx, s.c, method, casePath(id)+"/comments", opts)
+	return listAll[CaseComment](ctx, s.c, method, id, opts)
 }
 
 func caseCommentPath(id, commentUUID string) string {
@@ -237,7 +225,7 @@ func (s *CasesService) History(ctx context.Context, id string, opts *CaseHistory
 	if err := checkCaseID(method, id); err != nil {
 		return nil, err
 	}
-	return listPage[CaseHistoryEntry](ctx, s.c, method, casePath(id)+"/history", opts)
+	return listPage[CaseHistoryEntry](ctx, s.c, method, id, opts)
 }
 
 // AllHistory iterates over the change log of a case, 100 entries per
@@ -255,5 +243,5 @@ func (s *CasesService) AllHistory(ctx context.Context, id string, opts *CaseHist
 	if err := checkCaseID(method, id); err != nil {
 		return errSeq[CaseHistoryEntry](err)
 	}
-	return listAll[CaseHistoryEntry](ctx, s.c, method, casePath(id)+"/history", opts)
+	return listAll[CaseHistoryEntry](ctx, s.c, method, id, opts)
 }

@@ -188,17 +188,6 @@ func (f *CaseFilter) check(method string) error {
 	return nil
 }
 
-// query encodes the filter.
-func (f *CaseFilter) query(method string) (url.Values, error) {
-	if err := f.check(method); err != nil {
-		return nil, err
-	}
-	if f == nil {
-		return url.Values{}, nil
-	}
-	return encodeQuery(method, f)
-}
-
 // CaseListOptions filters, sorts and pages the case list. The zero value
 // lists every case.
 type CaseListOptions struct {
@@ -215,21 +204,11 @@ type CaseListOptions struct {
 	Offset int `url:"offset,omitempty"`
 }
 
-func (o *CaseListOptions) query(method string) (url.Values, error) {
-	if err := o.CaseFilter.check(method); err != nil {
-		return nil, err
-	}
-	if o.Sort != "" && o.Sort != CaseSortCreatedAt && o.Sort != CaseSortTitle {
-		return nil, fmt.Errorf("sekoia: %s: sort %q is not created_at or title", method, argcheck.Short(string(o.Sort)))
-	}
-	return listQuery(method, o.Limit, o.Offset, o.Direction, o)
-}
-
 // List returns one page of cases matching opts (nil lists all).
 //
 // List calls GET /v1/sic/cases.
 func (s *CasesService) List(ctx context.Context, opts *CaseListOptions) (*Page[*Case], error) {
-	return listPage[*Case](ctx, s.c, "Cases.List", casesPath, opts)
+	return listPage[*Case](ctx, s.c, "Cases.List", "", opts)
 }
 
 // All iterates over every case matching opts, from opts.Offset, fetching
@@ -246,7 +225,7 @@ func (s *CasesService) List(ctx context.Context, opts *CaseListOptions) (*Page[*
 //
 // All calls GET /v1/sic/cases once per page.
 func (s *CasesService) All(ctx context.Context, opts *CaseListOptions) iter.Seq2[*Case, error] {
-	return listAll[*Case](ctx, s.c, "Cases.All", casesPath, opts)
+	return listAll[*Case](ctx, s.c, "Cases.All", "", opts)
 }
 
 // isCaseID reports whether id is a case UUID or short id ("CAs3AT1XeGCp").
@@ -461,12 +440,12 @@ type caseStatisticsBody struct {
 //
 // Statistics calls GET /v1/sic/cases/statistics.
 func (s *CasesService) Statistics(ctx context.Context, f *CaseFilter) (*CaseStatistics, error) {
-	q, err := f.query("Cases.Statistics")
+	r, err := f.statisticsRequest("Cases.Statistics")
 	if err != nil {
 		return nil, err
 	}
 	var out caseStatisticsBody
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: casesPath + "/statistics", Query: q}, &out); err != nil {
+	if _, err := s.c.rest.Do(ctx, r, &out); err != nil {
 		return nil, err
 	}
 	return &out.Count, nil
@@ -488,7 +467,7 @@ type CaseTagListOptions struct {
 //
 // ListTags calls GET /v1/sic/cases/tags.
 func (s *CasesService) ListTags(ctx context.Context, opts *CaseTagListOptions) (*Page[string], error) {
-	return listPage[string](ctx, s.c, "Cases.ListTags", casesPath+"/tags", opts)
+	return listPage[string](ctx, s.c, "Cases.ListTags", "", opts)
 }
 
 // AllTags iterates over every tag used on cases, 100 per request unless
@@ -501,5 +480,5 @@ func (s *CasesService) ListTags(ctx context.Context, opts *CaseTagListOptions) (
 //
 // AllTags calls GET /v1/sic/cases/tags once per page.
 func (s *CasesService) AllTags(ctx context.Context, opts *CaseTagListOptions) iter.Seq2[string, error] {
-	return listAll[string](ctx, s.c, "Cases.AllTags", casesPath+"/tags", opts)
+	return listAll[string](ctx, s.c, "Cases.AllTags", "", opts)
 }
