@@ -5,11 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"iter"
-	"net/http"
 	"strings"
 	"time"
 
-	"github.com/socgo/xdr/internal/rest"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // CaseComment is a comment on a case. Its times are RFC 3339 on the wire.
@@ -93,10 +92,6 @@ func (s *CasesService) AllComments(ctx context.Context, id string, opts *CaseCom
 	return listAll[CaseComment](ctx, s.c, method, id, opts)
 }
 
-func caseCommentPath(id, commentUUID string) string {
-	return casePath(id) + "/comments/" + rest.Seg(commentUUID)
-}
-
 // GetComment returns one comment of a case.
 //
 // GetComment calls GET /v1/sic/cases/{uuid}/comments/{comment_uuid}.
@@ -106,7 +101,7 @@ func (s *CasesService) GetComment(ctx context.Context, id, commentUUID string) (
 		return nil, err
 	}
 	var out CaseComment
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: caseCommentPath(id, commentUUID)}, &out); err != nil {
+	if err := s.c.send(ctx, method, nil, &out)(wire.NewGetCaseCommentRequest(id, commentUUID)); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -143,7 +138,7 @@ func (s *CasesService) AddComment(ctx context.Context, id, content string) (*Cas
 		return nil, err
 	}
 	var out CaseComment
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPost, Path: casePath(id) + "/comments", Body: caseCommentBody{content}}, &out); err != nil {
+	if err := s.c.send(ctx, method, caseCommentBody{content}, &out)(wire.NewAddCaseCommentRequest(id)); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -162,7 +157,7 @@ func (s *CasesService) UpdateComment(ctx context.Context, id, commentUUID, conte
 		return nil, err
 	}
 	var out CaseComment
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPatch, Path: caseCommentPath(id, commentUUID), Body: caseCommentBody{content}}, &out); err != nil {
+	if err := s.c.send(ctx, method, caseCommentBody{content}, &out)(wire.NewUpdateCaseCommentRequest(id, commentUUID)); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -176,8 +171,7 @@ func (s *CasesService) DeleteComment(ctx context.Context, id, commentUUID string
 	if err := checkComment(method, id, commentUUID); err != nil {
 		return err
 	}
-	_, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodDelete, Path: caseCommentPath(id, commentUUID)}, nil)
-	return err
+	return s.c.send(ctx, method, nil, nil)(wire.NewDeleteCaseCommentRequest(id, commentUUID))
 }
 
 // CaseHistoryEntry is one entry of a case's change log.

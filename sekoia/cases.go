@@ -6,22 +6,18 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/idcheck"
-	"github.com/socgo/xdr/internal/rest"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // CasesService creates, lists, reads, updates and deletes cases
 // (/v1/sic/cases), their alerts, comments, events and history, and applies
 // bulk changes. Get it from Client.Cases.
 type CasesService struct{ c *Client }
-
-const casesPath = "/v1/sic/cases"
 
 // Case is a Sekoia.io case: the alerts of one incident, with its status,
 // priority, verdict, assignees and comments. Times are RFC 3339 on the
@@ -236,8 +232,6 @@ func checkCaseID(method, id string) error {
 	return nil
 }
 
-func casePath(id string) string { return casesPath + "/" + rest.Seg(id) }
-
 // CaseGetOptions selects what Get returns.
 type CaseGetOptions struct {
 	// CommunityUUID scopes the request to a community.
@@ -255,20 +249,19 @@ func (s *CasesService) Get(ctx context.Context, id string, opts *CaseGetOptions)
 	if err := checkCaseID(method, id); err != nil {
 		return nil, err
 	}
-	q := url.Values{}
+	var o CaseGetOptions
 	if opts != nil {
-		if opts.CommunityUUID != "" {
-			if err := checkUUID(method, "CommunityUUID", opts.CommunityUUID); err != nil {
-				return nil, err
-			}
-			q.Set("community_uuid", opts.CommunityUUID)
-		}
-		if opts.Render {
-			q.Set("render", "true")
+		o = *opts
+	}
+	if o.CommunityUUID != "" {
+		if err := checkUUID(method, "CommunityUUID", o.CommunityUUID); err != nil {
+			return nil, err
 		}
 	}
 	var out Case
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: casePath(id), Query: q}, &out); err != nil {
+	if err := s.c.send(ctx, method, nil, &out)(wire.NewGetCaseRequest(id, &wire.GetCaseParams{
+		CommunityUuid: ptr(o.CommunityUUID), Render: ptr(o.Render),
+	})); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -345,7 +338,7 @@ func (s *CasesService) Create(ctx context.Context, nc NewCase) (*Case, error) {
 		return nil, err
 	}
 	var out Case
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPost, Path: casesPath, Body: nc}, &out); err != nil {
+	if err := s.c.send(ctx, method, nc, &out)(wire.NewCreateCaseRequest()); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -396,7 +389,7 @@ func (s *CasesService) Update(ctx context.Context, id string, u *CaseUpdate) (*C
 		return nil, err
 	}
 	var out Case
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPatch, Path: casePath(id), Body: u}, &out); err != nil {
+	if err := s.c.send(ctx, method, u, &out)(wire.NewUpdateCaseRequest(id)); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -417,11 +410,11 @@ func (s *CasesService) SetStatus(ctx context.Context, id, customStatusUUID strin
 //
 // Delete calls DELETE /v1/sic/cases/{uuid}.
 func (s *CasesService) Delete(ctx context.Context, id string) error {
-	if err := checkCaseID("Cases.Delete", id); err != nil {
+	const method = "Cases.Delete"
+	if err := checkCaseID(method, id); err != nil {
 		return err
 	}
-	_, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodDelete, Path: casePath(id)}, nil)
-	return err
+	return s.c.send(ctx, method, nil, nil)(wire.NewDeleteCaseRequest(id))
 }
 
 // CaseStatistics counts cases.

@@ -1,6 +1,7 @@
 package sekoia
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"reflect"
@@ -26,6 +27,21 @@ func line(method string) func(wire.Request, error) (rest.Request, error) {
 			return rest.Request{}, wireError(method, err)
 		}
 		return rest.Request{Method: w.Method, Path: w.Path, Query: w.Query, Header: w.Header}, nil
+	}
+}
+
+// send sends the request line a generated builder returned, with body
+// (nil for none), and decodes the answer into out (nil: none):
+// c.send(ctx, method, body, &out)(wire.NewAddCaseEventsRequest(id)).
+func (c *Client) send(ctx context.Context, method string, body, out any) func(wire.Request, error) error {
+	return func(w wire.Request, err error) error {
+		r, err := line(method)(w, err)
+		if err != nil {
+			return err
+		}
+		r.Body = body
+		_, err = c.rest.Do(ctx, r, out)
+		return err
 	}
 }
 
