@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -98,7 +96,7 @@ func (q *EventQuery) limit() int {
 
 // request builds the request line of the page at offset (GET
 // /xdr/v1/event) with the generated wire layer.
-func (q *EventQuery) request(offset int) (wire.Request, error) {
+func (q *EventQuery) request(offset int) (rest.Request, error) {
 	limit := q.limit()
 	p := wire.ListEventsParams{Limit: &limit, Offset: &offset}
 	if !q.From.IsZero() {
@@ -115,16 +113,7 @@ func (q *EventQuery) request(offset int) (wire.Request, error) {
 	if q.CreatedOrModified != "" {
 		p.CreatedOrModified = (*wire.ListEventsParamsCreatedOrModified)(&q.CreatedOrModified)
 	}
-	return eventsRequest(&p)
-}
-
-// eventsRequest builds GET /xdr/v1/event with p.
-func eventsRequest(p *wire.ListEventsParams) (wire.Request, error) {
-	w, err := wire.NewListEventsRequest(p)
-	if err != nil {
-		return w, fmt.Errorf("tehtris: GET /xdr/v1/event: %w", err)
-	}
-	return w, nil
+	return line("Events")(wire.NewListEventsRequest(&p))
 }
 
 // EventsService lists events and updates their status. Reach it as
@@ -177,15 +166,15 @@ func (s *EventsService) list(ctx context.Context, q *EventQuery, offset int) (*E
 
 // fetch gets one page of events. A page whose body is cut mid-way is
 // requested again by the REST client, within the retry budget.
-func (s *EventsService) fetch(ctx context.Context, w wire.Request, hint int) ([]Event, error) {
+func (s *EventsService) fetch(ctx context.Context, w rest.Request, hint int) ([]Event, error) {
 	evs, _, err := s.fetchFP(ctx, w, hint)
 	return evs, err
 }
 
 // fetchFP is fetch that also returns the fingerprint of the body, by which
 // All notices a page repeated by a server that ignores the offset.
-func (s *EventsService) fetchFP(ctx context.Context, w wire.Request, hint int) ([]Event, uint64, error) {
-	body, _, err := s.c.rest.Fetch(ctx, rest.Request{Method: w.Method, Path: w.Path, Query: w.Query})
+func (s *EventsService) fetchFP(ctx context.Context, w rest.Request, hint int) ([]Event, uint64, error) {
+	body, _, err := s.c.rest.Fetch(ctx, w)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -266,7 +255,7 @@ func (s *EventsService) Get(ctx context.Context, id int64) (*Event, error) {
 		return nil, fmt.Errorf("tehtris: Events.Get: id %d is not positive", id)
 	}
 	limit, offset := 1, 0
-	w, err := eventsRequest(&wire.ListEventsParams{EventId: &id, Limit: &limit, Offset: &offset})
+	w, err := line("Events.Get")(wire.NewListEventsRequest(&wire.ListEventsParams{EventId: &id, Limit: &limit, Offset: &offset}))
 	if err != nil {
 		return nil, err
 	}
@@ -333,11 +322,12 @@ func (s *EventsService) SetStatus(ctx context.Context, id int64, status EventSta
 		old := opts.Expect
 		body.OldStatus = &old
 	}
-	_, err := s.c.rest.Do(ctx, rest.Request{
-		Method: http.MethodPut,
-		Path:   "/xdr/v1/event/status/" + strconv.FormatInt(id, 10),
-		Body:   body,
-	}, nil)
+	r, err := line("Events.SetStatus")(wire.NewSetEventStatusRequest(id))
+	if err != nil {
+		return err
+	}
+	r.Body = body
+	_, err = s.c.rest.Do(ctx, r, nil)
 	return err
 }
 
