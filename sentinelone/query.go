@@ -139,22 +139,32 @@ func (q *query) time(key string, t time.Time) {
 }
 
 func (q *query) between(key string, r *TimeRange) {
+	if p := q.betweenParam(key, r); p != nil {
+		q.v.Set(key, *p)
+	}
+}
+
+// betweenParam checks a range as between does and returns it as a
+// parameter of the wire layer ("<from ms>-<to ms>"), nil when nil or
+// refused.
+func (q *query) betweenParam(key string, r *TimeRange) *string {
 	if r == nil {
-		return
+		return nil
 	}
 	if r.From.IsZero() || r.To.IsZero() {
 		q.fail("%s: both From and To are required", key)
-		return
+		return nil
 	}
 	if r.To.Before(r.From) {
 		q.fail("%s: To %s is before From %s", key, FormatTime(r.To), FormatTime(r.From))
-		return
+		return nil
 	}
 	if r.From.UnixMilli() < 0 {
 		q.fail("%s: From %s is before 1970", key, FormatTime(r.From))
-		return
+		return nil
 	}
-	q.v.Set(key, strconv.FormatInt(r.From.UnixMilli(), 10)+"-"+strconv.FormatInt(r.To.UnixMilli(), 10))
+	s := strconv.FormatInt(r.From.UnixMilli(), 10) + "-" + strconv.FormatInt(r.To.UnixMilli(), 10)
+	return &s
 }
 
 // limit returns the effective page size of l.

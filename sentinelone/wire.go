@@ -117,3 +117,111 @@ func (o *AgentListOptions) agentsCountRequest(op string) (s1wire.Request, error)
 	})
 	return built(op, w, err)
 }
+
+// activitiesRequest checks o and builds GET /activities.
+func (o *ActivityListOptions) activitiesRequest(op string) (s1wire.Request, error) {
+	if o == nil {
+		o = &ActivityListOptions{}
+	}
+	q := newQuery(op)
+	p := s1wire.ListActivitiesParams{
+		Ids:              q.listParam("ids", o.IDs),
+		ActivityUuids:    q.listParam("activityUuids", o.ActivityUUIDs),
+		AccountIds:       q.listParam("accountIds", o.AccountIDs),
+		SiteIds:          q.listParam("siteIds", o.SiteIDs),
+		GroupIds:         q.listParam("groupIds", o.GroupIDs),
+		AgentIds:         q.listParam("agentIds", o.AgentIDs),
+		ThreatIds:        q.listParam("threatIds", o.ThreatIDs),
+		AlertIds:         q.listParam("alertIds", o.AlertIDs),
+		RuleIds:          q.listParam("ruleIds", o.RuleIDs),
+		UserIds:          q.listParam("userIds", o.UserIDs),
+		UserEmails:       q.listParam("userEmails", o.UserEmails),
+		CreatedAtGt:      timeParam(o.CreatedAfter),
+		CreatedAtGte:     timeParam(o.CreatedSince),
+		CreatedAtLt:      timeParam(o.CreatedBefore),
+		CreatedAtLte:     timeParam(o.CreatedUntil),
+		CreatedAtBetween: q.betweenParam("createdAt__between", o.CreatedBetween),
+	}
+	if len(o.ActivityTypes) > 0 {
+		types := make([]int, len(o.ActivityTypes))
+		for i, t := range o.ActivityTypes {
+			types[i] = int(t)
+		}
+		p.ActivityTypes = &types
+	}
+	if o.IncludeHidden {
+		p.IncludeHidden = &o.IncludeHidden
+	}
+	pg := q.pagingParams(o.Paging)
+	p.Limit, p.Skip, p.Cursor, p.SkipCount, p.SortBy = pg.limit, pg.skip, pg.cursor, pg.skipCount, pg.sortBy
+	p.SortOrder = (*s1wire.ListActivitiesParamsSortOrder)(pg.sortOrder)
+	if q.err != nil {
+		return s1wire.Request{}, q.err
+	}
+	w, err := s1wire.NewListActivitiesRequest(&p)
+	return built(op, w, err)
+}
+
+// threatsRequest checks o and builds GET /threats.
+func (o *ThreatListOptions) threatsRequest(op string) (s1wire.Request, error) {
+	if o == nil {
+		o = &ThreatListOptions{}
+	}
+	q := newQuery(op)
+	p := s1wire.ListThreatsParams{
+		Ids:                           q.listParam("ids", o.IDs),
+		AgentIds:                      q.listParam("agentIds", o.AgentIDs),
+		AccountIds:                    q.listParam("accountIds", o.AccountIDs),
+		SiteIds:                       q.listParam("siteIds", o.SiteIDs),
+		GroupIds:                      q.listParam("groupIds", o.GroupIDs),
+		ContentHashes:                 q.listParam("contentHashes", o.ContentHashes),
+		Storylines:                    q.listParam("storylines", o.Storylines),
+		CollectionIds:                 q.listParam("collectionIds", o.CollectionIDs),
+		Engines:                       q.listParam("engines", o.Engines),
+		Classifications:               q.listParam("classifications", o.Classifications),
+		ClassificationSources:         q.listParam("classificationSources", o.ClassificationSources),
+		AgentVersions:                 q.listParam("agentVersions", o.AgentVersions),
+		AgentMachineTypes:             q.listParam("agentMachineTypes", o.AgentMachineTypes),
+		OsTypes:                       q.listParam("osTypes", o.OSTypes),
+		OsArchs:                       q.listParam("osArchs", o.OSArchs),
+		OsNames:                       q.listParam("osNames", o.OSNames),
+		InitiatedBy:                   q.listParam("initiatedBy", o.InitiatedBy),
+		ConfidenceLevels:              q.listParam("confidenceLevels", o.ConfidenceLevels),
+		MitigationStatuses:            q.listParam("mitigationStatuses", o.MitigationStatuses),
+		AnalystVerdicts:               listOf[s1wire.AnalystVerdict](q.listParam("analystVerdicts", strs(o.AnalystVerdicts))),
+		IncidentStatuses:              listOf[s1wire.IncidentStatus](q.listParam("incidentStatuses", strs(o.IncidentStatuses))),
+		ExternalTicketIds:             q.listParam("externalTicketIds", o.ExternalTicketIDs),
+		Components:                    q.listParam("components", o.Components),
+		DisplayName:                   strParam(o.DisplayName),
+		Query:                         strParam(o.Query),
+		AgentIsActive:                 o.AgentIsActive,
+		NoteExists:                    o.NoteExists,
+		FailedActions:                 o.FailedActions,
+		RebootRequired:                o.RebootRequired,
+		PendingActions:                o.PendingActions,
+		ExternalTicketExists:          o.ExternalTicketExists,
+		MitigatedPreemptively:         o.MitigatedPreemptively,
+		ContentHashContains:           q.listParam("contentHash__contains", o.ContentHashContains),
+		ThreatDetailsContains:         q.listParam("threatDetails__contains", o.ThreatDetailsContains),
+		FilePathContains:              q.listParam("filePath__contains", o.FilePathContains),
+		ComputerNameContains:          q.listParam("computerName__contains", o.ComputerNameContains),
+		UuidContains:                  q.listParam("uuid__contains", o.UUIDContains),
+		DetectionAgentVersionContains: q.listParam("detectionAgentVersion__contains", o.DetectionAgentVersionContains),
+		CreatedAtGt:                   timeParam(o.CreatedAfter),
+		CreatedAtGte:                  timeParam(o.CreatedSince),
+		CreatedAtLt:                   timeParam(o.CreatedBefore),
+		CreatedAtLte:                  timeParam(o.CreatedUntil),
+		UpdatedAtGt:                   timeParam(o.UpdatedAfter),
+		UpdatedAtGte:                  timeParam(o.UpdatedSince),
+		UpdatedAtLt:                   timeParam(o.UpdatedBefore),
+		UpdatedAtLte:                  timeParam(o.UpdatedUntil),
+	}
+	pg := q.pagingParams(o.Paging)
+	p.Limit, p.Skip, p.Cursor, p.SkipCount, p.SortBy = pg.limit, pg.skip, pg.cursor, pg.skipCount, pg.sortBy
+	p.SortOrder = (*s1wire.ListThreatsParamsSortOrder)(pg.sortOrder)
+	if q.err != nil {
+		return s1wire.Request{}, q.err
+	}
+	w, err := s1wire.NewListThreatsRequest(&p)
+	return built(op, w, err)
+}
