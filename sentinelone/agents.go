@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/socgo/xdr/internal/argcheck"
+	s1wire "github.com/socgo/xdr/internal/wire/sentinelone"
 )
 
 // AgentsService lists agents and runs agent actions.
@@ -169,7 +170,7 @@ func (s *AgentsService) Count(ctx context.Context, opts *AgentListOptions) (int,
 	}
 	d, _, err := call[struct {
 		Total int `json:"total"`
-	}](ctx, s.c, restRequest(w))
+	}](ctx, s.c, w)
 	if err != nil {
 		return 0, err
 	}
@@ -308,7 +309,7 @@ func (s *AgentsService) act(ctx context.Context, op string, a AgentAction, f Age
 	if data == nil {
 		data = struct{}{}
 	}
-	return action(ctx, s.c, op, "/agents/actions/"+string(a), actionBody{Filter: f, Data: data}, f.IDs, opts)
+	return action(ctx, s.c, op, actionBody{Filter: f, Data: data}, f.IDs, opts)(s1wire.NewAgentActionRequest(s1wire.AgentActionParamsAction(a)))
 }
 
 // Disconnect calls POST /agents/actions/disconnect: it isolates the

@@ -100,20 +100,6 @@ func (q *query) listParam(key string, vals []string) *[]string {
 	return &vals
 }
 
-func (q *query) ints(key string, vals []int) {
-	if len(vals) == 0 {
-		return
-	}
-	var b strings.Builder
-	for i, n := range vals {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(strconv.Itoa(n))
-	}
-	q.v.Set(key, b.String())
-}
-
 func (q *query) str(key, s string) {
 	if s != "" {
 		q.v.Set(key, s)
@@ -138,14 +124,8 @@ func (q *query) time(key string, t time.Time) {
 	}
 }
 
-func (q *query) between(key string, r *TimeRange) {
-	if p := q.betweenParam(key, r); p != nil {
-		q.v.Set(key, *p)
-	}
-}
-
-// betweenParam checks a range as between does and returns it as a
-// parameter of the wire layer ("<from ms>-<to ms>"), nil when nil or
+// betweenParam checks a __between range and returns it as a parameter
+// of the wire layer ("<from ms>-<to ms>"), nil when nil or
 // refused.
 func (q *query) betweenParam(key string, r *TimeRange) *string {
 	if r == nil {

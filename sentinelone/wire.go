@@ -14,17 +14,16 @@ import (
 // operation's parameters and send what the builder returns through
 // internal/rest.
 
-// restRequest is the rest.Request of a built request line.
-func restRequest(w s1wire.Request) rest.Request {
-	return rest.Request{Method: w.Method, Path: w.Path, Query: w.Query, Header: w.Header}
-}
-
-// built returns the request line of a builder, its error naming op.
-func built(op string, w s1wire.Request, err error) (s1wire.Request, error) {
-	if err != nil {
-		return w, fmt.Errorf("sentinelone: %s: %w", op, err)
+// line turns what a generated builder returns into the rest.Request to
+// send, its error naming op: line(op)(s1wire.NewListAgentsRequest(&p)).
+// The caller adds the body and the options of the call.
+func line(op string) func(s1wire.Request, error) (rest.Request, error) {
+	return func(w s1wire.Request, err error) (rest.Request, error) {
+		if err != nil {
+			return rest.Request{}, fmt.Errorf("sentinelone: %s: %w", op, err)
+		}
+		return rest.Request{Method: w.Method, Path: w.Path, Query: w.Query, Header: w.Header}, nil
 	}
-	return w, nil
 }
 
 // strParam returns s as a parameter, nil when empty (not sent).
@@ -88,18 +87,17 @@ func (o *AgentListOptions) agentsParams(op string) (s1wire.ListAgentsParams, err
 }
 
 // agentsQuery is the query of GET /agents for o.
-func (o *AgentListOptions) agentsQuery(op string) (s1wire.Request, error) {
+func (o *AgentListOptions) agentsQuery(op string) (rest.Request, error) {
 	p, err := o.agentsParams(op)
 	if err != nil {
-		return s1wire.Request{}, err
+		return rest.Request{}, err
 	}
-	w, err := s1wire.NewListAgentsRequest(&p)
-	return built(op, w, err)
+	return line(op)(s1wire.NewListAgentsRequest(&p))
 }
 
 // agentsCountRequest is GET /agents/count with the filters of o (its
 // paging ignored).
-func (o *AgentListOptions) agentsCountRequest(op string) (s1wire.Request, error) {
+func (o *AgentListOptions) agentsCountRequest(op string) (rest.Request, error) {
 	var f AgentListOptions
 	if o != nil {
 		f = *o
@@ -107,19 +105,18 @@ func (o *AgentListOptions) agentsCountRequest(op string) (s1wire.Request, error)
 	}
 	p, err := f.agentsParams(op)
 	if err != nil {
-		return s1wire.Request{}, err
+		return rest.Request{}, err
 	}
-	w, err := s1wire.NewCountAgentsRequest(&s1wire.CountAgentsParams{
+	return line(op)(s1wire.NewCountAgentsRequest(&s1wire.CountAgentsParams{
 		Ids: p.Ids, Uuids: p.Uuids, ComputerName: p.ComputerName, ComputerNameContains: p.ComputerNameContains,
 		NetworkStatuses: p.NetworkStatuses, AccountIds: p.AccountIds, SiteIds: p.SiteIds, GroupIds: p.GroupIds,
 		OsTypes: p.OsTypes, IsActive: p.IsActive, Infected: p.Infected, IsDecommissioned: p.IsDecommissioned,
 		Query: p.Query, CreatedAtGt: p.CreatedAtGt, CreatedAtLt: p.CreatedAtLt, UpdatedAtGt: p.UpdatedAtGt,
-	})
-	return built(op, w, err)
+	}))
 }
 
 // activitiesRequest checks o and builds GET /activities.
-func (o *ActivityListOptions) activitiesRequest(op string) (s1wire.Request, error) {
+func (o *ActivityListOptions) activitiesRequest(op string) (rest.Request, error) {
 	if o == nil {
 		o = &ActivityListOptions{}
 	}
@@ -156,14 +153,13 @@ func (o *ActivityListOptions) activitiesRequest(op string) (s1wire.Request, erro
 	p.Limit, p.Skip, p.Cursor, p.SkipCount, p.SortBy = pg.limit, pg.skip, pg.cursor, pg.skipCount, pg.sortBy
 	p.SortOrder = (*s1wire.ListActivitiesParamsSortOrder)(pg.sortOrder)
 	if q.err != nil {
-		return s1wire.Request{}, q.err
+		return rest.Request{}, q.err
 	}
-	w, err := s1wire.NewListActivitiesRequest(&p)
-	return built(op, w, err)
+	return line(op)(s1wire.NewListActivitiesRequest(&p))
 }
 
 // threatsRequest checks o and builds GET /threats.
-func (o *ThreatListOptions) threatsRequest(op string) (s1wire.Request, error) {
+func (o *ThreatListOptions) threatsRequest(op string) (rest.Request, error) {
 	if o == nil {
 		o = &ThreatListOptions{}
 	}
@@ -220,8 +216,7 @@ func (o *ThreatListOptions) threatsRequest(op string) (s1wire.Request, error) {
 	p.Limit, p.Skip, p.Cursor, p.SkipCount, p.SortBy = pg.limit, pg.skip, pg.cursor, pg.skipCount, pg.sortBy
 	p.SortOrder = (*s1wire.ListThreatsParamsSortOrder)(pg.sortOrder)
 	if q.err != nil {
-		return s1wire.Request{}, q.err
+		return rest.Request{}, q.err
 	}
-	w, err := s1wire.NewListThreatsRequest(&p)
-	return built(op, w, err)
+	return line(op)(s1wire.NewListThreatsRequest(&p))
 }
