@@ -179,3 +179,45 @@ func checkStatuses(method, field string, statuses []Status) error {
 	}
 	return nil
 }
+
+// request checks the options and builds GET /v1/sic/kill-chains (paged:
+// with the page, else without, for an iterator to page).
+func (o *KillChainListOptions) request(method string, paged bool) (rest.Request, error) {
+	if err := checkList(method, o.Limit, o.Offset, ""); err != nil {
+		return rest.Request{}, err
+	}
+	if err := checkLists(method, reflect.ValueOf(o)); err != nil {
+		return rest.Request{}, err
+	}
+	var p wire.ListKillChainStagesParams
+	if m := (wire.ListKillChainStagesParams_Match{Name: csv(o.Names), ShortId: csv(o.ShortIDs)}); m != (wire.ListKillChainStagesParams_Match{}) {
+		p.Match = &m
+	}
+	if paged {
+		p.Limit, p.Offset = ptr(o.Limit), ptr(o.Offset)
+	}
+	return line(method)(wire.NewListKillChainStagesRequest(&p))
+}
+
+// request checks the options and builds GET /v1/communities (paged: with
+// the page, else without, for an iterator to page).
+func (o *CommunityListOptions) request(method string, paged bool) (rest.Request, error) {
+	if err := checkList(method, o.Limit, o.Offset, o.Direction); err != nil {
+		return rest.Request{}, err
+	}
+	if err := checkLists(method, reflect.ValueOf(o)); err != nil {
+		return rest.Request{}, err
+	}
+	p := wire.ListCommunitiesParams{
+		Disabled: o.Disabled, Parent: o.Parent, Sort: ptr(o.Sort),
+		Direction: (*wire.ListCommunitiesParamsDirection)(ptr(string(o.Direction))),
+	}
+	m := wire.ListCommunitiesParams_Match{Name: csv(o.Names), Uuid: csv(o.UUIDs), PlanProperties: csv(o.PlanProperties)}
+	if m != (wire.ListCommunitiesParams_Match{}) {
+		p.Match = &m
+	}
+	if paged {
+		p.Limit, p.Offset = ptr(o.Limit), ptr(o.Offset)
+	}
+	return line(method)(wire.NewListCommunitiesRequest(&p))
+}
