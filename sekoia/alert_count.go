@@ -2,12 +2,9 @@ package sekoia
 
 import (
 	"context"
-	"net/http"
-)
 
-// alertCountDropped are the list parameters GET /v1/sic/alerts/count does
-// not take: the count has no page, order or embedded parts.
-var alertCountDropped = [...]string{"offset", "limit", "sort", "direction", "with_count", "stix", "cases"}
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
+)
 
 // Count returns the number of alerts matching the filters of opts (nil
 // counts every visible alert). The paging, sorting and embedding fields of
@@ -21,14 +18,21 @@ func (s *AlertsService) Count(ctx context.Context, opts *AlertListOptions) (int,
 		o = *opts
 	}
 	o.Limit, o.Offset, o.Direction = 0, 0, ""
-	q, err := o.query("Alerts.Count")
+	const method = "Alerts.Count"
+	p, err := o.listAlertsParams(method)
 	if err != nil {
 		return 0, err
 	}
-	for _, k := range alertCountDropped {
-		q.Del(k)
+	// The count takes the filters only: no page, order or embedded parts.
+	w, err := wire.NewCountAlertsRequest(&wire.CountAlertsParams{
+		Match: (*wire.CountAlertsParams_Match)(p.Match), Nomatch: (*wire.CountAlertsParams_Nomatch)(p.Nomatch),
+		Date: (*wire.CountAlertsParams_Date)(p.Date), Range: (*wire.CountAlertsParams_Range)(p.Range),
+		Visible: p.Visible, IsAssignedToCase: p.IsAssignedToCase, SimilarTo: p.SimilarTo,
+	})
+	if err != nil {
+		return 0, wireError(method, err)
 	}
-	out, err := doOne[alertCount](ctx, s.c, http.MethodGet, "/v1/sic/alerts/count", q, nil)
+	out, err := doOne[alertCount](ctx, s.c, w.Method, w.Path, w.Query, nil)
 	if err != nil {
 		return 0, err
 	}

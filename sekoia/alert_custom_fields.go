@@ -5,9 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 
-	"github.com/socgo/xdr/internal/rest"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // CustomFieldValue sets one custom field of an alert or a case: UUID is the field's
@@ -44,8 +43,8 @@ func (s *AlertsService) SetCustomFields(ctx context.Context, id string, values [
 			return nil, fmt.Errorf("sekoia: %s: values[%d].Value: %w", method, i, err)
 		}
 	}
-	out, err := doOne[customFieldsAnswer](ctx, s.c, http.MethodPatch, "/v1/sic/alerts/"+rest.Seg(id)+"/custom-fields", nil, customFieldsRequest{values})
-	if err != nil {
+	var out customFieldsAnswer
+	if err := s.c.send(ctx, method, customFieldsRequest{values}, &out)(wire.NewSetAlertCustomFieldsRequest(id)); err != nil {
 		return nil, err
 	}
 	if out.CustomFields == nil {

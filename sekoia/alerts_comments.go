@@ -4,13 +4,12 @@ import (
 	"context"
 	"errors"
 	"iter"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/socgo/xdr/internal/rest"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // PageOptions pages a simple list.
@@ -51,11 +50,15 @@ func (s *AlertsService) ListComments(ctx context.Context, id string, opts *PageO
 	if err := checkAlertID(method, id); err != nil {
 		return nil, err
 	}
-	p, q, err := opts.values(method, 0)
+	p, _, err := opts.values(method, 0)
 	if err != nil {
 		return nil, err
 	}
-	return getPage[Comment](ctx, s.c, "/v1/sic/alerts/"+rest.Seg(id)+"/comments", q, p.Offset, p.Limit)
+	r, err := line(method)(wire.NewListAlertCommentsRequest(id, &wire.ListAlertCommentsParams{Limit: ptr(p.Limit), Offset: ptr(p.Offset)}))
+	if err != nil {
+		return nil, err
+	}
+	return getPage[Comment](ctx, s.c, r.Path, r.Query, p.Offset, p.Limit)
 }
 
 // AllComments iterates over every comment of an alert. The iterator
@@ -71,7 +74,11 @@ func (s *AlertsService) AllComments(ctx context.Context, id string, opts *PageOp
 	if err != nil {
 		return errSeq[Comment](err)
 	}
-	return allPages[Comment](ctx, s.c, "/v1/sic/alerts/"+rest.Seg(id)+"/comments", nil, p.Offset, p.Limit)
+	r, err := line(method)(wire.NewListAlertCommentsRequest(id, nil))
+	if err != nil {
+		return errSeq[Comment](err)
+	}
+	return allPages[Comment](ctx, s.c, r.Path, r.Query, p.Offset, p.Limit)
 }
 
 // NewComment is a comment to add.
@@ -98,21 +105,23 @@ func (s *AlertsService) AddComment(ctx context.Context, id string, c NewComment)
 	if utf8.RuneCountInString(c.Author) > 32 {
 		return nil, errors.New("sekoia: " + method + ": author is longer than 32 characters")
 	}
+	r, err := line(method)(wire.NewAddAlertCommentRequest(id))
+	if err != nil {
+		return nil, err
+	}
+	r.Body = c
 	var out Comment
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPost, Path: "/v1/sic/alerts/" + rest.Seg(id) + "/comments", Body: c}, &out); err != nil {
+	if _, err := s.c.rest.Do(ctx, r, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
-func commentPath(method, alertID, commentUUID string) (string, error) {
+func checkCommentIDs(method, alertID, commentUUID string) error {
 	if err := checkAlertID(method, alertID); err != nil {
-		return "", err
+		return err
 	}
-	if err := checkUUID(method, "commentUUID", commentUUID); err != nil {
-		return "", err
-	}
-	return "/v1/sic/alerts/" + rest.Seg(alertID) + "/comments/" + rest.Seg(commentUUID), nil
+	return checkUUID(method, "commentUUID", commentUUID)
 }
 
 // EditComment replaces the text of a comment of an alert and returns the
@@ -122,14 +131,17 @@ func commentPath(method, alertID, commentUUID string) (string, error) {
 // with {"content"}.
 func (s *AlertsService) EditComment(ctx context.Context, alertID, commentUUID, content string) (*Comment, error) {
 	const method = "Alerts.EditComment"
-	path, err := commentPath(method, alertID, commentUUID)
-	if err != nil {
+	if err := checkCommentIDs(method, alertID, commentUUID); err != nil {
 		return nil, err
 	}
 	if err := checkContent(method, content); err != nil {
 		return nil, err
 	}
-	return doOne[Comment](ctx, s.c, http.MethodPatch, path, nil, commentEdit{content})
+	r, err := line(method)(wire.NewEditAlertCommentRequest(alertID, commentUUID))
+	if err != nil {
+		return nil, err
+	}
+	return doOne[Comment](ctx, s.c, r.Method, r.Path, r.Query, commentEdit{content})
 }
 
 // DeleteComment deletes a comment of an alert.
@@ -137,11 +149,15 @@ func (s *AlertsService) EditComment(ctx context.Context, alertID, commentUUID, c
 // DeleteComment calls DELETE
 // /v1/sic/alerts/{uuid}/comments/{comment_uuid}.
 func (s *AlertsService) DeleteComment(ctx context.Context, alertID, commentUUID string) error {
-	path, err := commentPath("Alerts.DeleteComment", alertID, commentUUID)
+	const method = "Alerts.DeleteComment"
+	if err := checkCommentIDs(method, alertID, commentUUID); err != nil {
+		return err
+	}
+	r, err := line(method)(wire.NewDeleteAlertCommentRequest(alertID, commentUUID))
 	if err != nil {
 		return err
 	}
-	_, err = s.c.rest.Do(ctx, rest.Request{Method: http.MethodDelete, Path: path}, nil)
+	_, err = s.c.rest.Do(ctx, r, nil)
 	return err
 }
 

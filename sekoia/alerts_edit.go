@@ -4,14 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/url"
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/idcheck"
-	"github.com/socgo/xdr/internal/rest"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // AlertGetOptions selects the parts of an alert Get returns. The SDK asks
@@ -39,22 +36,15 @@ func (s *AlertsService) Get(ctx context.Context, id string, opts *AlertGetOption
 	if opts != nil {
 		o = *opts
 	}
-	q := url.Values{
-		"comments":        {strconv.FormatBool(o.Comments)},
-		"history":         {strconv.FormatBool(o.History)},
-		"countermeasures": {strconv.FormatBool(o.Countermeasures)},
-	}
-	if o.STIX {
-		q.Set("stix", "true")
-	}
-	if o.Cases {
-		q.Set("cases", "true")
-	}
-	if o.CustomStatus {
-		q.Set("custom_status", "true")
+	r, err := line("Alerts.Get")(wire.NewGetAlertRequest(id, &wire.GetAlertParams{
+		Comments: &o.Comments, History: &o.History, Countermeasures: &o.Countermeasures,
+		Stix: ptr(o.STIX), Cases: ptr(o.Cases), CustomStatus: ptr(o.CustomStatus),
+	}))
+	if err != nil {
+		return nil, err
 	}
 	var a Alert
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: "/v1/sic/alerts/" + rest.Seg(id), Query: q}, &a); err != nil {
+	if _, err := s.c.rest.Do(ctx, r, &a); err != nil {
 		return nil, err
 	}
 	return &a, nil
@@ -119,12 +109,17 @@ func (s *AlertsService) Update(ctx context.Context, id string, u *AlertUpdate) (
 	if err := u.check(method); err != nil {
 		return nil, err
 	}
-	return s.patch(ctx, id, u)
+	return s.patch(ctx, method, id, u)
 }
 
-func (s *AlertsService) patch(ctx context.Context, id string, u *AlertUpdate) (*Alert, error) {
+func (s *AlertsService) patch(ctx context.Context, method, id string, u *AlertUpdate) (*Alert, error) {
+	r, err := line(method)(wire.NewUpdateAlertRequest(id))
+	if err != nil {
+		return nil, err
+	}
+	r.Body = u
 	var a Alert
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPatch, Path: "/v1/sic/alerts/" + rest.Seg(id), Body: u}, &a); err != nil {
+	if _, err := s.c.rest.Do(ctx, r, &a); err != nil {
 		return nil, err
 	}
 	return &a, nil
@@ -137,6 +132,10 @@ func (s *AlertsService) Delete(ctx context.Context, id string) error {
 	if err := checkAlertID("Alerts.Delete", id); err != nil {
 		return err
 	}
-	_, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodDelete, Path: "/v1/sic/alerts/" + rest.Seg(id)}, nil)
+	r, err := line("Alerts.Delete")(wire.NewDeleteAlertRequest(id))
+	if err != nil {
+		return err
+	}
+	_, err = s.c.rest.Do(ctx, r, nil)
 	return err
 }

@@ -2,14 +2,11 @@ package sekoia
 
 import (
 	"context"
-	"fmt"
 	"iter"
 	"net/url"
-	"strings"
 	"time"
 
-	"github.com/socgo/xdr/internal/argcheck"
-	"github.com/socgo/xdr/internal/idcheck"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // AlertSort is a sort key of the alert list.
@@ -135,36 +132,19 @@ type AlertExclusions struct {
 	VerdictUUIDs      []string `url:"verdict_uuid,comma,omitempty"`
 }
 
-// query encodes the options; method names the call in errors.
+// query checks the options and encodes them as the alert list's query
+// (the generated builder of GET /v1/sic/alerts); method names the call in
+// errors.
 func (o *AlertListOptions) query(method string) (url.Values, error) {
-	q, err := listQuery(method, o.Limit, o.Offset, o.Direction, o)
+	p, err := o.listAlertsParams(method)
 	if err != nil {
 		return nil, err
 	}
-	if err := addStatuses(method, q, "match[status_uuid]", "Statuses", o.Statuses); err != nil {
-		return nil, err
+	w, err := wire.NewListAlertsRequest(&p)
+	if err != nil {
+		return nil, wireError(method, err)
 	}
-	if o.Exclude != nil {
-		if err := addStatuses(method, q, "nomatch[status_uuid]", "Exclude.Statuses", o.Exclude.Statuses); err != nil {
-			return nil, err
-		}
-	}
-	return q, nil
-}
-
-func addStatuses(method string, q url.Values, key, field string, statuses []Status) error {
-	if len(statuses) == 0 {
-		return nil
-	}
-	ids := make([]string, len(statuses))
-	for i, s := range statuses {
-		if !idcheck.IsUUID(string(s)) {
-			return fmt.Errorf("sekoia: %s: %s[%d] %q is not a status UUID", method, field, i, argcheck.Short(string(s)))
-		}
-		ids[i] = string(s)
-	}
-	q.Set(key, strings.Join(ids, ","))
-	return nil
+	return w.Query, nil
 }
 
 // List returns one page of alerts matching opts (nil lists all).

@@ -5,14 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
-	"net/http"
-	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/idcheck"
-	"github.com/socgo/xdr/internal/rest"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // TimelineWindow is the span of an alert timeline.
@@ -94,22 +91,22 @@ func (s *AlertsService) Timeline(ctx context.Context, id string, opts *TimelineO
 	if opts != nil {
 		o = *opts
 	}
-	q := url.Values{}
 	switch o.Window {
-	case "":
-	case Timeline24h, Timeline14d:
-		q.Set("type", string(o.Window))
+	case "", Timeline24h, Timeline14d:
 	default:
 		return nil, fmt.Errorf("sekoia: %s: window %q is not 24h or 14d", method, argcheck.Short(string(o.Window)))
 	}
 	if o.FrameLength < 0 {
 		return nil, fmt.Errorf("sekoia: %s: frame length %d is negative", method, o.FrameLength)
 	}
-	if o.FrameLength > 0 {
-		q.Set("frame-length", strconv.Itoa(o.FrameLength))
+	r, err := line(method)(wire.NewGetAlertTimelineRequest(id, &wire.GetAlertTimelineParams{
+		Type: (*wire.GetAlertTimelineParamsType)(ptr(string(o.Window))), FrameLength: ptr(o.FrameLength),
+	}))
+	if err != nil {
+		return nil, err
 	}
 	var out Timeline
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: "/v1/sic/alerts/" + rest.Seg(id) + "/timeline", Query: q}, &out); err != nil {
+	if _, err := s.c.rest.Do(ctx, r, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -125,7 +122,10 @@ type HistoryListOptions struct {
 	CommunityUUID string `url:"community_uuid,omitempty"`
 }
 
-func (o *HistoryListOptions) values(method string, defaultLimit int) (HistoryListOptions, url.Values, error) {
+// params checks the options and returns them with the default page size,
+// and the parameters of GET /v1/sic/alerts/{uuid}/history (paged: with the
+// page, else without, for an iterator to page).
+func (o *HistoryListOptions) params(method string, defaultLimit int, paged bool) (HistoryListOptions, *wire.ListAlertHistoryParams, error) {
 	var h HistoryListOptions
 	if o != nil {
 		h = *o
@@ -139,8 +139,11 @@ func (o *HistoryListOptions) values(method string, defaultLimit int) (HistoryLis
 	if h.CommunityUUID != "" && !idcheck.IsUUID(h.CommunityUUID) {
 		return h, nil, fmt.Errorf("sekoia: %s: CommunityUUID %q is not a UUID", method, argcheck.Short(h.CommunityUUID))
 	}
-	q, err := encodeQuery(method, &h)
-	return h, q, err
+	p := &wire.ListAlertHistoryParams{CommunityUuid: ptr(h.CommunityUUID)}
+	if paged {
+		p.Limit, p.Offset = ptr(h.Limit), ptr(h.Offset)
+	}
+	return h, p, nil
 }
 
 // ListHistory returns one page of the change log of an alert.
@@ -151,11 +154,15 @@ func (s *AlertsService) ListHistory(ctx context.Context, id string, opts *Histor
 	if err := checkAlertID(method, id); err != nil {
 		return nil, err
 	}
-	h, q, err := opts.values(method, 0)
+	h, p, err := opts.params(method, 0, true)
 	if err != nil {
 		return nil, err
 	}
-	return getPage[HistoryEntry](ctx, s.c, "/v1/sic/alerts/"+rest.Seg(id)+"/history", q, h.Offset, h.Limit)
+	r, err := line(method)(wire.NewListAlertHistoryRequest(id, p))
+	if err != nil {
+		return nil, err
+	}
+	return getPage[HistoryEntry](ctx, s.c, r.Path, r.Query, h.Offset, h.Limit)
 }
 
 // AllHistory iterates over the whole change log of an alert. The iterator
@@ -167,11 +174,13 @@ func (s *AlertsService) AllHistory(ctx context.Context, id string, opts *History
 	if err := checkAlertID(method, id); err != nil {
 		return errSeq[HistoryEntry](err)
 	}
-	h, q, err := opts.values(method, 100)
+	h, p, err := opts.params(method, 100, false)
 	if err != nil {
 		return errSeq[HistoryEntry](err)
 	}
-	q.Del("limit")
-	q.Del("offset")
-	return allPages[HistoryEntry](ctx, s.c, "/v1/sic/alerts/"+rest.Seg(id)+"/history", q, h.Offset, h.Limit)
+	r, err := line(method)(wire.NewListAlertHistoryRequest(id, p))
+	if err != nil {
+		return errSeq[HistoryEntry](err)
+	}
+	return allPages[HistoryEntry](ctx, s.c, r.Path, r.Query, h.Offset, h.Limit)
 }

@@ -7,8 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"net/http"
-	"net/url"
+	"reflect"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -16,13 +15,12 @@ import (
 	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/idcheck"
 	"github.com/socgo/xdr/internal/rest"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // AssetsService manages assets with the asset management v2 API
 // (/v2/asset-management). Get it from Client.Assets.
 type AssetsService struct{ c *Client }
-
-const assetsPath = "/v2/asset-management/assets"
 
 // AssetType is the type of an asset.
 type AssetType string
@@ -253,16 +251,32 @@ type AssetListOptions struct {
 	Offset int `url:"offset,omitempty"`
 }
 
-func (o *AssetListOptions) query(method string) (url.Values, error) {
+// request checks the options and builds GET /v2/asset-management/assets.
+func (o *AssetListOptions) request(method string) (rest.Request, error) {
 	if err := checkList(method, o.Limit, o.Offset, o.Direction); err != nil {
-		return nil, err
+		return rest.Request{}, err
 	}
 	for i, t := range o.Types {
 		if !t.valid() {
-			return nil, fmt.Errorf("sekoia: %s: Types[%d] %q is not host, account or network", method, i, argcheck.Short(string(t)))
+			return rest.Request{}, fmt.Errorf("sekoia: %s: Types[%d] %q is not host, account or network", method, i, argcheck.Short(string(t)))
 		}
 	}
-	return encodeQuery(method, o)
+	if err := checkLists(method, reflect.ValueOf(o)); err != nil {
+		return rest.Request{}, err
+	}
+	return line(method)(wire.NewListAssetsRequest(&wire.ListAssetsParams{
+		Search: ptr(o.Search), AlsoSearchInDetectionProperties: ptr(o.AlsoSearchInDetectionProperties),
+		AlsoSearchInTags: ptr(o.AlsoSearchInTags), Uuids: csv(o.UUIDs), CommunityUuids: csv(o.CommunityUUIDs),
+		Type: csv(o.Types), Category: csv(o.Categories), Source: csv(o.Sources), Tags: csv(o.Tags),
+		RuleUuid: csv(o.RuleUUIDs), RuleVersion: csv(o.RuleVersions), Connectors: csv(o.Connectors),
+		ConnectorsConfiguration: csv(o.ConnectorConfigurations), IntakeFormatUuids: csv(o.IntakeFormatUUIDs),
+		Reviewed: o.Reviewed, Criticality: o.MinCriticality, WithTelemetry: ptr(o.WithTelemetry),
+		IncorporateAtoms: ptr(o.IncorporateAtoms), IncludeRevoked: ptr(o.IncludeRevoked),
+		IncludeIntakeFormats: ptr(o.IncludeIntakeFormats),
+		Sort:                 (*wire.ListAssetsParamsSort)(ptr(string(o.Sort))),
+		Direction:            (*wire.ListAssetsParamsDirection)(ptr(string(o.Direction))),
+		Limit:                ptr(o.Limit), Offset: ptr(o.Offset),
+	}))
 }
 
 // List returns one page of the assets matching opts.
@@ -273,11 +287,11 @@ func (s *AssetsService) List(ctx context.Context, opts *AssetListOptions) (*Page
 	if opts != nil {
 		o = *opts
 	}
-	q, err := o.query("Assets.List")
+	r, err := o.request("Assets.List")
 	if err != nil {
 		return nil, err
 	}
-	return getPage[Asset](ctx, s.c, assetsPath, q, o.Offset, o.Limit)
+	return getPage[Asset](ctx, s.c, r.Path, r.Query, o.Offset, o.Limit)
 }
 
 // All iterates over every asset matching opts.
@@ -296,11 +310,11 @@ func (s *AssetsService) All(ctx context.Context, opts *AssetListOptions) iter.Se
 	if o.Limit == 0 {
 		o.Limit = 100
 	}
-	q, err := o.query("Assets.All")
+	r, err := o.request("Assets.All")
 	if err != nil {
 		return errSeq[Asset](err)
 	}
-	return allPages[Asset](ctx, s.c, assetsPath, q, o.Offset, o.Limit)
+	return allPages[Asset](ctx, s.c, r.Path, r.Query, o.Offset, o.Limit)
 }
 
 // AssetGetOptions selects what Get returns.
@@ -319,12 +333,18 @@ func (s *AssetsService) Get(ctx context.Context, uuid string, opts *AssetGetOpti
 	if err := checkUUID(method, "uuid", uuid); err != nil {
 		return nil, err
 	}
-	q, err := encodeQuery(method, opts)
+	var o AssetGetOptions
+	if opts != nil {
+		o = *opts
+	}
+	r, err := line(method)(wire.NewGetAssetRequest(uuid, &wire.GetAssetParams{
+		WithTelemetry: ptr(o.WithTelemetry), WithCompliance: ptr(o.WithCompliance),
+	}))
 	if err != nil {
 		return nil, err
 	}
 	var out Asset
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: assetsPath + "/" + rest.Seg(uuid), Query: q}, &out); err != nil {
+	if _, err := s.c.rest.Do(ctx, r, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -381,8 +401,13 @@ func (s *AssetsService) Create(ctx context.Context, a *AssetCreate) (*Asset, err
 	if err := checkCriticality(method, a.Criticality); err != nil {
 		return nil, err
 	}
+	r, err := line(method)(wire.NewCreateAssetRequest())
+	if err != nil {
+		return nil, err
+	}
+	r.Body = a
 	var out Asset
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPost, Path: assetsPath, Body: a}, &out); err != nil {
+	if _, err := s.c.rest.Do(ctx, r, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -438,8 +463,13 @@ func (s *AssetsService) Update(ctx context.Context, uuid string, u *AssetUpdate)
 	if err := checkCriticality(method, u.Criticality); err != nil {
 		return nil, err
 	}
+	r, err := line(method)(wire.NewUpdateAssetRequest(uuid))
+	if err != nil {
+		return nil, err
+	}
+	r.Body = u
 	var out Asset
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPut, Path: assetsPath + "/" + rest.Seg(uuid), Body: u}, &out); err != nil {
+	if _, err := s.c.rest.Do(ctx, r, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -449,10 +479,15 @@ func (s *AssetsService) Update(ctx context.Context, uuid string, u *AssetUpdate)
 //
 // Delete calls DELETE /v2/asset-management/assets/{uuid}.
 func (s *AssetsService) Delete(ctx context.Context, uuid string) error {
-	if err := checkUUID("Assets.Delete", "uuid", uuid); err != nil {
+	const method = "Assets.Delete"
+	if err := checkUUID(method, "uuid", uuid); err != nil {
 		return err
 	}
-	_, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodDelete, Path: assetsPath + "/" + rest.Seg(uuid)}, nil)
+	r, err := line(method)(wire.NewDeleteAssetRequest(uuid))
+	if err != nil {
+		return err
+	}
+	_, err = s.c.rest.Do(ctx, r, nil)
 	return err
 }
 
@@ -470,25 +505,29 @@ func checkTag(method, tag string) error {
 //
 // AddTag calls POST /v2/asset-management/assets/{uuid}/tag/{tag}.
 func (s *AssetsService) AddTag(ctx context.Context, uuid, tag string) error {
-	return s.tag(ctx, http.MethodPost, "Assets.AddTag", uuid, tag)
+	return s.tag(ctx, "Assets.AddTag", uuid, tag, wire.NewAddAssetTagRequest)
 }
 
 // RemoveTag removes a tag from an asset.
 //
 // RemoveTag calls DELETE /v2/asset-management/assets/{uuid}/tag/{tag}.
 func (s *AssetsService) RemoveTag(ctx context.Context, uuid, tag string) error {
-	return s.tag(ctx, http.MethodDelete, "Assets.RemoveTag", uuid, tag)
+	return s.tag(ctx, "Assets.RemoveTag", uuid, tag, wire.NewRemoveAssetTagRequest)
 }
 
-func (s *AssetsService) tag(ctx context.Context, httpMethod, method, uuid, tag string) error {
+func (s *AssetsService) tag(ctx context.Context, method, uuid, tag string, build func(uuid, tag string) (wire.Request, error)) error {
 	if err := checkUUID(method, "uuid", uuid); err != nil {
 		return err
 	}
 	if err := checkTag(method, tag); err != nil {
 		return err
 	}
+	r, err := line(method)(build(uuid, tag))
+	if err != nil {
+		return err
+	}
 	var ok bool
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: httpMethod, Path: assetsPath + "/" + rest.Seg(uuid) + "/tag/" + rest.Seg(tag)}, &ok); err != nil {
+	if _, err := s.c.rest.Do(ctx, r, &ok); err != nil {
 		return err
 	}
 	if !ok {

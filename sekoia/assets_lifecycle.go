@@ -10,11 +10,11 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/socgo/xdr/internal/paging"
 	"github.com/socgo/xdr/internal/rest"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // Revoke revokes an asset (it stays stored, left out of searches unless
@@ -22,21 +22,25 @@ import (
 //
 // Revoke calls PUT /v2/asset-management/assets/{uuid}/revoke.
 func (s *AssetsService) Revoke(ctx context.Context, uuid string) (*Asset, error) {
-	return s.lifecycle(ctx, "Assets.Revoke", uuid, "/revoke")
+	return s.lifecycle(ctx, "Assets.Revoke", uuid, wire.NewRevokeAssetRequest)
 }
 
 // Restore restores a revoked asset and returns it.
 //
 // Restore calls PUT /v2/asset-management/assets/{uuid}/restore.
 func (s *AssetsService) Restore(ctx context.Context, uuid string) (*Asset, error) {
-	return s.lifecycle(ctx, "Assets.Restore", uuid, "/restore")
+	return s.lifecycle(ctx, "Assets.Restore", uuid, wire.NewRestoreAssetRequest)
 }
 
-func (s *AssetsService) lifecycle(ctx context.Context, method, uuid, verb string) (*Asset, error) {
+func (s *AssetsService) lifecycle(ctx context.Context, method, uuid string, build func(uuid string) (wire.Request, error)) (*Asset, error) {
 	if err := checkUUID(method, "uuid", uuid); err != nil {
 		return nil, err
 	}
-	return doOne[Asset](ctx, s.c, http.MethodPut, assetsPath+"/"+rest.Seg(uuid)+verb, nil, nil)
+	r, err := line(method)(build(uuid))
+	if err != nil {
+		return nil, err
+	}
+	return doOne[Asset](ctx, s.c, r.Method, r.Path, r.Query, nil)
 }
 
 // MaxMergeSources is the most source assets Merge accepts in one call.
@@ -71,7 +75,11 @@ func (s *AssetsService) Merge(ctx context.Context, destination string, sources [
 		}
 		seen[id] = i
 	}
-	return doOne[Asset](ctx, s.c, http.MethodPost, assetsPath+"/merge", nil, assetMerge{destination, sources})
+	r, err := line(method)(wire.NewMergeAssetsRequest())
+	if err != nil {
+		return nil, err
+	}
+	return doOne[Asset](ctx, s.c, r.Method, r.Path, r.Query, assetMerge{destination, sources})
 }
 
 // assetMerge is the body of the asset merge.
@@ -131,37 +139,29 @@ type AssetHistoryOptions struct {
 	Offset int
 }
 
-func (o *AssetHistoryOptions) query(method string) (url.Values, error) {
+// request checks the options and builds GET
+// /v2/asset-management/assets/{uuid}/history.
+func (o *AssetHistoryOptions) request(method, uuid string) (rest.Request, error) {
 	if err := checkPaging(method, o.Limit, o.Offset, 1000); err != nil {
-		return nil, err
+		return rest.Request{}, err
 	}
 	if err := o.Order.check(method); err != nil {
-		return nil, err
+		return rest.Request{}, err
 	}
 	if !o.Earliest.IsZero() && !o.Latest.IsZero() && o.Latest.Before(o.Earliest) {
-		return nil, fmt.Errorf("sekoia: %s: Latest is before Earliest", method)
+		return rest.Request{}, fmt.Errorf("sekoia: %s: Latest is before Earliest", method)
 	}
-	q := url.Values{}
-	set := func(k, v string) {
-		if v != "" {
-			q.Set(k, v)
-		}
+	p := wire.GetAssetHistoryParams{
+		Search: ptr(o.Search), Order: (*wire.GetAssetHistoryParamsOrder)(ptr(string(o.Order))),
+		Limit: ptr(o.Limit), Offset: ptr(o.Offset),
 	}
-	set("search", o.Search)
 	if !o.Earliest.IsZero() {
-		set("earliest", o.Earliest.UTC().Format(time.RFC3339Nano))
+		p.Earliest = ptr(o.Earliest.UTC().Format(time.RFC3339Nano))
 	}
 	if !o.Latest.IsZero() {
-		set("latest", o.Latest.UTC().Format(time.RFC3339Nano))
+		p.Latest = ptr(o.Latest.UTC().Format(time.RFC3339Nano))
 	}
-	set("order", string(o.Order))
-	if o.Limit > 0 {
-		set("limit", strconv.Itoa(o.Limit))
-	}
-	if o.Offset > 0 {
-		set("offset", strconv.Itoa(o.Offset))
-	}
-	return q, nil
+	return line(method)(wire.NewGetAssetHistoryRequest(uuid, &p))
 }
 
 // assetHistoryBody is the answer of the timeline: its items group the
@@ -185,11 +185,11 @@ func (s *AssetsService) ListHistory(ctx context.Context, uuid string, opts *Asse
 	if opts != nil {
 		o = *opts
 	}
-	q, err := o.query(method)
+	r, err := o.request(method, uuid)
 	if err != nil {
 		return nil, err
 	}
-	return s.history(ctx, uuid, q, o.Order, o.Offset, o.Limit)
+	return s.history(ctx, r.Path, r.Query, o.Order, o.Offset, o.Limit)
 }
 
 // AllHistory iterates over an asset's whole timeline, in the order asked.
@@ -209,12 +209,12 @@ func (s *AssetsService) AllHistory(ctx context.Context, uuid string, opts *Asset
 	if o.Limit == 0 {
 		o.Limit = 100
 	}
-	q, err := o.query(method)
+	r, err := o.request(method, uuid)
 	if err != nil {
 		return errSeq[AssetHistoryEntry](err)
 	}
-	return allPagesWith(ctx, q, o.Offset, o.Limit, func(ctx context.Context, q url.Values, offset, limit int) (*Page[AssetHistoryEntry], uint64, error) {
-		p, err := s.history(ctx, uuid, q, o.Order, offset, limit)
+	return allPagesWith(ctx, r.Query, o.Offset, o.Limit, func(ctx context.Context, q url.Values, offset, limit int) (*Page[AssetHistoryEntry], uint64, error) {
+		p, err := s.history(ctx, r.Path, q, o.Order, offset, limit)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -228,8 +228,8 @@ func (s *AssetsService) AllHistory(ctx context.Context, uuid string, opts *Asset
 	})
 }
 
-func (s *AssetsService) history(ctx context.Context, uuid string, q url.Values, order Direction, offset, limit int) (*Page[AssetHistoryEntry], error) {
-	body, err := doOne[assetHistoryBody](ctx, s.c, http.MethodGet, assetsPath+"/"+rest.Seg(uuid)+"/history", q, nil)
+func (s *AssetsService) history(ctx context.Context, path string, q url.Values, order Direction, offset, limit int) (*Page[AssetHistoryEntry], error) {
+	body, err := doOne[assetHistoryBody](ctx, s.c, http.MethodGet, path, q, nil)
 	if err != nil {
 		return nil, err
 	}

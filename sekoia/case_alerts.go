@@ -5,11 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"net/http"
 	"strings"
 
 	"github.com/socgo/xdr/internal/argcheck"
-	"github.com/socgo/xdr/internal/rest"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // checkAlertIDs checks a non-empty list of alert UUIDs or short ids.
@@ -34,7 +33,7 @@ func (s *CasesService) ListAlerts(ctx context.Context, id string, opts *AlertLis
 	if err := checkCaseID(method, id); err != nil {
 		return nil, err
 	}
-	return listPage[Alert](ctx, s.c, method, casePath(id)+"/alerts", opts)
+	return listPage[Alert](ctx, s.c, method, id, opts)
 }
 
 // AllAlerts iterates over the alerts of a case matching opts, 100 per
@@ -52,7 +51,7 @@ func (s *CasesService) AllAlerts(ctx context.Context, id string, opts *AlertList
 	if err := checkCaseID(method, id); err != nil {
 		return errSeq[Alert](err)
 	}
-	return listAll[Alert](ctx, s.c, method, casePath(id)+"/alerts", opts)
+	return listAll[Alert](ctx, s.c, method, id, opts)
 }
 
 type caseAlertsBody struct {
@@ -64,7 +63,7 @@ type caseAlertsBody struct {
 //
 // AddAlerts calls PATCH /v1/sic/cases/{uuid}/alerts with {"alerts"}.
 func (s *CasesService) AddAlerts(ctx context.Context, id string, alertIDs []string) error {
-	return s.putAlerts(ctx, "Cases.AddAlerts", http.MethodPatch, id, alertIDs)
+	return s.putAlerts(ctx, "Cases.AddAlerts", wire.NewAddCaseAlertsRequest, id, alertIDs)
 }
 
 // SetAlerts replaces the alerts of a case with alertIDs (UUIDs or short
@@ -72,10 +71,10 @@ func (s *CasesService) AddAlerts(ctx context.Context, id string, alertIDs []stri
 //
 // SetAlerts calls POST /v1/sic/cases/{uuid}/alerts with {"alerts"}.
 func (s *CasesService) SetAlerts(ctx context.Context, id string, alertIDs []string) error {
-	return s.putAlerts(ctx, "Cases.SetAlerts", http.MethodPost, id, alertIDs)
+	return s.putAlerts(ctx, "Cases.SetAlerts", wire.NewReplaceCaseAlertsRequest, id, alertIDs)
 }
 
-func (s *CasesService) putAlerts(ctx context.Context, method, verb, id string, alertIDs []string) error {
+func (s *CasesService) putAlerts(ctx context.Context, method string, build func(id string) (wire.Request, error), id string, alertIDs []string) error {
 	if err := checkCaseID(method, id); err != nil {
 		return err
 	}
@@ -83,8 +82,7 @@ func (s *CasesService) putAlerts(ctx context.Context, method, verb, id string, a
 		return err
 	}
 	var out caseAlertsResult
-	_, err := s.c.rest.Do(ctx, rest.Request{Method: verb, Path: casePath(id) + "/alerts", Body: caseAlertsBody{alertIDs}}, &out)
-	return err
+	return s.c.send(ctx, method, caseAlertsBody{alertIDs}, &out)(build(id))
 }
 
 // CreateFromAlerts creates a case and attaches alertIDs to it: the usual
@@ -129,7 +127,7 @@ func (s *CasesService) AddAlertsInBulk(ctx context.Context, caseUUID string, ale
 		}
 	}
 	body := map[string]string{"case_uuid": caseUUID, "match[uuid]": strings.Join(alertUUIDs, ",")}
-	return s.c.task(ctx, "/v1/sic/alerts/bulk/add-to-case", body)
+	return s.c.task(ctx, method, body)(wire.NewBulkAddAlertsToCaseRequest())
 }
 
 // taskBody is the answer of the bulk calls.
@@ -142,13 +140,16 @@ type caseAlertsResult struct {
 	Status string `json:"status"`
 }
 
-// task sends a bulk PATCH and returns the id of the task it started.
-func (c *Client) task(ctx context.Context, path string, body any) (string, error) {
-	var out taskBody
-	if _, err := c.rest.Do(ctx, rest.Request{Method: http.MethodPatch, Path: path, Body: body}, &out); err != nil {
-		return "", err
+// task sends a bulk PATCH (the request line a builder returned) with body
+// and returns the id of the task it started.
+func (c *Client) task(ctx context.Context, method string, body any) func(wire.Request, error) (string, error) {
+	return func(w wire.Request, err error) (string, error) {
+		var out taskBody
+		if err := c.send(ctx, method, body, &out)(w, err); err != nil {
+			return "", err
+		}
+		return out.TaskID, nil
 	}
-	return out.TaskID, nil
 }
 
 // CaseRule is a detection rule behind the alerts of a case.
@@ -157,13 +158,14 @@ type CaseRule struct {
 	Name string `json:"name,omitempty"`
 }
 
-// view reads one of the read-only lists of a case: GET path, field key.
-func caseView[T any](ctx context.Context, s *CasesService, method, id, suffix, key string) ([]T, error) {
+// view reads one of the read-only lists of a case (the request build
+// makes), field key.
+func caseView[T any](ctx context.Context, s *CasesService, method, id string, build func(id string) (wire.Request, error), key string) ([]T, error) {
 	if err := checkCaseID(method, id); err != nil {
 		return nil, err
 	}
 	var out map[string][]T
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: casePath(id) + suffix}, &out); err != nil {
+	if err := s.c.send(ctx, method, nil, &out)(build(id)); err != nil {
 		return nil, err
 	}
 	if out[key] == nil {
@@ -176,14 +178,14 @@ func caseView[T any](ctx context.Context, s *CasesService, method, id, suffix, k
 //
 // Assets calls GET /v1/sic/cases/{uuid}/assets.
 func (s *CasesService) Assets(ctx context.Context, id string) ([]string, error) {
-	return caseView[string](ctx, s, "Cases.Assets", id, "/assets", "assets")
+	return caseView[string](ctx, s, "Cases.Assets", id, wire.NewListCaseAssetsRequest, "assets")
 }
 
 // Entities returns the UUIDs of the entities of a case's alerts.
 //
 // Entities calls GET /v1/sic/cases/{uuid}/entities.
 func (s *CasesService) Entities(ctx context.Context, id string) ([]string, error) {
-	return caseView[string](ctx, s, "Cases.Entities", id, "/entities", "entities")
+	return caseView[string](ctx, s, "Cases.Entities", id, wire.NewListCaseEntitiesRequest, "entities")
 }
 
 // KillChains returns the short ids of the kill chain stages of a case's
@@ -191,21 +193,21 @@ func (s *CasesService) Entities(ctx context.Context, id string) ([]string, error
 //
 // KillChains calls GET /v1/sic/cases/{uuid}/kill-chains.
 func (s *CasesService) KillChains(ctx context.Context, id string) ([]string, error) {
-	return caseView[string](ctx, s, "Cases.KillChains", id, "/kill-chains", "killchains")
+	return caseView[string](ctx, s, "Cases.KillChains", id, wire.NewListCaseKillChainsRequest, "killchains")
 }
 
 // Rules returns the rules that raised a case's alerts.
 //
 // Rules calls GET /v1/sic/cases/{uuid}/rules.
 func (s *CasesService) Rules(ctx context.Context, id string) ([]CaseRule, error) {
-	return caseView[CaseRule](ctx, s, "Cases.Rules", id, "/rules", "rules")
+	return caseView[CaseRule](ctx, s, "Cases.Rules", id, wire.NewListCaseRulesRequest, "rules")
 }
 
 // Threats returns the threats (STIX objects) of a case's alerts.
 //
 // Threats calls GET /v1/sic/cases/{uuid}/threats.
 func (s *CasesService) Threats(ctx context.Context, id string) ([]STIXRef, error) {
-	return caseView[STIXRef](ctx, s, "Cases.Threats", id, "/threats", "threats")
+	return caseView[STIXRef](ctx, s, "Cases.Threats", id, wire.NewListCaseThreatsRequest, "threats")
 }
 
 // eventsBody is the body of the case events calls.
@@ -255,8 +257,7 @@ func (s *CasesService) AddEvents(ctx context.Context, id string, eventIDs []stri
 	if err := checkEventIDs(method, "eventIDs", eventIDs); err != nil {
 		return err
 	}
-	_, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPost, Path: casePath(id) + "/events", Body: eventsBody{eventIDs}}, nil)
-	return err
+	return s.c.send(ctx, method, eventsBody{eventIDs}, nil)(wire.NewAddCaseEventsRequest(id))
 }
 
 // RemoveEvents removes events from a case. Unlike AddEvents, the events
@@ -272,8 +273,7 @@ func (s *CasesService) RemoveEvents(ctx context.Context, id string, eventIDs []s
 	if err := checkEventIDs(method, "eventIDs", eventIDs); err != nil {
 		return err
 	}
-	_, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodDelete, Path: casePath(id) + "/events", Body: eventsBody{eventIDs}}, nil)
-	return err
+	return s.c.send(ctx, method, eventsBody{eventIDs}, nil)(wire.NewRemoveCaseEventsRequest(id))
 }
 
 // RemoveEvent removes one event (named by its event.id) from a case.
@@ -287,6 +287,5 @@ func (s *CasesService) RemoveEvent(ctx context.Context, id, eventID string) erro
 	if err := checkEventID(method, "eventID", eventID); err != nil {
 		return err
 	}
-	_, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodDelete, Path: casePath(id) + "/events/" + rest.Seg(eventID)}, nil)
-	return err
+	return s.c.send(ctx, method, nil, nil)(wire.NewRemoveCaseEventRequest(id, eventID))
 }

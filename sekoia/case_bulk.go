@@ -9,6 +9,7 @@ import (
 
 	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/idcheck"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // The bulk updates change every case a CaseFilter selects, in a background
@@ -47,12 +48,12 @@ func bulkBody(method string, f *CaseFilter, change map[string]any) (map[string]a
 	return body, nil
 }
 
-func (s *CasesService) bulk(ctx context.Context, method, suffix string, f *CaseFilter, change map[string]any) (string, error) {
+func (s *CasesService) bulk(ctx context.Context, method string, build func() (wire.Request, error), f *CaseFilter, change map[string]any) (string, error) {
 	body, err := bulkBody(method, f, change)
 	if err != nil {
 		return "", err
 	}
-	return s.c.task(ctx, casesPath+"/bulk/"+suffix, body)
+	return s.c.task(ctx, method, body)(build())
 }
 
 // BulkSetStatus moves the cases f selects to a status: a custom status
@@ -70,7 +71,7 @@ func (s *CasesService) BulkSetStatus(ctx context.Context, f *CaseFilter, statusU
 	if custom {
 		key = "custom_status_uuid"
 	}
-	return s.bulk(ctx, method, "status", f, map[string]any{key: statusUUID})
+	return s.bulk(ctx, method, wire.NewBulkUpdateCaseStatusRequest, f, map[string]any{key: statusUUID})
 }
 
 // BulkSetPriority sets the priority of the cases f selects: a built-in
@@ -97,7 +98,7 @@ func (s *CasesService) BulkSetPriority(ctx context.Context, f *CaseFilter, p Cas
 	default:
 		return "", errors.New("sekoia: " + method + ": no priority")
 	}
-	return s.bulk(ctx, method, "priority", f, change)
+	return s.bulk(ctx, method, wire.NewBulkUpdateCasePriorityRequest, f, change)
 }
 
 // BulkSetVerdict gives a verdict (a custom verdict UUID) to the cases f
@@ -110,7 +111,7 @@ func (s *CasesService) BulkSetVerdict(ctx context.Context, f *CaseFilter, verdic
 	if err := checkUUID(method, "verdictUUID", verdictUUID); err != nil {
 		return "", err
 	}
-	return s.bulk(ctx, method, "verdict", f, map[string]any{"verdict_uuid": verdictUUID})
+	return s.bulk(ctx, method, wire.NewBulkUpdateCaseVerdictRequest, f, map[string]any{"verdict_uuid": verdictUUID})
 }
 
 // BulkSetAssignees sets the assignees (profile UUIDs; empty unassigns) of
@@ -128,7 +129,7 @@ func (s *CasesService) BulkSetAssignees(ctx context.Context, f *CaseFilter, assi
 	if assignees == nil {
 		assignees = []string{}
 	}
-	return s.bulk(ctx, method, "assignees", f, map[string]any{"assignees": assignees})
+	return s.bulk(ctx, method, wire.NewBulkUpdateCaseAssigneesRequest, f, map[string]any{"assignees": assignees})
 }
 
 // BulkSetCustomFields sets custom field values on the cases f selects.
@@ -148,7 +149,7 @@ func (s *CasesService) BulkSetCustomFields(ctx context.Context, f *CaseFilter, f
 			return "", fmt.Errorf("sekoia: %s: fields[%d].Value is a %T, not a string, number, bool or []string", method, i, cf.Value)
 		}
 	}
-	return s.bulk(ctx, method, "custom-fields", f, map[string]any{"custom_fields": fields})
+	return s.bulk(ctx, method, wire.NewBulkUpdateCaseCustomFieldsRequest, f, map[string]any{"custom_fields": fields})
 }
 
 // customFieldValue reports whether v is a value a custom field takes.

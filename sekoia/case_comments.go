@@ -4,15 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"iter"
-	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
-	"github.com/socgo/xdr/internal/argcheck"
-	"github.com/socgo/xdr/internal/rest"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // CaseComment is a comment on a case. Its times are RFC 3339 on the wire.
@@ -67,15 +63,6 @@ type CaseCommentListOptions struct {
 	Offset int `url:"offset,omitempty"`
 }
 
-func (o *CaseCommentListOptions) query(method string) (url.Values, error) {
-	switch o.Sort {
-	case "", CaseCommentSortCreatedAt, CaseCommentSortCreatedBy, CaseCommentSortUpdatedAt:
-	default:
-		return nil, fmt.Errorf("sekoia: %s: sort %q is not created_at, created_by or updated_at", method, argcheck.Short(string(o.Sort)))
-	}
-	return listQuery(method, o.Limit, o.Offset, o.Direction, o)
-}
-
 // ListComments returns one page of the comments of a case.
 //
 // ListComments calls GET /v1/sic/cases/{uuid}/comments.
@@ -84,7 +71,7 @@ func (s *CasesService) ListComments(ctx context.Context, id string, opts *CaseCo
 	if err := checkCaseID(method, id); err != nil {
 		return nil, err
 	}
-	return listPage[CaseComment](ctx, s.c, method, casePath(id)+"/comments", opts)
+	return listPage[CaseComment](ctx, s.c, method, id, opts)
 }
 
 // AllComments iterates over the comments of a case, 100 per request
@@ -102,11 +89,7 @@ func (s *CasesService) AllComments(ctx context.Context, id string, opts *CaseCom
 	if err := checkCaseID(method, id); err != nil {
 		return errSeq[CaseComment](err)
 	}
-	return listAll[CaseComment](ctx, s.c, method, casePath(id)+"/comments", opts)
-}
-
-func caseCommentPath(id, commentUUID string) string {
-	return casePath(id) + "/comments/" + rest.Seg(commentUUID)
+	return listAll[CaseComment](ctx, s.c, method, id, opts)
 }
 
 // GetComment returns one comment of a case.
@@ -118,7 +101,7 @@ func (s *CasesService) GetComment(ctx context.Context, id, commentUUID string) (
 		return nil, err
 	}
 	var out CaseComment
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: caseCommentPath(id, commentUUID)}, &out); err != nil {
+	if err := s.c.send(ctx, method, nil, &out)(wire.NewGetCaseCommentRequest(id, commentUUID)); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -155,7 +138,7 @@ func (s *CasesService) AddComment(ctx context.Context, id, content string) (*Cas
 		return nil, err
 	}
 	var out CaseComment
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPost, Path: casePath(id) + "/comments", Body: caseCommentBody{content}}, &out); err != nil {
+	if err := s.c.send(ctx, method, caseCommentBody{content}, &out)(wire.NewAddCaseCommentRequest(id)); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -174,7 +157,7 @@ func (s *CasesService) UpdateComment(ctx context.Context, id, commentUUID, conte
 		return nil, err
 	}
 	var out CaseComment
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPatch, Path: caseCommentPath(id, commentUUID), Body: caseCommentBody{content}}, &out); err != nil {
+	if err := s.c.send(ctx, method, caseCommentBody{content}, &out)(wire.NewUpdateCaseCommentRequest(id, commentUUID)); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -188,8 +171,7 @@ func (s *CasesService) DeleteComment(ctx context.Context, id, commentUUID string
 	if err := checkComment(method, id, commentUUID); err != nil {
 		return err
 	}
-	_, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodDelete, Path: caseCommentPath(id, commentUUID)}, nil)
-	return err
+	return s.c.send(ctx, method, nil, nil)(wire.NewDeleteCaseCommentRequest(id, commentUUID))
 }
 
 // CaseHistoryEntry is one entry of a case's change log.
@@ -237,7 +219,7 @@ func (s *CasesService) ListHistory(ctx context.Context, id string, opts *CaseHis
 	if err := checkCaseID(method, id); err != nil {
 		return nil, err
 	}
-	return listPage[CaseHistoryEntry](ctx, s.c, method, casePath(id)+"/history", opts)
+	return listPage[CaseHistoryEntry](ctx, s.c, method, id, opts)
 }
 
 // AllHistory iterates over the change log of a case, 100 entries per
@@ -255,5 +237,5 @@ func (s *CasesService) AllHistory(ctx context.Context, id string, opts *CaseHist
 	if err := checkCaseID(method, id); err != nil {
 		return errSeq[CaseHistoryEntry](err)
 	}
-	return listAll[CaseHistoryEntry](ctx, s.c, method, casePath(id)+"/history", opts)
+	return listAll[CaseHistoryEntry](ctx, s.c, method, id, opts)
 }

@@ -3,13 +3,15 @@ package sekoia
 import (
 	"context"
 	"iter"
-	"net/url"
+
+	"github.com/socgo/xdr/internal/rest"
 )
 
-// pageable is the options of a paged list: they encode themselves and
-// point at their page fields.
+// pageable is the options of a paged list: they build the list's request
+// (of the case caseID, for the lists of a case) with the generated wire
+// layer and point at their page fields.
 type pageable interface {
-	query(method string) (url.Values, error)
+	listRequest(method, caseID string) (rest.Request, error)
 	pageFields() (limit, offset *int)
 }
 
@@ -18,18 +20,18 @@ type pageable interface {
 func listPage[T, O any, P interface {
 	*O
 	pageable
-}](ctx context.Context, c *Client, method, path string, opts *O) (*Page[T], error) {
+}](ctx context.Context, c *Client, method, caseID string, opts *O) (*Page[T], error) {
 	var o O
 	if opts != nil {
 		o = *opts
 	}
 	p := P(&o)
-	q, err := p.query(method)
+	r, err := p.listRequest(method, caseID)
 	if err != nil {
 		return nil, err
 	}
 	limit, offset := p.pageFields()
-	return getPage[T](ctx, c, path, q, *offset, *limit)
+	return getPage[T](ctx, c, r.Path, r.Query, *offset, *limit)
 }
 
 // listAll is the All of a paged list: like listPage, 100 items a page
@@ -37,7 +39,7 @@ func listPage[T, O any, P interface {
 func listAll[T, O any, P interface {
 	*O
 	pageable
-}](ctx context.Context, c *Client, method, path string, opts *O) iter.Seq2[T, error] {
+}](ctx context.Context, c *Client, method, caseID string, opts *O) iter.Seq2[T, error] {
 	var o O
 	if opts != nil {
 		o = *opts
@@ -47,11 +49,11 @@ func listAll[T, O any, P interface {
 	if *limit == 0 {
 		*limit = 100
 	}
-	q, err := p.query(method)
+	r, err := p.listRequest(method, caseID)
 	if err != nil {
 		return errSeq[T](err)
 	}
-	return allPages[T](ctx, c, path, q, *offset, *limit)
+	return allPages[T](ctx, c, r.Path, r.Query, *offset, *limit)
 }
 
 func (o *CaseListOptions) pageFields() (limit, offset *int)        { return &o.Limit, &o.Offset }
@@ -59,11 +61,3 @@ func (o *CaseTagListOptions) pageFields() (limit, offset *int)     { return &o.L
 func (o *CaseCommentListOptions) pageFields() (limit, offset *int) { return &o.Limit, &o.Offset }
 func (o *CaseHistoryOptions) pageFields() (limit, offset *int)     { return &o.Limit, &o.Offset }
 func (o *AlertListOptions) pageFields() (limit, offset *int)       { return &o.Limit, &o.Offset }
-
-func (o *CaseTagListOptions) query(method string) (url.Values, error) {
-	return listQuery(method, o.Limit, o.Offset, "", o)
-}
-
-func (o *CaseHistoryOptions) query(method string) (url.Values, error) {
-	return listQuery(method, o.Limit, o.Offset, o.Direction, o)
-}

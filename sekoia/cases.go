@@ -6,22 +6,18 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/idcheck"
-	"github.com/socgo/xdr/internal/rest"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // CasesService creates, lists, reads, updates and deletes cases
 // (/v1/sic/cases), their alerts, comments, events and history, and applies
 // bulk changes. Get it from Client.Cases.
 type CasesService struct{ c *Client }
-
-const casesPath = "/v1/sic/cases"
 
 // Case is a Sekoia.io case: the alerts of one incident, with its status,
 // priority, verdict, assignees and comments. Times are RFC 3339 on the
@@ -188,17 +184,6 @@ func (f *CaseFilter) check(method string) error {
 	return nil
 }
 
-// query encodes the filter.
-func (f *CaseFilter) query(method string) (url.Values, error) {
-	if err := f.check(method); err != nil {
-		return nil, err
-	}
-	if f == nil {
-		return url.Values{}, nil
-	}
-	return encodeQuery(method, f)
-}
-
 // CaseListOptions filters, sorts and pages the case list. The zero value
 // lists every case.
 type CaseListOptions struct {
@@ -215,21 +200,11 @@ type CaseListOptions struct {
 	Offset int `url:"offset,omitempty"`
 }
 
-func (o *CaseListOptions) query(method string) (url.Values, error) {
-	if err := o.CaseFilter.check(method); err != nil {
-		return nil, err
-	}
-	if o.Sort != "" && o.Sort != CaseSortCreatedAt && o.Sort != CaseSortTitle {
-		return nil, fmt.Errorf("sekoia: %s: sort %q is not created_at or title", method, argcheck.Short(string(o.Sort)))
-	}
-	return listQuery(method, o.Limit, o.Offset, o.Direction, o)
-}
-
 // List returns one page of cases matching opts (nil lists all).
 //
 // List calls GET /v1/sic/cases.
 func (s *CasesService) List(ctx context.Context, opts *CaseListOptions) (*Page[Case], error) {
-	return listPage[Case](ctx, s.c, "Cases.List", casesPath, opts)
+	return listPage[Case](ctx, s.c, "Cases.List", "", opts)
 }
 
 // All iterates over every case matching opts, from opts.Offset, fetching
@@ -246,7 +221,7 @@ func (s *CasesService) List(ctx context.Context, opts *CaseListOptions) (*Page[C
 //
 // All calls GET /v1/sic/cases once per page.
 func (s *CasesService) All(ctx context.Context, opts *CaseListOptions) iter.Seq2[Case, error] {
-	return listAll[Case](ctx, s.c, "Cases.All", casesPath, opts)
+	return listAll[Case](ctx, s.c, "Cases.All", "", opts)
 }
 
 // isCaseID reports whether id is a case UUID or short id ("CAs3AT1XeGCp").
@@ -256,8 +231,6 @@ func checkCaseID(method, id string) error {
 	}
 	return nil
 }
-
-func casePath(id string) string { return casesPath + "/" + rest.Seg(id) }
 
 // CaseGetOptions selects what Get returns.
 type CaseGetOptions struct {
@@ -276,20 +249,19 @@ func (s *CasesService) Get(ctx context.Context, id string, opts *CaseGetOptions)
 	if err := checkCaseID(method, id); err != nil {
 		return nil, err
 	}
-	q := url.Values{}
+	var o CaseGetOptions
 	if opts != nil {
-		if opts.CommunityUUID != "" {
-			if err := checkUUID(method, "CommunityUUID", opts.CommunityUUID); err != nil {
-				return nil, err
-			}
-			q.Set("community_uuid", opts.CommunityUUID)
-		}
-		if opts.Render {
-			q.Set("render", "true")
+		o = *opts
+	}
+	if o.CommunityUUID != "" {
+		if err := checkUUID(method, "CommunityUUID", o.CommunityUUID); err != nil {
+			return nil, err
 		}
 	}
 	var out Case
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: casePath(id), Query: q}, &out); err != nil {
+	if err := s.c.send(ctx, method, nil, &out)(wire.NewGetCaseRequest(id, &wire.GetCaseParams{
+		CommunityUuid: ptr(o.CommunityUUID), Render: ptr(o.Render),
+	})); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -366,7 +338,7 @@ func (s *CasesService) Create(ctx context.Context, nc NewCase) (*Case, error) {
 		return nil, err
 	}
 	var out Case
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPost, Path: casesPath, Body: nc}, &out); err != nil {
+	if err := s.c.send(ctx, method, nc, &out)(wire.NewCreateCaseRequest()); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -417,7 +389,7 @@ func (s *CasesService) Update(ctx context.Context, id string, u *CaseUpdate) (*C
 		return nil, err
 	}
 	var out Case
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPatch, Path: casePath(id), Body: u}, &out); err != nil {
+	if err := s.c.send(ctx, method, u, &out)(wire.NewUpdateCaseRequest(id)); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -438,11 +410,11 @@ func (s *CasesService) SetStatus(ctx context.Context, id, customStatusUUID strin
 //
 // Delete calls DELETE /v1/sic/cases/{uuid}.
 func (s *CasesService) Delete(ctx context.Context, id string) error {
-	if err := checkCaseID("Cases.Delete", id); err != nil {
+	const method = "Cases.Delete"
+	if err := checkCaseID(method, id); err != nil {
 		return err
 	}
-	_, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodDelete, Path: casePath(id)}, nil)
-	return err
+	return s.c.send(ctx, method, nil, nil)(wire.NewDeleteCaseRequest(id))
 }
 
 // CaseStatistics counts cases.
@@ -461,12 +433,12 @@ type caseStatisticsBody struct {
 //
 // Statistics calls GET /v1/sic/cases/statistics.
 func (s *CasesService) Statistics(ctx context.Context, f *CaseFilter) (*CaseStatistics, error) {
-	q, err := f.query("Cases.Statistics")
+	r, err := f.statisticsRequest("Cases.Statistics")
 	if err != nil {
 		return nil, err
 	}
 	var out caseStatisticsBody
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: casesPath + "/statistics", Query: q}, &out); err != nil {
+	if _, err := s.c.rest.Do(ctx, r, &out); err != nil {
 		return nil, err
 	}
 	return &out.Count, nil
@@ -488,7 +460,7 @@ type CaseTagListOptions struct {
 //
 // ListTags calls GET /v1/sic/cases/tags.
 func (s *CasesService) ListTags(ctx context.Context, opts *CaseTagListOptions) (*Page[string], error) {
-	return listPage[string](ctx, s.c, "Cases.ListTags", casesPath+"/tags", opts)
+	return listPage[string](ctx, s.c, "Cases.ListTags", "", opts)
 }
 
 // AllTags iterates over every tag used on cases, 100 per request unless
@@ -501,5 +473,5 @@ func (s *CasesService) ListTags(ctx context.Context, opts *CaseTagListOptions) (
 //
 // AllTags calls GET /v1/sic/cases/tags once per page.
 func (s *CasesService) AllTags(ctx context.Context, opts *CaseTagListOptions) iter.Seq2[string, error] {
-	return listAll[string](ctx, s.c, "Cases.AllTags", casesPath+"/tags", opts)
+	return listAll[string](ctx, s.c, "Cases.AllTags", "", opts)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/rest"
 	"github.com/socgo/xdr/internal/transport"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // RequestIDHeader is the response header carrying Sekoia.io's trace id; it
@@ -118,7 +119,7 @@ func (c *Client) BaseURL() string { return c.opts.baseURL.String() }
 // ErrTokenInvalid (T300 or any other 401).
 func (c *Client) Auth(ctx context.Context) (*TokenClaims, error) {
 	var out TokenClaims
-	if _, err := c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: "/v1/auth/validate"}, &out); err != nil {
+	if err := c.send(ctx, "Auth", nil, &out)(wire.NewValidateTokenRequest()); err != nil {
 		return nil, err
 	}
 	return &out, nil

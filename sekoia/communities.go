@@ -4,12 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"iter"
-	"net/http"
-	"net/url"
 
 	"time"
 
-	"github.com/socgo/xdr/internal/rest"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // CommunitiesService reads communities (/v1/communities), the tenants of a
@@ -101,10 +99,6 @@ type CommunityListOptions struct {
 	Offset int `url:"offset,omitempty"`
 }
 
-func (o *CommunityListOptions) query(method string) (url.Values, error) {
-	return listQuery(method, o.Limit, o.Offset, o.Direction, o)
-}
-
 // List returns one page of communities.
 //
 // List calls GET /v1/communities.
@@ -113,11 +107,11 @@ func (s *CommunitiesService) List(ctx context.Context, opts *CommunityListOption
 	if opts != nil {
 		o = *opts
 	}
-	q, err := o.query("Communities.List")
+	r, err := o.request("Communities.List", true)
 	if err != nil {
 		return nil, err
 	}
-	return getPage[Community](ctx, s.c, "/v1/communities", q, o.Offset, o.Limit)
+	return getPage[Community](ctx, s.c, r.Path, r.Query, o.Offset, o.Limit)
 }
 
 // All iterates over every community matching opts.
@@ -136,13 +130,11 @@ func (s *CommunitiesService) All(ctx context.Context, opts *CommunityListOptions
 	if o.Limit == 0 {
 		o.Limit = 100
 	}
-	q, err := o.query("Communities.All")
+	r, err := o.request("Communities.All", false)
 	if err != nil {
 		return errSeq[Community](err)
 	}
-	q.Del("limit")
-	q.Del("offset")
-	return allPages[Community](ctx, s.c, "/v1/communities", q, o.Offset, o.Limit)
+	return allPages[Community](ctx, s.c, r.Path, r.Query, o.Offset, o.Limit)
 }
 
 // CommunityGetOptions selects what Get returns.
@@ -161,12 +153,14 @@ func (s *CommunitiesService) Get(ctx context.Context, uuid string, opts *Communi
 	if err := checkUUID(method, "uuid", uuid); err != nil {
 		return nil, err
 	}
-	q, err := encodeQuery(method, opts)
-	if err != nil {
-		return nil, err
+	var o CommunityGetOptions
+	if opts != nil {
+		o = *opts
 	}
 	var out Community
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: "/v1/communities/" + rest.Seg(uuid), Query: q}, &out); err != nil {
+	if err := s.c.send(ctx, method, nil, &out)(wire.NewGetCommunityRequest(uuid, &wire.GetCommunityParams{
+		IncludeDisabled: ptr(o.IncludeDisabled), IncludeLicenses: ptr(o.IncludeLicenses),
+	})); err != nil {
 		return nil, err
 	}
 	return &out, nil

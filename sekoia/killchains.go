@@ -4,11 +4,10 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"net/http"
 
 	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/idcheck"
-	"github.com/socgo/xdr/internal/rest"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // KillChainsService reads the cyber kill chain stages (/v1/sic/kill-chains)
@@ -35,11 +34,11 @@ func (s *KillChainsService) List(ctx context.Context, opts *KillChainListOptions
 	if opts != nil {
 		o = *opts
 	}
-	q, err := listQuery(method, o.Limit, o.Offset, "", &o)
+	r, err := o.request(method, true)
 	if err != nil {
 		return nil, err
 	}
-	return getPage[KillChainStage](ctx, s.c, "/v1/sic/kill-chains", q, o.Offset, o.Limit)
+	return getPage[KillChainStage](ctx, s.c, r.Path, r.Query, o.Offset, o.Limit)
 }
 
 // All iterates over every kill chain stage matching opts.
@@ -59,24 +58,23 @@ func (s *KillChainsService) All(ctx context.Context, opts *KillChainListOptions)
 	if o.Limit == 0 {
 		o.Limit = 100
 	}
-	q, err := listQuery(method, o.Limit, o.Offset, "", &o)
+	r, err := o.request(method, false)
 	if err != nil {
 		return errSeq[KillChainStage](err)
 	}
-	q.Del("limit")
-	q.Del("offset")
-	return allPages[KillChainStage](ctx, s.c, "/v1/sic/kill-chains", q, o.Offset, o.Limit)
+	return allPages[KillChainStage](ctx, s.c, r.Path, r.Query, o.Offset, o.Limit)
 }
 
 // Get returns one kill chain stage by UUID or short id ("KCXKNfnJupq5").
 //
 // Get calls GET /v1/sic/kill-chains/{uuid}.
 func (s *KillChainsService) Get(ctx context.Context, id string) (*KillChainStage, error) {
+	const method = "KillChains.Get"
 	if !idcheck.IsUUID(id) && !isShortID(id, "KC") {
-		return nil, fmt.Errorf("sekoia: KillChains.Get: id %q is not a UUID or short id", argcheck.Short(id))
+		return nil, fmt.Errorf("sekoia: %s: id %q is not a UUID or short id", method, argcheck.Short(id))
 	}
 	var out KillChainStage
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: "/v1/sic/kill-chains/" + rest.Seg(id)}, &out); err != nil {
+	if err := s.c.send(ctx, method, nil, &out)(wire.NewGetKillChainStageRequest(id)); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -3,8 +3,7 @@ package sekoia
 import (
 	"context"
 	"encoding/json"
-	"net/http"
-	"net/url"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // Me is the identity behind the API key, as GET /v1/me returns it. The
@@ -47,9 +46,9 @@ func (m Me) MarshalJSON() ([]byte, error) {
 //
 // Me calls GET /v1/me (with extended=true when asked).
 func (c *Client) Me(ctx context.Context, extended bool) (*Me, error) {
-	var q url.Values
-	if extended {
-		q = url.Values{"extended": {"true"}}
+	var out Me
+	if err := c.send(ctx, "Me", nil, &out)(wire.NewGetMeRequest(&wire.GetMeParams{Extended: ptr(extended)})); err != nil {
+		return nil, err
 	}
-	return doOne[Me](ctx, c, http.MethodGet, "/v1/me", q, nil)
+	return &out, nil
 }

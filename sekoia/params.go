@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-querystring/query"
 
@@ -157,8 +158,8 @@ func encodeQuery(method string, opts any) (url.Values, error) {
 }
 
 // checkLists walks the []string (and string-kinded slice) fields of a
-// struct, recursing into nested structs, and refuses empty values and
-// values with a comma.
+// struct, recursing into nested structs, and refuses empty values, values
+// with a comma and values that are not valid UTF-8.
 func checkLists(method string, v reflect.Value) error {
 	for v.Kind() == reflect.Pointer {
 		if v.IsNil() {
@@ -182,6 +183,11 @@ func checkLists(method string, v reflect.Value) error {
 				s := fv.Index(j).String()
 				if s == "" || strings.Contains(s, ",") {
 					return fmt.Errorf("sekoia: %s: %s[%d] %q: values must be non-empty and hold no comma", method, f.Name, j, argcheck.Short(s))
+				}
+				if !utf8.ValidString(s) {
+					// The deepObject parameters are serialised through JSON,
+					// which would replace the bytes that are not UTF-8.
+					return fmt.Errorf("sekoia: %s: %s[%d] %q is not valid UTF-8", method, f.Name, j, argcheck.Short(s))
 				}
 			}
 		case fv.Kind() == reflect.Struct && f.Type != reflect.TypeOf(time.Time{}),

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -14,7 +13,7 @@ import (
 
 	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/idcheck"
-	"github.com/socgo/xdr/internal/rest"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // Status is the UUID of a legacy alert status: the value of an alert's
@@ -238,8 +237,12 @@ func (s *AlertsService) Workflow(ctx context.Context, id string) ([]WorkflowActi
 	if err := checkAlertID("Alerts.Workflow", id); err != nil {
 		return nil, err
 	}
+	r, err := line("Alerts.Workflow")(wire.NewListAlertWorkflowActionsRequest(id))
+	if err != nil {
+		return nil, err
+	}
 	var out workflowActions
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: "/v1/sic/alerts/" + rest.Seg(id) + "/workflow"}, &out); err != nil {
+	if _, err := s.c.rest.Do(ctx, r, &out); err != nil {
 		return nil, err
 	}
 	return out.Actions, nil
@@ -272,9 +275,13 @@ func (s *AlertsService) Transition(ctx context.Context, id string, to Transition
 	if err != nil {
 		return nil, err
 	}
-	body := workflowBody{ActionUUID: action, Comment: comment}
+	r, err := line(method)(wire.NewUpdateAlertWorkflowRequest(id))
+	if err != nil {
+		return nil, err
+	}
+	r.Body = workflowBody{ActionUUID: action, Comment: comment}
 	var out workflowActions
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPatch, Path: "/v1/sic/alerts/" + rest.Seg(id) + "/workflow", Body: body}, &out); err != nil {
+	if _, err := s.c.rest.Do(ctx, r, &out); err != nil {
 		return nil, err
 	}
 	return out.Actions, nil
@@ -316,8 +323,13 @@ func (s *AlertsService) BulkUpdateWorkflow(ctx context.Context, ids []string, to
 	bulkErr := &BulkWorkflowError{To: to}
 	failed := false
 	for batch := range slices.Chunk(ids, MaxBulkAlerts) {
-		q := url.Values{"match[uuid]": {strings.Join(batch, ",")}}
-		_, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPatch, Path: "/v1/sic/alerts/bulk/workflow", Query: q, Body: body}, nil)
+		r, err := line(method)(wire.NewBulkUpdateAlertWorkflowRequest(&wire.BulkUpdateAlertWorkflowParams{
+			Match: wire.BulkUpdateAlertWorkflowParams_Match{Uuid: *csv(batch)},
+		}))
+		if err == nil {
+			r.Body = body
+			_, err = s.c.rest.Do(ctx, r, nil)
+		}
 		bulkErr.Batches = append(bulkErr.Batches, BulkBatch{IDs: batch, Err: err})
 		if err == nil {
 			continue
@@ -595,5 +607,5 @@ func (s *AlertsService) SetCustomStatus(ctx context.Context, id, customStatusUUI
 	if err := checkUUID(method, "customStatusUUID", customStatusUUID); err != nil {
 		return nil, err
 	}
-	return s.patch(ctx, id, &AlertUpdate{CustomStatusUUID: customStatusUUID})
+	return s.patch(ctx, method, id, &AlertUpdate{CustomStatusUUID: customStatusUUID})
 }

@@ -48,47 +48,13 @@ type ActivityListOptions struct {
 	Paging
 }
 
-func (o *ActivityListOptions) values(op string) (q *query) {
-	q = newQuery(op)
-	if o == nil {
-		q.paging(Paging{})
-		return q
-	}
-	q.list("ids", o.IDs)
-	q.list("activityUuids", o.ActivityUUIDs)
-	if len(o.ActivityTypes) > 0 {
-		ints := make([]int, len(o.ActivityTypes))
-		for i, t := range o.ActivityTypes {
-			ints[i] = int(t)
-		}
-		q.ints("activityTypes", ints)
-	}
-	q.list("accountIds", o.AccountIDs)
-	q.list("siteIds", o.SiteIDs)
-	q.list("groupIds", o.GroupIDs)
-	q.list("agentIds", o.AgentIDs)
-	q.list("threatIds", o.ThreatIDs)
-	q.list("alertIds", o.AlertIDs)
-	q.list("ruleIds", o.RuleIDs)
-	q.list("userIds", o.UserIDs)
-	q.list("userEmails", o.UserEmails)
-	q.flag("includeHidden", o.IncludeHidden)
-	q.time("createdAt__gt", o.CreatedAfter)
-	q.time("createdAt__gte", o.CreatedSince)
-	q.time("createdAt__lt", o.CreatedBefore)
-	q.time("createdAt__lte", o.CreatedUntil)
-	q.between("createdAt__between", o.CreatedBetween)
-	q.paging(o.Paging)
-	return q
-}
-
 // List calls GET /activities and returns one page.
 func (s *ActivitiesService) List(ctx context.Context, opts *ActivityListOptions) (*Page[Activity], error) {
-	q, err := opts.values("Activities.List").done()
+	w, err := opts.activitiesRequest("Activities.List")
 	if err != nil {
 		return nil, err
 	}
-	return s.list(ctx, q)
+	return s.list(ctx, w.Query)
 }
 
 func (s *ActivitiesService) list(ctx context.Context, q map[string][]string) (*Page[Activity], error) {
@@ -98,11 +64,11 @@ func (s *ActivitiesService) list(ctx context.Context, q map[string][]string) (*P
 // Count calls GET /activities with countOnly=true and returns the number
 // of matching activities.
 func (s *ActivitiesService) Count(ctx context.Context, opts *ActivityListOptions) (int, error) {
-	q, err := opts.values("Activities.Count").done()
+	w, err := opts.activitiesRequest("Activities.Count")
 	if err != nil {
 		return 0, err
 	}
-	return countOnly(ctx, q, s.list)
+	return countOnly(ctx, w.Query, s.list)
 }
 
 // All calls GET /activities page after page, following nextCursor with
@@ -115,8 +81,8 @@ func (s *ActivitiesService) Count(ctx context.Context, opts *ActivityListOptions
 // loop stops fetching and frees the connection. While the caller works on
 // one page the next is fetched.
 func (s *ActivitiesService) All(ctx context.Context, opts *ActivityListOptions) iter.Seq2[Activity, error] {
-	q, err := opts.values("Activities.All").done()
-	return allPages(ctx, q, err, s.list)
+	w, err := opts.activitiesRequest("Activities.All")
+	return allPages(ctx, w.Query, err, s.list)
 }
 
 // ActivityType is the code of an activity (activityType). The catalogue

@@ -6,14 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/socgo/xdr/internal/argcheck"
-	"github.com/socgo/xdr/internal/rest"
+	s1wire "github.com/socgo/xdr/internal/wire/sentinelone"
 )
 
 // AgentsService lists agents and runs agent actions.
@@ -131,43 +130,13 @@ type AgentListOptions struct {
 	Paging
 }
 
-func (o *AgentListOptions) values(op string, paged bool) *query {
-	q := newQuery(op)
-	if o == nil {
-		if paged {
-			q.paging(Paging{})
-		}
-		return q
-	}
-	q.list("ids", o.IDs)
-	q.list("uuids", o.UUIDs)
-	q.str("computerName", o.ComputerName)
-	q.list("computerName__contains", o.ComputerNameContains)
-	q.list("networkStatuses", strs(o.NetworkStatuses))
-	q.list("accountIds", o.AccountIDs)
-	q.list("siteIds", o.SiteIDs)
-	q.list("groupIds", o.GroupIDs)
-	q.list("osTypes", o.OSTypes)
-	q.boolPtr("isActive", o.IsActive)
-	q.boolPtr("infected", o.Infected)
-	q.boolPtr("isDecommissioned", o.IsDecommissioned)
-	q.str("query", o.Query)
-	q.time("createdAt__gt", o.CreatedAfter)
-	q.time("createdAt__lt", o.CreatedBefore)
-	q.time("updatedAt__gt", o.UpdatedAfter)
-	if paged {
-		q.paging(o.Paging)
-	}
-	return q
-}
-
 // List calls GET /agents and returns one page.
 func (s *AgentsService) List(ctx context.Context, opts *AgentListOptions) (*Page[Agent], error) {
-	q, err := opts.values("Agents.List", true).done()
+	w, err := opts.agentsQuery("Agents.List")
 	if err != nil {
 		return nil, err
 	}
-	return s.list(ctx, q)
+	return s.list(ctx, w.Query)
 }
 
 func (s *AgentsService) list(ctx context.Context, q map[string][]string) (*Page[Agent], error) {
@@ -197,20 +166,20 @@ func (a *Agent) decodeFrom(dec *jsontext.Decoder, page []byte) error {
 // loop stops fetching and frees the connection. While the caller works on
 // one page the next is fetched.
 func (s *AgentsService) All(ctx context.Context, opts *AgentListOptions) iter.Seq2[Agent, error] {
-	q, err := opts.values("Agents.All", true).done()
-	return allPages(ctx, q, err, s.list)
+	w, err := opts.agentsQuery("Agents.All")
+	return allPages(ctx, w.Query, err, s.list)
 }
 
 // Count calls GET /agents/count with the filters of opts (paging is
 // ignored) and returns the number of matching agents.
 func (s *AgentsService) Count(ctx context.Context, opts *AgentListOptions) (int, error) {
-	q, err := opts.values("Agents.Count", false).done()
+	w, err := opts.agentsCountRequest("Agents.Count")
 	if err != nil {
 		return 0, err
 	}
 	d, _, err := call[struct {
 		Total int `json:"total"`
-	}](ctx, s.c, rest.Request{Method: http.MethodGet, Path: "/agents/count", Query: q})
+	}](ctx, s.c, w)
 	if err != nil {
 		return 0, err
 	}
@@ -349,7 +318,7 @@ func (s *AgentsService) act(ctx context.Context, op string, a AgentAction, f Age
 	if data == nil {
 		data = struct{}{}
 	}
-	return action(ctx, s.c, op, "/agents/actions/"+string(a), actionBody{Filter: f, Data: data}, f.IDs, opts)
+	return action(ctx, s.c, op, actionBody{Filter: f, Data: data}, f.IDs, opts)(s1wire.NewAgentActionRequest(s1wire.AgentActionParamsAction(a)))
 }
 
 // Disconnect calls POST /agents/actions/disconnect: it isolates the

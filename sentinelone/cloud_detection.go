@@ -3,6 +3,7 @@ package sentinelone
 import (
 	"context"
 	"fmt"
+	s1wire "github.com/socgo/xdr/internal/wire/sentinelone"
 	"iter"
 	"strings"
 	"time"
@@ -216,8 +217,8 @@ func (s *AlertsService) SetAnalystVerdict(ctx context.Context, f AlertFilter, ve
 	if err := f.check(op); err != nil {
 		return nil, err
 	}
-	return action(ctx, s.c, op, "/cloud-detection/alerts/analyst-verdict",
-		actionBody{Filter: f, Data: map[string]string{"analystVerdict": upperWire(string(verdict))}}, f.IDs, opts)
+	return action(ctx, s.c, op, actionBody{Filter: f, Data: map[string]string{"analystVerdict": upperWire(string(verdict))}},
+		f.IDs, opts)(s1wire.NewUpdateAlertVerdictRequest())
 }
 
 // SetIncident calls POST /cloud-detection/alerts/incident with {"filter":
@@ -231,6 +232,6 @@ func (s *AlertsService) SetIncident(ctx context.Context, f AlertFilter, status I
 	if err := f.check(op); err != nil {
 		return nil, err
 	}
-	return action(ctx, s.c, op, "/cloud-detection/alerts/incident",
-		actionBody{Filter: f, Data: map[string]string{"incidentStatus": upperWire(string(status))}}, f.IDs, opts)
+	return action(ctx, s.c, op, actionBody{Filter: f, Data: map[string]string{"incidentStatus": upperWire(string(status))}},
+		f.IDs, opts)(s1wire.NewUpdateAlertIncidentRequest())
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/socgo/xdr/internal/clientopt"
 	"github.com/socgo/xdr/internal/rest"
 	"github.com/socgo/xdr/internal/transport"
+	s1wire "github.com/socgo/xdr/internal/wire/sentinelone"
 )
 
 // FilesService fetches files from endpoints and downloads them.
@@ -62,7 +63,7 @@ func (s *FilesService) FetchThreatFile(ctx context.Context, f ThreatFilter, pass
 	if err := checkFetchPassword(op, password); err != nil {
 		return nil, err
 	}
-	return action(ctx, s.c, op, "/threats/fetch-file", actionBody{Filter: f, Data: map[string]string{"password": password}, secrets: []string{password}}, f.IDs, opts)
+	return action(ctx, s.c, op, actionBody{Filter: f, Data: map[string]string{"password": password}, secrets: []string{password}}, f.IDs, opts)(s1wire.NewFetchThreatFileRequest())
 }
 
 // maxFetchFiles is the most paths one fetch-files call takes.

@@ -78,7 +78,8 @@ func FuzzQueryEncode(f *testing.F) {
 			CreatedAfter:  time.UnixMilli(ms),
 			Paging:        Paging{Limit: limit, Skip: skip, SortBy: account},
 		}
-		q, err := opts.values("Activities.List").done()
+		w, err := opts.activitiesRequest("Activities.List")
+		q := w.Query
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "sentinelone: Activities.List: ") {
 				t.Fatalf("error does not name the call: %v", err)

@@ -3,11 +3,10 @@ package sentinelone
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/socgo/xdr/internal/argcheck"
-	"github.com/socgo/xdr/internal/rest"
+	s1wire "github.com/socgo/xdr/internal/wire/sentinelone"
 )
 
 // MitigationAction is a threat mitigation action, the {action} of
@@ -150,24 +149,32 @@ type actionBody struct {
 	secrets []string
 }
 
-// action posts body to path and checks affected against ids.
+// action posts body, on the request line a generated builder returned,
+// and checks affected against ids:
+// action(ctx, c, op, body, ids, opts)(s1wire.NewAddThreatNoteRequest()).
 // maxActionAnswer is the most bytes read of an action's answer, which
 // holds a count (and, on failure, an errors array).
 const maxActionAnswer = 1 << 20
 
-func action(ctx context.Context, c *Client, op, path string, body actionBody, ids []string, opts *ActionOptions) (*ActionResult, error) {
-	r := rest.Request{Method: http.MethodPost, Path: path, Body: body, RetrySafe: opts.retrySafe(), MaxBody: maxActionAnswer, Secrets: body.secrets}
-	res, _, err := call[*ActionResult](ctx, c, r)
-	if err != nil {
-		return nil, err
+func action(ctx context.Context, c *Client, op string, body actionBody, ids []string, opts *ActionOptions) func(s1wire.Request, error) (*ActionResult, error) {
+	return func(w s1wire.Request, err error) (*ActionResult, error) {
+		r, err := line(op)(w, err)
+		if err != nil {
+			return nil, err
+		}
+		r.Body, r.RetrySafe, r.MaxBody, r.Secrets = body, opts.retrySafe(), maxActionAnswer, body.secrets
+		res, _, err := call[*ActionResult](ctx, c, r)
+		if err != nil {
+			return nil, err
+		}
+		if res == nil {
+			res = &ActionResult{}
+		}
+		if res.Affected == 0 && len(ids) > 0 {
+			return res, &NoneAffectedError{Op: op, IDs: append([]string(nil), ids...)}
+		}
+		return res, nil
 	}
-	if res == nil {
-		res = &ActionResult{}
-	}
-	if res.Affected == 0 && len(ids) > 0 {
-		return res, &NoneAffectedError{Op: op, IDs: append([]string(nil), ids...)}
-	}
-	return res, nil
 }
 
 // Mitigate calls POST /threats/mitigate/{action} with {"filter": f}.
@@ -185,7 +192,7 @@ func (s *ThreatsService) Mitigate(ctx context.Context, act MitigationAction, f T
 	if err := f.check(op); err != nil {
 		return nil, err
 	}
-	return action(ctx, s.c, op, "/threats/mitigate/"+rest.Seg(string(act)), actionBody{Filter: f}, f.IDs, opts)
+	return action(ctx, s.c, op, actionBody{Filter: f}, f.IDs, opts)(s1wire.NewMitigateThreatsRequest(s1wire.MitigateThreatsParamsAction(act)))
 }
 
 // SetIncident calls POST /threats/incident with {"filter": f, "data":
@@ -206,7 +213,7 @@ func (s *ThreatsService) SetIncident(ctx context.Context, f ThreatFilter, status
 	if verdict != "" {
 		data["analystVerdict"] = string(verdict)
 	}
-	return action(ctx, s.c, op, "/threats/incident", actionBody{Filter: f, Data: data}, f.IDs, opts)
+	return action(ctx, s.c, op, actionBody{Filter: f, Data: data}, f.IDs, opts)(s1wire.NewUpdateThreatIncidentRequest())
 }
 
 // SetAnalystVerdict calls POST /threats/analyst-verdict with {"filter": f,
@@ -219,7 +226,7 @@ func (s *ThreatsService) SetAnalystVerdict(ctx context.Context, f ThreatFilter, 
 	if err := f.check(op); err != nil {
 		return nil, err
 	}
-	return action(ctx, s.c, op, "/threats/analyst-verdict", actionBody{Filter: f, Data: map[string]string{"analystVerdict": string(verdict)}}, f.IDs, opts)
+	return action(ctx, s.c, op, actionBody{Filter: f, Data: map[string]string{"analystVerdict": string(verdict)}}, f.IDs, opts)(s1wire.NewUpdateThreatVerdictRequest())
 }
 
 // AddNote calls POST /threats/notes with {"filter": f, "data": {"text":
@@ -232,5 +239,5 @@ func (s *ThreatsService) AddNote(ctx context.Context, f ThreatFilter, text strin
 	if err := f.check(op); err != nil {
 		return nil, err
 	}
-	return action(ctx, s.c, op, "/threats/notes", actionBody{Filter: f, Data: map[string]string{"text": text}}, f.IDs, opts)
+	return action(ctx, s.c, op, actionBody{Filter: f, Data: map[string]string{"text": text}}, f.IDs, opts)(s1wire.NewAddThreatNoteRequest())
 }

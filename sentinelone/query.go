@@ -76,34 +76,28 @@ func (q *query) fail(format string, args ...any) {
 // list adds a comma-joined list; an element that is empty or holds a comma
 // (which would split it) is refused.
 func (q *query) list(key string, vals []string) {
+	if p := q.listParam(key, vals); p != nil {
+		q.v.Set(key, strings.Join(vals, ","))
+	}
+}
+
+// listParam checks a list as list does and returns it as a parameter of
+// the wire layer, nil when empty or refused.
+func (q *query) listParam(key string, vals []string) *[]string {
 	if len(vals) == 0 {
-		return
+		return nil
 	}
 	for _, s := range vals {
 		if strings.TrimSpace(s) == "" {
 			q.fail("%s: an element is empty", key)
-			return
+			return nil
 		}
 		if strings.ContainsRune(s, ',') {
 			q.fail("%s: element %q contains a comma", key, argcheck.Short(s))
-			return
+			return nil
 		}
 	}
-	q.v.Set(key, strings.Join(vals, ","))
-}
-
-func (q *query) ints(key string, vals []int) {
-	if len(vals) == 0 {
-		return
-	}
-	var b strings.Builder
-	for i, n := range vals {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(strconv.Itoa(n))
-	}
-	q.v.Set(key, b.String())
+	return &vals
 }
 
 func (q *query) str(key, s string) {
@@ -130,23 +124,27 @@ func (q *query) time(key string, t time.Time) {
 	}
 }
 
-func (q *query) between(key string, r *TimeRange) {
+// betweenParam checks a __between range and returns it as a parameter
+// of the wire layer ("<from ms>-<to ms>"), nil when nil or
+// refused.
+func (q *query) betweenParam(key string, r *TimeRange) *string {
 	if r == nil {
-		return
+		return nil
 	}
 	if r.From.IsZero() || r.To.IsZero() {
 		q.fail("%s: both From and To are required", key)
-		return
+		return nil
 	}
 	if r.To.Before(r.From) {
 		q.fail("%s: To %s is before From %s", key, FormatTime(r.To), FormatTime(r.From))
-		return
+		return nil
 	}
 	if r.From.UnixMilli() < 0 {
 		q.fail("%s: From %s is before 1970", key, FormatTime(r.From))
-		return
+		return nil
 	}
-	q.v.Set(key, strconv.FormatInt(r.From.UnixMilli(), 10)+"-"+strconv.FormatInt(r.To.UnixMilli(), 10))
+	s := strconv.FormatInt(r.From.UnixMilli(), 10) + "-" + strconv.FormatInt(r.To.UnixMilli(), 10)
+	return &s
 }
 
 // limit returns the effective page size of l.
@@ -161,17 +159,10 @@ func effectiveLimit(l int) int {
 }
 
 func (q *query) paging(p Paging) {
-	if p.Limit < 0 {
-		q.fail("Limit %d is negative", p.Limit)
-	}
-	q.v.Set("limit", strconv.Itoa(effectiveLimit(p.Limit)))
-	switch {
-	case p.Skip < 0:
-		q.fail("Skip %d is negative", p.Skip)
-	case p.Skip > MaxSkip:
-		q.fail("Skip %d is over %d; page with the cursor beyond", p.Skip, MaxSkip)
-	case p.Skip > 0:
-		q.v.Set("skip", strconv.Itoa(p.Skip))
+	w := q.pagingParams(p)
+	q.v.Set("limit", strconv.Itoa(*w.limit))
+	if w.skip != nil {
+		q.v.Set("skip", strconv.Itoa(*w.skip))
 	}
 	q.str("cursor", p.Cursor)
 	q.flag("skipCount", p.SkipCount)
@@ -180,17 +171,66 @@ func (q *query) paging(p Paging) {
 
 // sort adds sortBy and sortOrder.
 func (q *query) sort(by string, order SortOrder) {
-	if by != "" && strings.ContainsAny(by, ",& ") {
-		q.fail("SortBy %q is not a field name", argcheck.Short(by))
+	b, o := q.sortParams(by, order)
+	if b != nil {
+		q.v.Set("sortBy", *b)
 	}
-	q.str("sortBy", by)
+	if o != nil {
+		q.v.Set("sortOrder", *o)
+	}
+}
+
+// sortParams checks a sort and returns its parameters (nil: not sent).
+func (q *query) sortParams(by string, order SortOrder) (sortBy, sortOrder *string) {
+	if by != "" {
+		if strings.ContainsAny(by, ",& ") {
+			q.fail("SortBy %q is not a field name", argcheck.Short(by))
+		}
+		sortBy = &by
+	}
 	switch order {
 	case "":
 	case SortAsc, SortDesc:
-		q.v.Set("sortOrder", string(order))
+		o := string(order)
+		sortOrder = &o
 	default:
 		q.fail("SortOrder %q is not asc or desc", argcheck.Short(string(order)))
 	}
+	return sortBy, sortOrder
+}
+
+// pagingParams are the paging parameters of a list, as the wire layer
+// takes them (nil: not sent).
+type pagingParams struct {
+	limit, skip    *int
+	cursor, sortBy *string
+	sortOrder      *string
+	skipCount      *bool
+}
+
+// pagingParams checks p and returns its parameters.
+func (q *query) pagingParams(p Paging) pagingParams {
+	if p.Limit < 0 {
+		q.fail("Limit %d is negative", p.Limit)
+	}
+	limit := effectiveLimit(p.Limit)
+	w := pagingParams{limit: &limit}
+	switch {
+	case p.Skip < 0:
+		q.fail("Skip %d is negative", p.Skip)
+	case p.Skip > MaxSkip:
+		q.fail("Skip %d is over %d; page with the cursor beyond", p.Skip, MaxSkip)
+	case p.Skip > 0:
+		w.skip = &p.Skip
+	}
+	if p.Cursor != "" {
+		w.cursor = &p.Cursor
+	}
+	if p.SkipCount {
+		w.skipCount = &p.SkipCount
+	}
+	w.sortBy, w.sortOrder = q.sortParams(p.SortBy, p.SortOrder)
+	return w
 }
 
 func (q *query) done() (url.Values, error) {

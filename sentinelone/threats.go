@@ -68,62 +68,6 @@ type ThreatListOptions struct {
 	Paging
 }
 
-func (o *ThreatListOptions) values(op string) *query {
-	q := newQuery(op)
-	if o == nil {
-		q.paging(Paging{})
-		return q
-	}
-	q.list("ids", o.IDs)
-	q.list("agentIds", o.AgentIDs)
-	q.list("accountIds", o.AccountIDs)
-	q.list("siteIds", o.SiteIDs)
-	q.list("groupIds", o.GroupIDs)
-	q.list("contentHashes", o.ContentHashes)
-	q.list("storylines", o.Storylines)
-	q.list("collectionIds", o.CollectionIDs)
-	q.list("engines", o.Engines)
-	q.list("classifications", o.Classifications)
-	q.list("classificationSources", o.ClassificationSources)
-	q.list("agentVersions", o.AgentVersions)
-	q.list("agentMachineTypes", o.AgentMachineTypes)
-	q.list("osTypes", o.OSTypes)
-	q.list("osArchs", o.OSArchs)
-	q.list("osNames", o.OSNames)
-	q.list("initiatedBy", o.InitiatedBy)
-	q.list("confidenceLevels", o.ConfidenceLevels)
-	q.list("mitigationStatuses", o.MitigationStatuses)
-	q.list("analystVerdicts", strs(o.AnalystVerdicts))
-	q.list("incidentStatuses", strs(o.IncidentStatuses))
-	q.list("externalTicketIds", o.ExternalTicketIDs)
-	q.list("components", o.Components)
-	q.str("displayName", o.DisplayName)
-	q.str("query", o.Query)
-	q.boolPtr("agentIsActive", o.AgentIsActive)
-	q.boolPtr("noteExists", o.NoteExists)
-	q.boolPtr("failedActions", o.FailedActions)
-	q.boolPtr("rebootRequired", o.RebootRequired)
-	q.boolPtr("pendingActions", o.PendingActions)
-	q.boolPtr("externalTicketExists", o.ExternalTicketExists)
-	q.boolPtr("mitigatedPreemptively", o.MitigatedPreemptively)
-	q.list("contentHash__contains", o.ContentHashContains)
-	q.list("threatDetails__contains", o.ThreatDetailsContains)
-	q.list("filePath__contains", o.FilePathContains)
-	q.list("computerName__contains", o.ComputerNameContains)
-	q.list("uuid__contains", o.UUIDContains)
-	q.list("detectionAgentVersion__contains", o.DetectionAgentVersionContains)
-	q.time("createdAt__gt", o.CreatedAfter)
-	q.time("createdAt__gte", o.CreatedSince)
-	q.time("createdAt__lt", o.CreatedBefore)
-	q.time("createdAt__lte", o.CreatedUntil)
-	q.time("updatedAt__gt", o.UpdatedAfter)
-	q.time("updatedAt__gte", o.UpdatedSince)
-	q.time("updatedAt__lt", o.UpdatedBefore)
-	q.time("updatedAt__lte", o.UpdatedUntil)
-	q.paging(o.Paging)
-	return q
-}
-
 func strs[S ~string](v []S) []string {
 	if len(v) == 0 {
 		return nil
@@ -137,11 +81,11 @@ func strs[S ~string](v []S) []string {
 
 // List calls GET /threats and returns one page.
 func (s *ThreatsService) List(ctx context.Context, opts *ThreatListOptions) (*Page[Threat], error) {
-	q, err := opts.values("Threats.List").done()
+	w, err := opts.threatsRequest("Threats.List")
 	if err != nil {
 		return nil, err
 	}
-	return s.list(ctx, q)
+	return s.list(ctx, w.Query)
 }
 
 func (s *ThreatsService) list(ctx context.Context, q map[string][]string) (*Page[Threat], error) {
@@ -151,11 +95,11 @@ func (s *ThreatsService) list(ctx context.Context, q map[string][]string) (*Page
 // Count calls GET /threats with countOnly=true and returns the number of
 // matching threats.
 func (s *ThreatsService) Count(ctx context.Context, opts *ThreatListOptions) (int, error) {
-	q, err := opts.values("Threats.Count").done()
+	w, err := opts.threatsRequest("Threats.Count")
 	if err != nil {
 		return 0, err
 	}
-	return countOnly(ctx, q, s.list)
+	return countOnly(ctx, w.Query, s.list)
 }
 
 // All calls GET /threats page after page, following nextCursor with the
@@ -168,8 +112,8 @@ func (s *ThreatsService) Count(ctx context.Context, opts *ThreatListOptions) (in
 // loop stops fetching and frees the connection. While the caller works on
 // one page the next is fetched.
 func (s *ThreatsService) All(ctx context.Context, opts *ThreatListOptions) iter.Seq2[Threat, error] {
-	q, err := opts.values("Threats.All").done()
-	return allPages(ctx, q, err, s.list)
+	w, err := opts.threatsRequest("Threats.All")
+	return allPages(ctx, w.Query, err, s.list)
 }
 
 // Threat is one threat (v2.1). Its creation time is ThreatInfo.CreatedAt,

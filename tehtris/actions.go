@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/idcheck"
 	"github.com/socgo/xdr/internal/rest"
+	wire "github.com/socgo/xdr/internal/wire/tehtris"
 )
 
 // Endpoint addresses an EDR agent: the appliance (RFL) that manages it and
@@ -36,8 +36,6 @@ func (e Endpoint) check(method string) error {
 	}
 	return nil
 }
-
-func (e Endpoint) isolationPath() string { return e.path("live", "/isolation") }
 
 // path returns /edr/v2/{kind}/{applianceId}/{edrUuid}{suffix}; e has
 // been checked.
@@ -90,11 +88,16 @@ type IsolationResult = ActionResult
 // calls GET /edr/v2/live/{applianceId}/{edrUuid}/isolation, which answers
 // {"status": true|false}.
 func (s *EndpointsService) Isolated(ctx context.Context, ep Endpoint) (bool, error) {
-	if err := ep.check("Endpoints.Isolated"); err != nil {
+	const method = "Endpoints.Isolated"
+	if err := ep.check(method); err != nil {
+		return false, err
+	}
+	r, err := line(method)(wire.NewGetIsolationRequest(ep.ApplianceID, strings.ToLower(ep.AgentUUID)))
+	if err != nil {
 		return false, err
 	}
 	var out isolationState
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: ep.isolationPath()}, &out); err != nil {
+	if _, err := s.c.rest.Do(ctx, r, &out); err != nil {
 		return false, err
 	}
 	return out.Status, nil
@@ -143,15 +146,18 @@ func (s *EndpointsService) isolation(ctx context.Context, method, action string,
 			return IsolationResult{}, fmt.Errorf("tehtris: %s: Allow[%d] is empty", method, i)
 		}
 	}
-	q := url.Values{}
-	q.Set("isolationAction", action)
+	p := wire.SetIsolationParams{IsolationAction: wire.SetIsolationParamsIsolationAction(action)}
 	if o.Power != "" {
-		q.Set("power", string(o.Power))
+		p.Power = (*wire.SetIsolationParamsPower)(&o.Power)
 	}
 	if o.Persist {
-		q.Set("persist", "true")
+		p.Persist = &o.Persist
 	}
-	req := rest.Request{Method: http.MethodPost, Path: ep.isolationPath(), Query: q, RetrySafe: o.RetrySafe}
+	req, err := line(method)(wire.NewSetIsolationRequest(ep.ApplianceID, strings.ToLower(ep.AgentUUID), &p))
+	if err != nil {
+		return IsolationResult{}, err
+	}
+	req.RetrySafe = o.RetrySafe
 	if len(o.Allow) > 0 {
 		req.Body = isolationAllowList{ToWhitelist: o.Allow}
 	}

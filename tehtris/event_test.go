@@ -397,7 +397,11 @@ func FuzzEventQuery(f *testing.F) {
 			}
 			return
 		}
-		v, err := url.ParseQuery(q.values(offset).Encode())
+		w, err := q.request(offset)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := url.ParseQuery(w.Query.Encode())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,15 +4,13 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/paging"
 	"github.com/socgo/xdr/internal/rest"
+	wire "github.com/socgo/xdr/internal/wire/tehtris"
 )
 
 // Page sizes of GET /xdr/v1/event.
@@ -96,24 +94,26 @@ func (q *EventQuery) limit() int {
 	return q.Limit
 }
 
-// values encodes q with the given offset.
-func (q *EventQuery) values(offset int) url.Values {
-	v := make(url.Values, 6)
+// request builds the request line of the page at offset (GET
+// /xdr/v1/event) with the generated wire layer.
+func (q *EventQuery) request(offset int) (rest.Request, error) {
+	limit := q.limit()
+	p := wire.ListEventsParams{Limit: &limit, Offset: &offset}
 	if !q.From.IsZero() {
-		v.Set("fromDate", strconv.FormatInt(q.From.Unix(), 10))
+		from := q.From.Unix()
+		p.FromDate = &from
 	}
 	if !q.To.IsZero() {
-		v.Set("toDate", strconv.FormatInt(q.To.Unix(), 10))
+		to := q.To.Unix()
+		p.ToDate = &to
 	}
-	v.Set("limit", strconv.Itoa(q.limit()))
-	v.Set("offset", strconv.Itoa(offset))
 	if q.FilterID != "" {
-		v.Set("filterID", q.FilterID)
+		p.FilterID = &q.FilterID
 	}
 	if q.CreatedOrModified != "" {
-		v.Set("createdOrModified", string(q.CreatedOrModified))
+		p.CreatedOrModified = (*wire.ListEventsParamsCreatedOrModified)(&q.CreatedOrModified)
 	}
-	return v
+	return line("Events")(wire.NewListEventsRequest(&p))
 }
 
 // EventsService lists events and updates their status. Reach it as
@@ -138,32 +138,34 @@ func (s *EventsService) List(ctx context.Context, q *EventQuery) (*Page[Event], 
 }
 
 func (s *EventsService) list(ctx context.Context, q *EventQuery, offset int) (*Page[Event], error) {
-	evs, err := s.fetch(ctx, q.values(offset), q.limit())
+	w, err := q.request(offset)
+	if err != nil {
+		return nil, err
+	}
+	evs, err := s.fetch(ctx, w, q.limit())
 	if err != nil {
 		return nil, err
 	}
 	return &Page[Event]{Items: evs, Total: -1, HasMore: len(evs) >= q.limit(), Offset: offset}, nil
 }
 
-const eventsPath = "/xdr/v1/event"
-
 // fetch gets one page of events. A page whose body is cut mid-way is
 // requested again by the REST client, within the retry budget.
-func (s *EventsService) fetch(ctx context.Context, v url.Values, hint int) ([]Event, error) {
-	evs, _, err := s.fetchFP(ctx, v, hint)
+func (s *EventsService) fetch(ctx context.Context, w rest.Request, hint int) ([]Event, error) {
+	evs, _, err := s.fetchFP(ctx, w, hint)
 	return evs, err
 }
 
 // fetchFP is fetch that also returns the fingerprint of the body, by which
 // All notices a page repeated by a server that ignores the offset.
-func (s *EventsService) fetchFP(ctx context.Context, v url.Values, hint int) ([]Event, uint64, error) {
-	body, _, err := s.c.rest.Fetch(ctx, rest.Request{Method: http.MethodGet, Path: eventsPath, Query: v})
+func (s *EventsService) fetchFP(ctx context.Context, w rest.Request, hint int) ([]Event, uint64, error) {
+	body, _, err := s.c.rest.Fetch(ctx, w)
 	if err != nil {
 		return nil, 0, err
 	}
 	evs, err := decodeEvents(body, hint)
 	if err != nil {
-		return nil, 0, fmt.Errorf("tehtris: GET %s: %w", eventsPath, s.c.rest.WrapError(err))
+		return nil, 0, fmt.Errorf("tehtris: %s %s: %w", w.Method, w.Path, s.c.rest.WrapError(err))
 	}
 	return evs, paging.Fingerprint(body), nil
 }
@@ -208,7 +210,11 @@ func (s *EventsService) All(ctx context.Context, q *EventQuery) iter.Seq2[Event,
 			run.To = time.Now()
 		}
 		fetch := func(ctx context.Context, offset, limit int) (paging.OffsetPage[Event], error) {
-			evs, fp, err := s.fetchFP(ctx, run.values(offset), limit)
+			w, err := run.request(offset)
+			if err != nil {
+				return paging.OffsetPage[Event]{}, err
+			}
+			evs, fp, err := s.fetchFP(ctx, w, limit)
 			if err != nil {
 				return paging.OffsetPage[Event]{}, err
 			}
@@ -233,11 +239,12 @@ func (s *EventsService) Get(ctx context.Context, id int64) (*Event, error) {
 	if id <= 0 {
 		return nil, fmt.Errorf("tehtris: Events.Get: id %d is not positive", id)
 	}
-	v := url.Values{}
-	v.Set("eventId", strconv.FormatInt(id, 10))
-	v.Set("limit", "1")
-	v.Set("offset", "0")
-	evs, err := s.fetch(ctx, v, 1)
+	limit, offset := 1, 0
+	w, err := line("Events.Get")(wire.NewListEventsRequest(&wire.ListEventsParams{EventId: &id, Limit: &limit, Offset: &offset}))
+	if err != nil {
+		return nil, err
+	}
+	evs, err := s.fetch(ctx, w, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -300,11 +307,12 @@ func (s *EventsService) SetStatus(ctx context.Context, id int64, status EventSta
 		old := opts.Expect
 		body.OldStatus = &old
 	}
-	_, err := s.c.rest.Do(ctx, rest.Request{
-		Method: http.MethodPut,
-		Path:   "/xdr/v1/event/status/" + strconv.FormatInt(id, 10),
-		Body:   body,
-	}, nil)
+	r, err := line("Events.SetStatus")(wire.NewSetEventStatusRequest(id))
+	if err != nil {
+		return err
+	}
+	r.Body = body
+	_, err = s.c.rest.Do(ctx, r, nil)
 	return err
 }
 

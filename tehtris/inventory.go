@@ -7,9 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"net/http"
 	"net/netip"
-	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -19,7 +17,7 @@ import (
 
 	"github.com/socgo/xdr/internal/idcheck"
 	"github.com/socgo/xdr/internal/paging"
-	"github.com/socgo/xdr/internal/rest"
+	wire "github.com/socgo/xdr/internal/wire/tehtris"
 )
 
 // InventoryService looks up the EDR endpoints of the platform's inventory
@@ -244,36 +242,6 @@ func (q *HostQuery) check(method string) error {
 	return nil
 }
 
-// values encodes the query; list criteria repeat their parameter.
-func (q *HostQuery) values(offset int) url.Values {
-	v := url.Values{}
-	set := func(k, s string) {
-		if s != "" {
-			v.Set(k, s)
-		}
-	}
-	set("hostname", q.Hostname)
-	set("hostnameRegex", q.HostnameRegex)
-	set("domain", q.Domain)
-	set("domainRegex", q.DomainRegex)
-	set("network", q.Network)
-	for _, u := range q.UUIDs {
-		v.Add("uuids", strings.ToLower(u))
-	}
-	for _, id := range q.ApplianceIDs {
-		v.Add("applianceIds", strconv.FormatInt(id, 10))
-	}
-	for _, t := range q.Tags {
-		v.Add("tags", t)
-	}
-	if offset > 0 {
-		v.Set("offset", strconv.Itoa(offset))
-	}
-	return v
-}
-
-const inventoryPath = "/edr/v2/inventory"
-
 // List returns one page of the endpoints q selects, from q.Offset. It
 // calls GET /edr/v2/inventory; the page size is the platform's (the API
 // takes no limit), and the reply {"data": [...]} is read (a bare array is
@@ -286,28 +254,32 @@ func (s *InventoryService) List(ctx context.Context, q *HostQuery) (*Page[Host],
 	if err := qq.check("Inventory.List"); err != nil {
 		return nil, err
 	}
-	hosts, err := s.fetch(ctx, qq.values(qq.Offset))
+	hosts, err := s.fetch(ctx, &qq, qq.Offset)
 	if err != nil {
 		return nil, err
 	}
 	return &Page[Host]{Items: hosts, Total: -1, HasMore: len(hosts) > 0, Offset: qq.Offset}, nil
 }
 
-func (s *InventoryService) fetch(ctx context.Context, v url.Values) ([]Host, error) {
-	hosts, _, err := s.fetchFP(ctx, v)
+func (s *InventoryService) fetch(ctx context.Context, q *HostQuery, offset int) ([]Host, error) {
+	hosts, _, err := s.fetchFP(ctx, q, offset)
 	return hosts, err
 }
 
 // fetchFP is fetch that also returns the fingerprint of the body, by which
 // All notices a page repeated by a server that ignores the offset.
-func (s *InventoryService) fetchFP(ctx context.Context, v url.Values) ([]Host, uint64, error) {
-	body, _, err := s.c.rest.Fetch(ctx, rest.Request{Method: http.MethodGet, Path: inventoryPath, Query: v})
+func (s *InventoryService) fetchFP(ctx context.Context, q *HostQuery, offset int) ([]Host, uint64, error) {
+	r, err := q.request(offset)
+	if err != nil {
+		return nil, 0, err
+	}
+	body, _, err := s.c.rest.Fetch(ctx, r)
 	if err != nil {
 		return nil, 0, err
 	}
 	hosts, err := decodeList[Host](body)
 	if err != nil {
-		return nil, 0, fmt.Errorf("tehtris: GET %s: %w", inventoryPath, s.c.rest.WrapError(err))
+		return nil, 0, fmt.Errorf("tehtris: %s %s: %w", r.Method, r.Path, s.c.rest.WrapError(err))
 	}
 	return hosts, paging.Fingerprint(body), nil
 }
@@ -334,7 +306,7 @@ func (s *InventoryService) All(ctx context.Context, q *HostQuery) iter.Seq2[Host
 			return
 		}
 		fetch := func(ctx context.Context, offset, _ int) (paging.OffsetPage[Host], error) {
-			hosts, fp, err := s.fetchFP(ctx, qq.values(offset))
+			hosts, fp, err := s.fetchFP(ctx, &qq, offset)
 			if err != nil {
 				return paging.OffsetPage[Host]{}, err
 			}
@@ -386,7 +358,7 @@ func (s *InventoryService) Get(ctx context.Context, uuid string) (*Host, error) 
 	if !idcheck.IsUUID(uuid) {
 		return nil, fmt.Errorf("tehtris: Inventory.Get: uuid %s is not a UUID", quoteArg(uuid))
 	}
-	hosts, err := s.fetch(ctx, (&HostQuery{UUIDs: []string{uuid}}).values(0))
+	hosts, err := s.fetch(ctx, &HostQuery{UUIDs: []string{uuid}}, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -433,14 +405,16 @@ func (s *InventoryService) findByName(ctx context.Context, method, hostname stri
 	return nil, &AmbiguousHostError{Hostname: hostname, Hosts: found}
 }
 
-const tagsPath = "/edr/v2/inventory/tags"
-
 // Tags returns the endpoint tags defined on the platform. It calls GET
 // /edr/v2/inventory/tags. The shape of the reply is not publicly
 // documented: a JSON array of strings is read, or such an array in a
 // "data" or "tags" member.
 func (s *InventoryService) Tags(ctx context.Context) ([]string, error) {
-	body, _, err := s.c.rest.Fetch(ctx, rest.Request{Method: http.MethodGet, Path: tagsPath})
+	r, err := line("Inventory.Tags")(wire.NewListTagsRequest())
+	if err != nil {
+		return nil, err
+	}
+	body, _, err := s.c.rest.Fetch(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -452,11 +426,11 @@ func (s *InventoryService) Tags(ctx context.Context) ([]string, error) {
 			Tags []string `json:"tags"`
 		}
 		if err := json.Unmarshal(body, &env); err != nil {
-			return nil, fmt.Errorf("tehtris: GET %s: %w", tagsPath, err)
+			return nil, fmt.Errorf("tehtris: %s %s: %w", r.Method, r.Path, err)
 		}
 		tags = append(env.Data, env.Tags...)
 	} else if err := json.Unmarshal(body, &tags); err != nil {
-		return nil, fmt.Errorf("tehtris: GET %s: %w", tagsPath, err)
+		return nil, fmt.Errorf("tehtris: %s %s: %w", r.Method, r.Path, err)
 	}
 	if tags == nil {
 		tags = []string{}
@@ -491,7 +465,12 @@ func (s *InventoryService) SetTags(ctx context.Context, tag string, uuids ...str
 		EdrUUIDList []string `json:"edrUuidList"`
 		Tags        string   `json:"tags"`
 	}{list, tag}
-	_, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPut, Path: tagsPath, Body: body}, nil)
+	r, err := line("Inventory.SetTags")(wire.NewSetTagsRequest())
+	if err != nil {
+		return err
+	}
+	r.Body = body
+	_, err = s.c.rest.Do(ctx, r, nil)
 	return err
 }
 

@@ -1,0 +1,59 @@
+package tehtris
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/socgo/xdr/internal/rest"
+	wire "github.com/socgo/xdr/internal/wire/tehtris"
+)
+
+// The request lines of the calls are built by the generated wire layer
+// (internal/wire/tehtris, from openapi/tehtris.yaml): the public methods
+// check their arguments, fill the operation's parameters and send what the
+// builder returns through internal/rest.
+
+// line turns what a generated builder returns into the rest.Request to
+// send, its error naming method: line(method)(wire.NewListTagsRequest()).
+// The caller adds the body.
+func line(method string) func(wire.Request, error) (rest.Request, error) {
+	return func(w wire.Request, err error) (rest.Request, error) {
+		if err != nil {
+			return rest.Request{}, fmt.Errorf("tehtris: %s: %w", method, err)
+		}
+		return rest.Request{Method: w.Method, Path: w.Path, Query: w.Query, Header: w.Header}, nil
+	}
+}
+
+// request builds GET /edr/v2/inventory for the query, from offset.
+func (q *HostQuery) request(offset int) (rest.Request, error) {
+	p := wire.ListHostsParams{
+		Hostname: nonEmpty(q.Hostname), HostnameRegex: nonEmpty(q.HostnameRegex),
+		Domain: nonEmpty(q.Domain), DomainRegex: nonEmpty(q.DomainRegex), Network: nonEmpty(q.Network),
+	}
+	if len(q.UUIDs) > 0 {
+		uuids := make([]string, len(q.UUIDs))
+		for i, u := range q.UUIDs {
+			uuids[i] = strings.ToLower(u)
+		}
+		p.Uuids = &uuids
+	}
+	if len(q.ApplianceIDs) > 0 {
+		p.ApplianceIds = &q.ApplianceIDs
+	}
+	if len(q.Tags) > 0 {
+		p.Tags = &q.Tags
+	}
+	if offset > 0 {
+		p.Offset = &offset
+	}
+	return line("Inventory")(wire.NewListHostsRequest(&p))
+}
+
+// nonEmpty returns s as a parameter, nil when empty (not sent).
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
