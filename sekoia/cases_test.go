@@ -94,7 +94,7 @@ func caseSuite() []caseRow {
 		},
 		{
 			name: "All", method: "GET", path: fixed("/v1/sic/cases"),
-			query:  url.Values{"match[uuid]": {tCase}, "limit": {"100"}, "offset": {"0"}},
+			query:  url.Values{"match[uuid]": {tCase}, "limit": {"100"}, "offset": {"0"}, "sort": {"created_at"}, "direction": {"desc"}},
 			status: 200, answer: `{"items":[` + caseFixture + `],"total":1}`,
 			call: func(ctx context.Context, c *sekoia.Client, _ caseIDs) error {
 				return drain(c.Cases.All(ctx, &sekoia.CaseListOptions{CaseFilter: *filter}))
