@@ -543,7 +543,14 @@ func (s *CasesService) ListTags(ctx context.Context, opts *CaseTagListOptions) (
 // yields ("", err) once and stops; breaking out of the loop stops fetching
 // and frees the connection.
 //
+// Changing the cases' tags inside the loop is safe: AllTags reads every
+// page first (offset paging, no change can happen meanwhile) and then
+// yields the tags, so each tag used when the loop starts is yielded
+// exactly once, and tags that appear during the loop are not. The cost is
+// the memory of the tag names and the first tag coming only after the last
+// page.
+//
 // AllTags calls GET /v1/sic/cases/tags once per page.
 func (s *CasesService) AllTags(ctx context.Context, opts *CaseTagListOptions) iter.Seq2[string, error] {
-	return listAll[string](ctx, s.c, "Cases.AllTags", casesPath+"/tags", opts)
+	return snapshotAll(listAll[string](ctx, s.c, "Cases.AllTags", casesPath+"/tags", opts))
 }

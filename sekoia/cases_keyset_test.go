@@ -2,6 +2,7 @@ package sekoia_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -116,6 +117,42 @@ func TestCasesAllPlainOrder(t *testing.T) {
 					t.Fatalf("direction %q: out of order at %d", dir, i)
 				}
 			}
+		}
+	}
+}
+
+// TestCasesAllTagsRetagInLoop renames every tag inside the loop over the
+// tags (each tag leaves the list as its last case loses it): every
+// original tag is visited exactly once.
+func TestCasesAllTagsRetagInLoop(t *testing.T) {
+	t.Parallel()
+	srv, c := fakeAPI(t)
+	ctx := context.Background()
+	owner := map[string]string{} // tag -> case short id
+	for i := range 260 {
+		tag := fmt.Sprintf("t%03d", i)
+		owner[tag] = srv.AddCase(sekoia.Case{Title: "case", Tags: []string{tag}}).ShortID
+	}
+	seen := map[string]int{}
+	for tag, err := range c.Cases.AllTags(ctx, &sekoia.CaseTagListOptions{Limit: 50}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[tag]++
+		if id, ok := owner[tag]; ok {
+			if _, err := c.Cases.Update(ctx, id, &sekoia.CaseUpdate{Tags: []string{"z-" + tag}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for tag := range owner {
+		if seen[tag] != 1 {
+			t.Errorf("tag %s visited %d times", tag, seen[tag])
+		}
+	}
+	for tag, n := range seen {
+		if n != 1 || owner[tag] == "" {
+			t.Errorf("tag %s yielded %d times", tag, n)
 		}
 	}
 }
