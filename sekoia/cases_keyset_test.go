@@ -156,3 +156,57 @@ func TestCasesAllTagsRetagInLoop(t *testing.T) {
 		}
 	}
 }
+
+// TestCasesAllAlertsAcknowledgeInLoop acknowledges every pending alert of
+// a case inside the loop over them, while new alerts join the case.
+func TestCasesAllAlertsAcknowledgeInLoop(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		opts sekoia.AlertListOptions
+	}{
+		{"newest first", sekoia.AlertListOptions{}},
+		{"dense seconds oldest first", sekoia.AlertListOptions{Limit: 3, Direction: sekoia.Ascending}},
+		{"small pages", sekoia.AlertListOptions{Limit: 7}},
+		{"by urgency", sekoia.AlertListOptions{Sort: sekoia.AlertSortUrgency}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv, c := fakeAPI(t)
+			want := triageFake(t, srv, 260, 4)
+			var ids []string
+			for _, a := range srv.Alerts() {
+				ids = append(ids, a.UUID)
+			}
+			cs := srv.AddCase(sekoia.Case{Title: "incident"}, ids...)
+			ctx := context.Background()
+			opts := tc.opts
+			opts.Statuses = []sekoia.Status{sekoia.StatusPending}
+			acked := map[string]int{}
+			for a, err := range c.Cases.AllAlerts(ctx, cs.UUID, &opts) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := c.Alerts.UpdateWorkflow(ctx, a.ShortID, sekoia.ActionAcknowledge, "triaged"); err != nil {
+					t.Fatalf("%s: %v", a.ShortID, err)
+				}
+				acked[a.UUID]++
+				if len(acked)%25 == 0 { // a new alert joins the case
+					if err := c.Cases.AddAlerts(ctx, cs.UUID, []string{srv.AddAlert(sekoia.Alert{}).UUID}); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			for id := range want {
+				if acked[id] != 1 {
+					t.Errorf("alert %s acknowledged %d times", id, acked[id])
+				}
+			}
+			for id, n := range acked {
+				if n != 1 {
+					t.Errorf("alert %s yielded %d times", id, n)
+				}
+			}
+		})
+	}
+}

@@ -176,7 +176,7 @@ func caseSuite() []caseRow {
 			},
 		},
 		{
-			name: "AllAlerts", method: "GET", path: fixed(cp + "/alerts"), query: url.Values{"limit": {"100"}, "offset": {"0"}},
+			name: "AllAlerts", method: "GET", path: fixed(cp + "/alerts"), query: url.Values{"limit": {"100"}, "offset": {"0"}, "sort": {"created_at"}, "direction": {"desc"}},
 			status: 200, answer: `{"items":[],"total":0,"has_more":false}`,
 			call: func(ctx context.Context, c *sekoia.Client, _ caseIDs) error {
 				return drain(c.Cases.AllAlerts(ctx, tCase, nil))

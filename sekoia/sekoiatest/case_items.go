@@ -113,12 +113,30 @@ func (cs *caseStore) handleAlerts(w http.ResponseWriter, r *http.Request, rec *c
 	if !ok {
 		return
 	}
-	var items []json.RawMessage
+	var recs []*alertRec
 	for _, id := range rec.alerts {
 		a, ok := st.byID[id]
 		if ok && !slices.ContainsFunc(fs, func(f alertFilter) bool { return !f(&a.a) }) {
-			items = append(items, st.itemJSON(a, false, false))
+			recs = append(recs, a)
 		}
+	}
+	// In the order attached unless sorted by creation time (the keyset
+	// walk of AllAlerts); other sort keys keep the order attached.
+	switch sortBy, dir := q.Get("sort"), q.Get("direction"); {
+	case dir != "" && dir != "asc" && dir != "desc":
+		writeError(w, http.StatusBadRequest, "", "Invalid parameters: direction must be asc or desc")
+		return
+	case sortBy == "created_at":
+		slices.SortStableFunc(recs, func(x, y *alertRec) int {
+			if dir == "asc" {
+				return x.a.CreatedAt.Compare(y.a.CreatedAt)
+			}
+			return y.a.CreatedAt.Compare(x.a.CreatedAt)
+		})
+	}
+	items := make([]json.RawMessage, 0, len(recs))
+	for _, a := range recs {
+		items = append(items, st.itemJSON(a, false, false))
 	}
 	body := pageBody(items, limit, offset)
 	body["has_more"] = offset+limit < len(items)
