@@ -3,6 +3,10 @@ package sekoia_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -208,5 +212,108 @@ func TestCasesAllAlertsAcknowledgeInLoop(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCasesAllCommentsDeleteInLoop deletes every comment of a case inside
+// the loop over them (many in one second), while new comments arrive.
+func TestCasesAllCommentsDeleteInLoop(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		opts sekoia.CaseCommentListOptions
+	}{
+		{"oldest first", sekoia.CaseCommentListOptions{}},
+		{"newest first, small pages", sekoia.CaseCommentListOptions{Direction: sekoia.Descending, Limit: 7}},
+		{"by author", sekoia.CaseCommentListOptions{Sort: sekoia.CaseCommentSortCreatedBy}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv, c := fakeAPI(t)
+			ctx := context.Background()
+			cs := srv.AddCase(sekoia.Case{Title: "incident"})
+			want := map[string]bool{}
+			for i := range 260 {
+				cm, err := c.Cases.AddComment(ctx, cs.UUID, fmt.Sprintf("note %d", i))
+				if err != nil {
+					t.Fatal(err)
+				}
+				want[cm.UUID] = true
+			}
+			seen := map[string]int{}
+			for cm, err := range c.Cases.AllComments(ctx, cs.UUID, &tc.opts) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				seen[cm.UUID]++
+				if err := c.Cases.DeleteComment(ctx, cs.UUID, cm.UUID); err != nil {
+					t.Fatal(err)
+				}
+				if len(seen)%25 == 0 {
+					if _, err := c.Cases.AddComment(ctx, cs.UUID, "late"); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			for id := range want {
+				if seen[id] != 1 {
+					t.Errorf("comment %s visited %d times", id, seen[id])
+				}
+			}
+			for id, n := range seen {
+				if n != 1 {
+					t.Errorf("comment %s yielded %d times", id, n)
+				}
+			}
+		})
+	}
+}
+
+// TestCasesAllCommentsKeysetWire checks the requests of an oldest-first
+// walk: one request (limit 1, newest first) fixes the upper end at the
+// start of the second after the newest comment, then the pages follow
+// created_at upwards.
+func TestCasesAllCommentsKeysetWire(t *testing.T) {
+	t.Parallel()
+	srv := sekoiatest.NewServer(t)
+	cs := srv.AddCase(sekoia.Case{Title: "incident"})
+	var mu sync.Mutex
+	var queries []url.Values
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if r.Method == http.MethodGet {
+			mu.Lock()
+			queries = append(queries, r.URL.Query())
+			mu.Unlock()
+		}
+		return http.DefaultTransport.RoundTrip(r)
+	})
+	c := srv.Client(sekoia.WithHTTPClient(&http.Client{Transport: rt}))
+	ctx := context.Background()
+	for i := range 3 {
+		if _, err := c.Cases.AddComment(ctx, cs.UUID, fmt.Sprint("note ", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n := 0
+	for _, err := range c.Cases.AllComments(ctx, cs.ShortID, &sekoia.CaseCommentListOptions{Limit: 2}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 3 {
+		t.Fatalf("%d comments, want 3", n)
+	}
+	if len(queries) < 2 {
+		t.Fatalf("%d requests", len(queries))
+	}
+	first, second := queries[0], queries[1]
+	if first.Get("limit") != "1" || first.Get("direction") != "desc" || first.Get("sort") != "created_at" ||
+		!strings.HasPrefix(first.Get("date[created_at]"), "1970-01-01T00:00:00.000Z,now") {
+		t.Errorf("first query %v", first)
+	}
+	from, to, _ := strings.Cut(second.Get("date[created_at]"), ",")
+	if second.Get("direction") != "asc" || second.Get("limit") != "2" || from != "1970-01-01T00:00:00.000Z" || !strings.HasSuffix(to, ".000Z") {
+		t.Errorf("second query %v", second)
 	}
 }

@@ -235,10 +235,11 @@ func caseSuite() []caseRow {
 			},
 		},
 		{
-			name: "AllComments", method: "GET", path: fixed(cp + "/comments"), query: url.Values{"limit": {"100"}, "offset": {"0"}},
+			name: "AllComments", method: "GET", path: fixed(cp + "/comments"),
+			query:  url.Values{"limit": {"100"}, "offset": {"0"}, "sort": {"created_at"}, "direction": {"desc"}},
 			status: 200, answer: `{"items":[` + commentFixture + `],"total":1}`,
 			call: func(ctx context.Context, c *sekoia.Client, _ caseIDs) error {
-				return drain(c.Cases.AllComments(ctx, tCase, nil))
+				return drain(c.Cases.AllComments(ctx, tCase, &sekoia.CaseCommentListOptions{Direction: sekoia.Descending}))
 			},
 		},
 		{
