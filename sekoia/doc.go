@@ -176,12 +176,12 @@
 // closing each open case, reviewing each unreviewed asset). The alerts,
 // the alerts and comments of a case and the cases page by creation time
 // (date[created_at]) instead of by offset; the assets are read as UUIDs
-// first, then fetched by UUID; the short lists (tags, comments of an
-// alert, countermeasures, custom entries) and the sorts that cannot be
-// paged by time are read whole before they are yielded. Each All says what
-// it costs and what happens to items created during the loop. Other
-// lists (communities, kill chains, histories, event results) page by
-// offset.
+// first, then fetched by UUID; the short lists (case tags, comments and
+// countermeasures of an alert, custom fields, priorities and verdicts) and
+// the sorts that cannot be paged by time are read whole before they are
+// yielded. Each All says what it costs and what happens to items created
+// during the loop. The other lists (communities, kill chains, histories,
+// countermeasures of a case, event results and fields) page by offset.
 //
 // # Times and raw JSON
 //
