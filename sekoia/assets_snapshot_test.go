@@ -50,29 +50,9 @@ func TestAssetsAllChangeInLoop(t *testing.T) {
 			t.Parallel()
 			srv, c := fakeAPI(t)
 			want := assetTriageFake(t, srv, 260)
-			seen := map[string]int{}
-			for a, err := range c.Assets.All(ctx, &tc.opts) {
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := tc.change(c, a); err != nil {
-					t.Fatalf("%s: %v", a.UUID, err)
-				}
-				seen[a.UUID]++
-				if len(seen)%25 == 0 { // a new asset arrives
-					srv.AddAsset(sekoia.Asset{Name: "host", Tags: []string{"new"}})
-				}
-			}
-			for id := range want {
-				if seen[id] != 1 {
-					t.Errorf("asset %s visited %d times", id, seen[id])
-				}
-			}
-			for id, n := range seen {
-				if n != 1 || !want[id] {
-					t.Errorf("asset %s yielded %d times (original: %t)", id, n, want[id])
-				}
-			}
+			onlyOriginals(t, want, visitOnce(t, want, c.Assets.All(ctx, &tc.opts), func(a *sekoia.Asset) string { return a.UUID },
+				func(a *sekoia.Asset) error { return tc.change(c, a) },
+				func() error { srv.AddAsset(sekoia.Asset{Name: "host", Tags: []string{"new"}}); return nil }))
 		})
 	}
 }

@@ -66,14 +66,7 @@ func (s *CasesService) AllAlerts(ctx context.Context, id string, opts *AlertList
 	if err := checkCaseID(method, id); err != nil {
 		return errSeq[*Alert](err)
 	}
-	var o AlertListOptions
-	if opts != nil {
-		o = *opts
-	}
-	if o.Limit == 0 {
-		o.Limit = 100
-	}
-	q, err := o.query(method)
+	o, q, err := allOptions(method, opts)
 	if err != nil {
 		return errSeq[*Alert](err)
 	}

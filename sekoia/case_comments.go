@@ -115,14 +115,7 @@ func (s *CasesService) AllComments(ctx context.Context, id string, opts *CaseCom
 	if err := checkCaseID(method, id); err != nil {
 		return errSeq[CaseComment](err)
 	}
-	var o CaseCommentListOptions
-	if opts != nil {
-		o = *opts
-	}
-	if o.Limit == 0 {
-		o.Limit = 100
-	}
-	q, err := o.query(method)
+	o, q, err := allOptions(method, opts)
 	if err != nil {
 		return errSeq[CaseComment](err)
 	}

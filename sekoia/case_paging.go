@@ -38,20 +38,30 @@ func listAll[T, O any, P interface {
 	*O
 	pageable
 }](ctx context.Context, c *Client, method, path string, opts *O) iter.Seq2[T, error] {
+	o, q, err := allOptions[O, P](method, opts)
+	if err != nil {
+		return errSeq[T](err)
+	}
+	limit, offset := P(&o).pageFields()
+	return allPages[T](ctx, c, path, q, *offset, *limit)
+}
+
+// allOptions returns the options of an All: opts (nil for none) copied,
+// the page size 100 when 0, and their encoding.
+func allOptions[O any, P interface {
+	*O
+	pageable
+}](method string, opts *O) (O, url.Values, error) {
 	var o O
 	if opts != nil {
 		o = *opts
 	}
 	p := P(&o)
-	limit, offset := p.pageFields()
-	if *limit == 0 {
+	if limit, _ := p.pageFields(); *limit == 0 {
 		*limit = 100
 	}
 	q, err := p.query(method)
-	if err != nil {
-		return errSeq[T](err)
-	}
-	return allPages[T](ctx, c, path, q, *offset, *limit)
+	return o, q, err
 }
 
 func (o *CaseListOptions) pageFields() (limit, offset *int)        { return &o.Limit, &o.Offset }

@@ -268,14 +268,7 @@ func (s *CasesService) List(ctx context.Context, opts *CaseListOptions) (*Page[*
 // All calls GET /v1/sic/cases once per page, with sort=created_at,
 // direction and date[created_at] for keyset paging.
 func (s *CasesService) All(ctx context.Context, opts *CaseListOptions) iter.Seq2[*Case, error] {
-	var o CaseListOptions
-	if opts != nil {
-		o = *opts
-	}
-	if o.Limit == 0 {
-		o.Limit = 100
-	}
-	q, err := o.query("Cases.All")
+	o, q, err := allOptions("Cases.All", opts)
 	if err != nil {
 		return errSeq[*Case](err)
 	}

@@ -63,30 +63,15 @@ func TestCasesAllCloseInLoop(t *testing.T) {
 			ctx := context.Background()
 			opts := tc.opts
 			opts.StatusUUIDs = []string{sekoiatest.CaseStatusOpened}
-			closed := map[string]int{}
-			for cs, err := range c.Cases.All(ctx, &opts) {
-				if err != nil {
-					t.Fatal(err)
-				}
-				if _, err := c.Cases.Update(ctx, cs.ShortID, &sekoia.CaseUpdate{StatusUUID: sekoiatest.CaseStatusClosed}); err != nil {
-					t.Fatalf("%s: %v", cs.ShortID, err)
-				}
-				closed[cs.UUID]++
-				if len(closed)%25 == 0 { // new cases arrive, now and in a second already read
-					srv.AddCase(sekoia.Case{Title: "new"})
-					srv.AddCase(sekoia.Case{Title: "late", CreatedAt: cs.CreatedAt})
-				}
-			}
-			for id := range want {
-				if closed[id] != 1 {
-					t.Errorf("case %s closed %d times", id, closed[id])
-				}
-			}
-			for id, n := range closed {
-				if n != 1 {
-					t.Errorf("case %s yielded %d times", id, n)
-				}
-			}
+			visitOnce(t, want, c.Cases.All(ctx, &opts), func(cs *sekoia.Case) string { return cs.UUID },
+				func(cs *sekoia.Case) error {
+					_, err := c.Cases.Update(ctx, cs.ShortID, &sekoia.CaseUpdate{StatusUUID: sekoiatest.CaseStatusClosed})
+					if err == nil { // a case arrives in a second already read
+						srv.AddCase(sekoia.Case{Title: "late", CreatedAt: cs.CreatedAt})
+					}
+					return err
+				},
+				func() error { srv.AddCase(sekoia.Case{Title: "new"}); return nil })
 		})
 	}
 }
@@ -137,28 +122,16 @@ func TestCasesAllTagsRetagInLoop(t *testing.T) {
 		tag := fmt.Sprintf("t%03d", i)
 		owner[tag] = srv.AddCase(sekoia.Case{Title: "case", Tags: []string{tag}}).ShortID
 	}
-	seen := map[string]int{}
-	for tag, err := range c.Cases.AllTags(ctx, &sekoia.CaseTagListOptions{Limit: 50}) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		seen[tag]++
-		if id, ok := owner[tag]; ok {
-			if _, err := c.Cases.Update(ctx, id, &sekoia.CaseUpdate{Tags: []string{"z-" + tag}}); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	want := map[string]bool{}
 	for tag := range owner {
-		if seen[tag] != 1 {
-			t.Errorf("tag %s visited %d times", tag, seen[tag])
-		}
+		want[tag] = true
 	}
-	for tag, n := range seen {
-		if n != 1 || owner[tag] == "" {
-			t.Errorf("tag %s yielded %d times", tag, n)
-		}
-	}
+	onlyOriginals(t, want, visitOnce(t, want, c.Cases.AllTags(ctx, &sekoia.CaseTagListOptions{Limit: 50}), func(tag string) string { return tag },
+		func(tag string) error {
+			_, err := c.Cases.Update(ctx, owner[tag], &sekoia.CaseUpdate{Tags: []string{"z-" + tag}})
+			return err
+		},
+		func() error { return nil }))
 }
 
 // TestCasesAllAlertsAcknowledgeInLoop acknowledges every pending alert of
@@ -186,31 +159,13 @@ func TestCasesAllAlertsAcknowledgeInLoop(t *testing.T) {
 			ctx := context.Background()
 			opts := tc.opts
 			opts.Statuses = []sekoia.Status{sekoia.StatusPending}
-			acked := map[string]int{}
-			for a, err := range c.Cases.AllAlerts(ctx, cs.UUID, &opts) {
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := c.Alerts.UpdateWorkflow(ctx, a.ShortID, sekoia.ActionAcknowledge, "triaged"); err != nil {
-					t.Fatalf("%s: %v", a.ShortID, err)
-				}
-				acked[a.UUID]++
-				if len(acked)%25 == 0 { // a new alert joins the case
-					if err := c.Cases.AddAlerts(ctx, cs.UUID, []string{srv.AddAlert(sekoia.Alert{}).UUID}); err != nil {
-						t.Fatal(err)
-					}
-				}
-			}
-			for id := range want {
-				if acked[id] != 1 {
-					t.Errorf("alert %s acknowledged %d times", id, acked[id])
-				}
-			}
-			for id, n := range acked {
-				if n != 1 {
-					t.Errorf("alert %s yielded %d times", id, n)
-				}
-			}
+			visitOnce(t, want, c.Cases.AllAlerts(ctx, cs.UUID, &opts), func(a *sekoia.Alert) string { return a.UUID },
+				func(a *sekoia.Alert) error {
+					return c.Alerts.UpdateWorkflow(ctx, a.ShortID, sekoia.ActionAcknowledge, "triaged")
+				},
+				func() error { // a new alert joins the case
+					return c.Cases.AddAlerts(ctx, cs.UUID, []string{srv.AddAlert(sekoia.Alert{}).UUID})
+				})
 		})
 	}
 }
@@ -240,31 +195,12 @@ func TestCasesAllCommentsDeleteInLoop(t *testing.T) {
 				}
 				want[cm.UUID] = true
 			}
-			seen := map[string]int{}
-			for cm, err := range c.Cases.AllComments(ctx, cs.UUID, &tc.opts) {
-				if err != nil {
-					t.Fatal(err)
-				}
-				seen[cm.UUID]++
-				if err := c.Cases.DeleteComment(ctx, cs.UUID, cm.UUID); err != nil {
-					t.Fatal(err)
-				}
-				if len(seen)%25 == 0 {
-					if _, err := c.Cases.AddComment(ctx, cs.UUID, "late"); err != nil {
-						t.Fatal(err)
-					}
-				}
-			}
-			for id := range want {
-				if seen[id] != 1 {
-					t.Errorf("comment %s visited %d times", id, seen[id])
-				}
-			}
-			for id, n := range seen {
-				if n != 1 {
-					t.Errorf("comment %s yielded %d times", id, n)
-				}
-			}
+			visitOnce(t, want, c.Cases.AllComments(ctx, cs.UUID, &tc.opts), func(cm sekoia.CaseComment) string { return cm.UUID },
+				func(cm sekoia.CaseComment) error { return c.Cases.DeleteComment(ctx, cs.UUID, cm.UUID) },
+				func() error {
+					_, err := c.Cases.AddComment(ctx, cs.UUID, "late")
+					return err
+				})
 		})
 	}
 }
