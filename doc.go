@@ -161,10 +161,19 @@
 // tehtris and sentinelone each have a collector: a long-running loop that
 // pulls new events since a checkpoint, hands them to the caller's handler in
 // batches, and saves the checkpoint only after the handler has returned nil.
-// A crash or restart loses nothing and delivers nothing twice: the collector
-// re-reads the boundary of its checkpoint and drops the events it already
-// delivered. There is no silent lookback limit; data older than an explicit
-// maximum lookback is skipped with a Warn line.
+// Delivery is at least once, and exactly once everywhere but in one window:
+// a batch the handler has accepted (returned nil) is delivered again after a
+// restart if the process died before that batch's checkpoint save completed
+// (that batch only, once more). Make the handler idempotent, or drop
+// duplicates downstream by event id, where that matters. Across restarts
+// the collector re-reads the boundary of its checkpoint (its last second or
+// millisecond) and drops the events it already delivered there, so events
+// sharing a timestamp are not repeated; a handler error delivers the same
+// batch again after a backoff. Nothing the API shows when a window is read
+// is skipped; an event the API shows only after the collector has moved
+// past its time is missed unless it falls in that boundary or within the
+// collector's Delay. There is no silent lookback limit; data older than an
+// explicit maximum lookback is skipped with a Warn line.
 //
 // A checkpoint is opaque bytes in a [github.com/socgo/xdr/checkpoint.Store],
 // an interface of two methods (Load and Save). checkpoint.NewFile stores it

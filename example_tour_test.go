@@ -34,7 +34,8 @@ func Example_tour() {
 		}
 	}
 
-	// TEHTRIS → Sekoia: forward every EDR event exactly once, across restarts.
+	// TEHTRIS → Sekoia: forward every EDR event across restarts, at least once (a batch pushed
+	// but not yet checkpointed when the process dies is pushed again after the restart).
 	t, err := tehtris.NewClient(os.Getenv("TEHTRIS_TENANT"), os.Getenv("TEHTRIS_API_KEY"))
 	if err != nil {
 		log.Fatal(err)

@@ -2,7 +2,9 @@
 //
 // A collector (tehtris.Collector, sentinelone.Collector) saves its
 // checkpoint only after the caller has accepted a batch, so a crash at any
-// point replays at most the last unaccepted batch. Store is the whole
+// point delivers again at most one batch: the last one handed to the caller
+// whose checkpoint save had not completed (delivery is at least once, and
+// exactly once outside that window). Store is the whole
 // contract for one process: plug a database, Redis or a Kubernetes
 // ConfigMap by implementing Load and Save; File is the implementation on
 // local disk.

@@ -61,8 +61,18 @@ func (s *AlertsService) ListComments(ctx context.Context, id string, opts *PageO
 	return getPage[Comment](ctx, s.c, r.Path, r.Query, p.Offset, p.Limit)
 }
 
-// AllComments iterates over every comment of an alert. The iterator
-// contract is that of All.
+// AllComments iterates over every comment of an alert, 100 per request
+// unless opts says otherwise.
+//
+// The iterator is lazy and can be run again (each run starts over); every
+// request uses ctx; on an error it yields (zero Comment, err) once and
+// stops; breaking out of the loop stops fetching and frees the connection.
+//
+// Deleting or editing the comments inside the loop is safe: the list has
+// no date filter or sort to page on, so AllComments reads every page
+// first, then yields the comments (memory: the alert's comments; the first
+// comes after the last page). Each comment present when the loop starts is
+// yielded once; comments added during the loop are not.
 //
 // AllComments calls GET /v1/sic/alerts/{uuid}/comments once per page.
 func (s *AlertsService) AllComments(ctx context.Context, id string, opts *PageOptions) iter.Seq2[Comment, error] {
@@ -78,7 +88,7 @@ func (s *AlertsService) AllComments(ctx context.Context, id string, opts *PageOp
 	if err != nil {
 		return errSeq[Comment](err)
 	}
-	return allPages[Comment](ctx, s.c, r.Path, r.Query, p.Offset, p.Limit)
+	return snapshotAll(allPages[Comment](ctx, s.c, r.Path, r.Query, p.Offset, p.Limit))
 }
 
 // NewComment is a comment to add.

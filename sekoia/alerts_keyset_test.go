@@ -53,29 +53,11 @@ func TestAlertsAllAcknowledgeInLoop(t *testing.T) {
 			ctx := context.Background()
 			opts := tc.opts
 			opts.Statuses = []sekoia.Status{sekoia.StatusPending}
-			acked := map[string]int{}
-			for a, err := range c.Alerts.All(ctx, &opts) {
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := c.Alerts.UpdateWorkflow(ctx, a.ShortID, sekoia.ActionAcknowledge, "triaged"); err != nil {
-					t.Fatalf("%s: %v", a.ShortID, err)
-				}
-				acked[a.UUID]++
-				if len(acked)%25 == 0 { // a new alert arrives, now and in the past's seconds
-					srv.AddAlert(sekoia.Alert{})
-				}
-			}
-			for id := range want {
-				if acked[id] != 1 {
-					t.Errorf("alert %s acknowledged %d times", id, acked[id])
-				}
-			}
-			for id, n := range acked {
-				if n != 1 {
-					t.Errorf("alert %s yielded %d times", id, n)
-				}
-			}
+			visitOnce(t, want, c.Alerts.All(ctx, &opts), func(a sekoia.Alert) string { return a.UUID },
+				func(a sekoia.Alert) error {
+					return c.Alerts.UpdateWorkflow(ctx, a.ShortID, sekoia.ActionAcknowledge, "triaged")
+				},
+				func() error { srv.AddAlert(sekoia.Alert{}); return nil }) // a new alert arrives
 		})
 	}
 }

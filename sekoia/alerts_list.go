@@ -212,9 +212,15 @@ func (s *AlertsService) All(ctx context.Context, opts *AlertListOptions) iter.Se
 	if err != nil {
 		return errSeq[Alert](err)
 	}
-	get := func(ctx context.Context, q url.Values, offset, limit int) (*Page[Alert], uint64, error) {
+	return alertsAll(ctx, &o, q, func(ctx context.Context, q url.Values, offset, limit int) (*Page[Alert], uint64, error) {
 		return getAlertPage(ctx, s.c, q, offset, limit)
-	}
+	})
+}
+
+// alertsAll walks an alert list (the alerts, the alerts of a case) with
+// options o, encoded in q, fetching pages with get: by creation time
+// (keyset) unless o sorts on another key, then read whole first.
+func alertsAll(ctx context.Context, o *AlertListOptions, q url.Values, get func(ctx context.Context, q url.Values, offset, limit int) (*Page[Alert], uint64, error)) iter.Seq2[Alert, error] {
 	if o.Sort != "" && o.Sort != AlertSortCreatedAt {
 		return snapshotAll(allPagesWith(ctx, q, o.Offset, o.Limit, get))
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -11,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/jarcoal/httpmock"
 
 	"github.com/socgo/xdr/sekoia"
 )
@@ -58,31 +61,69 @@ func TestAssetsListWireEveryFilter(t *testing.T) {
 	}
 }
 
-func TestAssetsAllStopsAtTotal(t *testing.T) {
+// TestAssetsAllTwoPasses checks the requests of All: the first pass
+// pages by offset up to the total, the second fetches the UUIDs read, a
+// batch of Limit at a time, with the filters again; the assets come in the
+// order of the first pass, those gone from the filter skipped.
+func TestAssetsAllTwoPasses(t *testing.T) {
 	t.Parallel()
 	c, mt := mockAPI(t)
 	item := string(fixture(t, "asset.json"))
-	for _, off := range []string{"0", "2"} {
-		q := url.Values{"limit": {"2"}, "offset": {off}}
-		n := 2
-		if off == "2" {
-			n = 1
-		}
-		items := strings.TrimSuffix(strings.Repeat(item+",", n), ",")
-		mt.RegisterResponderWithQuery(http.MethodGet, assetsURL, q, respond(t, wire{query: q}, 200, []byte(`{"total":3,"items":[`+items+`]}`)))
+	asset := func(n int) string {
+		return strings.Replace(item, assetUUID, fmt.Sprintf("00000000-0000-0000-0000-%012d", n), 1)
 	}
-	var n int
-	for a, err := range c.Assets.All(context.Background(), &sekoia.AssetListOptions{Limit: 2}) {
+	page := func(total int, items ...string) []byte {
+		return []byte(fmt.Sprintf(`{"total":%d,"items":[%s]}`, total, strings.Join(items, ",")))
+	}
+	for _, r := range []struct {
+		q    url.Values
+		body []byte
+	}{
+		{url.Values{"tags": {"prod"}, "limit": {"2"}, "offset": {"0"}}, page(3, asset(123), asset(124))},
+		{url.Values{"tags": {"prod"}, "limit": {"2"}, "offset": {"2"}}, page(3, asset(125))},
+		{url.Values{"tags": {"prod"}, "limit": {"2"}, "offset": {"0"}, "uuids": {"00000000-0000-0000-0000-000000000123,00000000-0000-0000-0000-000000000124"}},
+			page(2, asset(124), asset(123))},
+		{url.Values{"tags": {"prod"}, "limit": {"1"}, "offset": {"0"}, "uuids": {"00000000-0000-0000-0000-000000000125"}}, page(0)},
+	} {
+		mt.RegisterResponderWithQuery(http.MethodGet, assetsURL, r.q, respond(t, wire{query: r.q}, 200, r.body))
+	}
+	var got []string
+	for a, err := range c.Assets.All(context.Background(), &sekoia.AssetListOptions{Tags: []string{"prod"}, Limit: 2}) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if a.Type != sekoia.AssetNetwork {
-			t.Errorf("type = %v", a.Type)
-		}
-		n++
+		got = append(got, a.UUID[len(a.UUID)-3:])
 	}
-	if n != 3 {
-		t.Errorf("All yielded %d assets, want 3", n)
+	if strings.Join(got, " ") != "123 124" {
+		t.Errorf("All yielded %v, want [123 124]", got)
+	}
+	if n := mt.GetTotalCallCount(); n != 4 {
+		t.Errorf("%d requests, want 4", n)
+	}
+}
+
+// TestAssetsAllServerIgnoresUUIDs checks that a second pass answered with
+// an asset not asked for fails instead of yielding it.
+func TestAssetsAllServerIgnoresUUIDs(t *testing.T) {
+	t.Parallel()
+	c, mt := mockAPI(t)
+	item := string(fixture(t, "asset.json"))
+	other := strings.Replace(item, assetUUID, "00000000-0000-0000-0000-000000000999", 1)
+	mt.RegisterResponder(http.MethodGet, assetsURL, func(r *http.Request) (*http.Response, error) {
+		if r.URL.Query().Has("uuids") {
+			return httpmock.NewStringResponse(200, `{"total":1,"items":[`+other+`]}`), nil
+		}
+		return httpmock.NewStringResponse(200, `{"total":1,"items":[`+item+`]}`), nil
+	})
+	var err error
+	for _, err = range c.Assets.All(context.Background(), nil) {
+		if err != nil {
+			break
+		}
+		t.Fatal("an asset yielded")
+	}
+	if !errors.Is(err, sekoia.ErrPaginationStalled) || !strings.Contains(err.Error(), "Assets.All") {
+		t.Errorf("err = %v", err)
 	}
 }
 

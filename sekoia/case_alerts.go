@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"net/url"
 	"strings"
 
 	"github.com/socgo/xdr/internal/argcheck"
@@ -36,22 +37,41 @@ func (s *CasesService) ListAlerts(ctx context.Context, id string, opts *AlertLis
 	return listPage[Alert](ctx, s.c, method, id, opts)
 }
 
-// AllAlerts iterates over the alerts of a case matching opts, 100 per
-// request unless opts.Limit says otherwise. A bad id is the error of the
-// first iteration.
+// AllAlerts iterates over the alerts of a case matching opts, fetching
+// opts.Limit alerts per request (100 when 0) and the next page while the
+// caller works on the current one. A bad id is the error of the first
+// iteration.
 //
 // The iterator is lazy and can be run again (each run starts over); opts
 // is copied and never changed; every request uses ctx; on an error it
 // yields (nil, err) once and stops; breaking out of the loop stops fetching
 // and frees the connection.
 //
-// AllAlerts calls GET /v1/sic/cases/{uuid}/alerts once per page.
+// Changing the alerts inside the loop is safe, as with AlertsService.All
+// (whose paging, guarantees and costs AllAlerts shares): every alert of
+// the case that matches opts when the loop starts, and still matches when
+// its turn comes, is yielded exactly once, even when the loop changes
+// alerts already yielded so that they no longer match (acknowledging each
+// pending alert of the case). With Sort empty or AlertSortCreatedAt the
+// pages follow the creation time (date[created_at]); alerts attached
+// after the loop starts are not yielded (unless they share the creation
+// second of the newest alert read first). With another Sort, AllAlerts
+// reads the whole list first, then yields it.
+//
+// AllAlerts calls GET /v1/sic/cases/{uuid}/alerts once per page, with
+// sort=created_at, direction and date[created_at] for keyset paging.
 func (s *CasesService) AllAlerts(ctx context.Context, id string, opts *AlertListOptions) iter.Seq2[Alert, error] {
 	const method = "Cases.AllAlerts"
 	if err := checkCaseID(method, id); err != nil {
 		return errSeq[Alert](err)
 	}
-	return listAll[Alert](ctx, s.c, method, id, opts)
+	o, r, err := allOptions(method, id, opts)
+	if err != nil {
+		return errSeq[Alert](err)
+	}
+	return alertsAll(ctx, &o, r.Query, func(ctx context.Context, q url.Values, offset, limit int) (*Page[Alert], uint64, error) {
+		return getPageFP[Alert](ctx, s.c, r.Path, q, offset, limit)
+	})
 }
 
 type caseAlertsBody struct {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"iter"
+	"net/url"
 	"strings"
 	"time"
 
@@ -74,22 +75,50 @@ func (s *CasesService) ListComments(ctx context.Context, id string, opts *CaseCo
 	return listPage[CaseComment](ctx, s.c, method, id, opts)
 }
 
-// AllComments iterates over the comments of a case, 100 per request
-// unless opts.Limit says otherwise. A bad id is the error of the first
-// iteration.
+// AllComments iterates over the comments of a case matching opts,
+// fetching opts.Limit comments per request (100 when 0) and the next page
+// while the caller works on the current one. A bad id is the error of the
+// first iteration.
 //
 // The iterator is lazy and can be run again (each run starts over); opts
 // is copied and never changed; every request uses ctx; on an error it
-// yields (zero CaseComment, err) once and stops; breaking out of the loop stops fetching
-// and frees the connection.
+// yields (zero CaseComment, err) once and stops; breaking out of the loop
+// stops fetching and frees the connection.
 //
-// AllComments calls GET /v1/sic/cases/{uuid}/comments once per page.
+// Deleting or editing the comments inside the loop is safe: every comment
+// that exists when the loop starts, and still does when its turn comes,
+// is yielded exactly once. With Sort empty or CaseCommentSortCreatedAt,
+// AllComments pages by creation time (date[created_at], as Cases.All
+// does), oldest first unless Direction says otherwise; an ascending walk
+// costs one request more (limit 1) to fix its upper end, and comments
+// added after the loop starts are not yielded (unless they share the
+// creation second of the newest comment). With another Sort, AllComments
+// reads every page first, then yields them: memory grows with the
+// comments and the first comes after the last page.
+//
+// AllComments calls GET /v1/sic/cases/{uuid}/comments once per page, with
+// sort=created_at, direction and date[created_at] for keyset paging.
 func (s *CasesService) AllComments(ctx context.Context, id string, opts *CaseCommentListOptions) iter.Seq2[CaseComment, error] {
 	const method = "Cases.AllComments"
 	if err := checkCaseID(method, id); err != nil {
 		return errSeq[CaseComment](err)
 	}
-	return listAll[CaseComment](ctx, s.c, method, id, opts)
+	o, r, err := allOptions(method, id, opts)
+	if err != nil {
+		return errSeq[CaseComment](err)
+	}
+	if o.Sort != "" && o.Sort != CaseCommentSortCreatedAt {
+		return snapshotAll(allPages[CaseComment](ctx, s.c, r.Path, r.Query, o.Offset, o.Limit))
+	}
+	k := &keysetList[CaseComment]{
+		param: "date[created_at]", sortParam: "sort", dirParam: "direction", sortValue: string(CaseCommentSortCreatedAt),
+		desc: o.Direction == Descending, user: o.CreatedAt, subSecond: true,
+		key: func(c *CaseComment) (time.Time, string) { return c.CreatedAt.Truncate(time.Second), c.UUID },
+		get: func(ctx context.Context, q url.Values, offset, limit int) (*Page[CaseComment], error) {
+			return getPage[CaseComment](ctx, s.c, r.Path, q, offset, limit)
+		},
+	}
+	return k.all(ctx, r.Query, o.Offset, o.Limit)
 }
 
 // GetComment returns one comment of a case.

@@ -40,20 +40,31 @@ func listAll[T, O any, P interface {
 	*O
 	pageable
 }](ctx context.Context, c *Client, method, caseID string, opts *O) iter.Seq2[T, error] {
+	o, r, err := allOptions[O, P](method, caseID, opts)
+	if err != nil {
+		return errSeq[T](err)
+	}
+	limit, offset := P(&o).pageFields()
+	return allPages[T](ctx, c, r.Path, r.Query, *offset, *limit)
+}
+
+// allOptions returns the options of an All: opts (nil for none) copied,
+// the page size 100 when 0, and their request (of the case caseID, for the
+// lists of a case).
+func allOptions[O any, P interface {
+	*O
+	pageable
+}](method, caseID string, opts *O) (O, rest.Request, error) {
 	var o O
 	if opts != nil {
 		o = *opts
 	}
 	p := P(&o)
-	limit, offset := p.pageFields()
-	if *limit == 0 {
+	if limit, _ := p.pageFields(); *limit == 0 {
 		*limit = 100
 	}
 	r, err := p.listRequest(method, caseID)
-	if err != nil {
-		return errSeq[T](err)
-	}
-	return allPages[T](ctx, c, r.Path, r.Query, *offset, *limit)
+	return o, r, err
 }
 
 func (o *CaseListOptions) pageFields() (limit, offset *int)        { return &o.Limit, &o.Offset }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"net/url"
 	"strings"
 	"time"
 
@@ -207,21 +208,58 @@ func (s *CasesService) List(ctx context.Context, opts *CaseListOptions) (*Page[C
 	return listPage[Case](ctx, s.c, "Cases.List", "", opts)
 }
 
-// All iterates over every case matching opts, from opts.Offset, fetching
-// opts.Limit cases per request (100 when 0) and the next page while the
-// caller works on the current one.
+// All iterates over every case matching opts, fetching opts.Limit cases
+// per request (100 when 0) and the next page while the caller works on
+// the current one.
 //
 // The iterator is lazy and can be run again (each run starts over); opts
 // is copied and never changed; every request uses ctx; on an error it
-// yields (nil, err) once and stops; breaking out of the loop stops fetching
-// and frees the connection.
+// yields (nil, err) once and stops (with ErrPaginationStalled when the
+// server ignores the paging parameters); breaking out of the loop stops
+// fetching and frees the connection.
 //
-// Paging is by offset, as for AlertsService.All: change the cases after
-// the loop, not inside it, when the change moves them out of the filter.
+// Changing the cases inside the loop is safe: every case that matches
+// opts when the loop starts, and still matches when its turn comes, is
+// yielded exactly once, even when the loop changes cases already yielded
+// so that they no longer match (closing each case of a loop over open
+// cases). With Sort empty or CaseSortCreatedAt, All pages by creation time
+// rather than by offset, as AlertsService.All does: each request asks for
+// the cases created from the second of the last case read
+// (date[created_at]), skipping those already yielded in that second. This
+// costs no request more than offset paging, except one request (limit 1)
+// to fix the upper end of an ascending walk with no CreatedAt.To; its
+// memory is one page and the ids of one second. Cases created after the
+// loop starts are not yielded (unless they share the creation second of
+// the newest case of the first page: newest first, or of the newest
+// matching case: oldest first). opts.Offset skips cases of the first page
+// only. Without Direction the order is newest first, the API's own. A
+// second holding more than Limit cases is read whole before any of it is
+// yielded.
 //
-// All calls GET /v1/sic/cases once per page.
+// With Sort CaseSortTitle, All reads the whole list first (offset paging,
+// no change can happen meanwhile) and then yields it: memory grows with
+// the list (every case decoded, its Raw JSON kept) and the first case
+// comes only after the last page.
+//
+// All calls GET /v1/sic/cases once per page, with sort=created_at,
+// direction and date[created_at] for keyset paging.
 func (s *CasesService) All(ctx context.Context, opts *CaseListOptions) iter.Seq2[Case, error] {
-	return listAll[Case](ctx, s.c, "Cases.All", "", opts)
+	o, r, err := allOptions("Cases.All", "", opts)
+	if err != nil {
+		return errSeq[Case](err)
+	}
+	if o.Sort != "" && o.Sort != CaseSortCreatedAt {
+		return snapshotAll(allPages[Case](ctx, s.c, r.Path, r.Query, o.Offset, o.Limit))
+	}
+	k := &keysetList[Case]{
+		param: "date[created_at]", sortParam: "sort", dirParam: "direction", sortValue: string(CaseSortCreatedAt),
+		desc: o.Direction != Ascending, user: o.CreatedAt, subSecond: true,
+		key: func(c *Case) (time.Time, string) { return c.CreatedAt.Truncate(time.Second), c.UUID },
+		get: func(ctx context.Context, q url.Values, offset, limit int) (*Page[Case], error) {
+			return getPage[Case](ctx, s.c, r.Path, q, offset, limit)
+		},
+	}
+	return k.all(ctx, r.Query, o.Offset, o.Limit)
 }
 
 // isCaseID reports whether id is a case UUID or short id ("CAs3AT1XeGCp").
@@ -471,7 +509,14 @@ func (s *CasesService) ListTags(ctx context.Context, opts *CaseTagListOptions) (
 // yields ("", err) once and stops; breaking out of the loop stops fetching
 // and frees the connection.
 //
+// Changing the cases' tags inside the loop is safe: AllTags reads every
+// page first (offset paging, no change can happen meanwhile) and then
+// yields the tags, so each tag used when the loop starts is yielded
+// exactly once, and tags that appear during the loop are not. The cost is
+// the memory of the tag names and the first tag coming only after the last
+// page.
+//
 // AllTags calls GET /v1/sic/cases/tags once per page.
 func (s *CasesService) AllTags(ctx context.Context, opts *CaseTagListOptions) iter.Seq2[string, error] {
-	return listAll[string](ctx, s.c, "Cases.AllTags", "", opts)
+	return snapshotAll(listAll[string](ctx, s.c, "Cases.AllTags", "", opts))
 }

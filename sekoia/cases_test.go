@@ -94,7 +94,7 @@ func caseSuite() []caseRow {
 		},
 		{
 			name: "All", method: "GET", path: fixed("/v1/sic/cases"),
-			query:  url.Values{"match[uuid]": {tCase}, "limit": {"100"}, "offset": {"0"}},
+			query:  url.Values{"match[uuid]": {tCase}, "limit": {"100"}, "offset": {"0"}, "sort": {"created_at"}, "direction": {"desc"}},
 			status: 200, answer: `{"items":[` + caseFixture + `],"total":1}`,
 			call: func(ctx context.Context, c *sekoia.Client, _ caseIDs) error {
 				return drain(c.Cases.All(ctx, &sekoia.CaseListOptions{CaseFilter: *filter}))
@@ -176,7 +176,7 @@ func caseSuite() []caseRow {
 			},
 		},
 		{
-			name: "AllAlerts", method: "GET", path: fixed(cp + "/alerts"), query: url.Values{"limit": {"100"}, "offset": {"0"}},
+			name: "AllAlerts", method: "GET", path: fixed(cp + "/alerts"), query: url.Values{"limit": {"100"}, "offset": {"0"}, "sort": {"created_at"}, "direction": {"desc"}},
 			status: 200, answer: `{"items":[],"total":0,"has_more":false}`,
 			call: func(ctx context.Context, c *sekoia.Client, _ caseIDs) error {
 				return drain(c.Cases.AllAlerts(ctx, tCase, nil))
@@ -235,10 +235,11 @@ func caseSuite() []caseRow {
 			},
 		},
 		{
-			name: "AllComments", method: "GET", path: fixed(cp + "/comments"), query: url.Values{"limit": {"100"}, "offset": {"0"}},
+			name: "AllComments", method: "GET", path: fixed(cp + "/comments"),
+			query:  url.Values{"limit": {"100"}, "offset": {"0"}, "sort": {"created_at"}, "direction": {"desc"}},
 			status: 200, answer: `{"items":[` + commentFixture + `],"total":1}`,
 			call: func(ctx context.Context, c *sekoia.Client, _ caseIDs) error {
-				return drain(c.Cases.AllComments(ctx, tCase, nil))
+				return drain(c.Cases.AllComments(ctx, tCase, &sekoia.CaseCommentListOptions{Direction: sekoia.Descending}))
 			},
 		},
 		{

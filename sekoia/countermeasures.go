@@ -232,8 +232,19 @@ func (s *CountermeasuresService) ListForAlert(ctx context.Context, alertID strin
 	return getPage[Countermeasure](ctx, s.c, "/v1/sic/alerts/"+rest.Seg(alertID)+"/countermeasures", q, o.Offset, o.Limit)
 }
 
-// AllForAlert iterates over every countermeasure of an alert. The
-// iterator contract is that of AlertsService.All.
+// AllForAlert iterates over every countermeasure of an alert matching
+// opts, 100 per request unless opts.Limit says otherwise.
+//
+// The iterator is lazy and can be run again (each run starts over); opts
+// is copied and never changed; every request uses ctx; on an error it
+// yields (nil, err) once and stops; breaking out of the loop stops
+// fetching and frees the connection.
+//
+// Activating or denying the countermeasures inside a loop filtered on
+// Status is safe: AllForAlert reads every page first, then yields them
+// (memory: the alert's countermeasures, a short list; the first comes
+// after the last page), so each countermeasure matching when the loop
+// starts is yielded once; those added during the loop are not.
 //
 // AllForAlert calls GET /v1/sic/alerts/{uuid}/countermeasures once per
 // page.
@@ -253,7 +264,7 @@ func (s *CountermeasuresService) AllForAlert(ctx context.Context, alertID string
 	if err != nil {
 		return errSeq[Countermeasure](err)
 	}
-	return allPages[Countermeasure](ctx, s.c, "/v1/sic/alerts/"+rest.Seg(alertID)+"/countermeasures", q, o.Offset, o.Limit)
+	return snapshotAll(allPages[Countermeasure](ctx, s.c, "/v1/sic/alerts/"+rest.Seg(alertID)+"/countermeasures", q, o.Offset, o.Limit))
 }
 
 // AddToAlert adds a countermeasure to an alert and returns it.

@@ -139,7 +139,9 @@ func (s *CustomFieldsService) List(ctx context.Context, opts *CustomFieldListOpt
 }
 
 // All iterates over every custom field. The iterator contract is that of
-// AlertsService.All.
+// AlertsService.All, except that All reads every page before yielding (a
+// short list): deleting or changing entries inside the loop visits each
+// one present when the loop starts exactly once, and none added during it.
 //
 // All calls GET /v1/sic/custom-fields once per page.
 func (s *CustomFieldsService) All(ctx context.Context, opts *CustomFieldListOptions) iter.Seq2[CustomField, error] {

@@ -37,7 +37,9 @@ func (r customObjects[T]) all(ctx context.Context, opts any, limit, offset int, 
 	}
 	q.Del("limit")
 	q.Del("offset")
-	return allPages[T](ctx, r.c, r.path, q, offset, limit)
+	// A short list, read whole before it is yielded: deleting or changing
+	// entries inside the loop shifts no offset.
+	return snapshotAll(allPages[T](ctx, r.c, r.path, q, offset, limit))
 }
 
 func (r customObjects[T]) get(ctx context.Context, uuid string) (*T, error) {

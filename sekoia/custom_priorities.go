@@ -69,8 +69,10 @@ func (s *CustomPrioritiesService) List(ctx context.Context, opts *CustomLevelLis
 	return s.objs().list(ctx, &o, o.Limit, o.Offset, "")
 }
 
-// All iterates over every custom priority. The iterator contract is that
-// of AlertsService.All.
+// All iterates over every custom priority. The iterator contract is that of
+// AlertsService.All, except that All reads every page before yielding (a
+// short list): deleting or changing entries inside the loop visits each
+// one present when the loop starts exactly once, and none added during it.
 //
 // All calls GET /v1/sic/custom_priorities once per page.
 func (s *CustomPrioritiesService) All(ctx context.Context, opts *CustomLevelListOptions) iter.Seq2[CustomPriority, error] {

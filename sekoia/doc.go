@@ -177,8 +177,20 @@
 // the next one is already being fetched. A server that does not advance
 // gives ErrPaginationStalled. Page sizes are checked before any request
 // (alerts, assets, communities, kill chains: 1..100; event results:
-// 1..MaxResultsLimit). Paging is by offset: change the items of a filtered
-// list after collecting them, not inside the loop.
+// 1..MaxResultsLimit).
+//
+// Changing items inside the loop is safe wherever the SDK can change them:
+// every item that matches when the loop starts, and still matches when its
+// turn comes, is yielded exactly once (acknowledging each pending alert,
+// closing each open case, reviewing each unreviewed asset). The alerts,
+// the alerts and comments of a case and the cases page by creation time
+// (date[created_at]) instead of by offset; the assets are read as UUIDs
+// first, then fetched by UUID; the short lists (case tags, comments and
+// countermeasures of an alert, custom fields, priorities and verdicts) and
+// the sorts that cannot be paged by time are read whole before they are
+// yielded. Each All says what it costs and what happens to items created
+// during the loop. The other lists (communities, kill chains, histories,
+// countermeasures of a case, event results and fields) page by offset.
 //
 // # Times and raw JSON
 //

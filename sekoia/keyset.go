@@ -2,11 +2,14 @@ package sekoia
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
+	"github.com/socgo/xdr/internal/apierror"
 	"github.com/socgo/xdr/internal/paging"
 )
 
@@ -21,6 +24,13 @@ type keysetList[T any] struct {
 	desc                                  bool
 	// user is the caller's own range on the key (nil when none).
 	user *TimeRange
+	// subSecond says the items' times carry fractions of a second (cases:
+	// RFC 3339 with microseconds), which the bounds, written to the
+	// millisecond, cannot end exactly: an upper bound at a second's
+	// ".999" would leave out an item at ".9995". Each upper bound of a
+	// second is then sent as the start of the next second, and the items
+	// of that next second it lets through are dropped.
+	subSecond bool
 	// key returns an item's key (whole seconds) and id. The walk handles
 	// the items by pointer into their page, so that an item is copied
 	// only when it is yielded.
@@ -37,8 +47,14 @@ type keysetList[T any] struct {
 // created during the walk are not read. Descending needs no such request:
 // every page after the first is bounded above by the last second read.
 func (k *keysetList[T]) all(ctx context.Context, q url.Values, start, limit int) iter.Seq2[T, error] {
+	// span is how far past the start of a second its upper bound lies.
+	span := time.Second - time.Millisecond
+	if k.subSecond {
+		span = time.Second
+	}
 	return func(yield func(T, error) bool) {
 		from, to := keysetFloor, time.Time{}
+		var last time.Time // the second past which items are dropped (subSecond; zero: none)
 		if k.user != nil {
 			from, to = k.user.From, k.user.To
 		}
@@ -55,17 +71,33 @@ func (k *keysetList[T]) all(ctx context.Context, q url.Values, start, limit int)
 				return
 			}
 			newest, _ := k.key(&p.Items[0])
-			to = newest.Add(time.Second - time.Millisecond)
+			to = newest.Add(span)
+			if k.subSecond {
+				last = newest
+			}
 		}
 		fetch := func(ctx context.Context, b paging.KeysetBound, offset int) ([]*T, bool, error) {
-			lo, hi := from, to
+			lo, hi, drop := from, to, last
 			switch {
 			case b.Edge.IsZero():
 			case b.Exact:
-				lo, hi = b.Edge, b.Edge.Add(time.Second-time.Millisecond)
+				// The second alone, within the caller's range.
+				lo, hi = b.Edge, b.Edge.Add(span)
+				if from.After(lo) {
+					lo = from
+				}
+				if !to.IsZero() && to.Before(hi) {
+					hi = to
+				}
+				if k.subSecond {
+					drop = b.Edge
+				}
 			case k.desc:
-				if e := b.Edge.Add(time.Second - time.Millisecond); hi.IsZero() || e.Before(hi) {
+				if e := b.Edge.Add(span); hi.IsZero() || e.Before(hi) {
 					hi = e
+					if k.subSecond {
+						drop = b.Edge
+					}
 				}
 			default:
 				if b.Edge.After(lo) {
@@ -85,9 +117,19 @@ func (k *keysetList[T]) all(ctx context.Context, q url.Values, start, limit int)
 			if err != nil {
 				return nil, false, err
 			}
-			ptrs := make([]*T, len(p.Items))
-			for i := range p.Items {
-				ptrs[i] = &p.Items[i]
+			items := p.Items
+			if !drop.IsZero() {
+				// Dropping moves the next offset back by the items dropped:
+				// they are read again and skipped, nothing is missed.
+				items = slices.DeleteFunc(items, func(it T) bool { t, _ := k.key(&it); return t.After(drop) })
+				if len(items) == 0 && p.HasMore {
+					return nil, false, fmt.Errorf("a whole page of items created at the start of second %s: %w",
+						drop.Add(time.Second).UTC().Format(time.RFC3339), apierror.ErrPaginationStalled)
+				}
+			}
+			ptrs := make([]*T, len(items))
+			for i := range items {
+				ptrs[i] = &items[i]
 			}
 			return ptrs, p.HasMore, nil
 		}

@@ -21,7 +21,7 @@ var errCrash = errors.New("simulated crash")
 // collector: activities in bursts sharing a createdAt.
 func TestCollectorCrashRestart(t *testing.T) {
 	t.Parallel()
-	crashRestart(t, "/activities",
+	crashRestart(t, 10000, "/activities",
 		func(srv *sentinelonetest.Server, n int) { srv.SeedActivities(n) },
 		func(c *sentinelone.Client, cfg sentinelone.CollectorConfig, h func(context.Context, []sentinelone.Activity) error) (*sentinelone.Collector[sentinelone.Activity], error) {
 			return c.ActivityCollector(cfg, nil, h)
@@ -29,17 +29,16 @@ func TestCollectorCrashRestart(t *testing.T) {
 		func(a sentinelone.Activity) string { return a.ID })
 }
 
-// crashRestart is the crash/restart test of a collector: it appends 10,000
-// items (with append) in bursts sharing a timestamp while collectors made
-// by newCol are started, killed at random points (ctx cancelled at a
-// random time, a crash inside Handle before it accepts a batch, API
-// failures under path mid-walk) and restarted from the same Store. Every
-// item must be delivered exactly once.
-func crashRestart[T any](t *testing.T, path string, appendNow func(*sentinelonetest.Server, int),
+// crashRestart is the crash/restart test of a collector: it appends total
+// items (with append) in bursts sharing a timestamp (1 to total/25 items
+// each) while collectors made by newCol are started, killed at random
+// points (ctx cancelled at a random time, a crash inside Handle before it
+// accepts a batch, API failures under path mid-walk) and restarted from
+// the same Store. Every item must be delivered exactly once.
+func crashRestart[T any](t *testing.T, total int, path string, appendNow func(*sentinelonetest.Server, int),
 	newCol func(*sentinelone.Client, sentinelone.CollectorConfig, func(context.Context, []T) error) (*sentinelone.Collector[T], error),
 	id func(T) string) {
 	t.Helper()
-	const total = 10000
 	srv := sentinelonetest.NewServer(t)
 	c, err := sentinelone.NewClient(srv.URL(), srv.APIToken(), sentinelone.WithoutRateLimits(),
 		sentinelone.WithRetryWait(time.Millisecond, 2*time.Millisecond), sentinelone.WithMaxRetries(1))
@@ -59,7 +58,7 @@ func crashRestart[T any](t *testing.T, path string, appendNow func(*sentinelonet
 	go func() { // the console receives bursts of equal timestamps
 		defer close(done)
 		for appended < total {
-			n := min(1+rnd(400), total-appended)
+			n := min(1+rnd(total/25), total-appended)
 			appendNow(srv, n)
 			mu.Lock()
 			appended += n

@@ -456,7 +456,10 @@ func (s *DeepVisibilityService) explain(ctx context.Context, op, queryID string,
 //
 // When the query returned as many events as its limit, the results may be
 // incomplete: after the last event SearchAll yields a *QueryError matching
-// ErrTooManyResults, unless opts.AllowTruncated is set. A query that
+// ErrTooManyResults, unless opts.AllowTruncated is set. With
+// opts.Events.Type or SubQuery, which read only part of the query's
+// events, the query's own count is read with one more request (GET
+// /dv/events, limit 1) after the last event. A query that
 // fails, times out or expires yields a *QueryError (see Wait), also when
 // an events page is refused because the query expired meanwhile (the
 // *QueryError then wraps the page's *APIError).
@@ -511,7 +514,21 @@ func (s *DeepVisibilityService) SearchAll(ctx context.Context, q DVQuery, opts *
 			}
 		}
 		complete = true
-		if n >= q.limit() && !o.AllowTruncated && o.Events.SubQuery == "" {
+		if o.AllowTruncated {
+			return
+		}
+		total := n
+		if o.Events.Type != "" || o.Events.SubQuery != "" {
+			// The events read are a part of the query's: its own count
+			// is that of an unfiltered page.
+			p, err := s.ListEvents(ctx, id, &DVEventsOptions{Limit: 1})
+			if err != nil {
+				yield(DVEvent{}, fmt.Errorf("sentinelone: %s: counting the query's events to tell whether its limit cut them: %w", op, s.explain(ctx, op, id, err)))
+				return
+			}
+			total = p.Total // -1 when not sent: nothing can be told
+		}
+		if total >= q.limit() {
 			yield(DVEvent{}, &QueryError{Op: op, QueryID: id, State: QueryFinished, Limit: q.limit(), kind: ErrTooManyResults})
 		}
 	}

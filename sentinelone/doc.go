@@ -2,7 +2,8 @@
 // with API-token authentication: the activity log, threats and their
 // mitigation, agents and their actions (network isolation, scans…), the API
 // token's lifetime, and collectors that forward activities and threats
-// exactly once across restarts.
+// across restarts, exactly once except for the batch being checkpointed
+// when the process dies, which is delivered again (see Collector).
 //
 //	s, err := sentinelone.NewClient("https://usea1-partners.sentinelone.net", token)
 //	for act, err := range s.Activities.All(ctx, &sentinelone.ActivityListOptions{CreatedAfter: since}) {
@@ -102,9 +103,11 @@
 // Client.ActivityCollector and Client.ThreatCollector (NewThreats by
 // threatInfo.createdAt, ChangedThreats by threatInfo.updatedAt) pull events
 // since a checkpoint.Store, hand them to a function in order and save the
-// checkpoint after it accepts them: nothing is lost across restarts, events
-// sharing a timestamp are delivered once, and no lookback limit drops data
-// after a long downtime unless asked (CollectorConfig.MaxLookback).
+// checkpoint after it accepts them. Across restarts nothing the API showed
+// when it was read is skipped and events sharing a timestamp are delivered
+// once; the one batch accepted but not yet checkpointed when the process
+// dies is delivered again (at least once there). No lookback limit drops
+// data after a long downtime unless asked (CollectorConfig.MaxLookback).
 //
 // # Blocklist, IOCs, exclusions, files, scripts and scopes
 //
@@ -138,7 +141,7 @@
 // runs a PowerQuery and returns its table, with typed access to the cells
 // (PQRow.String, Int, Float, Bool, Time). Alerts lists STAR alerts and
 // sets their verdict and incident status; Client.AlertCollector forwards
-// them exactly once, following alertInfo.reportedAt.
+// them following alertInfo.reportedAt, with the Collector's guarantee.
 //
 // # Logging
 //

@@ -112,7 +112,8 @@ func ExampleTokenService_Details() {
 		log.Fatal(err)
 	}
 	fmt.Println("days left:", d.DaysLeft(time.Now()))
-	fmt.Println("rotate now:", d.ExpiresWithin(30*24*time.Hour))
+	soon, known := d.ExpiresWithin(time.Now(), 30*24*time.Hour)
+	fmt.Println("rotate now:", soon || !known)
 	// Output:
 	// days left: 20
 	// rotate now: true

@@ -289,7 +289,9 @@ func TestFakeTokenDetailsAndExpiry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !d.ExpiresAt.Equal(exp) || d.DaysLeft(time.Now()) != 10 || !d.ExpiresWithin(30*24*time.Hour) || d.ExpiresWithin(24*time.Hour) {
+	soon30, _ := d.ExpiresWithin(time.Now(), 30*24*time.Hour)
+	soon1, _ := d.ExpiresWithin(time.Now(), 24*time.Hour)
+	if !d.ExpiresAt.Equal(exp) || d.DaysLeft(time.Now()) != 10 || !soon30 || soon1 {
 		t.Errorf("details = %+v, days %d", d, d.DaysLeft(time.Now()))
 	}
 	// Once expired, every call fails with ErrTokenInvalid.

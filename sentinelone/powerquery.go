@@ -315,6 +315,13 @@ func checkPQ(op string, res *PQResult, err error) (*PQResult, error) {
 // (PollInterval defaults to DefaultPowerQueryPollInterval); a query still
 // running after opts.Timeout gives a *QueryError matching
 // ErrQueryTimedOut. The start is not retried on 5xx or network errors.
+//
+// Run does not cancel the query on the console when it gives up (a
+// timeout, ctx done): no documented call cancels a PowerQuery
+// (POST /dv/cancel-query is documented for Deep Visibility queries only),
+// so the query runs on until it finishes and the console drops its results
+// a short time later. Keep Timeout and the query's time range so that an
+// abandoned query is cheap, and narrow the query rather than raise Timeout.
 func (s *PowerQueryService) Run(ctx context.Context, q PowerQuery, opts *DVWaitOptions) (*PQResult, error) {
 	const op = "PowerQuery.Run"
 	w, err := opts.withDefaults(op)

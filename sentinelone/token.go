@@ -42,25 +42,27 @@ func (d *TokenDetails) UnmarshalJSON(b []byte) error {
 }
 
 // TimeLeft returns the time from now until ExpiresAt (negative once it has
-// passed).
+// passed). It is meaningless when ExpiresAt is zero (the server sent no
+// expiry date): check ExpiresWithin's second result or ExpiresAt.IsZero.
 func (d *TokenDetails) TimeLeft(now time.Time) time.Duration { return d.ExpiresAt.Sub(now) }
 
-// ExpiresWithin reports whether the token expires less than window from
-// now (or has expired already). A token without an expiry date never
-// expires.
-func (d *TokenDetails) ExpiresWithin(window time.Duration) bool {
-	return d.expiresWithin(window, time.Now())
-}
-
-func (d *TokenDetails) expiresWithin(window time.Duration, now time.Time) bool {
+// ExpiresWithin reports whether the token expires less than window after
+// now (or has expired already). known is false when the server sent no
+// expiry date (ExpiresAt is zero): nothing can be said then, and expiring
+// is false; a program that rotates before expiry should treat that as an
+// answer to report, not as "far from expiry".
+//
+//	soon, known := d.ExpiresWithin(time.Now(), 30*24*time.Hour)
+func (d *TokenDetails) ExpiresWithin(now time.Time, window time.Duration) (expiring, known bool) {
 	if d.ExpiresAt.IsZero() {
-		return false
+		return false, false
 	}
-	return d.ExpiresAt.Sub(now) < window
+	return d.ExpiresAt.Sub(now) < window, true
 }
 
 // DaysLeft returns the whole days left until ExpiresAt, rounded down
-// (negative once expired).
+// (negative once expired). Like TimeLeft, it is meaningless when
+// ExpiresAt is zero.
 func (d *TokenDetails) DaysLeft(now time.Time) int {
 	left := d.ExpiresAt.Sub(now)
 	days := int(left / (24 * time.Hour))

@@ -24,14 +24,36 @@ func TestTokenDetailsWire(t *testing.T) {
 	if d.DaysLeft(now) != 10 || d.TimeLeft(now) != 10*24*time.Hour+12*time.Hour {
 		t.Errorf("DaysLeft = %d, TimeLeft = %s", d.DaysLeft(now), d.TimeLeft(now))
 	}
-	if !d.expiresWithin(11*24*time.Hour, now) || d.expiresWithin(10*24*time.Hour, now) {
-		t.Error("expiresWithin")
+	if soon, known := d.ExpiresWithin(now, 11*24*time.Hour); !soon || !known {
+		t.Errorf("ExpiresWithin 11 days = %t, %t", soon, known)
+	}
+	if soon, known := d.ExpiresWithin(now, 10*24*time.Hour); soon || !known {
+		t.Errorf("ExpiresWithin 10 days = %t, %t", soon, known)
 	}
 	if d.DaysLeft(time.Date(2025, 7, 1, 1, 0, 0, 0, time.UTC)) != -1 {
 		t.Errorf("expired DaysLeft = %d", d.DaysLeft(time.Date(2025, 7, 1, 1, 0, 0, 0, time.UTC)))
 	}
-	if (&TokenDetails{}).ExpiresWithin(time.Hour) {
-		t.Error("a token without expiry expires")
+}
+
+// TestTokenDetailsNoExpiry checks that a token whose details carry no
+// expiry date gives "unknown", not an answer.
+func TestTokenDetailsNoExpiry(t *testing.T) {
+	t.Parallel()
+	w := newWire(t)
+	w.on("POST", "/users/api-token-details", nil, `{"data":{"apiToken":"`+testToken+`"}}`, 200,
+		`{"data":{"createdAt":"2025-01-01T00:00:00.000Z","expiresAt":null}}`)
+	d, err := newTestClient(t, w).Token.Details(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !d.ExpiresAt.IsZero() {
+		t.Fatalf("ExpiresAt = %s", d.ExpiresAt)
+	}
+	now := time.Date(2025, 6, 20, 12, 0, 0, 0, time.UTC)
+	for _, window := range []time.Duration{0, time.Hour, 1 << 62} {
+		if soon, known := d.ExpiresWithin(now, window); soon || known {
+			t.Errorf("ExpiresWithin(%s) = %t, %t; want false, false", window, soon, known)
+		}
 	}
 }
 

@@ -54,8 +54,9 @@
 // # Collector
 //
 // Client.EventCollector returns a Collector, configured by a
-// CollectorConfig, that turns the events API into an exactly-once stream
-// across restarts: see its documentation for the precise guarantee.
+// CollectorConfig, that turns the events API into a stream that survives
+// restarts: exactly once, except that the batch whose checkpoint was being
+// saved when the process died is delivered again (see its documentation).
 //
 //	col, err := c.EventCollector(tehtris.CollectorConfig{Store: store}, func(ctx context.Context, events []tehtris.Event) error {
 //		return forwardAll(ctx, events) // the checkpoint moves only when this returns nil

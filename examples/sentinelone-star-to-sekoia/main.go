@@ -1,7 +1,9 @@
 // Command sentinelone-star-to-sekoia forwards SentinelOne STAR alerts
-// (GET /cloud-detection/alerts) to a Sekoia.io HTTP intake, exactly once
-// across restarts: the checkpoint file is saved only after the intake
-// accepted a batch. Alerts are forwarded byte for byte as the console sent
+// (GET /cloud-detection/alerts) to a Sekoia.io HTTP intake across
+// restarts: the checkpoint file is saved only after the intake accepted a
+// batch, so a batch accepted but not yet checkpointed when the process dies
+// is pushed again after the restart (at least once; exactly once
+// otherwise). Alerts are forwarded byte for byte as the console sent
 // them; -min-severity drops the low ones at the source.
 //
 //	S1_CONSOLE_URL=https://usea1-partners.sentinelone.net S1_API_TOKEN=... \

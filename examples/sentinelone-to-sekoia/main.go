@@ -1,6 +1,8 @@
 // Command sentinelone-to-sekoia forwards SentinelOne activities and threats
-// to a Sekoia.io HTTP intake, exactly once across restarts: each stream has
-// its own checkpoint file, saved only after the intake accepted the batch.
+// to a Sekoia.io HTTP intake across restarts: each stream has its own
+// checkpoint file, saved only after the intake accepted the batch, so a
+// batch accepted but not yet checkpointed when the process dies is pushed
+// again after the restart (at least once; exactly once otherwise).
 // Events are forwarded byte for byte as the console sent them.
 //
 //	S1_CONSOLE_URL=https://usea1-partners.sentinelone.net S1_API_TOKEN=... \

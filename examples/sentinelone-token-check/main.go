@@ -82,11 +82,11 @@ func check(c console, minDays int, timeout time.Duration) (days, expires, status
 	case err != nil:
 		return "-", "-", "ERROR: " + err.Error(), 2
 	case d.ExpiresAt.IsZero():
-		return "-", "never", "ok", 0
+		return "-", "unknown", "ok (the console sent no expiry date)", 0
 	}
 	left := d.DaysLeft(time.Now())
 	days, expires = fmt.Sprint(left), d.ExpiresAt.Format("2006-01-02")
-	if d.ExpiresWithin(time.Duration(minDays) * 24 * time.Hour) {
+	if soon, _ := d.ExpiresWithin(time.Now(), time.Duration(minDays)*24*time.Hour); soon {
 		return days, expires, fmt.Sprintf("ROTATE: under %d days", minDays), 1
 	}
 	return days, expires, "ok", 0

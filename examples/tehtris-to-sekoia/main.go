@@ -1,7 +1,8 @@
 // Command tehtris-to-sekoia forwards the events of a TEHTRIS XDR tenant to
-// a Sekoia.io HTTP intake, each event byte for byte, exactly once across
-// restarts on the TEHTRIS side (a checkpoint file) and at least once into
-// the intake (a push whose answer is lost is sent again).
+// a Sekoia.io HTTP intake, each event byte for byte, across restarts: read
+// from TEHTRIS once (a checkpoint file; the batch being checkpointed when
+// the process dies is read again) and pushed at least once into the intake
+// (a push whose answer is lost is sent again).
 //
 //	go run ./examples/tehtris-to-sekoia             # demo against both fakes
 //	TEHTRIS_TENANT=abc TEHTRIS_API_KEY=… SEKOIA_INTAKE_KEY=… \

@@ -113,12 +113,30 @@ func (cs *caseStore) handleAlerts(w http.ResponseWriter, r *http.Request, rec *c
 	if !ok {
 		return
 	}
-	var items []json.RawMessage
+	var recs []*alertRec
 	for _, id := range rec.alerts {
 		a, ok := st.byID[id]
 		if ok && !slices.ContainsFunc(fs, func(f alertFilter) bool { return !f(&a.a) }) {
-			items = append(items, st.itemJSON(a, false, false))
+			recs = append(recs, a)
 		}
+	}
+	// In the order attached unless sorted by creation time (the keyset
+	// walk of AllAlerts); other sort keys keep the order attached.
+	switch sortBy, dir := q.Get("sort"), q.Get("direction"); {
+	case dir != "" && dir != "asc" && dir != "desc":
+		writeError(w, http.StatusBadRequest, "", "Invalid parameters: direction must be asc or desc")
+		return
+	case sortBy == "created_at":
+		slices.SortStableFunc(recs, func(x, y *alertRec) int {
+			if dir == "asc" {
+				return x.a.CreatedAt.Compare(y.a.CreatedAt)
+			}
+			return y.a.CreatedAt.Compare(x.a.CreatedAt)
+		})
+	}
+	items := make([]json.RawMessage, 0, len(recs))
+	for _, a := range recs {
+		items = append(items, st.itemJSON(a, false, false))
 	}
 	body := pageBody(items, limit, offset)
 	body["has_more"] = offset+limit < len(items)
@@ -150,11 +168,52 @@ func (cs *caseStore) view(key string, of func(a *sekoia.Alert) []any) func(w htt
 
 // --- comments, events, history ---
 
+// handleComments serves a page of a case's comments: oldest first unless
+// sorted (created_at, created_by, updated_at; direction), filtered by
+// date[created_at] and match[created_by].
 func (cs *caseStore) handleComments(w http.ResponseWriter, r *http.Request, rec *caseRec) {
-	limit, offset, ok := paging(w, r.URL.Query(), 20, 100)
-	if ok {
-		writeJSON(w, http.StatusOK, pageBody(rec.comments, limit, offset))
+	q := r.URL.Query()
+	limit, offset, ok := paging(w, q, 20, 100)
+	if !ok {
+		return
 	}
+	sortBy, dir := q.Get("sort"), q.Get("direction")
+	if (sortBy != "" && sortBy != "created_at" && sortBy != "created_by" && sortBy != "updated_at") || (dir != "" && dir != "asc" && dir != "desc") {
+		writeError(w, http.StatusBadRequest, "", "Invalid parameters: sort or direction")
+		return
+	}
+	from, to := time.Time{}, time.Time{}
+	if v := q.Get("date[created_at]"); v != "" {
+		if from, to, ok = parseDateRange(v, cs.s.nowUTC()); !ok {
+			writeError(w, http.StatusBadRequest, "", "Invalid parameters: date[created_at]")
+			return
+		}
+	}
+	by := csv(q.Get("match[created_by]"))
+	items := make([]sekoia.CaseComment, 0, len(rec.comments))
+	for _, c := range rec.comments {
+		if (from.IsZero() || !c.CreatedAt.Before(from) && !c.CreatedAt.After(to)) && (len(by) == 0 || slices.Contains(by, c.CreatedBy)) {
+			items = append(items, c)
+		}
+	}
+	if sortBy != "" {
+		slices.SortStableFunc(items, func(x, y sekoia.CaseComment) int {
+			var c int
+			switch sortBy {
+			case "created_by":
+				c = strings.Compare(x.CreatedBy, y.CreatedBy)
+			case "updated_at":
+				c = x.UpdatedAt.Compare(y.UpdatedAt)
+			default:
+				c = x.CreatedAt.Compare(y.CreatedAt)
+			}
+			if dir == "desc" {
+				c = -c
+			}
+			return c
+		})
+	}
+	writeJSON(w, http.StatusOK, pageBody(items, limit, offset))
 }
 
 func decodeContent(w http.ResponseWriter, r *http.Request) (string, bool) {

@@ -344,18 +344,19 @@ func (cs *caseStore) handleList(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if sortBy == "title" || dir == "asc" {
-		slices.SortStableFunc(matched, func(x, y *caseRec) int {
-			c := x.c.CreatedAt.Compare(y.c.CreatedAt)
-			if sortBy == "title" {
-				c = strings.Compare(x.c.Title, y.c.Title)
-			}
-			if dir != "asc" {
-				c = -c
-			}
-			return c
-		})
-	}
+	// By creation time (not by insertion: a case may be stored with an
+	// earlier CreatedAt), newest first unless asked otherwise; ties keep
+	// the newest stored first.
+	slices.SortStableFunc(matched, func(x, y *caseRec) int {
+		c := x.c.CreatedAt.Compare(y.c.CreatedAt)
+		if sortBy == "title" {
+			c = strings.Compare(x.c.Title, y.c.Title)
+		}
+		if dir != "asc" {
+			c = -c
+		}
+		return c
+	})
 	items := make([]sekoia.Case, len(matched))
 	for i, rec := range matched {
 		items[i] = rec.c
