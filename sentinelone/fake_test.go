@@ -237,6 +237,11 @@ func TestFakeAgentNetworkStatus(t *testing.T) {
 	if n, err := c.Agents.Count(ctx, &sentinelone.AgentListOptions{NetworkStatuses: []sentinelone.NetworkStatus{sentinelone.NetworkDisconnected}}); err != nil || n != 1 {
 		t.Errorf("Count disconnected = %d, %v", n, err)
 	}
+	// The transition runs on the server's clock, which the test moves.
+	var clockMu sync.Mutex
+	clock := time.Now().UTC()
+	srv.SetClock(func() time.Time { clockMu.Lock(); defer clockMu.Unlock(); return clock })
+	advance := func(d time.Duration) { clockMu.Lock(); clock = clock.Add(d); clockMu.Unlock() }
 	srv.SetTransitionDelay(50 * time.Millisecond)
 	if _, err := c.Agents.Connect(ctx, sentinelone.AgentFilter{IDs: []string{id}}, nil); err != nil {
 		t.Fatal(err)
@@ -244,12 +249,39 @@ func TestFakeAgentNetworkStatus(t *testing.T) {
 	if s := status(); s != sentinelone.NetworkConnecting {
 		t.Errorf("just after connect: %s", s)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for status() != sentinelone.NetworkConnected && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
+	advance(49 * time.Millisecond)
+	if s := status(); s != sentinelone.NetworkConnecting {
+		t.Errorf("before the end of the transition: %s", s)
 	}
+	advance(time.Millisecond)
 	if s := status(); s != sentinelone.NetworkConnected {
 		t.Errorf("after the transition: %s", s)
+	}
+	if a, _ := srv.AgentState(id); a.NetworkStatus != string(sentinelone.NetworkConnected) {
+		t.Errorf("AgentState after the transition: %s", a.NetworkStatus)
+	}
+	// A disconnect during a connect replaces it.
+	if _, err := c.Agents.Connect(ctx, sentinelone.AgentFilter{IDs: []string{id}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	advance(20 * time.Millisecond)
+	if _, err := c.Agents.Disconnect(ctx, sentinelone.AgentFilter{IDs: []string{id}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	advance(40 * time.Millisecond)
+	if s := status(); s != sentinelone.NetworkDisconnecting {
+		t.Errorf("disconnect during a connect, 40ms later: %s", s)
+	}
+	advance(10 * time.Millisecond)
+	if n, err := c.Agents.Count(ctx, &sentinelone.AgentListOptions{NetworkStatuses: []sentinelone.NetworkStatus{sentinelone.NetworkDisconnected}}); err != nil || n != 1 {
+		t.Errorf("Count disconnected after the second transition = %d, %v", n, err)
+	}
+	srv.SetTransitionDelay(0)
+	if _, err := c.Agents.Connect(ctx, sentinelone.AgentFilter{IDs: []string{id}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if s := status(); s != sentinelone.NetworkConnected {
+		t.Errorf("connect without a delay: %s", s)
 	}
 	if _, err := c.Agents.InitiateScan(ctx, sentinelone.AgentFilter{SiteIDs: []string{"1"}}, nil); err != nil {
 		t.Fatal(err)

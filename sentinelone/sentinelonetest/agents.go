@@ -27,6 +27,11 @@ type Agent struct {
 type agent struct {
 	a   Agent
 	rec *record
+	// pending is the network status the agent moves to at due (server
+	// clock) after a connect or disconnect with a transition delay; empty
+	// when no transition is under way.
+	pending string
+	due     time.Time
 }
 
 func (ag *agent) index() {
@@ -86,6 +91,7 @@ func (s *Server) AgentState(id string) (Agent, bool) {
 	if !ok {
 		return Agent{}, false
 	}
+	ag.settle(s.now())
 	return ag.a, true
 }
 
@@ -93,7 +99,9 @@ func (s *Server) agentRecords() []*record {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var recs []*record
+	now := s.now()
 	for _, ag := range s.agents {
+		ag.settle(now)
 		recs = insertSorted(recs, ag.rec)
 	}
 	return recs
@@ -175,8 +183,10 @@ func (s *Server) agentAction(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	delay := s.delay
+	now := s.now()
 	var hit []*agent
 	for _, ag := range s.agents {
+		ag.settle(now)
 		ok, err := matchFilter(f, ag.rec, agentFilterKeys)
 		if err != nil {
 			s.mu.Unlock()
@@ -190,9 +200,9 @@ func (s *Server) agentAction(w http.ResponseWriter, r *http.Request) {
 	for _, ag := range hit {
 		switch act {
 		case "disconnect":
-			s.transitionLocked(ag, "disconnecting", "disconnected", delay)
+			ag.transition("disconnecting", "disconnected", now, delay)
 		case "connect":
-			s.transitionLocked(ag, "connecting", "connected", delay)
+			ag.transition("connecting", "connected", now, delay)
 		case "initiate-scan":
 			ag.a.ScanStatus = "started"
 			ag.index()
@@ -205,20 +215,25 @@ func (s *Server) agentAction(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]int{"affected": len(hit)}})
 }
 
-func (s *Server) transitionLocked(ag *agent, during, final string, delay time.Duration) {
+// transition moves the agent to final, through during for delay (on the
+// server's clock) when delay is positive. A later action replaces a
+// transition under way.
+func (ag *agent) transition(during, final string, now time.Time, delay time.Duration) {
 	if delay <= 0 {
-		ag.a.NetworkStatus = final
+		ag.a.NetworkStatus, ag.pending = final, ""
 		ag.index()
 		return
 	}
-	ag.a.NetworkStatus = during
+	ag.a.NetworkStatus, ag.pending, ag.due = during, final, now.Add(delay)
 	ag.index()
-	time.AfterFunc(delay, func() {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		if ag.a.NetworkStatus == during {
-			ag.a.NetworkStatus = final
-			ag.index()
-		}
-	})
+}
+
+// settle ends the transition under way once its delay has passed at now.
+// The server calls it, under its lock, before reading an agent.
+func (ag *agent) settle(now time.Time) {
+	if ag.pending == "" || now.Before(ag.due) {
+		return
+	}
+	ag.a.NetworkStatus, ag.pending = ag.pending, ""
+	ag.index()
 }

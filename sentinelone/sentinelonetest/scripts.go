@@ -103,6 +103,7 @@ func (s *Server) executeScript(w http.ResponseWriter, r *http.Request) {
 	now := s.now().UTC().Truncate(time.Microsecond)
 	n := 0
 	for _, ag := range s.agents {
+		ag.settle(s.now())
 		ok, err := matchFilter(f, ag.rec, agentFilterKeys)
 		if err != nil {
 			badParam(w, "%v", err)

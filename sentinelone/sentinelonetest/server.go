@@ -338,7 +338,9 @@ func (s *Server) newTokenLocked(life time.Duration) string {
 }
 
 // SetTransitionDelay sets how long agents stay "disconnecting" or
-// "connecting" after an action (0, the default, moves them at once).
+// "connecting" after an action (0, the default, moves them at once). The
+// delay runs on the server's clock (WithClock, SetClock): a test that sets
+// the clock moves agents along by moving it.
 func (s *Server) SetTransitionDelay(d time.Duration) {
 	s.mu.Lock()
 	s.delay = d
