@@ -401,6 +401,10 @@ func TestIntakeWriterAgeFlush(t *testing.T) {
 
 func TestIntakeWriterReportsFailures(t *testing.T) {
 	t.Parallel()
+	synctest.Test(t, func(t *testing.T) { testIntakeWriterReportsFailures(t) })
+}
+
+func testIntakeWriterReportsFailures(t *testing.T) {
 	in, mt := intakeMock(t, WithMaxRetries(0))
 	mt.RegisterResponder(http.MethodPost, intakeTestURL+"/batch",
 		httpmock.NewStringResponder(500, `{"message":"boom"}`).Then(idsResponder(t, nil, nil)))
@@ -413,9 +417,9 @@ func TestIntakeWriterReportsFailures(t *testing.T) {
 	if err := w.Write(ctx, []byte("b")); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for w.Stats().Failed == 0 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
+	synctest.Wait() // the send of [a] has failed
+	if st := w.Stats(); st.Failed != 1 {
+		t.Fatalf("after the failed send: %+v", st)
 	}
 	// The next Write reports it once, without taking its event.
 	if err := w.Write(ctx, []byte("c")); !errors.Is(err, ErrServer) {
@@ -440,6 +444,12 @@ func TestIntakeWriterReportsFailures(t *testing.T) {
 
 func TestIntakeWriterBackpressure(t *testing.T) {
 	t.Parallel()
+	// In a bubble the 200ms pass only once both sends are blocked and the
+	// third Write waits: a loaded machine cannot spend them earlier.
+	synctest.Test(t, func(t *testing.T) { testIntakeWriterBackpressure(t) })
+}
+
+func testIntakeWriterBackpressure(t *testing.T) {
 	in, mt := intakeMock(t)
 	release := make(chan struct{})
 	var inflight, peak atomic.Int32

@@ -150,7 +150,7 @@ func TestFakeThreatFileFetch(t *testing.T) {
 	if err != nil || res.Affected != 1 {
 		t.Fatalf("FetchThreatFile = %+v, %v", res, err)
 	}
-	up, err := c.Files.WaitForUpload(ctx, sentinelone.WaitUploadOptions{ThreatID: threat, Since: since, PollInterval: 10 * time.Millisecond, Timeout: 10 * time.Second})
+	up, err := c.Files.WaitForUpload(ctx, sentinelone.WaitUploadOptions{ThreatID: threat, Since: since, PollInterval: 10 * time.Millisecond, Timeout: time.Minute})
 	if err != nil || up.AgentID != agent || up.ThreatID != threat || up.FileName != "dropper.exe" {
 		t.Fatalf("WaitForUpload = %+v, %v", up, err)
 	}
@@ -165,7 +165,7 @@ func TestFakeThreatFileFetch(t *testing.T) {
 	if err := c.Files.FetchAgentFiles(ctx, agent, []string{`C:\Users\Public\a.ps1`}, "Infected-2024!", nil); err != nil {
 		t.Fatal(err)
 	}
-	up2, err := c.Files.WaitForUpload(ctx, sentinelone.WaitUploadOptions{AgentID: agent, Since: up.CreatedAt, PollInterval: 10 * time.Millisecond, Timeout: 10 * time.Second})
+	up2, err := c.Files.WaitForUpload(ctx, sentinelone.WaitUploadOptions{AgentID: agent, Since: up.CreatedAt, PollInterval: 10 * time.Millisecond, Timeout: time.Minute})
 	if err != nil || up2.ActivityID == up.ActivityID {
 		t.Fatalf("second WaitForUpload = %+v, %v", up2, err)
 	}
@@ -223,7 +223,7 @@ func TestFakeDownloadPastBodyCap(t *testing.T) {
 	if err := c.Files.FetchAgentFiles(ctx, agent, []string{"/var/log/big.bin"}, "Infected-2024!", nil); err != nil {
 		t.Fatal(err)
 	}
-	up, err := c.Files.WaitForUpload(ctx, sentinelone.WaitUploadOptions{AgentID: agent, PollInterval: 10 * time.Millisecond, Timeout: 10 * time.Second})
+	up, err := c.Files.WaitForUpload(ctx, sentinelone.WaitUploadOptions{AgentID: agent, PollInterval: 10 * time.Millisecond, Timeout: time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +275,7 @@ func TestFakeRemoteScripts(t *testing.T) {
 	}
 	done := make(chan result, 1)
 	go func() {
-		tasks, err := c.RemoteScripts.WaitTasks(ctx, ex.ParentTaskID, &sentinelone.WaitOptions{PollInterval: 10 * time.Millisecond, Timeout: 10 * time.Second})
+		tasks, err := c.RemoteScripts.WaitTasks(ctx, ex.ParentTaskID, &sentinelone.WaitOptions{PollInterval: 10 * time.Millisecond, Timeout: time.Minute})
 		done <- result{tasks, err}
 	}()
 	// The wait goes on while the tasks run.
@@ -323,7 +323,7 @@ func TestFakeRemoteScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tasks, err := c.RemoteScripts.WaitTasks(ctx, ex2.ParentTaskID, &sentinelone.WaitOptions{PollInterval: 10 * time.Millisecond, Timeout: 10 * time.Second})
+	tasks, err := c.RemoteScripts.WaitTasks(ctx, ex2.ParentTaskID, &sentinelone.WaitOptions{PollInterval: 10 * time.Millisecond, Timeout: time.Minute})
 	if err != nil || len(tasks) != 1 || tasks[0].Status != sentinelone.TaskCompleted {
 		t.Fatalf("WaitTasks after delay = %+v, %v", tasks, err)
 	}
@@ -354,7 +354,7 @@ func TestFakeDownloadFaults(t *testing.T) {
 	if err := c.Files.FetchAgentFiles(ctx, agent, []string{"/etc/hosts"}, "Infected-2024!", nil); err != nil {
 		t.Fatal(err)
 	}
-	up, err := c.Files.WaitForUpload(ctx, sentinelone.WaitUploadOptions{AgentID: agent, PollInterval: 10 * time.Millisecond, Timeout: 10 * time.Second})
+	up, err := c.Files.WaitForUpload(ctx, sentinelone.WaitUploadOptions{AgentID: agent, PollInterval: 10 * time.Millisecond, Timeout: time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
