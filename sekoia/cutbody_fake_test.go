@@ -33,7 +33,7 @@ func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // spec, and the count of its requests under prefix.
 func countedAPI(t *testing.T, srv *sekoiatest.Server, prefix string, opts ...sekoia.Option) (*sekoia.Client, *countingTransport) {
 	t.Helper()
-	ct := &countingTransport{next: specValidator(t).Transport(t, nil), prefix: prefix}
+	ct := &countingTransport{next: specValidator(t).Transport(t, srv.HTTPClient().Transport), prefix: prefix}
 	c, err := srv.Client(append([]sekoia.Option{sekoia.WithHTTPClient(&http.Client{Transport: ct})}, opts...)...)
 	if err != nil {
 		t.Fatal(err)

@@ -19,7 +19,10 @@ func fakeAPI(t *testing.T, opts ...sekoia.Option) (*sekoiatest.Server, *sekoia.C
 	t.Helper()
 	srv := sekoiatest.NewServer(t)
 	v := specValidator(t)
-	spec := []sekoia.Option{sekoia.WithHTTPClient(&http.Client{Transport: v.Transport(t, nil)})}
+	// The server's own transport, not http.DefaultTransport: a pool shared
+	// by every test could hand a POST a connection of a closed server
+	// whose port a new server reuses, and a POST is never sent again.
+	spec := []sekoia.Option{sekoia.WithHTTPClient(&http.Client{Transport: v.Transport(t, srv.HTTPClient().Transport)})}
 	c, err := srv.Client(append(spec, opts...)...)
 	if err != nil {
 		t.Fatal(err)

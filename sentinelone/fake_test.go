@@ -28,7 +28,8 @@ func newFakeClient(t testing.TB, srv *sentinelonetest.Server, opts ...sentinelon
 	t.Helper()
 	v := oapitest.Load(t, "../openapi/sentinelone.yaml", sentinelone.APIPath)
 	base := []sentinelone.Option{
-		sentinelone.WithHTTPClient(&http.Client{Transport: v.Transport(t, nil)}),
+		// The server's own pool, not http.DefaultTransport's (see sekoia's fakeAPI).
+		sentinelone.WithHTTPClient(&http.Client{Transport: v.Transport(t, srv.HTTPClient().Transport)}),
 		sentinelone.WithRetryWait(time.Millisecond, 5*time.Millisecond),
 		sentinelone.WithoutRateLimits(),
 	}

@@ -22,7 +22,7 @@ import (
 func fakeClient(t *testing.T, srv *tehtristest.Server, opts ...tehtris.Option) *tehtris.Client {
 	t.Helper()
 	v := oapitest.Load(t, "../openapi/tehtris.yaml", "/api")
-	all := append([]tehtris.Option{tehtris.WithHTTPClient(&http.Client{Transport: v.Transport(t, nil)})}, opts...)
+	all := append([]tehtris.Option{tehtris.WithHTTPClient(&http.Client{Transport: v.Transport(t, srv.HTTPClient().Transport)})}, opts...)
 	c, err := srv.Client(all...)
 	if err != nil {
 		t.Fatal(err)
