@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/socgo/xdr/checkpoint"
+	"github.com/socgo/xdr/internal/crashtest"
 	"github.com/socgo/xdr/sentinelone"
 	"github.com/socgo/xdr/sentinelone/sentinelonetest"
 )
@@ -68,30 +69,12 @@ func crashRestart[T any](t *testing.T, total int, path string, appendNow func(*s
 		}
 	}
 	// The process's kill switch, moved by each restart.
-	var (
-		killMu           sync.Mutex
-		kill             context.CancelFunc
-		requests, killAt int
-		killAfter        bool
-	)
-	base := srv.HTTPClient().Transport
-	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		killMu.Lock()
-		requests++
-		due, after, cancel := requests == killAt, killAfter, kill
-		killMu.Unlock()
+	kill := &crashtest.Kill{Before: func() {
 		if rnd(16) == 0 {
 			burst()
 		}
-		if due && !after {
-			cancel() // dies before this request is sent
-		}
-		resp, err := base.RoundTrip(r)
-		if due && after {
-			cancel() // dies while reading the answer
-		}
-		return resp, err
-	})}
+	}}
+	hc := &http.Client{Transport: kill.Transport(srv.HTTPClient().Transport)}
 	c, err := sentinelone.NewClient(srv.URL(), srv.APIToken(), sentinelone.WithoutRateLimits(), sentinelone.WithHTTPClient(hc),
 		sentinelone.WithRetryWait(time.Millisecond, 2*time.Millisecond), sentinelone.WithMaxRetries(1))
 	if err != nil {
@@ -121,8 +104,7 @@ func crashRestart[T any](t *testing.T, total int, path string, appendNow func(*s
 		ctx, cancel := context.WithCancel(context.Background())
 		mode := rnd(4)
 		crashAt, cancelAt := 0, 0 // crash in, or cancel after accepting, the n-th Handle call
-		killMu.Lock()
-		kill, requests, killAt, killAfter = cancel, 0, 0, rnd(2) == 0
+		killAt, killAfter := 0, rnd(2) == 0
 		switch mode {
 		case 1:
 			killAt = 1 + rnd(6)
@@ -131,7 +113,7 @@ func crashRestart[T any](t *testing.T, total int, path string, appendNow func(*s
 		case 3:
 			cancelAt = 1 + rnd(2)
 		}
-		killMu.Unlock()
+		kill.Arm(cancel, killAt, killAfter)
 		calls := 0
 		col, err := newCol(c, sentinelone.CollectorConfig{
 			Store: store, Start: start, BatchSize: 1 + rnd(300), PageSize: 1 + rnd(1000),
@@ -190,10 +172,6 @@ func crashRestart[T any](t *testing.T, total int, path string, appendNow func(*s
 	}
 	t.Logf("%d restarts (%d after the last append), %d crashes in Handle, %d kills", restarts, afterAppend, crashes, kills)
 }
-
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func TestThreatCollectors(t *testing.T) {
 	t.Parallel()

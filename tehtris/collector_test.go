@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/socgo/xdr/checkpoint"
+	"github.com/socgo/xdr/internal/crashtest"
 	"github.com/socgo/xdr/tehtris"
 	"github.com/socgo/xdr/tehtris/tehtristest"
 )
@@ -97,33 +98,16 @@ func TestCollectorExactlyOnceAcrossRestarts(t *testing.T) {
 	}), &slog.HandlerOptions{Level: slog.LevelInfo}))
 
 	// The life's kill switch, moved by each life.
-	var (
-		kmu              sync.Mutex
-		kill             context.CancelFunc
-		requests, killAt int
-		killAfter        bool
-	)
-	base := srv.HTTPClient().Transport
-	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		kmu.Lock()
-		requests++
-		due, after, cancel := requests == killAt, killAfter, kill
-		kmu.Unlock()
+	kill := &crashtest.Kill{}
+	kill.Before = func() {
 		if rnd(8) == 0 {
 			burst()
 		}
 		if allAppended() && led.distinct() == total {
-			cancel() // caught up: the life has nothing left to do
+			kill.Now() // caught up: the life has nothing left to do
 		}
-		if due && !after {
-			cancel() // killed before this request is sent
-		}
-		resp, err := base.RoundTrip(r)
-		if due && after {
-			cancel() // killed while reading the answer
-		}
-		return resp, err
-	})}
+	}
+	hc := &http.Client{Transport: kill.Transport(srv.HTTPClient().Transport)}
 	client, err := srv.Client(tehtris.WithHTTPClient(hc), tehtris.WithRetryWait(time.Millisecond, 5*time.Millisecond), tehtris.WithMaxRetryAfter(10*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
@@ -146,12 +130,11 @@ func TestCollectorExactlyOnceAcrossRestarts(t *testing.T) {
 		}
 		lives++
 		ctx, cancel := context.WithCancel(context.Background())
-		kmu.Lock()
-		kill, requests, killAt, killAfter = cancel, 0, 1+rnd(30), rnd(2) == 0
+		killAt, killAfter := 1+rnd(30), rnd(2) == 0
 		if done && lives%5 == 0 {
 			killAt = maxCatchUpRequests // let it catch up now and then
 		}
-		kmu.Unlock()
+		kill.Arm(cancel, killAt, killAfter)
 		var handled atomic.Int64
 		killInHandle := rnd(3) == 0
 		handle := func(ctx context.Context, evs []tehtris.Event) error {
@@ -218,10 +201,6 @@ func TestCollectorExactlyOnceAcrossRestarts(t *testing.T) {
 	lmu.Unlock()
 	t.Logf("%d lives (%d after the last append), %d requests", lives, afterAppend, srv.Requests())
 }
-
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 type writerFunc func(p []byte) (int, error)
 
