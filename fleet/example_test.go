@@ -11,11 +11,16 @@ import (
 )
 
 // printer stands for a collector (tehtris.Collector, sentinelone.Collector):
-// it runs until its ctx is done.
-type printer struct{ id string }
+// it runs until its ctx is done. For the example's sake it stops the fleet
+// once it runs (a timer would not do on a busy machine).
+type printer struct {
+	id   string
+	stop context.CancelFunc
+}
 
 func (p printer) Run(ctx context.Context) error {
 	fmt.Println("running", p.id)
+	p.stop()
 	<-ctx.Done()
 	return nil
 }
@@ -31,12 +36,14 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	var sources []fleet.Source
 	for _, id := range []string{"tehtris/tenant-a"} {
 		sources = append(sources, fleet.Source{ID: id, New: func(store checkpoint.Store) (fleet.Runner, error) {
 			// Build the collector on store, e.g.:
 			// client.EventCollector(tehtris.CollectorConfig{Store: store}, handle)
-			return printer{id}, nil
+			return printer{id, cancel}, nil
 		}})
 	}
 	f, err := fleet.New(fleet.Config{Leases: leases, Sources: sources, MaxSources: 10, TTL: 3 * time.Second})
@@ -44,8 +51,6 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-	defer cancel()
 	_ = f.Run(ctx) // until ctx is done: then its collectors stop and its leases are released
 	fmt.Println("released on stop:", len(f.Running()) == 0)
 	// Output:
