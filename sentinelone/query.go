@@ -63,6 +63,9 @@ type query struct {
 	op  string
 	v   url.Values
 	err error
+	// count makes pagingParams those of a count: countOnly=true, no
+	// limit and no skipCount.
+	count bool
 }
 
 func newQuery(op string) *query { return &query{op: op, v: url.Values{}} }
@@ -206,6 +209,7 @@ type pagingParams struct {
 	cursor, sortBy *string
 	sortOrder      *string
 	skipCount      *bool
+	countOnly      *bool
 }
 
 // pagingParams checks p and returns its parameters.
@@ -230,7 +234,21 @@ func (q *query) pagingParams(p Paging) pagingParams {
 		w.skipCount = &p.SkipCount
 	}
 	w.sortBy, w.sortOrder = q.sortParams(p.SortBy, p.SortOrder)
+	if q.count {
+		t := true
+		w.countOnly, w.limit, w.skipCount = &t, nil, nil
+	}
 	return w
+}
+
+// setPaging copies the paging parameters pg into those of an operation.
+func setPaging[O ~string](pg pagingParams, limit, skip **int, cursor **string, countOnly, skipCount **bool, sortBy **string, sortOrder **O) {
+	*limit, *skip, *cursor, *countOnly, *skipCount, *sortBy = pg.limit, pg.skip, pg.cursor, pg.countOnly, pg.skipCount, pg.sortBy
+	*sortOrder = nil
+	if pg.sortOrder != nil {
+		o := O(*pg.sortOrder)
+		*sortOrder = &o
+	}
 }
 
 func (q *query) done() (url.Values, error) {

@@ -34,6 +34,15 @@ func strParam(s string) *string {
 	return &s
 }
 
+// flagParam returns true as a parameter when b is set, nil otherwise (a
+// flag is sent only when set).
+func flagParam(b bool) *bool {
+	if !b {
+		return nil
+	}
+	return &b
+}
+
 // timeParam returns t formatted as the console expects (FormatTime), nil
 // when zero (not sent).
 func timeParam(t time.Time) *string {
@@ -115,12 +124,14 @@ func (o *AgentListOptions) agentsCountRequest(op string) (rest.Request, error) {
 	}))
 }
 
-// activitiesRequest checks o and builds GET /activities.
-func (o *ActivityListOptions) activitiesRequest(op string) (rest.Request, error) {
+// activitiesRequest checks o and builds GET /activities, with
+// countOnly=true (and no limit) when count is set.
+func (o *ActivityListOptions) activitiesRequest(op string, count bool) (rest.Request, error) {
 	if o == nil {
 		o = &ActivityListOptions{}
 	}
 	q := newQuery(op)
+	q.count = count
 	p := s1wire.ListActivitiesParams{
 		Ids:              q.listParam("ids", o.IDs),
 		ActivityUuids:    q.listParam("activityUuids", o.ActivityUUIDs),
@@ -149,21 +160,21 @@ func (o *ActivityListOptions) activitiesRequest(op string) (rest.Request, error)
 	if o.IncludeHidden {
 		p.IncludeHidden = &o.IncludeHidden
 	}
-	pg := q.pagingParams(o.Paging)
-	p.Limit, p.Skip, p.Cursor, p.SkipCount, p.SortBy = pg.limit, pg.skip, pg.cursor, pg.skipCount, pg.sortBy
-	p.SortOrder = (*s1wire.ListActivitiesParamsSortOrder)(pg.sortOrder)
+	setPaging(q.pagingParams(o.Paging), &p.Limit, &p.Skip, &p.Cursor, &p.CountOnly, &p.SkipCount, &p.SortBy, &p.SortOrder)
 	if q.err != nil {
 		return rest.Request{}, q.err
 	}
 	return line(op)(s1wire.NewListActivitiesRequest(&p))
 }
 
-// threatsRequest checks o and builds GET /threats.
-func (o *ThreatListOptions) threatsRequest(op string) (rest.Request, error) {
+// threatsRequest checks o and builds GET /threats, with countOnly=true
+// (and no limit) when count is set.
+func (o *ThreatListOptions) threatsRequest(op string, count bool) (rest.Request, error) {
 	if o == nil {
 		o = &ThreatListOptions{}
 	}
 	q := newQuery(op)
+	q.count = count
 	p := s1wire.ListThreatsParams{
 		Ids:                           q.listParam("ids", o.IDs),
 		AgentIds:                      q.listParam("agentIds", o.AgentIDs),
@@ -212,9 +223,7 @@ func (o *ThreatListOptions) threatsRequest(op string) (rest.Request, error) {
 		UpdatedAtLt:                   timeParam(o.UpdatedBefore),
 		UpdatedAtLte:                  timeParam(o.UpdatedUntil),
 	}
-	pg := q.pagingParams(o.Paging)
-	p.Limit, p.Skip, p.Cursor, p.SkipCount, p.SortBy = pg.limit, pg.skip, pg.cursor, pg.skipCount, pg.sortBy
-	p.SortOrder = (*s1wire.ListThreatsParamsSortOrder)(pg.sortOrder)
+	setPaging(q.pagingParams(o.Paging), &p.Limit, &p.Skip, &p.Cursor, &p.CountOnly, &p.SkipCount, &p.SortBy, &p.SortOrder)
 	if q.err != nil {
 		return rest.Request{}, q.err
 	}
