@@ -93,5 +93,5 @@ func (s *AccountsService) All(ctx context.Context, opts *AccountListOptions) ite
 // Get calls GET /accounts/{id}. An unknown id is an error matching
 // ErrNotFound.
 func (s *AccountsService) Get(ctx context.Context, id string) (*Account, error) {
-	return getOne[Account](ctx, s.c, "Accounts.Get", "/accounts/", id)
+	return getOne[Account](ctx, s.c, "Accounts.Get", id, s1wire.NewGetAccountRequest)
 }

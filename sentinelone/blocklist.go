@@ -180,7 +180,7 @@ func (s *BlocklistService) Add(ctx context.Context, scope Scope, e BlocklistAdd,
 		Type string `json:"type"`
 		BlocklistAdd
 	}{BlocklistBlackHash, e}
-	return create[BlocklistEntry](ctx, s.c, "/restrictions", scope, data, opts)
+	return create[BlocklistEntry](ctx, s.c, op, s1wire.NewAddBlocklistRequest, scope, data, opts)
 }
 
 // Delete calls DELETE /restrictions with {"data": {"type": "black_hash",
@@ -188,7 +188,7 @@ func (s *BlocklistService) Add(ctx context.Context, scope Scope, e BlocklistAdd,
 // reports it (-1 when the answer does not say). DELETE is idempotent and
 // retried like a GET.
 func (s *BlocklistService) Delete(ctx context.Context, ids []string) (int, error) {
-	return deleteByType(ctx, s.c, "Blocklist.Delete", "/restrictions", BlocklistBlackHash, ids)
+	return deleteByType(ctx, s.c, "Blocklist.Delete", s1wire.NewDeleteBlocklistRequest, BlocklistBlackHash, ids)
 }
 
 // checkIDs refuses an empty list of ids or one with an empty element.

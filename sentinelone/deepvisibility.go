@@ -117,9 +117,14 @@ func (s *DeepVisibilityService) Create(ctx context.Context, q DVQuery, opts *Act
 	if err != nil {
 		return "", err
 	}
+	r, err := line(op)(s1wire.NewDvInitQueryRequest())
+	if err != nil {
+		return "", err
+	}
+	r.Body, r.RetrySafe = body, opts.retrySafe()
 	res, _, err := call[struct {
 		QueryID string `json:"queryId"`
-	}](ctx, s.c, rest.Request{Method: http.MethodPost, Path: "/dv/init-query", Body: body, RetrySafe: opts.retrySafe()})
+	}](ctx, s.c, r)
 	if err != nil {
 		return "", err
 	}
@@ -161,8 +166,11 @@ func (s *DeepVisibilityService) Status(ctx context.Context, queryID string) (*DV
 	if err := checkQueryID("DeepVisibility.Status", queryID); err != nil {
 		return nil, err
 	}
-	var st *DVQueryStatus
-	st, _, err := call[*DVQueryStatus](ctx, s.c, rest.Request{Method: http.MethodGet, Path: "/dv/query-status", Query: map[string][]string{"queryId": {queryID}}})
+	r, err := line("DeepVisibility.Status")(s1wire.NewDvQueryStatusRequest(&s1wire.DvQueryStatusParams{QueryId: queryID}))
+	if err != nil {
+		return nil, err
+	}
+	st, _, err := call[*DVQueryStatus](ctx, s.c, r)
 	if err != nil {
 		return nil, err
 	}
@@ -179,8 +187,12 @@ func (s *DeepVisibilityService) Cancel(ctx context.Context, queryID string) erro
 	if err := checkQueryID("DeepVisibility.Cancel", queryID); err != nil {
 		return err
 	}
-	_, _, err := call[any](ctx, s.c, rest.Request{Method: http.MethodPost, Path: "/dv/cancel-query",
-		Body: map[string]string{"queryId": queryID}, RetrySafe: true})
+	r, err := line("DeepVisibility.Cancel")(s1wire.NewDvCancelQueryRequest())
+	if err != nil {
+		return err
+	}
+	r.Body, r.RetrySafe = map[string]string{"queryId": queryID}, true
+	_, _, err = call[any](ctx, s.c, r)
 	return err
 }
 

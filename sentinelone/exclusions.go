@@ -194,7 +194,7 @@ func (s *ExclusionsService) Create(ctx context.Context, scope Scope, e NewExclus
 	case e.Type != ExclusionPath && (e.Mode != "" || e.PathExclusionType != ""):
 		return nil, fmt.Errorf("sentinelone: %s: Mode and PathExclusionType apply to path exclusions only", op)
 	}
-	return create[Exclusion](ctx, s.c, "/exclusions", scope, e, opts)
+	return create[Exclusion](ctx, s.c, op, s1wire.NewCreateExclusionRequest, scope, e, opts)
 }
 
 // Delete calls DELETE /exclusions with {"data": {"type": typ, "ids":
@@ -205,5 +205,5 @@ func (s *ExclusionsService) Delete(ctx context.Context, typ ExclusionType, ids [
 	if !typ.Valid() {
 		return 0, fmt.Errorf("sentinelone: %s: type %q is not one of white_hash, path, certificate, browser, file_type", op, truncate(string(typ), 100))
 	}
-	return deleteByType(ctx, s.c, op, "/exclusions", string(typ), ids)
+	return deleteByType(ctx, s.c, op, s1wire.NewDeleteExclusionsRequest, string(typ), ids)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"iter"
-	"net/http"
 	"time"
 
 	s1wire "github.com/socgo/xdr/internal/wire/sentinelone"
@@ -117,7 +116,7 @@ func (s *GroupsService) All(ctx context.Context, opts *GroupListOptions) iter.Se
 // Get calls GET /groups/{id}. An unknown id is an error matching
 // ErrNotFound.
 func (s *GroupsService) Get(ctx context.Context, id string) (*Group, error) {
-	return getOne[Group](ctx, s.c, "Groups.Get", "/groups/", id)
+	return getOne[Group](ctx, s.c, "Groups.Get", id, s1wire.NewGetGroupRequest)
 }
 
 // MoveAgents calls PUT /groups/{id}/move-agents with {"filter": {"ids":
@@ -134,10 +133,14 @@ func (s *GroupsService) MoveAgents(ctx context.Context, groupID string, agentIDs
 	if err := checkIDs(op, "agentIDs", agentIDs); err != nil {
 		return 0, err
 	}
-	body := actionBody{Filter: map[string][]string{"ids": agentIDs}}
+	r, err := line(op)(s1wire.NewMoveAgentsToGroupRequest(groupID))
+	if err != nil {
+		return 0, err
+	}
+	r.Body = actionBody{Filter: map[string][]string{"ids": agentIDs}}
 	d, _, err := call[struct {
 		AgentsMoved int `json:"agentsMoved"`
-	}](ctx, s.c, rest.Request{Method: http.MethodPut, Path: "/groups/" + rest.Seg(groupID) + "/move-agents", Body: body})
+	}](ctx, s.c, r)
 	if err != nil {
 		return 0, err
 	}

@@ -198,7 +198,7 @@ func (s *IOCsService) Create(ctx context.Context, scope Scope, iocs []NewIOC, op
 			data[i].ValidUntil = FormatTime(n.ValidUntil)
 		}
 	}
-	return create[IOC](ctx, s.c, "/threat-intelligence/iocs", scope, data, opts)
+	return create[IOC](ctx, s.c, op, s1wire.NewCreateIOCsRequest, scope, data, opts)
 }
 
 // Delete calls DELETE /threat-intelligence/iocs with {"filter":
@@ -218,5 +218,5 @@ func (s *IOCsService) Delete(ctx context.Context, scope Scope, uuids []string) (
 	} else {
 		f[scope.key()] = scope.IDs
 	}
-	return remove(ctx, s.c, "/threat-intelligence/iocs", map[string]any{"filter": f})
+	return remove(ctx, s.c, op, s1wire.NewDeleteIOCsRequest, map[string]any{"filter": f})
 }

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
-	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -128,7 +126,11 @@ func (s *RemoteScriptsService) Execute(ctx context.Context, f AgentFilter, run S
 		ScriptRun
 		Timeout int64 `json:"scriptRuntimeTimeoutSeconds,omitempty"`
 	}{run, int64((run.RuntimeTimeout + time.Second - 1) / time.Second)}
-	r := rest.Request{Method: http.MethodPost, Path: "/remote-scripts/execute", Body: actionBody{Filter: f, Data: data}, RetrySafe: opts.retrySafe()}
+	r, err := line(op)(s1wire.NewExecuteRemoteScriptRequest())
+	if err != nil {
+		return nil, err
+	}
+	r.Body, r.RetrySafe = actionBody{Filter: f, Data: data}, opts.retrySafe()
 	if run.Password != "" {
 		r.Secrets = []string{run.Password}
 	}
@@ -314,6 +316,8 @@ func (s *RemoteScriptsService) FetchOutput(ctx context.Context, t ScriptTask) (*
 	case t.ScriptResultsSignature == "":
 		return nil, fmt.Errorf("sentinelone: %s: task %s has no ScriptResultsSignature (status %s; output not in the cloud?)", op, truncate(t.ID, 100), t.Status)
 	}
-	q := url.Values{"agentId": {t.AgentID}, "siteId": {t.SiteID}, "signature": {t.ScriptResultsSignature}, "signatureType": {"SHA256"}}
-	return getLink(ctx, s.c, op, "/remote-scripts/fetch-file", q)
+	return getLink(ctx, s.c, op)(s1wire.NewRemoteScriptOutputRequest(&s1wire.RemoteScriptOutputParams{
+		AgentId: t.AgentID, SiteId: t.SiteID, Signature: t.ScriptResultsSignature,
+		SignatureType: s1wire.RemoteScriptOutputParamsSignatureTypeSHA256,
+	}))
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
-	"net/http"
 	"strings"
 	"time"
 
@@ -148,15 +147,20 @@ func (s *SitesService) All(ctx context.Context, opts *SiteListOptions) iter.Seq2
 // Get calls GET /sites/{id}. An unknown id is an error matching
 // ErrNotFound.
 func (s *SitesService) Get(ctx context.Context, id string) (*Site, error) {
-	return getOne[Site](ctx, s.c, "Sites.Get", "/sites/", id)
+	return getOne[Site](ctx, s.c, "Sites.Get", id, s1wire.NewGetSiteRequest)
 }
 
-// getOne calls GET prefix+id and decodes the object of its "data".
-func getOne[T any, P rawItem[T]](ctx context.Context, c *Client, op, prefix, id string) (*T, error) {
+// getOne checks id, calls the GET that build makes of it (a generated
+// builder: s1wire.NewGetSiteRequest) and decodes the object of its "data".
+func getOne[T any, P rawItem[T]](ctx context.Context, c *Client, op, id string, build func(string) (s1wire.Request, error)) (*T, error) {
 	if err := checkPathID(op, "id", id); err != nil {
 		return nil, err
 	}
-	raw, _, err := call[json.RawMessage](ctx, c, rest.Request{Method: http.MethodGet, Path: prefix + rest.Seg(id)})
+	r, err := line(op)(build(id))
+	if err != nil {
+		return nil, err
+	}
+	raw, _, err := call[json.RawMessage](ctx, c, r)
 	if err != nil {
 		return nil, err
 	}
