@@ -2,14 +2,79 @@ package sentinelone
 
 import (
 	"net/url"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
 
+// handQuery builds a query string by hand, as the lists did before the
+// wire layer (with the same checks), kept as the baseline of the
+// request-building benchmarks.
+type handQuery struct {
+	*query
+	v url.Values
+}
+
+func newHandQuery(op string) *handQuery { return &handQuery{newQuery(op), url.Values{}} }
+
+func (q *handQuery) list(key string, vals []string) {
+	if p := q.listParam(key, vals); p != nil {
+		q.v.Set(key, strings.Join(vals, ","))
+	}
+}
+
+func (q *handQuery) str(key, s string) {
+	if s != "" {
+		q.v.Set(key, s)
+	}
+}
+
+func (q *handQuery) flag(key string, b bool) {
+	if b {
+		q.v.Set(key, "true")
+	}
+}
+
+func (q *handQuery) boolPtr(key string, b *bool) {
+	if b != nil {
+		q.v.Set(key, strconv.FormatBool(*b))
+	}
+}
+
+func (q *handQuery) time(key string, t time.Time) {
+	if !t.IsZero() {
+		q.v.Set(key, FormatTime(t))
+	}
+}
+
+func (q *handQuery) paging(p Paging) {
+	w := q.pagingParams(p)
+	q.v.Set("limit", strconv.Itoa(*w.limit))
+	if w.skip != nil {
+		q.v.Set("skip", strconv.Itoa(*w.skip))
+	}
+	q.str("cursor", p.Cursor)
+	q.flag("skipCount", p.SkipCount)
+	if w.sortBy != nil {
+		q.v.Set("sortBy", *w.sortBy)
+	}
+	if w.sortOrder != nil {
+		q.v.Set("sortOrder", *w.sortOrder)
+	}
+}
+
+func (q *handQuery) done() (url.Values, error) {
+	if q.err != nil {
+		return nil, q.err
+	}
+	return q.v, nil
+}
+
 // handwrittenAgentValues is the agent list's query as it was built before
 // the wire layer, kept to compare.
 func handwrittenAgentValues(op string, o *AgentListOptions) (url.Values, error) {
-	q := newQuery(op)
+	q := newHandQuery(op)
 	q.list("ids", o.IDs)
 	q.list("uuids", o.UUIDs)
 	q.str("computerName", o.ComputerName)
@@ -75,6 +140,105 @@ func BenchmarkWireAgentsList(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			w, err := o.agentsQuery("Agents.List")
+			if err != nil {
+				b.Fatal(err)
+			}
+			_ = w.Query.Encode()
+		}
+	})
+}
+
+// handwrittenAlertValues is the cloud detection alert list's query as it
+// was built before the wire layer, kept to compare.
+func handwrittenAlertValues(op string, o *AlertListOptions) (url.Values, error) {
+	q := newHandQuery(op)
+	q.list("ids", o.IDs)
+	q.list("accountIds", o.AccountIDs)
+	q.list("siteIds", o.SiteIDs)
+	q.list("groupIds", o.GroupIDs)
+	q.flag("tenant", o.Tenant)
+	var sev []string
+	for _, s := range o.Severities {
+		sev = append(sev, string(s))
+	}
+	q.list("severity", sev)
+	var st []string
+	for _, s := range o.IncidentStatuses {
+		st = append(st, upperWire(string(s)))
+	}
+	q.list("incidentStatus", st)
+	var vd []string
+	for _, v := range o.AnalystVerdicts {
+		vd = append(vd, upperWire(string(v)))
+	}
+	q.list("analystVerdict", vd)
+	q.list("ruleName__contains", o.RuleNameContains)
+	q.list("sourceProcessName__contains", o.SourceProcessNameContains)
+	q.list("sourceProcessCommandline__contains", o.SourceCommandLineContains)
+	q.list("sourceProcessStoryline__contains", o.StorylineContains)
+	q.list("sourceProcessFileHashSha1__contains", o.SHA1Contains)
+	q.list("sourceProcessFileHashSha256__contains", o.SHA256Contains)
+	q.list("origAgentName__contains", o.AgentNameContains)
+	q.list("osType", o.OSTypes)
+	q.list("machineType", o.MachineTypes)
+	q.str("query", o.Query)
+	q.time("createdAt__gt", o.CreatedAfter)
+	q.time("createdAt__gte", o.CreatedSince)
+	q.time("createdAt__lt", o.CreatedBefore)
+	q.time("createdAt__lte", o.CreatedUntil)
+	q.time("reportedAt__gt", o.ReportedAfter)
+	q.time("reportedAt__gte", o.ReportedSince)
+	q.time("reportedAt__lt", o.ReportedBefore)
+	q.time("reportedAt__lte", o.ReportedUntil)
+	q.paging(o.Paging)
+	return q.done()
+}
+
+func benchAlertOptions() *AlertListOptions {
+	return &AlertListOptions{
+		SiteIDs:          []string{"225494730938493804"},
+		Severities:       []AlertSeverity{SeverityHigh, SeverityCritical},
+		IncidentStatuses: []IncidentStatus{IncidentUnresolved},
+		RuleNameContains: []string{"lsass"},
+		ReportedSince:    time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+		ReportedUntil:    time.Date(2026, 1, 2, 4, 4, 5, 0, time.UTC),
+		Paging:           Paging{Limit: 500},
+	}
+}
+
+func TestHandwrittenAlertValuesSame(t *testing.T) {
+	o := benchAlertOptions()
+	old, err := handwrittenAlertValues("Alerts.List", o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := o.request("Alerts.List", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := w.Query.Encode(), old.Encode(); got != want {
+		t.Errorf("generated query\n%s\nhand-written\n%s", got, want)
+	}
+}
+
+// BenchmarkWireAlertsList compares building the query of a filtered cloud
+// detection alert list by hand and with the generated wire layer.
+func BenchmarkWireAlertsList(b *testing.B) {
+	o := benchAlertOptions()
+	b.Run("handwritten", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			q, err := handwrittenAlertValues("Alerts.List", o)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_ = q.Encode()
+		}
+	})
+	b.Run("generated", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			w, err := o.request("Alerts.List", false)
 			if err != nil {
 				b.Fatal(err)
 			}
