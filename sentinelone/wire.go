@@ -8,11 +8,15 @@ import (
 	s1wire "github.com/socgo/xdr/internal/wire/sentinelone"
 )
 
-// The request lines of the converted calls are built by the generated
-// wire layer (internal/wire/sentinelone, from openapi/sentinelone.yaml):
-// the public methods check their arguments (with query's checks), fill the
+// The request line of every call is built by the generated wire layer
+// (internal/wire/sentinelone, from openapi/sentinelone.yaml): the public
+// methods check their arguments (with query's checks), fill the
 // operation's parameters and send what the builder returns through
-// internal/rest.
+// internal/rest, adding the body and the call's options. Adding an
+// endpoint is: describe it in the YAML, go generate, write the typed
+// method on its builder. The one request change made after the builder is
+// the cursor of the next page of an All (allPages), on the query built
+// when All was called.
 
 // line turns what a generated builder returns into the rest.Request to
 // send, its error naming op: line(op)(s1wire.NewListAgentsRequest(&p)).
