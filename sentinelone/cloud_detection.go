@@ -98,6 +98,8 @@ func (o *AlertListOptions) request(op string, count bool) (rest.Request, error) 
 	}
 	q := newQuery(op)
 	q.count = count
+	ids, accountIDs := q.listParam("ids", o.IDs), q.listParam("accountIds", o.AccountIDs)
+	siteIDs, groupIDs := q.listParam("siteIds", o.SiteIDs), q.listParam("groupIds", o.GroupIDs)
 	var sev []string
 	for _, s := range o.Severities {
 		if !s.Valid() {
@@ -105,6 +107,7 @@ func (o *AlertListOptions) request(op string, count bool) (rest.Request, error) 
 		}
 		sev = append(sev, string(s))
 	}
+	sevP := listOf[s1wire.AlertSeverity](q.listParam("severity", sev))
 	var st []string
 	for _, s := range o.IncidentStatuses {
 		if !s.Valid() {
@@ -112,6 +115,7 @@ func (o *AlertListOptions) request(op string, count bool) (rest.Request, error) 
 		}
 		st = append(st, upperWire(string(s)))
 	}
+	stP := listOf[s1wire.ListAlertsParamsIncidentStatus](q.listParam("incidentStatus", st))
 	var vd []string
 	for _, v := range o.AnalystVerdicts {
 		if !v.Valid() {
@@ -119,15 +123,16 @@ func (o *AlertListOptions) request(op string, count bool) (rest.Request, error) 
 		}
 		vd = append(vd, upperWire(string(v)))
 	}
+	vdP := listOf[s1wire.ListAlertsParamsAnalystVerdict](q.listParam("analystVerdict", vd))
 	p := s1wire.ListAlertsParams{
-		Ids:                                 q.listParam("ids", o.IDs),
-		AccountIds:                          q.listParam("accountIds", o.AccountIDs),
-		SiteIds:                             q.listParam("siteIds", o.SiteIDs),
-		GroupIds:                            q.listParam("groupIds", o.GroupIDs),
+		Ids:                                 ids,
+		AccountIds:                          accountIDs,
+		SiteIds:                             siteIDs,
+		GroupIds:                            groupIDs,
 		Tenant:                              flagParam(o.Tenant),
-		Severity:                            listOf[s1wire.AlertSeverity](q.listParam("severity", sev)),
-		IncidentStatus:                      listOf[s1wire.ListAlertsParamsIncidentStatus](q.listParam("incidentStatus", st)),
-		AnalystVerdict:                      listOf[s1wire.ListAlertsParamsAnalystVerdict](q.listParam("analystVerdict", vd)),
+		Severity:                            sevP,
+		IncidentStatus:                      stP,
+		AnalystVerdict:                      vdP,
 		RuleNameContains:                    q.listParam("ruleName__contains", o.RuleNameContains),
 		SourceProcessNameContains:           q.listParam("sourceProcessName__contains", o.SourceProcessNameContains),
 		SourceProcessCommandlineContains:    q.listParam("sourceProcessCommandline__contains", o.SourceCommandLineContains),

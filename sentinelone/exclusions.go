@@ -110,20 +110,21 @@ func (o *ExclusionListOptions) request(op string) (rest.Request, error) {
 	}
 	q := newQuery(op)
 	sc := q.scopeParams(o.Scope)
+	ids := q.listParam("ids", o.IDs)
+	if o.Type != "" && !o.Type.Valid() {
+		q.fail("Type %q is not an exclusion type", truncate(string(o.Type), 100))
+	}
 	p := s1wire.ListExclusionsParams{
 		Tenant:          sc.tenant,
 		AccountIds:      sc.accountIDs,
 		SiteIds:         sc.siteIDs,
 		GroupIds:        sc.groupIDs,
-		Ids:             q.listParam("ids", o.IDs),
+		Ids:             ids,
 		Type:            (*s1wire.ExclusionType)(strParam(string(o.Type))),
 		OsTypes:         listOf[s1wire.OSType](q.listParam("osTypes", strs(o.OSTypes))),
 		ValueContains:   q.listParam("value__contains", o.ValueContains),
 		IncludeParents:  flagParam(o.IncludeParents),
 		IncludeChildren: flagParam(o.IncludeChildren),
-	}
-	if o.Type != "" && !o.Type.Valid() {
-		q.fail("Type %q is not an exclusion type", truncate(string(o.Type), 100))
 	}
 	setPaging(q.pagingParams(o.Paging), &p.Limit, &p.Skip, &p.Cursor, &p.CountOnly, &p.SkipCount, &p.SortBy, &p.SortOrder)
 	if q.err != nil {
