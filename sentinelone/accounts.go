@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"iter"
 	"time"
+
+	"github.com/socgo/xdr/internal/rest"
+	s1wire "github.com/socgo/xdr/internal/wire/sentinelone"
 )
 
 // AccountsService lists the console's accounts.
@@ -41,31 +44,36 @@ type AccountListOptions struct {
 	Paging
 }
 
-func (o *AccountListOptions) values(op string) (map[string][]string, error) {
-	q := newQuery(op)
+// request checks o and builds GET /accounts.
+func (o *AccountListOptions) request(op string) (rest.Request, error) {
 	if o == nil {
-		q.paging(Paging{})
-		return q.done()
+		o = &AccountListOptions{}
 	}
-	q.list("ids", o.IDs)
-	q.str("name", o.Name)
-	q.list("states", o.States)
-	q.str("query", o.Query)
-	q.paging(o.Paging)
-	return q.done()
+	q := newQuery(op)
+	p := s1wire.ListAccountsParams{
+		Ids:    q.listParam("ids", o.IDs),
+		Name:   strParam(o.Name),
+		States: listOf[s1wire.ListAccountsParamsStates](q.listParam("states", o.States)),
+		Query:  strParam(o.Query),
+	}
+	setPaging(q.pagingParams(o.Paging), &p.Limit, &p.Skip, &p.Cursor, &p.CountOnly, &p.SkipCount, &p.SortBy, &p.SortOrder)
+	if q.err != nil {
+		return rest.Request{}, q.err
+	}
+	return line(op)(s1wire.NewListAccountsRequest(&p))
 }
 
 // List calls GET /accounts and returns one page.
 func (s *AccountsService) List(ctx context.Context, opts *AccountListOptions) (*Page[Account], error) {
-	q, err := opts.values("Accounts.List")
+	r, err := opts.request("Accounts.List")
 	if err != nil {
 		return nil, err
 	}
-	return s.list(ctx, q)
+	return s.list(ctx, r)
 }
 
-func (s *AccountsService) list(ctx context.Context, q map[string][]string) (*Page[Account], error) {
-	return getPage[Account](ctx, s.c, "/accounts", q, decodeItem[Account])
+func (s *AccountsService) list(ctx context.Context, r rest.Request) (*Page[Account], error) {
+	return getPage[Account](ctx, s.c, r, decodeItem[Account])
 }
 
 // All calls GET /accounts page after page, following nextCursor with the
@@ -78,12 +86,12 @@ func (s *AccountsService) list(ctx context.Context, q map[string][]string) (*Pag
 // loop stops fetching and frees the connection. While the caller works on
 // one page the next is fetched.
 func (s *AccountsService) All(ctx context.Context, opts *AccountListOptions) iter.Seq2[Account, error] {
-	q, err := opts.values("Accounts.All")
-	return allPages(ctx, q, err, s.list)
+	r, err := opts.request("Accounts.All")
+	return allPages(ctx, r, err, s.list)
 }
 
 // Get calls GET /accounts/{id}. An unknown id is an error matching
 // ErrNotFound.
 func (s *AccountsService) Get(ctx context.Context, id string) (*Account, error) {
-	return getOne[Account](ctx, s.c, "Accounts.Get", "/accounts/", id)
+	return getOne[Account](ctx, s.c, "Accounts.Get", id, s1wire.NewGetAccountRequest)
 }

@@ -9,6 +9,8 @@ import (
 	"iter"
 	"strconv"
 	"time"
+
+	"github.com/socgo/xdr/internal/rest"
 )
 
 // ActivitiesService lists the activity log: console logins, threat
@@ -50,25 +52,25 @@ type ActivityListOptions struct {
 
 // List calls GET /activities and returns one page.
 func (s *ActivitiesService) List(ctx context.Context, opts *ActivityListOptions) (*Page[Activity], error) {
-	w, err := opts.activitiesRequest("Activities.List")
+	w, err := opts.activitiesRequest("Activities.List", false)
 	if err != nil {
 		return nil, err
 	}
-	return s.list(ctx, w.Query)
+	return s.list(ctx, w)
 }
 
-func (s *ActivitiesService) list(ctx context.Context, q map[string][]string) (*Page[Activity], error) {
-	return getPage[Activity](ctx, s.c, "/activities", q, decodePageActivity)
+func (s *ActivitiesService) list(ctx context.Context, r rest.Request) (*Page[Activity], error) {
+	return getPage[Activity](ctx, s.c, r, decodePageActivity)
 }
 
 // Count calls GET /activities with countOnly=true and returns the number
 // of matching activities.
 func (s *ActivitiesService) Count(ctx context.Context, opts *ActivityListOptions) (int, error) {
-	w, err := opts.activitiesRequest("Activities.Count")
+	w, err := opts.activitiesRequest("Activities.Count", true)
 	if err != nil {
 		return 0, err
 	}
-	return countOnly(ctx, w.Query, s.list)
+	return countOnly(ctx, w, s.list)
 }
 
 // All calls GET /activities page after page, following nextCursor with
@@ -81,8 +83,8 @@ func (s *ActivitiesService) Count(ctx context.Context, opts *ActivityListOptions
 // loop stops fetching and frees the connection. While the caller works on
 // one page the next is fetched.
 func (s *ActivitiesService) All(ctx context.Context, opts *ActivityListOptions) iter.Seq2[Activity, error] {
-	w, err := opts.activitiesRequest("Activities.All")
-	return allPages(ctx, w.Query, err, s.list)
+	w, err := opts.activitiesRequest("Activities.All", false)
+	return allPages(ctx, w, err, s.list)
 }
 
 // ActivityType is the code of an activity (activityType). The catalogue

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/socgo/xdr/internal/rest"
+
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/socgo/xdr/internal/argcheck"
@@ -136,11 +138,11 @@ func (s *AgentsService) List(ctx context.Context, opts *AgentListOptions) (*Page
 	if err != nil {
 		return nil, err
 	}
-	return s.list(ctx, w.Query)
+	return s.list(ctx, w)
 }
 
-func (s *AgentsService) list(ctx context.Context, q map[string][]string) (*Page[Agent], error) {
-	return getPage[Agent](ctx, s.c, "/agents", q, decodePageAgent)
+func (s *AgentsService) list(ctx context.Context, r rest.Request) (*Page[Agent], error) {
+	return getPage[Agent](ctx, s.c, r, decodePageAgent)
 }
 
 // decodePageAgent decodes an agent of a list page, keeping span (a slice
@@ -167,7 +169,7 @@ func (a *Agent) decodeFrom(dec *jsontext.Decoder, page []byte) error {
 // one page the next is fetched.
 func (s *AgentsService) All(ctx context.Context, opts *AgentListOptions) iter.Seq2[Agent, error] {
 	w, err := opts.agentsQuery("Agents.All")
-	return allPages(ctx, w.Query, err, s.list)
+	return allPages(ctx, w, err, s.list)
 }
 
 // Count calls GET /agents/count with the filters of opts (paging is

@@ -7,6 +7,9 @@ import (
 	"iter"
 	"strings"
 	"time"
+
+	"github.com/socgo/xdr/internal/rest"
+	s1wire "github.com/socgo/xdr/internal/wire/sentinelone"
 )
 
 // BlocklistService manages the hash blocklist (the console's
@@ -85,35 +88,45 @@ type BlocklistListOptions struct {
 	Paging
 }
 
-func (o *BlocklistListOptions) values(op string) (map[string][]string, error) {
-	q := newQuery(op)
-	q.v.Set("type", BlocklistBlackHash)
+// request checks o and builds GET /restrictions with type=black_hash.
+func (o *BlocklistListOptions) request(op string) (rest.Request, error) {
 	if o == nil {
-		q.paging(Paging{})
-		return q.done()
+		o = &BlocklistListOptions{}
 	}
-	o.Scope.query(q)
-	q.list("ids", o.IDs)
-	q.list("osTypes", strs(o.OSTypes))
-	q.str("value", o.Value)
-	q.list("value__contains", o.ValueContains)
-	q.flag("includeParents", o.IncludeParents)
-	q.flag("includeChildren", o.IncludeChildren)
-	q.paging(o.Paging)
-	return q.done()
+	q := newQuery(op)
+	sc := q.scopeParams(o.Scope)
+	typ := s1wire.ListBlocklistParamsType(BlocklistBlackHash)
+	p := s1wire.ListBlocklistParams{
+		Type:            &typ,
+		Tenant:          sc.tenant,
+		AccountIds:      sc.accountIDs,
+		SiteIds:         sc.siteIDs,
+		GroupIds:        sc.groupIDs,
+		Ids:             q.listParam("ids", o.IDs),
+		OsTypes:         listOf[s1wire.OSType](q.listParam("osTypes", strs(o.OSTypes))),
+		Value:           strParam(o.Value),
+		ValueContains:   q.listParam("value__contains", o.ValueContains),
+		IncludeParents:  flagParam(o.IncludeParents),
+		IncludeChildren: flagParam(o.IncludeChildren),
+	}
+	setPaging(q.pagingParams(o.Paging), &p.Limit, &p.Skip, &p.Cursor, &p.CountOnly, &p.SkipCount, &p.SortBy, &p.SortOrder)
+	if q.err != nil {
+		return rest.Request{}, q.err
+	}
+	return line(op)(s1wire.NewListBlocklistRequest(&p))
 }
 
 // List calls GET /restrictions?type=black_hash and returns one page.
 func (s *BlocklistService) List(ctx context.Context, opts *BlocklistListOptions) (*Page[BlocklistEntry], error) {
-	q, err := opts.values("Blocklist.List")
+	r, err := opts.request("Blocklist.List")
 	if err != nil {
 		return nil, err
 	}
-	return s.list(ctx, q)
+	return s.list(ctx, r)
 }
 
-func (s *BlocklistService) list(ctx context.Context, q map[string][]string) (*Page[BlocklistEntry], error) {
-	return getPage[BlocklistEntry](ctx, s.c, "/restrictions", q, decodeItem[BlocklistEntry])
+func (s *BlocklistService) list(ctx context.Context, r rest.Request) (*Page[BlocklistEntry], error) {
+	return getPage[BlocklistEntry](ctx, s.c, r, decodeItem[BlocklistEntry])
 }
 
 // All calls GET /restrictions?type=black_hash page after page, following
@@ -126,8 +139,8 @@ func (s *BlocklistService) list(ctx context.Context, q map[string][]string) (*Pa
 // out of the loop stops fetching and frees the connection. While the
 // caller works on one page the next is fetched.
 func (s *BlocklistService) All(ctx context.Context, opts *BlocklistListOptions) iter.Seq2[BlocklistEntry, error] {
-	q, err := opts.values("Blocklist.All")
-	return allPages(ctx, q, err, s.list)
+	r, err := opts.request("Blocklist.All")
+	return allPages(ctx, r, err, s.list)
 }
 
 // BlocklistAdd is a hash to add to the blocklist.
@@ -167,7 +180,7 @@ func (s *BlocklistService) Add(ctx context.Context, scope Scope, e BlocklistAdd,
 		Type string `json:"type"`
 		BlocklistAdd
 	}{BlocklistBlackHash, e}
-	return create[BlocklistEntry](ctx, s.c, "/restrictions", scope, data, opts)
+	return create[BlocklistEntry](ctx, s.c, op, s1wire.NewAddBlocklistRequest, scope, data, opts)
 }
 
 // Delete calls DELETE /restrictions with {"data": {"type": "black_hash",
@@ -175,7 +188,7 @@ func (s *BlocklistService) Add(ctx context.Context, scope Scope, e BlocklistAdd,
 // reports it (-1 when the answer does not say). DELETE is idempotent and
 // retried like a GET.
 func (s *BlocklistService) Delete(ctx context.Context, ids []string) (int, error) {
-	return deleteByType(ctx, s.c, "Blocklist.Delete", "/restrictions", BlocklistBlackHash, ids)
+	return deleteByType(ctx, s.c, "Blocklist.Delete", s1wire.NewDeleteBlocklistRequest, BlocklistBlackHash, ids)
 }
 
 // checkIDs refuses an empty list of ids or one with an empty element.

@@ -3,10 +3,12 @@ package sentinelone
 import (
 	"context"
 	"fmt"
-	s1wire "github.com/socgo/xdr/internal/wire/sentinelone"
 	"iter"
 	"strings"
 	"time"
+
+	"github.com/socgo/xdr/internal/rest"
+	s1wire "github.com/socgo/xdr/internal/wire/sentinelone"
 )
 
 // AlertsService lists STAR (custom and platform detection rule) alerts,
@@ -88,17 +90,16 @@ type AlertListOptions struct {
 // upperWire is the alerts API's spelling of a verdict or status.
 func upperWire(s string) string { return strings.ToUpper(s) }
 
-func (o *AlertListOptions) values(op string) (q *query) {
-	q = newQuery(op)
+// request checks o and builds GET /cloud-detection/alerts, with
+// countOnly=true (and no limit) when count is set.
+func (o *AlertListOptions) request(op string, count bool) (rest.Request, error) {
 	if o == nil {
-		q.paging(Paging{})
-		return q
+		o = &AlertListOptions{}
 	}
-	q.list("ids", o.IDs)
-	q.list("accountIds", o.AccountIDs)
-	q.list("siteIds", o.SiteIDs)
-	q.list("groupIds", o.GroupIDs)
-	q.flag("tenant", o.Tenant)
+	q := newQuery(op)
+	q.count = count
+	ids, accountIDs := q.listParam("ids", o.IDs), q.listParam("accountIds", o.AccountIDs)
+	siteIDs, groupIDs := q.listParam("siteIds", o.SiteIDs), q.listParam("groupIds", o.GroupIDs)
 	var sev []string
 	for _, s := range o.Severities {
 		if !s.Valid() {
@@ -106,7 +107,7 @@ func (o *AlertListOptions) values(op string) (q *query) {
 		}
 		sev = append(sev, string(s))
 	}
-	q.list("severity", sev)
+	sevP := listOf[s1wire.AlertSeverity](q.listParam("severity", sev))
 	var st []string
 	for _, s := range o.IncidentStatuses {
 		if !s.Valid() {
@@ -114,7 +115,7 @@ func (o *AlertListOptions) values(op string) (q *query) {
 		}
 		st = append(st, upperWire(string(s)))
 	}
-	q.list("incidentStatus", st)
+	stP := listOf[s1wire.ListAlertsParamsIncidentStatus](q.listParam("incidentStatus", st))
 	var vd []string
 	for _, v := range o.AnalystVerdicts {
 		if !v.Valid() {
@@ -122,50 +123,63 @@ func (o *AlertListOptions) values(op string) (q *query) {
 		}
 		vd = append(vd, upperWire(string(v)))
 	}
-	q.list("analystVerdict", vd)
-	q.list("ruleName__contains", o.RuleNameContains)
-	q.list("sourceProcessName__contains", o.SourceProcessNameContains)
-	q.list("sourceProcessCommandline__contains", o.SourceCommandLineContains)
-	q.list("sourceProcessStoryline__contains", o.StorylineContains)
-	q.list("sourceProcessFileHashSha1__contains", o.SHA1Contains)
-	q.list("sourceProcessFileHashSha256__contains", o.SHA256Contains)
-	q.list("origAgentName__contains", o.AgentNameContains)
-	q.list("osType", o.OSTypes)
-	q.list("machineType", o.MachineTypes)
-	q.str("query", o.Query)
-	q.time("createdAt__gt", o.CreatedAfter)
-	q.time("createdAt__gte", o.CreatedSince)
-	q.time("createdAt__lt", o.CreatedBefore)
-	q.time("createdAt__lte", o.CreatedUntil)
-	q.time("reportedAt__gt", o.ReportedAfter)
-	q.time("reportedAt__gte", o.ReportedSince)
-	q.time("reportedAt__lt", o.ReportedBefore)
-	q.time("reportedAt__lte", o.ReportedUntil)
-	q.paging(o.Paging)
-	return q
+	vdP := listOf[s1wire.ListAlertsParamsAnalystVerdict](q.listParam("analystVerdict", vd))
+	p := s1wire.ListAlertsParams{
+		Ids:                                 ids,
+		AccountIds:                          accountIDs,
+		SiteIds:                             siteIDs,
+		GroupIds:                            groupIDs,
+		Tenant:                              flagParam(o.Tenant),
+		Severity:                            sevP,
+		IncidentStatus:                      stP,
+		AnalystVerdict:                      vdP,
+		RuleNameContains:                    q.listParam("ruleName__contains", o.RuleNameContains),
+		SourceProcessNameContains:           q.listParam("sourceProcessName__contains", o.SourceProcessNameContains),
+		SourceProcessCommandlineContains:    q.listParam("sourceProcessCommandline__contains", o.SourceCommandLineContains),
+		SourceProcessStorylineContains:      q.listParam("sourceProcessStoryline__contains", o.StorylineContains),
+		SourceProcessFileHashSha1Contains:   q.listParam("sourceProcessFileHashSha1__contains", o.SHA1Contains),
+		SourceProcessFileHashSha256Contains: q.listParam("sourceProcessFileHashSha256__contains", o.SHA256Contains),
+		OrigAgentNameContains:               q.listParam("origAgentName__contains", o.AgentNameContains),
+		OsType:                              q.listParam("osType", o.OSTypes),
+		MachineType:                         q.listParam("machineType", o.MachineTypes),
+		Query:                               strParam(o.Query),
+		CreatedAtGt:                         timeParam(o.CreatedAfter),
+		CreatedAtGte:                        timeParam(o.CreatedSince),
+		CreatedAtLt:                         timeParam(o.CreatedBefore),
+		CreatedAtLte:                        timeParam(o.CreatedUntil),
+		ReportedAtGt:                        timeParam(o.ReportedAfter),
+		ReportedAtGte:                       timeParam(o.ReportedSince),
+		ReportedAtLt:                        timeParam(o.ReportedBefore),
+		ReportedAtLte:                       timeParam(o.ReportedUntil),
+	}
+	setPaging(q.pagingParams(o.Paging), &p.Limit, &p.Skip, &p.Cursor, &p.CountOnly, &p.SkipCount, &p.SortBy, &p.SortOrder)
+	if q.err != nil {
+		return rest.Request{}, q.err
+	}
+	return line(op)(s1wire.NewListAlertsRequest(&p))
 }
 
 // List calls GET /cloud-detection/alerts and returns one page.
 func (s *AlertsService) List(ctx context.Context, opts *AlertListOptions) (*Page[Alert], error) {
-	q, err := opts.values("Alerts.List").done()
+	r, err := opts.request("Alerts.List", false)
 	if err != nil {
 		return nil, err
 	}
-	return s.list(ctx, q)
+	return s.list(ctx, r)
 }
 
-func (s *AlertsService) list(ctx context.Context, q map[string][]string) (*Page[Alert], error) {
-	return getPage[Alert](ctx, s.c, "/cloud-detection/alerts", q, decodePageAlert)
+func (s *AlertsService) list(ctx context.Context, r rest.Request) (*Page[Alert], error) {
+	return getPage[Alert](ctx, s.c, r, decodePageAlert)
 }
 
 // Count calls GET /cloud-detection/alerts with countOnly=true and returns
 // the number of matching alerts.
 func (s *AlertsService) Count(ctx context.Context, opts *AlertListOptions) (int, error) {
-	q, err := opts.values("Alerts.Count").done()
+	r, err := opts.request("Alerts.Count", true)
 	if err != nil {
 		return 0, err
 	}
-	return countOnly(ctx, q, s.list)
+	return countOnly(ctx, r, s.list)
 }
 
 // All calls GET /cloud-detection/alerts page after page, following
@@ -178,8 +192,8 @@ func (s *AlertsService) Count(ctx context.Context, opts *AlertListOptions) (int,
 // loop stops fetching and frees the connection. While the caller works on
 // one page the next is fetched.
 func (s *AlertsService) All(ctx context.Context, opts *AlertListOptions) iter.Seq2[Alert, error] {
-	q, err := opts.values("Alerts.All").done()
-	return allPages(ctx, q, err, s.list)
+	r, err := opts.request("Alerts.All", false)
+	return allPages(ctx, r, err, s.list)
 }
 
 // AlertFilter selects the alerts an update applies to (the "filter" of the

@@ -165,7 +165,7 @@ func (c *Client) ActivityCollector(cfg CollectorConfig, filter *ActivityListOpti
 			base.CreatedBetween != nil || base.Cursor != "" || base.Skip != 0 || base.SortBy != "" || base.SortOrder != "" {
 			return nil, fmt.Errorf("sentinelone: ActivityCollector: %w", errCollectorFilter)
 		}
-		if _, err := base.activitiesRequest("ActivityCollector"); err != nil {
+		if _, err := base.activitiesRequest("ActivityCollector", false); err != nil {
 			return nil, err
 		}
 	}
@@ -222,7 +222,7 @@ func (c *Client) ThreatCollector(cfg CollectorConfig, mode ThreatMode, filter *T
 			base.Cursor != "" || base.Skip != 0 || base.SortBy != "" || base.SortOrder != "" {
 			return nil, fmt.Errorf("sentinelone: ThreatCollector: %w", errCollectorFilter)
 		}
-		if _, err := base.threatsRequest("ThreatCollector"); err != nil {
+		if _, err := base.threatsRequest("ThreatCollector", false); err != nil {
 			return nil, err
 		}
 	}

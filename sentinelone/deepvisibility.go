@@ -7,9 +7,10 @@ import (
 	"iter"
 	"math/rand/v2"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
+
+	s1wire "github.com/socgo/xdr/internal/wire/sentinelone"
 
 	"github.com/socgo/xdr/internal/rest"
 )
@@ -116,9 +117,14 @@ func (s *DeepVisibilityService) Create(ctx context.Context, q DVQuery, opts *Act
 	if err != nil {
 		return "", err
 	}
+	r, err := line(op)(s1wire.NewDvInitQueryRequest())
+	if err != nil {
+		return "", err
+	}
+	r.Body, r.RetrySafe = body, opts.retrySafe()
 	res, _, err := call[struct {
 		QueryID string `json:"queryId"`
-	}](ctx, s.c, rest.Request{Method: http.MethodPost, Path: "/dv/init-query", Body: body, RetrySafe: opts.retrySafe()})
+	}](ctx, s.c, r)
 	if err != nil {
 		return "", err
 	}
@@ -160,8 +166,11 @@ func (s *DeepVisibilityService) Status(ctx context.Context, queryID string) (*DV
 	if err := checkQueryID("DeepVisibility.Status", queryID); err != nil {
 		return nil, err
 	}
-	var st *DVQueryStatus
-	st, _, err := call[*DVQueryStatus](ctx, s.c, rest.Request{Method: http.MethodGet, Path: "/dv/query-status", Query: map[string][]string{"queryId": {queryID}}})
+	r, err := line("DeepVisibility.Status")(s1wire.NewDvQueryStatusRequest(&s1wire.DvQueryStatusParams{QueryId: queryID}))
+	if err != nil {
+		return nil, err
+	}
+	st, _, err := call[*DVQueryStatus](ctx, s.c, r)
 	if err != nil {
 		return nil, err
 	}
@@ -178,8 +187,12 @@ func (s *DeepVisibilityService) Cancel(ctx context.Context, queryID string) erro
 	if err := checkQueryID("DeepVisibility.Cancel", queryID); err != nil {
 		return err
 	}
-	_, _, err := call[any](ctx, s.c, rest.Request{Method: http.MethodPost, Path: "/dv/cancel-query",
-		Body: map[string]string{"queryId": queryID}, RetrySafe: true})
+	r, err := line("DeepVisibility.Cancel")(s1wire.NewDvCancelQueryRequest())
+	if err != nil {
+		return err
+	}
+	r.Body, r.RetrySafe = map[string]string{"queryId": queryID}, true
+	_, _, err = call[any](ctx, s.c, r)
 	return err
 }
 
@@ -331,42 +344,48 @@ type DVEventsOptions struct {
 	SortOrder SortOrder
 }
 
-func (o *DVEventsOptions) values(op, queryID string) (string, map[string][]string, error) {
+// request checks o and builds GET /dv/events, or /dv/events/{type} when
+// o has a Type, for the query queryID.
+func (o *DVEventsOptions) request(op, queryID string) (rest.Request, error) {
 	if err := checkQueryID(op, queryID); err != nil {
-		return "", nil, err
+		return rest.Request{}, err
 	}
 	var v DVEventsOptions
 	if o != nil {
 		v = *o
 	}
-	path := "/dv/events"
-	if v.Type != "" {
-		if !v.Type.Valid() {
-			return "", nil, fmt.Errorf("sentinelone: %s: Type %q is not one of process, file, ip, url, dns, registry, scheduled_task, indicators", op, truncate(string(v.Type), 100))
-		}
-		path += "/" + rest.Seg(string(v.Type))
+	if v.Type != "" && !v.Type.Valid() {
+		return rest.Request{}, fmt.Errorf("sentinelone: %s: Type %q is not one of process, file, ip, url, dns, registry, scheduled_task, indicators", op, truncate(string(v.Type), 100))
 	}
 	q := newQuery(op)
 	if v.Limit < 0 || v.Limit > MaxLimit {
 		q.fail("Limit %d is out of range 0..%d", v.Limit, MaxLimit)
 	}
-	q.v.Set("queryId", queryID)
-	q.v.Set("limit", strconv.Itoa(effectiveLimit(v.Limit)))
-	q.str("cursor", v.Cursor)
-	q.str("subQuery", v.SubQuery)
-	q.sort(v.SortBy, v.SortOrder)
-	vals, err := q.done()
-	return path, vals, err
+	limit := effectiveLimit(v.Limit)
+	sortBy, sortOrder := q.sortParams(v.SortBy, v.SortOrder)
+	if q.err != nil {
+		return rest.Request{}, q.err
+	}
+	if v.Type != "" {
+		return line(op)(s1wire.NewDvEventsByTypeRequest(s1wire.DvEventsByTypeParamsType(v.Type), &s1wire.DvEventsByTypeParams{
+			QueryId: queryID, Limit: &limit, Cursor: strParam(v.Cursor), SubQuery: strParam(v.SubQuery),
+			SortBy: (*s1wire.DvEventsByTypeParamsSortBy)(sortBy), SortOrder: (*s1wire.DvEventsByTypeParamsSortOrder)(sortOrder),
+		}))
+	}
+	return line(op)(s1wire.NewDvEventsRequest(&s1wire.DvEventsParams{
+		QueryId: queryID, Limit: &limit, Cursor: strParam(v.Cursor), SubQuery: strParam(v.SubQuery),
+		SortBy: (*s1wire.DvEventsParamsSortBy)(sortBy), SortOrder: (*s1wire.DvEventsParamsSortOrder)(sortOrder),
+	}))
 }
 
 // ListEvents calls GET /dv/events (or /dv/events/{type}) with queryId and
 // returns one page of a finished query's events.
 func (s *DeepVisibilityService) ListEvents(ctx context.Context, queryID string, opts *DVEventsOptions) (*Page[DVEvent], error) {
-	path, q, err := opts.values("DeepVisibility.ListEvents", queryID)
+	r, err := opts.request("DeepVisibility.ListEvents", queryID)
 	if err != nil {
 		return nil, err
 	}
-	return getPage[DVEvent](ctx, s.c, path, q, decodePageDVEvent)
+	return getPage[DVEvent](ctx, s.c, r, decodePageDVEvent)
 }
 
 // AllEvents calls GET /dv/events (or /dv/events/{type}) page after page,
@@ -379,9 +398,9 @@ func (s *DeepVisibilityService) ListEvents(ctx context.Context, queryID string, 
 // loop stops fetching and frees the connection. While the caller works on
 // one page the next is fetched.
 func (s *DeepVisibilityService) AllEvents(ctx context.Context, queryID string, opts *DVEventsOptions) iter.Seq2[DVEvent, error] {
-	path, q, err := opts.values("DeepVisibility.AllEvents", queryID)
-	return allPages(ctx, q, err, func(ctx context.Context, q map[string][]string) (*Page[DVEvent], error) {
-		return getPage[DVEvent](ctx, s.c, path, q, decodePageDVEvent)
+	r, err := opts.request("DeepVisibility.AllEvents", queryID)
+	return allPages(ctx, r, err, func(ctx context.Context, r rest.Request) (*Page[DVEvent], error) {
+		return getPage[DVEvent](ctx, s.c, r, decodePageDVEvent)
 	})
 }
 
@@ -483,7 +502,7 @@ func (s *DeepVisibilityService) SearchAll(ctx context.Context, q DVQuery, opts *
 		verr = err
 	} else if o.Events.Cursor != "" {
 		verr = fmt.Errorf("sentinelone: %s: Events.Cursor must be empty", op)
-	} else if _, _, err := o.Events.values(op, "q"); err != nil {
+	} else if _, err := o.Events.request(op, "q"); err != nil {
 		verr = err
 	}
 	return func(yield func(DVEvent, error) bool) {

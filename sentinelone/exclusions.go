@@ -7,6 +7,9 @@ import (
 	"iter"
 	"strings"
 	"time"
+
+	"github.com/socgo/xdr/internal/rest"
+	s1wire "github.com/socgo/xdr/internal/wire/sentinelone"
 )
 
 // ExclusionsService manages exclusions (/exclusions): hashes, paths,
@@ -100,37 +103,47 @@ type ExclusionListOptions struct {
 	Paging
 }
 
-func (o *ExclusionListOptions) values(op string) (map[string][]string, error) {
-	q := newQuery(op)
+// request checks o and builds GET /exclusions.
+func (o *ExclusionListOptions) request(op string) (rest.Request, error) {
 	if o == nil {
-		q.paging(Paging{})
-		return q.done()
+		o = &ExclusionListOptions{}
 	}
-	o.Scope.query(q)
-	q.list("ids", o.IDs)
+	q := newQuery(op)
+	sc := q.scopeParams(o.Scope)
+	ids := q.listParam("ids", o.IDs)
 	if o.Type != "" && !o.Type.Valid() {
 		q.fail("Type %q is not an exclusion type", truncate(string(o.Type), 100))
 	}
-	q.str("type", string(o.Type))
-	q.list("osTypes", strs(o.OSTypes))
-	q.list("value__contains", o.ValueContains)
-	q.flag("includeParents", o.IncludeParents)
-	q.flag("includeChildren", o.IncludeChildren)
-	q.paging(o.Paging)
-	return q.done()
+	p := s1wire.ListExclusionsParams{
+		Tenant:          sc.tenant,
+		AccountIds:      sc.accountIDs,
+		SiteIds:         sc.siteIDs,
+		GroupIds:        sc.groupIDs,
+		Ids:             ids,
+		Type:            (*s1wire.ExclusionType)(strParam(string(o.Type))),
+		OsTypes:         listOf[s1wire.OSType](q.listParam("osTypes", strs(o.OSTypes))),
+		ValueContains:   q.listParam("value__contains", o.ValueContains),
+		IncludeParents:  flagParam(o.IncludeParents),
+		IncludeChildren: flagParam(o.IncludeChildren),
+	}
+	setPaging(q.pagingParams(o.Paging), &p.Limit, &p.Skip, &p.Cursor, &p.CountOnly, &p.SkipCount, &p.SortBy, &p.SortOrder)
+	if q.err != nil {
+		return rest.Request{}, q.err
+	}
+	return line(op)(s1wire.NewListExclusionsRequest(&p))
 }
 
 // List calls GET /exclusions and returns one page.
 func (s *ExclusionsService) List(ctx context.Context, opts *ExclusionListOptions) (*Page[Exclusion], error) {
-	q, err := opts.values("Exclusions.List")
+	r, err := opts.request("Exclusions.List")
 	if err != nil {
 		return nil, err
 	}
-	return s.list(ctx, q)
+	return s.list(ctx, r)
 }
 
-func (s *ExclusionsService) list(ctx context.Context, q map[string][]string) (*Page[Exclusion], error) {
-	return getPage[Exclusion](ctx, s.c, "/exclusions", q, decodeItem[Exclusion])
+func (s *ExclusionsService) list(ctx context.Context, r rest.Request) (*Page[Exclusion], error) {
+	return getPage[Exclusion](ctx, s.c, r, decodeItem[Exclusion])
 }
 
 // All calls GET /exclusions page after page, following nextCursor with the
@@ -143,8 +156,8 @@ func (s *ExclusionsService) list(ctx context.Context, q map[string][]string) (*P
 // loop stops fetching and frees the connection. While the caller works on
 // one page the next is fetched.
 func (s *ExclusionsService) All(ctx context.Context, opts *ExclusionListOptions) iter.Seq2[Exclusion, error] {
-	q, err := opts.values("Exclusions.All")
-	return allPages(ctx, q, err, s.list)
+	r, err := opts.request("Exclusions.All")
+	return allPages(ctx, r, err, s.list)
 }
 
 // NewExclusion is an exclusion to create.
@@ -182,7 +195,7 @@ func (s *ExclusionsService) Create(ctx context.Context, scope Scope, e NewExclus
 	case e.Type != ExclusionPath && (e.Mode != "" || e.PathExclusionType != ""):
 		return nil, fmt.Errorf("sentinelone: %s: Mode and PathExclusionType apply to path exclusions only", op)
 	}
-	return create[Exclusion](ctx, s.c, "/exclusions", scope, e, opts)
+	return create[Exclusion](ctx, s.c, op, s1wire.NewCreateExclusionRequest, scope, e, opts)
 }
 
 // Delete calls DELETE /exclusions with {"data": {"type": typ, "ids":
@@ -193,5 +206,5 @@ func (s *ExclusionsService) Delete(ctx context.Context, typ ExclusionType, ids [
 	if !typ.Valid() {
 		return 0, fmt.Errorf("sentinelone: %s: type %q is not one of white_hash, path, certificate, browser, file_type", op, truncate(string(typ), 100))
 	}
-	return deleteByType(ctx, s.c, op, "/exclusions", string(typ), ids)
+	return deleteByType(ctx, s.c, op, s1wire.NewDeleteExclusionsRequest, string(typ), ids)
 }

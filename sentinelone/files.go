@@ -91,7 +91,11 @@ func (s *FilesService) FetchAgentFiles(ctx context.Context, agentID string, path
 		return err
 	}
 	body := map[string]any{"data": map[string]any{"password": password, "files": paths}}
-	r := rest.Request{Method: http.MethodPost, Path: "/agents/" + rest.Seg(agentID) + "/actions/fetch-files", Body: body, RetrySafe: opts.retrySafe(), Secrets: []string{password}}
+	r, err := line(op)(s1wire.NewFetchAgentFilesRequest(agentID))
+	if err != nil {
+		return err
+	}
+	r.Body, r.RetrySafe, r.Secrets = body, opts.retrySafe(), []string{password}
 	d, _, err := call[struct {
 		Success *bool `json:"success"`
 	}](ctx, s.c, r)
@@ -264,7 +268,11 @@ func (s *FilesService) Download(ctx context.Context, agentID, activityID string,
 	if w == nil {
 		return 0, fmt.Errorf("sentinelone: %s: w is nil", op)
 	}
-	return download(ctx, s.c, op, "/agents/"+rest.Seg(agentID)+"/uploads/"+rest.Seg(activityID), w)
+	r, err := line(op)(s1wire.NewDownloadUploadRequest(agentID, activityID))
+	if err != nil {
+		return 0, err
+	}
+	return download(ctx, s.c, op, r, w)
 }
 
 // DownloadUpload downloads the upload u announced (see Download). Its
@@ -296,9 +304,13 @@ func parseUploadURL(s string) (agent, activity string, ok bool) {
 	return segs[2], segs[4], true
 }
 
-// download streams GET path to w.
-func download(ctx context.Context, c *Client, op, path string, w io.Writer) (int64, error) {
-	r := rest.Request{Method: http.MethodGet, Path: path, Header: http.Header{"Accept": {"application/octet-stream, application/zip, */*"}}}
+// download streams the answer of r, a GET built by the wire layer, to w.
+func download(ctx context.Context, c *Client, op string, r rest.Request, w io.Writer) (int64, error) {
+	path := r.Path
+	if r.Header == nil {
+		r.Header = http.Header{}
+	}
+	r.Header.Set("Accept", "application/octet-stream, application/zip, */*")
 	var resp *http.Response
 	for attempt := 0; ; attempt++ {
 		tok := c.token.Load()
@@ -336,16 +348,24 @@ type DownloadLink struct {
 	FileName string `json:"fileName"`
 }
 
-// getLink calls GET path?q and returns the DownloadLink of its data.
-func getLink(ctx context.Context, c *Client, op, path string, q url.Values) (*DownloadLink, error) {
-	d, _, err := call[DownloadLink](ctx, c, rest.Request{Method: http.MethodGet, Path: path, Query: q})
-	if err != nil {
-		return nil, err
+// getLink calls the GET that a generated builder returned and returns the
+// DownloadLink of its data:
+// getLink(ctx, c, op)(s1wire.NewThreatCloudDownloadRequest(id)).
+func getLink(ctx context.Context, c *Client, op string) func(s1wire.Request, error) (*DownloadLink, error) {
+	return func(w s1wire.Request, err error) (*DownloadLink, error) {
+		r, err := line(op)(w, err)
+		if err != nil {
+			return nil, err
+		}
+		d, _, err := call[DownloadLink](ctx, c, r)
+		if err != nil {
+			return nil, err
+		}
+		if d.DownloadURL == "" {
+			return nil, fmt.Errorf("sentinelone: %s: the answer has no downloadUrl", op)
+		}
+		return &d, nil
 	}
-	if d.DownloadURL == "" {
-		return nil, fmt.Errorf("sentinelone: %s: the answer has no downloadUrl", op)
-	}
-	return &d, nil
 }
 
 // CloudDownloadLink calls GET /threats/{threatID}/download-from-cloud and
@@ -358,7 +378,7 @@ func (s *FilesService) CloudDownloadLink(ctx context.Context, threatID string) (
 	if err := checkPathID(op, "threatID", threatID); err != nil {
 		return nil, err
 	}
-	return getLink(ctx, s.c, op, "/threats/"+rest.Seg(threatID)+"/download-from-cloud", nil)
+	return getLink(ctx, s.c, op)(s1wire.NewThreatCloudDownloadRequest(threatID))
 }
 
 // DownloadFromLink copies the archive l links to (see CloudDownloadLink

@@ -78,7 +78,7 @@ func FuzzQueryEncode(f *testing.F) {
 			CreatedAfter:  time.UnixMilli(ms),
 			Paging:        Paging{Limit: limit, Skip: skip, SortBy: account},
 		}
-		w, err := opts.activitiesRequest("Activities.List")
+		w, err := opts.activitiesRequest("Activities.List", false)
 		q := w.Query
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "sentinelone: Activities.List: ") {

@@ -4,8 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"iter"
-	"net/http"
 	"time"
+
+	s1wire "github.com/socgo/xdr/internal/wire/sentinelone"
 
 	"github.com/socgo/xdr/internal/rest"
 )
@@ -63,34 +64,39 @@ type GroupListOptions struct {
 	Paging
 }
 
-func (o *GroupListOptions) values(op string) (map[string][]string, error) {
-	q := newQuery(op)
+// request checks o and builds GET /groups.
+func (o *GroupListOptions) request(op string) (rest.Request, error) {
 	if o == nil {
-		q.paging(Paging{})
-		return q.done()
+		o = &GroupListOptions{}
 	}
-	q.list("groupIds", o.GroupIDs)
-	q.list("siteIds", o.SiteIDs)
-	q.list("accountIds", o.AccountIDs)
-	q.list("types", strs(o.Types))
-	q.str("name", o.Name)
-	q.boolPtr("isDefault", o.IsDefault)
-	q.str("query", o.Query)
-	q.paging(o.Paging)
-	return q.done()
+	q := newQuery(op)
+	p := s1wire.ListGroupsParams{
+		GroupIds:   q.listParam("groupIds", o.GroupIDs),
+		SiteIds:    q.listParam("siteIds", o.SiteIDs),
+		AccountIds: q.listParam("accountIds", o.AccountIDs),
+		Types:      listOf[s1wire.ListGroupsParamsTypes](q.listParam("types", strs(o.Types))),
+		Name:       strParam(o.Name),
+		IsDefault:  o.IsDefault,
+		Query:      strParam(o.Query),
+	}
+	setPaging(q.pagingParams(o.Paging), &p.Limit, &p.Skip, &p.Cursor, &p.CountOnly, &p.SkipCount, &p.SortBy, &p.SortOrder)
+	if q.err != nil {
+		return rest.Request{}, q.err
+	}
+	return line(op)(s1wire.NewListGroupsRequest(&p))
 }
 
 // List calls GET /groups and returns one page.
 func (s *GroupsService) List(ctx context.Context, opts *GroupListOptions) (*Page[Group], error) {
-	q, err := opts.values("Groups.List")
+	r, err := opts.request("Groups.List")
 	if err != nil {
 		return nil, err
 	}
-	return s.list(ctx, q)
+	return s.list(ctx, r)
 }
 
-func (s *GroupsService) list(ctx context.Context, q map[string][]string) (*Page[Group], error) {
-	return getPage[Group](ctx, s.c, "/groups", q, decodeItem[Group])
+func (s *GroupsService) list(ctx context.Context, r rest.Request) (*Page[Group], error) {
+	return getPage[Group](ctx, s.c, r, decodeItem[Group])
 }
 
 // All calls GET /groups page after page, following nextCursor with the
@@ -103,14 +109,14 @@ func (s *GroupsService) list(ctx context.Context, q map[string][]string) (*Page[
 // loop stops fetching and frees the connection. While the caller works on
 // one page the next is fetched.
 func (s *GroupsService) All(ctx context.Context, opts *GroupListOptions) iter.Seq2[Group, error] {
-	q, err := opts.values("Groups.All")
-	return allPages(ctx, q, err, s.list)
+	r, err := opts.request("Groups.All")
+	return allPages(ctx, r, err, s.list)
 }
 
 // Get calls GET /groups/{id}. An unknown id is an error matching
 // ErrNotFound.
 func (s *GroupsService) Get(ctx context.Context, id string) (*Group, error) {
-	return getOne[Group](ctx, s.c, "Groups.Get", "/groups/", id)
+	return getOne[Group](ctx, s.c, "Groups.Get", id, s1wire.NewGetGroupRequest)
 }
 
 // MoveAgents calls PUT /groups/{id}/move-agents with {"filter": {"ids":
@@ -127,10 +133,14 @@ func (s *GroupsService) MoveAgents(ctx context.Context, groupID string, agentIDs
 	if err := checkIDs(op, "agentIDs", agentIDs); err != nil {
 		return 0, err
 	}
-	body := actionBody{Filter: map[string][]string{"ids": agentIDs}}
+	r, err := line(op)(s1wire.NewMoveAgentsToGroupRequest(groupID))
+	if err != nil {
+		return 0, err
+	}
+	r.Body = actionBody{Filter: map[string][]string{"ids": agentIDs}}
 	d, _, err := call[struct {
 		AgentsMoved int `json:"agentsMoved"`
-	}](ctx, s.c, rest.Request{Method: http.MethodPut, Path: "/groups/" + rest.Seg(groupID) + "/move-agents", Body: body})
+	}](ctx, s.c, r)
 	if err != nil {
 		return 0, err
 	}

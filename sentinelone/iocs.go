@@ -7,6 +7,9 @@ import (
 	"iter"
 	"strings"
 	"time"
+
+	"github.com/socgo/xdr/internal/rest"
+	s1wire "github.com/socgo/xdr/internal/wire/sentinelone"
 )
 
 // IOCsService manages the indicators of compromise of the console's
@@ -86,36 +89,44 @@ type IOCListOptions struct {
 	Paging
 }
 
-func (o *IOCListOptions) values(op string) (map[string][]string, error) {
-	q := newQuery(op)
+// request checks o and builds GET /threat-intelligence/iocs.
+func (o *IOCListOptions) request(op string) (rest.Request, error) {
 	if o == nil {
-		q.paging(Paging{})
-		return q.done()
+		o = &IOCListOptions{}
 	}
 	if o.Scope != nil && o.Scope.Level == ScopeGroup {
-		return nil, fmt.Errorf("sentinelone: %s: IOCs have no group scope", op)
+		return rest.Request{}, fmt.Errorf("sentinelone: %s: IOCs have no group scope", op)
 	}
-	o.Scope.query(q)
-	q.list("uuids", o.UUIDs)
-	q.list("type", strs(o.Types))
-	q.list("value", o.Values)
-	q.str("source", o.Source)
-	q.str("externalId", o.ExternalID)
-	q.paging(o.Paging)
-	return q.done()
+	q := newQuery(op)
+	sc := q.scopeParams(o.Scope)
+	p := s1wire.ListIOCsParams{
+		Tenant:     sc.tenant,
+		AccountIds: sc.accountIDs,
+		SiteIds:    sc.siteIDs,
+		Uuids:      q.listParam("uuids", o.UUIDs),
+		Type:       listOf[s1wire.IOCType](q.listParam("type", strs(o.Types))),
+		Value:      q.listParam("value", o.Values),
+		Source:     strParam(o.Source),
+		ExternalId: strParam(o.ExternalID),
+	}
+	setPaging(q.pagingParams(o.Paging), &p.Limit, &p.Skip, &p.Cursor, &p.CountOnly, &p.SkipCount, &p.SortBy, &p.SortOrder)
+	if q.err != nil {
+		return rest.Request{}, q.err
+	}
+	return line(op)(s1wire.NewListIOCsRequest(&p))
 }
 
 // List calls GET /threat-intelligence/iocs and returns one page.
 func (s *IOCsService) List(ctx context.Context, opts *IOCListOptions) (*Page[IOC], error) {
-	q, err := opts.values("IOCs.List")
+	r, err := opts.request("IOCs.List")
 	if err != nil {
 		return nil, err
 	}
-	return s.list(ctx, q)
+	return s.list(ctx, r)
 }
 
-func (s *IOCsService) list(ctx context.Context, q map[string][]string) (*Page[IOC], error) {
-	return getPage[IOC](ctx, s.c, "/threat-intelligence/iocs", q, decodeItem[IOC])
+func (s *IOCsService) list(ctx context.Context, r rest.Request) (*Page[IOC], error) {
+	return getPage[IOC](ctx, s.c, r, decodeItem[IOC])
 }
 
 // All calls GET /threat-intelligence/iocs page after page, following
@@ -128,8 +139,8 @@ func (s *IOCsService) list(ctx context.Context, q map[string][]string) (*Page[IO
 // loop stops fetching and frees the connection. While the caller works on
 // one page the next is fetched.
 func (s *IOCsService) All(ctx context.Context, opts *IOCListOptions) iter.Seq2[IOC, error] {
-	q, err := opts.values("IOCs.All")
-	return allPages(ctx, q, err, s.list)
+	r, err := opts.request("IOCs.All")
+	return allPages(ctx, r, err, s.list)
 }
 
 // NewIOC is an indicator to create.
@@ -187,7 +198,7 @@ func (s *IOCsService) Create(ctx context.Context, scope Scope, iocs []NewIOC, op
 			data[i].ValidUntil = FormatTime(n.ValidUntil)
 		}
 	}
-	return create[IOC](ctx, s.c, "/threat-intelligence/iocs", scope, data, opts)
+	return create[IOC](ctx, s.c, op, s1wire.NewCreateIOCsRequest, scope, data, opts)
 }
 
 // Delete calls DELETE /threat-intelligence/iocs with {"filter":
@@ -207,5 +218,5 @@ func (s *IOCsService) Delete(ctx context.Context, scope Scope, uuids []string) (
 	} else {
 		f[scope.key()] = scope.IDs
 	}
-	return remove(ctx, s.c, "/threat-intelligence/iocs", map[string]any{"filter": f})
+	return remove(ctx, s.c, op, s1wire.NewDeleteIOCsRequest, map[string]any{"filter": f})
 }

@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
+
+	s1wire "github.com/socgo/xdr/internal/wire/sentinelone"
 
 	"github.com/socgo/xdr/internal/jsonpage"
-	"github.com/socgo/xdr/internal/rest"
 )
 
 // rawItem is satisfied by the pointer of every listed object of the
@@ -58,11 +58,17 @@ func (m *oneOrMany[T]) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// create posts {"filter": filter, "data": data} to path and returns the
-// objects of the answer, decoded with their Raw. It is retried on 5xx and
-// network errors only when opts allows it.
-func create[T any, P rawItem[T]](ctx context.Context, c *Client, path string, filter, data any, opts *ActionOptions) ([]T, error) {
-	r := rest.Request{Method: http.MethodPost, Path: path, Body: actionBody{Filter: filter, Data: data}, RetrySafe: opts.retrySafe()}
+// create posts {"filter": filter, "data": data} on the request line build
+// returns (a generated builder: s1wire.NewAddBlocklistRequest) and returns
+// the objects of the answer, decoded with their Raw. It is retried on 5xx
+// and network errors only when opts allows it.
+func create[T any, P rawItem[T]](ctx context.Context, c *Client, op string, build func() (s1wire.Request, error), filter, data any, opts *ActionOptions) ([]T, error) {
+	r, err := line(op)(build())
+	if err != nil {
+		return nil, err
+	}
+	r.Body, r.RetrySafe = actionBody{Filter: filter, Data: data}, opts.retrySafe()
+	path := r.Path
 	raw, _, err := call[oneOrMany[json.RawMessage]](ctx, c, r)
 	if err != nil {
 		return nil, err
@@ -76,10 +82,16 @@ func create[T any, P rawItem[T]](ctx context.Context, c *Client, path string, fi
 	return out, nil
 }
 
-// remove sends DELETE path with body and returns the "affected" count of
-// the answer when it has one (-1 otherwise).
-func remove(ctx context.Context, c *Client, path string, body any) (int, error) {
-	d, _, err := call[json.RawMessage](ctx, c, rest.Request{Method: http.MethodDelete, Path: path, Body: body})
+// remove sends body on the DELETE request line build returns (a
+// generated builder: s1wire.NewDeleteIOCsRequest) and returns the
+// "affected" count of the answer when it has one (-1 otherwise).
+func remove(ctx context.Context, c *Client, op string, build func() (s1wire.Request, error), body any) (int, error) {
+	r, err := line(op)(build())
+	if err != nil {
+		return 0, err
+	}
+	r.Body = body
+	d, _, err := call[json.RawMessage](ctx, c, r)
 	if err != nil {
 		return 0, err
 	}
@@ -92,11 +104,11 @@ func remove(ctx context.Context, c *Client, path string, body any) (int, error) 
 	return *res.Affected, nil
 }
 
-// deleteByType sends DELETE path with {"data": {"type": typ, "ids": ids}},
-// the body of the restrictions and exclusions deletes.
-func deleteByType(ctx context.Context, c *Client, op, path, typ string, ids []string) (int, error) {
+// deleteByType sends {"data": {"type": typ, "ids": ids}}, the body of the
+// restrictions and exclusions deletes, on the DELETE that build makes.
+func deleteByType(ctx context.Context, c *Client, op string, build func() (s1wire.Request, error), typ string, ids []string) (int, error) {
 	if err := checkIDs(op, "ids", ids); err != nil {
 		return 0, err
 	}
-	return remove(ctx, c, path, map[string]any{"data": map[string]any{"type": typ, "ids": ids}})
+	return remove(ctx, c, op, build, map[string]any{"data": map[string]any{"type": typ, "ids": ids}})
 }

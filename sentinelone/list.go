@@ -3,7 +3,6 @@ package sentinelone
 import (
 	"context"
 	"iter"
-	"net/http"
 	"net/url"
 
 	"github.com/socgo/xdr/internal/paging"
@@ -32,41 +31,38 @@ func newPage[T any](items []T, p Pagination) *Page[T] {
 	return &Page[T]{Items: items, Total: p.TotalItems, HasMore: p.NextCursor != "", NextCursor: p.NextCursor}
 }
 
-// getPage calls GET path with q and returns one page, its items decoded
-// with decode (see callPage).
-func getPage[T any](ctx context.Context, c *Client, path string, q map[string][]string, decode func([]byte, *T) error) (*Page[T], error) {
-	items, p, err := callPage(ctx, c, rest.Request{Method: http.MethodGet, Path: path, Query: q}, decode)
+// getPage sends r, the request of one list page built by the wire layer,
+// and returns the page, its items decoded with decode (see callPage).
+func getPage[T any](ctx context.Context, c *Client, r rest.Request, decode func([]byte, *T) error) (*Page[T], error) {
+	items, p, err := callPage(ctx, c, r, decode)
 	if err != nil {
 		return nil, err
 	}
 	return newPage(items, p), nil
 }
 
-// countOnly calls list with the filters of q (which it changes),
-// countOnly=true and no limit or skipCount, and returns the number of
-// matching items.
-func countOnly[T any](ctx context.Context, q map[string][]string, list func(context.Context, map[string][]string) (*Page[T], error)) (int, error) {
-	cq := url.Values(q)
-	cq.Set("countOnly", "true")
-	cq.Del("limit")
-	cq.Del("skipCount")
-	pg, err := list(ctx, cq)
+// countOnly calls list with r, a list request built with countOnly=true
+// and no limit or skipCount, and returns the number of matching items.
+func countOnly[T any](ctx context.Context, r rest.Request, list func(context.Context, rest.Request) (*Page[T], error)) (int, error) {
+	pg, err := list(ctx, r)
 	if err != nil {
 		return 0, err
 	}
 	return pg.Total, nil
 }
 
-// allPages is the cursor iterator of every list: q holds the filters of the
-// first page, and its cursor if the caller gave one; the cursor of each
-// next page replaces that first cursor and skip is dropped.
-func allPages[T any](ctx context.Context, q map[string][]string, qerr error, list func(context.Context, map[string][]string) (*Page[T], error)) iter.Seq2[T, error] {
+// allPages is the cursor iterator of every list: r is the request of the
+// first page, as the wire layer built it, with the caller's cursor if one
+// was given; each next page is r with the cursor of the page before in
+// place of that first cursor, and without skip.
+func allPages[T any](ctx context.Context, r rest.Request, qerr error, list func(context.Context, rest.Request) (*Page[T], error)) iter.Seq2[T, error] {
 	if qerr != nil {
 		return func(yield func(T, error) bool) {
 			var zero T
 			yield(zero, qerr)
 		}
 	}
+	q := r.Query
 	first := url.Values(q).Get("cursor")
 	return paging.Cursor(ctx, first, func(ctx context.Context, cursor string) (paging.CursorPage[T], error) {
 		pq := make(map[string][]string, len(q)+1)
@@ -77,7 +73,9 @@ func allPages[T any](ctx context.Context, q map[string][]string, qerr error, lis
 			pq["cursor"] = []string{cursor}
 			delete(pq, "skip")
 		}
-		pg, err := list(ctx, pq)
+		pr := r
+		pr.Query = pq
+		pg, err := list(ctx, pr)
 		if err != nil {
 			return paging.CursorPage[T]{}, err
 		}

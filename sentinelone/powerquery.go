@@ -7,11 +7,10 @@ import (
 	"fmt"
 	"iter"
 	"math"
-	"net/http"
 	"strconv"
 	"time"
 
-	"github.com/socgo/xdr/internal/rest"
+	s1wire "github.com/socgo/xdr/internal/wire/sentinelone"
 )
 
 // PowerQueryService runs PowerQueries: Deep Visibility queries with a
@@ -280,7 +279,12 @@ func (s *PowerQueryService) Start(ctx context.Context, q PowerQuery, opts *Actio
 	if err != nil {
 		return nil, err
 	}
-	res, _, err := call[*PQResult](ctx, s.c, rest.Request{Method: http.MethodPost, Path: "/dv/events/pq", Body: body, RetrySafe: opts.retrySafe()})
+	r, err := line(op)(s1wire.NewPowerQueryRequest())
+	if err != nil {
+		return nil, err
+	}
+	r.Body, r.RetrySafe = body, opts.retrySafe()
+	res, _, err := call[*PQResult](ctx, s.c, r)
 	return checkPQ(op, res, err)
 }
 
@@ -292,7 +296,11 @@ func (s *PowerQueryService) Ping(ctx context.Context, queryID string) (*PQResult
 	if err := checkQueryID(op, queryID); err != nil {
 		return nil, err
 	}
-	res, _, err := call[*PQResult](ctx, s.c, rest.Request{Method: http.MethodGet, Path: "/dv/events/pq-ping", Query: map[string][]string{"queryId": {queryID}}})
+	r, err := line(op)(s1wire.NewPowerQueryPingRequest(&s1wire.PowerQueryPingParams{QueryId: queryID}))
+	if err != nil {
+		return nil, err
+	}
+	res, _, err := call[*PQResult](ctx, s.c, r)
 	return checkPQ(op, res, err)
 }
 

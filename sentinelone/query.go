@@ -2,7 +2,6 @@ package sentinelone
 
 import (
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -57,15 +56,17 @@ type Paging struct {
 	SortOrder SortOrder
 }
 
-// query builds the query string of a list call and records the first bad
-// argument.
+// query checks the arguments of a list call, turning them into the
+// parameters of its generated builder, and records the first bad one.
 type query struct {
 	op  string
-	v   url.Values
 	err error
+	// count makes pagingParams those of a count: countOnly=true, no
+	// limit and no skipCount.
+	count bool
 }
 
-func newQuery(op string) *query { return &query{op: op, v: url.Values{}} }
+func newQuery(op string) *query { return &query{op: op} }
 
 func (q *query) fail(format string, args ...any) {
 	if q.err == nil {
@@ -73,16 +74,9 @@ func (q *query) fail(format string, args ...any) {
 	}
 }
 
-// list adds a comma-joined list; an element that is empty or holds a comma
-// (which would split it) is refused.
-func (q *query) list(key string, vals []string) {
-	if p := q.listParam(key, vals); p != nil {
-		q.v.Set(key, strings.Join(vals, ","))
-	}
-}
-
-// listParam checks a list as list does and returns it as a parameter of
-// the wire layer, nil when empty or refused.
+// listParam checks a list, sent comma-joined, and returns it as a
+// parameter of the wire layer, nil when empty or refused: an element that
+// is empty or holds a comma (which would split it) is refused.
 func (q *query) listParam(key string, vals []string) *[]string {
 	if len(vals) == 0 {
 		return nil
@@ -98,30 +92,6 @@ func (q *query) listParam(key string, vals []string) *[]string {
 		}
 	}
 	return &vals
-}
-
-func (q *query) str(key, s string) {
-	if s != "" {
-		q.v.Set(key, s)
-	}
-}
-
-func (q *query) flag(key string, b bool) {
-	if b {
-		q.v.Set(key, "true")
-	}
-}
-
-func (q *query) boolPtr(key string, b *bool) {
-	if b != nil {
-		q.v.Set(key, strconv.FormatBool(*b))
-	}
-}
-
-func (q *query) time(key string, t time.Time) {
-	if !t.IsZero() {
-		q.v.Set(key, FormatTime(t))
-	}
 }
 
 // betweenParam checks a __between range and returns it as a parameter
@@ -158,28 +128,6 @@ func effectiveLimit(l int) int {
 	return l
 }
 
-func (q *query) paging(p Paging) {
-	w := q.pagingParams(p)
-	q.v.Set("limit", strconv.Itoa(*w.limit))
-	if w.skip != nil {
-		q.v.Set("skip", strconv.Itoa(*w.skip))
-	}
-	q.str("cursor", p.Cursor)
-	q.flag("skipCount", p.SkipCount)
-	q.sort(p.SortBy, p.SortOrder)
-}
-
-// sort adds sortBy and sortOrder.
-func (q *query) sort(by string, order SortOrder) {
-	b, o := q.sortParams(by, order)
-	if b != nil {
-		q.v.Set("sortBy", *b)
-	}
-	if o != nil {
-		q.v.Set("sortOrder", *o)
-	}
-}
-
 // sortParams checks a sort and returns its parameters (nil: not sent).
 func (q *query) sortParams(by string, order SortOrder) (sortBy, sortOrder *string) {
 	if by != "" {
@@ -206,6 +154,7 @@ type pagingParams struct {
 	cursor, sortBy *string
 	sortOrder      *string
 	skipCount      *bool
+	countOnly      *bool
 }
 
 // pagingParams checks p and returns its parameters.
@@ -230,12 +179,19 @@ func (q *query) pagingParams(p Paging) pagingParams {
 		w.skipCount = &p.SkipCount
 	}
 	w.sortBy, w.sortOrder = q.sortParams(p.SortBy, p.SortOrder)
+	if q.count {
+		t := true
+		w.countOnly, w.limit, w.skipCount = &t, nil, nil
+	}
 	return w
 }
 
-func (q *query) done() (url.Values, error) {
-	if q.err != nil {
-		return nil, q.err
+// setPaging copies the paging parameters pg into those of an operation.
+func setPaging[O ~string](pg pagingParams, limit, skip **int, cursor **string, countOnly, skipCount **bool, sortBy **string, sortOrder **O) {
+	*limit, *skip, *cursor, *countOnly, *skipCount, *sortBy = pg.limit, pg.skip, pg.cursor, pg.countOnly, pg.skipCount, pg.sortBy
+	*sortOrder = nil
+	if pg.sortOrder != nil {
+		o := O(*pg.sortOrder)
+		*sortOrder = &o
 	}
-	return q.v, nil
 }

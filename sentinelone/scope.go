@@ -100,20 +100,36 @@ func (s Scope) MarshalJSON() ([]byte, error) {
 	return nil, fmt.Errorf("sentinelone: scope level %q is not a level", truncate(string(s.Level), 100))
 }
 
-// query adds the scope to a list query; a nil scope adds nothing.
-func (s *Scope) query(q *query) {
+// scopeParams are the parameters of a scope in a list query (nil: not
+// sent).
+type scopeParams struct {
+	tenant                        *bool
+	accountIDs, siteIDs, groupIDs *[]string
+}
+
+// scopeParams checks s and returns its parameters; a nil scope sends
+// nothing.
+func (q *query) scopeParams(s *Scope) scopeParams {
+	var w scopeParams
 	if s == nil {
-		return
+		return w
 	}
 	if err := s.check(q.op, ScopeTenant, ScopeAccount, ScopeSite, ScopeGroup); err != nil {
 		if q.err == nil {
 			q.err = err
 		}
-		return
+		return w
 	}
-	if s.Level == ScopeTenant {
-		q.v.Set("tenant", "true")
-		return
+	switch s.Level {
+	case ScopeTenant:
+		t := true
+		w.tenant = &t
+	case ScopeAccount:
+		w.accountIDs = q.listParam("accountIds", s.IDs)
+	case ScopeSite:
+		w.siteIDs = q.listParam("siteIds", s.IDs)
+	case ScopeGroup:
+		w.groupIDs = q.listParam("groupIds", s.IDs)
 	}
-	q.list(s.key(), s.IDs)
+	return w
 }

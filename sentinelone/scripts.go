@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
-	"net/http"
-	"net/url"
 	"strings"
 	"time"
+
+	s1wire "github.com/socgo/xdr/internal/wire/sentinelone"
 
 	"github.com/socgo/xdr/internal/rest"
 )
@@ -126,7 +126,11 @@ func (s *RemoteScriptsService) Execute(ctx context.Context, f AgentFilter, run S
 		ScriptRun
 		Timeout int64 `json:"scriptRuntimeTimeoutSeconds,omitempty"`
 	}{run, int64((run.RuntimeTimeout + time.Second - 1) / time.Second)}
-	r := rest.Request{Method: http.MethodPost, Path: "/remote-scripts/execute", Body: actionBody{Filter: f, Data: data}, RetrySafe: opts.retrySafe()}
+	r, err := line(op)(s1wire.NewExecuteRemoteScriptRequest())
+	if err != nil {
+		return nil, err
+	}
+	r.Body, r.RetrySafe = actionBody{Filter: f, Data: data}, opts.retrySafe()
 	if run.Password != "" {
 		r.Secrets = []string{run.Password}
 	}
@@ -211,29 +215,35 @@ type TaskListOptions struct {
 	Paging
 }
 
-func (o *TaskListOptions) values(op string) (map[string][]string, error) {
+// request checks o and builds GET /remote-scripts/status.
+func (o *TaskListOptions) request(op string) (rest.Request, error) {
 	if o == nil || strings.TrimSpace(o.ParentTaskID) == "" {
-		return nil, fmt.Errorf("sentinelone: %s: ParentTaskID is required", op)
+		return rest.Request{}, fmt.Errorf("sentinelone: %s: ParentTaskID is required", op)
 	}
 	q := newQuery(op)
-	q.str("parentTaskId", o.ParentTaskID)
-	q.list("status", strs(o.Statuses))
-	q.list("agentIds", o.AgentIDs)
-	q.paging(o.Paging)
-	return q.done()
+	p := s1wire.RemoteScriptStatusParams{
+		ParentTaskId: o.ParentTaskID,
+		Status:       listOf[s1wire.TaskStatus](q.listParam("status", strs(o.Statuses))),
+		AgentIds:     q.listParam("agentIds", o.AgentIDs),
+	}
+	setPaging(q.pagingParams(o.Paging), &p.Limit, &p.Skip, &p.Cursor, &p.CountOnly, &p.SkipCount, &p.SortBy, &p.SortOrder)
+	if q.err != nil {
+		return rest.Request{}, q.err
+	}
+	return line(op)(s1wire.NewRemoteScriptStatusRequest(&p))
 }
 
 // ListTasks calls GET /remote-scripts/status and returns one page of tasks.
 func (s *RemoteScriptsService) ListTasks(ctx context.Context, opts *TaskListOptions) (*Page[ScriptTask], error) {
-	q, err := opts.values("RemoteScripts.ListTasks")
+	r, err := opts.request("RemoteScripts.ListTasks")
 	if err != nil {
 		return nil, err
 	}
-	return s.tasks(ctx, q)
+	return s.tasks(ctx, r)
 }
 
-func (s *RemoteScriptsService) tasks(ctx context.Context, q map[string][]string) (*Page[ScriptTask], error) {
-	return getPage[ScriptTask](ctx, s.c, "/remote-scripts/status", q, decodeItem[ScriptTask])
+func (s *RemoteScriptsService) tasks(ctx context.Context, r rest.Request) (*Page[ScriptTask], error) {
+	return getPage[ScriptTask](ctx, s.c, r, decodeItem[ScriptTask])
 }
 
 // AllTasks calls GET /remote-scripts/status page after page, following
@@ -246,8 +256,8 @@ func (s *RemoteScriptsService) tasks(ctx context.Context, q map[string][]string)
 // out of the loop stops fetching and frees the connection. While the
 // caller works on one page the next is fetched.
 func (s *RemoteScriptsService) AllTasks(ctx context.Context, opts *TaskListOptions) iter.Seq2[ScriptTask, error] {
-	q, err := opts.values("RemoteScripts.AllTasks")
-	return allPages(ctx, q, err, s.tasks)
+	r, err := opts.request("RemoteScripts.AllTasks")
+	return allPages(ctx, r, err, s.tasks)
 }
 
 // WaitOptions pace a Wait call.
@@ -266,7 +276,7 @@ type WaitOptions struct {
 func (s *RemoteScriptsService) WaitTasks(ctx context.Context, parentTaskID string, opts *WaitOptions) ([]ScriptTask, error) {
 	const op = "RemoteScripts.WaitTasks"
 	lo := &TaskListOptions{ParentTaskID: parentTaskID}
-	if _, err := lo.values(op); err != nil {
+	if _, err := lo.request(op); err != nil {
 		return nil, err
 	}
 	if opts == nil {
@@ -306,6 +316,8 @@ func (s *RemoteScriptsService) FetchOutput(ctx context.Context, t ScriptTask) (*
 	case t.ScriptResultsSignature == "":
 		return nil, fmt.Errorf("sentinelone: %s: task %s has no ScriptResultsSignature (status %s; output not in the cloud?)", op, truncate(t.ID, 100), t.Status)
 	}
-	q := url.Values{"agentId": {t.AgentID}, "siteId": {t.SiteID}, "signature": {t.ScriptResultsSignature}, "signatureType": {"SHA256"}}
-	return getLink(ctx, s.c, op, "/remote-scripts/fetch-file", q)
+	return getLink(ctx, s.c, op)(s1wire.NewRemoteScriptOutputRequest(&s1wire.RemoteScriptOutputParams{
+		AgentId: t.AgentID, SiteId: t.SiteID, Signature: t.ScriptResultsSignature,
+		SignatureType: s1wire.RemoteScriptOutputParamsSignatureTypeSHA256,
+	}))
 }

@@ -6,9 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
-	"net/http"
 	"strings"
 	"time"
+
+	s1wire "github.com/socgo/xdr/internal/wire/sentinelone"
 
 	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/rest"
@@ -63,21 +64,26 @@ type SiteListOptions struct {
 	Paging
 }
 
-func (o *SiteListOptions) values(op string) (map[string][]string, error) {
-	q := newQuery(op)
+// request checks o and builds GET /sites.
+func (o *SiteListOptions) request(op string) (rest.Request, error) {
 	if o == nil {
-		q.paging(Paging{})
-		return q.done()
+		o = &SiteListOptions{}
 	}
-	q.list("siteIds", o.SiteIDs)
-	q.list("accountIds", o.AccountIDs)
-	q.str("name", o.Name)
-	q.list("name__contains", o.NameContains)
-	q.list("state", o.States)
-	q.str("siteType", o.SiteType)
-	q.str("query", o.Query)
-	q.paging(o.Paging)
-	return q.done()
+	q := newQuery(op)
+	p := s1wire.ListSitesParams{
+		SiteIds:      q.listParam("siteIds", o.SiteIDs),
+		AccountIds:   q.listParam("accountIds", o.AccountIDs),
+		Name:         strParam(o.Name),
+		NameContains: q.listParam("name__contains", o.NameContains),
+		State:        listOf[s1wire.ListSitesParamsState](q.listParam("state", o.States)),
+		SiteType:     (*s1wire.ListSitesParamsSiteType)(strParam(o.SiteType)),
+		Query:        strParam(o.Query),
+	}
+	setPaging(q.pagingParams(o.Paging), &p.Limit, &p.Skip, &p.Cursor, &p.CountOnly, &p.SkipCount, &p.SortBy, &p.SortOrder)
+	if q.err != nil {
+		return rest.Request{}, q.err
+	}
+	return line(op)(s1wire.NewListSitesRequest(&p))
 }
 
 // siteList is the "data" of GET /sites: {"allSites": {...}, "sites":
@@ -103,15 +109,15 @@ func (l *siteList) UnmarshalJSON(b []byte) error {
 // sites under data.sites (beside data.allSites, license totals); List
 // reads them from there.
 func (s *SitesService) List(ctx context.Context, opts *SiteListOptions) (*Page[Site], error) {
-	q, err := opts.values("Sites.List")
+	r, err := opts.request("Sites.List")
 	if err != nil {
 		return nil, err
 	}
-	return s.list(ctx, q)
+	return s.list(ctx, r)
 }
 
-func (s *SitesService) list(ctx context.Context, q map[string][]string) (*Page[Site], error) {
-	raw, p, err := call[siteList](ctx, s.c, rest.Request{Method: http.MethodGet, Path: "/sites", Query: q})
+func (s *SitesService) list(ctx context.Context, r rest.Request) (*Page[Site], error) {
+	raw, p, err := call[siteList](ctx, s.c, r)
 	if err != nil {
 		return nil, err
 	}
@@ -134,22 +140,27 @@ func (s *SitesService) list(ctx context.Context, q map[string][]string) (*Page[S
 // loop stops fetching and frees the connection. While the caller works on
 // one page the next is fetched.
 func (s *SitesService) All(ctx context.Context, opts *SiteListOptions) iter.Seq2[Site, error] {
-	q, err := opts.values("Sites.All")
-	return allPages(ctx, q, err, s.list)
+	r, err := opts.request("Sites.All")
+	return allPages(ctx, r, err, s.list)
 }
 
 // Get calls GET /sites/{id}. An unknown id is an error matching
 // ErrNotFound.
 func (s *SitesService) Get(ctx context.Context, id string) (*Site, error) {
-	return getOne[Site](ctx, s.c, "Sites.Get", "/sites/", id)
+	return getOne[Site](ctx, s.c, "Sites.Get", id, s1wire.NewGetSiteRequest)
 }
 
-// getOne calls GET prefix+id and decodes the object of its "data".
-func getOne[T any, P rawItem[T]](ctx context.Context, c *Client, op, prefix, id string) (*T, error) {
+// getOne checks id, calls the GET that build makes of it (a generated
+// builder: s1wire.NewGetSiteRequest) and decodes the object of its "data".
+func getOne[T any, P rawItem[T]](ctx context.Context, c *Client, op, id string, build func(string) (s1wire.Request, error)) (*T, error) {
 	if err := checkPathID(op, "id", id); err != nil {
 		return nil, err
 	}
-	raw, _, err := call[json.RawMessage](ctx, c, rest.Request{Method: http.MethodGet, Path: prefix + rest.Seg(id)})
+	r, err := line(op)(build(id))
+	if err != nil {
+		return nil, err
+	}
+	raw, _, err := call[json.RawMessage](ctx, c, r)
 	if err != nil {
 		return nil, err
 	}

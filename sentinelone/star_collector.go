@@ -29,7 +29,7 @@ func (c *Client) AlertCollector(cfg CollectorConfig, filter *AlertListOptions, h
 			base.Cursor != "" || base.Skip != 0 || base.SortBy != "" || base.SortOrder != "" {
 			return nil, fmt.Errorf("sentinelone: AlertCollector: %w", errCollectorFilter)
 		}
-		if _, err := base.values("AlertCollector").done(); err != nil {
+		if _, err := base.request("AlertCollector", false); err != nil {
 			return nil, err
 		}
 	}

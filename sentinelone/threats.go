@@ -8,6 +8,8 @@ import (
 	"iter"
 	"time"
 
+	"github.com/socgo/xdr/internal/rest"
+
 	"github.com/go-json-experiment/json/jsontext"
 )
 
@@ -81,25 +83,25 @@ func strs[S ~string](v []S) []string {
 
 // List calls GET /threats and returns one page.
 func (s *ThreatsService) List(ctx context.Context, opts *ThreatListOptions) (*Page[Threat], error) {
-	w, err := opts.threatsRequest("Threats.List")
+	w, err := opts.threatsRequest("Threats.List", false)
 	if err != nil {
 		return nil, err
 	}
-	return s.list(ctx, w.Query)
+	return s.list(ctx, w)
 }
 
-func (s *ThreatsService) list(ctx context.Context, q map[string][]string) (*Page[Threat], error) {
-	return getPage[Threat](ctx, s.c, "/threats", q, decodePageThreat)
+func (s *ThreatsService) list(ctx context.Context, r rest.Request) (*Page[Threat], error) {
+	return getPage[Threat](ctx, s.c, r, decodePageThreat)
 }
 
 // Count calls GET /threats with countOnly=true and returns the number of
 // matching threats.
 func (s *ThreatsService) Count(ctx context.Context, opts *ThreatListOptions) (int, error) {
-	w, err := opts.threatsRequest("Threats.Count")
+	w, err := opts.threatsRequest("Threats.Count", true)
 	if err != nil {
 		return 0, err
 	}
-	return countOnly(ctx, w.Query, s.list)
+	return countOnly(ctx, w, s.list)
 }
 
 // All calls GET /threats page after page, following nextCursor with the
@@ -112,8 +114,8 @@ func (s *ThreatsService) Count(ctx context.Context, opts *ThreatListOptions) (in
 // loop stops fetching and frees the connection. While the caller works on
 // one page the next is fetched.
 func (s *ThreatsService) All(ctx context.Context, opts *ThreatListOptions) iter.Seq2[Threat, error] {
-	w, err := opts.threatsRequest("Threats.All")
-	return allPages(ctx, w.Query, err, s.list)
+	w, err := opts.threatsRequest("Threats.All", false)
+	return allPages(ctx, w, err, s.list)
 }
 
 // Threat is one threat (v2.1). Its creation time is ThreatInfo.CreatedAt,

@@ -6,11 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
+	s1wire "github.com/socgo/xdr/internal/wire/sentinelone"
+
 	"github.com/socgo/xdr/internal/argcheck"
-	"github.com/socgo/xdr/internal/rest"
 )
 
 // TokenService reads the lifetime of the client's API token and rotates
@@ -77,9 +77,14 @@ func (d *TokenDetails) DaysLeft(now time.Time) int {
 // creation and expiry dates. A rejected token gives an error matching
 // ErrTokenInvalid.
 func (s *TokenService) Details(ctx context.Context) (*TokenDetails, error) {
-	body := map[string]any{"data": map[string]string{"apiToken": *s.c.token.Load()}}
+	r, err := line("Token.Details")(s1wire.NewApiTokenDetailsRequest())
+	if err != nil {
+		return nil, err
+	}
+	r.Body = map[string]any{"data": map[string]string{"apiToken": *s.c.token.Load()}}
 	// Reading the details changes nothing: the call is safe to retry.
-	d, _, err := call[*TokenDetails](ctx, s.c, rest.Request{Method: http.MethodPost, Path: "/users/api-token-details", Body: body, RetrySafe: true})
+	r.RetrySafe = true
+	d, _, err := call[*TokenDetails](ctx, s.c, r)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +132,11 @@ func (s *TokenService) Rotate(ctx context.Context, opts *ActionOptions) (NewToke
 		s.c.rotating.Store(nil)
 		close(done)
 	}()
-	r := rest.Request{Method: http.MethodPost, Path: "/users/generate-api-token", RetrySafe: opts.retrySafe()}
+	r, err := line("Token.Rotate")(s1wire.NewGenerateApiTokenRequest())
+	if err != nil {
+		return NewToken{}, err
+	}
+	r.RetrySafe = opts.retrySafe()
 	d, _, err := call[*generatedToken](ctx, s.c, r)
 	if err != nil {
 		return NewToken{}, err

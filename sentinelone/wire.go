@@ -8,11 +8,15 @@ import (
 	s1wire "github.com/socgo/xdr/internal/wire/sentinelone"
 )
 
-// The request lines of the converted calls are built by the generated
-// wire layer (internal/wire/sentinelone, from openapi/sentinelone.yaml):
-// the public methods check their arguments (with query's checks), fill the
+// The request line of every call is built by the generated wire layer
+// (internal/wire/sentinelone, from openapi/sentinelone.yaml): the public
+// methods check their arguments (with query's checks), fill the
 // operation's parameters and send what the builder returns through
-// internal/rest.
+// internal/rest, adding the body and the call's options. Adding an
+// endpoint is: describe it in the YAML, go generate, write the typed
+// method on its builder. The one request change made after the builder is
+// the cursor of the next page of an All (allPages), on the query built
+// when All was called.
 
 // line turns what a generated builder returns into the rest.Request to
 // send, its error naming op: line(op)(s1wire.NewListAgentsRequest(&p)).
@@ -32,6 +36,15 @@ func strParam(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+// flagParam returns true as a parameter when b is set, nil otherwise (a
+// flag is sent only when set).
+func flagParam(b bool) *bool {
+	if !b {
+		return nil
+	}
+	return &b
 }
 
 // timeParam returns t formatted as the console expects (FormatTime), nil
@@ -115,12 +128,14 @@ func (o *AgentListOptions) agentsCountRequest(op string) (rest.Request, error) {
 	}))
 }
 
-// activitiesRequest checks o and builds GET /activities.
-func (o *ActivityListOptions) activitiesRequest(op string) (rest.Request, error) {
+// activitiesRequest checks o and builds GET /activities, with
+// countOnly=true (and no limit) when count is set.
+func (o *ActivityListOptions) activitiesRequest(op string, count bool) (rest.Request, error) {
 	if o == nil {
 		o = &ActivityListOptions{}
 	}
 	q := newQuery(op)
+	q.count = count
 	p := s1wire.ListActivitiesParams{
 		Ids:              q.listParam("ids", o.IDs),
 		ActivityUuids:    q.listParam("activityUuids", o.ActivityUUIDs),
@@ -149,21 +164,21 @@ func (o *ActivityListOptions) activitiesRequest(op string) (rest.Request, error)
 	if o.IncludeHidden {
 		p.IncludeHidden = &o.IncludeHidden
 	}
-	pg := q.pagingParams(o.Paging)
-	p.Limit, p.Skip, p.Cursor, p.SkipCount, p.SortBy = pg.limit, pg.skip, pg.cursor, pg.skipCount, pg.sortBy
-	p.SortOrder = (*s1wire.ListActivitiesParamsSortOrder)(pg.sortOrder)
+	setPaging(q.pagingParams(o.Paging), &p.Limit, &p.Skip, &p.Cursor, &p.CountOnly, &p.SkipCount, &p.SortBy, &p.SortOrder)
 	if q.err != nil {
 		return rest.Request{}, q.err
 	}
 	return line(op)(s1wire.NewListActivitiesRequest(&p))
 }
 
-// threatsRequest checks o and builds GET /threats.
-func (o *ThreatListOptions) threatsRequest(op string) (rest.Request, error) {
+// threatsRequest checks o and builds GET /threats, with countOnly=true
+// (and no limit) when count is set.
+func (o *ThreatListOptions) threatsRequest(op string, count bool) (rest.Request, error) {
 	if o == nil {
 		o = &ThreatListOptions{}
 	}
 	q := newQuery(op)
+	q.count = count
 	p := s1wire.ListThreatsParams{
 		Ids:                           q.listParam("ids", o.IDs),
 		AgentIds:                      q.listParam("agentIds", o.AgentIDs),
@@ -212,9 +227,7 @@ func (o *ThreatListOptions) threatsRequest(op string) (rest.Request, error) {
 		UpdatedAtLt:                   timeParam(o.UpdatedBefore),
 		UpdatedAtLte:                  timeParam(o.UpdatedUntil),
 	}
-	pg := q.pagingParams(o.Paging)
-	p.Limit, p.Skip, p.Cursor, p.SkipCount, p.SortBy = pg.limit, pg.skip, pg.cursor, pg.skipCount, pg.sortBy
-	p.SortOrder = (*s1wire.ListThreatsParamsSortOrder)(pg.sortOrder)
+	setPaging(q.pagingParams(o.Paging), &p.Limit, &p.Skip, &p.Cursor, &p.CountOnly, &p.SkipCount, &p.SortBy, &p.SortOrder)
 	if q.err != nil {
 		return rest.Request{}, q.err
 	}
