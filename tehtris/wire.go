@@ -57,3 +57,14 @@ func nonEmpty(s string) *string {
 	}
 	return &s
 }
+
+// flag returns a true flag as a parameter, nil for false (not sent).
+func flag(b bool) *bool {
+	if !b {
+		return nil
+	}
+	return &b
+}
+
+// ptrTo returns a pointer to v.
+func ptrTo[T any](v T) *T { return &v }
