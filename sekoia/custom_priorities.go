@@ -9,14 +9,13 @@ import (
 	"time"
 
 	"github.com/socgo/xdr/internal/argcheck"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // CustomPrioritiesService manages the custom priorities of a workspace
 // (/v1/sic/custom_priorities), the priorities a case can take. Get it
 // from Client.CustomPriorities.
 type CustomPrioritiesService struct{ c *Client }
-
-const customPrioritiesPath = "/v1/sic/custom_priorities"
 
 // CustomPriority is a custom priority.
 type CustomPriority struct {
@@ -55,7 +54,10 @@ func (p *CustomPriority) UnmarshalJSON(b []byte) error {
 }
 
 func (s *CustomPrioritiesService) objs() customObjects[CustomPriority] {
-	return customObjects[CustomPriority]{s.c, customPrioritiesPath, "CustomPriorities"}
+	return customObjects[CustomPriority]{
+		c: s.c, kind: "CustomPriorities", createOp: wire.NewCreateCustomPriorityRequest,
+		getOp: wire.NewGetCustomPriorityRequest, updateOp: wire.NewUpdateCustomPriorityRequest, deleteOp: wire.NewDeleteCustomPriorityRequest,
+	}
 }
 
 // List returns one page of custom priorities.
@@ -66,7 +68,16 @@ func (s *CustomPrioritiesService) List(ctx context.Context, opts *CustomLevelLis
 	if opts != nil {
 		o = *opts
 	}
-	return s.objs().list(ctx, &o, o.Limit, o.Offset, "")
+	const method = "CustomPriorities.List"
+	p, err := o.levelParams(method, true)
+	if err != nil {
+		return nil, err
+	}
+	r, err := line(method)(wire.NewListCustomPrioritysRequest((*wire.ListCustomPrioritysParams)(&p)))
+	if err != nil {
+		return nil, err
+	}
+	return s.objs().list(ctx, r, o.Offset, o.Limit)
 }
 
 // All iterates over every custom priority. The iterator contract is that of
@@ -80,7 +91,19 @@ func (s *CustomPrioritiesService) All(ctx context.Context, opts *CustomLevelList
 	if opts != nil {
 		o = *opts
 	}
-	return s.objs().all(ctx, &o, o.Limit, o.Offset, "")
+	const method = "CustomPriorities.All"
+	if o.Limit == 0 {
+		o.Limit = 100
+	}
+	p, err := o.levelParams(method, false)
+	if err != nil {
+		return errSeq[CustomPriority](err)
+	}
+	r, err := line(method)(wire.NewListCustomPrioritysRequest((*wire.ListCustomPrioritysParams)(&p)))
+	if err != nil {
+		return errSeq[CustomPriority](err)
+	}
+	return s.objs().all(ctx, r, o.Offset, o.Limit)
 }
 
 // Get returns one custom priority.

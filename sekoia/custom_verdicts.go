@@ -11,14 +11,13 @@ import (
 	"unicode/utf8"
 
 	"github.com/socgo/xdr/internal/argcheck"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // CustomVerdictsService manages the custom verdicts of a workspace
 // (/v1/sic/custom_verdicts), the values of an alert's or case's
 // VerdictUUID. Get it from Client.CustomVerdicts.
 type CustomVerdictsService struct{ c *Client }
-
-const customVerdictsPath = "/v1/sic/custom_verdicts"
 
 // VerdictStage is the stage of a custom verdict.
 type VerdictStage string
@@ -73,15 +72,18 @@ func (v *CustomVerdict) UnmarshalJSON(b []byte) error {
 type CustomLevelListOptions struct {
 	// WithIsUsed says whether the answer carries the is_used flags; nil
 	// leaves the server default (true).
-	WithIsUsed *bool `url:"with_is_used,omitempty"`
+	WithIsUsed *bool
 	// Limit is the page size: 1..100, 0 for the server default (20; All
 	// uses 100).
-	Limit  int `url:"limit,omitempty"`
-	Offset int `url:"offset,omitempty"`
+	Limit  int
+	Offset int
 }
 
 func (s *CustomVerdictsService) objs() customObjects[CustomVerdict] {
-	return customObjects[CustomVerdict]{s.c, customVerdictsPath, "CustomVerdicts"}
+	return customObjects[CustomVerdict]{
+		c: s.c, kind: "CustomVerdicts", createOp: wire.NewCreateCustomVerdictRequest,
+		getOp: wire.NewGetCustomVerdictRequest, updateOp: wire.NewUpdateCustomVerdictRequest, deleteOp: wire.NewDeleteCustomVerdictRequest,
+	}
 }
 
 // List returns one page of custom verdicts.
@@ -92,7 +94,16 @@ func (s *CustomVerdictsService) List(ctx context.Context, opts *CustomLevelListO
 	if opts != nil {
 		o = *opts
 	}
-	return s.objs().list(ctx, &o, o.Limit, o.Offset, "")
+	const method = "CustomVerdicts.List"
+	p, err := o.levelParams(method, true)
+	if err != nil {
+		return nil, err
+	}
+	r, err := line(method)(wire.NewListCustomVerdictsRequest(&p))
+	if err != nil {
+		return nil, err
+	}
+	return s.objs().list(ctx, r, o.Offset, o.Limit)
 }
 
 // All iterates over every custom verdict. The iterator contract is that of
@@ -106,7 +117,19 @@ func (s *CustomVerdictsService) All(ctx context.Context, opts *CustomLevelListOp
 	if opts != nil {
 		o = *opts
 	}
-	return s.objs().all(ctx, &o, o.Limit, o.Offset, "")
+	const method = "CustomVerdicts.All"
+	if o.Limit == 0 {
+		o.Limit = 100
+	}
+	p, err := o.levelParams(method, false)
+	if err != nil {
+		return errSeq[CustomVerdict](err)
+	}
+	r, err := line(method)(wire.NewListCustomVerdictsRequest(&p))
+	if err != nil {
+		return errSeq[CustomVerdict](err)
+	}
+	return s.objs().all(ctx, r, o.Offset, o.Limit)
 }
 
 // Get returns one custom verdict.
