@@ -629,10 +629,10 @@ type GetEventSearchJobEventsParams struct {
 	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
 
 	// EarliestTime Restrict to events after this time (epoch seconds).
-	EarliestTime *float32 `form:"earliest_time,omitempty" json:"earliest_time,omitempty"`
+	EarliestTime *float64 `form:"earliest_time,omitempty" json:"earliest_time,omitempty"`
 
 	// LatestTime Restrict to events before this time (epoch seconds).
-	LatestTime *float32 `form:"latest_time,omitempty" json:"latest_time,omitempty"`
+	LatestTime *float64 `form:"latest_time,omitempty" json:"latest_time,omitempty"`
 }
 
 // GetEventSearchJobEvents200JSONResponseBody defines parameters for GetEventSearchJobEvents.
@@ -2627,7 +2627,7 @@ func NewGetEventSearchJobEventsRequest(uuid string, params *GetEventSearchJobEve
 			}
 		}
 		if params.EarliestTime != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "earliest_time", *params.EarliestTime, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "number", Format: ""})
+			frag, err := runtime.StyleParamWithOptions("form", true, "earliest_time", *params.EarliestTime, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "number", Format: "double"})
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter earliest_time: %w", err)
 			}
@@ -2636,7 +2636,7 @@ func NewGetEventSearchJobEventsRequest(uuid string, params *GetEventSearchJobEve
 			}
 		}
 		if params.LatestTime != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "latest_time", *params.LatestTime, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "number", Format: ""})
+			frag, err := runtime.StyleParamWithOptions("form", true, "latest_time", *params.LatestTime, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "number", Format: "double"})
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter latest_time: %w", err)
 			}
