@@ -47,7 +47,7 @@ func (o *ResultsOptions) request(method, uuid string, offset, limit int) (rest.R
 			return rest.Request{}, fmt.Errorf("sekoia: Events.%s: Latest %s is not after Earliest %s", method, o.Latest.Format(time.RFC3339), o.Earliest.Format(time.RFC3339))
 		}
 	}
-	return line("Events."+method)(wire.NewGetEventSearchJobEventsRequest(uuid, &p))
+	return line("Events." + method)(wire.NewGetEventSearchJobEventsRequest(uuid, &p))
 }
 
 // epochSeconds returns t in epoch seconds to the millisecond, which the
