@@ -16,8 +16,8 @@ import (
 	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/jsonstr"
 	"github.com/socgo/xdr/internal/rest"
-	wire "github.com/socgo/xdr/internal/wire/sekoia"
 	"github.com/socgo/xdr/internal/transport"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // Limits of the HTTP intake.
