@@ -354,15 +354,7 @@ type decisionBody struct {
 // Activate calls PATCH /v1/sic/alerts/countermeasures/{uuid}/activate
 // with {"comment":{"content","author"}} (or {} without a comment).
 func (s *CountermeasuresService) Activate(ctx context.Context, uuid string, comment *NewComment) (*Countermeasure, error) {
-	const method = "Countermeasures.Activate"
-	if err := checkDecision(method, uuid, comment); err != nil {
-		return nil, err
-	}
-	var out Countermeasure
-	if err := s.c.send(ctx, method, decisionBody{comment}, &out)(wire.NewActivateCountermeasureRequest(uuid)); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return s.decide(ctx, "Countermeasures.Activate", uuid, comment, wire.NewActivateCountermeasureRequest)
 }
 
 // Deny marks a countermeasure as denied, with an optional comment, and
@@ -372,24 +364,23 @@ func (s *CountermeasuresService) Activate(ctx context.Context, uuid string, comm
 // Deny calls PATCH /v1/sic/alerts/countermeasures/{uuid}/deny with
 // {"comment":{"content","author"}} (or {} without a comment).
 func (s *CountermeasuresService) Deny(ctx context.Context, uuid string, comment *NewComment) (*Countermeasure, error) {
-	const method = "Countermeasures.Deny"
-	if err := checkDecision(method, uuid, comment); err != nil {
+	return s.decide(ctx, "Countermeasures.Deny", uuid, comment, wire.NewDenyCountermeasureRequest)
+}
+
+// decide checks the arguments of an activate or deny call and sends the
+// request op builds for the countermeasure, with the comment.
+func (s *CountermeasuresService) decide(ctx context.Context, method, uuid string, comment *NewComment, op func(uuid string) (wire.Request, error)) (*Countermeasure, error) {
+	if err := checkUUID(method, "uuid", uuid); err != nil {
+		return nil, err
+	}
+	if err := checkNewComment(method, comment); err != nil {
 		return nil, err
 	}
 	var out Countermeasure
-	if err := s.c.send(ctx, method, decisionBody{comment}, &out)(wire.NewDenyCountermeasureRequest(uuid)); err != nil {
+	if err := s.c.send(ctx, method, decisionBody{comment}, &out)(op(uuid)); err != nil {
 		return nil, err
 	}
 	return &out, nil
-}
-
-// checkDecision checks the countermeasure UUID and the comment of an
-// activate or deny call.
-func checkDecision(method, uuid string, comment *NewComment) error {
-	if err := checkUUID(method, "uuid", uuid); err != nil {
-		return err
-	}
-	return checkNewComment(method, comment)
 }
 
 // request checks the options and builds GET

@@ -18,6 +18,9 @@ type customObjects[T any] struct {
 	// The builders of the operations on one object and of the creation.
 	getOp, updateOp, deleteOp func(uuid string) (wire.Request, error)
 	createOp                  func() (wire.Request, error)
+	// listOp builds the list of the custom verdicts or priorities (which
+	// take the same parameters); nil for the fields.
+	listOp func(*wire.ListCustomVerdictsParams) (wire.Request, error)
 }
 
 // list returns the page of the list request r, read at offset with limit.
@@ -69,6 +72,46 @@ func (o customObjects[T]) delete(ctx context.Context, uuid string) error {
 		return err
 	}
 	return o.c.send(ctx, method, nil, nil)(o.deleteOp(uuid))
+}
+
+// levelList returns one page of the custom verdicts or priorities.
+func (o customObjects[T]) levelList(ctx context.Context, opts *CustomLevelListOptions) (*Page[T], error) {
+	var lo CustomLevelListOptions
+	if opts != nil {
+		lo = *opts
+	}
+	method := o.kind + ".List"
+	p, err := lo.levelParams(method, true)
+	if err != nil {
+		return nil, err
+	}
+	r, err := line(method)(o.listOp(&p))
+	if err != nil {
+		return nil, err
+	}
+	return o.list(ctx, r, lo.Offset, lo.Limit)
+}
+
+// levelAll iterates over the custom verdicts or priorities, 100 a page
+// unless opts.Limit says otherwise.
+func (o customObjects[T]) levelAll(ctx context.Context, opts *CustomLevelListOptions) iter.Seq2[T, error] {
+	var lo CustomLevelListOptions
+	if opts != nil {
+		lo = *opts
+	}
+	if lo.Limit == 0 {
+		lo.Limit = 100
+	}
+	method := o.kind + ".All"
+	p, err := lo.levelParams(method, false)
+	if err != nil {
+		return errSeq[T](err)
+	}
+	r, err := line(method)(o.listOp(&p))
+	if err != nil {
+		return errSeq[T](err)
+	}
+	return o.all(ctx, r, lo.Offset, lo.Limit)
 }
 
 // levelParams checks the options of the custom verdict or priority list

@@ -55,29 +55,22 @@ func (p *CustomPriority) UnmarshalJSON(b []byte) error {
 
 func (s *CustomPrioritiesService) objs() customObjects[CustomPriority] {
 	return customObjects[CustomPriority]{
-		c: s.c, kind: "CustomPriorities", createOp: wire.NewCreateCustomPriorityRequest,
+		c: s.c, kind: "CustomPriorities", listOp: listCustomPriorities, createOp: wire.NewCreateCustomPriorityRequest,
 		getOp: wire.NewGetCustomPriorityRequest, updateOp: wire.NewUpdateCustomPriorityRequest, deleteOp: wire.NewDeleteCustomPriorityRequest,
 	}
+}
+
+// listCustomPriorities builds the priority list, whose parameters are
+// those of the verdict list.
+func listCustomPriorities(p *wire.ListCustomVerdictsParams) (wire.Request, error) {
+	return wire.NewListCustomPrioritysRequest((*wire.ListCustomPrioritysParams)(p))
 }
 
 // List returns one page of custom priorities.
 //
 // List calls GET /v1/sic/custom_priorities.
 func (s *CustomPrioritiesService) List(ctx context.Context, opts *CustomLevelListOptions) (*Page[CustomPriority], error) {
-	var o CustomLevelListOptions
-	if opts != nil {
-		o = *opts
-	}
-	const method = "CustomPriorities.List"
-	p, err := o.levelParams(method, true)
-	if err != nil {
-		return nil, err
-	}
-	r, err := line(method)(wire.NewListCustomPrioritysRequest((*wire.ListCustomPrioritysParams)(&p)))
-	if err != nil {
-		return nil, err
-	}
-	return s.objs().list(ctx, r, o.Offset, o.Limit)
+	return s.objs().levelList(ctx, opts)
 }
 
 // All iterates over every custom priority. The iterator contract is that of
@@ -87,23 +80,7 @@ func (s *CustomPrioritiesService) List(ctx context.Context, opts *CustomLevelLis
 //
 // All calls GET /v1/sic/custom_priorities once per page.
 func (s *CustomPrioritiesService) All(ctx context.Context, opts *CustomLevelListOptions) iter.Seq2[CustomPriority, error] {
-	var o CustomLevelListOptions
-	if opts != nil {
-		o = *opts
-	}
-	const method = "CustomPriorities.All"
-	if o.Limit == 0 {
-		o.Limit = 100
-	}
-	p, err := o.levelParams(method, false)
-	if err != nil {
-		return errSeq[CustomPriority](err)
-	}
-	r, err := line(method)(wire.NewListCustomPrioritysRequest((*wire.ListCustomPrioritysParams)(&p)))
-	if err != nil {
-		return errSeq[CustomPriority](err)
-	}
-	return s.objs().all(ctx, r, o.Offset, o.Limit)
+	return s.objs().levelAll(ctx, opts)
 }
 
 // Get returns one custom priority.

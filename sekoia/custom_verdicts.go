@@ -81,7 +81,7 @@ type CustomLevelListOptions struct {
 
 func (s *CustomVerdictsService) objs() customObjects[CustomVerdict] {
 	return customObjects[CustomVerdict]{
-		c: s.c, kind: "CustomVerdicts", createOp: wire.NewCreateCustomVerdictRequest,
+		c: s.c, kind: "CustomVerdicts", listOp: wire.NewListCustomVerdictsRequest, createOp: wire.NewCreateCustomVerdictRequest,
 		getOp: wire.NewGetCustomVerdictRequest, updateOp: wire.NewUpdateCustomVerdictRequest, deleteOp: wire.NewDeleteCustomVerdictRequest,
 	}
 }
@@ -90,20 +90,7 @@ func (s *CustomVerdictsService) objs() customObjects[CustomVerdict] {
 //
 // List calls GET /v1/sic/custom_verdicts.
 func (s *CustomVerdictsService) List(ctx context.Context, opts *CustomLevelListOptions) (*Page[CustomVerdict], error) {
-	var o CustomLevelListOptions
-	if opts != nil {
-		o = *opts
-	}
-	const method = "CustomVerdicts.List"
-	p, err := o.levelParams(method, true)
-	if err != nil {
-		return nil, err
-	}
-	r, err := line(method)(wire.NewListCustomVerdictsRequest(&p))
-	if err != nil {
-		return nil, err
-	}
-	return s.objs().list(ctx, r, o.Offset, o.Limit)
+	return s.objs().levelList(ctx, opts)
 }
 
 // All iterates over every custom verdict. The iterator contract is that of
@@ -113,23 +100,7 @@ func (s *CustomVerdictsService) List(ctx context.Context, opts *CustomLevelListO
 //
 // All calls GET /v1/sic/custom_verdicts once per page.
 func (s *CustomVerdictsService) All(ctx context.Context, opts *CustomLevelListOptions) iter.Seq2[CustomVerdict, error] {
-	var o CustomLevelListOptions
-	if opts != nil {
-		o = *opts
-	}
-	const method = "CustomVerdicts.All"
-	if o.Limit == 0 {
-		o.Limit = 100
-	}
-	p, err := o.levelParams(method, false)
-	if err != nil {
-		return errSeq[CustomVerdict](err)
-	}
-	r, err := line(method)(wire.NewListCustomVerdictsRequest(&p))
-	if err != nil {
-		return errSeq[CustomVerdict](err)
-	}
-	return s.objs().all(ctx, r, o.Offset, o.Limit)
+	return s.objs().levelAll(ctx, opts)
 }
 
 // Get returns one custom verdict.
