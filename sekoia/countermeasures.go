@@ -273,14 +273,7 @@ func (s *CountermeasuresService) AddToAlert(ctx context.Context, alertID string,
 	if err := checkAlertID(method, alertID); err != nil {
 		return nil, err
 	}
-	if err := n.check(method); err != nil {
-		return nil, err
-	}
-	var out Countermeasure
-	if err := s.c.send(ctx, method, &n, &out)(wire.NewAddAlertCountermeasureRequest(alertID)); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return s.add(ctx, method, &n)(wire.NewAddAlertCountermeasureRequest(alertID))
 }
 
 // ListForCase returns one page of the countermeasures of a case (UUID or
@@ -332,14 +325,7 @@ func (s *CountermeasuresService) AddToCase(ctx context.Context, caseID string, n
 	if err := checkCaseID(method, caseID); err != nil {
 		return nil, err
 	}
-	if err := n.check(method); err != nil {
-		return nil, err
-	}
-	var out Countermeasure
-	if err := s.c.send(ctx, method, &n, &out)(wire.NewAddCaseCountermeasureRequest(caseID)); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return s.add(ctx, method, &n)(wire.NewAddCaseCountermeasureRequest(caseID))
 }
 
 // decisionBody is the body of the activate and deny calls.
@@ -365,6 +351,21 @@ func (s *CountermeasuresService) Activate(ctx context.Context, uuid string, comm
 // {"comment":{"content","author"}} (or {} without a comment).
 func (s *CountermeasuresService) Deny(ctx context.Context, uuid string, comment *NewComment) (*Countermeasure, error) {
 	return s.decide(ctx, "Countermeasures.Deny", uuid, comment, wire.NewDenyCountermeasureRequest)
+}
+
+// add checks n and sends it with the request line a generated builder
+// returns: s.add(ctx, method, &n)(wire.NewAddCaseCountermeasureRequest(id)).
+func (s *CountermeasuresService) add(ctx context.Context, method string, n *NewCountermeasure) func(wire.Request, error) (*Countermeasure, error) {
+	return func(w wire.Request, err error) (*Countermeasure, error) {
+		if err := n.check(method); err != nil {
+			return nil, err
+		}
+		var out Countermeasure
+		if err := s.c.send(ctx, method, n, &out)(w, err); err != nil {
+			return nil, err
+		}
+		return &out, nil
+	}
 }
 
 // decide checks the arguments of an activate or deny call and sends the
