@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"iter"
-	"net/url"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -16,12 +14,13 @@ import (
 type PageOptions struct {
 	// Limit is the page size: 1..100, 0 for the server default (20; the
 	// All iterators use 100).
-	Limit int `url:"limit,omitempty"`
+	Limit int
 	// Offset is the number of items skipped.
-	Offset int `url:"offset,omitempty"`
+	Offset int
 }
 
-func (o *PageOptions) values(method string, defaultLimit int) (PageOptions, url.Values, error) {
+// page checks the options and returns them, Limit defaultLimit when 0.
+func (o *PageOptions) page(method string, defaultLimit int) (PageOptions, error) {
 	var p PageOptions
 	if o != nil {
 		p = *o
@@ -29,17 +28,7 @@ func (o *PageOptions) values(method string, defaultLimit int) (PageOptions, url.
 	if p.Limit == 0 {
 		p.Limit = defaultLimit
 	}
-	if err := checkPaging(method, p.Limit, p.Offset, 100); err != nil {
-		return p, nil, err
-	}
-	q := url.Values{}
-	if p.Limit > 0 {
-		q.Set("limit", strconv.Itoa(p.Limit))
-	}
-	if p.Offset > 0 {
-		q.Set("offset", strconv.Itoa(p.Offset))
-	}
-	return p, q, nil
+	return p, checkPaging(method, p.Limit, p.Offset, 100)
 }
 
 // ListComments returns one page of the comments of an alert.
@@ -50,7 +39,7 @@ func (s *AlertsService) ListComments(ctx context.Context, id string, opts *PageO
 	if err := checkAlertID(method, id); err != nil {
 		return nil, err
 	}
-	p, _, err := opts.values(method, 0)
+	p, err := opts.page(method, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +69,7 @@ func (s *AlertsService) AllComments(ctx context.Context, id string, opts *PageOp
 	if err := checkAlertID(method, id); err != nil {
 		return errSeq[Comment](err)
 	}
-	p, _, err := opts.values(method, 100)
+	p, err := opts.page(method, 100)
 	if err != nil {
 		return errSeq[Comment](err)
 	}

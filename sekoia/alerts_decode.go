@@ -93,12 +93,12 @@ func (s *optSeconds) ptr() *time.Duration {
 	return &s.d
 }
 
-// getAlertPage fetches one page of alerts. The body is read whole (a page
+// getAlertPage fetches one page of the alert list at path (GET
+// /v1/sic/alerts, as its generated builder writes it) with query q. The body is read whole (a page
 // cut on its way is requested again, see rest.Client.Fetch) and decoded in
 // one pass straight into the alerts (decodeAlertPage); each alert's Raw is
 // a slice of that body (see Alert.Raw).
-func getAlertPage(ctx context.Context, c *Client, q url.Values, offset, limit int) (*Page[Alert], uint64, error) {
-	const path = "/v1/sic/alerts"
+func getAlertPage(ctx context.Context, c *Client, path string, q url.Values, offset, limit int) (*Page[Alert], uint64, error) {
 	body, meta, err := c.rest.Fetch(ctx, rest.Request{Method: http.MethodGet, Path: path, Query: q})
 	if err != nil {
 		return nil, 0, err

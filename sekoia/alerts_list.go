@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/socgo/xdr/internal/rest"
 	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
@@ -132,19 +133,14 @@ type AlertExclusions struct {
 	VerdictUUIDs      []string `url:"verdict_uuid,comma,omitempty"`
 }
 
-// query checks the options and encodes them as the alert list's query
-// (the generated builder of GET /v1/sic/alerts); method names the call in
-// errors.
-func (o *AlertListOptions) query(method string) (url.Values, error) {
+// request checks the options and builds GET /v1/sic/alerts; method
+// names the call in errors.
+func (o *AlertListOptions) request(method string) (rest.Request, error) {
 	p, err := o.listAlertsParams(method)
 	if err != nil {
-		return nil, err
+		return rest.Request{}, err
 	}
-	w, err := wire.NewListAlertsRequest(&p)
-	if err != nil {
-		return nil, wireError(method, err)
-	}
-	return w.Query, nil
+	return line(method)(wire.NewListAlertsRequest(&p))
 }
 
 // List returns one page of alerts matching opts (nil lists all).
@@ -155,11 +151,11 @@ func (s *AlertsService) List(ctx context.Context, opts *AlertListOptions) (*Page
 	if opts != nil {
 		o = *opts
 	}
-	q, err := o.query("Alerts.List")
+	r, err := o.request("Alerts.List")
 	if err != nil {
 		return nil, err
 	}
-	p, _, err := getAlertPage(ctx, s.c, q, o.Offset, o.Limit)
+	p, _, err := getAlertPage(ctx, s.c, r.Path, r.Query, o.Offset, o.Limit)
 	return p, err
 }
 
@@ -208,12 +204,12 @@ func (s *AlertsService) All(ctx context.Context, opts *AlertListOptions) iter.Se
 		f := false
 		o.WithCount = &f
 	}
-	q, err := o.query("Alerts.All")
+	r, err := o.request("Alerts.All")
 	if err != nil {
 		return errSeq[Alert](err)
 	}
-	return alertsAll(ctx, &o, q, func(ctx context.Context, q url.Values, offset, limit int) (*Page[Alert], uint64, error) {
-		return getAlertPage(ctx, s.c, q, offset, limit)
+	return alertsAll(ctx, &o, r.Query, func(ctx context.Context, q url.Values, offset, limit int) (*Page[Alert], uint64, error) {
+		return getAlertPage(ctx, s.c, r.Path, q, offset, limit)
 	})
 }
 

@@ -116,10 +116,10 @@ func (s *AlertsService) Timeline(ctx context.Context, id string, opts *TimelineO
 type HistoryListOptions struct {
 	// Limit is the page size: 1..100, 0 for the server default (20; the
 	// iterator uses 100).
-	Limit  int `url:"limit,omitempty"`
-	Offset int `url:"offset,omitempty"`
+	Limit  int
+	Offset int
 	// CommunityUUID scopes the request to a community.
-	CommunityUUID string `url:"community_uuid,omitempty"`
+	CommunityUUID string
 }
 
 // params checks the options and returns them with the default page size,

@@ -212,45 +212,45 @@ func (s AssetSort) String() string { return string(s) }
 type AssetListOptions struct {
 	// Search matches asset names (and detection properties or tags with
 	// the two flags below).
-	Search                          string `url:"search,omitempty"`
-	AlsoSearchInDetectionProperties bool   `url:"also_search_in_detection_properties,omitempty"`
-	AlsoSearchInTags                bool   `url:"also_search_in_tags,omitempty"`
+	Search                          string
+	AlsoSearchInDetectionProperties bool
+	AlsoSearchInTags                bool
 	// UUIDs: uuids; CommunityUUIDs: community_uuids.
-	UUIDs          []string `url:"uuids,comma,omitempty"`
-	CommunityUUIDs []string `url:"community_uuids,comma,omitempty"`
+	UUIDs          []string
+	CommunityUUIDs []string
 	// Types: type.
-	Types []AssetType `url:"type,comma,omitempty"`
+	Types []AssetType
 	// Categories: category; Sources: source; Tags: tags.
-	Categories []string      `url:"category,comma,omitempty"`
-	Sources    []AssetSource `url:"source,comma,omitempty"`
-	Tags       []string      `url:"tags,comma,omitempty"`
+	Categories []string
+	Sources    []AssetSource
+	Tags       []string
 	// RuleUUIDs and RuleVersions: the discovery rules (rule_uuid,
 	// rule_version).
-	RuleUUIDs    []string `url:"rule_uuid,comma,omitempty"`
-	RuleVersions []string `url:"rule_version,comma,omitempty"`
+	RuleUUIDs    []string
+	RuleVersions []string
 	// Connectors: connectors; ConnectorConfigurations:
 	// connectors_configuration; IntakeFormatUUIDs: intake_format_uuids.
-	Connectors              []string `url:"connectors,comma,omitempty"`
-	ConnectorConfigurations []string `url:"connectors_configuration,comma,omitempty"`
-	IntakeFormatUUIDs       []string `url:"intake_format_uuids,comma,omitempty"`
+	Connectors              []string
+	ConnectorConfigurations []string
+	IntakeFormatUUIDs       []string
 	// Reviewed keeps reviewed (true) or unreviewed (false) assets.
-	Reviewed *bool `url:"reviewed,omitempty"`
+	Reviewed *bool
 	// MinCriticality keeps the assets with a higher criticality
 	// (criticality).
-	MinCriticality *int `url:"criticality,omitempty"`
+	MinCriticality *int
 	// WithTelemetry, IncorporateAtoms and IncludeIntakeFormats enrich the
 	// results; IncludeRevoked includes revoked assets.
-	WithTelemetry        bool `url:"with_telemetry,omitempty"`
-	IncorporateAtoms     bool `url:"incorporate_atoms,omitempty"`
-	IncludeRevoked       bool `url:"include_revoked,omitempty"`
-	IncludeIntakeFormats bool `url:"include_intake_formats,omitempty"`
+	WithTelemetry        bool
+	IncorporateAtoms     bool
+	IncludeRevoked       bool
+	IncludeIntakeFormats bool
 	// Sort and Direction order the results.
-	Sort      AssetSort `url:"sort,omitempty"`
-	Direction Direction `url:"direction,omitempty"`
+	Sort      AssetSort
+	Direction Direction
 	// Limit is the page size: 1..100, 0 for the server default (20; All
 	// uses 100).
-	Limit  int `url:"limit,omitempty"`
-	Offset int `url:"offset,omitempty"`
+	Limit  int
+	Offset int
 }
 
 // request checks the options and builds GET /v2/asset-management/assets.
@@ -393,9 +393,9 @@ func (s *AssetsService) batch(ctx context.Context, r rest.Request, ids []string)
 // AssetGetOptions selects what Get returns.
 type AssetGetOptions struct {
 	// WithTelemetry adds the telemetry statistics.
-	WithTelemetry bool `url:"with_telemetry,omitempty"`
+	WithTelemetry bool
 	// WithCompliance adds partitions and vulnerabilities.
-	WithCompliance bool `url:"with_compliance,omitempty"`
+	WithCompliance bool
 }
 
 // Get returns one asset by UUID.

@@ -53,15 +53,15 @@ func (s CaseCommentSort) String() string { return string(s) }
 // CaseCommentListOptions filters, sorts and pages the comments of a case.
 type CaseCommentListOptions struct {
 	// CreatedAt: date[created_at]; CreatedBy: match[created_by].
-	CreatedAt *TimeRange `url:"date[created_at],omitempty"`
-	CreatedBy []string   `url:"match[created_by],comma,omitempty"`
+	CreatedAt *TimeRange
+	CreatedBy []string
 	// Sort and Direction order the list.
-	Sort      CaseCommentSort `url:"sort,omitempty"`
-	Direction Direction       `url:"direction,omitempty"`
+	Sort      CaseCommentSort
+	Direction Direction
 	// Limit is the page size: 1..100, 0 for the server default (20; the
 	// iterator uses 100).
-	Limit  int `url:"limit,omitempty"`
-	Offset int `url:"offset,omitempty"`
+	Limit  int
+	Offset int
 }
 
 // ListComments returns one page of the comments of a case.
@@ -232,12 +232,12 @@ func (h *CaseHistoryEntry) UnmarshalJSON(b []byte) error {
 // CaseHistoryOptions filters and pages the history of a case.
 type CaseHistoryOptions struct {
 	// CreatedAt: date[created_at].
-	CreatedAt *TimeRange `url:"date[created_at],omitempty"`
-	Direction Direction  `url:"direction,omitempty"`
+	CreatedAt *TimeRange
+	Direction Direction
 	// Limit is the page size: 1..100, 0 for the server default (the
 	// iterator uses 100).
-	Limit  int `url:"limit,omitempty"`
-	Offset int `url:"offset,omitempty"`
+	Limit  int
+	Offset int
 }
 
 // ListHistory returns one page of the change log of a case.

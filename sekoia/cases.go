@@ -128,48 +128,48 @@ func (c *Case) CurrentStatus() CaseStatus {
 // are OR-ed; different fields are AND-ed); values may not hold a comma.
 type CaseFilter struct {
 	// CreatedAt, UpdatedAt, LastSeenAt: date[created_at|updated_at|last_seen_at].
-	CreatedAt  *TimeRange `url:"date[created_at],omitempty"`
-	UpdatedAt  *TimeRange `url:"date[updated_at],omitempty"`
-	LastSeenAt *TimeRange `url:"date[last_seen_at],omitempty"`
+	CreatedAt  *TimeRange
+	UpdatedAt  *TimeRange
+	LastSeenAt *TimeRange
 	// Tags: match[tags]; Assignees: match[assignees] (profile UUIDs).
-	Tags      []string `url:"match[tags],comma,omitempty"`
-	Assignees []string `url:"match[assignees],comma,omitempty"`
+	Tags      []string
+	Assignees []string
 	// CreatedBy: match[created_by]; UpdatedBy: match[updated_by].
-	CreatedBy []string `url:"match[created_by],comma,omitempty"`
-	UpdatedBy []string `url:"match[updated_by],comma,omitempty"`
+	CreatedBy []string
+	UpdatedBy []string
 	// Titles: match[title].
-	Titles []string `url:"match[title],comma,omitempty"`
+	Titles []string
 	// AlertUUIDs: match[alert_uuid] (the cases holding these alerts);
 	// AssetUUIDs: match[asset_uuid].
-	AlertUUIDs []string `url:"match[alert_uuid],comma,omitempty"`
-	AssetUUIDs []string `url:"match[asset_uuid],comma,omitempty"`
+	AlertUUIDs []string
+	AssetUUIDs []string
 	// Priority: match[priority] (one value).
-	Priority CasePriority `url:"match[priority],omitempty"`
+	Priority CasePriority
 	// CustomPriorityUUIDs: match[custom_priority]; CustomStatusUUIDs:
 	// match[custom_status]; VerdictUUIDs: match[verdict].
-	CustomPriorityUUIDs []string `url:"match[custom_priority],comma,omitempty"`
-	CustomStatusUUIDs   []string `url:"match[custom_status],comma,omitempty"`
-	VerdictUUIDs        []string `url:"match[verdict],comma,omitempty"`
+	CustomPriorityUUIDs []string
+	CustomStatusUUIDs   []string
+	VerdictUUIDs        []string
 	// ShortIDs: match[short_id]; UUIDs: match[uuid].
-	ShortIDs []string `url:"match[short_id],comma,omitempty"`
-	UUIDs    []string `url:"match[uuid],comma,omitempty"`
+	ShortIDs []string
+	UUIDs    []string
 	// StatusUUIDs: match[status_uuid]; StatusNames: match[status_name].
-	StatusUUIDs []string `url:"match[status_uuid],comma,omitempty"`
-	StatusNames []string `url:"match[status_name],comma,omitempty"`
+	StatusUUIDs []string
+	StatusNames []string
 	// CustomFields: match[custom_field], each "<field uuid>:<value>".
-	CustomFields []string `url:"match[custom_field],comma,omitempty"`
+	CustomFields []string
 	// Type: match[type] (automatic or manual).
-	Type CaseType `url:"match[type],omitempty"`
+	Type CaseType
 	// CommunityUUIDs: match[community_uuid].
-	CommunityUUIDs []string `url:"match[community_uuid],comma,omitempty"`
+	CommunityUUIDs []string
 	// Exclude holds the nomatch[...] filters.
-	Exclude *CaseExclusions `url:"nomatch,omitempty"`
+	Exclude *CaseExclusions
 }
 
 // CaseExclusions are the nomatch[...] filters of the case list.
 type CaseExclusions struct {
-	Assignees []string `url:"assignees,comma,omitempty"`
-	CreatedBy []string `url:"created_by,comma,omitempty"`
+	Assignees []string
+	CreatedBy []string
 }
 
 func (f *CaseFilter) check(method string) error {
@@ -190,15 +190,15 @@ func (f *CaseFilter) check(method string) error {
 type CaseListOptions struct {
 	CaseFilter
 	// WithCustomStatuses asks for each case's custom status.
-	WithCustomStatuses bool `url:"with_custom_statuses,omitempty"`
+	WithCustomStatuses bool
 	// Sort and Direction order the list.
-	Sort      CaseSort  `url:"sort,omitempty"`
-	Direction Direction `url:"direction,omitempty"`
+	Sort      CaseSort
+	Direction Direction
 	// Limit is the page size: 1..100, 0 for the server default (20; All
 	// uses 100).
-	Limit int `url:"limit,omitempty"`
+	Limit int
 	// Offset is the number of cases skipped.
-	Offset int `url:"offset,omitempty"`
+	Offset int
 }
 
 // List returns one page of cases matching opts (nil lists all).
@@ -485,13 +485,13 @@ func (s *CasesService) Statistics(ctx context.Context, f *CaseFilter) (*CaseStat
 // CaseTagListOptions filters and pages the case tags.
 type CaseTagListOptions struct {
 	// Name searches the tags by name.
-	Name string `url:"name,omitempty"`
+	Name string
 	// CommunityUUIDs: match[community_uuid].
-	CommunityUUIDs []string `url:"match[community_uuid],comma,omitempty"`
+	CommunityUUIDs []string
 	// Limit is the page size: 1..100, 0 for the server default (20; the
 	// iterator uses 100).
-	Limit  int `url:"limit,omitempty"`
-	Offset int `url:"offset,omitempty"`
+	Limit  int
+	Offset int
 }
 
 // ListTags returns one page of the tags used on cases.

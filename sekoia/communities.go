@@ -82,21 +82,21 @@ func (c Community) MarshalJSON() ([]byte, error) {
 // CommunityListOptions filters, sorts and pages the communities.
 type CommunityListOptions struct {
 	// Names: match[name]; UUIDs: match[uuid].
-	Names []string `url:"match[name],comma,omitempty"`
-	UUIDs []string `url:"match[uuid],comma,omitempty"`
+	Names []string
+	UUIDs []string
 	// PlanProperties: match[plan_properties].
-	PlanProperties []string `url:"match[plan_properties],comma,omitempty"`
+	PlanProperties []string
 	// Disabled keeps the disabled (true) or enabled (false) communities.
-	Disabled *bool `url:"disabled,omitempty"`
+	Disabled *bool
 	// Parent keeps the parent (true) or other (false) communities.
-	Parent *bool `url:"parent,omitempty"`
+	Parent *bool
 	// Sort is a field name ("name", "created_at"…); Direction orders it.
-	Sort      string    `url:"sort,omitempty"`
-	Direction Direction `url:"direction,omitempty"`
+	Sort      string
+	Direction Direction
 	// Limit is the page size: 1..100, 0 for the server default (All uses
 	// 100).
-	Limit  int `url:"limit,omitempty"`
-	Offset int `url:"offset,omitempty"`
+	Limit  int
+	Offset int
 }
 
 // List returns one page of communities.
@@ -140,9 +140,9 @@ func (s *CommunitiesService) All(ctx context.Context, opts *CommunityListOptions
 // CommunityGetOptions selects what Get returns.
 type CommunityGetOptions struct {
 	// IncludeDisabled returns the community even if disabled.
-	IncludeDisabled bool `url:"include_disabled,omitempty"`
+	IncludeDisabled bool
 	// IncludeLicenses adds the licenses.
-	IncludeLicenses bool `url:"include_licenses,omitempty"`
+	IncludeLicenses bool
 }
 
 // Get returns one community by UUID.

@@ -5,10 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
-	"net/http"
 	"net/url"
 
-	"github.com/socgo/xdr/internal/rest"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // listedComment is a comment of the countermeasure and action step
@@ -71,11 +70,15 @@ func (s *CountermeasuresService) ListComments(ctx context.Context, uuid string, 
 	if err := checkUUID(method, "uuid", uuid); err != nil {
 		return nil, err
 	}
-	p, q, err := opts.values(method, 0)
+	p, err := opts.page(method, 0)
 	if err != nil {
 		return nil, err
 	}
-	return commentPage(ctx, s.c, countermeasuresPath+rest.Seg(uuid)+"/comments", q, p.Offset, p.Limit)
+	r, err := line(method)(wire.NewListCountermeasureCommentsRequest(uuid, &wire.ListCountermeasureCommentsParams{Limit: ptr(p.Limit), Offset: ptr(p.Offset)}))
+	if err != nil {
+		return nil, err
+	}
+	return commentPage(ctx, s.c, r.Path, r.Query, p.Offset, p.Limit)
 }
 
 // AllComments iterates over every comment of a countermeasure. The
@@ -88,11 +91,15 @@ func (s *CountermeasuresService) AllComments(ctx context.Context, uuid string, o
 	if err := checkUUID(method, "uuid", uuid); err != nil {
 		return errSeq[Comment](err)
 	}
-	p, _, err := opts.values(method, 100)
+	p, err := opts.page(method, 100)
 	if err != nil {
 		return errSeq[Comment](err)
 	}
-	return allComments(ctx, s.c, countermeasuresPath+rest.Seg(uuid)+"/comments", p)
+	r, err := line(method)(wire.NewListCountermeasureCommentsRequest(uuid, nil))
+	if err != nil {
+		return errSeq[Comment](err)
+	}
+	return allComments(ctx, s.c, r.Path, p)
 }
 
 // AddComment comments a countermeasure and returns the comment.
@@ -104,15 +111,11 @@ func (s *CountermeasuresService) AddComment(ctx context.Context, uuid string, c 
 	if err := checkUUID(method, "uuid", uuid); err != nil {
 		return nil, err
 	}
-	return s.comment(ctx, method, countermeasuresPath+rest.Seg(uuid)+"/comments", &c)
-}
-
-func (s *CountermeasuresService) comment(ctx context.Context, method, path string, c *NewComment) (*Comment, error) {
-	if err := checkNewComment(method, c); err != nil {
+	if err := checkNewComment(method, &c); err != nil {
 		return nil, err
 	}
 	var out Comment
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPost, Path: path, Body: c}, &out); err != nil {
+	if err := s.c.send(ctx, method, &c, &out)(wire.NewAddCountermeasureCommentRequest(uuid)); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -4,22 +4,18 @@ import (
 	"context"
 	"errors"
 	"iter"
-	"net/http"
 	"strings"
 
-	"github.com/socgo/xdr/internal/rest"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
-// stepPath returns the path of an action step, with the trailing slash the
-// API's routes have.
-func stepPath(method, uuid, step string) (string, error) {
+// checkStepArgs checks the countermeasure UUID and the action step of a
+// step call.
+func checkStepArgs(method, uuid, step string) error {
 	if err := checkUUID(method, "uuid", uuid); err != nil {
-		return "", err
+		return err
 	}
-	if err := checkStep(method, step); err != nil {
-		return "", err
-	}
-	return countermeasuresPath + rest.Seg(uuid) + "/" + rest.Seg(step) + "/", nil
+	return checkStep(method, step)
 }
 
 // GetStep returns one action step of a countermeasure; step is the step's
@@ -27,12 +23,12 @@ func stepPath(method, uuid, step string) (string, error) {
 //
 // GetStep calls GET /v1/sic/alerts/countermeasures/{uuid}/{step}/.
 func (s *CountermeasuresService) GetStep(ctx context.Context, uuid, step string) (*ActionStep, error) {
-	path, err := stepPath("Countermeasures.GetStep", uuid, step)
-	if err != nil {
+	const method = "Countermeasures.GetStep"
+	if err := checkStepArgs(method, uuid, step); err != nil {
 		return nil, err
 	}
 	var out ActionStep
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: path}, &out); err != nil {
+	if err := s.c.send(ctx, method, nil, &out)(wire.NewGetCountermeasureActionStepRequest(uuid, step)); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -45,14 +41,17 @@ func (s *CountermeasuresService) GetStep(ctx context.Context, uuid, step string)
 // with {"description"}.
 func (s *CountermeasuresService) UpdateStep(ctx context.Context, uuid, step, description string) (*ActionStep, error) {
 	const method = "Countermeasures.UpdateStep"
-	path, err := stepPath(method, uuid, step)
-	if err != nil {
+	if err := checkStepArgs(method, uuid, step); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(description) == "" {
 		return nil, errors.New("sekoia: " + method + ": description is empty")
 	}
-	return doOne[ActionStep](ctx, s.c, http.MethodPatch, path, nil, stepUpdate{description})
+	var out ActionStep
+	if err := s.c.send(ctx, method, stepUpdate{description}, &out)(wire.NewUpdateCountermeasureActionStepRequest(uuid, step)); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }
 
 // stepUpdate is the body of UpdateStep.
@@ -64,12 +63,11 @@ type stepUpdate struct {
 //
 // DeleteStep calls DELETE /v1/sic/alerts/countermeasures/{uuid}/{step}/.
 func (s *CountermeasuresService) DeleteStep(ctx context.Context, uuid, step string) error {
-	path, err := stepPath("Countermeasures.DeleteStep", uuid, step)
-	if err != nil {
+	const method = "Countermeasures.DeleteStep"
+	if err := checkStepArgs(method, uuid, step); err != nil {
 		return err
 	}
-	_, err = s.c.rest.Do(ctx, rest.Request{Method: http.MethodDelete, Path: path}, nil)
-	return err
+	return s.c.send(ctx, method, nil, nil)(wire.NewDeleteCountermeasureActionStepRequest(uuid, step))
 }
 
 // ActivateStep marks one action step as activated and returns it. A step
@@ -80,7 +78,11 @@ func (s *CountermeasuresService) DeleteStep(ctx context.Context, uuid, step stri
 // /v1/sic/alerts/countermeasures/{uuid}/{step}/activate with
 // {"comment":{…}} or {}.
 func (s *CountermeasuresService) ActivateStep(ctx context.Context, uuid, step string, comment *NewComment) (*ActionStep, error) {
-	return s.decideStep(ctx, "Countermeasures.ActivateStep", uuid, step, "activate", comment)
+	const method = "Countermeasures.ActivateStep"
+	if err := checkStepArgs(method, uuid, step); err != nil {
+		return nil, err
+	}
+	return s.decideStep(ctx, method, comment)(wire.NewActivateCountermeasureActionStepRequest(uuid, step))
 }
 
 // DenyStep marks one action step as denied and returns it. A step already
@@ -89,22 +91,26 @@ func (s *CountermeasuresService) ActivateStep(ctx context.Context, uuid, step st
 // DenyStep calls PATCH /v1/sic/alerts/countermeasures/{uuid}/{step}/deny
 // with {"comment":{…}} or {}.
 func (s *CountermeasuresService) DenyStep(ctx context.Context, uuid, step string, comment *NewComment) (*ActionStep, error) {
-	return s.decideStep(ctx, "Countermeasures.DenyStep", uuid, step, "deny", comment)
+	const method = "Countermeasures.DenyStep"
+	if err := checkStepArgs(method, uuid, step); err != nil {
+		return nil, err
+	}
+	return s.decideStep(ctx, method, comment)(wire.NewDenyCountermeasureActionStepRequest(uuid, step))
 }
 
-func (s *CountermeasuresService) decideStep(ctx context.Context, method, uuid, step, verb string, comment *NewComment) (*ActionStep, error) {
-	path, err := stepPath(method, uuid, step)
-	if err != nil {
-		return nil, err
+// decideStep sends the activate or deny request a generated builder
+// returns, with the comment: s.decideStep(ctx, method, comment)(wire.…).
+func (s *CountermeasuresService) decideStep(ctx context.Context, method string, comment *NewComment) func(wire.Request, error) (*ActionStep, error) {
+	return func(w wire.Request, err error) (*ActionStep, error) {
+		if err := checkNewComment(method, comment); err != nil {
+			return nil, err
+		}
+		var out ActionStep
+		if err := s.c.send(ctx, method, decisionBody{comment}, &out)(w, err); err != nil {
+			return nil, err
+		}
+		return &out, nil
 	}
-	if err := checkNewComment(method, comment); err != nil {
-		return nil, err
-	}
-	var out ActionStep
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPatch, Path: path + verb, Body: decisionBody{comment}}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
 }
 
 // ListStepComments returns one page of the comments of an action step.
@@ -114,15 +120,18 @@ func (s *CountermeasuresService) decideStep(ctx context.Context, method, uuid, s
 // /v1/sic/alerts/countermeasures/{uuid}/{step}/comments.
 func (s *CountermeasuresService) ListStepComments(ctx context.Context, uuid, step string, opts *PageOptions) (*Page[Comment], error) {
 	const method = "Countermeasures.ListStepComments"
-	path, err := stepPath(method, uuid, step)
+	if err := checkStepArgs(method, uuid, step); err != nil {
+		return nil, err
+	}
+	p, err := opts.page(method, 0)
 	if err != nil {
 		return nil, err
 	}
-	p, q, err := opts.values(method, 0)
+	r, err := line(method)(wire.NewListActionStepCommentsRequest(uuid, step, &wire.ListActionStepCommentsParams{Limit: ptr(p.Limit), Offset: ptr(p.Offset)}))
 	if err != nil {
 		return nil, err
 	}
-	return commentPage(ctx, s.c, path+"comments", q, p.Offset, p.Limit)
+	return commentPage(ctx, s.c, r.Path, r.Query, p.Offset, p.Limit)
 }
 
 // AllStepComments iterates over every comment of an action step. The
@@ -132,15 +141,18 @@ func (s *CountermeasuresService) ListStepComments(ctx context.Context, uuid, ste
 // /v1/sic/alerts/countermeasures/{uuid}/{step}/comments once per page.
 func (s *CountermeasuresService) AllStepComments(ctx context.Context, uuid, step string, opts *PageOptions) iter.Seq2[Comment, error] {
 	const method = "Countermeasures.AllStepComments"
-	path, err := stepPath(method, uuid, step)
+	if err := checkStepArgs(method, uuid, step); err != nil {
+		return errSeq[Comment](err)
+	}
+	p, err := opts.page(method, 100)
 	if err != nil {
 		return errSeq[Comment](err)
 	}
-	p, _, err := opts.values(method, 100)
+	r, err := line(method)(wire.NewListActionStepCommentsRequest(uuid, step, nil))
 	if err != nil {
 		return errSeq[Comment](err)
 	}
-	return allComments(ctx, s.c, path+"comments", p)
+	return allComments(ctx, s.c, r.Path, p)
 }
 
 // AddStepComment comments an action step and returns the comment.
@@ -150,9 +162,15 @@ func (s *CountermeasuresService) AllStepComments(ctx context.Context, uuid, step
 // {"content","author"}.
 func (s *CountermeasuresService) AddStepComment(ctx context.Context, uuid, step string, c NewComment) (*Comment, error) {
 	const method = "Countermeasures.AddStepComment"
-	path, err := stepPath(method, uuid, step)
-	if err != nil {
+	if err := checkStepArgs(method, uuid, step); err != nil {
 		return nil, err
 	}
-	return s.comment(ctx, method, path+"comments", &c)
+	if err := checkNewComment(method, &c); err != nil {
+		return nil, err
+	}
+	var out Comment
+	if err := s.c.send(ctx, method, &c, &out)(wire.NewAddActionStepCommentRequest(uuid, step)); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }

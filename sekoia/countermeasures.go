@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"net/http"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/rest"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // CountermeasuresService lists, adds, activates and denies the
@@ -25,8 +25,6 @@ import (
 // countermeasure again (ListForAlert or ListForCase; GetStep for a step)
 // before trying once more.
 type CountermeasuresService struct{ c *Client }
-
-const countermeasuresPath = "/v1/sic/alerts/countermeasures/"
 
 // Countermeasure is a countermeasure proposed for an alert or a case.
 // Times are time.Time (zero when null). Raw keeps the exact JSON it was
@@ -161,15 +159,15 @@ func (a *ActionStep) UnmarshalJSON(b []byte) error {
 // of an alert.
 type CountermeasureListOptions struct {
 	// Status: match[status], the status text to keep.
-	Status string `url:"match[status],omitempty"`
+	Status string
 	// Sort is a field name ("created_at", "relevance"…); Direction orders
 	// it.
-	Sort      string    `url:"sort,omitempty"`
-	Direction Direction `url:"direction,omitempty"`
+	Sort      string
+	Direction Direction
 	// Limit is the page size: 1..100, 0 for the server default (20; the
 	// All iterators use 100).
-	Limit  int `url:"limit,omitempty"`
-	Offset int `url:"offset,omitempty"`
+	Limit  int
+	Offset int
 }
 
 // NewCountermeasure is a countermeasure to add by hand.
@@ -224,11 +222,11 @@ func (s *CountermeasuresService) ListForAlert(ctx context.Context, alertID strin
 	if opts != nil {
 		o = *opts
 	}
-	q, err := listQuery(method, o.Limit, o.Offset, o.Direction, &o)
+	r, err := o.request(method, alertID, true)
 	if err != nil {
 		return nil, err
 	}
-	return getPage[Countermeasure](ctx, s.c, "/v1/sic/alerts/"+rest.Seg(alertID)+"/countermeasures", q, o.Offset, o.Limit)
+	return getPage[Countermeasure](ctx, s.c, r.Path, r.Query, o.Offset, o.Limit)
 }
 
 // AllForAlert iterates over every countermeasure of an alert matching
@@ -259,11 +257,11 @@ func (s *CountermeasuresService) AllForAlert(ctx context.Context, alertID string
 	if o.Limit == 0 {
 		o.Limit = 100
 	}
-	q, err := listQuery(method, o.Limit, o.Offset, o.Direction, &o)
+	r, err := o.request(method, alertID, false)
 	if err != nil {
 		return errSeq[Countermeasure](err)
 	}
-	return snapshotAll(allPages[Countermeasure](ctx, s.c, "/v1/sic/alerts/"+rest.Seg(alertID)+"/countermeasures", q, o.Offset, o.Limit))
+	return snapshotAll(allPages[Countermeasure](ctx, s.c, r.Path, r.Query, o.Offset, o.Limit))
 }
 
 // AddToAlert adds a countermeasure to an alert and returns it.
@@ -275,7 +273,7 @@ func (s *CountermeasuresService) AddToAlert(ctx context.Context, alertID string,
 	if err := checkAlertID(method, alertID); err != nil {
 		return nil, err
 	}
-	return s.add(ctx, method, "/v1/sic/alerts/"+rest.Seg(alertID)+"/countermeasures", &n)
+	return s.add(ctx, method, &n)(wire.NewAddAlertCountermeasureRequest(alertID))
 }
 
 // ListForCase returns one page of the countermeasures of a case (UUID or
@@ -287,11 +285,15 @@ func (s *CountermeasuresService) ListForCase(ctx context.Context, caseID string,
 	if err := checkCaseID(method, caseID); err != nil {
 		return nil, err
 	}
-	p, q, err := opts.values(method, 0)
+	p, err := opts.page(method, 0)
 	if err != nil {
 		return nil, err
 	}
-	return getPage[Countermeasure](ctx, s.c, "/v1/sic/cases/"+rest.Seg(caseID)+"/countermeasures", q, p.Offset, p.Limit)
+	r, err := line(method)(wire.NewListCaseCountermeasuresRequest(caseID, &wire.ListCaseCountermeasuresParams{Limit: ptr(p.Limit), Offset: ptr(p.Offset)}))
+	if err != nil {
+		return nil, err
+	}
+	return getPage[Countermeasure](ctx, s.c, r.Path, r.Query, p.Offset, p.Limit)
 }
 
 // AllForCase iterates over every countermeasure of a case. The iterator
@@ -303,11 +305,15 @@ func (s *CountermeasuresService) AllForCase(ctx context.Context, caseID string, 
 	if err := checkCaseID(method, caseID); err != nil {
 		return errSeq[Countermeasure](err)
 	}
-	p, _, err := opts.values(method, 100)
+	p, err := opts.page(method, 100)
 	if err != nil {
 		return errSeq[Countermeasure](err)
 	}
-	return allPages[Countermeasure](ctx, s.c, "/v1/sic/cases/"+rest.Seg(caseID)+"/countermeasures", nil, p.Offset, p.Limit)
+	r, err := line(method)(wire.NewListCaseCountermeasuresRequest(caseID, nil))
+	if err != nil {
+		return errSeq[Countermeasure](err)
+	}
+	return allPages[Countermeasure](ctx, s.c, r.Path, r.Query, p.Offset, p.Limit)
 }
 
 // AddToCase adds a countermeasure to a case and returns it.
@@ -319,18 +325,7 @@ func (s *CountermeasuresService) AddToCase(ctx context.Context, caseID string, n
 	if err := checkCaseID(method, caseID); err != nil {
 		return nil, err
 	}
-	return s.add(ctx, method, "/v1/sic/cases/"+rest.Seg(caseID)+"/countermeasures", &n)
-}
-
-func (s *CountermeasuresService) add(ctx context.Context, method, path string, n *NewCountermeasure) (*Countermeasure, error) {
-	if err := n.check(method); err != nil {
-		return nil, err
-	}
-	var out Countermeasure
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPost, Path: path, Body: n}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return s.add(ctx, method, &n)(wire.NewAddCaseCountermeasureRequest(caseID))
 }
 
 // decisionBody is the body of the activate and deny calls.
@@ -345,7 +340,7 @@ type decisionBody struct {
 // Activate calls PATCH /v1/sic/alerts/countermeasures/{uuid}/activate
 // with {"comment":{"content","author"}} (or {} without a comment).
 func (s *CountermeasuresService) Activate(ctx context.Context, uuid string, comment *NewComment) (*Countermeasure, error) {
-	return s.decide(ctx, "Countermeasures.Activate", uuid, "/activate", comment)
+	return s.decide(ctx, "Countermeasures.Activate", uuid, comment, wire.NewActivateCountermeasureRequest)
 }
 
 // Deny marks a countermeasure as denied, with an optional comment, and
@@ -355,10 +350,27 @@ func (s *CountermeasuresService) Activate(ctx context.Context, uuid string, comm
 // Deny calls PATCH /v1/sic/alerts/countermeasures/{uuid}/deny with
 // {"comment":{"content","author"}} (or {} without a comment).
 func (s *CountermeasuresService) Deny(ctx context.Context, uuid string, comment *NewComment) (*Countermeasure, error) {
-	return s.decide(ctx, "Countermeasures.Deny", uuid, "/deny", comment)
+	return s.decide(ctx, "Countermeasures.Deny", uuid, comment, wire.NewDenyCountermeasureRequest)
 }
 
-func (s *CountermeasuresService) decide(ctx context.Context, method, uuid, verb string, comment *NewComment) (*Countermeasure, error) {
+// add checks n and sends it with the request line a generated builder
+// returns: s.add(ctx, method, &n)(wire.NewAddCaseCountermeasureRequest(id)).
+func (s *CountermeasuresService) add(ctx context.Context, method string, n *NewCountermeasure) func(wire.Request, error) (*Countermeasure, error) {
+	return func(w wire.Request, err error) (*Countermeasure, error) {
+		if err := n.check(method); err != nil {
+			return nil, err
+		}
+		var out Countermeasure
+		if err := s.c.send(ctx, method, n, &out)(w, err); err != nil {
+			return nil, err
+		}
+		return &out, nil
+	}
+}
+
+// decide checks the arguments of an activate or deny call and sends the
+// request op builds for the countermeasure, with the comment.
+func (s *CountermeasuresService) decide(ctx context.Context, method, uuid string, comment *NewComment, op func(uuid string) (wire.Request, error)) (*Countermeasure, error) {
 	if err := checkUUID(method, "uuid", uuid); err != nil {
 		return nil, err
 	}
@@ -366,8 +378,32 @@ func (s *CountermeasuresService) decide(ctx context.Context, method, uuid, verb 
 		return nil, err
 	}
 	var out Countermeasure
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPatch, Path: countermeasuresPath + rest.Seg(uuid) + verb, Body: decisionBody{comment}}, &out); err != nil {
+	if err := s.c.send(ctx, method, decisionBody{comment}, &out)(op(uuid)); err != nil {
 		return nil, err
 	}
 	return &out, nil
+}
+
+// request checks the options and builds GET
+// /v1/sic/alerts/{uuid}/countermeasures (paged: with the page, else
+// without, for an iterator to page).
+func (o *CountermeasureListOptions) request(method, alertID string, paged bool) (rest.Request, error) {
+	if err := checkList(method, o.Limit, o.Offset, o.Direction); err != nil {
+		return rest.Request{}, err
+	}
+	if !utf8.ValidString(o.Status) {
+		// match[status] is serialised through JSON, which would replace
+		// the bytes that are not UTF-8.
+		return rest.Request{}, fmt.Errorf("sekoia: %s: Status %q is not valid UTF-8", method, argcheck.Short(o.Status))
+	}
+	p := wire.ListAlertCountermeasuresParams{
+		Sort: ptr(o.Sort), Direction: (*wire.ListAlertCountermeasuresParamsDirection)(ptr(string(o.Direction))),
+	}
+	if o.Status != "" {
+		p.Match = &wire.ListAlertCountermeasuresParams_Match{Status: &o.Status}
+	}
+	if paged {
+		p.Limit, p.Offset = ptr(o.Limit), ptr(o.Offset)
+	}
+	return line(method)(wire.NewListAlertCountermeasuresRequest(alertID, &p))
 }

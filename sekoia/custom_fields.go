@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/socgo/xdr/internal/argcheck"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // CustomFieldsService manages the custom fields of a workspace
@@ -18,8 +19,6 @@ import (
 // from Client.CustomFields; set an alert's values with
 // AlertsService.SetCustomFields.
 type CustomFieldsService struct{ c *Client }
-
-const customFieldsPath = "/v1/sic/custom-fields"
 
 // CustomFieldType is the type of a custom field.
 type CustomFieldType string
@@ -110,18 +109,21 @@ func (s CustomFieldSort) check(method string) error {
 // CustomFieldListOptions filters, sorts and pages the custom fields.
 type CustomFieldListOptions struct {
 	// Name keeps the fields with this name.
-	Name string `url:"name,omitempty"`
+	Name string
 	// Sort is the sort key (server default name); Direction orders it
 	// (server default ascending).
-	Sort      CustomFieldSort `url:"sort,omitempty"`
-	Direction Direction       `url:"direction,omitempty"`
+	Sort      CustomFieldSort
+	Direction Direction
 	// Limit is the page size: 1..100, 0 for the server default (100).
-	Limit  int `url:"limit,omitempty"`
-	Offset int `url:"offset,omitempty"`
+	Limit  int
+	Offset int
 }
 
 func (s *CustomFieldsService) objs() customObjects[CustomField] {
-	return customObjects[CustomField]{s.c, customFieldsPath, "CustomFields"}
+	return customObjects[CustomField]{
+		c: s.c, kind: "CustomFields", createOp: wire.NewCreateCustomFieldRequest,
+		getOp: wire.NewGetCustomFieldRequest, updateOp: wire.NewUpdateCustomFieldRequest, deleteOp: wire.NewDeleteCustomFieldRequest,
+	}
 }
 
 // List returns one page of custom fields.
@@ -132,10 +134,11 @@ func (s *CustomFieldsService) List(ctx context.Context, opts *CustomFieldListOpt
 	if opts != nil {
 		o = *opts
 	}
-	if err := o.Sort.check("CustomFields.List"); err != nil {
+	r, err := o.request("CustomFields.List", true)
+	if err != nil {
 		return nil, err
 	}
-	return s.objs().list(ctx, &o, o.Limit, o.Offset, o.Direction)
+	return s.objs().list(ctx, r, o.Offset, o.Limit)
 }
 
 // All iterates over every custom field. The iterator contract is that of
@@ -149,10 +152,14 @@ func (s *CustomFieldsService) All(ctx context.Context, opts *CustomFieldListOpti
 	if opts != nil {
 		o = *opts
 	}
-	if err := o.Sort.check("CustomFields.All"); err != nil {
+	if o.Limit == 0 {
+		o.Limit = 100
+	}
+	r, err := o.request("CustomFields.All", false)
+	if err != nil {
 		return errSeq[CustomField](err)
 	}
-	return s.objs().all(ctx, &o, o.Limit, o.Offset, o.Direction)
+	return s.objs().all(ctx, r, o.Offset, o.Limit)
 }
 
 // Get returns one custom field.

@@ -9,14 +9,13 @@ import (
 	"time"
 
 	"github.com/socgo/xdr/internal/argcheck"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // CustomPrioritiesService manages the custom priorities of a workspace
 // (/v1/sic/custom_priorities), the priorities a case can take. Get it
 // from Client.CustomPriorities.
 type CustomPrioritiesService struct{ c *Client }
-
-const customPrioritiesPath = "/v1/sic/custom_priorities"
 
 // CustomPriority is a custom priority.
 type CustomPriority struct {
@@ -55,18 +54,23 @@ func (p *CustomPriority) UnmarshalJSON(b []byte) error {
 }
 
 func (s *CustomPrioritiesService) objs() customObjects[CustomPriority] {
-	return customObjects[CustomPriority]{s.c, customPrioritiesPath, "CustomPriorities"}
+	return customObjects[CustomPriority]{
+		c: s.c, kind: "CustomPriorities", listOp: listCustomPriorities, createOp: wire.NewCreateCustomPriorityRequest,
+		getOp: wire.NewGetCustomPriorityRequest, updateOp: wire.NewUpdateCustomPriorityRequest, deleteOp: wire.NewDeleteCustomPriorityRequest,
+	}
+}
+
+// listCustomPriorities builds the priority list, whose parameters are
+// those of the verdict list.
+func listCustomPriorities(p *wire.ListCustomVerdictsParams) (wire.Request, error) {
+	return wire.NewListCustomPrioritysRequest((*wire.ListCustomPrioritysParams)(p))
 }
 
 // List returns one page of custom priorities.
 //
 // List calls GET /v1/sic/custom_priorities.
 func (s *CustomPrioritiesService) List(ctx context.Context, opts *CustomLevelListOptions) (*Page[CustomPriority], error) {
-	var o CustomLevelListOptions
-	if opts != nil {
-		o = *opts
-	}
-	return s.objs().list(ctx, &o, o.Limit, o.Offset, "")
+	return s.objs().levelList(ctx, opts)
 }
 
 // All iterates over every custom priority. The iterator contract is that of
@@ -76,11 +80,7 @@ func (s *CustomPrioritiesService) List(ctx context.Context, opts *CustomLevelLis
 //
 // All calls GET /v1/sic/custom_priorities once per page.
 func (s *CustomPrioritiesService) All(ctx context.Context, opts *CustomLevelListOptions) iter.Seq2[CustomPriority, error] {
-	var o CustomLevelListOptions
-	if opts != nil {
-		o = *opts
-	}
-	return s.objs().all(ctx, &o, o.Limit, o.Offset, "")
+	return s.objs().levelAll(ctx, opts)
 }
 
 // Get returns one custom priority.

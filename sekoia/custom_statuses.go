@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
-	"net/url"
+
 	"time"
 
 	"github.com/socgo/xdr/internal/argcheck"
+	"github.com/socgo/xdr/internal/rest"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // CustomStatusStage is the stage of a custom status.
@@ -64,12 +66,12 @@ func (c *CustomStatus) UnmarshalJSON(b []byte) error {
 // AllCustomStatuses.
 type CustomStatusListOptions struct {
 	// Type is "alert" or "case"; empty lists both.
-	Type string `url:"match[type],omitempty"`
+	Type string
 	// WithIsUsed asks for the is_used flags (server default true).
-	WithIsUsed *bool `url:"with_is_used,omitempty"`
+	WithIsUsed *bool
 	// Limit is the page size (1..100, 0 = server default).
-	Limit  int `url:"limit,omitempty"`
-	Offset int `url:"offset,omitempty"`
+	Limit  int
+	Offset int
 }
 
 // ListCustomStatuses lists one page of custom statuses (alert statuses
@@ -77,11 +79,11 @@ type CustomStatusListOptions struct {
 //
 // ListCustomStatuses calls GET /v1/sic/custom_statuses.
 func (s *AlertsService) ListCustomStatuses(ctx context.Context, opts *CustomStatusListOptions) (*Page[CustomStatus], error) {
-	o, q, err := opts.values("Alerts.ListCustomStatuses", 0)
+	o, r, err := opts.request("Alerts.ListCustomStatuses", 0)
 	if err != nil {
 		return nil, err
 	}
-	return getPage[CustomStatus](ctx, s.c, customStatusesPath, q, o.Offset, o.Limit)
+	return getPage[CustomStatus](ctx, s.c, r.Path, r.Query, o.Offset, o.Limit)
 }
 
 // AllCustomStatuses iterates over every custom status opts selects, 100
@@ -90,20 +92,17 @@ func (s *AlertsService) ListCustomStatuses(ctx context.Context, opts *CustomStat
 //
 // AllCustomStatuses calls GET /v1/sic/custom_statuses once per page.
 func (s *AlertsService) AllCustomStatuses(ctx context.Context, opts *CustomStatusListOptions) iter.Seq2[CustomStatus, error] {
-	o, q, err := opts.values("Alerts.AllCustomStatuses", 100)
+	o, r, err := opts.request("Alerts.AllCustomStatuses", 100)
 	if err != nil {
 		return errSeq[CustomStatus](err)
 	}
-	q.Del("limit")
-	q.Del("offset")
-	return allPages[CustomStatus](ctx, s.c, customStatusesPath, q, o.Offset, o.Limit)
+	return allPages[CustomStatus](ctx, s.c, r.Path, r.Query, o.Offset, o.Limit)
 }
 
-const customStatusesPath = "/v1/sic/custom_statuses"
-
-// values checks the options and encodes the query; defaultLimit replaces
-// a zero Limit.
-func (opts *CustomStatusListOptions) values(method string, defaultLimit int) (CustomStatusListOptions, url.Values, error) {
+// request checks the options and builds GET /v1/sic/custom_statuses;
+// defaultLimit replaces a zero Limit. With a defaultLimit (an iterator's)
+// the page is left out of the query, for the iterator to page.
+func (opts *CustomStatusListOptions) request(method string, defaultLimit int) (CustomStatusListOptions, rest.Request, error) {
 	var o CustomStatusListOptions
 	if opts != nil {
 		o = *opts
@@ -112,10 +111,20 @@ func (opts *CustomStatusListOptions) values(method string, defaultLimit int) (Cu
 		o.Limit = defaultLimit
 	}
 	if o.Type != "" && o.Type != "alert" && o.Type != "case" {
-		return o, nil, fmt.Errorf("sekoia: %s: type %q is not alert or case", method, argcheck.Short(o.Type))
+		return o, rest.Request{}, fmt.Errorf("sekoia: %s: type %q is not alert or case", method, argcheck.Short(o.Type))
 	}
-	q, err := listQuery(method, o.Limit, o.Offset, "", &o)
-	return o, q, err
+	if err := checkList(method, o.Limit, o.Offset, ""); err != nil {
+		return o, rest.Request{}, err
+	}
+	p := wire.ListCustomStatusesParams{WithIsUsed: o.WithIsUsed}
+	if o.Type != "" {
+		p.Match = &wire.ListCustomStatusesParams_Match{Type: (*wire.ListCustomStatusesParamsMatchType)(&o.Type)}
+	}
+	if defaultLimit == 0 {
+		p.Limit, p.Offset = ptr(o.Limit), ptr(o.Offset)
+	}
+	r, err := line(method)(wire.NewListCustomStatusesRequest(&p))
+	return o, r, err
 }
 
 // SetCustomStatus sets the alert's custom status (a UUID from

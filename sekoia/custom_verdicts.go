@@ -11,14 +11,13 @@ import (
 	"unicode/utf8"
 
 	"github.com/socgo/xdr/internal/argcheck"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // CustomVerdictsService manages the custom verdicts of a workspace
 // (/v1/sic/custom_verdicts), the values of an alert's or case's
 // VerdictUUID. Get it from Client.CustomVerdicts.
 type CustomVerdictsService struct{ c *Client }
-
-const customVerdictsPath = "/v1/sic/custom_verdicts"
 
 // VerdictStage is the stage of a custom verdict.
 type VerdictStage string
@@ -73,26 +72,25 @@ func (v *CustomVerdict) UnmarshalJSON(b []byte) error {
 type CustomLevelListOptions struct {
 	// WithIsUsed says whether the answer carries the is_used flags; nil
 	// leaves the server default (true).
-	WithIsUsed *bool `url:"with_is_used,omitempty"`
+	WithIsUsed *bool
 	// Limit is the page size: 1..100, 0 for the server default (20; All
 	// uses 100).
-	Limit  int `url:"limit,omitempty"`
-	Offset int `url:"offset,omitempty"`
+	Limit  int
+	Offset int
 }
 
 func (s *CustomVerdictsService) objs() customObjects[CustomVerdict] {
-	return customObjects[CustomVerdict]{s.c, customVerdictsPath, "CustomVerdicts"}
+	return customObjects[CustomVerdict]{
+		c: s.c, kind: "CustomVerdicts", listOp: wire.NewListCustomVerdictsRequest, createOp: wire.NewCreateCustomVerdictRequest,
+		getOp: wire.NewGetCustomVerdictRequest, updateOp: wire.NewUpdateCustomVerdictRequest, deleteOp: wire.NewDeleteCustomVerdictRequest,
+	}
 }
 
 // List returns one page of custom verdicts.
 //
 // List calls GET /v1/sic/custom_verdicts.
 func (s *CustomVerdictsService) List(ctx context.Context, opts *CustomLevelListOptions) (*Page[CustomVerdict], error) {
-	var o CustomLevelListOptions
-	if opts != nil {
-		o = *opts
-	}
-	return s.objs().list(ctx, &o, o.Limit, o.Offset, "")
+	return s.objs().levelList(ctx, opts)
 }
 
 // All iterates over every custom verdict. The iterator contract is that of
@@ -102,11 +100,7 @@ func (s *CustomVerdictsService) List(ctx context.Context, opts *CustomLevelListO
 //
 // All calls GET /v1/sic/custom_verdicts once per page.
 func (s *CustomVerdictsService) All(ctx context.Context, opts *CustomLevelListOptions) iter.Seq2[CustomVerdict, error] {
-	var o CustomLevelListOptions
-	if opts != nil {
-		o = *opts
-	}
-	return s.objs().all(ctx, &o, o.Limit, o.Offset, "")
+	return s.objs().levelAll(ctx, opts)
 }
 
 // Get returns one custom verdict.

@@ -99,7 +99,8 @@ func FuzzAlertListQuery(f *testing.F) {
 				o.CreatedAt.To = time.Unix(to%1e11, 0)
 			}
 		}
-		q, err := o.query("Alerts.List")
+		r, err := o.request("Alerts.List")
+		q := r.Query
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "sekoia: Alerts.List: ") {
 				t.Fatalf("error without its prefix: %v", err)

@@ -17,6 +17,7 @@ import (
 	"github.com/socgo/xdr/internal/jsonstr"
 	"github.com/socgo/xdr/internal/rest"
 	"github.com/socgo/xdr/internal/transport"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // Limits of the HTTP intake.
@@ -374,19 +375,20 @@ func (in *Intake) gzipBody(body []byte) ([]byte, error) {
 
 // post sends one gzip-compressed /batch body holding n events.
 func (in *Intake) post(ctx context.Context, gz []byte, n int) ([]string, error) {
-	req := rest.Request{
-		Method:      http.MethodPost,
-		Path:        "/batch",
-		Body:        gz,
-		ContentType: "application/json",
-		Header:      http.Header{"Content-Encoding": {"gzip"}},
-		// The intake stores what it receives: a retry (after a 429, a 5xx,
-		// a network error or an answer cut on its way back) may store a
-		// batch twice, which at-least-once delivery accepts.
-		RetrySafe: true,
-		// The answer is a list of n ids: a larger one is not read.
-		MaxBody: intakeAnswerCap(n),
+	// The request line comes from the generated wire layer like any other
+	// call; in.rest holds the intake's own base URL (another host).
+	enc := wire.PushIntakeBatchParamsContentEncoding("gzip")
+	req, err := line("Intake.Push")(wire.NewPushIntakeBatchRequest(&wire.PushIntakeBatchParams{ContentEncoding: &enc}))
+	if err != nil {
+		return nil, err
 	}
+	req.Body, req.ContentType = gz, "application/json"
+	// The intake stores what it receives: a retry (after a 429, a 5xx, a
+	// network error or an answer cut on its way back) may store a batch
+	// twice, which at-least-once delivery accepts.
+	req.RetrySafe = true
+	// The answer is a list of n ids: a larger one is not read.
+	req.MaxBody = intakeAnswerCap(n)
 	body, _, err := in.rest.Fetch(ctx, req)
 	if err != nil {
 		return nil, err

@@ -17,12 +17,12 @@ type KillChainsService struct{ c *Client }
 // KillChainListOptions filters and pages the kill chain stages.
 type KillChainListOptions struct {
 	// Names: match[name]; ShortIDs: match[short_id].
-	Names    []string `url:"match[name],comma,omitempty"`
-	ShortIDs []string `url:"match[short_id],comma,omitempty"`
+	Names    []string
+	ShortIDs []string
 	// Limit is the page size: 1..100, 0 for the server default (20; All
 	// uses 100).
-	Limit  int `url:"limit,omitempty"`
-	Offset int `url:"offset,omitempty"`
+	Limit  int
+	Offset int
 }
 
 // List returns one page of kill chain stages.

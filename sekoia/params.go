@@ -14,8 +14,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/google/go-querystring/query"
-
 	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/idcheck"
 	"github.com/socgo/xdr/internal/paging"
@@ -100,7 +98,8 @@ func (r TimeRange) check() error {
 	return nil
 }
 
-// EncodeValues implements query.Encoder.
+// EncodeValues implements the query.Encoder of
+// github.com/google/go-querystring (a query struct given to Client.Do).
 func (r TimeRange) EncodeValues(key string, v *url.Values) error {
 	if err := r.check(); err != nil {
 		return fmt.Errorf("%s: %w", key, err)
@@ -130,7 +129,8 @@ func AtMost(n int) *IntRange { return &IntRange{Min: 0, Max: n} }
 // Bool returns a pointer to v, for the *bool options (Visible, WithCount …).
 func Bool(v bool) *bool { return &v }
 
-// EncodeValues implements query.Encoder.
+// EncodeValues implements the query.Encoder of
+// github.com/google/go-querystring (a query struct given to Client.Do).
 func (r IntRange) EncodeValues(key string, v *url.Values) error {
 	hi := r.Max
 	if hi == 0 && r.Min > 0 {
@@ -141,20 +141,6 @@ func (r IntRange) EncodeValues(key string, v *url.Values) error {
 	}
 	v.Set(key, strconv.Itoa(r.Min)+","+strconv.Itoa(hi))
 	return nil
-}
-
-// encodeQuery turns an options struct (url tags) into query values,
-// refusing list values that hold a comma (the API's separator) or are
-// empty. method names the call in errors.
-func encodeQuery(method string, opts any) (url.Values, error) {
-	if err := checkLists(method, reflect.ValueOf(opts)); err != nil {
-		return nil, err
-	}
-	q, err := query.Values(opts)
-	if err != nil {
-		return nil, fmt.Errorf("sekoia: %s: %w", method, err)
-	}
-	return q, nil
 }
 
 // checkLists walks the []string (and string-kinded slice) fields of a
@@ -198,15 +184,6 @@ func checkLists(method string, v reflect.Value) error {
 		}
 	}
 	return nil
-}
-
-// listQuery checks the page and the sort direction of a list's options
-// (see checkList), then encodes them (see encodeQuery).
-func listQuery(method string, limit, offset int, dir Direction, opts any) (url.Values, error) {
-	if err := checkList(method, limit, offset, dir); err != nil {
-		return nil, err
-	}
-	return encodeQuery(method, opts)
 }
 
 // checkList checks the page (limit 0 or 1..100, offset) and the sort

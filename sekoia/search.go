@@ -22,8 +22,6 @@ import (
 // whole round for the common case.
 type EventsService struct{ c *Client }
 
-const searchJobsPath = "/v1/sic/conf/events/search/jobs"
-
 // Limits of the results endpoints.
 const (
 	// MaxResultsLimit is the largest page of events the API returns.

@@ -5,13 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
-	"net/http"
-	"net/url"
-	"strconv"
 
 	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/paging"
-	"github.com/socgo/xdr/internal/rest"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // FieldsOptions selects a page of field statistics. Nil means the first
@@ -23,8 +20,9 @@ type FieldsOptions struct {
 	Offset int
 }
 
-func (o *FieldsOptions) query(method string) (url.Values, int, int, error) {
-	limit, offset := 100, 0
+// page checks the options and returns the offset and limit of the page.
+func (o *FieldsOptions) page(method string) (offset, limit int, err error) {
+	limit, offset = 100, 0
 	if o != nil {
 		if o.Limit != 0 {
 			limit = o.Limit
@@ -32,12 +30,12 @@ func (o *FieldsOptions) query(method string) (url.Values, int, int, error) {
 		offset = o.Offset
 	}
 	if limit < 1 || limit > MaxFieldsLimit {
-		return nil, 0, 0, fmt.Errorf("sekoia: Events.%s: Limit %d is out of range 1..%d", method, limit, MaxFieldsLimit)
+		return 0, 0, fmt.Errorf("sekoia: Events.%s: Limit %d is out of range 1..%d", method, limit, MaxFieldsLimit)
 	}
 	if offset < 0 {
-		return nil, 0, 0, fmt.Errorf("sekoia: Events.%s: Offset %d is negative", method, offset)
+		return 0, 0, fmt.Errorf("sekoia: Events.%s: Offset %d is negative", method, offset)
 	}
-	return url.Values{"limit": {strconv.Itoa(limit)}, "offset": {strconv.Itoa(offset)}}, offset, limit, nil
+	return offset, limit, nil
 }
 
 // ListFields returns one page of statistics on the fields of the job's events:
@@ -48,17 +46,20 @@ func (s *EventsService) ListFields(ctx context.Context, uuid string, opts *Field
 	if err := checkUUID("Events.ListFields", "job uuid", uuid); err != nil {
 		return nil, err
 	}
-	q, _, _, err := opts.query("ListFields")
+	offset, limit, err := opts.page("ListFields")
 	if err != nil {
 		return nil, err
 	}
-	p, _, err := s.fetchFields(ctx, uuid, q)
+	p, _, err := s.fetchFields(ctx, "Events.ListFields", uuid, offset, limit)
 	return p, err
 }
 
 // fetchFields returns a page of fields and the fingerprint of its body.
-func (s *EventsService) fetchFields(ctx context.Context, uuid string, q url.Values) (*Page[SearchField], uint64, error) {
-	req := rest.Request{Method: http.MethodGet, Path: jobPath(uuid, "/fields"), Query: q}
+func (s *EventsService) fetchFields(ctx context.Context, method, uuid string, offset, limit int) (*Page[SearchField], uint64, error) {
+	req, err := line(method)(wire.NewGetEventSearchJobFieldsRequest(uuid, &wire.GetEventSearchJobFieldsParams{Limit: &limit, Offset: &offset}))
+	if err != nil {
+		return nil, 0, err
+	}
 	body, meta, err := s.c.rest.Fetch(ctx, req)
 	if err != nil {
 		return nil, 0, markExpired(err)
@@ -67,7 +68,6 @@ func (s *EventsService) fetchFields(ctx context.Context, uuid string, q url.Valu
 	if err := json.Unmarshal(body, &out); err != nil {
 		return nil, 0, fmt.Errorf("sekoia: GET %s: decode %d response: %w", req.Path, meta.StatusCode, s.c.rest.WrapError(err))
 	}
-	offset, _ := strconv.Atoi(q.Get("offset"))
 	p := &Page[SearchField]{Items: out.Items, Total: int(out.Total), Offset: offset}
 	if p.Items == nil {
 		p.Items = []SearchField{}
@@ -89,7 +89,7 @@ func (s *EventsService) AllFields(ctx context.Context, uuid string, opts *Fields
 	if opts != nil {
 		o = *opts
 	}
-	_, offset, limit, err := o.query("AllFields")
+	offset, limit, err := o.page("AllFields")
 	if err == nil {
 		err = checkUUID("Events.AllFields", "job uuid", uuid)
 	}
@@ -97,8 +97,7 @@ func (s *EventsService) AllFields(ctx context.Context, uuid string, opts *Fields
 		return errSeq[SearchField](err)
 	}
 	return paging.Offset(ctx, offset, limit, func(ctx context.Context, offset, limit int) (paging.OffsetPage[SearchField], error) {
-		q := url.Values{"limit": {strconv.Itoa(limit)}, "offset": {strconv.Itoa(offset)}}
-		p, fp, err := s.fetchFields(ctx, uuid, q)
+		p, fp, err := s.fetchFields(ctx, "Events.AllFields", uuid, offset, limit)
 		if err != nil {
 			return paging.OffsetPage[SearchField]{}, err
 		}
@@ -122,8 +121,7 @@ func (s *EventsService) Field(ctx context.Context, uuid, name string) (*SearchFi
 	}
 	var prev uint64
 	for offset := 0; ; {
-		q := url.Values{"limit": {strconv.Itoa(MaxFieldsLimit)}, "offset": {strconv.Itoa(offset)}}
-		p, hash, err := s.fetchFields(ctx, uuid, q)
+		p, hash, err := s.fetchFields(ctx, method, uuid, offset, MaxFieldsLimit)
 		if err != nil {
 			return nil, err
 		}

@@ -6,10 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net/http"
 	"time"
 
-	"github.com/socgo/xdr/internal/rest"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // SearchJob is an event search job as the API reports it.
@@ -121,10 +120,6 @@ func (j SearchJob) MarshalJSON() ([]byte, error) {
 	return json.Marshal(p)
 }
 
-func jobPath(uuid string, tail string) string {
-	return searchJobsPath + "/" + rest.Seg(uuid) + tail
-}
-
 // Create starts an event search job and returns it (usually in state
 // JobNotStarted). It calls POST /v1/sic/conf/events/search/jobs. The query
 // is checked before any request: Earliest is required, relative times must
@@ -135,7 +130,7 @@ func (s *EventsService) Create(ctx context.Context, q SearchQuery) (*SearchJob, 
 		return nil, err
 	}
 	var job SearchJob
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPost, Path: searchJobsPath, Body: body}, &job); err != nil {
+	if err := s.c.send(ctx, "Events.Create", body, &job)(wire.NewCreateEventSearchJobRequest()); err != nil {
 		return nil, err
 	}
 	return &job, nil
@@ -147,7 +142,7 @@ func (s *EventsService) Get(ctx context.Context, uuid string) (*SearchJob, error
 		return nil, err
 	}
 	var job SearchJob
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodGet, Path: jobPath(uuid, "")}, &job); err != nil {
+	if err := s.c.send(ctx, "Events.Get", nil, &job)(wire.NewGetEventSearchJobRequest(uuid)); err != nil {
 		return nil, err
 	}
 	return &job, nil
@@ -159,9 +154,13 @@ func (s *EventsService) Cancel(ctx context.Context, uuid string) (*SearchJob, er
 	if err := checkUUID("Events.Cancel", "job uuid", uuid); err != nil {
 		return nil, err
 	}
-	var job SearchJob
+	req, err := line("Events.Cancel")(wire.NewCancelEventSearchJobRequest(uuid))
+	if err != nil {
+		return nil, err
+	}
 	// Canceling twice is harmless, so the request may be retried.
-	req := rest.Request{Method: http.MethodPost, Path: jobPath(uuid, "/cancel"), RetrySafe: true}
+	req.RetrySafe = true
+	var job SearchJob
 	if _, err := s.c.rest.Do(ctx, req, &job); err != nil {
 		return nil, err
 	}
@@ -184,7 +183,7 @@ func (s *EventsService) ExtendTTL(ctx context.Context, uuid string, ttl time.Dur
 		ResultsTTL int64 `json:"results_ttl"`
 	}{int64(ttl / time.Second)}
 	var job SearchJob
-	if _, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodPut, Path: jobPath(uuid, ""), Body: body}, &job); err != nil {
+	if err := s.c.send(ctx, "Events.ExtendTTL", body, &job)(wire.NewUpdateEventSearchJobRequest(uuid)); err != nil {
 		return nil, err
 	}
 	return &job, nil

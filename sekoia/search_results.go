@@ -6,12 +6,11 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/socgo/xdr/internal/paging"
 	"github.com/socgo/xdr/internal/rest"
+	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
 // ResultsOptions selects a slice of a job's events. Nil means every event,
@@ -26,36 +25,37 @@ type ResultsOptions struct {
 	Earliest, Latest time.Time
 }
 
-func (o *ResultsOptions) query(method string, offset, limit int) (url.Values, error) {
-	q := url.Values{}
+// request checks the options and builds GET
+// /v1/sic/conf/events/search/jobs/{uuid}/events for the page at offset
+// with limit.
+func (o *ResultsOptions) request(method, uuid string, offset, limit int) (rest.Request, error) {
 	if limit < 1 || limit > MaxResultsLimit {
-		return nil, fmt.Errorf("sekoia: Events.%s: Limit %d is out of range 1..%d", method, limit, MaxResultsLimit)
+		return rest.Request{}, fmt.Errorf("sekoia: Events.%s: Limit %d is out of range 1..%d", method, limit, MaxResultsLimit)
 	}
 	if offset < 0 {
-		return nil, fmt.Errorf("sekoia: Events.%s: Offset %d is negative", method, offset)
+		return rest.Request{}, fmt.Errorf("sekoia: Events.%s: Offset %d is negative", method, offset)
 	}
-	q.Set("limit", strconv.Itoa(limit))
-	q.Set("offset", strconv.Itoa(offset))
+	p := wire.GetEventSearchJobEventsParams{Limit: &limit, Offset: &offset}
 	if o != nil {
 		if !o.Earliest.IsZero() {
-			q.Set("earliest_time", epochSeconds(o.Earliest))
+			p.EarliestTime = epochSeconds(o.Earliest)
 		}
 		if !o.Latest.IsZero() {
-			q.Set("latest_time", epochSeconds(o.Latest))
+			p.LatestTime = epochSeconds(o.Latest)
 		}
 		if !o.Earliest.IsZero() && !o.Latest.IsZero() && !o.Latest.After(o.Earliest) {
-			return nil, fmt.Errorf("sekoia: Events.%s: Latest %s is not after Earliest %s", method, o.Latest.Format(time.RFC3339), o.Earliest.Format(time.RFC3339))
+			return rest.Request{}, fmt.Errorf("sekoia: Events.%s: Latest %s is not after Earliest %s", method, o.Latest.Format(time.RFC3339), o.Earliest.Format(time.RFC3339))
 		}
 	}
-	return q, nil
+	return line("Events." + method)(wire.NewGetEventSearchJobEventsRequest(uuid, &p))
 }
 
-func epochSeconds(t time.Time) string {
-	ms := t.UnixMilli()
-	if ms%1000 == 0 {
-		return strconv.FormatInt(ms/1000, 10)
-	}
-	return strconv.FormatFloat(float64(ms)/1000, 'f', -1, 64)
+// epochSeconds returns t in epoch seconds to the millisecond, which the
+// wire layer writes without exponent or trailing zeros ("1700000000",
+// "1700000000.25").
+func epochSeconds(t time.Time) *float64 {
+	s := float64(t.UnixMilli()) / 1000
+	return &s
 }
 
 func (o *ResultsOptions) limitOrDefault() int {
@@ -92,11 +92,11 @@ func (s *EventsService) ListResults(ctx context.Context, uuid string, opts *Resu
 		offset = opts.Offset
 	}
 	limit := opts.limitOrDefault()
-	q, err := opts.query("ListResults", offset, limit)
+	req, err := opts.request("ListResults", uuid, offset, limit)
 	if err != nil {
 		return nil, err
 	}
-	p, _, err := s.fetchEvents(ctx, uuid, q)
+	p, _, err := s.fetchEvents(ctx, req)
 	if err != nil {
 		return nil, err
 	}
@@ -108,8 +108,7 @@ func (s *EventsService) ListResults(ctx context.Context, uuid string, opts *Resu
 }
 
 // fetchEvents returns a page of results and the fingerprint of its body.
-func (s *EventsService) fetchEvents(ctx context.Context, uuid string, q url.Values) (*eventPage, uint64, error) {
-	req := rest.Request{Method: http.MethodGet, Path: jobPath(uuid, "/events"), Query: q}
+func (s *EventsService) fetchEvents(ctx context.Context, req rest.Request) (*eventPage, uint64, error) {
 	body, meta, err := s.c.rest.Fetch(ctx, req)
 	if err != nil {
 		return nil, 0, markExpired(err)
@@ -150,7 +149,7 @@ func (s *EventsService) AllResults(ctx context.Context, uuid string, opts *Resul
 		o = *opts
 	}
 	limit := o.limitOrDefault()
-	_, verr := o.query("AllResults", o.Offset, limit)
+	_, verr := o.request("AllResults", uuid, o.Offset, limit)
 	if verr == nil {
 		verr = checkUUID("Events.AllResults", "job uuid", uuid)
 	}
@@ -158,8 +157,11 @@ func (s *EventsService) AllResults(ctx context.Context, uuid string, opts *Resul
 		return errSeq[Event](verr)
 	}
 	return paging.Offset(ctx, o.Offset, limit, func(ctx context.Context, offset, limit int) (paging.OffsetPage[Event], error) {
-		q, _ := o.query("AllResults", offset, limit)
-		p, fp, err := s.fetchEvents(ctx, uuid, q)
+		req, err := o.request("AllResults", uuid, offset, limit)
+		if err != nil {
+			return paging.OffsetPage[Event]{}, err
+		}
+		p, fp, err := s.fetchEvents(ctx, req)
 		if err != nil {
 			return paging.OffsetPage[Event]{}, err
 		}

@@ -13,10 +13,16 @@ import (
 	wire "github.com/socgo/xdr/internal/wire/sekoia"
 )
 
-// The queries of the converted calls are built by the generated wire layer
-// (internal/wire/sekoia, from openapi/sekoia.yaml): the public methods
-// check their arguments, fill the operation's parameters and send what the
-// builder returns through internal/rest.
+// The request line of every call (method, escaped path, query, headers)
+// is built by the generated wire layer (internal/wire/sekoia, from
+// openapi/sekoia.yaml): the public methods check their arguments, fill the
+// operation's parameters and send what the builder returns through
+// internal/rest. The intake batch too: its builder gives the path under the
+// intake's base URL and the Content-Encoding header, the intake's own rest
+// client the other host. Only the iterators change a built query: the
+// paging layer sets offset and limit (and, for keyset paging, sort,
+// direction and date[created_at]; Assets.All the uuids of a batch) on the
+// query the builder made. Client.Do is the caller's own request.
 
 // line turns what a generated builder returns into the rest.Request to
 // send, its error naming method: line(method)(wire.NewGetAlertRequest(id,

@@ -2,9 +2,12 @@ package sekoia
 
 import (
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-querystring/query"
 )
 
 // benchAlertOptions is a filtered alert list, as a triage loop sends it.
@@ -25,9 +28,16 @@ func benchAlertOptions() *AlertListOptions {
 }
 
 // handwrittenAlertQuery is the alert list's query as it was built before
-// the wire layer (go-querystring over the url tags), kept to compare.
+// the wire layer (go-querystring over the url tags of AlertListOptions,
+// kept for this comparison only).
 func handwrittenAlertQuery(o *AlertListOptions) (url.Values, error) {
-	q, err := listQuery("Alerts.List", o.Limit, o.Offset, o.Direction, o)
+	if err := checkList("Alerts.List", o.Limit, o.Offset, o.Direction); err != nil {
+		return nil, err
+	}
+	if err := checkLists("Alerts.List", reflect.ValueOf(o)); err != nil {
+		return nil, err
+	}
+	q, err := query.Values(o)
 	if err != nil {
 		return nil, err
 	}
@@ -45,10 +55,11 @@ func TestHandwrittenAlertQuerySame(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	q, err := o.query("Alerts.List")
+	r, err := o.request("Alerts.List")
 	if err != nil {
 		t.Fatal(err)
 	}
+	q := r.Query
 	if old.Encode() != q.Encode() {
 		t.Errorf("generated query\n%s\nhand-written\n%s", q.Encode(), old.Encode())
 	}
@@ -71,11 +82,11 @@ func BenchmarkWireAlertsList(b *testing.B) {
 	b.Run("generated", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			q, err := o.query("Alerts.List")
+			r, err := o.request("Alerts.List")
 			if err != nil {
 				b.Fatal(err)
 			}
-			_ = q.Encode()
+			_ = r.Query.Encode()
 		}
 	})
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/socgo/xdr/internal/argcheck"
 	"github.com/socgo/xdr/internal/idcheck"
-	"github.com/socgo/xdr/internal/rest"
 	wire "github.com/socgo/xdr/internal/wire/tehtris"
 )
 
@@ -35,12 +34,6 @@ func (e Endpoint) check(method string) error {
 		return fmt.Errorf("tehtris: %s: agent UUID %q is not a UUID", method, argcheck.Short(e.AgentUUID))
 	}
 	return nil
-}
-
-// path returns /edr/v2/{kind}/{applianceId}/{edrUuid}{suffix}; e has
-// been checked.
-func (e Endpoint) path(kind, suffix string) string {
-	return "/edr/v2/" + kind + "/" + strconv.FormatInt(e.ApplianceID, 10) + "/" + rest.Seg(strings.ToLower(e.AgentUUID)) + suffix
 }
 
 // EndpointsService runs the response actions on endpoints (network

@@ -7,10 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/socgo/xdr/internal/rest"
+	wire "github.com/socgo/xdr/internal/wire/tehtris"
 )
 
 // ActionResult tells how a live order (isolation, quarantine, restore,
@@ -58,8 +58,6 @@ type QuarantineOptions struct {
 	RetrySafe bool
 }
 
-const quarantineSuffix = "/remediation/quarantine"
-
 // Quarantine moves the file at path on the endpoint into quarantine. It
 // calls POST /edr/v2/live/{applianceId}/{edrUuid}/remediation/quarantine
 // with path, persist and notification in the query. The agent must be
@@ -96,15 +94,21 @@ func (s *EndpointsService) quarantine(ctx context.Context, method, httpMethod st
 	if err := checkText(o.Notification); err != nil {
 		return ActionResult{}, fmt.Errorf("tehtris: %s: Notification %s: %w", method, quoteArg(o.Notification), err)
 	}
-	q := url.Values{}
-	q.Set("path", path)
-	if o.Persist {
-		q.Set("persist", "true")
+	uuid := strings.ToLower(ep.AgentUUID)
+	var req rest.Request
+	var err error
+	if httpMethod == http.MethodPatch {
+		req, err = line(method)(wire.NewRestoreFileRequest(ep.ApplianceID, uuid, &wire.RestoreFileParams{Path: path, Persist: flag(o.Persist)}))
+	} else {
+		req, err = line(method)(wire.NewQuarantineFileRequest(ep.ApplianceID, uuid, &wire.QuarantineFileParams{
+			Path: path, Persist: flag(o.Persist), Notification: nonEmpty(o.Notification),
+		}))
 	}
-	if o.Notification != "" {
-		q.Set("notification", o.Notification)
+	if err != nil {
+		return ActionResult{}, err
 	}
-	meta, err := s.c.rest.Do(ctx, rest.Request{Method: httpMethod, Path: ep.path("live", quarantineSuffix), Query: q, RetrySafe: o.RetrySafe}, nil)
+	req.RetrySafe = o.RetrySafe
+	meta, err := s.c.rest.Do(ctx, req, nil)
 	if err != nil {
 		return ActionResult{}, err
 	}
@@ -144,8 +148,12 @@ func (s *EndpointsService) Quarantined(ctx context.Context, ep Endpoint) (*Quara
 	if err := ep.check("Endpoints.Quarantined"); err != nil {
 		return nil, err
 	}
-	path := ep.path("live", quarantineSuffix)
-	body, _, err := s.c.rest.Fetch(ctx, rest.Request{Method: http.MethodGet, Path: path})
+	req, err := line("Endpoints.Quarantined")(wire.NewListQuarantineRequest(ep.ApplianceID, strings.ToLower(ep.AgentUUID)))
+	if err != nil {
+		return nil, err
+	}
+	path := req.Path
+	body, _, err := s.c.rest.Fetch(ctx, req)
 	if err != nil {
 		return nil, err
 	}
@@ -204,8 +212,6 @@ type ScanResult struct {
 	Raw json.RawMessage
 }
 
-const scanSuffix = "/scan-disk"
-
 // ScanDisk starts a disk scan on the endpoint. It calls POST
 // /edr/v2/live/{applianceId}/{edrUuid}/scan-disk with persist in the query
 // and {"scanADS", "scanWhitelistPaths", "startFolders"} (members left out
@@ -229,12 +235,12 @@ func (s *EndpointsService) ScanDisk(ctx context.Context, ep Endpoint, opts *Scan
 			}
 		}
 	}
-	q := url.Values{}
-	if o.Persist {
-		q.Set("persist", "true")
+	req, err := line("Endpoints.ScanDisk")(wire.NewStartScanRequest(ep.ApplianceID, strings.ToLower(ep.AgentUUID), &wire.StartScanParams{Persist: flag(o.Persist)}))
+	if err != nil {
+		return ScanResult{}, err
 	}
-	req := rest.Request{Method: http.MethodPost, Path: ep.path("live", scanSuffix), Query: q, RetrySafe: o.RetrySafe,
-		Body: scanBody{ScanADS: o.ScanADS, ExcludePaths: o.ExcludePaths, StartFolders: o.StartFolders}}
+	req.RetrySafe = o.RetrySafe
+	req.Body = scanBody{ScanADS: o.ScanADS, ExcludePaths: o.ExcludePaths, StartFolders: o.StartFolders}
 	body, meta, err := s.c.rest.Fetch(ctx, req)
 	if err != nil {
 		return ScanResult{}, err
@@ -250,14 +256,16 @@ func (s *EndpointsService) ScanStatus(ctx context.Context, ep Endpoint, scanID s
 	if err := ep.check("Endpoints.ScanStatus"); err != nil {
 		return nil, err
 	}
-	q := url.Values{}
 	if scanID != "" {
 		if err := checkID("scanID", scanID); err != nil {
 			return nil, fmt.Errorf("tehtris: Endpoints.ScanStatus: %w", err)
 		}
-		q.Set("scanId", scanID)
 	}
-	return s.rawGet(ctx, ep.path("live", scanSuffix), q)
+	req, err := line("Endpoints.ScanStatus")(wire.NewGetScanRequest(ep.ApplianceID, strings.ToLower(ep.AgentUUID), &wire.GetScanParams{ScanId: nonEmpty(scanID)}))
+	if err != nil {
+		return nil, err
+	}
+	return s.rawGet(ctx, req)
 }
 
 // CurrentScan returns the state of the scan running on the endpoint. It
@@ -267,7 +275,11 @@ func (s *EndpointsService) CurrentScan(ctx context.Context, ep Endpoint) (json.R
 	if err := ep.check("Endpoints.CurrentScan"); err != nil {
 		return nil, err
 	}
-	return s.rawGet(ctx, ep.path("live", scanSuffix+"/current"), nil)
+	req, err := line("Endpoints.CurrentScan")(wire.NewGetCurrentScanRequest(ep.ApplianceID, strings.ToLower(ep.AgentUUID)))
+	if err != nil {
+		return nil, err
+	}
+	return s.rawGet(ctx, req)
 }
 
 // StopScan stops the scan running on the endpoint. It calls DELETE
@@ -277,18 +289,23 @@ func (s *EndpointsService) StopScan(ctx context.Context, ep Endpoint) error {
 	if err := ep.check("Endpoints.StopScan"); err != nil {
 		return err
 	}
-	_, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodDelete, Path: ep.path("live", scanSuffix+"/current")}, nil)
+	req, err := line("Endpoints.StopScan")(wire.NewStopScanRequest(ep.ApplianceID, strings.ToLower(ep.AgentUUID)))
+	if err != nil {
+		return err
+	}
+	_, err = s.c.rest.Do(ctx, req, nil)
 	return err
 }
 
-func (s *EndpointsService) rawGet(ctx context.Context, path string, q url.Values) (json.RawMessage, error) {
-	body, _, err := s.c.rest.Fetch(ctx, rest.Request{Method: http.MethodGet, Path: path, Query: q})
+// rawGet sends the GET request req and returns its JSON reply as it came.
+func (s *EndpointsService) rawGet(ctx context.Context, req rest.Request) (json.RawMessage, error) {
+	body, _, err := s.c.rest.Fetch(ctx, req)
 	if err != nil {
 		return nil, err
 	}
 	body = bytes.TrimSpace(body)
 	if len(body) > 0 && !json.Valid(body) {
-		return nil, fmt.Errorf("tehtris: GET %s: the reply is not JSON", path)
+		return nil, fmt.Errorf("tehtris: GET %s: the reply is not JSON", req.Path)
 	}
 	return append(json.RawMessage(nil), body...), nil
 }

@@ -6,11 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
-	"net/http"
-	"net/url"
-	"strconv"
 
 	"github.com/socgo/xdr/internal/rest"
+	wire "github.com/socgo/xdr/internal/wire/tehtris"
 )
 
 // FiltersService lists saved XDR filters. Reach it as Client.Filters.
@@ -106,27 +104,16 @@ type FilterListOptions struct {
 	PresetFilters bool
 }
 
-func (o *FilterListOptions) values() url.Values {
-	v := url.Values{}
-	if o == nil {
-		return v
+// request builds GET /xdr/v2/filter with the options (nil: none).
+func (o *FilterListOptions) request(method string) (rest.Request, error) {
+	var p wire.ListFiltersParams
+	if o != nil {
+		p = wire.ListFiltersParams{
+			Name: nonEmpty(o.Name), Module: nonEmpty(o.Module), OldFilterId: nonEmpty(o.OldFilterID),
+			FiltersOnly: flag(o.FiltersOnly), PresetFilters: flag(o.PresetFilters),
+		}
 	}
-	if o.Name != "" {
-		v.Set("name", o.Name)
-	}
-	if o.Module != "" {
-		v.Set("module", o.Module)
-	}
-	if o.OldFilterID != "" {
-		v.Set("oldFilterId", o.OldFilterID)
-	}
-	if o.FiltersOnly {
-		v.Set("filtersOnly", strconv.FormatBool(true))
-	}
-	if o.PresetFilters {
-		v.Set("presetFilters", strconv.FormatBool(true))
-	}
-	return v
+	return line(method)(wire.NewListFiltersRequest(&p))
 }
 
 // List returns the saved filters and folders visible to the API key. It
@@ -136,7 +123,11 @@ func (o *FilterListOptions) values() url.Values {
 // read as a JSON array of filter objects, or an object holding that array
 // in "data".
 func (s *FiltersService) List(ctx context.Context, opts *FilterListOptions) (*Page[Filter], error) {
-	fs, err := s.list(ctx, opts.values())
+	req, err := opts.request("Filters.List")
+	if err != nil {
+		return nil, err
+	}
+	fs, err := s.list(ctx, req)
 	if err != nil {
 		return nil, err
 	}
@@ -151,9 +142,13 @@ func (s *FiltersService) List(ctx context.Context, opts *FilterListOptions) (*Pa
 // called, never changed; the request uses ctx; on an error the iterator
 // yields (Filter{}, err) once and stops.
 func (s *FiltersService) All(ctx context.Context, opts *FilterListOptions) iter.Seq2[Filter, error] {
-	q := opts.values()
+	req, err := opts.request("Filters.All")
 	return func(yield func(Filter, error) bool) {
-		fs, err := s.list(ctx, q)
+		if err != nil {
+			yield(Filter{}, err)
+			return
+		}
+		fs, err := s.list(ctx, req)
 		if err != nil {
 			yield(Filter{}, err)
 			return
@@ -166,8 +161,8 @@ func (s *FiltersService) All(ctx context.Context, opts *FilterListOptions) iter.
 	}
 }
 
-func (s *FiltersService) list(ctx context.Context, opts url.Values) ([]Filter, error) {
-	body, _, err := s.c.rest.Fetch(ctx, rest.Request{Method: http.MethodGet, Path: "/xdr/v2/filter", Query: opts})
+func (s *FiltersService) list(ctx context.Context, req rest.Request) ([]Filter, error) {
+	body, _, err := s.c.rest.Fetch(ctx, req)
 	if err != nil {
 		return nil, err
 	}

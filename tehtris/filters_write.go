@@ -6,11 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 
-	"github.com/socgo/xdr/internal/rest"
+	wire "github.com/socgo/xdr/internal/wire/tehtris"
 )
 
 // ActionOptions are the per-call options of the writes that are not
@@ -57,8 +56,6 @@ type newFilterBody struct {
 	FilterQuery filterQuery `json:"filterQuery"`
 }
 
-const filterPath = "/xdr/v2/filter/filter"
-
 // Create saves a filter and returns it. It calls POST /xdr/v2/filter/filter
 // with {"name", "description", "module", "filterQuery": {"module":
 // "Endpoint_Active", "offset": 0, "limit": 25, "timeOrder": "DESC",
@@ -89,7 +86,12 @@ func (s *FiltersService) Create(ctx context.Context, f NewFilter, opts *ActionOp
 		Module: "Endpoint_Active", Limit: 25, TimeOrder: "DESC",
 		Columns: map[string]map[string]string{"lvl": {"searchValue": strconv.Itoa(f.MinLevel) + "~" + strconv.Itoa(f.MaxLevel)}},
 	}}
-	raw, _, err := s.c.rest.Fetch(ctx, rest.Request{Method: http.MethodPost, Path: filterPath, Body: body, RetrySafe: opts.retrySafe()})
+	req, err := line("Filters.Create")(wire.NewCreateFilterRequest())
+	if err != nil {
+		return nil, err
+	}
+	req.Body, req.RetrySafe = body, opts.retrySafe()
+	raw, _, err := s.c.rest.Fetch(ctx, req)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +100,7 @@ func (s *FiltersService) Create(ctx context.Context, f NewFilter, opts *ActionOp
 	if len(raw) > 0 && raw[0] == '{' {
 		var got Filter
 		if err := json.Unmarshal(raw, &got); err != nil {
-			return nil, fmt.Errorf("tehtris: POST %s: %w", filterPath, err)
+			return nil, fmt.Errorf("tehtris: POST %s: %w", req.Path, err)
 		}
 		if got.ID != "" {
 			out = got
@@ -114,7 +116,11 @@ func (s *FiltersService) Delete(ctx context.Context, id string) error {
 	if err := checkID("filter id", id); err != nil {
 		return fmt.Errorf("tehtris: Filters.Delete: %w", err)
 	}
-	_, err := s.c.rest.Do(ctx, rest.Request{Method: http.MethodDelete, Path: filterPath + "/" + rest.Seg(id)}, nil)
+	req, err := line("Filters.Delete")(wire.NewDeleteFilterRequest(id))
+	if err != nil {
+		return err
+	}
+	_, err = s.c.rest.Do(ctx, req, nil)
 	return err
 }
 

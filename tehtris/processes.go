@@ -6,14 +6,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
-	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/socgo/xdr/internal/paging"
 	"github.com/socgo/xdr/internal/rest"
+	wire "github.com/socgo/xdr/internal/wire/tehtris"
 )
 
 // Process is one process of an endpoint's process history. The members
@@ -171,36 +171,30 @@ func isHex(s string, n int) bool {
 // ("2025-09-26T14:40:22.924Z").
 const processTimeLayout = "2006-01-02T15:04:05.000Z"
 
-func (q *ProcessQuery) values(offset int) url.Values {
-	v := url.Values{}
-	v.Set("limit", strconv.Itoa(q.limit()))
+// request builds GET /edr/v2/data/{applianceId}/{edrUuid}/processes for
+// the query, from offset; ep and q have been checked.
+func (q *ProcessQuery) request(method string, ep Endpoint, offset int) (rest.Request, error) {
+	p := wire.ListProcessesParams{
+		Limit: ptrTo(q.limit()), TimeFilter: (*wire.ListProcessesParamsTimeFilter)(nonEmpty(string(q.TimeFilter))),
+		Username: nonEmpty(q.Username), DomainName: nonEmpty(q.DomainName), UserIdentifier: nonEmpty(q.UserIdentifier),
+		Path: nonEmpty(q.Path), Cmdline: nonEmpty(q.Cmdline), Sha256: nonEmpty(q.SHA256), Sha1: nonEmpty(q.SHA1), Md5: nonEmpty(q.MD5),
+	}
 	if offset > 0 {
-		v.Set("offset", strconv.Itoa(offset))
+		p.Offset = &offset
 	}
 	if !q.From.IsZero() {
-		v.Set("timeFrom", q.From.UTC().Format(processTimeLayout))
+		p.TimeFrom = ptrTo(q.From.UTC().Format(processTimeLayout))
 	}
 	if !q.To.IsZero() {
-		v.Set("timeTo", q.To.UTC().Format(processTimeLayout))
+		p.TimeTo = ptrTo(q.To.UTC().Format(processTimeLayout))
 	}
-	if q.TimeFilter != "" {
-		v.Set("timeFilter", string(q.TimeFilter))
+	if len(q.PIDs) > 0 {
+		p.Pids = &q.PIDs
 	}
-	for _, id := range q.PIDs {
-		v.Add("pids", strconv.FormatInt(id, 10))
+	if len(q.PPIDs) > 0 {
+		p.Ppids = &q.PPIDs
 	}
-	for _, id := range q.PPIDs {
-		v.Add("ppids", strconv.FormatInt(id, 10))
-	}
-	for _, f := range []struct{ k, v string }{
-		{"username", q.Username}, {"domainName", q.DomainName}, {"userIdentifier", q.UserIdentifier},
-		{"path", q.Path}, {"cmdline", q.Cmdline}, {"sha256", q.SHA256}, {"sha1", q.SHA1}, {"md5", q.MD5},
-	} {
-		if f.v != "" {
-			v.Set(f.k, f.v)
-		}
-	}
-	return v
+	return line(method)(wire.NewListProcessesRequest(ep.ApplianceID, strings.ToLower(ep.AgentUUID), &p))
 }
 
 // ListProcesses returns one page of the endpoint's process history, from
@@ -219,22 +213,25 @@ func (s *EndpointsService) ListProcesses(ctx context.Context, ep Endpoint, q *Pr
 	if err := qq.check("Endpoints.ListProcesses"); err != nil {
 		return nil, err
 	}
-	ps, _, err := s.processes(ctx, ep, qq.values(qq.Offset))
+	req, err := qq.request("Endpoints.ListProcesses", ep, qq.Offset)
+	if err != nil {
+		return nil, err
+	}
+	ps, _, err := s.processes(ctx, req)
 	if err != nil {
 		return nil, err
 	}
 	return &Page[Process]{Items: ps, Total: -1, HasMore: len(ps) >= qq.limit(), Offset: qq.Offset}, nil
 }
 
-func (s *EndpointsService) processes(ctx context.Context, ep Endpoint, v url.Values) ([]Process, uint64, error) {
-	path := ep.path("data", "/processes")
-	body, _, err := s.c.rest.Fetch(ctx, rest.Request{Method: http.MethodGet, Path: path, Query: v})
+func (s *EndpointsService) processes(ctx context.Context, req rest.Request) ([]Process, uint64, error) {
+	body, _, err := s.c.rest.Fetch(ctx, req)
 	if err != nil {
 		return nil, 0, err
 	}
 	ps, err := decodeList[Process](body)
 	if err != nil {
-		return nil, 0, fmt.Errorf("tehtris: GET %s: %w", path, s.c.rest.WrapError(err))
+		return nil, 0, fmt.Errorf("tehtris: GET %s: %w", req.Path, s.c.rest.WrapError(err))
 	}
 	return ps, paging.Fingerprint(body), nil
 }
@@ -264,7 +261,11 @@ func (s *EndpointsService) AllProcesses(ctx context.Context, ep Endpoint, q *Pro
 			return
 		}
 		fetch := func(ctx context.Context, offset, _ int) (paging.OffsetPage[Process], error) {
-			ps, fp, err := s.processes(ctx, ep, qq.values(offset))
+			req, err := qq.request("Endpoints.AllProcesses", ep, offset)
+			if err != nil {
+				return paging.OffsetPage[Process]{}, err
+			}
+			ps, fp, err := s.processes(ctx, req)
 			if err != nil {
 				return paging.OffsetPage[Process]{}, err
 			}

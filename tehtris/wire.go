@@ -8,10 +8,11 @@ import (
 	wire "github.com/socgo/xdr/internal/wire/tehtris"
 )
 
-// The request lines of the calls are built by the generated wire layer
+// The request line of every call is built by the generated wire layer
 // (internal/wire/tehtris, from openapi/tehtris.yaml): the public methods
 // check their arguments, fill the operation's parameters and send what the
-// builder returns through internal/rest.
+// builder returns through internal/rest. Client.Do is the caller's own
+// request.
 
 // line turns what a generated builder returns into the rest.Request to
 // send, its error naming method: line(method)(wire.NewListTagsRequest()).
@@ -57,3 +58,14 @@ func nonEmpty(s string) *string {
 	}
 	return &s
 }
+
+// flag returns a true flag as a parameter, nil for false (not sent).
+func flag(b bool) *bool {
+	if !b {
+		return nil
+	}
+	return &b
+}
+
+// ptrTo returns a pointer to v.
+func ptrTo[T any](v T) *T { return &v }

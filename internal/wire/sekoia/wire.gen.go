@@ -12,22 +12,762 @@ import (
 	"github.com/socgo/xdr/internal/wire"
 )
 
-// Request is the request line of one operation (see internal/wire).
-type Request = wire.Request
-
-// PushIntakeBatchJSONBody is a type of the parameters of PushIntakeBatch.
+// PushIntakeBatchJSONBody defines parameters for PushIntakeBatch.
 type PushIntakeBatchJSONBody struct {
 	IntakeKey string   `json:"intake_key"`
 	Jsons     []string `json:"jsons"`
 }
 
-// PushIntakeBatchParams is a type of the parameters of PushIntakeBatch.
+// PushIntakeBatchParams defines parameters for PushIntakeBatch.
 type PushIntakeBatchParams struct {
 	ContentEncoding *PushIntakeBatchParamsContentEncoding `json:"Content-Encoding,omitempty"`
 }
 
-// PushIntakeBatchParamsContentEncoding is a type of the parameters of PushIntakeBatch.
+// PushIntakeBatchParamsContentEncoding defines parameters for PushIntakeBatch.
 type PushIntakeBatchParamsContentEncoding string
+
+// ListCommunitiesParams defines parameters for ListCommunities.
+type ListCommunitiesParams struct {
+	Limit  *int `form:"limit,omitempty" json:"limit,omitempty"`
+	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Match Filters: an item is kept when it matches every property given (values comma-separated, OR-ed). Sent as match[<property>]=<value>.
+	Match     *ListCommunitiesParams_Match    `json:"match,omitempty"`
+	Disabled  *bool                           `form:"disabled,omitempty" json:"disabled,omitempty"`
+	Parent    *bool                           `form:"parent,omitempty" json:"parent,omitempty"`
+	Sort      *string                         `form:"sort,omitempty" json:"sort,omitempty"`
+	Direction *ListCommunitiesParamsDirection `form:"direction,omitempty" json:"direction,omitempty"`
+}
+
+// ListCommunitiesParams_Match defines parameters for ListCommunities.
+type ListCommunitiesParams_Match struct {
+	Name           *string `json:"name,omitempty"`
+	PlanProperties *string `json:"plan_properties,omitempty"`
+	Uuid           *string `json:"uuid,omitempty"`
+}
+
+// ListCommunitiesParamsDirection defines parameters for ListCommunities.
+type ListCommunitiesParamsDirection string
+
+// GetCommunityParams defines parameters for GetCommunity.
+type GetCommunityParams struct {
+	IncludeDisabled *bool `form:"include_disabled,omitempty" json:"include_disabled,omitempty"`
+	IncludeLicenses *bool `form:"include_licenses,omitempty" json:"include_licenses,omitempty"`
+}
+
+// GetMeParams defines parameters for GetMe.
+type GetMeParams struct {
+	Extended *bool `form:"extended,omitempty" json:"extended,omitempty"`
+}
+
+// ListAlertsParams defines parameters for ListAlerts.
+type ListAlertsParams struct {
+	// Match Filters: an item is kept when it matches every property given (values comma-separated, OR-ed). Sent as match[<property>]=<value>.
+	Match *ListAlertsParams_Match `json:"match,omitempty"`
+
+	// Date Time ranges: "<RFC 3339 start>,<RFC 3339 end or now>" per property. Sent as date[<property>]=<value>.
+	Date *ListAlertsParams_Date `json:"date,omitempty"`
+
+	// Range Numeric ranges: "<min>,<max>" per property. Sent as range[<property>]=<value>.
+	Range            *ListAlertsParams_Range `json:"range,omitempty"`
+	Visible          *bool                   `form:"visible,omitempty" json:"visible,omitempty"`
+	IsAssignedToCase *bool                   `form:"is_assigned_to_case,omitempty" json:"is_assigned_to_case,omitempty"`
+
+	// SimilarTo Short id of an alert.
+	SimilarTo *string `form:"similar_to,omitempty" json:"similar_to,omitempty"`
+
+	// Nomatch Exclusions: an item matching any property given is left out (values comma-separated). Sent as nomatch[<property>]=<value>.
+	Nomatch   *ListAlertsParams_Nomatch  `json:"nomatch,omitempty"`
+	Limit     *int                       `form:"limit,omitempty" json:"limit,omitempty"`
+	Offset    *int                       `form:"offset,omitempty" json:"offset,omitempty"`
+	Stix      *bool                      `form:"stix,omitempty" json:"stix,omitempty"`
+	Cases     *bool                      `form:"cases,omitempty" json:"cases,omitempty"`
+	Sort      *ListAlertsParamsSort      `form:"sort,omitempty" json:"sort,omitempty"`
+	Direction *ListAlertsParamsDirection `form:"direction,omitempty" json:"direction,omitempty"`
+	WithCount *bool                      `form:"with_count,omitempty" json:"with_count,omitempty"`
+}
+
+// ListAlertsParams_Match defines parameters for ListAlerts.
+type ListAlertsParams_Match struct {
+	AssetUuid   *string `json:"asset_uuid,omitempty"`
+	Assignee    *string `json:"assignee,omitempty"`
+	CaseShortId *string `json:"case_short_id,omitempty"`
+
+	// CommunityUuid Comma-separated community UUIDs.
+	CommunityUuid *string `json:"community_uuid,omitempty"`
+
+	// CustomField <field uuid>:<value> or <field uuid>.
+	CustomField      *string `json:"custom_field,omitempty"`
+	CustomStatusUuid *string `json:"custom_status_uuid,omitempty"`
+	DetectionType    *string `json:"detection_type,omitempty"`
+	EntityName       *string `json:"entity_name,omitempty"`
+	EntityUuid       *string `json:"entity_uuid,omitempty"`
+
+	// Node Source or target.
+	Node          *string `json:"node,omitempty"`
+	ResolvedTitle *string `json:"resolved_title,omitempty"`
+	RuleName      *string `json:"rule_name,omitempty"`
+	RuleUuid      *string `json:"rule_uuid,omitempty"`
+	ShortId       *string `json:"short_id,omitempty"`
+	Source        *string `json:"source,omitempty"`
+	StatusName    *string `json:"status_name,omitempty"`
+
+	// StatusUuid Comma-separated legacy status UUIDs.
+	StatusUuid     *string `json:"status_uuid,omitempty"`
+	StixObject     *string `json:"stix_object,omitempty"`
+	Target         *string `json:"target,omitempty"`
+	Title          *string `json:"title,omitempty"`
+	TypeCategory   *string `json:"type_category,omitempty"`
+	TypeValue      *string `json:"type_value,omitempty"`
+	UrgencyDisplay *string `json:"urgency_display,omitempty"`
+	Uuid           *string `json:"uuid,omitempty"`
+	VerdictUuid    *string `json:"verdict_uuid,omitempty"`
+}
+
+// ListAlertsParams_Date defines parameters for ListAlerts.
+type ListAlertsParams_Date struct {
+	// CreatedAt <RFC 3339 start>,<RFC 3339 end or now>.
+	CreatedAt *string `json:"created_at,omitempty"`
+	UpdatedAt *string `json:"updated_at,omitempty"`
+}
+
+// ListAlertsParams_Range defines parameters for ListAlerts.
+type ListAlertsParams_Range struct {
+	Similar *string `json:"similar,omitempty"`
+
+	// Urgency <min>,<max>.
+	Urgency *string `json:"urgency,omitempty"`
+}
+
+// ListAlertsParams_Nomatch defines parameters for ListAlerts.
+type ListAlertsParams_Nomatch struct {
+	AssetUuid        *string `json:"asset_uuid,omitempty"`
+	Assignee         *string `json:"assignee,omitempty"`
+	CustomStatusUuid *string `json:"custom_status_uuid,omitempty"`
+	DetectionType    *string `json:"detection_type,omitempty"`
+	EntityUuid       *string `json:"entity_uuid,omitempty"`
+	RuleName         *string `json:"rule_name,omitempty"`
+	RuleUuid         *string `json:"rule_uuid,omitempty"`
+	Source           *string `json:"source,omitempty"`
+	StatusUuid       *string `json:"status_uuid,omitempty"`
+	StixObject       *string `json:"stix_object,omitempty"`
+	Target           *string `json:"target,omitempty"`
+	TypeValue        *string `json:"type_value,omitempty"`
+	UrgencyDisplay   *string `json:"urgency_display,omitempty"`
+	VerdictUuid      *string `json:"verdict_uuid,omitempty"`
+}
+
+// ListAlertsParamsSort defines parameters for ListAlerts.
+type ListAlertsParamsSort string
+
+// ListAlertsParamsDirection defines parameters for ListAlerts.
+type ListAlertsParamsDirection string
+
+// BulkUpdateAlertWorkflowParams defines parameters for BulkUpdateAlertWorkflow.
+type BulkUpdateAlertWorkflowParams struct {
+	// Match Filters: an item is kept when it matches every property given (values comma-separated, OR-ed). Sent as match[<property>]=<value>.
+	Match BulkUpdateAlertWorkflowParams_Match `json:"match"`
+}
+
+// BulkUpdateAlertWorkflowParams_Match defines parameters for BulkUpdateAlertWorkflow.
+type BulkUpdateAlertWorkflowParams_Match struct {
+	// Uuid Comma-separated alert UUIDs or short ids.
+	Uuid string `json:"uuid"`
+}
+
+// CountAlertsParams defines parameters for CountAlerts.
+type CountAlertsParams struct {
+	// Match Filters: an item is kept when it matches every property given (values comma-separated, OR-ed). Sent as match[<property>]=<value>.
+	Match *CountAlertsParams_Match `json:"match,omitempty"`
+
+	// Date Time ranges: "<RFC 3339 start>,<RFC 3339 end or now>" per property. Sent as date[<property>]=<value>.
+	Date *CountAlertsParams_Date `json:"date,omitempty"`
+
+	// Range Numeric ranges: "<min>,<max>" per property. Sent as range[<property>]=<value>.
+	Range            *CountAlertsParams_Range `json:"range,omitempty"`
+	Visible          *bool                    `form:"visible,omitempty" json:"visible,omitempty"`
+	IsAssignedToCase *bool                    `form:"is_assigned_to_case,omitempty" json:"is_assigned_to_case,omitempty"`
+	SimilarTo        *string                  `form:"similar_to,omitempty" json:"similar_to,omitempty"`
+
+	// Nomatch Exclusions: an item matching any property given is left out (values comma-separated). Sent as nomatch[<property>]=<value>.
+	Nomatch *CountAlertsParams_Nomatch `json:"nomatch,omitempty"`
+}
+
+// CountAlertsParams_Match defines parameters for CountAlerts.
+type CountAlertsParams_Match struct {
+	AssetUuid        *string `json:"asset_uuid,omitempty"`
+	Assignee         *string `json:"assignee,omitempty"`
+	CaseShortId      *string `json:"case_short_id,omitempty"`
+	CommunityUuid    *string `json:"community_uuid,omitempty"`
+	CustomField      *string `json:"custom_field,omitempty"`
+	CustomStatusUuid *string `json:"custom_status_uuid,omitempty"`
+	DetectionType    *string `json:"detection_type,omitempty"`
+	EntityName       *string `json:"entity_name,omitempty"`
+	EntityUuid       *string `json:"entity_uuid,omitempty"`
+	Node             *string `json:"node,omitempty"`
+	ResolvedTitle    *string `json:"resolved_title,omitempty"`
+	RuleName         *string `json:"rule_name,omitempty"`
+	RuleUuid         *string `json:"rule_uuid,omitempty"`
+	ShortId          *string `json:"short_id,omitempty"`
+	Source           *string `json:"source,omitempty"`
+	StatusName       *string `json:"status_name,omitempty"`
+	StatusUuid       *string `json:"status_uuid,omitempty"`
+	StixObject       *string `json:"stix_object,omitempty"`
+	Target           *string `json:"target,omitempty"`
+	Title            *string `json:"title,omitempty"`
+	TypeCategory     *string `json:"type_category,omitempty"`
+	TypeValue        *string `json:"type_value,omitempty"`
+	UrgencyDisplay   *string `json:"urgency_display,omitempty"`
+	Uuid             *string `json:"uuid,omitempty"`
+	VerdictUuid      *string `json:"verdict_uuid,omitempty"`
+}
+
+// CountAlertsParams_Date defines parameters for CountAlerts.
+type CountAlertsParams_Date struct {
+	CreatedAt *string `json:"created_at,omitempty"`
+	UpdatedAt *string `json:"updated_at,omitempty"`
+}
+
+// CountAlertsParams_Range defines parameters for CountAlerts.
+type CountAlertsParams_Range struct {
+	Similar *string `json:"similar,omitempty"`
+	Urgency *string `json:"urgency,omitempty"`
+}
+
+// CountAlertsParams_Nomatch defines parameters for CountAlerts.
+type CountAlertsParams_Nomatch struct {
+	AssetUuid        *string `json:"asset_uuid,omitempty"`
+	Assignee         *string `json:"assignee,omitempty"`
+	CustomStatusUuid *string `json:"custom_status_uuid,omitempty"`
+	DetectionType    *string `json:"detection_type,omitempty"`
+	EntityUuid       *string `json:"entity_uuid,omitempty"`
+	RuleName         *string `json:"rule_name,omitempty"`
+	RuleUuid         *string `json:"rule_uuid,omitempty"`
+	Source           *string `json:"source,omitempty"`
+	StatusUuid       *string `json:"status_uuid,omitempty"`
+	StixObject       *string `json:"stix_object,omitempty"`
+	Target           *string `json:"target,omitempty"`
+	TypeValue        *string `json:"type_value,omitempty"`
+	UrgencyDisplay   *string `json:"urgency_display,omitempty"`
+	VerdictUuid      *string `json:"verdict_uuid,omitempty"`
+}
+
+// ListCountermeasureCommentsParams defines parameters for ListCountermeasureComments.
+type ListCountermeasureCommentsParams struct {
+	Limit  *int `form:"limit,omitempty" json:"limit,omitempty"`
+	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// ListActionStepCommentsParams defines parameters for ListActionStepComments.
+type ListActionStepCommentsParams struct {
+	Limit  *int `form:"limit,omitempty" json:"limit,omitempty"`
+	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// GetAlertParams defines parameters for GetAlert.
+type GetAlertParams struct {
+	Stix            *bool `form:"stix,omitempty" json:"stix,omitempty"`
+	Comments        *bool `form:"comments,omitempty" json:"comments,omitempty"`
+	History         *bool `form:"history,omitempty" json:"history,omitempty"`
+	Countermeasures *bool `form:"countermeasures,omitempty" json:"countermeasures,omitempty"`
+	Cases           *bool `form:"cases,omitempty" json:"cases,omitempty"`
+	CustomStatus    *bool `form:"custom_status,omitempty" json:"custom_status,omitempty"`
+}
+
+// ListAlertCommentsParams defines parameters for ListAlertComments.
+type ListAlertCommentsParams struct {
+	Limit  *int `form:"limit,omitempty" json:"limit,omitempty"`
+	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// ListAlertCountermeasuresParams defines parameters for ListAlertCountermeasures.
+type ListAlertCountermeasuresParams struct {
+	Limit  *int `form:"limit,omitempty" json:"limit,omitempty"`
+	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Match Filters: an item is kept when it matches every property given (values comma-separated, OR-ed). Sent as match[<property>]=<value>.
+	Match     *ListAlertCountermeasuresParams_Match    `json:"match,omitempty"`
+	Sort      *string                                  `form:"sort,omitempty" json:"sort,omitempty"`
+	Direction *ListAlertCountermeasuresParamsDirection `form:"direction,omitempty" json:"direction,omitempty"`
+}
+
+// ListAlertCountermeasuresParams_Match defines parameters for ListAlertCountermeasures.
+type ListAlertCountermeasuresParams_Match struct {
+	Status *string `json:"status,omitempty"`
+}
+
+// ListAlertCountermeasuresParamsDirection defines parameters for ListAlertCountermeasures.
+type ListAlertCountermeasuresParamsDirection string
+
+// ListAlertHistoryParams defines parameters for ListAlertHistory.
+type ListAlertHistoryParams struct {
+	Limit         *int    `form:"limit,omitempty" json:"limit,omitempty"`
+	Offset        *int    `form:"offset,omitempty" json:"offset,omitempty"`
+	CommunityUuid *string `form:"community_uuid,omitempty" json:"community_uuid,omitempty"`
+}
+
+// GetAlertTimelineParams defines parameters for GetAlertTimeline.
+type GetAlertTimelineParams struct {
+	Type        *GetAlertTimelineParamsType `form:"type,omitempty" json:"type,omitempty"`
+	FrameLength *int                        `form:"frame-length,omitempty" json:"frame-length,omitempty"`
+}
+
+// GetAlertTimelineParamsType defines parameters for GetAlertTimeline.
+type GetAlertTimelineParamsType string
+
+// ListCasesParams defines parameters for ListCases.
+type ListCasesParams struct {
+	// Date Time ranges: "<RFC 3339 start>,<RFC 3339 end or now>" per property. Sent as date[<property>]=<value>.
+	Date *ListCasesParams_Date `json:"date,omitempty"`
+
+	// Match Filters: an item is kept when it matches every property given (values comma-separated, OR-ed). Sent as match[<property>]=<value>.
+	Match *ListCasesParams_Match `json:"match,omitempty"`
+
+	// Nomatch Exclusions: an item matching any property given is left out (values comma-separated). Sent as nomatch[<property>]=<value>.
+	Nomatch            *ListCasesParams_Nomatch  `json:"nomatch,omitempty"`
+	CommunityUuid      *string                   `form:"community_uuid,omitempty" json:"community_uuid,omitempty"`
+	Limit              *int                      `form:"limit,omitempty" json:"limit,omitempty"`
+	Offset             *int                      `form:"offset,omitempty" json:"offset,omitempty"`
+	Sort               *ListCasesParamsSort      `form:"sort,omitempty" json:"sort,omitempty"`
+	Direction          *ListCasesParamsDirection `form:"direction,omitempty" json:"direction,omitempty"`
+	WithCustomStatuses *bool                     `form:"with_custom_statuses,omitempty" json:"with_custom_statuses,omitempty"`
+}
+
+// ListCasesParams_Date defines parameters for ListCases.
+type ListCasesParams_Date struct {
+	// CreatedAt <RFC 3339 start>,<RFC 3339 end or now>.
+	CreatedAt  *string `json:"created_at,omitempty"`
+	LastSeenAt *string `json:"last_seen_at,omitempty"`
+	UpdatedAt  *string `json:"updated_at,omitempty"`
+}
+
+// ListCasesParamsMatchPriority defines parameters for ListCases.
+type ListCasesParamsMatchPriority string
+
+// ListCasesParamsMatchType defines parameters for ListCases.
+type ListCasesParamsMatchType string
+
+// ListCasesParams_Match defines parameters for ListCases.
+type ListCasesParams_Match struct {
+	AlertUuid     *string `json:"alert_uuid,omitempty"`
+	AssetUuid     *string `json:"asset_uuid,omitempty"`
+	Assignees     *string `json:"assignees,omitempty"`
+	CommunityUuid *string `json:"community_uuid,omitempty"`
+	CreatedBy     *string `json:"created_by,omitempty"`
+
+	// CustomField <field uuid>:<value>.
+	CustomField    *string                       `json:"custom_field,omitempty"`
+	CustomPriority *string                       `json:"custom_priority,omitempty"`
+	CustomStatus   *string                       `json:"custom_status,omitempty"`
+	Priority       *ListCasesParamsMatchPriority `json:"priority,omitempty"`
+	ShortId        *string                       `json:"short_id,omitempty"`
+	StatusName     *string                       `json:"status_name,omitempty"`
+	StatusUuid     *string                       `json:"status_uuid,omitempty"`
+	Tags           *string                       `json:"tags,omitempty"`
+	Title          *string                       `json:"title,omitempty"`
+	Type           *ListCasesParamsMatchType     `json:"type,omitempty"`
+	UpdatedBy      *string                       `json:"updated_by,omitempty"`
+	Uuid           *string                       `json:"uuid,omitempty"`
+	Verdict        *string                       `json:"verdict,omitempty"`
+}
+
+// ListCasesParams_Nomatch defines parameters for ListCases.
+type ListCasesParams_Nomatch struct {
+	Assignees *string `json:"assignees,omitempty"`
+	CreatedBy *string `json:"created_by,omitempty"`
+}
+
+// ListCasesParamsSort defines parameters for ListCases.
+type ListCasesParamsSort string
+
+// ListCasesParamsDirection defines parameters for ListCases.
+type ListCasesParamsDirection string
+
+// GetCaseStatisticsParams defines parameters for GetCaseStatistics.
+type GetCaseStatisticsParams struct {
+	// Date Time ranges: "<RFC 3339 start>,<RFC 3339 end or now>" per property. Sent as date[<property>]=<value>.
+	Date *GetCaseStatisticsParams_Date `json:"date,omitempty"`
+
+	// Match Filters: an item is kept when it matches every property given (values comma-separated, OR-ed). Sent as match[<property>]=<value>.
+	Match *GetCaseStatisticsParams_Match `json:"match,omitempty"`
+
+	// Nomatch Exclusions: an item matching any property given is left out (values comma-separated). Sent as nomatch[<property>]=<value>.
+	Nomatch       *GetCaseStatisticsParams_Nomatch `json:"nomatch,omitempty"`
+	CommunityUuid *string                          `form:"community_uuid,omitempty" json:"community_uuid,omitempty"`
+}
+
+// GetCaseStatisticsParams_Date defines parameters for GetCaseStatistics.
+type GetCaseStatisticsParams_Date struct {
+	// CreatedAt <RFC 3339 start>,<RFC 3339 end or now>.
+	CreatedAt  *string `json:"created_at,omitempty"`
+	LastSeenAt *string `json:"last_seen_at,omitempty"`
+	UpdatedAt  *string `json:"updated_at,omitempty"`
+}
+
+// GetCaseStatisticsParamsMatchPriority defines parameters for GetCaseStatistics.
+type GetCaseStatisticsParamsMatchPriority string
+
+// GetCaseStatisticsParamsMatchType defines parameters for GetCaseStatistics.
+type GetCaseStatisticsParamsMatchType string
+
+// GetCaseStatisticsParams_Match defines parameters for GetCaseStatistics.
+type GetCaseStatisticsParams_Match struct {
+	AlertUuid     *string `json:"alert_uuid,omitempty"`
+	AssetUuid     *string `json:"asset_uuid,omitempty"`
+	Assignees     *string `json:"assignees,omitempty"`
+	CommunityUuid *string `json:"community_uuid,omitempty"`
+	CreatedBy     *string `json:"created_by,omitempty"`
+
+	// CustomField <field uuid>:<value>.
+	CustomField    *string                               `json:"custom_field,omitempty"`
+	CustomPriority *string                               `json:"custom_priority,omitempty"`
+	CustomStatus   *string                               `json:"custom_status,omitempty"`
+	Priority       *GetCaseStatisticsParamsMatchPriority `json:"priority,omitempty"`
+	ShortId        *string                               `json:"short_id,omitempty"`
+	StatusName     *string                               `json:"status_name,omitempty"`
+	StatusUuid     *string                               `json:"status_uuid,omitempty"`
+	Tags           *string                               `json:"tags,omitempty"`
+	Title          *string                               `json:"title,omitempty"`
+	Type           *GetCaseStatisticsParamsMatchType     `json:"type,omitempty"`
+	UpdatedBy      *string                               `json:"updated_by,omitempty"`
+	Uuid           *string                               `json:"uuid,omitempty"`
+	Verdict        *string                               `json:"verdict,omitempty"`
+}
+
+// GetCaseStatisticsParams_Nomatch defines parameters for GetCaseStatistics.
+type GetCaseStatisticsParams_Nomatch struct {
+	Assignees *string `json:"assignees,omitempty"`
+	CreatedBy *string `json:"created_by,omitempty"`
+}
+
+// ListCaseTagsParams defines parameters for ListCaseTags.
+type ListCaseTagsParams struct {
+	// Match Filters: an item is kept when it matches every property given (values comma-separated, OR-ed). Sent as match[<property>]=<value>.
+	Match         *ListCaseTagsParams_Match `json:"match,omitempty"`
+	CommunityUuid *string                   `form:"community_uuid,omitempty" json:"community_uuid,omitempty"`
+	Name          *string                   `form:"name,omitempty" json:"name,omitempty"`
+	Limit         *int                      `form:"limit,omitempty" json:"limit,omitempty"`
+	Offset        *int                      `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// ListCaseTagsParams_Match defines parameters for ListCaseTags.
+type ListCaseTagsParams_Match struct {
+	CommunityUuid *string `json:"community_uuid,omitempty"`
+}
+
+// GetCaseParams defines parameters for GetCase.
+type GetCaseParams struct {
+	CommunityUuid *string `form:"community_uuid,omitempty" json:"community_uuid,omitempty"`
+	Render        *bool   `form:"render,omitempty" json:"render,omitempty"`
+}
+
+// ListCaseAlertsParams defines parameters for ListCaseAlerts.
+type ListCaseAlertsParams struct {
+	// Match Filters: an item is kept when it matches every property given (values comma-separated, OR-ed). Sent as match[<property>]=<value>.
+	Match *ListCaseAlertsParams_Match `json:"match,omitempty"`
+
+	// Date Time ranges: "<RFC 3339 start>,<RFC 3339 end or now>" per property. Sent as date[<property>]=<value>.
+	Date *ListCaseAlertsParams_Date `json:"date,omitempty"`
+
+	// Range Numeric ranges: "<min>,<max>" per property. Sent as range[<property>]=<value>.
+	Range            *ListCaseAlertsParams_Range `json:"range,omitempty"`
+	Visible          *bool                       `form:"visible,omitempty" json:"visible,omitempty"`
+	IsAssignedToCase *bool                       `form:"is_assigned_to_case,omitempty" json:"is_assigned_to_case,omitempty"`
+
+	// SimilarTo Short id of an alert.
+	SimilarTo *string `form:"similar_to,omitempty" json:"similar_to,omitempty"`
+
+	// Nomatch Exclusions: an item matching any property given is left out (values comma-separated). Sent as nomatch[<property>]=<value>.
+	Nomatch   *ListCaseAlertsParams_Nomatch  `json:"nomatch,omitempty"`
+	Limit     *int                           `form:"limit,omitempty" json:"limit,omitempty"`
+	Offset    *int                           `form:"offset,omitempty" json:"offset,omitempty"`
+	Stix      *bool                          `form:"stix,omitempty" json:"stix,omitempty"`
+	Cases     *bool                          `form:"cases,omitempty" json:"cases,omitempty"`
+	Sort      *ListCaseAlertsParamsSort      `form:"sort,omitempty" json:"sort,omitempty"`
+	Direction *ListCaseAlertsParamsDirection `form:"direction,omitempty" json:"direction,omitempty"`
+	WithCount *bool                          `form:"with_count,omitempty" json:"with_count,omitempty"`
+}
+
+// ListCaseAlertsParams_Match defines parameters for ListCaseAlerts.
+type ListCaseAlertsParams_Match struct {
+	AssetUuid   *string `json:"asset_uuid,omitempty"`
+	Assignee    *string `json:"assignee,omitempty"`
+	CaseShortId *string `json:"case_short_id,omitempty"`
+
+	// CommunityUuid Comma-separated community UUIDs.
+	CommunityUuid *string `json:"community_uuid,omitempty"`
+
+	// CustomField <field uuid>:<value> or <field uuid>.
+	CustomField      *string `json:"custom_field,omitempty"`
+	CustomStatusUuid *string `json:"custom_status_uuid,omitempty"`
+	DetectionType    *string `json:"detection_type,omitempty"`
+	EntityName       *string `json:"entity_name,omitempty"`
+	EntityUuid       *string `json:"entity_uuid,omitempty"`
+
+	// Node Source or target.
+	Node          *string `json:"node,omitempty"`
+	ResolvedTitle *string `json:"resolved_title,omitempty"`
+	RuleName      *string `json:"rule_name,omitempty"`
+	RuleUuid      *string `json:"rule_uuid,omitempty"`
+	ShortId       *string `json:"short_id,omitempty"`
+	Source        *string `json:"source,omitempty"`
+	StatusName    *string `json:"status_name,omitempty"`
+
+	// StatusUuid Comma-separated legacy status UUIDs.
+	StatusUuid     *string `json:"status_uuid,omitempty"`
+	StixObject     *string `json:"stix_object,omitempty"`
+	Target         *string `json:"target,omitempty"`
+	Title          *string `json:"title,omitempty"`
+	TypeCategory   *string `json:"type_category,omitempty"`
+	TypeValue      *string `json:"type_value,omitempty"`
+	UrgencyDisplay *string `json:"urgency_display,omitempty"`
+	Uuid           *string `json:"uuid,omitempty"`
+	VerdictUuid    *string `json:"verdict_uuid,omitempty"`
+}
+
+// ListCaseAlertsParams_Date defines parameters for ListCaseAlerts.
+type ListCaseAlertsParams_Date struct {
+	// CreatedAt <RFC 3339 start>,<RFC 3339 end or now>.
+	CreatedAt *string `json:"created_at,omitempty"`
+	UpdatedAt *string `json:"updated_at,omitempty"`
+}
+
+// ListCaseAlertsParams_Range defines parameters for ListCaseAlerts.
+type ListCaseAlertsParams_Range struct {
+	Similar *string `json:"similar,omitempty"`
+
+	// Urgency <min>,<max>.
+	Urgency *string `json:"urgency,omitempty"`
+}
+
+// ListCaseAlertsParams_Nomatch defines parameters for ListCaseAlerts.
+type ListCaseAlertsParams_Nomatch struct {
+	AssetUuid        *string `json:"asset_uuid,omitempty"`
+	Assignee         *string `json:"assignee,omitempty"`
+	CustomStatusUuid *string `json:"custom_status_uuid,omitempty"`
+	DetectionType    *string `json:"detection_type,omitempty"`
+	EntityUuid       *string `json:"entity_uuid,omitempty"`
+	RuleName         *string `json:"rule_name,omitempty"`
+	RuleUuid         *string `json:"rule_uuid,omitempty"`
+	Source           *string `json:"source,omitempty"`
+	StatusUuid       *string `json:"status_uuid,omitempty"`
+	StixObject       *string `json:"stix_object,omitempty"`
+	Target           *string `json:"target,omitempty"`
+	TypeValue        *string `json:"type_value,omitempty"`
+	UrgencyDisplay   *string `json:"urgency_display,omitempty"`
+	VerdictUuid      *string `json:"verdict_uuid,omitempty"`
+}
+
+// ListCaseAlertsParamsSort defines parameters for ListCaseAlerts.
+type ListCaseAlertsParamsSort string
+
+// ListCaseAlertsParamsDirection defines parameters for ListCaseAlerts.
+type ListCaseAlertsParamsDirection string
+
+// ListCaseCommentsParams defines parameters for ListCaseComments.
+type ListCaseCommentsParams struct {
+	Limit  *int `form:"limit,omitempty" json:"limit,omitempty"`
+	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Date Time ranges: "<RFC 3339 start>,<RFC 3339 end or now>" per property. Sent as date[<property>]=<value>.
+	Date *ListCaseCommentsParams_Date `json:"date,omitempty"`
+
+	// Match Filters: an item is kept when it matches every property given (values comma-separated, OR-ed). Sent as match[<property>]=<value>.
+	Match     *ListCaseCommentsParams_Match    `json:"match,omitempty"`
+	Sort      *ListCaseCommentsParamsSort      `form:"sort,omitempty" json:"sort,omitempty"`
+	Direction *ListCaseCommentsParamsDirection `form:"direction,omitempty" json:"direction,omitempty"`
+}
+
+// ListCaseCommentsParams_Date defines parameters for ListCaseComments.
+type ListCaseCommentsParams_Date struct {
+	CreatedAt *string `json:"created_at,omitempty"`
+}
+
+// ListCaseCommentsParams_Match defines parameters for ListCaseComments.
+type ListCaseCommentsParams_Match struct {
+	CreatedBy *string `json:"created_by,omitempty"`
+}
+
+// ListCaseCommentsParamsSort defines parameters for ListCaseComments.
+type ListCaseCommentsParamsSort string
+
+// ListCaseCommentsParamsDirection defines parameters for ListCaseComments.
+type ListCaseCommentsParamsDirection string
+
+// ListCaseCountermeasuresParams defines parameters for ListCaseCountermeasures.
+type ListCaseCountermeasuresParams struct {
+	Limit  *int `form:"limit,omitempty" json:"limit,omitempty"`
+	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// ListCaseHistoryParams defines parameters for ListCaseHistory.
+type ListCaseHistoryParams struct {
+	// Date Time ranges: "<RFC 3339 start>,<RFC 3339 end or now>" per property. Sent as date[<property>]=<value>.
+	Date      *ListCaseHistoryParams_Date     `json:"date,omitempty"`
+	Direction *ListCaseHistoryParamsDirection `form:"direction,omitempty" json:"direction,omitempty"`
+	Limit     *int                            `form:"limit,omitempty" json:"limit,omitempty"`
+	Offset    *int                            `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// ListCaseHistoryParams_Date defines parameters for ListCaseHistory.
+type ListCaseHistoryParams_Date struct {
+	CreatedAt *string `json:"created_at,omitempty"`
+}
+
+// ListCaseHistoryParamsDirection defines parameters for ListCaseHistory.
+type ListCaseHistoryParamsDirection string
+
+// UpdateEventSearchJobJSONBody defines parameters for UpdateEventSearchJob.
+type UpdateEventSearchJobJSONBody struct {
+	// ResultsTtl Seconds the results are kept.
+	ResultsTtl int `json:"results_ttl"`
+}
+
+// GetEventSearchJobEventsParams defines parameters for GetEventSearchJobEvents.
+type GetEventSearchJobEventsParams struct {
+	Limit  *int `form:"limit,omitempty" json:"limit,omitempty"`
+	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// EarliestTime Restrict to events after this time (epoch seconds).
+	EarliestTime *float64 `form:"earliest_time,omitempty" json:"earliest_time,omitempty"`
+
+	// LatestTime Restrict to events before this time (epoch seconds).
+	LatestTime *float64 `form:"latest_time,omitempty" json:"latest_time,omitempty"`
+}
+
+// GetEventSearchJobEvents200JSONResponseBody defines parameters for GetEventSearchJobEvents.
+type GetEventSearchJobEvents200JSONResponseBody struct {
+	Items       []map[string]interface{} `json:"items"`
+	PagingToken *string                  `json:"paging_token,omitempty"`
+	Total       int                      `json:"total"`
+}
+
+// GetEventSearchJobFieldsParams defines parameters for GetEventSearchJobFields.
+type GetEventSearchJobFieldsParams struct {
+	Limit  *int `form:"limit,omitempty" json:"limit,omitempty"`
+	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// ListCustomFieldsParams defines parameters for ListCustomFields.
+type ListCustomFieldsParams struct {
+	Limit     *int                             `form:"limit,omitempty" json:"limit,omitempty"`
+	Offset    *int                             `form:"offset,omitempty" json:"offset,omitempty"`
+	Name      *string                          `form:"name,omitempty" json:"name,omitempty"`
+	Sort      *ListCustomFieldsParamsSort      `form:"sort,omitempty" json:"sort,omitempty"`
+	Direction *ListCustomFieldsParamsDirection `form:"direction,omitempty" json:"direction,omitempty"`
+}
+
+// ListCustomFieldsParamsSort defines parameters for ListCustomFields.
+type ListCustomFieldsParamsSort string
+
+// ListCustomFieldsParamsDirection defines parameters for ListCustomFields.
+type ListCustomFieldsParamsDirection string
+
+// ListCustomPrioritysParams defines parameters for ListCustomPrioritys.
+type ListCustomPrioritysParams struct {
+	Limit      *int  `form:"limit,omitempty" json:"limit,omitempty"`
+	Offset     *int  `form:"offset,omitempty" json:"offset,omitempty"`
+	WithIsUsed *bool `form:"with_is_used,omitempty" json:"with_is_used,omitempty"`
+}
+
+// ListCustomStatusesParams defines parameters for ListCustomStatuses.
+type ListCustomStatusesParams struct {
+	// Match Filters: an item is kept when it matches every property given (values comma-separated, OR-ed). Sent as match[<property>]=<value>.
+	Match      *ListCustomStatusesParams_Match `json:"match,omitempty"`
+	Limit      *int                            `form:"limit,omitempty" json:"limit,omitempty"`
+	Offset     *int                            `form:"offset,omitempty" json:"offset,omitempty"`
+	WithIsUsed *bool                           `form:"with_is_used,omitempty" json:"with_is_used,omitempty"`
+}
+
+// ListCustomStatusesParamsMatchType defines parameters for ListCustomStatuses.
+type ListCustomStatusesParamsMatchType string
+
+// ListCustomStatusesParams_Match defines parameters for ListCustomStatuses.
+type ListCustomStatusesParams_Match struct {
+	Type *ListCustomStatusesParamsMatchType `json:"type,omitempty"`
+}
+
+// ListCustomVerdictsParams defines parameters for ListCustomVerdicts.
+type ListCustomVerdictsParams struct {
+	Limit      *int  `form:"limit,omitempty" json:"limit,omitempty"`
+	Offset     *int  `form:"offset,omitempty" json:"offset,omitempty"`
+	WithIsUsed *bool `form:"with_is_used,omitempty" json:"with_is_used,omitempty"`
+}
+
+// ListKillChainStagesParams defines parameters for ListKillChainStages.
+type ListKillChainStagesParams struct {
+	Limit  *int `form:"limit,omitempty" json:"limit,omitempty"`
+	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Match Filters: an item is kept when it matches every property given (values comma-separated, OR-ed). Sent as match[<property>]=<value>.
+	Match *ListKillChainStagesParams_Match `json:"match,omitempty"`
+}
+
+// ListKillChainStagesParams_Match defines parameters for ListKillChainStages.
+type ListKillChainStagesParams_Match struct {
+	Name    *string `json:"name,omitempty"`
+	ShortId *string `json:"short_id,omitempty"`
+}
+
+// ListAssetsParams defines parameters for ListAssets.
+type ListAssetsParams struct {
+	Limit                           *int    `form:"limit,omitempty" json:"limit,omitempty"`
+	Offset                          *int    `form:"offset,omitempty" json:"offset,omitempty"`
+	Search                          *string `form:"search,omitempty" json:"search,omitempty"`
+	AlsoSearchInDetectionProperties *bool   `form:"also_search_in_detection_properties,omitempty" json:"also_search_in_detection_properties,omitempty"`
+	AlsoSearchInTags                *bool   `form:"also_search_in_tags,omitempty" json:"also_search_in_tags,omitempty"`
+
+	// Uuids Comma-separated.
+	Uuids          *string `form:"uuids,omitempty" json:"uuids,omitempty"`
+	CommunityUuids *string `form:"community_uuids,omitempty" json:"community_uuids,omitempty"`
+	Type           *string `form:"type,omitempty" json:"type,omitempty"`
+	Category       *string `form:"category,omitempty" json:"category,omitempty"`
+	Source         *string `form:"source,omitempty" json:"source,omitempty"`
+	Tags           *string `form:"tags,omitempty" json:"tags,omitempty"`
+	Reviewed       *bool   `form:"reviewed,omitempty" json:"reviewed,omitempty"`
+
+	// Criticality Assets with a higher criticality.
+	Criticality             *int                       `form:"criticality,omitempty" json:"criticality,omitempty"`
+	Sort                    *ListAssetsParamsSort      `form:"sort,omitempty" json:"sort,omitempty"`
+	Direction               *ListAssetsParamsDirection `form:"direction,omitempty" json:"direction,omitempty"`
+	WithTelemetry           *bool                      `form:"with_telemetry,omitempty" json:"with_telemetry,omitempty"`
+	IncorporateAtoms        *bool                      `form:"incorporate_atoms,omitempty" json:"incorporate_atoms,omitempty"`
+	IncludeRevoked          *bool                      `form:"include_revoked,omitempty" json:"include_revoked,omitempty"`
+	RuleUuid                *string                    `form:"rule_uuid,omitempty" json:"rule_uuid,omitempty"`
+	RuleVersion             *string                    `form:"rule_version,omitempty" json:"rule_version,omitempty"`
+	Connectors              *string                    `form:"connectors,omitempty" json:"connectors,omitempty"`
+	ConnectorsConfiguration *string                    `form:"connectors_configuration,omitempty" json:"connectors_configuration,omitempty"`
+	IncludeIntakeFormats    *bool                      `form:"include_intake_formats,omitempty" json:"include_intake_formats,omitempty"`
+	IntakeFormatUuids       *string                    `form:"intake_format_uuids,omitempty" json:"intake_format_uuids,omitempty"`
+}
+
+// ListAssetsParamsSort defines parameters for ListAssets.
+type ListAssetsParamsSort string
+
+// ListAssetsParamsDirection defines parameters for ListAssets.
+type ListAssetsParamsDirection string
+
+// GetAssetParams defines parameters for GetAsset.
+type GetAssetParams struct {
+	WithTelemetry  *bool `form:"with_telemetry,omitempty" json:"with_telemetry,omitempty"`
+	WithCompliance *bool `form:"with_compliance,omitempty" json:"with_compliance,omitempty"`
+}
+
+// GetAssetHistoryParams defines parameters for GetAssetHistory.
+type GetAssetHistoryParams struct {
+	Search   *string                     `form:"search,omitempty" json:"search,omitempty"`
+	Earliest *string                     `form:"earliest,omitempty" json:"earliest,omitempty"`
+	Latest   *string                     `form:"latest,omitempty" json:"latest,omitempty"`
+	Offset   *int                        `form:"offset,omitempty" json:"offset,omitempty"`
+	Limit    *int                        `form:"limit,omitempty" json:"limit,omitempty"`
+	Order    *GetAssetHistoryParamsOrder `form:"order,omitempty" json:"order,omitempty"`
+}
+
+// GetAssetHistoryParamsOrder defines parameters for GetAssetHistory.
+type GetAssetHistoryParamsOrder string
+
+// Request is the request line of one operation (see internal/wire).
+type Request = wire.Request
 
 // NewPushIntakeBatchRequest builds POST /batch.
 func NewPushIntakeBatchRequest(params *PushIntakeBatchParams) (Request, error) {
@@ -52,29 +792,6 @@ func NewValidateTokenRequest() (Request, error) {
 	r.Path = "/v1/auth/validate"
 	return r, nil
 }
-
-// ListCommunitiesParams is a type of the parameters of ListCommunities.
-type ListCommunitiesParams struct {
-	Limit  *int `form:"limit,omitempty" json:"limit,omitempty"`
-	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
-
-	// Match Filters: an item is kept when it matches every property given (values comma-separated, OR-ed). Sent as match[<property>]=<value>.
-	Match     *ListCommunitiesParams_Match    `json:"match,omitempty"`
-	Disabled  *bool                           `form:"disabled,omitempty" json:"disabled,omitempty"`
-	Parent    *bool                           `form:"parent,omitempty" json:"parent,omitempty"`
-	Sort      *string                         `form:"sort,omitempty" json:"sort,omitempty"`
-	Direction *ListCommunitiesParamsDirection `form:"direction,omitempty" json:"direction,omitempty"`
-}
-
-// ListCommunitiesParams_Match is a type of the parameters of ListCommunities.
-type ListCommunitiesParams_Match struct {
-	Name           *string `json:"name,omitempty"`
-	PlanProperties *string `json:"plan_properties,omitempty"`
-	Uuid           *string `json:"uuid,omitempty"`
-}
-
-// ListCommunitiesParamsDirection is a type of the parameters of ListCommunities.
-type ListCommunitiesParamsDirection string
 
 // NewListCommunitiesRequest builds GET /v1/communities.
 func NewListCommunitiesRequest(params *ListCommunitiesParams) (Request, error) {
@@ -149,12 +866,6 @@ func NewListCommunitiesRequest(params *ListCommunitiesParams) (Request, error) {
 	return r, nil
 }
 
-// GetCommunityParams is a type of the parameters of GetCommunity.
-type GetCommunityParams struct {
-	IncludeDisabled *bool `form:"include_disabled,omitempty" json:"include_disabled,omitempty"`
-	IncludeLicenses *bool `form:"include_licenses,omitempty" json:"include_licenses,omitempty"`
-}
-
 // NewGetCommunityRequest builds GET /v1/communities/{community_uuid}.
 func NewGetCommunityRequest(communityUuid string, params *GetCommunityParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
@@ -189,11 +900,6 @@ func NewGetCommunityRequest(communityUuid string, params *GetCommunityParams) (R
 	return r, nil
 }
 
-// GetMeParams is a type of the parameters of GetMe.
-type GetMeParams struct {
-	Extended *bool `form:"extended,omitempty" json:"extended,omitempty"`
-}
-
 // NewGetMeRequest builds GET /v1/me.
 func NewGetMeRequest(params *GetMeParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
@@ -212,109 +918,6 @@ func NewGetMeRequest(params *GetMeParams) (Request, error) {
 	}
 	return r, nil
 }
-
-// ListAlertsParams is a type of the parameters of ListAlerts.
-type ListAlertsParams struct {
-	// Match Filters: an item is kept when it matches every property given (values comma-separated, OR-ed). Sent as match[<property>]=<value>.
-	Match *ListAlertsParams_Match `json:"match,omitempty"`
-
-	// Date Time ranges: "<RFC 3339 start>,<RFC 3339 end or now>" per property. Sent as date[<property>]=<value>.
-	Date *ListAlertsParams_Date `json:"date,omitempty"`
-
-	// Range Numeric ranges: "<min>,<max>" per property. Sent as range[<property>]=<value>.
-	Range            *ListAlertsParams_Range `json:"range,omitempty"`
-	Visible          *bool                   `form:"visible,omitempty" json:"visible,omitempty"`
-	IsAssignedToCase *bool                   `form:"is_assigned_to_case,omitempty" json:"is_assigned_to_case,omitempty"`
-
-	// SimilarTo Short id of an alert.
-	SimilarTo *string `form:"similar_to,omitempty" json:"similar_to,omitempty"`
-
-	// Nomatch Exclusions: an item matching any property given is left out (values comma-separated). Sent as nomatch[<property>]=<value>.
-	Nomatch   *ListAlertsParams_Nomatch  `json:"nomatch,omitempty"`
-	Limit     *int                       `form:"limit,omitempty" json:"limit,omitempty"`
-	Offset    *int                       `form:"offset,omitempty" json:"offset,omitempty"`
-	Stix      *bool                      `form:"stix,omitempty" json:"stix,omitempty"`
-	Cases     *bool                      `form:"cases,omitempty" json:"cases,omitempty"`
-	Sort      *ListAlertsParamsSort      `form:"sort,omitempty" json:"sort,omitempty"`
-	Direction *ListAlertsParamsDirection `form:"direction,omitempty" json:"direction,omitempty"`
-	WithCount *bool                      `form:"with_count,omitempty" json:"with_count,omitempty"`
-}
-
-// ListAlertsParams_Match is a type of the parameters of ListAlerts.
-type ListAlertsParams_Match struct {
-	AssetUuid   *string `json:"asset_uuid,omitempty"`
-	Assignee    *string `json:"assignee,omitempty"`
-	CaseShortId *string `json:"case_short_id,omitempty"`
-
-	// CommunityUuid Comma-separated community UUIDs.
-	CommunityUuid *string `json:"community_uuid,omitempty"`
-
-	// CustomField <field uuid>:<value> or <field uuid>.
-	CustomField      *string `json:"custom_field,omitempty"`
-	CustomStatusUuid *string `json:"custom_status_uuid,omitempty"`
-	DetectionType    *string `json:"detection_type,omitempty"`
-	EntityName       *string `json:"entity_name,omitempty"`
-	EntityUuid       *string `json:"entity_uuid,omitempty"`
-
-	// Node Source or target.
-	Node          *string `json:"node,omitempty"`
-	ResolvedTitle *string `json:"resolved_title,omitempty"`
-	RuleName      *string `json:"rule_name,omitempty"`
-	RuleUuid      *string `json:"rule_uuid,omitempty"`
-	ShortId       *string `json:"short_id,omitempty"`
-	Source        *string `json:"source,omitempty"`
-	StatusName    *string `json:"status_name,omitempty"`
-
-	// StatusUuid Comma-separated legacy status UUIDs.
-	StatusUuid     *string `json:"status_uuid,omitempty"`
-	StixObject     *string `json:"stix_object,omitempty"`
-	Target         *string `json:"target,omitempty"`
-	Title          *string `json:"title,omitempty"`
-	TypeCategory   *string `json:"type_category,omitempty"`
-	TypeValue      *string `json:"type_value,omitempty"`
-	UrgencyDisplay *string `json:"urgency_display,omitempty"`
-	Uuid           *string `json:"uuid,omitempty"`
-	VerdictUuid    *string `json:"verdict_uuid,omitempty"`
-}
-
-// ListAlertsParams_Date is a type of the parameters of ListAlerts.
-type ListAlertsParams_Date struct {
-	// CreatedAt <RFC 3339 start>,<RFC 3339 end or now>.
-	CreatedAt *string `json:"created_at,omitempty"`
-	UpdatedAt *string `json:"updated_at,omitempty"`
-}
-
-// ListAlertsParams_Range is a type of the parameters of ListAlerts.
-type ListAlertsParams_Range struct {
-	Similar *string `json:"similar,omitempty"`
-
-	// Urgency <min>,<max>.
-	Urgency *string `json:"urgency,omitempty"`
-}
-
-// ListAlertsParams_Nomatch is a type of the parameters of ListAlerts.
-type ListAlertsParams_Nomatch struct {
-	AssetUuid        *string `json:"asset_uuid,omitempty"`
-	Assignee         *string `json:"assignee,omitempty"`
-	CustomStatusUuid *string `json:"custom_status_uuid,omitempty"`
-	DetectionType    *string `json:"detection_type,omitempty"`
-	EntityUuid       *string `json:"entity_uuid,omitempty"`
-	RuleName         *string `json:"rule_name,omitempty"`
-	RuleUuid         *string `json:"rule_uuid,omitempty"`
-	Source           *string `json:"source,omitempty"`
-	StatusUuid       *string `json:"status_uuid,omitempty"`
-	StixObject       *string `json:"stix_object,omitempty"`
-	Target           *string `json:"target,omitempty"`
-	TypeValue        *string `json:"type_value,omitempty"`
-	UrgencyDisplay   *string `json:"urgency_display,omitempty"`
-	VerdictUuid      *string `json:"verdict_uuid,omitempty"`
-}
-
-// ListAlertsParamsSort is a type of the parameters of ListAlerts.
-type ListAlertsParamsSort string
-
-// ListAlertsParamsDirection is a type of the parameters of ListAlerts.
-type ListAlertsParamsDirection string
 
 // NewListAlertsRequest builds GET /v1/sic/alerts.
 func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
@@ -459,18 +1062,6 @@ func NewBulkAddAlertsToCaseRequest() (Request, error) {
 	return r, nil
 }
 
-// BulkUpdateAlertWorkflowParams is a type of the parameters of BulkUpdateAlertWorkflow.
-type BulkUpdateAlertWorkflowParams struct {
-	// Match Filters: an item is kept when it matches every property given (values comma-separated, OR-ed). Sent as match[<property>]=<value>.
-	Match BulkUpdateAlertWorkflowParams_Match `json:"match"`
-}
-
-// BulkUpdateAlertWorkflowParams_Match is a type of the parameters of BulkUpdateAlertWorkflow.
-type BulkUpdateAlertWorkflowParams_Match struct {
-	// Uuid Comma-separated alert UUIDs or short ids.
-	Uuid string `json:"uuid"`
-}
-
 // NewBulkUpdateAlertWorkflowRequest builds PATCH /v1/sic/alerts/bulk/workflow.
 func NewBulkUpdateAlertWorkflowRequest(params *BulkUpdateAlertWorkflowParams) (Request, error) {
 	r := Request{Method: http.MethodPatch}
@@ -488,83 +1079,6 @@ func NewBulkUpdateAlertWorkflowRequest(params *BulkUpdateAlertWorkflowParams) (R
 		}
 	}
 	return r, nil
-}
-
-// CountAlertsParams is a type of the parameters of CountAlerts.
-type CountAlertsParams struct {
-	// Match Filters: an item is kept when it matches every property given (values comma-separated, OR-ed). Sent as match[<property>]=<value>.
-	Match *CountAlertsParams_Match `json:"match,omitempty"`
-
-	// Date Time ranges: "<RFC 3339 start>,<RFC 3339 end or now>" per property. Sent as date[<property>]=<value>.
-	Date *CountAlertsParams_Date `json:"date,omitempty"`
-
-	// Range Numeric ranges: "<min>,<max>" per property. Sent as range[<property>]=<value>.
-	Range            *CountAlertsParams_Range `json:"range,omitempty"`
-	Visible          *bool                    `form:"visible,omitempty" json:"visible,omitempty"`
-	IsAssignedToCase *bool                    `form:"is_assigned_to_case,omitempty" json:"is_assigned_to_case,omitempty"`
-	SimilarTo        *string                  `form:"similar_to,omitempty" json:"similar_to,omitempty"`
-
-	// Nomatch Exclusions: an item matching any property given is left out (values comma-separated). Sent as nomatch[<property>]=<value>.
-	Nomatch *CountAlertsParams_Nomatch `json:"nomatch,omitempty"`
-}
-
-// CountAlertsParams_Match is a type of the parameters of CountAlerts.
-type CountAlertsParams_Match struct {
-	AssetUuid        *string `json:"asset_uuid,omitempty"`
-	Assignee         *string `json:"assignee,omitempty"`
-	CaseShortId      *string `json:"case_short_id,omitempty"`
-	CommunityUuid    *string `json:"community_uuid,omitempty"`
-	CustomField      *string `json:"custom_field,omitempty"`
-	CustomStatusUuid *string `json:"custom_status_uuid,omitempty"`
-	DetectionType    *string `json:"detection_type,omitempty"`
-	EntityName       *string `json:"entity_name,omitempty"`
-	EntityUuid       *string `json:"entity_uuid,omitempty"`
-	Node             *string `json:"node,omitempty"`
-	ResolvedTitle    *string `json:"resolved_title,omitempty"`
-	RuleName         *string `json:"rule_name,omitempty"`
-	RuleUuid         *string `json:"rule_uuid,omitempty"`
-	ShortId          *string `json:"short_id,omitempty"`
-	Source           *string `json:"source,omitempty"`
-	StatusName       *string `json:"status_name,omitempty"`
-	StatusUuid       *string `json:"status_uuid,omitempty"`
-	StixObject       *string `json:"stix_object,omitempty"`
-	Target           *string `json:"target,omitempty"`
-	Title            *string `json:"title,omitempty"`
-	TypeCategory     *string `json:"type_category,omitempty"`
-	TypeValue        *string `json:"type_value,omitempty"`
-	UrgencyDisplay   *string `json:"urgency_display,omitempty"`
-	Uuid             *string `json:"uuid,omitempty"`
-	VerdictUuid      *string `json:"verdict_uuid,omitempty"`
-}
-
-// CountAlertsParams_Date is a type of the parameters of CountAlerts.
-type CountAlertsParams_Date struct {
-	CreatedAt *string `json:"created_at,omitempty"`
-	UpdatedAt *string `json:"updated_at,omitempty"`
-}
-
-// CountAlertsParams_Range is a type of the parameters of CountAlerts.
-type CountAlertsParams_Range struct {
-	Similar *string `json:"similar,omitempty"`
-	Urgency *string `json:"urgency,omitempty"`
-}
-
-// CountAlertsParams_Nomatch is a type of the parameters of CountAlerts.
-type CountAlertsParams_Nomatch struct {
-	AssetUuid        *string `json:"asset_uuid,omitempty"`
-	Assignee         *string `json:"assignee,omitempty"`
-	CustomStatusUuid *string `json:"custom_status_uuid,omitempty"`
-	DetectionType    *string `json:"detection_type,omitempty"`
-	EntityUuid       *string `json:"entity_uuid,omitempty"`
-	RuleName         *string `json:"rule_name,omitempty"`
-	RuleUuid         *string `json:"rule_uuid,omitempty"`
-	Source           *string `json:"source,omitempty"`
-	StatusUuid       *string `json:"status_uuid,omitempty"`
-	StixObject       *string `json:"stix_object,omitempty"`
-	Target           *string `json:"target,omitempty"`
-	TypeValue        *string `json:"type_value,omitempty"`
-	UrgencyDisplay   *string `json:"urgency_display,omitempty"`
-	VerdictUuid      *string `json:"verdict_uuid,omitempty"`
 }
 
 // NewCountAlertsRequest builds GET /v1/sic/alerts/count.
@@ -651,12 +1165,6 @@ func NewActivateCountermeasureRequest(uuid string) (Request, error) {
 	}
 	r.Path = fmt.Sprintf("/v1/sic/alerts/countermeasures/%s/activate", pathParam0)
 	return r, nil
-}
-
-// ListCountermeasureCommentsParams is a type of the parameters of ListCountermeasureComments.
-type ListCountermeasureCommentsParams struct {
-	Limit  *int `form:"limit,omitempty" json:"limit,omitempty"`
-	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
 // NewListCountermeasureCommentsRequest builds GET /v1/sic/alerts/countermeasures/{uuid}/comments.
@@ -791,12 +1299,6 @@ func NewActivateCountermeasureActionStepRequest(uuid string, step string) (Reque
 	return r, nil
 }
 
-// ListActionStepCommentsParams is a type of the parameters of ListActionStepComments.
-type ListActionStepCommentsParams struct {
-	Limit  *int `form:"limit,omitempty" json:"limit,omitempty"`
-	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
-}
-
 // NewListActionStepCommentsRequest builds GET /v1/sic/alerts/countermeasures/{uuid}/{step}/comments.
 func NewListActionStepCommentsRequest(uuid string, step string, params *ListActionStepCommentsParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
@@ -885,16 +1387,6 @@ func NewDeleteAlertRequest(uuid string) (Request, error) {
 	return r, nil
 }
 
-// GetAlertParams is a type of the parameters of GetAlert.
-type GetAlertParams struct {
-	Stix            *bool `form:"stix,omitempty" json:"stix,omitempty"`
-	Comments        *bool `form:"comments,omitempty" json:"comments,omitempty"`
-	History         *bool `form:"history,omitempty" json:"history,omitempty"`
-	Countermeasures *bool `form:"countermeasures,omitempty" json:"countermeasures,omitempty"`
-	Cases           *bool `form:"cases,omitempty" json:"cases,omitempty"`
-	CustomStatus    *bool `form:"custom_status,omitempty" json:"custom_status,omitempty"`
-}
-
 // NewGetAlertRequest builds GET /v1/sic/alerts/{uuid}.
 func NewGetAlertRequest(uuid string, params *GetAlertParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
@@ -976,12 +1468,6 @@ func NewUpdateAlertRequest(uuid string) (Request, error) {
 	}
 	r.Path = fmt.Sprintf("/v1/sic/alerts/%s", pathParam0)
 	return r, nil
-}
-
-// ListAlertCommentsParams is a type of the parameters of ListAlertComments.
-type ListAlertCommentsParams struct {
-	Limit  *int `form:"limit,omitempty" json:"limit,omitempty"`
-	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
 // NewListAlertCommentsRequest builds GET /v1/sic/alerts/{uuid}/comments.
@@ -1066,25 +1552,6 @@ func NewEditAlertCommentRequest(uuid string, commentUuid string) (Request, error
 	r.Path = fmt.Sprintf("/v1/sic/alerts/%s/comments/%s", pathParam0, pathParam1)
 	return r, nil
 }
-
-// ListAlertCountermeasuresParams is a type of the parameters of ListAlertCountermeasures.
-type ListAlertCountermeasuresParams struct {
-	Limit  *int `form:"limit,omitempty" json:"limit,omitempty"`
-	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
-
-	// Match Filters: an item is kept when it matches every property given (values comma-separated, OR-ed). Sent as match[<property>]=<value>.
-	Match     *ListAlertCountermeasuresParams_Match    `json:"match,omitempty"`
-	Sort      *string                                  `form:"sort,omitempty" json:"sort,omitempty"`
-	Direction *ListAlertCountermeasuresParamsDirection `form:"direction,omitempty" json:"direction,omitempty"`
-}
-
-// ListAlertCountermeasuresParams_Match is a type of the parameters of ListAlertCountermeasures.
-type ListAlertCountermeasuresParams_Match struct {
-	Status *string `json:"status,omitempty"`
-}
-
-// ListAlertCountermeasuresParamsDirection is a type of the parameters of ListAlertCountermeasures.
-type ListAlertCountermeasuresParamsDirection string
 
 // NewListAlertCountermeasuresRequest builds GET /v1/sic/alerts/{uuid}/countermeasures.
 func NewListAlertCountermeasuresRequest(uuid string, params *ListAlertCountermeasuresParams) (Request, error) {
@@ -1173,13 +1640,6 @@ func NewSetAlertCustomFieldsRequest(uuid string) (Request, error) {
 	return r, nil
 }
 
-// ListAlertHistoryParams is a type of the parameters of ListAlertHistory.
-type ListAlertHistoryParams struct {
-	Limit         *int    `form:"limit,omitempty" json:"limit,omitempty"`
-	Offset        *int    `form:"offset,omitempty" json:"offset,omitempty"`
-	CommunityUuid *string `form:"community_uuid,omitempty" json:"community_uuid,omitempty"`
-}
-
 // NewListAlertHistoryRequest builds GET /v1/sic/alerts/{uuid}/history.
 func NewListAlertHistoryRequest(uuid string, params *ListAlertHistoryParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
@@ -1222,15 +1682,6 @@ func NewListAlertHistoryRequest(uuid string, params *ListAlertHistoryParams) (Re
 	}
 	return r, nil
 }
-
-// GetAlertTimelineParams is a type of the parameters of GetAlertTimeline.
-type GetAlertTimelineParams struct {
-	Type        *GetAlertTimelineParamsType `form:"type,omitempty" json:"type,omitempty"`
-	FrameLength *int                        `form:"frame-length,omitempty" json:"frame-length,omitempty"`
-}
-
-// GetAlertTimelineParamsType is a type of the parameters of GetAlertTimeline.
-type GetAlertTimelineParamsType string
 
 // NewGetAlertTimelineRequest builds GET /v1/sic/alerts/{uuid}/timeline.
 func NewGetAlertTimelineRequest(uuid string, params *GetAlertTimelineParams) (Request, error) {
@@ -1291,74 +1742,6 @@ func NewUpdateAlertWorkflowRequest(uuid string) (Request, error) {
 	r.Path = fmt.Sprintf("/v1/sic/alerts/%s/workflow", pathParam0)
 	return r, nil
 }
-
-// ListCasesParams is a type of the parameters of ListCases.
-type ListCasesParams struct {
-	// Date Time ranges: "<RFC 3339 start>,<RFC 3339 end or now>" per property. Sent as date[<property>]=<value>.
-	Date *ListCasesParams_Date `json:"date,omitempty"`
-
-	// Match Filters: an item is kept when it matches every property given (values comma-separated, OR-ed). Sent as match[<property>]=<value>.
-	Match *ListCasesParams_Match `json:"match,omitempty"`
-
-	// Nomatch Exclusions: an item matching any property given is left out (values comma-separated). Sent as nomatch[<property>]=<value>.
-	Nomatch            *ListCasesParams_Nomatch  `json:"nomatch,omitempty"`
-	CommunityUuid      *string                   `form:"community_uuid,omitempty" json:"community_uuid,omitempty"`
-	Limit              *int                      `form:"limit,omitempty" json:"limit,omitempty"`
-	Offset             *int                      `form:"offset,omitempty" json:"offset,omitempty"`
-	Sort               *ListCasesParamsSort      `form:"sort,omitempty" json:"sort,omitempty"`
-	Direction          *ListCasesParamsDirection `form:"direction,omitempty" json:"direction,omitempty"`
-	WithCustomStatuses *bool                     `form:"with_custom_statuses,omitempty" json:"with_custom_statuses,omitempty"`
-}
-
-// ListCasesParams_Date is a type of the parameters of ListCases.
-type ListCasesParams_Date struct {
-	// CreatedAt <RFC 3339 start>,<RFC 3339 end or now>.
-	CreatedAt  *string `json:"created_at,omitempty"`
-	LastSeenAt *string `json:"last_seen_at,omitempty"`
-	UpdatedAt  *string `json:"updated_at,omitempty"`
-}
-
-// ListCasesParamsMatchPriority is a type of the parameters of ListCases.
-type ListCasesParamsMatchPriority string
-
-// ListCasesParamsMatchType is a type of the parameters of ListCases.
-type ListCasesParamsMatchType string
-
-// ListCasesParams_Match is a type of the parameters of ListCases.
-type ListCasesParams_Match struct {
-	AlertUuid     *string `json:"alert_uuid,omitempty"`
-	AssetUuid     *string `json:"asset_uuid,omitempty"`
-	Assignees     *string `json:"assignees,omitempty"`
-	CommunityUuid *string `json:"community_uuid,omitempty"`
-	CreatedBy     *string `json:"created_by,omitempty"`
-
-	// CustomField <field uuid>:<value>.
-	CustomField    *string                       `json:"custom_field,omitempty"`
-	CustomPriority *string                       `json:"custom_priority,omitempty"`
-	CustomStatus   *string                       `json:"custom_status,omitempty"`
-	Priority       *ListCasesParamsMatchPriority `json:"priority,omitempty"`
-	ShortId        *string                       `json:"short_id,omitempty"`
-	StatusName     *string                       `json:"status_name,omitempty"`
-	StatusUuid     *string                       `json:"status_uuid,omitempty"`
-	Tags           *string                       `json:"tags,omitempty"`
-	Title          *string                       `json:"title,omitempty"`
-	Type           *ListCasesParamsMatchType     `json:"type,omitempty"`
-	UpdatedBy      *string                       `json:"updated_by,omitempty"`
-	Uuid           *string                       `json:"uuid,omitempty"`
-	Verdict        *string                       `json:"verdict,omitempty"`
-}
-
-// ListCasesParams_Nomatch is a type of the parameters of ListCases.
-type ListCasesParams_Nomatch struct {
-	Assignees *string `json:"assignees,omitempty"`
-	CreatedBy *string `json:"created_by,omitempty"`
-}
-
-// ListCasesParamsSort is a type of the parameters of ListCases.
-type ListCasesParamsSort string
-
-// ListCasesParamsDirection is a type of the parameters of ListCases.
-type ListCasesParamsDirection string
 
 // NewListCasesRequest builds GET /v1/sic/cases.
 func NewListCasesRequest(params *ListCasesParams) (Request, error) {
@@ -1493,63 +1876,6 @@ func NewBulkUpdateCaseVerdictRequest() (Request, error) {
 	return r, nil
 }
 
-// GetCaseStatisticsParams is a type of the parameters of GetCaseStatistics.
-type GetCaseStatisticsParams struct {
-	// Date Time ranges: "<RFC 3339 start>,<RFC 3339 end or now>" per property. Sent as date[<property>]=<value>.
-	Date *GetCaseStatisticsParams_Date `json:"date,omitempty"`
-
-	// Match Filters: an item is kept when it matches every property given (values comma-separated, OR-ed). Sent as match[<property>]=<value>.
-	Match *GetCaseStatisticsParams_Match `json:"match,omitempty"`
-
-	// Nomatch Exclusions: an item matching any property given is left out (values comma-separated). Sent as nomatch[<property>]=<value>.
-	Nomatch       *GetCaseStatisticsParams_Nomatch `json:"nomatch,omitempty"`
-	CommunityUuid *string                          `form:"community_uuid,omitempty" json:"community_uuid,omitempty"`
-}
-
-// GetCaseStatisticsParams_Date is a type of the parameters of GetCaseStatistics.
-type GetCaseStatisticsParams_Date struct {
-	// CreatedAt <RFC 3339 start>,<RFC 3339 end or now>.
-	CreatedAt  *string `json:"created_at,omitempty"`
-	LastSeenAt *string `json:"last_seen_at,omitempty"`
-	UpdatedAt  *string `json:"updated_at,omitempty"`
-}
-
-// GetCaseStatisticsParamsMatchPriority is a type of the parameters of GetCaseStatistics.
-type GetCaseStatisticsParamsMatchPriority string
-
-// GetCaseStatisticsParamsMatchType is a type of the parameters of GetCaseStatistics.
-type GetCaseStatisticsParamsMatchType string
-
-// GetCaseStatisticsParams_Match is a type of the parameters of GetCaseStatistics.
-type GetCaseStatisticsParams_Match struct {
-	AlertUuid     *string `json:"alert_uuid,omitempty"`
-	AssetUuid     *string `json:"asset_uuid,omitempty"`
-	Assignees     *string `json:"assignees,omitempty"`
-	CommunityUuid *string `json:"community_uuid,omitempty"`
-	CreatedBy     *string `json:"created_by,omitempty"`
-
-	// CustomField <field uuid>:<value>.
-	CustomField    *string                               `json:"custom_field,omitempty"`
-	CustomPriority *string                               `json:"custom_priority,omitempty"`
-	CustomStatus   *string                               `json:"custom_status,omitempty"`
-	Priority       *GetCaseStatisticsParamsMatchPriority `json:"priority,omitempty"`
-	ShortId        *string                               `json:"short_id,omitempty"`
-	StatusName     *string                               `json:"status_name,omitempty"`
-	StatusUuid     *string                               `json:"status_uuid,omitempty"`
-	Tags           *string                               `json:"tags,omitempty"`
-	Title          *string                               `json:"title,omitempty"`
-	Type           *GetCaseStatisticsParamsMatchType     `json:"type,omitempty"`
-	UpdatedBy      *string                               `json:"updated_by,omitempty"`
-	Uuid           *string                               `json:"uuid,omitempty"`
-	Verdict        *string                               `json:"verdict,omitempty"`
-}
-
-// GetCaseStatisticsParams_Nomatch is a type of the parameters of GetCaseStatistics.
-type GetCaseStatisticsParams_Nomatch struct {
-	Assignees *string `json:"assignees,omitempty"`
-	CreatedBy *string `json:"created_by,omitempty"`
-}
-
 // NewGetCaseStatisticsRequest builds GET /v1/sic/cases/statistics.
 func NewGetCaseStatisticsRequest(params *GetCaseStatisticsParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
@@ -1594,21 +1920,6 @@ func NewGetCaseStatisticsRequest(params *GetCaseStatisticsParams) (Request, erro
 		}
 	}
 	return r, nil
-}
-
-// ListCaseTagsParams is a type of the parameters of ListCaseTags.
-type ListCaseTagsParams struct {
-	// Match Filters: an item is kept when it matches every property given (values comma-separated, OR-ed). Sent as match[<property>]=<value>.
-	Match         *ListCaseTagsParams_Match `json:"match,omitempty"`
-	CommunityUuid *string                   `form:"community_uuid,omitempty" json:"community_uuid,omitempty"`
-	Name          *string                   `form:"name,omitempty" json:"name,omitempty"`
-	Limit         *int                      `form:"limit,omitempty" json:"limit,omitempty"`
-	Offset        *int                      `form:"offset,omitempty" json:"offset,omitempty"`
-}
-
-// ListCaseTagsParams_Match is a type of the parameters of ListCaseTags.
-type ListCaseTagsParams_Match struct {
-	CommunityUuid *string `json:"community_uuid,omitempty"`
 }
 
 // NewListCaseTagsRequest builds GET /v1/sic/cases/tags.
@@ -1679,12 +1990,6 @@ func NewDeleteCaseRequest(uuid string) (Request, error) {
 	return r, nil
 }
 
-// GetCaseParams is a type of the parameters of GetCase.
-type GetCaseParams struct {
-	CommunityUuid *string `form:"community_uuid,omitempty" json:"community_uuid,omitempty"`
-	Render        *bool   `form:"render,omitempty" json:"render,omitempty"`
-}
-
 // NewGetCaseRequest builds GET /v1/sic/cases/{uuid}.
 func NewGetCaseRequest(uuid string, params *GetCaseParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
@@ -1731,109 +2036,6 @@ func NewUpdateCaseRequest(uuid string) (Request, error) {
 	r.Path = fmt.Sprintf("/v1/sic/cases/%s", pathParam0)
 	return r, nil
 }
-
-// ListCaseAlertsParams is a type of the parameters of ListCaseAlerts.
-type ListCaseAlertsParams struct {
-	// Match Filters: an item is kept when it matches every property given (values comma-separated, OR-ed). Sent as match[<property>]=<value>.
-	Match *ListCaseAlertsParams_Match `json:"match,omitempty"`
-
-	// Date Time ranges: "<RFC 3339 start>,<RFC 3339 end or now>" per property. Sent as date[<property>]=<value>.
-	Date *ListCaseAlertsParams_Date `json:"date,omitempty"`
-
-	// Range Numeric ranges: "<min>,<max>" per property. Sent as range[<property>]=<value>.
-	Range            *ListCaseAlertsParams_Range `json:"range,omitempty"`
-	Visible          *bool                       `form:"visible,omitempty" json:"visible,omitempty"`
-	IsAssignedToCase *bool                       `form:"is_assigned_to_case,omitempty" json:"is_assigned_to_case,omitempty"`
-
-	// SimilarTo Short id of an alert.
-	SimilarTo *string `form:"similar_to,omitempty" json:"similar_to,omitempty"`
-
-	// Nomatch Exclusions: an item matching any property given is left out (values comma-separated). Sent as nomatch[<property>]=<value>.
-	Nomatch   *ListCaseAlertsParams_Nomatch  `json:"nomatch,omitempty"`
-	Limit     *int                           `form:"limit,omitempty" json:"limit,omitempty"`
-	Offset    *int                           `form:"offset,omitempty" json:"offset,omitempty"`
-	Stix      *bool                          `form:"stix,omitempty" json:"stix,omitempty"`
-	Cases     *bool                          `form:"cases,omitempty" json:"cases,omitempty"`
-	Sort      *ListCaseAlertsParamsSort      `form:"sort,omitempty" json:"sort,omitempty"`
-	Direction *ListCaseAlertsParamsDirection `form:"direction,omitempty" json:"direction,omitempty"`
-	WithCount *bool                          `form:"with_count,omitempty" json:"with_count,omitempty"`
-}
-
-// ListCaseAlertsParams_Match is a type of the parameters of ListCaseAlerts.
-type ListCaseAlertsParams_Match struct {
-	AssetUuid   *string `json:"asset_uuid,omitempty"`
-	Assignee    *string `json:"assignee,omitempty"`
-	CaseShortId *string `json:"case_short_id,omitempty"`
-
-	// CommunityUuid Comma-separated community UUIDs.
-	CommunityUuid *string `json:"community_uuid,omitempty"`
-
-	// CustomField <field uuid>:<value> or <field uuid>.
-	CustomField      *string `json:"custom_field,omitempty"`
-	CustomStatusUuid *string `json:"custom_status_uuid,omitempty"`
-	DetectionType    *string `json:"detection_type,omitempty"`
-	EntityName       *string `json:"entity_name,omitempty"`
-	EntityUuid       *string `json:"entity_uuid,omitempty"`
-
-	// Node Source or target.
-	Node          *string `json:"node,omitempty"`
-	ResolvedTitle *string `json:"resolved_title,omitempty"`
-	RuleName      *string `json:"rule_name,omitempty"`
-	RuleUuid      *string `json:"rule_uuid,omitempty"`
-	ShortId       *string `json:"short_id,omitempty"`
-	Source        *string `json:"source,omitempty"`
-	StatusName    *string `json:"status_name,omitempty"`
-
-	// StatusUuid Comma-separated legacy status UUIDs.
-	StatusUuid     *string `json:"status_uuid,omitempty"`
-	StixObject     *string `json:"stix_object,omitempty"`
-	Target         *string `json:"target,omitempty"`
-	Title          *string `json:"title,omitempty"`
-	TypeCategory   *string `json:"type_category,omitempty"`
-	TypeValue      *string `json:"type_value,omitempty"`
-	UrgencyDisplay *string `json:"urgency_display,omitempty"`
-	Uuid           *string `json:"uuid,omitempty"`
-	VerdictUuid    *string `json:"verdict_uuid,omitempty"`
-}
-
-// ListCaseAlertsParams_Date is a type of the parameters of ListCaseAlerts.
-type ListCaseAlertsParams_Date struct {
-	// CreatedAt <RFC 3339 start>,<RFC 3339 end or now>.
-	CreatedAt *string `json:"created_at,omitempty"`
-	UpdatedAt *string `json:"updated_at,omitempty"`
-}
-
-// ListCaseAlertsParams_Range is a type of the parameters of ListCaseAlerts.
-type ListCaseAlertsParams_Range struct {
-	Similar *string `json:"similar,omitempty"`
-
-	// Urgency <min>,<max>.
-	Urgency *string `json:"urgency,omitempty"`
-}
-
-// ListCaseAlertsParams_Nomatch is a type of the parameters of ListCaseAlerts.
-type ListCaseAlertsParams_Nomatch struct {
-	AssetUuid        *string `json:"asset_uuid,omitempty"`
-	Assignee         *string `json:"assignee,omitempty"`
-	CustomStatusUuid *string `json:"custom_status_uuid,omitempty"`
-	DetectionType    *string `json:"detection_type,omitempty"`
-	EntityUuid       *string `json:"entity_uuid,omitempty"`
-	RuleName         *string `json:"rule_name,omitempty"`
-	RuleUuid         *string `json:"rule_uuid,omitempty"`
-	Source           *string `json:"source,omitempty"`
-	StatusUuid       *string `json:"status_uuid,omitempty"`
-	StixObject       *string `json:"stix_object,omitempty"`
-	Target           *string `json:"target,omitempty"`
-	TypeValue        *string `json:"type_value,omitempty"`
-	UrgencyDisplay   *string `json:"urgency_display,omitempty"`
-	VerdictUuid      *string `json:"verdict_uuid,omitempty"`
-}
-
-// ListCaseAlertsParamsSort is a type of the parameters of ListCaseAlerts.
-type ListCaseAlertsParamsSort string
-
-// ListCaseAlertsParamsDirection is a type of the parameters of ListCaseAlerts.
-type ListCaseAlertsParamsDirection string
 
 // NewListCaseAlertsRequest builds GET /v1/sic/cases/{uuid}/alerts.
 func NewListCaseAlertsRequest(uuid string, params *ListCaseAlertsParams) (Request, error) {
@@ -2016,36 +2218,6 @@ func NewListCaseAssetsRequest(uuid string) (Request, error) {
 	return r, nil
 }
 
-// ListCaseCommentsParams is a type of the parameters of ListCaseComments.
-type ListCaseCommentsParams struct {
-	Limit  *int `form:"limit,omitempty" json:"limit,omitempty"`
-	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
-
-	// Date Time ranges: "<RFC 3339 start>,<RFC 3339 end or now>" per property. Sent as date[<property>]=<value>.
-	Date *ListCaseCommentsParams_Date `json:"date,omitempty"`
-
-	// Match Filters: an item is kept when it matches every property given (values comma-separated, OR-ed). Sent as match[<property>]=<value>.
-	Match     *ListCaseCommentsParams_Match    `json:"match,omitempty"`
-	Sort      *ListCaseCommentsParamsSort      `form:"sort,omitempty" json:"sort,omitempty"`
-	Direction *ListCaseCommentsParamsDirection `form:"direction,omitempty" json:"direction,omitempty"`
-}
-
-// ListCaseCommentsParams_Date is a type of the parameters of ListCaseComments.
-type ListCaseCommentsParams_Date struct {
-	CreatedAt *string `json:"created_at,omitempty"`
-}
-
-// ListCaseCommentsParams_Match is a type of the parameters of ListCaseComments.
-type ListCaseCommentsParams_Match struct {
-	CreatedBy *string `json:"created_by,omitempty"`
-}
-
-// ListCaseCommentsParamsSort is a type of the parameters of ListCaseComments.
-type ListCaseCommentsParamsSort string
-
-// ListCaseCommentsParamsDirection is a type of the parameters of ListCaseComments.
-type ListCaseCommentsParamsDirection string
-
 // NewListCaseCommentsRequest builds GET /v1/sic/cases/{uuid}/comments.
 func NewListCaseCommentsRequest(uuid string, params *ListCaseCommentsParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
@@ -2183,12 +2355,6 @@ func NewUpdateCaseCommentRequest(uuid string, commentUuid string) (Request, erro
 	return r, nil
 }
 
-// ListCaseCountermeasuresParams is a type of the parameters of ListCaseCountermeasures.
-type ListCaseCountermeasuresParams struct {
-	Limit  *int `form:"limit,omitempty" json:"limit,omitempty"`
-	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
-}
-
 // NewListCaseCountermeasuresRequest builds GET /v1/sic/cases/{uuid}/countermeasures.
 func NewListCaseCountermeasuresRequest(uuid string, params *ListCaseCountermeasuresParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
@@ -2292,23 +2458,6 @@ func NewRemoveCaseEventRequest(uuid string, eventId string) (Request, error) {
 	r.Path = fmt.Sprintf("/v1/sic/cases/%s/events/%s", pathParam0, pathParam1)
 	return r, nil
 }
-
-// ListCaseHistoryParams is a type of the parameters of ListCaseHistory.
-type ListCaseHistoryParams struct {
-	// Date Time ranges: "<RFC 3339 start>,<RFC 3339 end or now>" per property. Sent as date[<property>]=<value>.
-	Date      *ListCaseHistoryParams_Date     `json:"date,omitempty"`
-	Direction *ListCaseHistoryParamsDirection `form:"direction,omitempty" json:"direction,omitempty"`
-	Limit     *int                            `form:"limit,omitempty" json:"limit,omitempty"`
-	Offset    *int                            `form:"offset,omitempty" json:"offset,omitempty"`
-}
-
-// ListCaseHistoryParams_Date is a type of the parameters of ListCaseHistory.
-type ListCaseHistoryParams_Date struct {
-	CreatedAt *string `json:"created_at,omitempty"`
-}
-
-// ListCaseHistoryParamsDirection is a type of the parameters of ListCaseHistory.
-type ListCaseHistoryParamsDirection string
 
 // NewListCaseHistoryRequest builds GET /v1/sic/cases/{uuid}/history.
 func NewListCaseHistoryRequest(uuid string, params *ListCaseHistoryParams) (Request, error) {
@@ -2421,12 +2570,6 @@ func NewGetEventSearchJobRequest(uuid string) (Request, error) {
 	return r, nil
 }
 
-// UpdateEventSearchJobJSONBody is a type of the parameters of UpdateEventSearchJob.
-type UpdateEventSearchJobJSONBody struct {
-	// ResultsTtl Seconds the results are kept.
-	ResultsTtl int `json:"results_ttl"`
-}
-
 // NewUpdateEventSearchJobRequest builds PUT /v1/sic/conf/events/search/jobs/{uuid}.
 func NewUpdateEventSearchJobRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPut}
@@ -2451,25 +2594,6 @@ func NewCancelEventSearchJobRequest(uuid string) (Request, error) {
 	}
 	r.Path = fmt.Sprintf("/v1/sic/conf/events/search/jobs/%s/cancel", pathParam0)
 	return r, nil
-}
-
-// GetEventSearchJobEventsParams is a type of the parameters of GetEventSearchJobEvents.
-type GetEventSearchJobEventsParams struct {
-	Limit  *int `form:"limit,omitempty" json:"limit,omitempty"`
-	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
-
-	// EarliestTime Restrict to events after this time (epoch seconds).
-	EarliestTime *float32 `form:"earliest_time,omitempty" json:"earliest_time,omitempty"`
-
-	// LatestTime Restrict to events before this time (epoch seconds).
-	LatestTime *float32 `form:"latest_time,omitempty" json:"latest_time,omitempty"`
-}
-
-// GetEventSearchJobEvents200JSONResponseBody is a type of the parameters of GetEventSearchJobEvents.
-type GetEventSearchJobEvents200JSONResponseBody struct {
-	Items       []map[string]interface{} `json:"items"`
-	PagingToken *string                  `json:"paging_token,omitempty"`
-	Total       int                      `json:"total"`
 }
 
 // NewGetEventSearchJobEventsRequest builds GET /v1/sic/conf/events/search/jobs/{uuid}/events.
@@ -2503,7 +2627,7 @@ func NewGetEventSearchJobEventsRequest(uuid string, params *GetEventSearchJobEve
 			}
 		}
 		if params.EarliestTime != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "earliest_time", *params.EarliestTime, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "number", Format: ""})
+			frag, err := runtime.StyleParamWithOptions("form", true, "earliest_time", *params.EarliestTime, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "number", Format: "double"})
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter earliest_time: %w", err)
 			}
@@ -2512,7 +2636,7 @@ func NewGetEventSearchJobEventsRequest(uuid string, params *GetEventSearchJobEve
 			}
 		}
 		if params.LatestTime != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "latest_time", *params.LatestTime, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "number", Format: ""})
+			frag, err := runtime.StyleParamWithOptions("form", true, "latest_time", *params.LatestTime, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "number", Format: "double"})
 			if err != nil {
 				return Request{}, fmt.Errorf("query parameter latest_time: %w", err)
 			}
@@ -2522,12 +2646,6 @@ func NewGetEventSearchJobEventsRequest(uuid string, params *GetEventSearchJobEve
 		}
 	}
 	return r, nil
-}
-
-// GetEventSearchJobFieldsParams is a type of the parameters of GetEventSearchJobFields.
-type GetEventSearchJobFieldsParams struct {
-	Limit  *int `form:"limit,omitempty" json:"limit,omitempty"`
-	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
 // NewGetEventSearchJobFieldsRequest builds GET /v1/sic/conf/events/search/jobs/{uuid}/fields.
@@ -2563,21 +2681,6 @@ func NewGetEventSearchJobFieldsRequest(uuid string, params *GetEventSearchJobFie
 	}
 	return r, nil
 }
-
-// ListCustomFieldsParams is a type of the parameters of ListCustomFields.
-type ListCustomFieldsParams struct {
-	Limit     *int                             `form:"limit,omitempty" json:"limit,omitempty"`
-	Offset    *int                             `form:"offset,omitempty" json:"offset,omitempty"`
-	Name      *string                          `form:"name,omitempty" json:"name,omitempty"`
-	Sort      *ListCustomFieldsParamsSort      `form:"sort,omitempty" json:"sort,omitempty"`
-	Direction *ListCustomFieldsParamsDirection `form:"direction,omitempty" json:"direction,omitempty"`
-}
-
-// ListCustomFieldsParamsSort is a type of the parameters of ListCustomFields.
-type ListCustomFieldsParamsSort string
-
-// ListCustomFieldsParamsDirection is a type of the parameters of ListCustomFields.
-type ListCustomFieldsParamsDirection string
 
 // NewListCustomFieldsRequest builds GET /v1/sic/custom-fields.
 func NewListCustomFieldsRequest(params *ListCustomFieldsParams) (Request, error) {
@@ -2680,13 +2783,6 @@ func NewUpdateCustomFieldRequest(uuid string) (Request, error) {
 	return r, nil
 }
 
-// ListCustomPrioritysParams is a type of the parameters of ListCustomPrioritys.
-type ListCustomPrioritysParams struct {
-	Limit      *int  `form:"limit,omitempty" json:"limit,omitempty"`
-	Offset     *int  `form:"offset,omitempty" json:"offset,omitempty"`
-	WithIsUsed *bool `form:"with_is_used,omitempty" json:"with_is_used,omitempty"`
-}
-
 // NewListCustomPrioritysRequest builds GET /v1/sic/custom_priorities.
 func NewListCustomPrioritysRequest(params *ListCustomPrioritysParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
@@ -2770,23 +2866,6 @@ func NewUpdateCustomPriorityRequest(uuid string) (Request, error) {
 	return r, nil
 }
 
-// ListCustomStatusesParams is a type of the parameters of ListCustomStatuses.
-type ListCustomStatusesParams struct {
-	// Match Filters: an item is kept when it matches every property given (values comma-separated, OR-ed). Sent as match[<property>]=<value>.
-	Match      *ListCustomStatusesParams_Match `json:"match,omitempty"`
-	Limit      *int                            `form:"limit,omitempty" json:"limit,omitempty"`
-	Offset     *int                            `form:"offset,omitempty" json:"offset,omitempty"`
-	WithIsUsed *bool                           `form:"with_is_used,omitempty" json:"with_is_used,omitempty"`
-}
-
-// ListCustomStatusesParamsMatchType is a type of the parameters of ListCustomStatuses.
-type ListCustomStatusesParamsMatchType string
-
-// ListCustomStatusesParams_Match is a type of the parameters of ListCustomStatuses.
-type ListCustomStatusesParams_Match struct {
-	Type *ListCustomStatusesParamsMatchType `json:"type,omitempty"`
-}
-
 // NewListCustomStatusesRequest builds GET /v1/sic/custom_statuses.
 func NewListCustomStatusesRequest(params *ListCustomStatusesParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
@@ -2831,13 +2910,6 @@ func NewListCustomStatusesRequest(params *ListCustomStatusesParams) (Request, er
 		}
 	}
 	return r, nil
-}
-
-// ListCustomVerdictsParams is a type of the parameters of ListCustomVerdicts.
-type ListCustomVerdictsParams struct {
-	Limit      *int  `form:"limit,omitempty" json:"limit,omitempty"`
-	Offset     *int  `form:"offset,omitempty" json:"offset,omitempty"`
-	WithIsUsed *bool `form:"with_is_used,omitempty" json:"with_is_used,omitempty"`
 }
 
 // NewListCustomVerdictsRequest builds GET /v1/sic/custom_verdicts.
@@ -2923,21 +2995,6 @@ func NewUpdateCustomVerdictRequest(uuid string) (Request, error) {
 	return r, nil
 }
 
-// ListKillChainStagesParams is a type of the parameters of ListKillChainStages.
-type ListKillChainStagesParams struct {
-	Limit  *int `form:"limit,omitempty" json:"limit,omitempty"`
-	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
-
-	// Match Filters: an item is kept when it matches every property given (values comma-separated, OR-ed). Sent as match[<property>]=<value>.
-	Match *ListKillChainStagesParams_Match `json:"match,omitempty"`
-}
-
-// ListKillChainStagesParams_Match is a type of the parameters of ListKillChainStages.
-type ListKillChainStagesParams_Match struct {
-	Name    *string `json:"name,omitempty"`
-	ShortId *string `json:"short_id,omitempty"`
-}
-
 // NewListKillChainStagesRequest builds GET /v1/sic/kill-chains.
 func NewListKillChainStagesRequest(params *ListKillChainStagesParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
@@ -2987,44 +3044,6 @@ func NewGetKillChainStageRequest(uuid string) (Request, error) {
 	r.Path = fmt.Sprintf("/v1/sic/kill-chains/%s", pathParam0)
 	return r, nil
 }
-
-// ListAssetsParams is a type of the parameters of ListAssets.
-type ListAssetsParams struct {
-	Limit                           *int    `form:"limit,omitempty" json:"limit,omitempty"`
-	Offset                          *int    `form:"offset,omitempty" json:"offset,omitempty"`
-	Search                          *string `form:"search,omitempty" json:"search,omitempty"`
-	AlsoSearchInDetectionProperties *bool   `form:"also_search_in_detection_properties,omitempty" json:"also_search_in_detection_properties,omitempty"`
-	AlsoSearchInTags                *bool   `form:"also_search_in_tags,omitempty" json:"also_search_in_tags,omitempty"`
-
-	// Uuids Comma-separated.
-	Uuids          *string `form:"uuids,omitempty" json:"uuids,omitempty"`
-	CommunityUuids *string `form:"community_uuids,omitempty" json:"community_uuids,omitempty"`
-	Type           *string `form:"type,omitempty" json:"type,omitempty"`
-	Category       *string `form:"category,omitempty" json:"category,omitempty"`
-	Source         *string `form:"source,omitempty" json:"source,omitempty"`
-	Tags           *string `form:"tags,omitempty" json:"tags,omitempty"`
-	Reviewed       *bool   `form:"reviewed,omitempty" json:"reviewed,omitempty"`
-
-	// Criticality Assets with a higher criticality.
-	Criticality             *int                       `form:"criticality,omitempty" json:"criticality,omitempty"`
-	Sort                    *ListAssetsParamsSort      `form:"sort,omitempty" json:"sort,omitempty"`
-	Direction               *ListAssetsParamsDirection `form:"direction,omitempty" json:"direction,omitempty"`
-	WithTelemetry           *bool                      `form:"with_telemetry,omitempty" json:"with_telemetry,omitempty"`
-	IncorporateAtoms        *bool                      `form:"incorporate_atoms,omitempty" json:"incorporate_atoms,omitempty"`
-	IncludeRevoked          *bool                      `form:"include_revoked,omitempty" json:"include_revoked,omitempty"`
-	RuleUuid                *string                    `form:"rule_uuid,omitempty" json:"rule_uuid,omitempty"`
-	RuleVersion             *string                    `form:"rule_version,omitempty" json:"rule_version,omitempty"`
-	Connectors              *string                    `form:"connectors,omitempty" json:"connectors,omitempty"`
-	ConnectorsConfiguration *string                    `form:"connectors_configuration,omitempty" json:"connectors_configuration,omitempty"`
-	IncludeIntakeFormats    *bool                      `form:"include_intake_formats,omitempty" json:"include_intake_formats,omitempty"`
-	IntakeFormatUuids       *string                    `form:"intake_format_uuids,omitempty" json:"intake_format_uuids,omitempty"`
-}
-
-// ListAssetsParamsSort is a type of the parameters of ListAssets.
-type ListAssetsParamsSort string
-
-// ListAssetsParamsDirection is a type of the parameters of ListAssets.
-type ListAssetsParamsDirection string
 
 // NewListAssetsRequest builds GET /v2/asset-management/assets.
 func NewListAssetsRequest(params *ListAssetsParams) (Request, error) {
@@ -3279,12 +3298,6 @@ func NewDeleteAssetRequest(uuid string) (Request, error) {
 	return r, nil
 }
 
-// GetAssetParams is a type of the parameters of GetAsset.
-type GetAssetParams struct {
-	WithTelemetry  *bool `form:"with_telemetry,omitempty" json:"with_telemetry,omitempty"`
-	WithCompliance *bool `form:"with_compliance,omitempty" json:"with_compliance,omitempty"`
-}
-
 // NewGetAssetRequest builds GET /v2/asset-management/assets/{uuid}.
 func NewGetAssetRequest(uuid string, params *GetAssetParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
@@ -3331,19 +3344,6 @@ func NewUpdateAssetRequest(uuid string) (Request, error) {
 	r.Path = fmt.Sprintf("/v2/asset-management/assets/%s", pathParam0)
 	return r, nil
 }
-
-// GetAssetHistoryParams is a type of the parameters of GetAssetHistory.
-type GetAssetHistoryParams struct {
-	Search   *string                     `form:"search,omitempty" json:"search,omitempty"`
-	Earliest *string                     `form:"earliest,omitempty" json:"earliest,omitempty"`
-	Latest   *string                     `form:"latest,omitempty" json:"latest,omitempty"`
-	Offset   *int                        `form:"offset,omitempty" json:"offset,omitempty"`
-	Limit    *int                        `form:"limit,omitempty" json:"limit,omitempty"`
-	Order    *GetAssetHistoryParamsOrder `form:"order,omitempty" json:"order,omitempty"`
-}
-
-// GetAssetHistoryParamsOrder is a type of the parameters of GetAssetHistory.
-type GetAssetHistoryParamsOrder string
 
 // NewGetAssetHistoryRequest builds GET /v2/asset-management/assets/{uuid}/history.
 func NewGetAssetHistoryRequest(uuid string, params *GetAssetHistoryParams) (Request, error) {

@@ -12,10 +12,7 @@ import (
 	"github.com/socgo/xdr/internal/wire"
 )
 
-// Request is the request line of one operation (see internal/wire).
-type Request = wire.Request
-
-// ListProcessesParams is a type of the parameters of ListProcesses.
+// ListProcessesParams defines parameters for ListProcesses.
 type ListProcessesParams struct {
 	Limit          *int                           `form:"limit,omitempty" json:"limit,omitempty"`
 	Offset         *int                           `form:"offset,omitempty" json:"offset,omitempty"`
@@ -34,8 +31,105 @@ type ListProcessesParams struct {
 	Md5            *string                        `form:"md5,omitempty" json:"md5,omitempty"`
 }
 
-// ListProcessesParamsTimeFilter is a type of the parameters of ListProcesses.
+// ListProcessesParamsTimeFilter defines parameters for ListProcesses.
 type ListProcessesParamsTimeFilter string
+
+// ListHostsParams defines parameters for ListHosts.
+type ListHostsParams struct {
+	Hostname      *string `form:"hostname,omitempty" json:"hostname,omitempty"`
+	HostnameRegex *string `form:"hostnameRegex,omitempty" json:"hostnameRegex,omitempty"`
+	Domain        *string `form:"domain,omitempty" json:"domain,omitempty"`
+	DomainRegex   *string `form:"domainRegex,omitempty" json:"domainRegex,omitempty"`
+
+	// Network A local or remote IP address or CIDR prefix.
+	Network      *string   `form:"network,omitempty" json:"network,omitempty"`
+	Uuids        *[]string `form:"uuids,omitempty" json:"uuids,omitempty"`
+	ApplianceIds *[]int64  `form:"applianceIds,omitempty" json:"applianceIds,omitempty"`
+	Tags         *[]string `form:"tags,omitempty" json:"tags,omitempty"`
+	Offset       *int      `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// SetIsolationParams defines parameters for SetIsolation.
+type SetIsolationParams struct {
+	IsolationAction SetIsolationParamsIsolationAction `form:"isolationAction" json:"isolationAction"`
+
+	// Power soft follows the policy, hard applies at once.
+	Power *SetIsolationParamsPower `form:"power,omitempty" json:"power,omitempty"`
+
+	// Persist Queue the order until an offline agent reconnects.
+	Persist *bool `form:"persist,omitempty" json:"persist,omitempty"`
+}
+
+// SetIsolationParamsIsolationAction defines parameters for SetIsolation.
+type SetIsolationParamsIsolationAction string
+
+// SetIsolationParamsPower defines parameters for SetIsolation.
+type SetIsolationParamsPower string
+
+// RestoreFileParams defines parameters for RestoreFile.
+type RestoreFileParams struct {
+	Path    string `form:"path" json:"path"`
+	Persist *bool  `form:"persist,omitempty" json:"persist,omitempty"`
+}
+
+// QuarantineFileParams defines parameters for QuarantineFile.
+type QuarantineFileParams struct {
+	Path    string `form:"path" json:"path"`
+	Persist *bool  `form:"persist,omitempty" json:"persist,omitempty"`
+
+	// Notification Shown to the user (Windows only).
+	Notification *string `form:"notification,omitempty" json:"notification,omitempty"`
+}
+
+// GetScanParams defines parameters for GetScan.
+type GetScanParams struct {
+	ScanId *string `form:"scanId,omitempty" json:"scanId,omitempty"`
+}
+
+// StartScanParams defines parameters for StartScan.
+type StartScanParams struct {
+	Persist *bool `form:"persist,omitempty" json:"persist,omitempty"`
+}
+
+// ListEventsParams defines parameters for ListEvents.
+type ListEventsParams struct {
+	// FromDate Lower bound, Unix seconds.
+	FromDate *int64 `form:"fromDate,omitempty" json:"fromDate,omitempty"`
+
+	// ToDate Upper bound, Unix seconds.
+	ToDate *int64 `form:"toDate,omitempty" json:"toDate,omitempty"`
+
+	// Limit Page size.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Number of events to skip.
+	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// FilterID Saved XDR filter (a number or a string). Without it, the first
+	// filter associated with the API key is used.
+	FilterID *string `form:"filterID,omitempty" json:"filterID,omitempty"`
+
+	// EventId Return one event.
+	EventId *int64 `form:"eventId,omitempty" json:"eventId,omitempty"`
+
+	// CreatedOrModified Whether the bounds apply to the creation or the last modification time.
+	CreatedOrModified *ListEventsParamsCreatedOrModified `form:"createdOrModified,omitempty" json:"createdOrModified,omitempty"`
+}
+
+// ListEventsParamsCreatedOrModified defines parameters for ListEvents.
+type ListEventsParamsCreatedOrModified string
+
+// ListFiltersParams defines parameters for ListFilters.
+type ListFiltersParams struct {
+	Name          *string `form:"name,omitempty" json:"name,omitempty"`
+	Module        *string `form:"module,omitempty" json:"module,omitempty"`
+	OldFilterId   *string `form:"oldFilterId,omitempty" json:"oldFilterId,omitempty"`
+	FiltersOnly   *bool   `form:"filtersOnly,omitempty" json:"filtersOnly,omitempty"`
+	PresetFilters *bool   `form:"presetFilters,omitempty" json:"presetFilters,omitempty"`
+}
+
+// Request is the request line of one operation (see internal/wire).
+type Request = wire.Request
 
 // NewListProcessesRequest builds GET /edr/v2/data/{applianceId}/{edrUuid}/processes.
 func NewListProcessesRequest(applianceId int64, edrUuid string, params *ListProcessesParams) (Request, error) {
@@ -193,21 +287,6 @@ func NewListProcessesRequest(applianceId int64, edrUuid string, params *ListProc
 	return r, nil
 }
 
-// ListHostsParams is a type of the parameters of ListHosts.
-type ListHostsParams struct {
-	Hostname      *string `form:"hostname,omitempty" json:"hostname,omitempty"`
-	HostnameRegex *string `form:"hostnameRegex,omitempty" json:"hostnameRegex,omitempty"`
-	Domain        *string `form:"domain,omitempty" json:"domain,omitempty"`
-	DomainRegex   *string `form:"domainRegex,omitempty" json:"domainRegex,omitempty"`
-
-	// Network A local or remote IP address or CIDR prefix.
-	Network      *string   `form:"network,omitempty" json:"network,omitempty"`
-	Uuids        *[]string `form:"uuids,omitempty" json:"uuids,omitempty"`
-	ApplianceIds *[]int64  `form:"applianceIds,omitempty" json:"applianceIds,omitempty"`
-	Tags         *[]string `form:"tags,omitempty" json:"tags,omitempty"`
-	Offset       *int      `form:"offset,omitempty" json:"offset,omitempty"`
-}
-
 // NewListHostsRequest builds GET /edr/v2/inventory.
 func NewListHostsRequest(params *ListHostsParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
@@ -331,23 +410,6 @@ func NewGetIsolationRequest(applianceId int64, edrUuid string) (Request, error) 
 	return r, nil
 }
 
-// SetIsolationParams is a type of the parameters of SetIsolation.
-type SetIsolationParams struct {
-	IsolationAction SetIsolationParamsIsolationAction `form:"isolationAction" json:"isolationAction"`
-
-	// Power soft follows the policy, hard applies at once.
-	Power *SetIsolationParamsPower `form:"power,omitempty" json:"power,omitempty"`
-
-	// Persist Queue the order until an offline agent reconnects.
-	Persist *bool `form:"persist,omitempty" json:"persist,omitempty"`
-}
-
-// SetIsolationParamsIsolationAction is a type of the parameters of SetIsolation.
-type SetIsolationParamsIsolationAction string
-
-// SetIsolationParamsPower is a type of the parameters of SetIsolation.
-type SetIsolationParamsPower string
-
 // NewSetIsolationRequest builds POST /edr/v2/live/{applianceId}/{edrUuid}/isolation.
 func NewSetIsolationRequest(applianceId int64, edrUuid string, params *SetIsolationParams) (Request, error) {
 	r := Request{Method: http.MethodPost}
@@ -414,12 +476,6 @@ func NewListQuarantineRequest(applianceId int64, edrUuid string) (Request, error
 	return r, nil
 }
 
-// RestoreFileParams is a type of the parameters of RestoreFile.
-type RestoreFileParams struct {
-	Path    string `form:"path" json:"path"`
-	Persist *bool  `form:"persist,omitempty" json:"persist,omitempty"`
-}
-
 // NewRestoreFileRequest builds PATCH /edr/v2/live/{applianceId}/{edrUuid}/remediation/quarantine.
 func NewRestoreFileRequest(applianceId int64, edrUuid string, params *RestoreFileParams) (Request, error) {
 	r := Request{Method: http.MethodPatch}
@@ -457,15 +513,6 @@ func NewRestoreFileRequest(applianceId int64, edrUuid string, params *RestoreFil
 		}
 	}
 	return r, nil
-}
-
-// QuarantineFileParams is a type of the parameters of QuarantineFile.
-type QuarantineFileParams struct {
-	Path    string `form:"path" json:"path"`
-	Persist *bool  `form:"persist,omitempty" json:"persist,omitempty"`
-
-	// Notification Shown to the user (Windows only).
-	Notification *string `form:"notification,omitempty" json:"notification,omitempty"`
 }
 
 // NewQuarantineFileRequest builds POST /edr/v2/live/{applianceId}/{edrUuid}/remediation/quarantine.
@@ -516,11 +563,6 @@ func NewQuarantineFileRequest(applianceId int64, edrUuid string, params *Quarant
 	return r, nil
 }
 
-// GetScanParams is a type of the parameters of GetScan.
-type GetScanParams struct {
-	ScanId *string `form:"scanId,omitempty" json:"scanId,omitempty"`
-}
-
 // NewGetScanRequest builds GET /edr/v2/live/{applianceId}/{edrUuid}/scan-disk.
 func NewGetScanRequest(applianceId int64, edrUuid string, params *GetScanParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
@@ -549,11 +591,6 @@ func NewGetScanRequest(applianceId int64, edrUuid string, params *GetScanParams)
 		}
 	}
 	return r, nil
-}
-
-// StartScanParams is a type of the parameters of StartScan.
-type StartScanParams struct {
-	Persist *bool `form:"persist,omitempty" json:"persist,omitempty"`
 }
 
 // NewStartScanRequest builds POST /edr/v2/live/{applianceId}/{edrUuid}/scan-disk.
@@ -621,34 +658,6 @@ func NewGetCurrentScanRequest(applianceId int64, edrUuid string) (Request, error
 	r.Path = fmt.Sprintf("/edr/v2/live/%s/%s/scan-disk/current", pathParam0, pathParam1)
 	return r, nil
 }
-
-// ListEventsParams is a type of the parameters of ListEvents.
-type ListEventsParams struct {
-	// FromDate Lower bound, Unix seconds.
-	FromDate *int64 `form:"fromDate,omitempty" json:"fromDate,omitempty"`
-
-	// ToDate Upper bound, Unix seconds.
-	ToDate *int64 `form:"toDate,omitempty" json:"toDate,omitempty"`
-
-	// Limit Page size.
-	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
-
-	// Offset Number of events to skip.
-	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
-
-	// FilterID Saved XDR filter (a number or a string). Without it, the first
-	// filter associated with the API key is used.
-	FilterID *string `form:"filterID,omitempty" json:"filterID,omitempty"`
-
-	// EventId Return one event.
-	EventId *int64 `form:"eventId,omitempty" json:"eventId,omitempty"`
-
-	// CreatedOrModified Whether the bounds apply to the creation or the last modification time.
-	CreatedOrModified *ListEventsParamsCreatedOrModified `form:"createdOrModified,omitempty" json:"createdOrModified,omitempty"`
-}
-
-// ListEventsParamsCreatedOrModified is a type of the parameters of ListEvents.
-type ListEventsParamsCreatedOrModified string
 
 // NewListEventsRequest builds GET /xdr/v1/event.
 func NewListEventsRequest(params *ListEventsParams) (Request, error) {
@@ -734,15 +743,6 @@ func NewSetEventStatusRequest(id int64) (Request, error) {
 	}
 	r.Path = fmt.Sprintf("/xdr/v1/event/status/%s", pathParam0)
 	return r, nil
-}
-
-// ListFiltersParams is a type of the parameters of ListFilters.
-type ListFiltersParams struct {
-	Name          *string `form:"name,omitempty" json:"name,omitempty"`
-	Module        *string `form:"module,omitempty" json:"module,omitempty"`
-	OldFilterId   *string `form:"oldFilterId,omitempty" json:"oldFilterId,omitempty"`
-	FiltersOnly   *bool   `form:"filtersOnly,omitempty" json:"filtersOnly,omitempty"`
-	PresetFilters *bool   `form:"presetFilters,omitempty" json:"presetFilters,omitempty"`
 }
 
 // NewListFiltersRequest builds GET /xdr/v2/filter.
