@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"strconv"
-	"strings"
+	"sync"
+	"time"
 
 	"github.com/socgo/xdr/internal/jsonscan"
 )
@@ -26,251 +26,93 @@ func decodeActivityFast(b []byte, a *Activity) bool {
 }
 
 // decodeActivityShared fills a from raw, which it keeps as Raw without
-// copying it (Data is a slice of it too). The string fields share one
+// copying it (Data is a slice of it too), with one pass of the module's
+// field-table decoder (internal/jsonscan); the string fields share one
 // allocation. It reports false when raw needs the general decoder.
 func decodeActivityShared(raw []byte, a *Activity) bool {
-	i := jsonscan.SkipSpace(raw, 0)
-	if i >= len(raw) || raw[i] != '{' {
+	d := activityDecoders.Get().(*jsonscan.Decoder)
+	defer activityDecoders.Put(d)
+	d.Init(raw, true, 0)
+	*a = Activity{}
+	end, ok := jsonscan.Object(d, activityTable, a, d.Space(0))
+	if !ok || d.Space(end) != len(raw) {
+		d.Init(nil, true, 0) // drops the pointers into a
 		return false
 	}
-	i = jsonscan.SkipSpace(raw, i+1)
-	var out Activity
-	var strs pendingStrings
-	if i < len(raw) && raw[i] == '}' {
-		i++
-	} else {
-		for {
-			if i >= len(raw) || raw[i] != '"' {
-				return false
-			}
-			kend, ok := jsonscan.StringEnd(raw, i)
-			if !ok {
-				return false
-			}
-			key := raw[i+1 : kend-1]
-			if bytes.IndexByte(key, '\\') >= 0 {
-				return false
-			}
-			i = jsonscan.SkipSpace(raw, kend)
-			if i >= len(raw) || raw[i] != ':' {
-				return false
-			}
-			i = jsonscan.SkipSpace(raw, i+1)
-			vend, ok := jsonscan.ValueEnd(raw, i)
-			if !ok {
-				return false
-			}
-			if !out.setField(string(key), raw[i:vend:vend], &strs) {
-				return false
-			}
-			i = jsonscan.SkipSpace(raw, vend)
-			if i < len(raw) && raw[i] == ',' {
-				i = jsonscan.SkipSpace(raw, i+1)
-				continue
-			}
-			if i < len(raw) && raw[i] == '}' {
-				i++
-				break
-			}
-			return false
-		}
-	}
-	if jsonscan.SkipSpace(raw, i) != len(raw) {
-		return false
-	}
-	strs.apply(&out)
-	out.Raw = raw
-	*a = out
+	d.Flush()
+	a.Raw = raw
 	return true
 }
 
-// The string fields of Activity, as setField names them.
-const (
-	fID = iota
-	fActivityUUID
-	fPrimaryDescription
-	fSecondaryDescription
-	fDescription
-	fComments
-	fAccountID
-	fAccountName
-	fSiteID
-	fSiteName
-	fGroupID
-	fGroupName
-	fAgentID
-	fUserID
-	fThreatID
-	fOSFamily
-	fHash
-)
+// activityDecoders keeps the decoders (which hold pointers to the fields
+// they fill, so that a stack one would move to the heap).
+var activityDecoders = sync.Pool{New: func() any { return new(jsonscan.Decoder) }}
 
-func (a *Activity) stringField(f uint8) *string {
-	switch f {
-	case fID:
-		return &a.ID
-	case fActivityUUID:
-		return &a.ActivityUUID
-	case fPrimaryDescription:
-		return &a.PrimaryDescription
-	case fSecondaryDescription:
-		return &a.SecondaryDescription
-	case fDescription:
-		return &a.Description
-	case fComments:
-		return &a.Comments
-	case fAccountID:
-		return &a.AccountID
-	case fAccountName:
-		return &a.AccountName
-	case fSiteID:
-		return &a.SiteID
-	case fSiteName:
-		return &a.SiteName
-	case fGroupID:
-		return &a.GroupID
-	case fGroupName:
-		return &a.GroupName
-	case fAgentID:
-		return &a.AgentID
-	case fUserID:
-		return &a.UserID
-	case fThreatID:
-		return &a.ThreatID
-	case fOSFamily:
-		return &a.OSFamily
-	default:
-		return &a.Hash
-	}
-}
+type activityField = jsonscan.Field[Activity]
 
-// pendingStrings gathers the string members of one object, in order, so
-// that they are made into strings with a single allocation.
-type pendingStrings struct {
-	n    int
-	size int
-	list [24]struct {
-		field uint8
-		text  []byte // nil for ""
-	}
-}
-
-// add records that field has text; false when too many members repeat.
-func (p *pendingStrings) add(field uint8, text []byte) bool {
-	if p.n == len(p.list) {
-		return false
-	}
-	p.list[p.n].field, p.list[p.n].text = field, text
-	p.n++
-	p.size += len(text)
-	return true
-}
-
-// apply sets the fields of a, later members winning as with encoding/json.
-func (p *pendingStrings) apply(a *Activity) {
-	var all string
-	if p.size > 0 {
-		var b strings.Builder
-		b.Grow(p.size)
-		for _, s := range p.list[:p.n] {
-			b.Write(s.text)
+func activityString(name string, f func(*Activity) *string) activityField {
+	return activityField{Name: name, Set: func(d *jsonscan.Decoder, a *Activity, i int) (int, bool) {
+		if d.Bytes()[i] == '"' || d.IsNull(i) {
+			return d.String(f(a), i)
 		}
-		all = b.String()
-	}
-	off := 0
-	for _, s := range p.list[:p.n] {
-		*a.stringField(s.field) = all[off : off+len(s.text)]
-		off += len(s.text)
-	}
+		// An id sent as a number: nstring takes its digits.
+		end, ok := d.Skip(i)
+		var s nstring
+		if !ok || s.UnmarshalJSON(d.Bytes()[i:end]) != nil {
+			return 0, false
+		}
+		*f(a) = string(s)
+		return end, true
+	}}
 }
 
-// activityKeys are the members setField converts.
-var activityKeys = []string{"id", "activityUuid", "activityType", "createdAt", "updatedAt", "primaryDescription",
-	"secondaryDescription", "description", "comments", "accountId", "accountName", "siteId", "siteName", "groupId",
-	"groupName", "agentId", "userId", "threatId", "osFamily", "hash", "data"}
-
-// setField converts one member (string members are recorded in strs);
-// false sends the whole object to the general decoder.
-func (a *Activity) setField(key string, v []byte, strs *pendingStrings) bool {
-	var f uint8
-	switch key {
-	case "id":
-		f = fID
-	case "activityUuid":
-		f = fActivityUUID
-	case "primaryDescription":
-		f = fPrimaryDescription
-	case "secondaryDescription":
-		f = fSecondaryDescription
-	case "description":
-		f = fDescription
-	case "comments":
-		f = fComments
-	case "accountId":
-		f = fAccountID
-	case "accountName":
-		f = fAccountName
-	case "siteId":
-		f = fSiteID
-	case "siteName":
-		f = fSiteName
-	case "groupId":
-		f = fGroupID
-	case "groupName":
-		f = fGroupName
-	case "agentId":
-		f = fAgentID
-	case "userId":
-		f = fUserID
-	case "threatId":
-		f = fThreatID
-	case "osFamily":
-		f = fOSFamily
-	case "hash":
-		f = fHash
-	case "activityType":
-		if string(v) == "null" {
-			return true // null leaves an int unchanged
-		}
-		n, err := strconv.Atoi(string(v))
-		if err != nil {
-			return false
-		}
-		a.ActivityType = ActivityType(n)
-		return true
-	case "createdAt", "updatedAt":
+func activityTime(name string, f func(*Activity) *time.Time) activityField {
+	return activityField{Name: name, Set: func(d *jsonscan.Decoder, a *Activity, i int) (int, bool) {
+		end, ok := d.Skip(i)
 		var t Time
-		if err := t.UnmarshalJSON(v); err != nil {
-			return false
+		if !ok || t.UnmarshalJSON(d.Bytes()[i:end]) != nil {
+			return 0, false
 		}
-		if key == "createdAt" {
-			a.CreatedAt = t.Time
-		} else {
-			a.UpdatedAt = t.Time
-		}
-		return true
-	case "data":
-		if string(v) == "null" {
-			a.Data = nil
-		} else {
-			a.Data = json.RawMessage(v)
-		}
-		return true
-	default:
-		return !foldMatch(key, activityKeys) // encoding/json would match it case-insensitively
-	}
-	switch {
-	case string(v) == "null":
-		return strs.add(f, nil)
-	case plainString(v):
-		return strs.add(f, v[1:len(v)-1])
-	}
-	var s nstring
-	if err := s.UnmarshalJSON(v); err != nil {
-		return false
-	}
-	return strs.add(f, []byte(s))
+		*f(a) = t.Time
+		return end, true
+	}}
 }
+
+// activityTable is the field table of Activity.
+var activityTable = jsonscan.NewTable(
+	activityString("id", func(a *Activity) *string { return &a.ID }),
+	activityString("activityUuid", func(a *Activity) *string { return &a.ActivityUUID }),
+	activityField{Name: "activityType", Set: func(d *jsonscan.Decoder, a *Activity, i int) (int, bool) {
+		n := int(a.ActivityType)
+		end, ok := d.Int(&n, i)
+		a.ActivityType = ActivityType(n)
+		return end, ok
+	}},
+	activityTime("createdAt", func(a *Activity) *time.Time { return &a.CreatedAt }),
+	activityTime("updatedAt", func(a *Activity) *time.Time { return &a.UpdatedAt }),
+	activityString("primaryDescription", func(a *Activity) *string { return &a.PrimaryDescription }),
+	activityString("secondaryDescription", func(a *Activity) *string { return &a.SecondaryDescription }),
+	activityString("description", func(a *Activity) *string { return &a.Description }),
+	activityString("comments", func(a *Activity) *string { return &a.Comments }),
+	activityString("accountId", func(a *Activity) *string { return &a.AccountID }),
+	activityString("accountName", func(a *Activity) *string { return &a.AccountName }),
+	activityString("siteId", func(a *Activity) *string { return &a.SiteID }),
+	activityString("siteName", func(a *Activity) *string { return &a.SiteName }),
+	activityString("groupId", func(a *Activity) *string { return &a.GroupID }),
+	activityString("groupName", func(a *Activity) *string { return &a.GroupName }),
+	activityString("agentId", func(a *Activity) *string { return &a.AgentID }),
+	activityString("userId", func(a *Activity) *string { return &a.UserID }),
+	activityString("threatId", func(a *Activity) *string { return &a.ThreatID }),
+	activityString("osFamily", func(a *Activity) *string { return &a.OSFamily }),
+	activityString("hash", func(a *Activity) *string { return &a.Hash }),
+	activityField{Name: "data", Set: func(d *jsonscan.Decoder, a *Activity, i int) (int, bool) {
+		end, ok := d.Skip(i)
+		if ok && !d.IsNull(i) {
+			a.Data = json.RawMessage(d.Bytes()[i:end:end])
+		}
+		return end, ok
+	}},
+)
 
 // decodeActivitySlow is the general decoder.
 func decodeActivitySlow(b []byte, a *Activity) error {
