@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/socgo/xdr/internal/jsonscan"
@@ -30,13 +29,11 @@ func decodeActivityFast(b []byte, a *Activity) bool {
 // field-table decoder (internal/jsonscan); the string fields share one
 // allocation. It reports false when raw needs the general decoder.
 func decodeActivityShared(raw []byte, a *Activity) bool {
-	d := activityDecoders.Get().(*jsonscan.Decoder)
-	defer activityDecoders.Put(d)
+	var d jsonscan.Decoder
 	d.Init(raw, true, 0)
 	*a = Activity{}
-	end, ok := jsonscan.Object(d, activityTable, a, d.Space(0))
+	end, ok := jsonscan.Object(&d, activityTable, a, d.Space(0))
 	if !ok || d.Space(end) != len(raw) {
-		d.Init(nil, true, 0) // drops the pointers into a
 		return false
 	}
 	d.Flush()
@@ -44,74 +41,50 @@ func decodeActivityShared(raw []byte, a *Activity) bool {
 	return true
 }
 
-// activityDecoders keeps the decoders (which hold pointers to the fields
-// they fill, so that a stack one would move to the heap).
-var activityDecoders = sync.Pool{New: func() any { return new(jsonscan.Decoder) }}
-
-type activityField = jsonscan.Field[Activity]
-
-func activityString(name string, f func(*Activity) *string) activityField {
-	return activityField{Name: name, Set: func(d *jsonscan.Decoder, a *Activity, i int) (int, bool) {
-		if d.Bytes()[i] == '"' || d.IsNull(i) {
-			return d.String(f(a), i)
-		}
-		// An id sent as a number: nstring takes its digits.
-		end, ok := d.Skip(i)
-		var s nstring
-		if !ok || s.UnmarshalJSON(d.Bytes()[i:end]) != nil {
-			return 0, false
-		}
-		*f(a) = string(s)
-		return end, true
-	}}
-}
-
-func activityTime(name string, f func(*Activity) *time.Time) activityField {
-	return activityField{Name: name, Set: func(d *jsonscan.Decoder, a *Activity, i int) (int, bool) {
-		end, ok := d.Skip(i)
+// activityTime is a time member, decoded as Time decodes it.
+func activityTime(name string, f func(*Activity) *time.Time) jsonscan.Field[Activity] {
+	return jsonscan.Value(name, func(a *Activity, b []byte, i int) (int, bool) {
+		end, ok := jsonscan.ValueEnd(b, i)
 		var t Time
-		if !ok || t.UnmarshalJSON(d.Bytes()[i:end]) != nil {
+		if !ok || t.UnmarshalJSON(b[i:end]) != nil {
 			return 0, false
 		}
 		*f(a) = t.Time
 		return end, true
-	}}
+	})
 }
 
-// activityTable is the field table of Activity.
+// activityTable is the field table of Activity. A string field sent as
+// something else than a string or null (an id as a number) gives the
+// activity to the general decoder.
 var activityTable = jsonscan.NewTable(
-	activityString("id", func(a *Activity) *string { return &a.ID }),
-	activityString("activityUuid", func(a *Activity) *string { return &a.ActivityUUID }),
-	activityField{Name: "activityType", Set: func(d *jsonscan.Decoder, a *Activity, i int) (int, bool) {
-		n := int(a.ActivityType)
-		end, ok := d.Int(&n, i)
-		a.ActivityType = ActivityType(n)
-		return end, ok
-	}},
+	jsonscan.String("id", func(a *Activity) *string { return &a.ID }),
+	jsonscan.String("activityUuid", func(a *Activity) *string { return &a.ActivityUUID }),
+	jsonscan.Int("activityType", func(a *Activity) *int { return (*int)(&a.ActivityType) }),
 	activityTime("createdAt", func(a *Activity) *time.Time { return &a.CreatedAt }),
 	activityTime("updatedAt", func(a *Activity) *time.Time { return &a.UpdatedAt }),
-	activityString("primaryDescription", func(a *Activity) *string { return &a.PrimaryDescription }),
-	activityString("secondaryDescription", func(a *Activity) *string { return &a.SecondaryDescription }),
-	activityString("description", func(a *Activity) *string { return &a.Description }),
-	activityString("comments", func(a *Activity) *string { return &a.Comments }),
-	activityString("accountId", func(a *Activity) *string { return &a.AccountID }),
-	activityString("accountName", func(a *Activity) *string { return &a.AccountName }),
-	activityString("siteId", func(a *Activity) *string { return &a.SiteID }),
-	activityString("siteName", func(a *Activity) *string { return &a.SiteName }),
-	activityString("groupId", func(a *Activity) *string { return &a.GroupID }),
-	activityString("groupName", func(a *Activity) *string { return &a.GroupName }),
-	activityString("agentId", func(a *Activity) *string { return &a.AgentID }),
-	activityString("userId", func(a *Activity) *string { return &a.UserID }),
-	activityString("threatId", func(a *Activity) *string { return &a.ThreatID }),
-	activityString("osFamily", func(a *Activity) *string { return &a.OSFamily }),
-	activityString("hash", func(a *Activity) *string { return &a.Hash }),
-	activityField{Name: "data", Set: func(d *jsonscan.Decoder, a *Activity, i int) (int, bool) {
-		end, ok := d.Skip(i)
-		if ok && !d.IsNull(i) {
-			a.Data = json.RawMessage(d.Bytes()[i:end:end])
+	jsonscan.String("primaryDescription", func(a *Activity) *string { return &a.PrimaryDescription }),
+	jsonscan.String("secondaryDescription", func(a *Activity) *string { return &a.SecondaryDescription }),
+	jsonscan.String("description", func(a *Activity) *string { return &a.Description }),
+	jsonscan.String("comments", func(a *Activity) *string { return &a.Comments }),
+	jsonscan.String("accountId", func(a *Activity) *string { return &a.AccountID }),
+	jsonscan.String("accountName", func(a *Activity) *string { return &a.AccountName }),
+	jsonscan.String("siteId", func(a *Activity) *string { return &a.SiteID }),
+	jsonscan.String("siteName", func(a *Activity) *string { return &a.SiteName }),
+	jsonscan.String("groupId", func(a *Activity) *string { return &a.GroupID }),
+	jsonscan.String("groupName", func(a *Activity) *string { return &a.GroupName }),
+	jsonscan.String("agentId", func(a *Activity) *string { return &a.AgentID }),
+	jsonscan.String("userId", func(a *Activity) *string { return &a.UserID }),
+	jsonscan.String("threatId", func(a *Activity) *string { return &a.ThreatID }),
+	jsonscan.String("osFamily", func(a *Activity) *string { return &a.OSFamily }),
+	jsonscan.String("hash", func(a *Activity) *string { return &a.Hash }),
+	jsonscan.Value("data", func(a *Activity, b []byte, i int) (int, bool) {
+		end, ok := jsonscan.ValueEnd(b, i) // b is valid JSON
+		if ok && !jsonscan.IsNull(b, i) {
+			a.Data = json.RawMessage(b[i:end:end])
 		}
 		return end, ok
-	}},
+	}),
 )
 
 // decodeActivitySlow is the general decoder.

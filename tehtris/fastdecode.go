@@ -39,94 +39,69 @@ func decodeEventsFast(data []byte, hint int) (evs []Event, ok bool) {
 	return out, true
 }
 
-type (
-	eventField = jsonscan.Field[Event]
-	decoder    = jsonscan.Decoder
-)
-
-func field(name string, set func(*decoder, *Event, int) (int, bool)) eventField {
-	return eventField{Name: name, Set: set}
-}
-
-func strField(name string, f func(*Event) *string) eventField {
-	return field(name, func(d *decoder, e *Event, i int) (int, bool) { return d.String(f(e), i) })
-}
-
-func int64Field(name string, f func(*Event) *int64) eventField {
-	return field(name, func(d *decoder, e *Event, i int) (int, bool) { return d.Int64(f(e), i) })
-}
-
-func intPtrField(name string, f func(*Event) **int64) eventField {
-	return field(name, func(d *decoder, e *Event, i int) (int, bool) { return d.IntPtr(f(e), i) })
-}
-
-func timeField(name string, f func(*Event) *time.Time) eventField {
-	return field(name, func(d *decoder, e *Event, i int) (int, bool) { return decodeTime(d, f(e), i) })
-}
-
 // eventTable is the field table of Event: every member with a typed field.
 var eventTable = jsonscan.NewTable(
-	int64Field("id", func(e *Event) *int64 { return &e.ID }),
-	timeField("time", func(e *Event) *time.Time { return &e.Time }),
-	int64Field("rflId", func(e *Event) *int64 { return &e.ApplianceID }),
-	field("lvl", func(d *decoder, e *Event, i int) (int, bool) { return d.Int(&e.Level, i) }),
-	strField("module", func(e *Event) *string { return &e.Module }),
-	strField("eventName", func(e *Event) *string { return &e.EventName }),
-	int64Field("egKBId", func(e *Event) *int64 { return &e.KnowledgeBaseID }),
-	strField("description", func(e *Event) *string { return &e.Description }),
-	strField("ipSrc", func(e *Event) *string { return &e.SourceIP }),
-	strField("ipDst", func(e *Event) *string { return &e.DestinationIP }),
-	strField("uuid__", func(e *Event) *string { return &e.AgentUUID }),
-	strField("uid", func(e *Event) *string { return &e.UID }),
-	strField("hostname__", func(e *Event) *string { return &e.Hostname }),
-	strField("domain__", func(e *Event) *string { return &e.Domain }),
-	strField("os__", func(e *Event) *string { return &e.OS }),
-	strField("os_version__", func(e *Event) *string { return &e.OSVersion }),
-	strField("os_release__", func(e *Event) *string { return &e.OSRelease }),
-	strField("os_architecture__", func(e *Event) *string { return &e.OSArchitecture }),
-	field("os_server__", func(d *decoder, e *Event, i int) (int, bool) { return d.Bool(&e.OSServer, i) }),
-	strField("tag", func(e *Event) *string { return &e.Tag }),
-	strField("tags", func(e *Event) *string { return &e.Tags }),
-	strField("path", func(e *Event) *string { return &e.Path }),
-	strField("cmdline", func(e *Event) *string { return &e.CommandLine }),
-	intPtrField("pid", func(e *Event) **int64 { return &e.PID }),
-	intPtrField("ppid", func(e *Event) **int64 { return &e.PPID }),
-	timeField("pCreateDatetime", func(e *Event) *time.Time { return &e.ProcessCreated }),
-	strField("username", func(e *Event) *string { return &e.Username }),
-	strField("sha256", func(e *Event) *string { return &e.SHA256 }),
-	strField("location", func(e *Event) *string { return &e.Location }),
-	intPtrField("positives", func(e *Event) **int64 { return &e.Positives }),
-	intPtrField("total", func(e *Event) **int64 { return &e.Total }),
-	timeField("atime", func(e *Event) *time.Time { return &e.AccessTime }),
-	timeField("ctime", func(e *Event) *time.Time { return &e.ChangeTime }),
-	timeField("mtime", func(e *Event) *time.Time { return &e.ModifyTime }),
-	timeField("hash_last_update", func(e *Event) *time.Time { return &e.HashLastUpdate }),
-	strField("signatures", func(e *Event) *string { return &e.Signatures }),
-	intPtrField("maliciousMacro", func(e *Event) **int64 { return &e.MaliciousMacros }),
-	intPtrField("firstTimeMacro", func(e *Event) **int64 { return &e.FirstTimeMacros }),
-	intPtrField("unknownMacro", func(e *Event) **int64 { return &e.UnknownMacros }),
-	strField("report", func(e *Event) *string { return &e.Report }),
+	jsonscan.Int64("id", func(e *Event) *int64 { return &e.ID }),
+	jsonscan.Value("time", func(e *Event, b []byte, i int) (int, bool) { return decodeTime(&e.Time, b, i) }),
+	jsonscan.Int64("rflId", func(e *Event) *int64 { return &e.ApplianceID }),
+	jsonscan.Int("lvl", func(e *Event) *int { return &e.Level }),
+	jsonscan.String("module", func(e *Event) *string { return &e.Module }),
+	jsonscan.String("eventName", func(e *Event) *string { return &e.EventName }),
+	jsonscan.Int64("egKBId", func(e *Event) *int64 { return &e.KnowledgeBaseID }),
+	jsonscan.String("description", func(e *Event) *string { return &e.Description }),
+	jsonscan.String("ipSrc", func(e *Event) *string { return &e.SourceIP }),
+	jsonscan.String("ipDst", func(e *Event) *string { return &e.DestinationIP }),
+	jsonscan.String("uuid__", func(e *Event) *string { return &e.AgentUUID }),
+	jsonscan.String("uid", func(e *Event) *string { return &e.UID }),
+	jsonscan.String("hostname__", func(e *Event) *string { return &e.Hostname }),
+	jsonscan.String("domain__", func(e *Event) *string { return &e.Domain }),
+	jsonscan.String("os__", func(e *Event) *string { return &e.OS }),
+	jsonscan.String("os_version__", func(e *Event) *string { return &e.OSVersion }),
+	jsonscan.String("os_release__", func(e *Event) *string { return &e.OSRelease }),
+	jsonscan.String("os_architecture__", func(e *Event) *string { return &e.OSArchitecture }),
+	jsonscan.Bool("os_server__", func(e *Event) *bool { return &e.OSServer }),
+	jsonscan.String("tag", func(e *Event) *string { return &e.Tag }),
+	jsonscan.String("tags", func(e *Event) *string { return &e.Tags }),
+	jsonscan.String("path", func(e *Event) *string { return &e.Path }),
+	jsonscan.String("cmdline", func(e *Event) *string { return &e.CommandLine }),
+	jsonscan.IntPtr("pid", func(e *Event) **int64 { return &e.PID }),
+	jsonscan.IntPtr("ppid", func(e *Event) **int64 { return &e.PPID }),
+	jsonscan.Value("pCreateDatetime", func(e *Event, b []byte, i int) (int, bool) { return decodeTime(&e.ProcessCreated, b, i) }),
+	jsonscan.String("username", func(e *Event) *string { return &e.Username }),
+	jsonscan.String("sha256", func(e *Event) *string { return &e.SHA256 }),
+	jsonscan.String("location", func(e *Event) *string { return &e.Location }),
+	jsonscan.IntPtr("positives", func(e *Event) **int64 { return &e.Positives }),
+	jsonscan.IntPtr("total", func(e *Event) **int64 { return &e.Total }),
+	jsonscan.Value("atime", func(e *Event, b []byte, i int) (int, bool) { return decodeTime(&e.AccessTime, b, i) }),
+	jsonscan.Value("ctime", func(e *Event, b []byte, i int) (int, bool) { return decodeTime(&e.ChangeTime, b, i) }),
+	jsonscan.Value("mtime", func(e *Event, b []byte, i int) (int, bool) { return decodeTime(&e.ModifyTime, b, i) }),
+	jsonscan.Value("hash_last_update", func(e *Event, b []byte, i int) (int, bool) { return decodeTime(&e.HashLastUpdate, b, i) }),
+	jsonscan.String("signatures", func(e *Event) *string { return &e.Signatures }),
+	jsonscan.IntPtr("maliciousMacro", func(e *Event) **int64 { return &e.MaliciousMacros }),
+	jsonscan.IntPtr("firstTimeMacro", func(e *Event) **int64 { return &e.FirstTimeMacros }),
+	jsonscan.IntPtr("unknownMacro", func(e *Event) **int64 { return &e.UnknownMacros }),
+	jsonscan.String("report", func(e *Event) *string { return &e.Report }),
 )
 
 // time decodes a timestamp: null and "" give the zero time, the API's
 // layout ("2022-10-28T11:58:20.377350+00:00") is parsed here without
 // allocation, and any other string goes through wireTime as with
 // encoding/json.
-func decodeTime(d *jsonscan.Decoder, v *time.Time, i int) (int, bool) {
-	if d.IsNull(i) {
+func decodeTime(v *time.Time, b []byte, i int) (int, bool) {
+	if jsonscan.IsNull(b, i) {
 		*v = time.Time{}
 		return i + 4, true
 	}
-	end, _, _, ok := d.StringEnd(i)
+	end, _, _, ok := jsonscan.ScanString(b, i)
 	if !ok {
 		return 0, false
 	}
-	if t, ok := parseWireTime(d.Bytes()[i+1 : end-1]); ok {
+	if t, ok := parseWireTime(b[i+1 : end-1]); ok {
 		*v = t
 		return end, true
 	}
 	var w wireTime
-	if w.UnmarshalJSON(d.Bytes()[i:end]) != nil {
+	if w.UnmarshalJSON(b[i:end]) != nil {
 		return 0, false
 	}
 	*v = w.Time

@@ -16,18 +16,71 @@ import (
 // input again with encoding/json, which gives the same result or the
 // error. The packages that use it fuzz both paths against each other.
 
-// Field is one member of a table: its name as sent and the function that
-// decodes its value, starting at b[i] of the decoder's buffer, into v; Set
-// returns the index just past the value, or false to give the input up.
+// Field is one member of a table: its name as sent and, set by one of
+// the constructors, how its value is decoded: into the field an accessor
+// returns, or by a Value function given the buffer and the index of the
+// value's first byte, which returns the index just past the value (or
+// false to give the input up; it checks what it reads).
 type Field[T any] struct {
-	Name string
-	Set  func(d *Decoder, v *T, i int) (end int, ok bool)
+	Name   string
+	str    func(*T) *string
+	i64    func(*T) *int64
+	int    func(*T) *int
+	intPtr func(*T) **int64
+	bool   func(*T) *bool
+	value  func(v *T, b []byte, i int) (end int, ok bool)
+}
+
+// String is a string member (null leaves the field unchanged).
+func String[T any](name string, f func(*T) *string) Field[T] { return Field[T]{Name: name, str: f} }
+
+// Int64 is an integer member (null leaves the field unchanged).
+func Int64[T any](name string, f func(*T) *int64) Field[T] { return Field[T]{Name: name, i64: f} }
+
+// Int is an integer member held in an int (null leaves it unchanged).
+func Int[T any](name string, f func(*T) *int) Field[T] { return Field[T]{Name: name, int: f} }
+
+// IntPtr is an integer member held in a *int64 (null sets nil).
+func IntPtr[T any](name string, f func(*T) **int64) Field[T] {
+	return Field[T]{Name: name, intPtr: f}
+}
+
+// Bool is a boolean member (null leaves the field unchanged).
+func Bool[T any](name string, f func(*T) *bool) Field[T] { return Field[T]{Name: name, bool: f} }
+
+// Value is a member that f decodes itself.
+func Value[T any](name string, f func(v *T, b []byte, i int) (end int, ok bool)) Field[T] {
+	return Field[T]{Name: name, value: f}
 }
 
 // Table is the field table of a struct type T, at most 64 members.
 type Table[T any] struct {
-	index  map[string]int
+	// slots is an open-addressed hash of the names: field index + 1, or 0.
+	slots  [256]uint8
 	fields []Field[T]
+}
+
+// slot returns the first slot of key (cheaper than a map's hash: the
+// names of a table differ in length or in these bytes).
+func slot(key []byte) uint8 {
+	n := len(key)
+	if n == 0 {
+		return 0
+	}
+	return uint8(n*7 + int(key[0])*31 + int(key[n-1])*131 + int(key[n/2])*17)
+}
+
+// lookup returns the index of the field named key, or -1.
+func (t *Table[T]) lookup(key []byte) int {
+	for h := slot(key); ; h++ {
+		k := int(t.slots[h]) - 1
+		if k < 0 {
+			return -1
+		}
+		if t.fields[k].Name == string(key) {
+			return k
+		}
+	}
 }
 
 // NewTable returns the table of fields. It panics when it holds more than
@@ -36,12 +89,16 @@ func NewTable[T any](fields ...Field[T]) *Table[T] {
 	if len(fields) > 64 {
 		panic("jsonscan: more than 64 fields")
 	}
-	t := &Table[T]{index: make(map[string]int, len(fields)), fields: fields}
+	t := &Table[T]{fields: fields}
 	for k, f := range fields {
-		if _, dup := t.index[f.Name]; dup {
+		if t.lookup([]byte(f.Name)) >= 0 {
 			panic("jsonscan: field " + f.Name + " twice")
 		}
-		t.index[f.Name] = k
+		h := slot([]byte(f.Name))
+		for t.slots[h] != 0 {
+			h++
+		}
+		t.slots[h] = uint8(k + 1)
 	}
 	return t
 }
@@ -94,9 +151,6 @@ func (d *Decoder) Init(b []byte, trusted bool, reserve int) {
 	}
 }
 
-// Bytes returns the buffer.
-func (d *Decoder) Bytes() []byte { return d.b }
-
 // Space returns the index of the first byte from i on that is not white
 // space.
 func (d *Decoder) Space(i int) int { return SkipSpace(d.b, i) }
@@ -137,17 +191,30 @@ func Object[T any](d *Decoder, t *Table[T], v *T, i int) (end int, ok bool) {
 			return 0, false
 		}
 		i = SkipSpace(b, i+1)
-		if k, known := t.index[string(key)]; known {
+		if k := t.lookup(key); k >= 0 {
 			if seen&(1<<k) != 0 {
 				return 0, false
 			}
 			seen |= 1 << k
-			i, ok = t.fields[k].Set(d, v, i)
+			switch f := &t.fields[k]; {
+			case f.str != nil:
+				i, ok = d.string(f.str(v), i)
+			case f.i64 != nil:
+				i, ok = d.int64(f.i64(v), i)
+			case f.int != nil:
+				i, ok = d.int(f.int(v), i)
+			case f.intPtr != nil:
+				i, ok = d.intPtr(f.intPtr(v), i)
+			case f.bool != nil:
+				i, ok = d.bool(f.bool(v), i)
+			default:
+				i, ok = f.value(v, b, i)
+			}
 		} else {
 			if t.folds(key) {
 				return 0, false
 			}
-			i, ok = d.Skip(i)
+			i, ok = d.skip(i)
 		}
 		if !ok {
 			return 0, false
@@ -167,9 +234,9 @@ func Object[T any](d *Decoder, t *Table[T], v *T, i int) (end int, ok bool) {
 	}
 }
 
-// Skip passes over the value at i and returns the index just past it,
+// skip passes over the value at i and returns the index just past it,
 // checking that it is valid JSON unless the buffer is trusted.
-func (d *Decoder) Skip(i int) (int, bool) {
+func (d *Decoder) skip(i int) (int, bool) {
 	end, ok := ValueEnd(d.b, i)
 	if !ok || end == i || !d.trusted && !json.Valid(d.b[i:end]) {
 		return 0, false
@@ -177,16 +244,16 @@ func (d *Decoder) Skip(i int) (int, bool) {
 	return end, true
 }
 
-// IsNull reports whether the literal null starts at i.
-func (d *Decoder) IsNull(i int) bool {
-	return len(d.b)-i >= 4 && string(d.b[i:i+4]) == "null"
+// IsNull reports whether the literal null starts at b[i].
+func IsNull(b []byte, i int) bool {
+	return len(b)-i >= 4 && string(b[i:i+4]) == "null"
 }
 
-// Int64 decodes an integer (null leaves *v unchanged). Numbers with a
+// int64 decodes an integer (null leaves *v unchanged). Numbers with a
 // fraction or an exponent, and those of more than 18 digits, give up.
-func (d *Decoder) Int64(v *int64, i int) (int, bool) {
+func (d *Decoder) int64(v *int64, i int) (int, bool) {
 	b := d.b
-	if d.IsNull(i) {
+	if IsNull(d.b, i) {
 		return i + 4, true
 	}
 	neg := false
@@ -219,26 +286,26 @@ func (d *Decoder) Int64(v *int64, i int) (int, bool) {
 	return i, true
 }
 
-// Int decodes an integer into an int (null leaves *v unchanged).
-func (d *Decoder) Int(v *int, i int) (int, bool) {
+// int decodes an integer into an int (null leaves *v unchanged).
+func (d *Decoder) int(v *int, i int) (int, bool) {
 	var n int64
-	end, ok := d.Int64(&n, i)
-	if ok && !d.IsNull(i) {
+	end, ok := d.int64(&n, i)
+	if ok && !IsNull(d.b, i) {
 		*v = int(n)
 		ok = int64(*v) == n
 	}
 	return end, ok
 }
 
-// IntPtr decodes an integer into a new *int64 taken from the slab; null
+// intPtr decodes an integer into a new *int64 taken from the slab; null
 // sets nil.
-func (d *Decoder) IntPtr(p **int64, i int) (int, bool) {
-	if d.IsNull(i) {
+func (d *Decoder) intPtr(p **int64, i int) (int, bool) {
+	if IsNull(d.b, i) {
 		*p = nil
 		return i + 4, true
 	}
 	var n int64
-	end, ok := d.Int64(&n, i)
+	end, ok := d.int64(&n, i)
 	if !ok {
 		return 0, false
 	}
@@ -250,8 +317,8 @@ func (d *Decoder) IntPtr(p **int64, i int) (int, bool) {
 	return end, true
 }
 
-// Bool decodes true or false (null leaves *v unchanged).
-func (d *Decoder) Bool(v *bool, i int) (int, bool) {
+// bool decodes true or false (null leaves *v unchanged).
+func (d *Decoder) bool(v *bool, i int) (int, bool) {
 	b := d.b
 	switch {
 	case len(b)-i >= 4 && string(b[i:i+4]) == "true":
@@ -260,17 +327,16 @@ func (d *Decoder) Bool(v *bool, i int) (int, bool) {
 	case len(b)-i >= 5 && string(b[i:i+5]) == "false":
 		*v = false
 		return i + 5, true
-	case d.IsNull(i):
+	case IsNull(d.b, i):
 		return i + 4, true
 	}
 	return 0, false
 }
 
-// StringEnd returns the index just past the string starting at i, and
-// whether it holds escapes or bytes that are not ASCII; ok is false if no
-// complete JSON string starts there (or it holds a control byte).
-func (d *Decoder) StringEnd(i int) (end int, escaped, nonASCII, ok bool) {
-	b := d.b
+// ScanString returns the index just past the string starting at b[i],
+// and whether it holds escapes or bytes that are not ASCII; ok is false if
+// no complete JSON string starts there (or it holds a control byte).
+func ScanString(b []byte, i int) (end int, escaped, nonASCII, ok bool) {
 	if i >= len(b) || b[i] != '"' {
 		return 0, false, false, false
 	}
@@ -290,14 +356,14 @@ func (d *Decoder) StringEnd(i int) (end int, escaped, nonASCII, ok bool) {
 	return 0, false, false, false
 }
 
-// String decodes a string into *v (null leaves *v unchanged). Its text
+// string decodes a string into *v (null leaves *v unchanged). Its text
 // goes to the arena when it fits, else it is gathered for Flush, which
 // must run before *v is read. Invalid UTF-8 and \u escapes give up.
-func (d *Decoder) String(v *string, i int) (int, bool) {
-	if d.IsNull(i) {
+func (d *Decoder) string(v *string, i int) (int, bool) {
+	if IsNull(d.b, i) {
 		return i + 4, true
 	}
-	end, escaped, nonASCII, ok := d.StringEnd(i)
+	end, escaped, nonASCII, ok := ScanString(d.b, i)
 	if !ok {
 		return 0, false
 	}
@@ -319,13 +385,14 @@ func (d *Decoder) String(v *string, i int) (int, bool) {
 		*v = d.arena.String()[start:]
 		return end, true
 	}
-	if escaped {
-		var buf bytes.Buffer
-		buf.Grow(len(body))
-		if !unescape(&buf, body) {
+	if escaped { // rare: a string of its own
+		var sb strings.Builder
+		sb.Grow(len(body))
+		if !unescape(&sb, body) {
 			return 0, false
 		}
-		body = buf.Bytes()
+		*v = sb.String()
+		return end, true
 	}
 	if d.npend == len(d.pend) {
 		d.Flush()
@@ -363,10 +430,7 @@ func (d *Decoder) Flush() {
 
 // unescape writes the text of the string body s, its escapes decoded, to
 // w; \u escapes, and anything unusual, give up.
-func unescape(w interface {
-	Write([]byte) (int, error)
-	WriteByte(byte) error
-}, s []byte) bool {
+func unescape(w *strings.Builder, s []byte) bool {
 	for len(s) > 0 {
 		k := bytes.IndexByte(s, '\\')
 		if k < 0 {
