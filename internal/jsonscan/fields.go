@@ -122,7 +122,9 @@ func (t *Table[T]) folds(key []byte) bool {
 // Decoder holds the buffer being decoded and the allocations its values
 // share: string text goes to one arena (when reserved) or is gathered and
 // made into strings with one allocation per Flush, and the integers behind
-// pointer fields come from one slab.
+// pointer fields come from one slab. Declare one (var d Decoder) and Init
+// it; it is never handed to the tables' functions, so it stays on the
+// stack. A Decoder must not be copied once used.
 type Decoder struct {
 	b []byte
 	// trusted: b is known to be valid JSON, skipped values are not checked.
@@ -137,10 +139,10 @@ type Decoder struct {
 	}
 }
 
-// Init prepares d for b, forgetting any previous use. trusted says that b is valid JSON (encoding/json
-// or jsontext checked it), so that skipped members need no check. reserve
-// is the arena's size for string text (0: none, strings are gathered
-// until Flush); text beyond it is gathered too.
+// Init prepares d for b, forgetting any previous use. trusted says that
+// b is valid JSON (encoding/json or jsontext checked it), so that skipped
+// members need no check. reserve is the arena's size for string text (0:
+// none, strings are gathered until Flush); text beyond it is gathered too.
 func (d *Decoder) Init(b []byte, trusted bool, reserve int) {
 	d.b, d.trusted = b, trusted
 	d.arena, d.ints = strings.Builder{}, nil
@@ -219,19 +221,27 @@ func Object[T any](d *Decoder, t *Table[T], v *T, i int) (end int, ok bool) {
 		if !ok {
 			return 0, false
 		}
-		i = SkipSpace(b, i)
-		if i >= len(b) {
-			return 0, false
-		}
-		switch b[i] {
-		case ',':
-			i = SkipSpace(b, i+1)
-		case '}':
-			return i + 1, true
-		default:
-			return 0, false
+		var done bool
+		if i, done, ok = next(b, i, '}'); done || !ok {
+			return i, ok
 		}
 	}
+}
+
+// next reads, from b[i] on, what follows a member or element of an object
+// or array that closer ends: done with the index past it, or the index
+// of the next member or element after a comma.
+func next(b []byte, i int, closer byte) (j int, done, ok bool) {
+	i = SkipSpace(b, i)
+	switch {
+	case i >= len(b):
+		return 0, false, false
+	case b[i] == ',':
+		return SkipSpace(b, i+1), false, true
+	case b[i] == closer:
+		return i + 1, true, true
+	}
+	return 0, false, false
 }
 
 // skip passes over the value at i and returns the index just past it,
@@ -480,17 +490,9 @@ func (d *Decoder) Array(i int, elem func(i int) (int, bool)) (end int, ok bool) 
 		if i, ok = elem(i); !ok {
 			return 0, false
 		}
-		i = SkipSpace(b, i)
-		if i >= len(b) {
-			return 0, false
-		}
-		switch b[i] {
-		case ',':
-			i = SkipSpace(b, i+1)
-		case ']':
-			return i + 1, true
-		default:
-			return 0, false
+		var done bool
+		if i, done, ok = next(b, i, ']'); done || !ok {
+			return i, ok
 		}
 	}
 }
