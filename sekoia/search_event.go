@@ -152,6 +152,15 @@ func (e Event) Decode(v any) error { return json.Unmarshal(e.Raw, v) }
 // body is validated once, then split: each event's Raw is a slice of body,
 // so a page costs one allocation for its events whatever their number.
 func decodeEventPage(body []byte) (*eventPage, error) {
+	if p, ok := decodeEventPageOnePass(body); ok {
+		return p, nil
+	}
+	return decodeEventPageSplit(body)
+}
+
+// decodeEventPageSplit is the general path: the body is validated, then
+// split, giving encoding/json's errors.
+func decodeEventPageSplit(body []byte) (*eventPage, error) {
 	if !json.Valid(body) {
 		// Decode for encoding/json's precise message (offset of the error).
 		var probe any

@@ -4,8 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"strconv"
-	"strings"
+	"time"
 
 	"github.com/socgo/xdr/internal/jsonscan"
 )
@@ -26,251 +25,67 @@ func decodeActivityFast(b []byte, a *Activity) bool {
 }
 
 // decodeActivityShared fills a from raw, which it keeps as Raw without
-// copying it (Data is a slice of it too). The string fields share one
+// copying it (Data is a slice of it too), with one pass of the module's
+// field-table decoder (internal/jsonscan); the string fields share one
 // allocation. It reports false when raw needs the general decoder.
 func decodeActivityShared(raw []byte, a *Activity) bool {
-	i := jsonscan.SkipSpace(raw, 0)
-	if i >= len(raw) || raw[i] != '{' {
+	var d jsonscan.Decoder
+	d.Init(raw, true, 0)
+	*a = Activity{}
+	end, ok := jsonscan.Object(&d, activityTable, a, d.Space(0))
+	if !ok || d.Space(end) != len(raw) {
 		return false
 	}
-	i = jsonscan.SkipSpace(raw, i+1)
-	var out Activity
-	var strs pendingStrings
-	if i < len(raw) && raw[i] == '}' {
-		i++
-	} else {
-		for {
-			if i >= len(raw) || raw[i] != '"' {
-				return false
-			}
-			kend, ok := jsonscan.StringEnd(raw, i)
-			if !ok {
-				return false
-			}
-			key := raw[i+1 : kend-1]
-			if bytes.IndexByte(key, '\\') >= 0 {
-				return false
-			}
-			i = jsonscan.SkipSpace(raw, kend)
-			if i >= len(raw) || raw[i] != ':' {
-				return false
-			}
-			i = jsonscan.SkipSpace(raw, i+1)
-			vend, ok := jsonscan.ValueEnd(raw, i)
-			if !ok {
-				return false
-			}
-			if !out.setField(string(key), raw[i:vend:vend], &strs) {
-				return false
-			}
-			i = jsonscan.SkipSpace(raw, vend)
-			if i < len(raw) && raw[i] == ',' {
-				i = jsonscan.SkipSpace(raw, i+1)
-				continue
-			}
-			if i < len(raw) && raw[i] == '}' {
-				i++
-				break
-			}
-			return false
-		}
-	}
-	if jsonscan.SkipSpace(raw, i) != len(raw) {
-		return false
-	}
-	strs.apply(&out)
-	out.Raw = raw
-	*a = out
+	d.Flush()
+	a.Raw = raw
 	return true
 }
 
-// The string fields of Activity, as setField names them.
-const (
-	fID = iota
-	fActivityUUID
-	fPrimaryDescription
-	fSecondaryDescription
-	fDescription
-	fComments
-	fAccountID
-	fAccountName
-	fSiteID
-	fSiteName
-	fGroupID
-	fGroupName
-	fAgentID
-	fUserID
-	fThreatID
-	fOSFamily
-	fHash
-)
-
-func (a *Activity) stringField(f uint8) *string {
-	switch f {
-	case fID:
-		return &a.ID
-	case fActivityUUID:
-		return &a.ActivityUUID
-	case fPrimaryDescription:
-		return &a.PrimaryDescription
-	case fSecondaryDescription:
-		return &a.SecondaryDescription
-	case fDescription:
-		return &a.Description
-	case fComments:
-		return &a.Comments
-	case fAccountID:
-		return &a.AccountID
-	case fAccountName:
-		return &a.AccountName
-	case fSiteID:
-		return &a.SiteID
-	case fSiteName:
-		return &a.SiteName
-	case fGroupID:
-		return &a.GroupID
-	case fGroupName:
-		return &a.GroupName
-	case fAgentID:
-		return &a.AgentID
-	case fUserID:
-		return &a.UserID
-	case fThreatID:
-		return &a.ThreatID
-	case fOSFamily:
-		return &a.OSFamily
-	default:
-		return &a.Hash
-	}
-}
-
-// pendingStrings gathers the string members of one object, in order, so
-// that they are made into strings with a single allocation.
-type pendingStrings struct {
-	n    int
-	size int
-	list [24]struct {
-		field uint8
-		text  []byte // nil for ""
-	}
-}
-
-// add records that field has text; false when too many members repeat.
-func (p *pendingStrings) add(field uint8, text []byte) bool {
-	if p.n == len(p.list) {
-		return false
-	}
-	p.list[p.n].field, p.list[p.n].text = field, text
-	p.n++
-	p.size += len(text)
-	return true
-}
-
-// apply sets the fields of a, later members winning as with encoding/json.
-func (p *pendingStrings) apply(a *Activity) {
-	var all string
-	if p.size > 0 {
-		var b strings.Builder
-		b.Grow(p.size)
-		for _, s := range p.list[:p.n] {
-			b.Write(s.text)
-		}
-		all = b.String()
-	}
-	off := 0
-	for _, s := range p.list[:p.n] {
-		*a.stringField(s.field) = all[off : off+len(s.text)]
-		off += len(s.text)
-	}
-}
-
-// activityKeys are the members setField converts.
-var activityKeys = []string{"id", "activityUuid", "activityType", "createdAt", "updatedAt", "primaryDescription",
-	"secondaryDescription", "description", "comments", "accountId", "accountName", "siteId", "siteName", "groupId",
-	"groupName", "agentId", "userId", "threatId", "osFamily", "hash", "data"}
-
-// setField converts one member (string members are recorded in strs);
-// false sends the whole object to the general decoder.
-func (a *Activity) setField(key string, v []byte, strs *pendingStrings) bool {
-	var f uint8
-	switch key {
-	case "id":
-		f = fID
-	case "activityUuid":
-		f = fActivityUUID
-	case "primaryDescription":
-		f = fPrimaryDescription
-	case "secondaryDescription":
-		f = fSecondaryDescription
-	case "description":
-		f = fDescription
-	case "comments":
-		f = fComments
-	case "accountId":
-		f = fAccountID
-	case "accountName":
-		f = fAccountName
-	case "siteId":
-		f = fSiteID
-	case "siteName":
-		f = fSiteName
-	case "groupId":
-		f = fGroupID
-	case "groupName":
-		f = fGroupName
-	case "agentId":
-		f = fAgentID
-	case "userId":
-		f = fUserID
-	case "threatId":
-		f = fThreatID
-	case "osFamily":
-		f = fOSFamily
-	case "hash":
-		f = fHash
-	case "activityType":
-		if string(v) == "null" {
-			return true // null leaves an int unchanged
-		}
-		n, err := strconv.Atoi(string(v))
-		if err != nil {
-			return false
-		}
-		a.ActivityType = ActivityType(n)
-		return true
-	case "createdAt", "updatedAt":
+// activityTime is a time member, decoded as Time decodes it.
+func activityTime(name string, f func(*Activity) *time.Time) jsonscan.Field[Activity] {
+	return jsonscan.Value(name, func(a *Activity, b []byte, i int) (int, bool) {
+		end, ok := jsonscan.ValueEnd(b, i)
 		var t Time
-		if err := t.UnmarshalJSON(v); err != nil {
-			return false
+		if !ok || t.UnmarshalJSON(b[i:end]) != nil {
+			return 0, false
 		}
-		if key == "createdAt" {
-			a.CreatedAt = t.Time
-		} else {
-			a.UpdatedAt = t.Time
-		}
-		return true
-	case "data":
-		if string(v) == "null" {
-			a.Data = nil
-		} else {
-			a.Data = json.RawMessage(v)
-		}
-		return true
-	default:
-		return !foldMatch(key, activityKeys) // encoding/json would match it case-insensitively
-	}
-	switch {
-	case string(v) == "null":
-		return strs.add(f, nil)
-	case plainString(v):
-		return strs.add(f, v[1:len(v)-1])
-	}
-	var s nstring
-	if err := s.UnmarshalJSON(v); err != nil {
-		return false
-	}
-	return strs.add(f, []byte(s))
+		*f(a) = t.Time
+		return end, true
+	})
 }
+
+// activityTable is the field table of Activity. A string field sent as
+// something else than a string or null (an id as a number) gives the
+// activity to the general decoder.
+var activityTable = jsonscan.NewTable(
+	jsonscan.String("id", func(a *Activity) *string { return &a.ID }),
+	jsonscan.String("activityUuid", func(a *Activity) *string { return &a.ActivityUUID }),
+	jsonscan.Int("activityType", func(a *Activity) *int { return (*int)(&a.ActivityType) }),
+	activityTime("createdAt", func(a *Activity) *time.Time { return &a.CreatedAt }),
+	activityTime("updatedAt", func(a *Activity) *time.Time { return &a.UpdatedAt }),
+	jsonscan.String("primaryDescription", func(a *Activity) *string { return &a.PrimaryDescription }),
+	jsonscan.String("secondaryDescription", func(a *Activity) *string { return &a.SecondaryDescription }),
+	jsonscan.String("description", func(a *Activity) *string { return &a.Description }),
+	jsonscan.String("comments", func(a *Activity) *string { return &a.Comments }),
+	jsonscan.String("accountId", func(a *Activity) *string { return &a.AccountID }),
+	jsonscan.String("accountName", func(a *Activity) *string { return &a.AccountName }),
+	jsonscan.String("siteId", func(a *Activity) *string { return &a.SiteID }),
+	jsonscan.String("siteName", func(a *Activity) *string { return &a.SiteName }),
+	jsonscan.String("groupId", func(a *Activity) *string { return &a.GroupID }),
+	jsonscan.String("groupName", func(a *Activity) *string { return &a.GroupName }),
+	jsonscan.String("agentId", func(a *Activity) *string { return &a.AgentID }),
+	jsonscan.String("userId", func(a *Activity) *string { return &a.UserID }),
+	jsonscan.String("threatId", func(a *Activity) *string { return &a.ThreatID }),
+	jsonscan.String("osFamily", func(a *Activity) *string { return &a.OSFamily }),
+	jsonscan.String("hash", func(a *Activity) *string { return &a.Hash }),
+	jsonscan.Value("data", func(a *Activity, b []byte, i int) (int, bool) {
+		end, ok := jsonscan.ValueEnd(b, i) // b is valid JSON
+		if ok && !jsonscan.IsNull(b, i) {
+			a.Data = json.RawMessage(b[i:end:end])
+		}
+		return end, ok
+	}),
+)
 
 // decodeActivitySlow is the general decoder.
 func decodeActivitySlow(b []byte, a *Activity) error {

@@ -13,6 +13,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/socgo/xdr/internal/jsonpage"
+	"github.com/socgo/xdr/internal/jsonscan"
 	"github.com/socgo/xdr/internal/rest"
 )
 
@@ -99,6 +100,9 @@ func decodeInPlace[T any](body []byte, pg *rawPage, decode func([]byte, *T) erro
 	_, stream := any((*T)(nil)).(streamItem)
 	ok := pg.walk(body, func(dec *jsontext.Decoder) error {
 		if stream {
+			if items == nil {
+				items = make([]T, 0, countElements(body, int(dec.InputOffset())))
+			}
 			items = append(items, *new(T))
 			return any(&items[len(items)-1]).(streamItem).decodeFrom(dec, body)
 		}
@@ -247,4 +251,19 @@ func foldMatch(key string, keys []string) bool {
 		}
 	}
 	return false
+}
+
+// countElements returns the number of elements of the array whose first
+// element starts after offset i of page (just past its '[' and any white
+// space): one scan that spares the item slice its growth.
+func countElements(page []byte, i int) int {
+	j := i - 1
+	for j >= 0 && page[j] != '[' {
+		j--
+	}
+	n := 0
+	if j >= 0 {
+		jsonscan.Elements(page[j:], func([]byte) bool { n++; return true })
+	}
+	return n
 }

@@ -1,8 +1,9 @@
 // Package jsonscan finds the bounds of JSON values in a byte slice without
-// decoding them. The fast page decoders of the API packages use it to cut
-// a response body into items that share its memory. It does not validate:
-// callers run it on text that json.Valid accepted, and on anything else
-// its answers are only bounds that the caller's decoding then refuses.
+// decoding them, and holds the module's one hand-written object decoder
+// (Object, driven by a field table; see fields.go). The bounds functions
+// do not validate: callers run them on text that json.Valid accepted, and
+// on anything else their answers are only bounds that the caller's
+// decoding then refuses. Object checks what it accepts.
 package jsonscan
 
 import "bytes"
