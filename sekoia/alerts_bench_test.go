@@ -17,30 +17,6 @@ import (
 
 const benchAlerts = 10_000
 
-// alertBenchServer is shared by the two alert paging benchmarks so that
-// they read the very same data from the very same server.
-var alertBenchServer = sync.OnceValue(func() *sekoiatest.Server {
-	srv, err := sekoiatest.Start()
-	if err != nil {
-		panic(err)
-	}
-	srv.SeedAlerts(benchAlerts)
-	// The fake renders an alert on its first listing and caches it: one
-	// pass now keeps that one-off cost out of whichever benchmark runs
-	// first.
-	for offset := 0; offset < benchAlerts; offset += 100 {
-		req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/v1/sic/alerts?limit=100&offset=%d&with_count=false", srv.URL(), offset), nil)
-		req.Header.Set("Authorization", "Bearer "+srv.APIKey())
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			panic(err)
-		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-	}
-	return srv
-})
-
 // alertBench is the loopback server both sides of BenchmarkVsRawAlertsAll
 // read: it answers every query from memory with the bytes the fake gave
 // for it, fetched once beforehand (one pass of Alerts.All and one of the
@@ -51,7 +27,11 @@ type alertBench struct {
 }
 
 var alertReplay = sync.OnceValue(func() alertBench {
-	srv := alertBenchServer()
+	srv, err := sekoiatest.Start()
+	if err != nil {
+		panic(err)
+	}
+	srv.SeedAlerts(benchAlerts)
 	var mu sync.Mutex
 	pages := map[string][]byte{}
 	recording := true
