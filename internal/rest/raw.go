@@ -112,10 +112,8 @@ func CheckRawPath(path string) error {
 	if _, err := url.PathUnescape(path); err != nil {
 		return fmt.Errorf("has an invalid percent escape")
 	}
-	for seg := range strings.SplitSeq(path, "/") {
-		if argcheck.IsDotSegment(seg) {
-			return fmt.Errorf("has a . or .. segment, which a proxy would resolve")
-		}
+	if checkPath(path) != nil {
+		return fmt.Errorf("has a . or .. segment, which a proxy would resolve")
 	}
 	return nil
 }
