@@ -15,6 +15,7 @@ import (
 
 	kpgzip "github.com/klauspost/compress/gzip"
 
+	"github.com/socgo/xdr/internal/vsraw"
 	"github.com/socgo/xdr/sekoia"
 	"github.com/socgo/xdr/sekoia/sekoiatest"
 )
@@ -104,6 +105,13 @@ func newWireCounter(parallel int) *wireCounter {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = max(http.DefaultMaxIdleConnsPerHost, parallel)
 	return &wireCounter{next: t}
+}
+
+// processCPU returns the CPU time (user and system) the process used so
+// far, or 0 where it cannot be read.
+func processCPU() time.Duration {
+	ns, _ := vsraw.CPUTime()
+	return time.Duration(ns)
 }
 
 // reportIntake reports events/s, the compressed bytes per event and the

@@ -2,5 +2,5 @@
 
 package vsraw
 
-// cpuTime is not measured on this system.
-func cpuTime() (int64, bool) { return 0, false }
+// CPUTime reports false: the process CPU time is not read on this system.
+func CPUTime() (int64, bool) { return 0, false }

@@ -4,9 +4,9 @@ package vsraw
 
 import "syscall"
 
-// cpuTime returns the user and system CPU time of the process so far, in
+// CPUTime returns the user and system CPU time of the process so far, in
 // nanoseconds.
-func cpuTime() (int64, bool) {
+func CPUTime() (int64, bool) {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0, false

@@ -20,9 +20,9 @@ func Run(b *testing.B, n int, sdk, raw func(b *testing.B)) {
 	}{{"sdk", sdk}, {"raw", raw}} {
 		b.Run(s.name, func(b *testing.B) {
 			b.ReportAllocs()
-			cpu0, ok := cpuTime()
+			cpu0, ok := CPUTime()
 			s.f(b)
-			if cpu1, ok1 := cpuTime(); ok && ok1 {
+			if cpu1, ok1 := CPUTime(); ok && ok1 {
 				b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "cpu-ns/op")
 			}
 			b.ReportMetric(float64(b.N)*float64(n)/b.Elapsed().Seconds(), "items/s")
