@@ -27,6 +27,19 @@ func special(x uint64) uint64 {
 	return (ctl | q | bs) &^ x & high
 }
 
+const low7 = 0x7f7f7f7f7f7f7f7f
+
+// zeros returns a word whose high bit is set in exactly the bytes of y
+// that are 0 (no borrow between bytes, unlike special's test).
+func zeros(y uint64) uint64 { return ^((y&low7 + low7) | y | low7) }
+
+// escapes returns a word whose high bit is set in exactly the bytes of x
+// that cannot appear raw in a JSON string: '"', '\\' and bytes below 0x20
+// (the last part: (b&0x7f)+0x60 reaches 0x80 from b = 0x20 on).
+func escapes(x uint64) uint64 {
+	return zeros(x^ones*'"') | zeros(x^ones*'\\') | ^((x&low7 + ones*0x60) | x | low7)
+}
+
 // isSpecial reports whether c cannot appear raw in a JSON string.
 func isSpecial(c byte) bool { return c < 0x20 || c == '"' || c == '\\' }
 
@@ -34,31 +47,29 @@ func isSpecial(c byte) bool { return c < 0x20 || c == '"' || c == '\\' }
 // AppendQuoted, or -1 when b is not valid UTF-8.
 func QuotedLen(b []byte) int {
 	n := len(b) + 2
-	ascii := true
+	var seen uint64 // the bits of every word, for the high ones
 	i := 0
-	for i+8 <= len(b) {
+	for ; i+8 <= len(b); i += 8 {
 		x := binary.LittleEndian.Uint64(b[i:])
-		if x&high != 0 {
-			ascii = false
+		seen |= x
+		m := escapes(x)
+		// '"' and '\\' (by far the most common) add one byte each; a
+		// control character adds one or five.
+		n += bits.OnesCount64(m)
+		if ctl := m &^ (zeros(x^ones*'"') | zeros(x^ones*'\\')); ctl != 0 {
+			for ; ctl != 0; ctl &= ctl - 1 {
+				n += escapeExtra(b[i+bits.TrailingZeros64(ctl)/8]) - 1
+			}
 		}
-		m := special(x)
-		if m == 0 {
-			i += 8
-			continue
-		}
-		i += bits.TrailingZeros64(m) / 8
-		n += escapeExtra(b[i])
-		i++
 	}
 	for ; i < len(b); i++ {
 		c := b[i]
-		if c >= utf8.RuneSelf {
-			ascii = false
-		} else if isSpecial(c) {
+		seen |= uint64(c)
+		if isSpecial(c) {
 			n += escapeExtra(c)
 		}
 	}
-	if !ascii && !utf8.Valid(b) {
+	if seen&high != 0 && !utf8.Valid(b) {
 		return -1
 	}
 	return n
