@@ -3,10 +3,10 @@ package sekoia
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -257,17 +257,49 @@ func planBatches(sizes []int, overhead, maxBody, maxEvents int) []batchRange {
 }
 
 // checkEvents validates every event and returns the size of each once
-// quoted and escaped as a JSON string.
+// quoted and escaped as a JSON string. Above checkSpan events, the events
+// are checked in as many parts at once as there are processors (GOMAXPROCS);
+// the error is still that of the first invalid event.
 func checkEvents(method string, events [][]byte) ([]int, error) {
 	sizes := make([]int, len(events))
+	parts := min(runtime.GOMAXPROCS(0), len(events)/checkSpan)
+	if parts <= 1 {
+		if err := checkRange(method, events, sizes, 0); err != nil {
+			return nil, err
+		}
+		return sizes, nil
+	}
+	errs := make([]error, parts)
+	per := (len(events) + parts - 1) / parts
+	var wg sync.WaitGroup
+	for p := range parts {
+		lo, hi := p*per, min((p+1)*per, len(events))
+		wg.Go(func() { errs[p] = checkRange(method, events[lo:hi], sizes[lo:hi], lo) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil { // the parts are in order: the first is the earliest event
+			return nil, err
+		}
+	}
+	return sizes, nil
+}
+
+// checkSpan is the fewest events checkEvents gives a goroutine: below it,
+// starting one costs more than it saves.
+const checkSpan = 4096
+
+// checkRange checks events (those from index first of the caller's
+// events) into sizes.
+func checkRange(method string, events [][]byte, sizes []int, first int) error {
 	for i, ev := range events {
 		n, err := checkEvent(ev)
 		if err != nil {
-			return nil, fmt.Errorf("sekoia: %s: event %d: %w", method, i, err)
+			return fmt.Errorf("sekoia: %s: event %d: %w", method, first+i, err)
 		}
 		sizes[i] = n
 	}
-	return sizes, nil
+	return nil
 }
 
 func checkEvent(ev []byte) (int, error) {
@@ -393,14 +425,14 @@ func (in *Intake) post(ctx context.Context, gz []byte, n int) ([]string, error) 
 	if err != nil {
 		return nil, err
 	}
-	var out intakeBatchResult
-	if err := json.Unmarshal(body, &out); err != nil {
+	ids, err := decodeEventIDs(body)
+	if err != nil {
 		return nil, fmt.Errorf("sekoia: POST /batch: decode response: %w", err)
 	}
-	if len(out.EventIDs) != n {
-		return nil, fmt.Errorf("sekoia: POST /batch: the intake returned %d event ids for %d events", len(out.EventIDs), n)
+	if len(ids) != n {
+		return nil, fmt.Errorf("sekoia: POST /batch: the intake returned %d event ids for %d events", len(ids), n)
 	}
-	return out.EventIDs, nil
+	return ids, nil
 }
 
 // intakeAnswerCap is the most bytes read of the answer to a batch of n

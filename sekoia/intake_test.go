@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -136,6 +137,38 @@ func TestIntakeRefusesBadEventsBeforeSending(t *testing.T) {
 	// exactly at the limit is fine (checked without sending here)
 	if _, err := checkEvent(big[:MaxIntakeEventBytes]); err != nil {
 		t.Errorf("limit: %v", err)
+	}
+}
+
+// TestIntakeParallelCheckNamesFirstBadEvent: events checked in parts at
+// once still fail on the earliest invalid event, before any request, and
+// get the sizes a check in one part gives.
+func TestIntakeParallelCheckNamesFirstBadEvent(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	in, _ := intakeMock(t) // any request fails the test
+	events := make([][]byte, 4*checkSpan)
+	for i := range events {
+		events[i] = []byte(`{"n":"` + strconv.Itoa(i) + `\"}`)
+	}
+	sizes, err := checkEvents("test", events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, ev := range events {
+		if want := len(jsonstr.AppendQuoted(nil, ev)); sizes[i] != want {
+			t.Fatalf("event %d sized %d, want %d", i, sizes[i], want)
+		}
+	}
+	events[3*checkSpan+5] = []byte{0xff}
+	events[checkSpan+7] = bytes.Repeat([]byte("a"), MaxIntakeEventBytes+1)
+	_, err = in.Push(context.Background(), events)
+	if !errors.Is(err, ErrEventTooLarge) || !strings.Contains(err.Error(), fmt.Sprintf("event %d:", checkSpan+7)) {
+		t.Errorf("two bad events: %v", err)
+	}
+	events[checkSpan+7] = []byte("{}")
+	_, err = in.Push(context.Background(), events)
+	if !errors.Is(err, ErrInvalidEvent) || !strings.Contains(err.Error(), fmt.Sprintf("event %d:", 3*checkSpan+5)) {
+		t.Errorf("one bad event: %v", err)
 	}
 }
 

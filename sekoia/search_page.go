@@ -8,8 +8,9 @@ import (
 	"github.com/socgo/xdr/internal/jsonscan"
 )
 
-// errNotPlain stops the one pass over a page it leaves to the general path.
-var errNotPlain = errors.New("not a plain page")
+// errNotPlain stops a one-pass decoder at a value it leaves to the
+// general path (a page of search results, the ids of an intake answer).
+var errNotPlain = errors.New("not plain")
 
 // decodeEventPageOnePass reads a results page in one pass of the module's
 // list decoder (internal/jsonpage), which checks the JSON as it cuts each
