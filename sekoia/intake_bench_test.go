@@ -115,50 +115,81 @@ func processCPU() time.Duration {
 }
 
 // reportIntake reports events/s, the compressed bytes per event and the
-// CPU time the process (client and fake together) spent per event since
-// cpu0: on a machine shared with other work, the CPU time moves less than
-// the elapsed time.
-func reportIntake(b *testing.B, events int, wc *wireCounter, cpu0 time.Duration) {
+// CPU time per event of this process since cpu0, and of the sink when
+// there is one (stopped here): on a machine shared with other work, CPU
+// time moves less than the elapsed time.
+func reportIntake(b *testing.B, events int, wc *wireCounter, cpu0 time.Duration, sink *intakeSink) {
 	total := float64(events) * float64(b.N)
 	b.ReportMetric(total/b.Elapsed().Seconds(), "events/s")
 	b.ReportMetric(float64(wc.n.Load())/total, "B/event-on-wire")
 	if cpu := processCPU(); cpu > 0 {
 		b.ReportMetric(float64(cpu-cpu0)/total, "cpu-ns/event")
 	}
+	if sink != nil {
+		if cpu := sink.stop(); cpu > 0 {
+			b.ReportMetric(float64(cpu)/total, "sink-cpu-ns/event")
+		}
+	}
+}
+
+// newBenchIntake returns an intake pushing to url with key through wc,
+// sending parallel requests at once (0: the default).
+func newBenchIntake(b *testing.B, url, key string, wc *wireCounter, parallel int) *sekoia.Intake {
+	opts := []sekoia.Option{sekoia.WithIntakeURL(url), sekoia.WithHTTPClient(&http.Client{Transport: wc})}
+	if parallel > 0 {
+		opts = append(opts, sekoia.WithIntakeParallelism(parallel))
+	}
+	in, err := sekoia.NewIntake(key, opts...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return in
 }
 
 // BenchmarkVsRawIntakePush pushes 50,000 realistic events of about 1.1 KiB
-// to the fake intake: sdk with Intake.Push and its defaults, raw with a
-// hand-written loop (encoding/json, compress/gzip at BestSpeed, net/http,
-// batches of MaxIntakeBatchEvents posted one after the other), both over
-// the same pre-serialised events and the same loopback fake.
+// to an intake sink in a child process (see intakeSinkEnv): sdk with
+// Intake.Push and its defaults, raw with a hand-written loop
+// (encoding/json, compress/gzip at BestSpeed, net/http, batches of
+// MaxIntakeBatchEvents posted one after the other), both over the same
+// pre-serialised events. cpu-ns/event is the client's CPU time alone.
 func BenchmarkVsRawIntakePush(b *testing.B) {
 	evs := intakeEvents(intakeBenchEvents)
 	b.Run("sdk", func(b *testing.B) {
-		srv := sekoiatest.NewServer(b)
+		sink := startIntakeSink(b)
 		wc := newWireCounter(sekoia.DefaultIntakeParallelism)
-		in, err := sekoia.NewIntake(srv.IntakeKey(), sekoia.WithIntakeURL(srv.IntakeURL()), sekoia.WithHTTPClient(&http.Client{Transport: wc}))
-		if err != nil {
-			b.Fatal(err)
-		}
-		benchPush(b, srv, wc, evs, func(ctx context.Context) (int, error) {
+		in := newBenchIntake(b, sink.URL, sink.Key, wc, 0)
+		benchPush(b, sink, nil, wc, evs, func(ctx context.Context) (int, error) {
 			ids, err := in.Push(ctx, evs)
 			return len(ids), err
 		})
 	})
 	b.Run("raw", func(b *testing.B) {
-		srv := sekoiatest.NewServer(b)
+		sink := startIntakeSink(b)
 		wc := newWireCounter(1)
 		hc := &http.Client{Transport: wc}
-		benchPush(b, srv, wc, evs, func(ctx context.Context) (int, error) {
-			return rawPush(ctx, hc, srv, evs)
+		benchPush(b, sink, nil, wc, evs, func(ctx context.Context) (int, error) {
+			return rawPush(ctx, hc, sink.URL, sink.Key, evs)
 		})
 	})
 }
 
+// BenchmarkIntakePushFake is Intake.Push of the same events to the
+// in-process fake (sekoiatest), which decodes and stores every event: the
+// fake's work shares the machine with the client's.
+func BenchmarkIntakePushFake(b *testing.B) {
+	evs := intakeEvents(intakeBenchEvents)
+	srv := sekoiatest.NewServer(b)
+	wc := newWireCounter(sekoia.DefaultIntakeParallelism)
+	in := newBenchIntake(b, srv.IntakeURL(), srv.IntakeKey(), wc, 0)
+	benchPush(b, nil, srv.ResetIntake, wc, evs, func(ctx context.Context) (int, error) {
+		ids, err := in.Push(ctx, evs)
+		return len(ids), err
+	})
+}
+
 // benchPush runs push once per iteration, checking it returned an id per
-// event, and resets the fake between iterations.
-func benchPush(b *testing.B, srv *sekoiatest.Server, wc *wireCounter, evs [][]byte, push func(context.Context) (int, error)) {
+// event, and runs reset (when set) between iterations.
+func benchPush(b *testing.B, sink *intakeSink, reset func(), wc *wireCounter, evs [][]byte, push func(context.Context) (int, error)) {
 	b.SetBytes(totalLen(evs))
 	b.ReportAllocs()
 	ctx := context.Background()
@@ -168,15 +199,17 @@ func benchPush(b *testing.B, srv *sekoiatest.Server, wc *wireCounter, evs [][]by
 		if err != nil || n != len(evs) {
 			b.Fatalf("%d ids: %v", n, err)
 		}
-		b.StopTimer()
-		srv.ResetIntake()
-		b.StartTimer()
+		if reset != nil {
+			b.StopTimer()
+			reset()
+			b.StartTimer()
+		}
 	}
-	reportIntake(b, len(evs), wc, cpu0)
+	reportIntake(b, len(evs), wc, cpu0, sink)
 }
 
 // rawPush is the baseline: what a caller writes with the standard library.
-func rawPush(ctx context.Context, hc *http.Client, srv *sekoiatest.Server, evs [][]byte) (int, error) {
+func rawPush(ctx context.Context, hc *http.Client, url, key string, evs [][]byte) (int, error) {
 	const per = sekoia.MaxIntakeBatchEvents
 	var ids []string
 	for start := 0; start < len(evs); start += per {
@@ -185,7 +218,7 @@ func rawPush(ctx context.Context, hc *http.Client, srv *sekoiatest.Server, evs [
 		for i, ev := range batch {
 			strs[i] = string(ev)
 		}
-		body, err := json.Marshal(map[string]any{"intake_key": srv.IntakeKey(), "jsons": strs})
+		body, err := json.Marshal(map[string]any{"intake_key": key, "jsons": strs})
 		if err != nil {
 			return 0, err
 		}
@@ -195,7 +228,7 @@ func rawPush(ctx context.Context, hc *http.Client, srv *sekoiatest.Server, evs [
 		if err := zw.Close(); err != nil {
 			return 0, err
 		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, srv.IntakeURL()+"/batch", &gz)
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, url+"/batch", &gz)
 		if err != nil {
 			return 0, err
 		}
@@ -218,20 +251,16 @@ func rawPush(ctx context.Context, hc *http.Client, srv *sekoiatest.Server, evs [
 	return len(ids), nil
 }
 
-// BenchmarkIntakePushParallelism is Intake.Push of the same events with
-// 1, 2, 4 and 8 requests at once.
+// BenchmarkIntakePushParallelism is Intake.Push of the same events to the
+// sink with 1, 2, 4 and 8 requests at once.
 func BenchmarkIntakePushParallelism(b *testing.B) {
 	evs := intakeEvents(intakeBenchEvents)
 	for _, p := range []int{1, 2, 4, 8} {
 		b.Run(fmt.Sprint(p), func(b *testing.B) {
-			srv := sekoiatest.NewServer(b)
+			sink := startIntakeSink(b)
 			wc := newWireCounter(p)
-			in, err := sekoia.NewIntake(srv.IntakeKey(), sekoia.WithIntakeURL(srv.IntakeURL()),
-				sekoia.WithIntakeParallelism(p), sekoia.WithHTTPClient(&http.Client{Transport: wc}))
-			if err != nil {
-				b.Fatal(err)
-			}
-			benchPush(b, srv, wc, evs, func(ctx context.Context) (int, error) {
+			in := newBenchIntake(b, sink.URL, sink.Key, wc, p)
+			benchPush(b, sink, nil, wc, evs, func(ctx context.Context) (int, error) {
 				ids, err := in.Push(ctx, evs)
 				return len(ids), err
 			})
@@ -240,16 +269,13 @@ func BenchmarkIntakePushParallelism(b *testing.B) {
 }
 
 // BenchmarkIntakeWriter writes the same events one by one to an
-// IntakeWriter with its defaults (batches of 1000 events or 1 MiB) and
-// flushes at the end.
+// IntakeWriter with its defaults (batches of 1000 events or 1 MiB) over
+// the sink, and flushes at the end.
 func BenchmarkIntakeWriter(b *testing.B) {
 	evs := intakeEvents(intakeBenchEvents)
-	srv := sekoiatest.NewServer(b)
+	sink := startIntakeSink(b)
 	wc := newWireCounter(sekoia.DefaultIntakeParallelism)
-	in, err := sekoia.NewIntake(srv.IntakeKey(), sekoia.WithIntakeURL(srv.IntakeURL()), sekoia.WithHTTPClient(&http.Client{Transport: wc}))
-	if err != nil {
-		b.Fatal(err)
-	}
+	in := newBenchIntake(b, sink.URL, sink.Key, wc, 0)
 	b.SetBytes(totalLen(evs))
 	b.ReportAllocs()
 	ctx := context.Background()
@@ -267,11 +293,8 @@ func BenchmarkIntakeWriter(b *testing.B) {
 		if st := w.Stats(); st.Accepted != int64(len(evs)) {
 			b.Fatalf("%+v", st)
 		}
-		b.StopTimer()
-		srv.ResetIntake()
-		b.StartTimer()
 	}
-	reportIntake(b, len(evs), wc, cpu0)
+	reportIntake(b, len(evs), wc, cpu0, sink)
 }
 
 // BenchmarkIntakeGzip compresses one full batch of the events (5000, as

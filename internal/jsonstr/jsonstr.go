@@ -34,11 +34,15 @@ const low7 = 0x7f7f7f7f7f7f7f7f
 func zeros(y uint64) uint64 { return ^((y&low7 + low7) | y | low7) }
 
 // escapes returns a word whose high bit is set in exactly the bytes of x
-// that cannot appear raw in a JSON string: '"', '\\' and bytes below 0x20
-// (the last part: (b&0x7f)+0x60 reaches 0x80 from b = 0x20 on).
+// that cannot appear raw in a JSON string: '"', '\\' and bytes below 0x20.
 func escapes(x uint64) uint64 {
-	return zeros(x^ones*'"') | zeros(x^ones*'\\') | ^((x&low7 + ones*0x60) | x | low7)
+	return zeros(x^ones*'"') | zeros(x^ones*'\\') | controls(x)
 }
+
+// controls returns a word whose high bit is set in exactly the bytes of x
+// below 0x20: (b&0x7f)+0x60 reaches 0x80 from b = 0x20 on, and bytes of
+// 0x80 and above are dropped by "| x".
+func controls(x uint64) uint64 { return ^((x&low7 + ones*0x60) | x | low7) }
 
 // isSpecial reports whether c cannot appear raw in a JSON string.
 func isSpecial(c byte) bool { return c < 0x20 || c == '"' || c == '\\' }
@@ -52,14 +56,11 @@ func QuotedLen(b []byte) int {
 	for ; i+8 <= len(b); i += 8 {
 		x := binary.LittleEndian.Uint64(b[i:])
 		seen |= x
-		m := escapes(x)
 		// '"' and '\\' (by far the most common) add one byte each; a
 		// control character adds one or five.
-		n += bits.OnesCount64(m)
-		if ctl := m &^ (zeros(x^ones*'"') | zeros(x^ones*'\\')); ctl != 0 {
-			for ; ctl != 0; ctl &= ctl - 1 {
-				n += escapeExtra(b[i+bits.TrailingZeros64(ctl)/8]) - 1
-			}
+		n += bits.OnesCount64(escapes(x))
+		for ctl := controls(x); ctl != 0; ctl &= ctl - 1 {
+			n += escapeExtra(b[i+bits.TrailingZeros64(ctl)/8]) - 1
 		}
 	}
 	for ; i < len(b); i++ {
@@ -93,38 +94,73 @@ func AppendQuoted(dst, b []byte) []byte { return AppendQuotedN(dst, b, len(b)+2)
 // AppendQuotedN is AppendQuoted for a caller that knows the length of the
 // result, QuotedLen(b): n only sizes dst once (a wrong n costs a copy, no
 // more).
+//
+// It reads b a word of eight bytes at a time. A word with nothing to
+// escape is stored whole. In a word whose bytes to escape are '"' and '\\'
+// only (the usual case in JSON text, where they come every few words), the
+// output place of each byte is its index plus the number of such bytes up
+// to it, eight running sums that one multiplication gives: the 16 bytes
+// the word can take are filled with backslashes, then each byte is stored
+// at its place, which leaves a backslash before each escaped one. No branch
+// depends on where the escaped bytes are. A word with a control character
+// (rare) is written byte by byte.
 func AppendQuotedN(dst, b []byte, n int) []byte {
-	const hex = "0123456789abcdef"
+	// A word writes up to 8*6 bytes (eight control characters).
+	const slack = 64
 	w := len(dst)
-	// An iteration stores up to 8+5 bytes (a word, then an escape at its
-	// last byte), so d keeps slack past what is written.
-	const slack = 16
 	d := slices.Grow(dst, max(n, 0)+slack)
 	d = d[:cap(d)]
 	d[w] = '"'
 	w++
 	r := 0
-	for r < len(b) {
+	for ; r+8 <= len(b); r += 8 {
 		if w+slack > len(d) {
 			d = regrow(d, w)
 		}
-		if r+8 <= len(b) {
-			x := binary.LittleEndian.Uint64(b[r:])
-			binary.LittleEndian.PutUint64(d[w:], x) // the plain bytes, and some overwritten next
-			m := special(x)
-			if m == 0 {
-				r, w = r+8, w+8
-				continue
-			}
-			k := bits.TrailingZeros64(m) / 8
-			r, w = r+k, w+k
-		} else if c := b[r]; !isSpecial(c) {
-			d[w] = c
-			r, w = r+1, w+1
+		x := binary.LittleEndian.Uint64(b[r:])
+		if controls(x) != 0 {
+			w = appendEscaped(d, w, b[r:r+8])
 			continue
 		}
-		c := b[r]
-		r++
+		q := zeros(x^ones*'"') | zeros(x^ones*'\\')
+		if q == 0 {
+			binary.LittleEndian.PutUint64(d[w:], x)
+			w += 8
+			continue
+		}
+		// Byte i of p: i plus the number of bytes to escape in 0..i.
+		p := (q>>7)*ones + 0x0706050403020100
+		o := d[w : w+16 : w+16]
+		binary.LittleEndian.PutUint64(o[0:], ones*'\\')
+		binary.LittleEndian.PutUint64(o[8:], ones*'\\')
+		o[byte(p)&15] = byte(x)
+		o[byte(p>>8)&15] = byte(x >> 8)
+		o[byte(p>>16)&15] = byte(x >> 16)
+		o[byte(p>>24)&15] = byte(x >> 24)
+		o[byte(p>>32)&15] = byte(x >> 32)
+		o[byte(p>>40)&15] = byte(x >> 40)
+		o[byte(p>>48)&15] = byte(x >> 48)
+		o[byte(p>>56)&15] = byte(x >> 56)
+		w += int(p>>56) + 1 // 8 bytes and the escapes: byte 7 of p plus 1
+	}
+	if w+slack > len(d) {
+		d = regrow(d, w)
+	}
+	w = appendEscaped(d, w, b[r:]) // the last 0 to 7 bytes
+	d[w] = '"'
+	return d[:w+1]
+}
+
+// appendEscaped writes b (at most 8 bytes) escaped at d[w:], which has room
+// for six bytes each, and returns the index past them.
+func appendEscaped(d []byte, w int, b []byte) int {
+	const hex = "0123456789abcdef"
+	for _, c := range b {
+		if !isSpecial(c) {
+			d[w] = c
+			w++
+			continue
+		}
 		d[w] = '\\'
 		switch c {
 		case '"', '\\':
@@ -145,11 +181,7 @@ func AppendQuotedN(dst, b []byte, n int) []byte {
 		}
 		w += 2
 	}
-	if w+1 > len(d) {
-		d = regrow(d, w)
-	}
-	d[w] = '"'
-	return d[:w+1]
+	return w
 }
 
 // regrow returns a copy of d[:w] with room to spare, for AppendQuotedN
