@@ -6,7 +6,7 @@
 // decoding then refuses. Object checks what it accepts.
 package jsonscan
 
-import "bytes"
+import "github.com/socgo/xdr/internal/jsonstr"
 
 // SkipSpace returns the index of the first byte of b from i on that is
 // not JSON white space (len(b) when there is none).
@@ -24,26 +24,7 @@ func SkipSpace(b []byte, i int) int {
 
 // StringEnd returns the index just past the string starting at b[i] ==
 // '"', or false when b ends first.
-func StringEnd(b []byte, i int) (int, bool) {
-	i++
-	for i <= len(b) {
-		j := bytes.IndexByte(b[i:], '"')
-		if j < 0 {
-			return 0, false
-		}
-		i += j
-		// An odd number of backslashes before the quote escapes it.
-		n := 0
-		for k := i - 1; k >= 0 && b[k] == '\\'; k-- {
-			n++
-		}
-		if n%2 == 0 {
-			return i + 1, true
-		}
-		i++
-	}
-	return 0, false
-}
+func StringEnd(b []byte, i int) (int, bool) { return jsonstr.End(b, i) }
 
 // ValueEnd returns the index just past the JSON value starting at b[i]:
 // a string, an object or array (nesting and strings followed), or a

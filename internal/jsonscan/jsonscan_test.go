@@ -99,3 +99,42 @@ func FuzzElements(f *testing.F) {
 		}
 	})
 }
+
+// stringEndBackward is the reference StringEnd is checked against: each
+// quote after b[i] closes the string unless an odd number of backslashes
+// stands before it.
+func stringEndBackward(b []byte, i int) (int, bool) {
+	for i++; i < len(b); i++ {
+		if b[i] != '"' {
+			continue
+		}
+		n := 0
+		for k := i - 1; k >= 0 && b[k] == '\\'; k-- {
+			n++
+		}
+		if n%2 == 0 {
+			return i + 1, true
+		}
+	}
+	return 0, false
+}
+
+// FuzzStringEnd checks StringEnd against the backward reference, from
+// every quote of the input.
+func FuzzStringEnd(f *testing.F) {
+	for _, s := range []string{`"abc"`, `"a\"b"x`, `"a\\"x`, `"\\\"\\\\"`, `"open`, `"ends in \`, `"12345678\"12345678\\\\"`, `"é\u00e9"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for i, c := range b {
+			if c != '"' || (i > 0 && b[i-1] == '\\') {
+				continue
+			}
+			got, ok := StringEnd(b, i)
+			want, wok := stringEndBackward(b, i)
+			if got != want || ok != wok {
+				t.Fatalf("StringEnd(%q, %d) = %d, %v; want %d, %v", b, i, got, ok, want, wok)
+			}
+		}
+	})
+}

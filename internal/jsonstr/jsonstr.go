@@ -291,3 +291,37 @@ func hex4(b []byte) (rune, bool) {
 	}
 	return v, true
 }
+
+// End returns the index in b just past the JSON string whose opening quote
+// is b[i], or false when b ends first. It looks for the closing quote a
+// word at a time and steps over each backslash with the byte after it; it
+// does not check the escapes or the bytes (Unquote does).
+func End(b []byte, i int) (int, bool) {
+	for i++; i < len(b); i++ {
+		if i = quoteOrBackslash(b, i); i >= len(b) {
+			break
+		}
+		if b[i] == '"' {
+			return i + 1, true
+		}
+		i++ // the escaped byte
+	}
+	return 0, false
+}
+
+// quoteOrBackslash returns the index of the first '"' or '\\' of b from i
+// on, or len(b).
+func quoteOrBackslash(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if m := zeros(x^ones*'"') | zeros(x^ones*'\\'); m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c == '"' || c == '\\' {
+			return i
+		}
+	}
+	return len(b)
+}
