@@ -164,10 +164,6 @@ func (e *PushError) Unwrap() error { return e.Err }
 // are retried on 429, 5xx and network errors, so delivery is at least once:
 // an event may arrive twice, never silently not at all.
 //
-// The ids of one request share one string: an id kept keeps its request's
-// ids (about 36 bytes each) in memory; clone the ids kept long-term apart
-// from the others (strings.Clone).
-//
 // On error Push stops sending, waits for the requests under way, and
 // returns the ids it got ("" for every event not accepted) with a
 // *PushError naming the failed request's events, or the context's error.

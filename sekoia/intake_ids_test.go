@@ -2,7 +2,9 @@ package sekoia
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
+	"strconv"
 	"testing"
 )
 
@@ -38,6 +40,24 @@ func TestDecodeEventIDsOnePass(t *testing.T) {
 	ids, ok := scanEventIDs([]byte(`{"event_ids":["5f1c","a2b3","c4"]}`))
 	if !ok || !slices.Equal(ids, []string{"5f1c", "a2b3", "c4"}) {
 		t.Fatalf("scanEventIDs = %q, %v", ids, ok)
+	}
+	// More ids than share a string, an empty one among them.
+	var want []string
+	answer := []byte(`{"event_ids":[`)
+	for i := range 3*idsPerString + 5 {
+		id := fmt.Sprintf("id-%d", i)
+		if i == idsPerString {
+			id = ""
+		}
+		want = append(want, id)
+		if i > 0 {
+			answer = append(answer, ',')
+		}
+		answer = strconv.AppendQuote(answer, id)
+	}
+	answer = append(answer, "]}"...)
+	if ids, ok := scanEventIDs(answer); !ok || !slices.Equal(ids, want) {
+		t.Fatalf("scanEventIDs of %d ids = %q, %v", len(want), ids, ok)
 	}
 	for _, a := range []string{`{"event_ids":["a\"1"]}`, `{"event_ids":["x"],"status":"ok"}`, `{"event_ids":null}`, `{"event_ids":["x"]} x`} {
 		if _, ok := scanEventIDs([]byte(a)); ok {
