@@ -335,6 +335,23 @@ const intakeChunk = 64 << 10
 type intakePools struct {
 	chunk sync.Pool // *[]byte: chunks of request bodies being built
 	gzip  sync.Pool // *gzip.Writer, whose state is costly to allocate
+	body  sync.Pool // *[]byte: the bodies of IntakeWriter batches
+}
+
+// getBody returns an empty buffer for the body of an IntakeWriter batch.
+func (p *intakePools) getBody() []byte {
+	if b, ok := p.body.Get().(*[]byte); ok {
+		return (*b)[:0]
+	}
+	return nil
+}
+
+// putBody gives back the body of a batch once compressed; one grown past
+// the request limit by a huge batch is left to the collector.
+func (p *intakePools) putBody(b []byte) {
+	if cap(b) <= MaxIntakeRequestBytes+2 {
+		p.body.Put(&b)
+	}
 }
 
 func newIntakePools() *intakePools {

@@ -192,7 +192,7 @@ func (w *IntakeWriter) cutLocked() *writerBatch {
 	body := append(w.buf, ']', '}')
 	b := &writerBatch{body: body, n: w.n, done: make(chan struct{}), turn: make(chan struct{}), prev: w.lastTurn}
 	w.lastTurn = b.turn
-	w.buf, w.n = make([]byte, 0, min(cap(body), w.opts.MaxBytes+2)), 0
+	w.buf, w.n = w.in.pools.getBody(), 0
 	w.inflight[b] = struct{}{}
 	return b
 }
@@ -226,6 +226,8 @@ func (w *IntakeWriter) dispatch(ctx context.Context, b *writerBatch) error {
 	go func() {
 		defer func() { <-w.sem }()
 		gz, err := w.in.gzipBody(b.body)
+		w.in.pools.putBody(b.body) // compressed: the body is not read again
+		b.body = nil
 		if err == nil {
 			_, err = w.in.post(w.bg, gz, b.n)
 		}
