@@ -19,6 +19,7 @@ import (
 type retryState struct {
 	cfg      *Config
 	safe     bool
+	conn     connTrace // how far the current attempt got
 	attempts int
 	retries  int
 	wait     time.Duration
@@ -36,7 +37,7 @@ func (s *retryState) checkRetry(ctx context.Context, resp *http.Response, err er
 	var wait time.Duration
 	switch {
 	case err != nil:
-		if !s.safe || !retryableError(err) {
+		if !retryableError(err) || !s.safe && !s.conn.neverSent(err) {
 			return false, nil
 		}
 	case resp.StatusCode == http.StatusTooManyRequests:

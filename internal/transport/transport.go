@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"time"
 
@@ -173,7 +174,28 @@ type Result struct {
 // so the connection is reused).
 func (c *Client) Do(req *http.Request) (*http.Response, Result, error) {
 	st := &retryState{cfg: &c.cfg, method: req.Method, path: req.URL.Path}
+	// The copy carries the trace that tells a request that never left
+	// (see neverSent) and leaves the caller's request unchanged.
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), st.conn.hooks()))
+	var held []byte
+	if req.GetBody == nil && req.Body != nil && req.Body != http.NoBody {
+		// A body that is only an io.Reader is read whole (FromRequest would
+		// hold it too) and sent like a []byte: with its length and a
+		// GetBody, net/http sends it again on a fresh connection when a
+		// pooled one failed before any byte of it was written. Sent
+		// chunked, it would not: net/http takes a failed write of a chunk
+		// for a failed read of the body.
+		b, err := io.ReadAll(req.Body)
+		_ = req.Body.Close()
+		if err != nil {
+			return nil, Result{}, fmt.Errorf("prepare request: %w", err)
+		}
+		held, req.Body = b, http.NoBody
+	}
 	rreq, err := retryablehttp.FromRequest(req)
+	if err == nil && len(held) > 0 {
+		err = rreq.SetBody(held)
+	}
 	if err != nil {
 		return nil, Result{}, fmt.Errorf("prepare request: %w", err)
 	}
@@ -188,6 +210,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, Result, error) {
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 		RequestLogHook: func(_ retryablehttp.Logger, r *http.Request, n int) {
 			st.attempts = n + 1
+			st.conn.reset()
 			c.cfg.Logger.LogAttrs(r.Context(), slog.LevelDebug, "http request",
 				slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("attempt", n+1))
 		},
