@@ -197,8 +197,9 @@ func WithoutRateLimits() Option {
 // WithRetryActions makes every action (the POSTs of agent actions, threat
 // mitigation, incident updates, notes and token calls) retried on 5xx, 408,
 // network errors and cut answer bodies like reads are. By default they are
-// retried only on 429, because a request that timed out may have been
-// carried out. Per call, ActionOptions.RetrySafe does the same for one call.
+// retried only on 429 and when they provably never left (a failed DNS
+// lookup, connection or TLS handshake), because a request that timed out
+// may have been carried out. Per call, ActionOptions.RetrySafe does the same for one call.
 func WithRetryActions(on bool) Option {
 	return func(o *options) error {
 		o.retryActions = on

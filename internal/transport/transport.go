@@ -3,6 +3,35 @@
 // optional client-side limiter, authentication sent only to the configured
 // host, a User-Agent, request logging without secrets, and a cap on the size
 // of response bodies.
+//
+// # Retries
+//
+// Client.Do retries a 429 for every method. It retries 408, 5xx (but 501)
+// and transport errors for a request that is safe to send twice
+// (SafeToRetry: an idempotent method, or a context marked by
+// WithRetrySafe). A write that is not (a POST or a PATCH) is sent again
+// after a transport error only when nothing of it can have left the
+// machine, which one of two facts proves:
+//
+//   - the standard transport (net/http's, or any RoundTripper that
+//     reports httptrace's GetConn) asked for a connection for the attempt
+//     and never got one (no GotConn): the DNS lookup, the dial, a proxy's
+//     CONNECT or the TLS handshake failed. HTTP/1 and HTTP/2 both report
+//     GotConn before they write a byte of the request;
+//   - the attempt's error carries a *net.DNSError, or a *net.OpError whose
+//     Op is "dial": the errors of a connection that was never made. A
+//     RoundTripper given in Config.HTTPClient must return them only for
+//     requests it did not send.
+//
+// A connection taken from the pool that breaks before any byte of the
+// request was written is handled below: net/http sends the request again
+// on a fresh connection itself, which Do allows by giving every body a
+// length and a GetBody. Once a connection was had, a write is not sent
+// again: the server may have acted on it. Those retries take the same
+// backoff, the same MaxRetries and the same Warn line as the others. Never
+// retried, whatever the method: the caller's context ending, a TLS
+// certificate that fails verification (it will not heal), a refused
+// redirect and a limiter's refusal.
 package transport
 
 import (
@@ -283,7 +312,8 @@ func WithLimiter(ctx context.Context, l Limiter) context.Context {
 
 // WithRetrySafe marks requests made with the returned context as safe to
 // retry on 5xx, 408 and network errors even when their method is not
-// idempotent.
+// idempotent. Without it, such a request is retried after a network error
+// only when it provably never left (see the package documentation).
 func WithRetrySafe(ctx context.Context) context.Context {
 	return context.WithValue(ctx, retrySafeKey, true)
 }

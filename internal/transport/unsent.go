@@ -6,29 +6,6 @@ import (
 	"sync/atomic"
 )
 
-// A write (a POST or PATCH not marked retry-safe) is sent again after a
-// transport error only when the transport can prove that nothing of it
-// left the machine. Two facts prove it:
-//
-//   - the standard library transport (net/http's, or any RoundTripper
-//     that reports httptrace's GetConn) asked for a connection for the
-//     attempt and never got one (no GotConn): the DNS lookup, the dial,
-//     a proxy's CONNECT or the TLS handshake failed. Both HTTP/1 and
-//     HTTP/2 report GotConn before they write a byte of the request;
-//   - the attempt's error carries a *net.DNSError, or a *net.OpError
-//     whose Op is "dial": the errors of a connection that was never made.
-//     A RoundTripper given in Config.HTTPClient must return them only
-//     for requests it did not send.
-//
-// A connection taken from the pool that fails before any byte of the
-// request was written is not one of them: net/http sends the request
-// again on another connection itself, which Do allows by giving every
-// request with a body a GetBody. Once a connection was had and something
-// may have been written, a write is not sent again: the server may have
-// acted on it. Whatever the proof, an error Do never retries stays so: the
-// caller's context ending, a TLS certificate that fails verification (it
-// will not heal), a refused redirect, a limiter's refusal.
-
 // connTrace records, through httptrace, whether the current attempt of a
 // Do asked the transport for a connection and whether it got one. Do
 // resets it before every attempt.
@@ -50,7 +27,9 @@ func (c *connTrace) hooks() *httptrace.ClientTrace {
 }
 
 // neverSent reports whether the attempt that failed with err provably
-// wrote nothing of its request.
+// wrote nothing of its request: the transport asked for a connection and
+// got none, or err is a failed lookup or dial (see the package
+// documentation).
 func (c *connTrace) neverSent(err error) bool {
 	return c.asked.Load() && !c.got.Load() || dialFailed(err)
 }
