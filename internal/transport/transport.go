@@ -41,7 +41,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"time"
 
@@ -205,7 +204,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, Result, error) {
 	st := &retryState{cfg: &c.cfg, method: req.Method, path: req.URL.Path}
 	// The copy carries the trace that tells a request that never left
 	// (see neverSent) and leaves the caller's request unchanged.
-	req = req.WithContext(httptrace.WithClientTrace(req.Context(), st.conn.hooks()))
+	req = req.WithContext(st.conn.trace(req.Context()))
 	var held []byte
 	if req.GetBody == nil && req.Body != nil && req.Body != http.NoBody {
 		// A body that is only an io.Reader is read whole (FromRequest would

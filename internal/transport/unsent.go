@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"context"
 	"net"
 	"net/http/httptrace"
 	"sync/atomic"
@@ -11,6 +12,7 @@ import (
 // resets it before every attempt.
 type connTrace struct {
 	asked, got atomic.Bool
+	hooks      httptrace.ClientTrace // set by trace
 }
 
 func (c *connTrace) reset() {
@@ -18,12 +20,13 @@ func (c *connTrace) reset() {
 	c.got.Store(false)
 }
 
-// hooks returns the trace that records into c.
-func (c *connTrace) hooks() *httptrace.ClientTrace {
-	return &httptrace.ClientTrace{
+// trace returns ctx with the hooks that record into c.
+func (c *connTrace) trace(ctx context.Context) context.Context {
+	c.hooks = httptrace.ClientTrace{
 		GetConn: func(string) { c.asked.Store(true) },
 		GotConn: func(httptrace.GotConnInfo) { c.got.Store(true) },
 	}
+	return httptrace.WithClientTrace(ctx, &c.hooks)
 }
 
 // neverSent reports whether the attempt that failed with err provably
