@@ -107,8 +107,9 @@
 // provably never left: the DNS lookup, the connection (refused or timed
 // out) or the TLS handshake failed before a byte of it was written. Once a
 // connection was had, it is not sent again, since the server may have
-// acted on it. A TLS certificate that fails verification is never retried,
-// nor is a call whose context ended. A Retry-After header (seconds or an
+// acted on it. A TLS certificate error (the server's certificate fails
+// verification, or the server refuses the client's) is never retried, nor
+// is a call whose context ended. A Retry-After header (seconds or an
 // HTTP date) is honoured up to 60s (WithMaxRetryAfter); a longer wait, or
 // one that would pass the context's deadline, is not waited for: the call
 // fails at once with an error matching ErrRateLimited whose RetryAfter says

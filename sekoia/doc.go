@@ -236,10 +236,11 @@
 // allows), and so is a request whose answer is cut while its body is
 // read. A write (POST, PATCH) that provably never left is retried too:
 // the DNS lookup, the connection or the TLS handshake failed before any
-// byte of it was written (a certificate that fails verification is never
-// retried); once a connection was had, it is not sent again. The backoff
-// is exponential with jitter (WithMaxRetries, WithRetryWait). Sekoia.io's WAF guidance is to stay under 5 requests per
-// second per client: WithLimiter takes any limiter with Wait(ctx) error.
+// byte of it was written (a TLS certificate error is never retried); once
+// a connection was had, it is not sent again. The backoff is exponential
+// with jitter (WithMaxRetries, WithRetryWait). Sekoia.io's WAF guidance is
+// to stay under 5 requests per second per client: WithLimiter takes any
+// limiter with Wait(ctx) error.
 // WithLogger receives a Debug line per attempt and a Warn line per retry,
 // never bodies or credentials.
 //

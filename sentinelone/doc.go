@@ -83,7 +83,7 @@
 // each time): a list page is only used once it has come whole. Actions
 // (POST) are retried only on 429 and when they provably never left (the
 // DNS lookup, the connection or the TLS handshake failed before any byte
-// was written; a certificate that fails verification is never retried),
+// was written; a TLS certificate error is never retried),
 // and never re-sent after a cut body, unless ActionOptions.RetrySafe or
 // WithRetryActions says otherwise: a request that timed out may have been
 // carried out. Client-side token

@@ -130,8 +130,8 @@
 // once, 429 aside, unless their options say RetrySafe: an order that timed
 // out may have been carried out or queued. An order that provably never
 // left is retried all the same: the DNS lookup, the connection or the TLS
-// handshake failed before any byte of it was written (a certificate that
-// fails verification is never retried). A page whose body is cut
+// handshake failed before any byte of it was written (a TLS certificate
+// error is never retried). A page whose body is cut
 // mid-way is requested again. TEHTRIS publishes no rate limit; the
 // Collector paces itself at DefaultRequestsPerMinute, and WithLimiter adds
 // a limiter to every request of a client.

@@ -30,7 +30,8 @@
 // again: the server may have acted on it. Those retries take the same
 // backoff, the same MaxRetries and the same Warn line as the others. Never
 // retried, whatever the method: the caller's context ending, a TLS
-// certificate that fails verification (it will not heal), a refused
+// certificate error (the server's certificate failing verification, or
+// the server's alert refusing the client's: it will not heal), a refused
 // redirect and a limiter's refusal.
 package transport
 

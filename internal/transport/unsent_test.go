@@ -2,11 +2,17 @@ package transport
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
 	"io"
 	"log"
 	"log/slog"
+	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -396,6 +402,53 @@ func TestUnsentRetryPolicy(t *testing.T) {
 					}
 				}
 			})
+		})
+	}
+}
+
+// selfSigned returns a certificate no one trusts.
+func selfSigned(t *testing.T) tls.Certificate {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "client"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+}
+
+func TestNotRetriedWhenServerRefusesClientCertificate(t *testing.T) {
+	t.Parallel()
+	cert := selfSigned(t)
+	for _, method := range []string{http.MethodPost, http.MethodGet} {
+		t.Run(method, func(t *testing.T) {
+			t.Parallel()
+			var hits atomic.Int32
+			srv := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits.Add(1) }))
+			srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+			// Under TLS 1.2 the server refuses the client's certificate
+			// during the handshake, before the request.
+			srv.TLS = &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, MaxVersion: tls.VersionTLS12}
+			srv.StartTLS()
+			defer srv.Close()
+			tr := srv.Client().Transport.(*http.Transport).Clone()
+			tr.TLSClientConfig.Certificates = []tls.Certificate{cert}
+			defer tr.CloseIdleConnections()
+			c := newServerClient(t, srv.URL, func(c *Config) { c.HTTPClient = &http.Client{Transport: tr} })
+			req, _ := http.NewRequestWithContext(t.Context(), method, srv.URL+"/v1/isolate", strings.NewReader("order"))
+			_, res, err := c.Do(req)
+			if err == nil || !strings.Contains(err.Error(), "remote error: tls: unknown certificate authority") {
+				t.Fatalf("err = %v, want the server's certificate alert", err)
+			}
+			if res.Attempts != 1 || hits.Load() != 0 {
+				t.Errorf("%d attempts, %d requests served; a refused certificate is not retried", res.Attempts, hits.Load())
+			}
 		})
 	}
 }
