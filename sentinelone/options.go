@@ -199,7 +199,8 @@ func WithoutRateLimits() Option {
 // network errors and cut answer bodies like reads are. By default they are
 // retried only on 429 and when they provably never left (a failed DNS
 // lookup, connection or TLS handshake), because a request that timed out
-// may have been carried out. Per call, ActionOptions.RetrySafe does the same for one call.
+// may have been carried out. Per call, ActionOptions.RetrySafe does the
+// same for one call.
 func WithRetryActions(on bool) Option {
 	return func(o *options) error {
 		o.retryActions = on
