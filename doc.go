@@ -102,13 +102,20 @@
 // default, waits between 1s and 30s (WithMaxRetries, WithRetryWait). A 429
 // is retried for every method. A 408, a 5xx other than 501 and a network
 // error are retried only for idempotent methods (GET, HEAD, PUT, DELETE,
-// OPTIONS) and for the few POSTs that the packages know to be safe. A
-// Retry-After header (seconds or an HTTP date) is honoured up to 60s
-// (WithMaxRetryAfter); a longer wait, or one that would pass the context's
-// deadline, is not waited for: the call fails at once with an error matching
-// ErrRateLimited whose RetryAfter says how long the server asked for. When
-// retries run out, the last response is returned as an *APIError with its
-// Attempts count. The backoff sleep ends as soon as the context is done.
+// OPTIONS) and for the few POSTs that the packages know to be safe. Any
+// other write (POST, PATCH) is retried after a network error only when it
+// provably never left: the DNS lookup, the connection (refused or timed
+// out) or the TLS handshake failed before a byte of it was written. Once a
+// connection was had, it is not sent again, since the server may have
+// acted on it. A TLS certificate error (the server's certificate fails
+// verification, or the server refuses the client's) is never retried, nor
+// is a call whose context ended. A Retry-After header (seconds or an
+// HTTP date) is honoured up to 60s (WithMaxRetryAfter); a longer wait, or
+// one that would pass the context's deadline, is not waited for: the call
+// fails at once with an error matching ErrRateLimited whose RetryAfter says
+// how long the server asked for. When retries run out, the last response is
+// returned as an *APIError with its Attempts count. The backoff sleep ends
+// as soon as the context is done.
 //
 // A request that ends in ErrPaginationStalled, ErrRedirectRefused or
 // ErrBodyTooLarge is not retried.

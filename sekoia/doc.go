@@ -234,9 +234,13 @@
 // 408, 5xx (but 501) and network errors are retried for idempotent
 // requests only (and for intake pushes, which at-least-once delivery
 // allows), and so is a request whose answer is cut while its body is
-// read; the backoff is exponential with jitter (WithMaxRetries,
-// WithRetryWait). Sekoia.io's WAF guidance is to stay under 5 requests per
-// second per client: WithLimiter takes any limiter with Wait(ctx) error.
+// read. A write (POST, PATCH) that provably never left is retried too:
+// the DNS lookup, the connection or the TLS handshake failed before any
+// byte of it was written (a TLS certificate error is never retried); once
+// a connection was had, it is not sent again. The backoff is exponential
+// with jitter (WithMaxRetries, WithRetryWait). Sekoia.io's WAF guidance is
+// to stay under 5 requests per second per client: WithLimiter takes any
+// limiter with Wait(ctx) error.
 // WithLogger receives a Debug line per attempt and a Warn line per retry,
 // never bodies or credentials.
 //

@@ -187,7 +187,11 @@ func WithIntakeParallelism(n int) Option {
 }
 
 // WithHTTPClient sets the HTTP client whose Transport and Timeout are used.
-// The client is copied, never changed.
+// The client is copied, never changed. A write is retried after an error
+// of the Transport that proves it never left: a *net.DNSError, a
+// *net.OpError whose Op is "dial", or no connection had (httptrace's
+// GetConn without GotConn). A Transport of its own must return those only
+// for requests it did not send.
 func WithHTTPClient(c *http.Client) Option {
 	return func(o *options) error { return o.SetHTTPClient(c) }
 }

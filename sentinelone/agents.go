@@ -304,8 +304,8 @@ func (f AgentFilter) check(op string, a AgentAction) error {
 //
 // An empty filter is refused before any request. A filter with IDs that
 // affects nothing fails with *NoneAffectedError. The call is not retried
-// on 5xx or network errors unless opts.RetrySafe is set (or the client was
-// built WithRetryActions).
+// on 5xx or network errors once sent unless opts.RetrySafe is set (or the
+// client was built WithRetryActions).
 func (s *AgentsService) Action(ctx context.Context, a AgentAction, f AgentFilter, data any, opts *ActionOptions) (*ActionResult, error) {
 	return s.act(ctx, "Agents.Action", a, f, data, opts)
 }

@@ -163,8 +163,8 @@ type BlocklistAdd struct {
 //
 // The scope is required: TenantScope() for a global entry, or the
 // accounts, sites or groups it applies to. The call is not retried on 5xx
-// or network errors unless opts.RetrySafe is set (or the client was built
-// WithRetryActions).
+// or network errors once sent unless opts.RetrySafe is set (or the client was
+// built WithRetryActions).
 func (s *BlocklistService) Add(ctx context.Context, scope Scope, e BlocklistAdd, opts *ActionOptions) ([]BlocklistEntry, error) {
 	const op = "Blocklist.Add"
 	if err := scope.check(op, ScopeTenant, ScopeAccount, ScopeSite, ScopeGroup); err != nil {

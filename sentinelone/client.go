@@ -254,8 +254,8 @@ func bodyError(c *Client, r rest.Request, meta rest.Meta, errs []ErrorObject) er
 type ActionOptions struct {
 	// RetrySafe lets this call be retried on 5xx, 408, network errors and
 	// an answer whose body was cut, which may repeat an action the server
-	// already carried out. By default actions are retried only on 429 (see
-	// WithRetryActions).
+	// already carried out. By default actions are retried only on 429 and
+	// when they provably never left (see WithRetryActions).
 	RetrySafe bool
 }
 

@@ -221,7 +221,7 @@ func (f AlertFilter) check(op string) error {
 
 // SetAnalystVerdict calls POST /cloud-detection/alerts/analyst-verdict with
 // {"filter": f, "data": {"analystVerdict": "TRUE_POSITIVE"}} (the verdict
-// in capitals). It is not retried on 5xx or network errors unless
+// in capitals). It is not retried on 5xx or network errors once sent unless
 // opts.RetrySafe is set (or the client was built WithRetryActions).
 func (s *AlertsService) SetAnalystVerdict(ctx context.Context, f AlertFilter, verdict AnalystVerdict, opts *ActionOptions) (*ActionResult, error) {
 	const op = "Alerts.SetAnalystVerdict"
@@ -237,7 +237,8 @@ func (s *AlertsService) SetAnalystVerdict(ctx context.Context, f AlertFilter, ve
 
 // SetIncident calls POST /cloud-detection/alerts/incident with {"filter":
 // f, "data": {"incidentStatus": "RESOLVED"}} (the status in capitals). It
-// is not retried on 5xx or network errors unless opts.RetrySafe is set.
+// is not retried on 5xx or network errors once sent unless opts.RetrySafe is
+// set.
 func (s *AlertsService) SetIncident(ctx context.Context, f AlertFilter, status IncidentStatus, opts *ActionOptions) (*ActionResult, error) {
 	const op = "Alerts.SetIncident"
 	if !status.Valid() {

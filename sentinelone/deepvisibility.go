@@ -110,7 +110,8 @@ func (q *DVQuery) limit() int {
 // Create calls POST /dv/init-query and returns the new query's id. The
 // console allows one query start per minute per token (the client's
 // default rate limits wait for it). It is not retried on 5xx or network
-// errors unless opts.RetrySafe is set: a retry could start a second query.
+// errors once sent unless opts.RetrySafe is set: a retry could start a second
+// query.
 func (s *DeepVisibilityService) Create(ctx context.Context, q DVQuery, opts *ActionOptions) (string, error) {
 	const op = "DeepVisibility.Create"
 	body, err := q.body(op)

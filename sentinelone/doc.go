@@ -81,9 +81,12 @@
 // jittered backoff honouring Retry-After, and sent again when the
 // connection is cut while their answer's body is being read (a Warn line
 // each time): a list page is only used once it has come whole. Actions
-// (POST) are retried only on 429, and never re-sent after a cut body,
-// unless ActionOptions.RetrySafe or WithRetryActions says otherwise: a
-// request that timed out may have been carried out. Client-side token
+// (POST) are retried only on 429 and when they provably never left (the
+// DNS lookup, the connection or the TLS handshake failed before any byte
+// was written; a TLS certificate error is never retried),
+// and never re-sent after a cut body, unless ActionOptions.RetrySafe or
+// WithRetryActions says otherwise: a request that timed out may have been
+// carried out. Client-side token
 // buckets follow the API's per-path rate table (DefaultRateLimits), on by
 // default; WithRateLimits replaces the table and WithoutRateLimits turns it
 // off.

@@ -176,8 +176,8 @@ type NewExclusion struct {
 // Create calls POST /exclusions with {"filter": scope, "data":
 // exclusion} and returns the exclusions the console created.
 //
-// The call is not retried on 5xx or network errors unless opts.RetrySafe
-// is set (or the client was built WithRetryActions).
+// The call is not retried on 5xx or network errors once sent unless
+// opts.RetrySafe is set (or the client was built WithRetryActions).
 func (s *ExclusionsService) Create(ctx context.Context, scope Scope, e NewExclusion, opts *ActionOptions) ([]Exclusion, error) {
 	const op = "Exclusions.Create"
 	if err := scope.check(op, ScopeTenant, ScopeAccount, ScopeSite, ScopeGroup); err != nil {

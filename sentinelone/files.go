@@ -54,7 +54,8 @@ func checkFetchPassword(op, pw string) error {
 //
 // An empty filter is refused. A filter with IDs that affects nothing fails
 // with *NoneAffectedError. The call is not retried on 5xx or network errors
-// unless opts.RetrySafe is set (or the client was built WithRetryActions).
+// once sent unless opts.RetrySafe is set (or the client was built
+// WithRetryActions).
 func (s *FilesService) FetchThreatFile(ctx context.Context, f ThreatFilter, password string, opts *ActionOptions) (*ActionResult, error) {
 	const op = "Files.FetchThreatFile"
 	if err := f.check(op); err != nil {
@@ -74,8 +75,8 @@ const maxFetchFiles = 10
 // files (full paths on the endpoint, at most 10) in one zip protected by
 // password. Wait for it with WaitForUpload (AgentID).
 //
-// The call is not retried on 5xx or network errors unless opts.RetrySafe
-// is set (or the client was built WithRetryActions).
+// The call is not retried on 5xx or network errors once sent unless
+// opts.RetrySafe is set (or the client was built WithRetryActions).
 func (s *FilesService) FetchAgentFiles(ctx context.Context, agentID string, paths []string, password string, opts *ActionOptions) error {
 	const op = "Files.FetchAgentFiles"
 	if err := checkPathID(op, "agentID", agentID); err != nil {

@@ -165,8 +165,8 @@ type NewIOC struct {
 // "data": [indicators…]} and returns the indicators the console created.
 // The scope is the tenant, accounts or sites (IOCs have no group scope).
 //
-// The call is not retried on 5xx or network errors unless opts.RetrySafe
-// is set (or the client was built WithRetryActions).
+// The call is not retried on 5xx or network errors once sent unless
+// opts.RetrySafe is set (or the client was built WithRetryActions).
 func (s *IOCsService) Create(ctx context.Context, scope Scope, iocs []NewIOC, opts *ActionOptions) ([]IOC, error) {
 	const op = "IOCs.Create"
 	if err := scope.check(op, ScopeTenant, ScopeAccount, ScopeSite); err != nil {

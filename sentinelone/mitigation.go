@@ -181,8 +181,8 @@ func action(ctx context.Context, c *Client, op string, body actionBody, ids []st
 // Mitigation runs on the agents asynchronously: follow the threat's
 // MitigationStatus (or the threat activities) for the outcome.
 //
-// It is not retried on 5xx or network errors unless opts.RetrySafe is set
-// (or the client was built WithRetryActions). A filter with IDs that
+// It is not retried on 5xx or network errors once sent unless opts.RetrySafe
+// is set (or the client was built WithRetryActions). A filter with IDs that
 // affects nothing fails with *NoneAffectedError.
 func (s *ThreatsService) Mitigate(ctx context.Context, act MitigationAction, f ThreatFilter, opts *ActionOptions) (*ActionResult, error) {
 	op := "Threats.Mitigate"

@@ -117,7 +117,11 @@ func WithBaseURL(raw string) Option {
 }
 
 // WithHTTPClient sets the HTTP client whose Transport and Timeout are used.
-// The client is copied, never changed.
+// The client is copied, never changed. A write is retried after an error
+// of the Transport that proves it never left: a *net.DNSError, a
+// *net.OpError whose Op is "dial", or no connection had (httptrace's
+// GetConn without GotConn). A Transport of its own must return those only
+// for requests it did not send.
 func WithHTTPClient(c *http.Client) Option {
 	return func(o *options) error { return o.SetHTTPClient(c) }
 }
@@ -197,8 +201,10 @@ func WithoutRateLimits() Option {
 // WithRetryActions makes every action (the POSTs of agent actions, threat
 // mitigation, incident updates, notes and token calls) retried on 5xx, 408,
 // network errors and cut answer bodies like reads are. By default they are
-// retried only on 429, because a request that timed out may have been
-// carried out. Per call, ActionOptions.RetrySafe does the same for one call.
+// retried only on 429 and when they provably never left (a failed DNS
+// lookup, connection or TLS handshake), because a request that timed out
+// may have been carried out. Per call, ActionOptions.RetrySafe does the
+// same for one call.
 func WithRetryActions(on bool) Option {
 	return func(o *options) error {
 		o.retryActions = on

@@ -272,7 +272,7 @@ func (row PQRow) Time(name string) (time.Time, error) {
 // Start calls POST /dv/events/pq and returns the query's first answer: a
 // finished query carries its table, a running one its QueryID for Ping.
 // A query that failed gives a *QueryError. It is not retried on 5xx or
-// network errors unless opts.RetrySafe is set.
+// network errors once sent unless opts.RetrySafe is set.
 func (s *PowerQueryService) Start(ctx context.Context, q PowerQuery, opts *ActionOptions) (*PQResult, error) {
 	const op = "PowerQuery.Start"
 	body, err := q.body(op)
@@ -322,7 +322,8 @@ func checkPQ(op string, res *PQResult, err error) (*PQResult, error) {
 // GET /dv/events/pq-ping), returning the table. opts tunes the pings
 // (PollInterval defaults to DefaultPowerQueryPollInterval); a query still
 // running after opts.Timeout gives a *QueryError matching
-// ErrQueryTimedOut. The start is not retried on 5xx or network errors.
+// ErrQueryTimedOut. The start is not retried on 5xx or network errors once
+// sent.
 //
 // Run does not cancel the query on the console when it gives up (a
 // timeout, ctx done): no documented call cancels a PowerQuery

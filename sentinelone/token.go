@@ -118,11 +118,11 @@ func (t NewToken) GoString() string { return t.String() }
 // flight with the old one and is refused with 401 is sent again with the
 // new one. Store the returned token: it is the only copy.
 //
-// Rotate is not retried on 5xx or network errors unless opts.RetrySafe is
-// set: the first attempt may have replaced the token already, in which
-// case the client holds a dead token and a new one must be made in the
-// console. Concurrent calls to Rotate on one client run one after the
-// other.
+// Rotate is not retried on 5xx or network errors once sent unless
+// opts.RetrySafe is set: the first attempt may have replaced the token
+// already, in which case the client holds a dead token and a new one must be
+// made in the console. Concurrent calls to Rotate on one client run one after
+// the other.
 func (s *TokenService) Rotate(ctx context.Context, opts *ActionOptions) (NewToken, error) {
 	s.c.rotateMu.Lock()
 	defer s.c.rotateMu.Unlock()

@@ -68,8 +68,10 @@ type IsolationOptions struct {
 	// sent as {"toWhitelist": [...]} (Isolate only).
 	Allow []string
 	// RetrySafe lets the order be retried on 5xx, 408, network errors and
-	// a cut answer. By default it is retried only on 429: an order that
-	// timed out may have been queued (with Persist) or carried out.
+	// a cut answer. By default it is retried only on 429 and when it
+	// provably never left (a failed DNS lookup, connection or TLS
+	// handshake): an order that timed out may have been queued (with
+	// Persist) or carried out.
 	RetrySafe bool
 }
 

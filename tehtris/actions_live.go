@@ -54,7 +54,8 @@ type QuarantineOptions struct {
 	Notification string
 	// RetrySafe lets the call be retried on 5xx, 408, network errors and
 	// a cut answer, which may repeat the order. By default it is retried
-	// only on 429.
+	// only on 429 and when it provably never left (a failed DNS lookup,
+	// connection or TLS handshake).
 	RetrySafe bool
 }
 
@@ -194,7 +195,8 @@ type ScanOptions struct {
 	Persist bool
 	// RetrySafe lets the call be retried on 5xx, 408, network errors and
 	// a cut answer, which may start a second scan. By default it is
-	// retried only on 429.
+	// retried only on 429 and when it provably never left (a failed DNS
+	// lookup, connection or TLS handshake).
 	RetrySafe bool
 }
 

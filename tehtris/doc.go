@@ -128,7 +128,10 @@
 // PUT and DELETE. The POST and PATCH writes (Isolate, Release,
 // IsolateHost, Quarantine, Restore, ScanDisk, Filters.Create) are sent
 // once, 429 aside, unless their options say RetrySafe: an order that timed
-// out may have been carried out or queued. A page whose body is cut
+// out may have been carried out or queued. An order that provably never
+// left is retried all the same: the DNS lookup, the connection or the TLS
+// handshake failed before any byte of it was written (a TLS certificate
+// error is never retried). A page whose body is cut
 // mid-way is requested again. TEHTRIS publishes no rate limit; the
 // Collector paces itself at DefaultRequestsPerMinute, and WithLimiter adds
 // a limiter to every request of a client.

@@ -18,7 +18,9 @@ type ActionOptions struct {
 	// RetrySafe lets this call be retried on 5xx, 408, network errors
 	// and an answer whose body was cut, which may repeat an action the
 	// platform already carried out. By default such writes are retried
-	// only on 429, which the platform answers without acting.
+	// only on 429, which the platform answers without acting, and when
+	// they provably never left (a failed DNS lookup, connection or TLS
+	// handshake).
 	RetrySafe bool
 }
 

@@ -5,4 +5,7 @@
 // against the main list iterator and one write of each API package and
 // the Sekoia.io intake. Each cell asserts the documented outcome and that
 // no credential reaches a log line, an error string or an error field.
+// The same calls also meet a connection refused once (the server starts
+// listening at the first retry): every one of them, writes included,
+// succeeds, and the server gets each write once.
 package faultmatrix

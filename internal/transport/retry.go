@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -19,6 +20,7 @@ import (
 type retryState struct {
 	cfg      *Config
 	safe     bool
+	conn     connTrace // how far the current attempt got
 	attempts int
 	retries  int
 	wait     time.Duration
@@ -36,7 +38,7 @@ func (s *retryState) checkRetry(ctx context.Context, resp *http.Response, err er
 	var wait time.Duration
 	switch {
 	case err != nil:
-		if !s.safe || !retryableError(err) {
+		if !retryableError(err) || !s.safe && !s.conn.neverSent(err) {
 			return false, nil
 		}
 	case resp.StatusCode == http.StatusTooManyRequests:
@@ -95,8 +97,9 @@ func backoff(cfg *Config, n int) time.Duration {
 }
 
 // retryableError reports whether a transport error is worth retrying:
-// not TLS verification errors, not redirect or scheme errors, not a limiter
-// refusal.
+// not TLS certificate errors (ours failing verification, or the server's
+// alert refusing our certificate), not redirect or scheme errors, not a
+// limiter refusal.
 func retryableError(err error) bool {
 	var lim *limiterError
 	if errors.As(err, &lim) || errors.Is(err, ErrRedirectRefused) {
@@ -106,7 +109,8 @@ func retryableError(err error) bool {
 	var certInvalid x509.CertificateInvalidError
 	var hostname x509.HostnameError
 	var verify *tls.CertificateVerificationError
-	if errors.As(err, &unknownAuth) || errors.As(err, &certInvalid) || errors.As(err, &hostname) || errors.As(err, &verify) {
+	if errors.As(err, &unknownAuth) || errors.As(err, &certInvalid) || errors.As(err, &hostname) || errors.As(err, &verify) ||
+		certificateAlert(err) {
 		return false
 	}
 	msg := err.Error()
@@ -115,6 +119,23 @@ func retryableError(err error) bool {
 		return false
 	}
 	return true
+}
+
+// certificateAlert reports whether err holds a TLS alert of the server
+// about a certificate (bad, unsupported, revoked, expired, unknown, of an
+// unknown authority, required...). crypto/tls reports a received alert as
+// a *net.OpError "remote error" whose Err is of an unexported type, so the
+// alert is told by its text, which names a certificate for every one of
+// those alerts and for no other.
+func certificateAlert(err error) bool {
+	found := false
+	walkErrors(err, func(e error) {
+		if op, ok := e.(*net.OpError); ok && op.Op == "remote error" && op.Err != nil &&
+			strings.HasPrefix(op.Err.Error(), "tls: ") && strings.Contains(op.Err.Error(), "certificate") {
+			found = true
+		}
+	})
+	return found
 }
 
 // ParseRetryAfter reads a Retry-After value: delay seconds or an HTTP date.

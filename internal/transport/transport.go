@@ -3,6 +3,36 @@
 // optional client-side limiter, authentication sent only to the configured
 // host, a User-Agent, request logging without secrets, and a cap on the size
 // of response bodies.
+//
+// # Retries
+//
+// Client.Do retries a 429 for every method. It retries 408, 5xx (but 501)
+// and transport errors for a request that is safe to send twice
+// (SafeToRetry: an idempotent method, or a context marked by
+// WithRetrySafe). A write that is not (a POST or a PATCH) is sent again
+// after a transport error only when nothing of it can have left the
+// machine, which one of two facts proves:
+//
+//   - the standard transport (net/http's, or any RoundTripper that
+//     reports httptrace's GetConn) asked for a connection for the attempt
+//     and never got one (no GotConn): the DNS lookup, the dial, a proxy's
+//     CONNECT or the TLS handshake failed. HTTP/1 and HTTP/2 both report
+//     GotConn before they write a byte of the request;
+//   - the attempt's error carries a *net.DNSError, or a *net.OpError whose
+//     Op is "dial": the errors of a connection that was never made. A
+//     RoundTripper given in Config.HTTPClient must return them only for
+//     requests it did not send.
+//
+// A connection taken from the pool that breaks before any byte of the
+// request was written is handled below: net/http sends the request again
+// on a fresh connection itself, which Do allows by giving every body a
+// length and a GetBody. Once a connection was had, a write is not sent
+// again: the server may have acted on it. Those retries take the same
+// backoff, the same MaxRetries and the same Warn line as the others. Never
+// retried, whatever the method: the caller's context ending, a TLS
+// certificate error (the server's certificate failing verification, or
+// the server's alert refusing the client's: it will not heal), a refused
+// redirect and a limiter's refusal.
 package transport
 
 import (
@@ -173,7 +203,28 @@ type Result struct {
 // so the connection is reused).
 func (c *Client) Do(req *http.Request) (*http.Response, Result, error) {
 	st := &retryState{cfg: &c.cfg, method: req.Method, path: req.URL.Path}
+	// The copy carries the trace that tells a request that never left
+	// (see neverSent) and leaves the caller's request unchanged.
+	req = req.WithContext(st.conn.trace(req.Context()))
+	var held []byte
+	if req.GetBody == nil && req.Body != nil && req.Body != http.NoBody {
+		// A body that is only an io.Reader is read whole (FromRequest would
+		// hold it too) and sent like a []byte: with its length and a
+		// GetBody, net/http sends it again on a fresh connection when a
+		// pooled one failed before any byte of it was written. Sent
+		// chunked, it would not: net/http takes a failed write of a chunk
+		// for a failed read of the body.
+		b, err := io.ReadAll(req.Body)
+		_ = req.Body.Close()
+		if err != nil {
+			return nil, Result{}, fmt.Errorf("prepare request: %w", err)
+		}
+		held, req.Body = b, http.NoBody
+	}
 	rreq, err := retryablehttp.FromRequest(req)
+	if err == nil && len(held) > 0 {
+		err = rreq.SetBody(held)
+	}
 	if err != nil {
 		return nil, Result{}, fmt.Errorf("prepare request: %w", err)
 	}
@@ -188,6 +239,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, Result, error) {
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 		RequestLogHook: func(_ retryablehttp.Logger, r *http.Request, n int) {
 			st.attempts = n + 1
+			st.conn.reset()
 			c.cfg.Logger.LogAttrs(r.Context(), slog.LevelDebug, "http request",
 				slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("attempt", n+1))
 		},
@@ -260,7 +312,8 @@ func WithLimiter(ctx context.Context, l Limiter) context.Context {
 
 // WithRetrySafe marks requests made with the returned context as safe to
 // retry on 5xx, 408 and network errors even when their method is not
-// idempotent.
+// idempotent. Without it, such a request is retried after a network error
+// only when it provably never left (see the package documentation).
 func WithRetrySafe(ctx context.Context) context.Context {
 	return context.WithValue(ctx, retrySafeKey, true)
 }

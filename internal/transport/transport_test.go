@@ -113,7 +113,7 @@ func newClient(t *testing.T, rt http.RoundTripper, change func(*Config)) *Client
 	return c
 }
 
-func mustURL(t *testing.T, s string) *url.URL {
+func mustURL(t testing.TB, s string) *url.URL {
 	t.Helper()
 	u, err := url.Parse(s)
 	if err != nil {
