@@ -24,6 +24,7 @@ import (
 type Field[T any] struct {
 	Name   string
 	str    func(*T) *string
+	num    bool // str: a number is taken as its text
 	i64    func(*T) *int64
 	int    func(*T) *int
 	intPtr func(*T) **int64
@@ -33,6 +34,13 @@ type Field[T any] struct {
 
 // String is a string member (null leaves the field unchanged).
 func String[T any](name string, f func(*T) *string) Field[T] { return Field[T]{Name: name, str: f} }
+
+// StringOrNumber is a string member that may also be sent as a number,
+// which it keeps as its text, exactly as written (null leaves the field
+// unchanged): the ids that some servers send either way.
+func StringOrNumber[T any](name string, f func(*T) *string) Field[T] {
+	return Field[T]{Name: name, str: f, num: true}
+}
 
 // Int64 is an integer member (null leaves the field unchanged).
 func Int64[T any](name string, f func(*T) *int64) Field[T] { return Field[T]{Name: name, i64: f} }
@@ -200,7 +208,7 @@ func Object[T any](d *Decoder, t *Table[T], v *T, i int) (end int, ok bool) {
 			seen |= 1 << k
 			switch f := &t.fields[k]; {
 			case f.str != nil:
-				i, ok = d.string(f.str(v), i)
+				i, ok = d.string(f.str(v), i, f.num)
 			case f.i64 != nil:
 				i, ok = d.int64(f.i64(v), i)
 			case f.int != nil:
@@ -366,12 +374,21 @@ func ScanString(b []byte, i int) (end int, escaped, nonASCII, ok bool) {
 	return 0, false, false, false
 }
 
-// string decodes a string into *v (null leaves *v unchanged). Its text
-// goes to the arena when it fits, else it is gathered for Flush, which
-// must run before *v is read. Invalid UTF-8 and \u escapes give up.
-func (d *Decoder) string(v *string, i int) (int, bool) {
+// string decodes a string into *v (null leaves *v unchanged), or, when
+// num is set, a number as its text. The text goes to the arena when it
+// fits, else it is gathered for Flush, which must run before *v is read.
+// Invalid UTF-8 and \u escapes give up.
+func (d *Decoder) string(v *string, i int, num bool) (int, bool) {
 	if IsNull(d.b, i) {
 		return i + 4, true
+	}
+	if num && i < len(d.b) && (d.b[i] == '-' || d.b[i] >= '0' && d.b[i] <= '9') {
+		end, ok := d.skip(i) // checks the number unless the buffer is trusted
+		if !ok {
+			return 0, false
+		}
+		d.text(v, d.b[i:end])
+		return end, true
 	}
 	end, escaped, nonASCII, ok := ScanString(d.b, i)
 	if !ok {
@@ -381,36 +398,52 @@ func (d *Decoder) string(v *string, i int) (int, bool) {
 	if nonASCII && !utf8.Valid(body) {
 		return 0, false // encoding/json replaces invalid UTF-8
 	}
-	if len(body) == 0 {
-		*v = ""
-		return end, true
+	if escaped {
+		return end, d.escaped(v, body)
 	}
-	if d.arena.Cap()-d.arena.Len() >= len(body) { // unescaping only shrinks
+	d.text(v, body)
+	return end, true
+}
+
+// text sets *v to body (no escapes): in the arena when it fits, else
+// gathered for Flush.
+func (d *Decoder) text(v *string, body []byte) {
+	switch {
+	case len(body) == 0:
+		*v = ""
+	case d.arena.Cap()-d.arena.Len() >= len(body):
 		start := d.arena.Len()
-		if !escaped {
-			d.arena.Write(body)
-		} else if !unescape(&d.arena, body) {
-			return 0, false
+		d.arena.Write(body)
+		*v = d.arena.String()[start:]
+	default:
+		if d.npend == len(d.pend) {
+			d.Flush()
+		}
+		d.pend[d.npend].dst, d.pend[d.npend].text = v, body
+		d.npend++
+		d.psize += len(body)
+	}
+}
+
+// escaped sets *v to the text of body, which holds escapes: in the arena
+// when it fits (unescaping only shrinks), else as a string of its own
+// (rare). It gives up on \u escapes and anything unusual.
+func (d *Decoder) escaped(v *string, body []byte) bool {
+	if d.arena.Cap()-d.arena.Len() >= len(body) {
+		start := d.arena.Len()
+		if !unescape(&d.arena, body) {
+			return false
 		}
 		*v = d.arena.String()[start:]
-		return end, true
+		return true
 	}
-	if escaped { // rare: a string of its own
-		var sb strings.Builder
-		sb.Grow(len(body))
-		if !unescape(&sb, body) {
-			return 0, false
-		}
-		*v = sb.String()
-		return end, true
+	var sb strings.Builder
+	sb.Grow(len(body))
+	if !unescape(&sb, body) {
+		return false
 	}
-	if d.npend == len(d.pend) {
-		d.Flush()
-	}
-	d.pend[d.npend].dst, d.pend[d.npend].text = v, body
-	d.npend++
-	d.psize += len(body)
-	return end, true
+	*v = sb.String()
+	return true
 }
 
 // Flush sets the strings gathered since the last Flush, with one
