@@ -129,8 +129,9 @@ func (t *Table[T]) folds(key []byte) bool {
 
 // Decoder holds the buffer being decoded and the allocations its values
 // share: string text goes to one arena (when reserved) or is gathered and
-// made into strings with one allocation per Flush, and the integers behind
-// pointer fields come from one slab. Declare one (var d Decoder) and Init
+// made into strings with one allocation per Flush (the text of escaped
+// strings is unescaped into the Decoder meanwhile), and the integers
+// behind pointer fields come from one slab. Declare one (var d Decoder) and Init
 // it; it is never handed to the tables' functions, so it stays on the
 // stack. A Decoder must not be copied once used.
 type Decoder struct {
@@ -141,10 +142,20 @@ type Decoder struct {
 	ints    []int64
 	npend   int
 	psize   int
-	pend    [32]struct {
-		dst  *string
-		text []byte
-	}
+	pend    [32]pending
+	// unesc holds the unescaped text of the gathered escaped strings,
+	// unesc[:nunesc] (pending refers to it by offsets: a slice of it kept
+	// in the Decoder would move the Decoder to the heap).
+	unesc  [1024]byte
+	nunesc int
+}
+
+// pending is a string gathered for Flush: its text, or when text is nil
+// unesc[off:off+n].
+type pending struct {
+	dst    *string
+	text   []byte
+	off, n int
 }
 
 // Init prepares d for b, forgetting any previous use. trusted says that
@@ -155,7 +166,7 @@ func (d *Decoder) Init(b []byte, trusted bool, reserve int) {
 	d.b, d.trusted = b, trusted
 	d.arena, d.ints = strings.Builder{}, nil
 	clear(d.pend[:d.npend])
-	d.npend, d.psize = 0, 0
+	d.npend, d.psize, d.nunesc = 0, 0, 0
 	if reserve > 0 {
 		d.arena.Grow(reserve)
 	}
@@ -416,33 +427,50 @@ func (d *Decoder) text(v *string, body []byte) {
 		d.arena.Write(body)
 		*v = d.arena.String()[start:]
 	default:
-		if d.npend == len(d.pend) {
-			d.Flush()
-		}
-		d.pend[d.npend].dst, d.pend[d.npend].text = v, body
-		d.npend++
-		d.psize += len(body)
+		d.gather(pending{dst: v, text: body})
 	}
 }
 
-// escaped sets *v to the text of body, which holds escapes: in the arena
-// when it fits (unescaping only shrinks), else as a string of its own
-// (rare). It gives up on \u escapes and anything unusual.
+// gather adds p to the strings set by the next Flush.
+func (d *Decoder) gather(p pending) {
+	if d.npend == len(d.pend) {
+		d.Flush()
+	}
+	d.pend[d.npend] = p
+	d.npend++
+	d.psize += p.n + len(p.text)
+}
+
+// escaped sets *v to the text of body, which holds escapes: unescaped
+// into unesc (which a Flush empties when full), then put in the arena when
+// it fits or gathered for Flush. A body longer than unesc is unescaped
+// into a buffer of its own (rare). It gives up on \u escapes and anything
+// unusual.
 func (d *Decoder) escaped(v *string, body []byte) bool {
-	if d.arena.Cap()-d.arena.Len() >= len(body) {
-		start := d.arena.Len()
-		if !unescape(&d.arena, body) {
-			return false
+	if d.npend == len(d.pend) || len(body) > len(d.unesc)-d.nunesc && len(body) <= len(d.unesc) {
+		d.Flush() // before unesc is written: a Flush empties it
+	}
+	if len(body) > len(d.unesc)-d.nunesc {
+		buf := make([]byte, len(body))
+		n, ok := unescape(buf, body)
+		if ok {
+			d.text(v, buf[:n])
 		}
+		return ok
+	}
+	off := d.nunesc
+	n, ok := unescape(d.unesc[off:], body) // unescaping only shrinks
+	if !ok {
+		return false
+	}
+	if d.arena.Cap()-d.arena.Len() >= n {
+		start := d.arena.Len()
+		d.arena.Write(d.unesc[off : off+n])
 		*v = d.arena.String()[start:]
 		return true
 	}
-	var sb strings.Builder
-	sb.Grow(len(body))
-	if !unescape(&sb, body) {
-		return false
-	}
-	*v = sb.String()
+	d.nunesc += n
+	d.gather(pending{dst: v, off: off, n: n})
 	return true
 }
 
@@ -455,34 +483,37 @@ func (d *Decoder) Flush() {
 	var sb strings.Builder
 	sb.Grow(d.psize)
 	for _, p := range d.pend[:d.npend] {
-		sb.Write(p.text)
+		if p.text != nil {
+			sb.Write(p.text)
+		} else {
+			sb.Write(d.unesc[p.off : p.off+p.n])
+		}
 	}
 	all := sb.String()
 	off := 0
 	for k := range d.pend[:d.npend] {
 		p := &d.pend[k]
-		*p.dst = all[off : off+len(p.text)]
-		off += len(p.text)
-		*p = struct {
-			dst  *string
-			text []byte
-		}{}
+		n := p.n + len(p.text)
+		*p.dst = all[off : off+n]
+		off += n
+		*p = pending{}
 	}
-	d.npend, d.psize = 0, 0
+	d.npend, d.psize, d.nunesc = 0, 0, 0
 }
 
 // unescape writes the text of the string body s, its escapes decoded, to
-// w; \u escapes, and anything unusual, give up.
-func unescape(w *strings.Builder, s []byte) bool {
+// dst (at least as long as s) and returns its length; \u escapes, and
+// anything unusual, give up.
+func unescape(dst, s []byte) (int, bool) {
+	w := 0
 	for len(s) > 0 {
 		k := bytes.IndexByte(s, '\\')
 		if k < 0 {
-			w.Write(s)
-			return true
+			return w + copy(dst[w:], s), true
 		}
-		w.Write(s[:k])
+		w += copy(dst[w:], s[:k])
 		if k+1 >= len(s) {
-			return false
+			return 0, false
 		}
 		var c byte
 		switch s[k+1] {
@@ -499,12 +530,13 @@ func unescape(w *strings.Builder, s []byte) bool {
 		case 't':
 			c = '\t'
 		default:
-			return false
+			return 0, false
 		}
-		w.WriteByte(c)
+		dst[w] = c
+		w++
 		s = s[k+2:]
 	}
-	return true
+	return w, true
 }
 
 // Array decodes the array starting at b[i], calling elem with the index
