@@ -130,10 +130,10 @@ func (t *Table[T]) folds(key []byte) bool {
 // Decoder holds the buffer being decoded and the allocations its values
 // share: string text goes to one arena (when reserved) or is gathered and
 // made into strings with one allocation per Flush (the text of escaped
-// strings is unescaped into the Decoder meanwhile), and the integers
-// behind pointer fields come from one slab. Declare one (var d Decoder) and Init
-// it; it is never handed to the tables' functions, so it stays on the
-// stack. A Decoder must not be copied once used.
+// strings waits unescaped in the Decoder), and the integers behind pointer
+// fields come from one slab. Declare one (var d Decoder) and Init it; it
+// is never handed to the tables' functions, so it stays on the stack. A
+// Decoder must not be copied once used.
 type Decoder struct {
 	b []byte
 	// trusted: b is known to be valid JSON, skipped values are not checked.
@@ -409,10 +409,12 @@ func (d *Decoder) string(v *string, i int, num bool) (int, bool) {
 	if nonASCII && !utf8.Valid(body) {
 		return 0, false // encoding/json replaces invalid UTF-8
 	}
-	if escaped {
-		return end, d.escaped(v, body)
+	switch {
+	case !escaped:
+		d.text(v, body)
+	case !d.escaped(v, body):
+		return 0, false
 	}
-	d.text(v, body)
 	return end, true
 }
 
