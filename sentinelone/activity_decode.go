@@ -41,15 +41,16 @@ func decodeActivityShared(raw []byte, a *Activity) bool {
 	return true
 }
 
-// activityTime is a time member, decoded as Time decodes it.
-func activityTime(name string, f func(*Activity) *time.Time) jsonscan.Field[Activity] {
-	return jsonscan.Value(name, func(a *Activity, b []byte, i int) (int, bool) {
+// timeField is a time member of a field table, decoded as Time decodes
+// it.
+func timeField[T any](name string, f func(*T) *time.Time) jsonscan.Field[T] {
+	return jsonscan.Value(name, func(v *T, b []byte, i int) (int, bool) {
 		end, ok := jsonscan.ValueEnd(b, i)
 		var t Time
 		if !ok || t.UnmarshalJSON(b[i:end]) != nil {
 			return 0, false
 		}
-		*f(a) = t.Time
+		*f(v) = t.Time
 		return end, true
 	})
 }
@@ -61,8 +62,8 @@ var activityTable = jsonscan.NewTable(
 	jsonscan.String("id", func(a *Activity) *string { return &a.ID }),
 	jsonscan.String("activityUuid", func(a *Activity) *string { return &a.ActivityUUID }),
 	jsonscan.Int("activityType", func(a *Activity) *int { return (*int)(&a.ActivityType) }),
-	activityTime("createdAt", func(a *Activity) *time.Time { return &a.CreatedAt }),
-	activityTime("updatedAt", func(a *Activity) *time.Time { return &a.UpdatedAt }),
+	timeField("createdAt", func(a *Activity) *time.Time { return &a.CreatedAt }),
+	timeField("updatedAt", func(a *Activity) *time.Time { return &a.UpdatedAt }),
 	jsonscan.String("primaryDescription", func(a *Activity) *string { return &a.PrimaryDescription }),
 	jsonscan.String("secondaryDescription", func(a *Activity) *string { return &a.SecondaryDescription }),
 	jsonscan.String("description", func(a *Activity) *string { return &a.Description }),

@@ -169,7 +169,7 @@ func (s *AlertsService) List(ctx context.Context, opts *AlertListOptions) (*Page
 }
 
 func (s *AlertsService) list(ctx context.Context, r rest.Request) (*Page[Alert], error) {
-	return getPage[Alert](ctx, s.c, r, decodePageAlert)
+	return getPage[Alert](ctx, s.c, r, new(alertPage).decode)
 }
 
 // Count calls GET /cloud-detection/alerts with countOnly=true and returns

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/socgo/xdr/internal/jsonpage"
 )
 
 // Alert is one STAR alert of GET /cloud-detection/alerts. It keeps the
@@ -147,10 +145,6 @@ type alertJSON struct {
 func normalWord(s string) string {
 	return strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), " ", "_")
 }
-
-// decodePageAlert decodes an alert of a page with the go-json-experiment
-// decoder, keeping span as Raw (a page it fails goes to encoding/json).
-func decodePageAlert(span []byte, a *Alert) error { return a.decode(span, jsonpage.Unmarshal) }
 
 // UnmarshalJSON decodes an alert and keeps a copy of b in Raw.
 func (a *Alert) UnmarshalJSON(b []byte) error { return a.decode(bytes.Clone(b), json.Unmarshal) }

@@ -23,14 +23,19 @@ func samplePage(b *testing.B, glob string) []byte {
 	if len(files) == 0 {
 		b.Fatal("no samples", glob)
 	}
-	var objs [][]byte
+	var objs []string
 	for _, p := range files {
 		x, err := os.ReadFile(p)
 		if err != nil {
 			b.Fatal(err)
 		}
-		objs = append(objs, bytes.TrimSpace(x))
+		objs = append(objs, string(bytes.TrimSpace(x)))
 	}
+	return pageOf(objs...)
+}
+
+// pageOf is a page of 1000 items cycling through objs.
+func pageOf(objs ...string) []byte {
 	out := []byte(`{"data":[`)
 	for i := range 1000 {
 		if i > 0 {
@@ -98,6 +103,28 @@ func BenchmarkDecodeThreatPage(b *testing.B) {
 		for b.Loop() {
 			var env envelope[[]Threat]
 			if err := json.Unmarshal(body, &env); err != nil || len(env.Data) != 1000 {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkDecodeAlertPage: sdk is the field-table alert decoder, raw the
+// library path it replaced (the one a page goes to when the tables give an
+// alert up).
+func BenchmarkDecodeAlertPage(b *testing.B) {
+	body := pageOf(alertJSONSample, alertFakeSample, alertFullSample)
+	vsraw.Run(b, 1000, func(b *testing.B) {
+		for b.Loop() {
+			items, _, err := decodePage(body, false, new(alertPage).decode)
+			if err != nil || len(items) != 1000 {
+				b.Fatal(err)
+			}
+		}
+	}, func(b *testing.B) {
+		for b.Loop() {
+			items, _, err := decodePage(body, false, func(span []byte, a *Alert) error { return a.decode(span, jsonpage.Unmarshal) })
+			if err != nil || len(items) != 1000 {
 				b.Fatal(err)
 			}
 		}

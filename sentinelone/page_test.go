@@ -96,7 +96,7 @@ func FuzzPageDecode(f *testing.F) {
 		checkPageDecode(t, body, decodePageActivity)
 		checkPageDecode(t, body, decodePageThreat)
 		checkPageDecode(t, body, decodePageAgent)
-		checkPageDecode(t, body, decodePageAlert)
+		checkPageDecode(t, body, new(alertPage).decode)
 		checkPageDecode(t, body, decodePageDVEvent)
 	})
 }

@@ -24,6 +24,7 @@ import (
 type Field[T any] struct {
 	Name   string
 	str    func(*T) *string
+	num    bool // str: a number is taken as its text
 	i64    func(*T) *int64
 	int    func(*T) *int
 	intPtr func(*T) **int64
@@ -33,6 +34,13 @@ type Field[T any] struct {
 
 // String is a string member (null leaves the field unchanged).
 func String[T any](name string, f func(*T) *string) Field[T] { return Field[T]{Name: name, str: f} }
+
+// StringOrNumber is a string member that may also be sent as a number,
+// which it keeps as its text, exactly as written (null leaves the field
+// unchanged): the ids that some servers send either way.
+func StringOrNumber[T any](name string, f func(*T) *string) Field[T] {
+	return Field[T]{Name: name, str: f, num: true}
+}
 
 // Int64 is an integer member (null leaves the field unchanged).
 func Int64[T any](name string, f func(*T) *int64) Field[T] { return Field[T]{Name: name, i64: f} }
@@ -121,10 +129,11 @@ func (t *Table[T]) folds(key []byte) bool {
 
 // Decoder holds the buffer being decoded and the allocations its values
 // share: string text goes to one arena (when reserved) or is gathered and
-// made into strings with one allocation per Flush, and the integers behind
-// pointer fields come from one slab. Declare one (var d Decoder) and Init
-// it; it is never handed to the tables' functions, so it stays on the
-// stack. A Decoder must not be copied once used.
+// made into strings with one allocation per Flush (the text of escaped
+// strings waits unescaped in the Decoder), and the integers behind pointer
+// fields come from one slab. Declare one (var d Decoder) and Init it; it
+// is never handed to the tables' functions, so it stays on the stack. A
+// Decoder must not be copied once used.
 type Decoder struct {
 	b []byte
 	// trusted: b is known to be valid JSON, skipped values are not checked.
@@ -133,10 +142,20 @@ type Decoder struct {
 	ints    []int64
 	npend   int
 	psize   int
-	pend    [32]struct {
-		dst  *string
-		text []byte
-	}
+	pend    [32]pending
+	// unesc holds the unescaped text of the gathered escaped strings,
+	// unesc[:nunesc] (pending refers to it by offsets: a slice of it kept
+	// in the Decoder would move the Decoder to the heap).
+	unesc  [1024]byte
+	nunesc int
+}
+
+// pending is a string gathered for Flush: its text, or when text is nil
+// unesc[off:off+n].
+type pending struct {
+	dst    *string
+	text   []byte
+	off, n int
 }
 
 // Init prepares d for b, forgetting any previous use. trusted says that
@@ -147,7 +166,7 @@ func (d *Decoder) Init(b []byte, trusted bool, reserve int) {
 	d.b, d.trusted = b, trusted
 	d.arena, d.ints = strings.Builder{}, nil
 	clear(d.pend[:d.npend])
-	d.npend, d.psize = 0, 0
+	d.npend, d.psize, d.nunesc = 0, 0, 0
 	if reserve > 0 {
 		d.arena.Grow(reserve)
 	}
@@ -200,7 +219,7 @@ func Object[T any](d *Decoder, t *Table[T], v *T, i int) (end int, ok bool) {
 			seen |= 1 << k
 			switch f := &t.fields[k]; {
 			case f.str != nil:
-				i, ok = d.string(f.str(v), i)
+				i, ok = d.string(f.str(v), i, f.num)
 			case f.i64 != nil:
 				i, ok = d.int64(f.i64(v), i)
 			case f.int != nil:
@@ -366,12 +385,21 @@ func ScanString(b []byte, i int) (end int, escaped, nonASCII, ok bool) {
 	return 0, false, false, false
 }
 
-// string decodes a string into *v (null leaves *v unchanged). Its text
-// goes to the arena when it fits, else it is gathered for Flush, which
-// must run before *v is read. Invalid UTF-8 and \u escapes give up.
-func (d *Decoder) string(v *string, i int) (int, bool) {
+// string decodes a string into *v (null leaves *v unchanged), or, when
+// num is set, a number as its text. The text goes to the arena when it
+// fits, else it is gathered for Flush, which must run before *v is read.
+// Invalid UTF-8 and \u escapes give up.
+func (d *Decoder) string(v *string, i int, num bool) (int, bool) {
 	if IsNull(d.b, i) {
 		return i + 4, true
+	}
+	if num && i < len(d.b) && (d.b[i] == '-' || d.b[i] >= '0' && d.b[i] <= '9') {
+		end, ok := d.skip(i) // checks the number unless the buffer is trusted
+		if !ok {
+			return 0, false
+		}
+		d.text(v, d.b[i:end])
+		return end, true
 	}
 	end, escaped, nonASCII, ok := ScanString(d.b, i)
 	if !ok {
@@ -381,36 +409,71 @@ func (d *Decoder) string(v *string, i int) (int, bool) {
 	if nonASCII && !utf8.Valid(body) {
 		return 0, false // encoding/json replaces invalid UTF-8
 	}
-	if len(body) == 0 {
+	switch {
+	case !escaped:
+		d.text(v, body)
+	case !d.escaped(v, body):
+		return 0, false
+	}
+	return end, true
+}
+
+// text sets *v to body (no escapes): in the arena when it fits, else
+// gathered for Flush.
+func (d *Decoder) text(v *string, body []byte) {
+	switch {
+	case len(body) == 0:
 		*v = ""
-		return end, true
-	}
-	if d.arena.Cap()-d.arena.Len() >= len(body) { // unescaping only shrinks
+	case d.arena.Cap()-d.arena.Len() >= len(body):
 		start := d.arena.Len()
-		if !escaped {
-			d.arena.Write(body)
-		} else if !unescape(&d.arena, body) {
-			return 0, false
-		}
+		d.arena.Write(body)
 		*v = d.arena.String()[start:]
-		return end, true
+	default:
+		d.gather(pending{dst: v, text: body})
 	}
-	if escaped { // rare: a string of its own
-		var sb strings.Builder
-		sb.Grow(len(body))
-		if !unescape(&sb, body) {
-			return 0, false
-		}
-		*v = sb.String()
-		return end, true
-	}
+}
+
+// gather adds p to the strings set by the next Flush.
+func (d *Decoder) gather(p pending) {
 	if d.npend == len(d.pend) {
 		d.Flush()
 	}
-	d.pend[d.npend].dst, d.pend[d.npend].text = v, body
+	d.pend[d.npend] = p
 	d.npend++
-	d.psize += len(body)
-	return end, true
+	d.psize += p.n + len(p.text)
+}
+
+// escaped sets *v to the text of body, which holds escapes: unescaped
+// into unesc (which a Flush empties when full), then put in the arena when
+// it fits or gathered for Flush. A body longer than unesc is unescaped
+// into a buffer of its own (rare). It gives up on \u escapes and anything
+// unusual.
+func (d *Decoder) escaped(v *string, body []byte) bool {
+	if d.npend == len(d.pend) || len(body) > len(d.unesc)-d.nunesc && len(body) <= len(d.unesc) {
+		d.Flush() // before unesc is written: a Flush empties it
+	}
+	if len(body) > len(d.unesc)-d.nunesc {
+		buf := make([]byte, len(body))
+		n, ok := unescape(buf, body)
+		if ok {
+			d.text(v, buf[:n])
+		}
+		return ok
+	}
+	off := d.nunesc
+	n, ok := unescape(d.unesc[off:], body) // unescaping only shrinks
+	if !ok {
+		return false
+	}
+	if d.arena.Cap()-d.arena.Len() >= n {
+		start := d.arena.Len()
+		d.arena.Write(d.unesc[off : off+n])
+		*v = d.arena.String()[start:]
+		return true
+	}
+	d.nunesc += n
+	d.gather(pending{dst: v, off: off, n: n})
+	return true
 }
 
 // Flush sets the strings gathered since the last Flush, with one
@@ -422,34 +485,37 @@ func (d *Decoder) Flush() {
 	var sb strings.Builder
 	sb.Grow(d.psize)
 	for _, p := range d.pend[:d.npend] {
-		sb.Write(p.text)
+		if p.text != nil {
+			sb.Write(p.text)
+		} else {
+			sb.Write(d.unesc[p.off : p.off+p.n])
+		}
 	}
 	all := sb.String()
 	off := 0
 	for k := range d.pend[:d.npend] {
 		p := &d.pend[k]
-		*p.dst = all[off : off+len(p.text)]
-		off += len(p.text)
-		*p = struct {
-			dst  *string
-			text []byte
-		}{}
+		n := p.n + len(p.text)
+		*p.dst = all[off : off+n]
+		off += n
+		*p = pending{}
 	}
-	d.npend, d.psize = 0, 0
+	d.npend, d.psize, d.nunesc = 0, 0, 0
 }
 
 // unescape writes the text of the string body s, its escapes decoded, to
-// w; \u escapes, and anything unusual, give up.
-func unescape(w *strings.Builder, s []byte) bool {
+// dst (at least as long as s) and returns its length; \u escapes, and
+// anything unusual, give up.
+func unescape(dst, s []byte) (int, bool) {
+	w := 0
 	for len(s) > 0 {
 		k := bytes.IndexByte(s, '\\')
 		if k < 0 {
-			w.Write(s)
-			return true
+			return w + copy(dst[w:], s), true
 		}
-		w.Write(s[:k])
+		w += copy(dst[w:], s[:k])
 		if k+1 >= len(s) {
-			return false
+			return 0, false
 		}
 		var c byte
 		switch s[k+1] {
@@ -466,12 +532,13 @@ func unescape(w *strings.Builder, s []byte) bool {
 		case 't':
 			c = '\t'
 		default:
-			return false
+			return 0, false
 		}
-		w.WriteByte(c)
+		dst[w] = c
+		w++
 		s = s[k+2:]
 	}
-	return true
+	return w, true
 }
 
 // Array decodes the array starting at b[i], calling elem with the index

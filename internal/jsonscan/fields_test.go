@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -16,6 +17,7 @@ type record struct {
 	P *int64
 	B bool
 	V json.RawMessage
+	T string // a string or a number's text
 }
 
 var recordTable = func() *Table[record] {
@@ -24,6 +26,7 @@ var recordTable = func() *Table[record] {
 		Int("i", func(r *record) *int { return &r.I }),
 		IntPtr("p", func(r *record) **int64 { return &r.P }),
 		Bool("b", func(r *record) *bool { return &r.B }),
+		StringOrNumber("t", func(r *record) *string { return &r.T }),
 		Value("v", func(r *record, b []byte, i int) (int, bool) {
 			end, ok := ValueEnd(b, i)
 			if !ok || !json.Valid(b[i:end]) {
@@ -33,7 +36,7 @@ var recordTable = func() *Table[record] {
 			return end, true
 		}),
 	}
-	for k := range 40 - len(fs) + 4 {
+	for k := range len(record{}.S) {
 		fs = append(fs, String(fmt.Sprintf("s%d", k), func(r *record) *string { return &r.S[k] }))
 	}
 	return NewTable(fs...)
@@ -60,6 +63,12 @@ func want(t *testing.T, b []byte) record {
 			err = json.Unmarshal(v, &r.B)
 		case k == "v":
 			r.V = v
+		case k == "t" && len(v) > 0 && (v[0] == '-' || v[0] >= '0' && v[0] <= '9'):
+			var n json.Number
+			err = json.Unmarshal(v, &n)
+			r.T = string(n)
+		case k == "t":
+			err = json.Unmarshal(v, &r.T)
 		default:
 			var n int
 			if _, e := fmt.Sscanf(k, "s%d", &n); e == nil && fmt.Sprintf("s%d", n) == k && n < 40 {
@@ -83,6 +92,9 @@ func FuzzObject(f *testing.F) {
 			`"s19":"j","s20":"a","s21":"b","s22":"c","s23":"d","s24":"e","s25":"f","s26":"g","s27":"h",` +
 			`"s28":"i","s29":"j","s30":"a","s31":"b","s32":"c","s33":"d","s34":"e","s35":"f","s36":"g"}`,
 		` { "s0" : "x" , "v" : null } `, `{"x":tru}`, `{"b":false,"x":"\ud800"}`,
+		`{"t":"a\"b"}`, `{"t":-12.5e3}`, `{"t":01}`, `{"t":-}`, `{"t":null}`, `{"t":true}`, `{"t":1,"s0":"x"}`,
+		escapedSeed(sizes(40, 3)...), escapedSeed(sizes(36, 60)...), escapedSeed(1100, 5, 2000),
+		escapedSeed(append(sizes(32, 0), sizes(8, 30)...)...),
 	} {
 		f.Add([]byte(s), uint8(0))
 		f.Add([]byte(s), uint8(8))
@@ -101,6 +113,31 @@ func FuzzObject(f *testing.F) {
 			t.Fatalf("Object and encoding/json differ on %q:\n%+v\n%+v", b, got, w)
 		}
 	})
+}
+
+// escapedSeed is an object of string members s0, s1…, member k of sizes[k]
+// bytes holding escapes: more strings, or more escaped text, than a
+// Decoder gathers between two flushes.
+func escapedSeed(sizes ...int) string {
+	var sb strings.Builder
+	sb.WriteString("{")
+	for k, n := range sizes {
+		if k > 0 {
+			sb.WriteString(",")
+		}
+		fmt.Fprintf(&sb, `"s%d":"%c\\%s\""`, k, 'a'+k%26, strings.Repeat("x", n))
+	}
+	sb.WriteString("}")
+	return sb.String()
+}
+
+// sizes returns n times size.
+func sizes(n, size int) []int {
+	s := make([]int, n)
+	for k := range s {
+		s[k] = size
+	}
+	return s
 }
 
 func TestNewTableRefusesRepeatedName(t *testing.T) {
