@@ -91,7 +91,9 @@ func (q *query) listParam(key string, vals []string) *[]string {
 			return nil
 		}
 	}
-	return &vals
+	p := new([]string) // allocated only when sent (&vals would move vals to the heap on every call)
+	*p = vals
+	return p
 }
 
 // betweenParam checks a __between range and returns it as a parameter

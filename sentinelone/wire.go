@@ -35,7 +35,9 @@ func strParam(s string) *string {
 	if s == "" {
 		return nil
 	}
-	return &s
+	p := new(string) // allocated only when sent (&s would move s to the heap on every call)
+	*p = s
+	return p
 }
 
 // flagParam returns true as a parameter when b is set, nil otherwise (a
@@ -44,7 +46,9 @@ func flagParam(b bool) *bool {
 	if !b {
 		return nil
 	}
-	return &b
+	p := new(bool)
+	*p = true
+	return p
 }
 
 // timeParam returns t formatted as the console expects (FormatTime), nil
