@@ -140,3 +140,36 @@ func PathString[S ~string](v S) string { return url.PathEscape(string(v)) }
 
 // PathInt is a simple-style integer path parameter, in decimal.
 func PathInt[I Integer](v I) string { return strconv.FormatInt(int64(v), 10) }
+
+// Path is format, a path with a %s for each parameter (as oapi-codegen
+// writes it), with the escaped segments in their place: what fmt.Sprintf
+// makes of it, in one allocation. "%%" stands for a percent sign.
+func Path(format string, segs ...string) string {
+	n := len(format)
+	for _, s := range segs {
+		n += len(s)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		if c != '%' || i+1 == len(format) {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		switch format[i] {
+		case 's':
+			if len(segs) > 0 {
+				b.WriteString(segs[0])
+				segs = segs[1:]
+			}
+		case '%':
+			b.WriteByte('%')
+		default:
+			b.WriteByte('%')
+			b.WriteByte(format[i])
+		}
+	}
+	return b.String()
+}

@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"fmt"
 	"net/url"
 	"slices"
 	"testing"
@@ -188,4 +189,25 @@ func FuzzDirectMatchesRuntime(f *testing.F) {
 			t.Errorf("PathString(%q) = %q, runtime %q, %v", a, PathString(a), s, err)
 		}
 	})
+}
+
+func TestPathIsSprintf(t *testing.T) {
+	for _, c := range []struct {
+		format string
+		segs   []string
+	}{
+		{"/v1/sic/alerts", nil},
+		{"/v1/sic/alerts/%s", []string{"ALabc"}},
+		{"/edr/v2/data/%s/%s/processes", []string{"12", "a%2Fb"}},
+		{"/a/%s/b/%s", []string{"", ".."}},
+		{"/100%%/%s", []string{"x"}},
+	} {
+		args := make([]any, len(c.segs))
+		for i, s := range c.segs {
+			args[i] = s
+		}
+		if got, want := Path(c.format, c.segs...), fmt.Sprintf(c.format, args...); got != want {
+			t.Errorf("Path(%q, %q) = %q, Sprintf %q", c.format, c.segs, got, want)
+		}
+	}
 }

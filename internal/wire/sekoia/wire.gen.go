@@ -3,7 +3,6 @@
 package sekoia
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 
@@ -829,9 +828,8 @@ func NewListCommunitiesRequest(params *ListCommunitiesParams) (Request, error) {
 // NewGetCommunityRequest builds GET /v1/communities/{community_uuid}.
 func NewGetCommunityRequest(communityUuid string, params *GetCommunityParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(communityUuid)
-	r.Path = fmt.Sprintf("/v1/communities/%s", pathParam0)
+	pathParam0 := wire.PathString(communityUuid)
+	r.Path = wire.Path("/v1/communities/%s", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.IncludeDisabled != nil {
@@ -1213,18 +1211,16 @@ func NewCountAlertsRequest(params *CountAlertsParams) (Request, error) {
 // NewActivateCountermeasureRequest builds PATCH /v1/sic/alerts/countermeasures/{uuid}/activate.
 func NewActivateCountermeasureRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/alerts/countermeasures/%s/activate", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/countermeasures/%s/activate", pathParam0)
 	return r, nil
 }
 
 // NewListCountermeasureCommentsRequest builds GET /v1/sic/alerts/countermeasures/{uuid}/comments.
 func NewListCountermeasureCommentsRequest(uuid string, params *ListCountermeasureCommentsParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/alerts/countermeasures/%s/comments", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/countermeasures/%s/comments", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Limit != nil {
@@ -1240,73 +1236,61 @@ func NewListCountermeasureCommentsRequest(uuid string, params *ListCountermeasur
 // NewAddCountermeasureCommentRequest builds POST /v1/sic/alerts/countermeasures/{uuid}/comments.
 func NewAddCountermeasureCommentRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/alerts/countermeasures/%s/comments", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/countermeasures/%s/comments", pathParam0)
 	return r, nil
 }
 
 // NewDenyCountermeasureRequest builds PATCH /v1/sic/alerts/countermeasures/{uuid}/deny.
 func NewDenyCountermeasureRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/alerts/countermeasures/%s/deny", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/countermeasures/%s/deny", pathParam0)
 	return r, nil
 }
 
 // NewDeleteCountermeasureActionStepRequest builds DELETE /v1/sic/alerts/countermeasures/{uuid}/{step}/.
 func NewDeleteCountermeasureActionStepRequest(uuid string, step string) (Request, error) {
 	r := Request{Method: http.MethodDelete}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	var pathParam1 string
-	pathParam1 = wire.PathString(step)
-	r.Path = fmt.Sprintf("/v1/sic/alerts/countermeasures/%s/%s/", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(step)
+	r.Path = wire.Path("/v1/sic/alerts/countermeasures/%s/%s/", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewGetCountermeasureActionStepRequest builds GET /v1/sic/alerts/countermeasures/{uuid}/{step}/.
 func NewGetCountermeasureActionStepRequest(uuid string, step string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	var pathParam1 string
-	pathParam1 = wire.PathString(step)
-	r.Path = fmt.Sprintf("/v1/sic/alerts/countermeasures/%s/%s/", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(step)
+	r.Path = wire.Path("/v1/sic/alerts/countermeasures/%s/%s/", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewUpdateCountermeasureActionStepRequest builds PATCH /v1/sic/alerts/countermeasures/{uuid}/{step}/.
 func NewUpdateCountermeasureActionStepRequest(uuid string, step string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	var pathParam1 string
-	pathParam1 = wire.PathString(step)
-	r.Path = fmt.Sprintf("/v1/sic/alerts/countermeasures/%s/%s/", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(step)
+	r.Path = wire.Path("/v1/sic/alerts/countermeasures/%s/%s/", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewActivateCountermeasureActionStepRequest builds PATCH /v1/sic/alerts/countermeasures/{uuid}/{step}/activate.
 func NewActivateCountermeasureActionStepRequest(uuid string, step string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	var pathParam1 string
-	pathParam1 = wire.PathString(step)
-	r.Path = fmt.Sprintf("/v1/sic/alerts/countermeasures/%s/%s/activate", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(step)
+	r.Path = wire.Path("/v1/sic/alerts/countermeasures/%s/%s/activate", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewListActionStepCommentsRequest builds GET /v1/sic/alerts/countermeasures/{uuid}/{step}/comments.
 func NewListActionStepCommentsRequest(uuid string, step string, params *ListActionStepCommentsParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	var pathParam1 string
-	pathParam1 = wire.PathString(step)
-	r.Path = fmt.Sprintf("/v1/sic/alerts/countermeasures/%s/%s/comments", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(step)
+	r.Path = wire.Path("/v1/sic/alerts/countermeasures/%s/%s/comments", pathParam0, pathParam1)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Limit != nil {
@@ -1322,40 +1306,34 @@ func NewListActionStepCommentsRequest(uuid string, step string, params *ListActi
 // NewAddActionStepCommentRequest builds POST /v1/sic/alerts/countermeasures/{uuid}/{step}/comments.
 func NewAddActionStepCommentRequest(uuid string, step string) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	var pathParam1 string
-	pathParam1 = wire.PathString(step)
-	r.Path = fmt.Sprintf("/v1/sic/alerts/countermeasures/%s/%s/comments", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(step)
+	r.Path = wire.Path("/v1/sic/alerts/countermeasures/%s/%s/comments", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewDenyCountermeasureActionStepRequest builds PATCH /v1/sic/alerts/countermeasures/{uuid}/{step}/deny.
 func NewDenyCountermeasureActionStepRequest(uuid string, step string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	var pathParam1 string
-	pathParam1 = wire.PathString(step)
-	r.Path = fmt.Sprintf("/v1/sic/alerts/countermeasures/%s/%s/deny", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(step)
+	r.Path = wire.Path("/v1/sic/alerts/countermeasures/%s/%s/deny", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewDeleteAlertRequest builds DELETE /v1/sic/alerts/{uuid}.
 func NewDeleteAlertRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodDelete}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/alerts/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/%s", pathParam0)
 	return r, nil
 }
 
 // NewGetAlertRequest builds GET /v1/sic/alerts/{uuid}.
 func NewGetAlertRequest(uuid string, params *GetAlertParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/alerts/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/%s", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Stix != nil {
@@ -1383,18 +1361,16 @@ func NewGetAlertRequest(uuid string, params *GetAlertParams) (Request, error) {
 // NewUpdateAlertRequest builds PATCH /v1/sic/alerts/{uuid}.
 func NewUpdateAlertRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/alerts/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/%s", pathParam0)
 	return r, nil
 }
 
 // NewListAlertCommentsRequest builds GET /v1/sic/alerts/{uuid}/comments.
 func NewListAlertCommentsRequest(uuid string, params *ListAlertCommentsParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/alerts/%s/comments", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/%s/comments", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Limit != nil {
@@ -1410,40 +1386,34 @@ func NewListAlertCommentsRequest(uuid string, params *ListAlertCommentsParams) (
 // NewAddAlertCommentRequest builds POST /v1/sic/alerts/{uuid}/comments.
 func NewAddAlertCommentRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/alerts/%s/comments", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/%s/comments", pathParam0)
 	return r, nil
 }
 
 // NewDeleteAlertCommentRequest builds DELETE /v1/sic/alerts/{uuid}/comments/{comment_uuid}.
 func NewDeleteAlertCommentRequest(uuid string, commentUuid string) (Request, error) {
 	r := Request{Method: http.MethodDelete}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	var pathParam1 string
-	pathParam1 = wire.PathString(commentUuid)
-	r.Path = fmt.Sprintf("/v1/sic/alerts/%s/comments/%s", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(commentUuid)
+	r.Path = wire.Path("/v1/sic/alerts/%s/comments/%s", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewEditAlertCommentRequest builds PATCH /v1/sic/alerts/{uuid}/comments/{comment_uuid}.
 func NewEditAlertCommentRequest(uuid string, commentUuid string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	var pathParam1 string
-	pathParam1 = wire.PathString(commentUuid)
-	r.Path = fmt.Sprintf("/v1/sic/alerts/%s/comments/%s", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(commentUuid)
+	r.Path = wire.Path("/v1/sic/alerts/%s/comments/%s", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewListAlertCountermeasuresRequest builds GET /v1/sic/alerts/{uuid}/countermeasures.
 func NewListAlertCountermeasuresRequest(uuid string, params *ListAlertCountermeasuresParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/alerts/%s/countermeasures", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/%s/countermeasures", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Limit != nil {
@@ -1470,27 +1440,24 @@ func NewListAlertCountermeasuresRequest(uuid string, params *ListAlertCountermea
 // NewAddAlertCountermeasureRequest builds POST /v1/sic/alerts/{uuid}/countermeasures.
 func NewAddAlertCountermeasureRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/alerts/%s/countermeasures", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/%s/countermeasures", pathParam0)
 	return r, nil
 }
 
 // NewSetAlertCustomFieldsRequest builds PATCH /v1/sic/alerts/{uuid}/custom-fields.
 func NewSetAlertCustomFieldsRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/alerts/%s/custom-fields", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/%s/custom-fields", pathParam0)
 	return r, nil
 }
 
 // NewListAlertHistoryRequest builds GET /v1/sic/alerts/{uuid}/history.
 func NewListAlertHistoryRequest(uuid string, params *ListAlertHistoryParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/alerts/%s/history", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/%s/history", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Limit != nil {
@@ -1509,9 +1476,8 @@ func NewListAlertHistoryRequest(uuid string, params *ListAlertHistoryParams) (Re
 // NewGetAlertTimelineRequest builds GET /v1/sic/alerts/{uuid}/timeline.
 func NewGetAlertTimelineRequest(uuid string, params *GetAlertTimelineParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/alerts/%s/timeline", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/%s/timeline", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Type != nil {
@@ -1527,18 +1493,16 @@ func NewGetAlertTimelineRequest(uuid string, params *GetAlertTimelineParams) (Re
 // NewListAlertWorkflowActionsRequest builds GET /v1/sic/alerts/{uuid}/workflow.
 func NewListAlertWorkflowActionsRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/alerts/%s/workflow", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/%s/workflow", pathParam0)
 	return r, nil
 }
 
 // NewUpdateAlertWorkflowRequest builds PATCH /v1/sic/alerts/{uuid}/workflow.
 func NewUpdateAlertWorkflowRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/alerts/%s/workflow", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/%s/workflow", pathParam0)
 	return r, nil
 }
 
@@ -1805,18 +1769,16 @@ func NewListCaseTagsRequest(params *ListCaseTagsParams) (Request, error) {
 // NewDeleteCaseRequest builds DELETE /v1/sic/cases/{uuid}.
 func NewDeleteCaseRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodDelete}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s", pathParam0)
 	return r, nil
 }
 
 // NewGetCaseRequest builds GET /v1/sic/cases/{uuid}.
 func NewGetCaseRequest(uuid string, params *GetCaseParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.CommunityUuid != nil {
@@ -1832,18 +1794,16 @@ func NewGetCaseRequest(uuid string, params *GetCaseParams) (Request, error) {
 // NewUpdateCaseRequest builds PATCH /v1/sic/cases/{uuid}.
 func NewUpdateCaseRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s", pathParam0)
 	return r, nil
 }
 
 // NewListCaseAlertsRequest builds GET /v1/sic/cases/{uuid}/alerts.
 func NewListCaseAlertsRequest(uuid string, params *ListCaseAlertsParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/alerts", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/alerts", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Match != nil {
@@ -2020,36 +1980,32 @@ func NewListCaseAlertsRequest(uuid string, params *ListCaseAlertsParams) (Reques
 // NewAddCaseAlertsRequest builds PATCH /v1/sic/cases/{uuid}/alerts.
 func NewAddCaseAlertsRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/alerts", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/alerts", pathParam0)
 	return r, nil
 }
 
 // NewReplaceCaseAlertsRequest builds POST /v1/sic/cases/{uuid}/alerts.
 func NewReplaceCaseAlertsRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/alerts", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/alerts", pathParam0)
 	return r, nil
 }
 
 // NewListCaseAssetsRequest builds GET /v1/sic/cases/{uuid}/assets.
 func NewListCaseAssetsRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/assets", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/assets", pathParam0)
 	return r, nil
 }
 
 // NewListCaseCommentsRequest builds GET /v1/sic/cases/{uuid}/comments.
 func NewListCaseCommentsRequest(uuid string, params *ListCaseCommentsParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/comments", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/comments", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Limit != nil {
@@ -2081,51 +2037,43 @@ func NewListCaseCommentsRequest(uuid string, params *ListCaseCommentsParams) (Re
 // NewAddCaseCommentRequest builds POST /v1/sic/cases/{uuid}/comments.
 func NewAddCaseCommentRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/comments", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/comments", pathParam0)
 	return r, nil
 }
 
 // NewDeleteCaseCommentRequest builds DELETE /v1/sic/cases/{uuid}/comments/{comment_uuid}.
 func NewDeleteCaseCommentRequest(uuid string, commentUuid string) (Request, error) {
 	r := Request{Method: http.MethodDelete}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	var pathParam1 string
-	pathParam1 = wire.PathString(commentUuid)
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/comments/%s", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(commentUuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/comments/%s", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewGetCaseCommentRequest builds GET /v1/sic/cases/{uuid}/comments/{comment_uuid}.
 func NewGetCaseCommentRequest(uuid string, commentUuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	var pathParam1 string
-	pathParam1 = wire.PathString(commentUuid)
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/comments/%s", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(commentUuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/comments/%s", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewUpdateCaseCommentRequest builds PATCH /v1/sic/cases/{uuid}/comments/{comment_uuid}.
 func NewUpdateCaseCommentRequest(uuid string, commentUuid string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	var pathParam1 string
-	pathParam1 = wire.PathString(commentUuid)
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/comments/%s", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(commentUuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/comments/%s", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewListCaseCountermeasuresRequest builds GET /v1/sic/cases/{uuid}/countermeasures.
 func NewListCaseCountermeasuresRequest(uuid string, params *ListCaseCountermeasuresParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/countermeasures", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/countermeasures", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Limit != nil {
@@ -2141,56 +2089,49 @@ func NewListCaseCountermeasuresRequest(uuid string, params *ListCaseCountermeasu
 // NewAddCaseCountermeasureRequest builds POST /v1/sic/cases/{uuid}/countermeasures.
 func NewAddCaseCountermeasureRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/countermeasures", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/countermeasures", pathParam0)
 	return r, nil
 }
 
 // NewListCaseEntitiesRequest builds GET /v1/sic/cases/{uuid}/entities.
 func NewListCaseEntitiesRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/entities", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/entities", pathParam0)
 	return r, nil
 }
 
 // NewRemoveCaseEventsRequest builds DELETE /v1/sic/cases/{uuid}/events.
 func NewRemoveCaseEventsRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodDelete}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/events", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/events", pathParam0)
 	return r, nil
 }
 
 // NewAddCaseEventsRequest builds POST /v1/sic/cases/{uuid}/events.
 func NewAddCaseEventsRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/events", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/events", pathParam0)
 	return r, nil
 }
 
 // NewRemoveCaseEventRequest builds DELETE /v1/sic/cases/{uuid}/events/{event_id}.
 func NewRemoveCaseEventRequest(uuid string, eventId string) (Request, error) {
 	r := Request{Method: http.MethodDelete}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	var pathParam1 string
-	pathParam1 = wire.PathString(eventId)
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/events/%s", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(eventId)
+	r.Path = wire.Path("/v1/sic/cases/%s/events/%s", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewListCaseHistoryRequest builds GET /v1/sic/cases/{uuid}/history.
 func NewListCaseHistoryRequest(uuid string, params *ListCaseHistoryParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/history", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/history", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Date != nil {
@@ -2214,27 +2155,24 @@ func NewListCaseHistoryRequest(uuid string, params *ListCaseHistoryParams) (Requ
 // NewListCaseKillChainsRequest builds GET /v1/sic/cases/{uuid}/kill-chains.
 func NewListCaseKillChainsRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/kill-chains", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/kill-chains", pathParam0)
 	return r, nil
 }
 
 // NewListCaseRulesRequest builds GET /v1/sic/cases/{uuid}/rules.
 func NewListCaseRulesRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/rules", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/rules", pathParam0)
 	return r, nil
 }
 
 // NewListCaseThreatsRequest builds GET /v1/sic/cases/{uuid}/threats.
 func NewListCaseThreatsRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/threats", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/threats", pathParam0)
 	return r, nil
 }
 
@@ -2248,36 +2186,32 @@ func NewCreateEventSearchJobRequest() (Request, error) {
 // NewGetEventSearchJobRequest builds GET /v1/sic/conf/events/search/jobs/{uuid}.
 func NewGetEventSearchJobRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/conf/events/search/jobs/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/conf/events/search/jobs/%s", pathParam0)
 	return r, nil
 }
 
 // NewUpdateEventSearchJobRequest builds PUT /v1/sic/conf/events/search/jobs/{uuid}.
 func NewUpdateEventSearchJobRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPut}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/conf/events/search/jobs/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/conf/events/search/jobs/%s", pathParam0)
 	return r, nil
 }
 
 // NewCancelEventSearchJobRequest builds POST /v1/sic/conf/events/search/jobs/{uuid}/cancel.
 func NewCancelEventSearchJobRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/conf/events/search/jobs/%s/cancel", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/conf/events/search/jobs/%s/cancel", pathParam0)
 	return r, nil
 }
 
 // NewGetEventSearchJobEventsRequest builds GET /v1/sic/conf/events/search/jobs/{uuid}/events.
 func NewGetEventSearchJobEventsRequest(uuid string, params *GetEventSearchJobEventsParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/conf/events/search/jobs/%s/events", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/conf/events/search/jobs/%s/events", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Limit != nil {
@@ -2299,9 +2233,8 @@ func NewGetEventSearchJobEventsRequest(uuid string, params *GetEventSearchJobEve
 // NewGetEventSearchJobFieldsRequest builds GET /v1/sic/conf/events/search/jobs/{uuid}/fields.
 func NewGetEventSearchJobFieldsRequest(uuid string, params *GetEventSearchJobFieldsParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/conf/events/search/jobs/%s/fields", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/conf/events/search/jobs/%s/fields", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Limit != nil {
@@ -2349,27 +2282,24 @@ func NewCreateCustomFieldRequest() (Request, error) {
 // NewDeleteCustomFieldRequest builds DELETE /v1/sic/custom-fields/{uuid}.
 func NewDeleteCustomFieldRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodDelete}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/custom-fields/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/custom-fields/%s", pathParam0)
 	return r, nil
 }
 
 // NewGetCustomFieldRequest builds GET /v1/sic/custom-fields/{uuid}.
 func NewGetCustomFieldRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/custom-fields/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/custom-fields/%s", pathParam0)
 	return r, nil
 }
 
 // NewUpdateCustomFieldRequest builds PATCH /v1/sic/custom-fields/{uuid}.
 func NewUpdateCustomFieldRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/custom-fields/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/custom-fields/%s", pathParam0)
 	return r, nil
 }
 
@@ -2402,27 +2332,24 @@ func NewCreateCustomPriorityRequest() (Request, error) {
 // NewDeleteCustomPriorityRequest builds DELETE /v1/sic/custom_priorities/{uuid}.
 func NewDeleteCustomPriorityRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodDelete}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/custom_priorities/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/custom_priorities/%s", pathParam0)
 	return r, nil
 }
 
 // NewGetCustomPriorityRequest builds GET /v1/sic/custom_priorities/{uuid}.
 func NewGetCustomPriorityRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/custom_priorities/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/custom_priorities/%s", pathParam0)
 	return r, nil
 }
 
 // NewUpdateCustomPriorityRequest builds PATCH /v1/sic/custom_priorities/{uuid}.
 func NewUpdateCustomPriorityRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/custom_priorities/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/custom_priorities/%s", pathParam0)
 	return r, nil
 }
 
@@ -2479,27 +2406,24 @@ func NewCreateCustomVerdictRequest() (Request, error) {
 // NewDeleteCustomVerdictRequest builds DELETE /v1/sic/custom_verdicts/{uuid}.
 func NewDeleteCustomVerdictRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodDelete}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/custom_verdicts/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/custom_verdicts/%s", pathParam0)
 	return r, nil
 }
 
 // NewGetCustomVerdictRequest builds GET /v1/sic/custom_verdicts/{uuid}.
 func NewGetCustomVerdictRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/custom_verdicts/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/custom_verdicts/%s", pathParam0)
 	return r, nil
 }
 
 // NewUpdateCustomVerdictRequest builds PATCH /v1/sic/custom_verdicts/{uuid}.
 func NewUpdateCustomVerdictRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/custom_verdicts/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/custom_verdicts/%s", pathParam0)
 	return r, nil
 }
 
@@ -2530,9 +2454,8 @@ func NewListKillChainStagesRequest(params *ListKillChainStagesParams) (Request, 
 // NewGetKillChainStageRequest builds GET /v1/sic/kill-chains/{uuid}.
 func NewGetKillChainStageRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v1/sic/kill-chains/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/kill-chains/%s", pathParam0)
 	return r, nil
 }
 
@@ -2635,18 +2558,16 @@ func NewMergeAssetsRequest() (Request, error) {
 // NewDeleteAssetRequest builds DELETE /v2/asset-management/assets/{uuid}.
 func NewDeleteAssetRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodDelete}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v2/asset-management/assets/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v2/asset-management/assets/%s", pathParam0)
 	return r, nil
 }
 
 // NewGetAssetRequest builds GET /v2/asset-management/assets/{uuid}.
 func NewGetAssetRequest(uuid string, params *GetAssetParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v2/asset-management/assets/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v2/asset-management/assets/%s", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.WithTelemetry != nil {
@@ -2662,18 +2583,16 @@ func NewGetAssetRequest(uuid string, params *GetAssetParams) (Request, error) {
 // NewUpdateAssetRequest builds PUT /v2/asset-management/assets/{uuid}.
 func NewUpdateAssetRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPut}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v2/asset-management/assets/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v2/asset-management/assets/%s", pathParam0)
 	return r, nil
 }
 
 // NewGetAssetHistoryRequest builds GET /v2/asset-management/assets/{uuid}/history.
 func NewGetAssetHistoryRequest(uuid string, params *GetAssetHistoryParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v2/asset-management/assets/%s/history", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v2/asset-management/assets/%s/history", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Search != nil {
@@ -2701,39 +2620,33 @@ func NewGetAssetHistoryRequest(uuid string, params *GetAssetHistoryParams) (Requ
 // NewRestoreAssetRequest builds PUT /v2/asset-management/assets/{uuid}/restore.
 func NewRestoreAssetRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPut}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v2/asset-management/assets/%s/restore", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v2/asset-management/assets/%s/restore", pathParam0)
 	return r, nil
 }
 
 // NewRevokeAssetRequest builds PUT /v2/asset-management/assets/{uuid}/revoke.
 func NewRevokeAssetRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPut}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	r.Path = fmt.Sprintf("/v2/asset-management/assets/%s/revoke", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v2/asset-management/assets/%s/revoke", pathParam0)
 	return r, nil
 }
 
 // NewRemoveAssetTagRequest builds DELETE /v2/asset-management/assets/{uuid}/tag/{tag}.
 func NewRemoveAssetTagRequest(uuid string, tag string) (Request, error) {
 	r := Request{Method: http.MethodDelete}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	var pathParam1 string
-	pathParam1 = wire.PathString(tag)
-	r.Path = fmt.Sprintf("/v2/asset-management/assets/%s/tag/%s", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(tag)
+	r.Path = wire.Path("/v2/asset-management/assets/%s/tag/%s", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewAddAssetTagRequest builds POST /v2/asset-management/assets/{uuid}/tag/{tag}.
 func NewAddAssetTagRequest(uuid string, tag string) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var pathParam0 string
-	pathParam0 = wire.PathString(uuid)
-	var pathParam1 string
-	pathParam1 = wire.PathString(tag)
-	r.Path = fmt.Sprintf("/v2/asset-management/assets/%s/tag/%s", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(tag)
+	r.Path = wire.Path("/v2/asset-management/assets/%s/tag/%s", pathParam0, pathParam1)
 	return r, nil
 }

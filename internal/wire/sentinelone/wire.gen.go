@@ -4,7 +4,6 @@ package sentinelone
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 
@@ -3150,9 +3149,8 @@ func NewListAccountsRequest(params *ListAccountsParams) (Request, error) {
 // NewGetAccountRequest builds GET /accounts/{accountId}.
 func NewGetAccountRequest(accountId Id) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(accountId)
-	r.Path = fmt.Sprintf("/accounts/%s", pathParam0)
+	pathParam0 := wire.PathString(accountId)
+	r.Path = wire.Path("/accounts/%s", pathParam0)
 	return r, nil
 }
 
@@ -3320,9 +3318,8 @@ func NewListAgentsRequest(params *ListAgentsParams) (Request, error) {
 // NewAgentActionRequest builds POST /agents/actions/{action}.
 func NewAgentActionRequest(action AgentActionParamsAction) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var pathParam0 string
-	pathParam0 = wire.PathString(action)
-	r.Path = fmt.Sprintf("/agents/actions/%s", pathParam0)
+	pathParam0 := wire.PathString(action)
+	r.Path = wire.Path("/agents/actions/%s", pathParam0)
 	return r, nil
 }
 
@@ -3387,20 +3384,17 @@ func NewCountAgentsRequest(params *CountAgentsParams) (Request, error) {
 // NewFetchAgentFilesRequest builds POST /agents/{agentId}/actions/fetch-files.
 func NewFetchAgentFilesRequest(agentId Id) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var pathParam0 string
-	pathParam0 = wire.PathString(agentId)
-	r.Path = fmt.Sprintf("/agents/%s/actions/fetch-files", pathParam0)
+	pathParam0 := wire.PathString(agentId)
+	r.Path = wire.Path("/agents/%s/actions/fetch-files", pathParam0)
 	return r, nil
 }
 
 // NewDownloadUploadRequest builds GET /agents/{agentId}/uploads/{activityId}.
 func NewDownloadUploadRequest(agentId Id, activityId Id) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(agentId)
-	var pathParam1 string
-	pathParam1 = wire.PathString(activityId)
-	r.Path = fmt.Sprintf("/agents/%s/uploads/%s", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(agentId)
+	pathParam1 := wire.PathString(activityId)
+	r.Path = wire.Path("/agents/%s/uploads/%s", pathParam0, pathParam1)
 	return r, nil
 }
 
@@ -3585,9 +3579,8 @@ func NewPowerQueryPingRequest(params *PowerQueryPingParams) (Request, error) {
 // NewDvEventsByTypeRequest builds GET /dv/events/{type}.
 func NewDvEventsByTypeRequest(pType DvEventsByTypeParamsType, params *DvEventsByTypeParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(pType)
-	r.Path = fmt.Sprintf("/dv/events/%s", pathParam0)
+	pathParam0 := wire.PathString(pType)
+	r.Path = wire.Path("/dv/events/%s", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		{
@@ -3762,18 +3755,16 @@ func NewListGroupsRequest(params *ListGroupsParams) (Request, error) {
 // NewGetGroupRequest builds GET /groups/{groupId}.
 func NewGetGroupRequest(groupId Id) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(groupId)
-	r.Path = fmt.Sprintf("/groups/%s", pathParam0)
+	pathParam0 := wire.PathString(groupId)
+	r.Path = wire.Path("/groups/%s", pathParam0)
 	return r, nil
 }
 
 // NewMoveAgentsToGroupRequest builds PUT /groups/{groupId}/move-agents.
 func NewMoveAgentsToGroupRequest(groupId Id) (Request, error) {
 	r := Request{Method: http.MethodPut}
-	var pathParam0 string
-	pathParam0 = wire.PathString(groupId)
-	r.Path = fmt.Sprintf("/groups/%s/move-agents", pathParam0)
+	pathParam0 := wire.PathString(groupId)
+	r.Path = wire.Path("/groups/%s/move-agents", pathParam0)
 	return r, nil
 }
 
@@ -3979,9 +3970,8 @@ func NewListSitesRequest(params *ListSitesParams) (Request, error) {
 // NewGetSiteRequest builds GET /sites/{siteId}.
 func NewGetSiteRequest(siteId Id) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(siteId)
-	r.Path = fmt.Sprintf("/sites/%s", pathParam0)
+	pathParam0 := wire.PathString(siteId)
+	r.Path = wire.Path("/sites/%s", pathParam0)
 	return r, nil
 }
 
@@ -4247,9 +4237,8 @@ func NewUpdateThreatIncidentRequest() (Request, error) {
 // NewMitigateThreatsRequest builds POST /threats/mitigate/{action}.
 func NewMitigateThreatsRequest(action MitigateThreatsParamsAction) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var pathParam0 string
-	pathParam0 = wire.PathString(action)
-	r.Path = fmt.Sprintf("/threats/mitigate/%s", pathParam0)
+	pathParam0 := wire.PathString(action)
+	r.Path = wire.Path("/threats/mitigate/%s", pathParam0)
 	return r, nil
 }
 
@@ -4263,9 +4252,8 @@ func NewAddThreatNoteRequest() (Request, error) {
 // NewThreatCloudDownloadRequest builds GET /threats/{threatId}/download-from-cloud.
 func NewThreatCloudDownloadRequest(threatId Id) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathString(threatId)
-	r.Path = fmt.Sprintf("/threats/%s/download-from-cloud", pathParam0)
+	pathParam0 := wire.PathString(threatId)
+	r.Path = wire.Path("/threats/%s/download-from-cloud", pathParam0)
 	return r, nil
 }
 

@@ -3,7 +3,6 @@
 package tehtris
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 
@@ -132,11 +131,9 @@ type Request = wire.Request
 // NewListProcessesRequest builds GET /edr/v2/data/{applianceId}/{edrUuid}/processes.
 func NewListProcessesRequest(applianceId int64, edrUuid string, params *ListProcessesParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathInt(applianceId)
-	var pathParam1 string
-	pathParam1 = wire.PathString(edrUuid)
-	r.Path = fmt.Sprintf("/edr/v2/data/%s/%s/processes", pathParam0, pathParam1)
+	pathParam0 := wire.PathInt(applianceId)
+	pathParam1 := wire.PathString(edrUuid)
+	r.Path = wire.Path("/edr/v2/data/%s/%s/processes", pathParam0, pathParam1)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Limit != nil {
@@ -242,22 +239,18 @@ func NewSetTagsRequest() (Request, error) {
 // NewGetIsolationRequest builds GET /edr/v2/live/{applianceId}/{edrUuid}/isolation.
 func NewGetIsolationRequest(applianceId int64, edrUuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathInt(applianceId)
-	var pathParam1 string
-	pathParam1 = wire.PathString(edrUuid)
-	r.Path = fmt.Sprintf("/edr/v2/live/%s/%s/isolation", pathParam0, pathParam1)
+	pathParam0 := wire.PathInt(applianceId)
+	pathParam1 := wire.PathString(edrUuid)
+	r.Path = wire.Path("/edr/v2/live/%s/%s/isolation", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewSetIsolationRequest builds POST /edr/v2/live/{applianceId}/{edrUuid}/isolation.
 func NewSetIsolationRequest(applianceId int64, edrUuid string, params *SetIsolationParams) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var pathParam0 string
-	pathParam0 = wire.PathInt(applianceId)
-	var pathParam1 string
-	pathParam1 = wire.PathString(edrUuid)
-	r.Path = fmt.Sprintf("/edr/v2/live/%s/%s/isolation", pathParam0, pathParam1)
+	pathParam0 := wire.PathInt(applianceId)
+	pathParam1 := wire.PathString(edrUuid)
+	r.Path = wire.Path("/edr/v2/live/%s/%s/isolation", pathParam0, pathParam1)
 	r.Query = url.Values{}
 	if params != nil {
 		{
@@ -276,22 +269,18 @@ func NewSetIsolationRequest(applianceId int64, edrUuid string, params *SetIsolat
 // NewListQuarantineRequest builds GET /edr/v2/live/{applianceId}/{edrUuid}/remediation/quarantine.
 func NewListQuarantineRequest(applianceId int64, edrUuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathInt(applianceId)
-	var pathParam1 string
-	pathParam1 = wire.PathString(edrUuid)
-	r.Path = fmt.Sprintf("/edr/v2/live/%s/%s/remediation/quarantine", pathParam0, pathParam1)
+	pathParam0 := wire.PathInt(applianceId)
+	pathParam1 := wire.PathString(edrUuid)
+	r.Path = wire.Path("/edr/v2/live/%s/%s/remediation/quarantine", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewRestoreFileRequest builds PATCH /edr/v2/live/{applianceId}/{edrUuid}/remediation/quarantine.
 func NewRestoreFileRequest(applianceId int64, edrUuid string, params *RestoreFileParams) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var pathParam0 string
-	pathParam0 = wire.PathInt(applianceId)
-	var pathParam1 string
-	pathParam1 = wire.PathString(edrUuid)
-	r.Path = fmt.Sprintf("/edr/v2/live/%s/%s/remediation/quarantine", pathParam0, pathParam1)
+	pathParam0 := wire.PathInt(applianceId)
+	pathParam1 := wire.PathString(edrUuid)
+	r.Path = wire.Path("/edr/v2/live/%s/%s/remediation/quarantine", pathParam0, pathParam1)
 	r.Query = url.Values{}
 	if params != nil {
 		{
@@ -307,11 +296,9 @@ func NewRestoreFileRequest(applianceId int64, edrUuid string, params *RestoreFil
 // NewQuarantineFileRequest builds POST /edr/v2/live/{applianceId}/{edrUuid}/remediation/quarantine.
 func NewQuarantineFileRequest(applianceId int64, edrUuid string, params *QuarantineFileParams) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var pathParam0 string
-	pathParam0 = wire.PathInt(applianceId)
-	var pathParam1 string
-	pathParam1 = wire.PathString(edrUuid)
-	r.Path = fmt.Sprintf("/edr/v2/live/%s/%s/remediation/quarantine", pathParam0, pathParam1)
+	pathParam0 := wire.PathInt(applianceId)
+	pathParam1 := wire.PathString(edrUuid)
+	r.Path = wire.Path("/edr/v2/live/%s/%s/remediation/quarantine", pathParam0, pathParam1)
 	r.Query = url.Values{}
 	if params != nil {
 		{
@@ -330,11 +317,9 @@ func NewQuarantineFileRequest(applianceId int64, edrUuid string, params *Quarant
 // NewGetScanRequest builds GET /edr/v2/live/{applianceId}/{edrUuid}/scan-disk.
 func NewGetScanRequest(applianceId int64, edrUuid string, params *GetScanParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathInt(applianceId)
-	var pathParam1 string
-	pathParam1 = wire.PathString(edrUuid)
-	r.Path = fmt.Sprintf("/edr/v2/live/%s/%s/scan-disk", pathParam0, pathParam1)
+	pathParam0 := wire.PathInt(applianceId)
+	pathParam1 := wire.PathString(edrUuid)
+	r.Path = wire.Path("/edr/v2/live/%s/%s/scan-disk", pathParam0, pathParam1)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.ScanId != nil {
@@ -347,11 +332,9 @@ func NewGetScanRequest(applianceId int64, edrUuid string, params *GetScanParams)
 // NewStartScanRequest builds POST /edr/v2/live/{applianceId}/{edrUuid}/scan-disk.
 func NewStartScanRequest(applianceId int64, edrUuid string, params *StartScanParams) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var pathParam0 string
-	pathParam0 = wire.PathInt(applianceId)
-	var pathParam1 string
-	pathParam1 = wire.PathString(edrUuid)
-	r.Path = fmt.Sprintf("/edr/v2/live/%s/%s/scan-disk", pathParam0, pathParam1)
+	pathParam0 := wire.PathInt(applianceId)
+	pathParam1 := wire.PathString(edrUuid)
+	r.Path = wire.Path("/edr/v2/live/%s/%s/scan-disk", pathParam0, pathParam1)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Persist != nil {
@@ -364,22 +347,18 @@ func NewStartScanRequest(applianceId int64, edrUuid string, params *StartScanPar
 // NewStopScanRequest builds DELETE /edr/v2/live/{applianceId}/{edrUuid}/scan-disk/current.
 func NewStopScanRequest(applianceId int64, edrUuid string) (Request, error) {
 	r := Request{Method: http.MethodDelete}
-	var pathParam0 string
-	pathParam0 = wire.PathInt(applianceId)
-	var pathParam1 string
-	pathParam1 = wire.PathString(edrUuid)
-	r.Path = fmt.Sprintf("/edr/v2/live/%s/%s/scan-disk/current", pathParam0, pathParam1)
+	pathParam0 := wire.PathInt(applianceId)
+	pathParam1 := wire.PathString(edrUuid)
+	r.Path = wire.Path("/edr/v2/live/%s/%s/scan-disk/current", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewGetCurrentScanRequest builds GET /edr/v2/live/{applianceId}/{edrUuid}/scan-disk/current.
 func NewGetCurrentScanRequest(applianceId int64, edrUuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var pathParam0 string
-	pathParam0 = wire.PathInt(applianceId)
-	var pathParam1 string
-	pathParam1 = wire.PathString(edrUuid)
-	r.Path = fmt.Sprintf("/edr/v2/live/%s/%s/scan-disk/current", pathParam0, pathParam1)
+	pathParam0 := wire.PathInt(applianceId)
+	pathParam1 := wire.PathString(edrUuid)
+	r.Path = wire.Path("/edr/v2/live/%s/%s/scan-disk/current", pathParam0, pathParam1)
 	return r, nil
 }
 
@@ -417,9 +396,8 @@ func NewListEventsRequest(params *ListEventsParams) (Request, error) {
 // NewSetEventStatusRequest builds PUT /xdr/v1/event/status/{id}.
 func NewSetEventStatusRequest(id int64) (Request, error) {
 	r := Request{Method: http.MethodPut}
-	var pathParam0 string
-	pathParam0 = wire.PathInt(id)
-	r.Path = fmt.Sprintf("/xdr/v1/event/status/%s", pathParam0)
+	pathParam0 := wire.PathInt(id)
+	r.Path = wire.Path("/xdr/v1/event/status/%s", pathParam0)
 	return r, nil
 }
 
@@ -458,8 +436,7 @@ func NewCreateFilterRequest() (Request, error) {
 // NewDeleteFilterRequest builds DELETE /xdr/v2/filter/filter/{filterId}.
 func NewDeleteFilterRequest(filterId string) (Request, error) {
 	r := Request{Method: http.MethodDelete}
-	var pathParam0 string
-	pathParam0 = wire.PathString(filterId)
-	r.Path = fmt.Sprintf("/xdr/v2/filter/filter/%s", pathParam0)
+	pathParam0 := wire.PathString(filterId)
+	r.Path = wire.Path("/xdr/v2/filter/filter/%s", pathParam0)
 	return r, nil
 }
