@@ -73,6 +73,18 @@ func (q *handQuery) done() (url.Values, error) {
 	return q.v, nil
 }
 
+// strs converts a list of a string type to strings.
+func strs[S ~string](v []S) []string {
+	if len(v) == 0 {
+		return nil
+	}
+	out := make([]string, len(v))
+	for i, s := range v {
+		out[i] = string(s)
+	}
+	return out
+}
+
 // handwrittenAgentValues is the agent list's query as it was built before
 // the wire layer, kept to compare.
 func handwrittenAgentValues(op string, o *AgentListOptions) (url.Values, error) {
