@@ -18,7 +18,9 @@ import (
 // operation, in each wire package): runtime escapes each value and
 // AddQuery unescapes it again, so the values arrive unchanged, and only
 // the shape of the parameter (one value, one value per element, or the
-// elements joined by commas) remains to reproduce.
+// elements joined by commas) remains to reproduce. A builder sends each
+// parameter once, under its own key, so each encoder sets its key (one
+// map assignment) rather than appending to it.
 
 // Integer is the set of the integer kinds a parameter can be generated
 // with.
@@ -26,45 +28,47 @@ type Integer interface {
 	~int | ~int8 | ~int16 | ~int32 | ~int64
 }
 
-// String adds a form-style string value to q under key: exploded or not,
-// a single value is sent as it is.
+// String sets key to a form-style string value: exploded or not, a single
+// value is sent as it is.
 func String[S ~string](q url.Values, key string, v S) {
-	q[key] = append(q[key], string(v))
+	q[key] = []string{string(v)}
 }
 
-// Int adds a form-style integer value to q under key, in decimal.
+// Int sets key to a form-style integer value, in decimal.
 func Int[I Integer](q url.Values, key string, v I) {
-	q[key] = append(q[key], strconv.FormatInt(int64(v), 10))
+	q[key] = []string{strconv.FormatInt(int64(v), 10)}
 }
 
-// Bool adds a form-style boolean value to q under key: true or false.
+// Bool sets key to a form-style boolean value: true or false.
 func Bool[B ~bool](q url.Values, key string, v B) {
 	s := "false"
 	if v {
 		s = "true"
 	}
-	q[key] = append(q[key], s)
+	q[key] = []string{s}
 }
 
-// Float64 adds a form-style float64 value to q under key, in the shortest
-// decimal form without an exponent (strconv's 'f', -1).
+// Float64 sets key to a form-style float64 value, in the shortest decimal
+// form without an exponent (strconv's 'f', -1).
 func Float64[F ~float64](q url.Values, key string, v F) {
-	q[key] = append(q[key], strconv.FormatFloat(float64(v), 'f', -1, 64))
+	q[key] = []string{strconv.FormatFloat(float64(v), 'f', -1, 64)}
 }
 
-// Strings adds a form-style array of strings to q under key: one value per
-// element when explode is set, else the elements joined by commas. An
-// empty array is one empty value either way, as runtime sends "key=".
+// Strings sets key to a form-style array of strings: one value per element
+// when explode is set, else the elements joined by commas. An empty array
+// is one empty value either way, as runtime sends "key=".
 func Strings[L ~[]S, S ~string](q url.Values, key string, vs L, explode bool) {
 	switch {
 	case len(vs) == 0:
-		q[key] = append(q[key], "")
+		q[key] = []string{""}
 	case explode:
-		for _, v := range vs {
-			q[key] = append(q[key], string(v))
+		out := make([]string, len(vs))
+		for i, v := range vs {
+			out[i] = string(v)
 		}
+		q[key] = out
 	case len(vs) == 1:
-		q[key] = append(q[key], string(vs[0]))
+		q[key] = []string{string(vs[0])}
 	default:
 		n := len(vs) - 1
 		for _, v := range vs {
@@ -78,20 +82,22 @@ func Strings[L ~[]S, S ~string](q url.Values, key string, vs L, explode bool) {
 			}
 			b.WriteString(string(v))
 		}
-		q[key] = append(q[key], b.String())
+		q[key] = []string{b.String()}
 	}
 }
 
-// Ints adds a form-style array of integers to q under key, as Strings does
-// with their decimal forms.
+// Ints sets key to a form-style array of integers, as Strings does with
+// their decimal forms.
 func Ints[L ~[]I, I Integer](q url.Values, key string, vs L, explode bool) {
 	switch {
 	case len(vs) == 0:
-		q[key] = append(q[key], "")
+		q[key] = []string{""}
 	case explode:
-		for _, v := range vs {
-			q[key] = append(q[key], strconv.FormatInt(int64(v), 10))
+		out := make([]string, len(vs))
+		for i, v := range vs {
+			out[i] = strconv.FormatInt(int64(v), 10)
 		}
+		q[key] = out
 	default:
 		var buf [64]byte
 		b := buf[:0]
@@ -101,12 +107,12 @@ func Ints[L ~[]I, I Integer](q url.Values, key string, vs L, explode bool) {
 			}
 			b = strconv.AppendInt(b, int64(v), 10)
 		}
-		q[key] = append(q[key], string(b))
+		q[key] = []string{string(b)}
 	}
 }
 
-// DeepString adds one string property of a deepObject parameter to q,
-// under its key ("match[source]"). runtime serialises a deepObject through
+// DeepString sets the key of one string property of a deepObject
+// parameter ("match[source]"). runtime serialises a deepObject through
 // encoding/json, which replaces each byte that is not part of valid UTF-8
 // by U+FFFD; the value gets the same replacement here.
 func DeepString[S ~string](q url.Values, key string, v S) {
@@ -114,7 +120,7 @@ func DeepString[S ~string](q url.Values, key string, v S) {
 	if !utf8.ValidString(s) {
 		s = jsonText(s)
 	}
-	q[key] = append(q[key], s)
+	q[key] = []string{s}
 }
 
 // jsonText is s as encoding/json writes it back after a round trip: each
