@@ -84,7 +84,9 @@ func ptr[T comparable](v T) *T {
 	if v == zero {
 		return nil
 	}
-	return &v
+	p := new(T) // allocated only when sent (&v would move v to the heap on every call)
+	*p = v
+	return p
 }
 
 // rangeValue renders a date[...] or range[...] value (nil for none),

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/google/go-querystring/query"
+
+	"github.com/socgo/xdr/internal/wire/wiretest"
 )
 
 // benchAlertOptions is a filtered alert list, as a triage loop sends it.
@@ -69,24 +71,13 @@ func TestHandwrittenAlertQuerySame(t *testing.T) {
 // list by hand (go-querystring) and with the generated wire layer.
 func BenchmarkWireAlertsList(b *testing.B) {
 	o := benchAlertOptions()
-	b.Run("handwritten", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			q, err := handwrittenAlertQuery(o)
-			if err != nil {
-				b.Fatal(err)
-			}
-			_ = q.Encode()
-		}
-	})
-	b.Run("generated", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			r, err := o.request("Alerts.List")
-			if err != nil {
-				b.Fatal(err)
-			}
-			_ = r.Query.Encode()
-		}
+	wiretest.Bench(b, func() error {
+		q, err := handwrittenAlertQuery(o)
+		_ = q.Encode()
+		return err
+	}, func() error {
+		r, err := o.request("Alerts.List")
+		_ = r.Query.Encode()
+		return err
 	})
 }

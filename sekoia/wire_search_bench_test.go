@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/socgo/xdr/internal/wire/wiretest"
 )
 
 // handwrittenResultsQuery is the query of a page of search results as it
@@ -56,20 +58,12 @@ func TestHandwrittenResultsQuerySame(t *testing.T) {
 // builds the path).
 func BenchmarkWireSearchResults(b *testing.B) {
 	o := benchResultsOptions()
-	b.Run("handwritten", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			_ = handwrittenResultsQuery(o, 2000, 1000).Encode()
-		}
-	})
-	b.Run("generated", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			r, err := o.request("ListResults", benchJobUUID, 2000, 1000)
-			if err != nil {
-				b.Fatal(err)
-			}
-			_ = r.Query.Encode()
-		}
+	wiretest.Bench(b, func() error {
+		_ = handwrittenResultsQuery(o, 2000, 1000).Encode()
+		return nil
+	}, func() error {
+		r, err := o.request("ListResults", benchJobUUID, 2000, 1000)
+		_ = r.Query.Encode()
+		return err
 	})
 }

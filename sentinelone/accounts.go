@@ -53,7 +53,7 @@ func (o *AccountListOptions) request(op string) (rest.Request, error) {
 	p := s1wire.ListAccountsParams{
 		Ids:    q.listParam("ids", o.IDs),
 		Name:   strParam(o.Name),
-		States: listOf[s1wire.ListAccountsParamsStates](q.listParam("states", o.States)),
+		States: enumListParam[s1wire.ListAccountsParamsStates](q, "states", o.States),
 		Query:  strParam(o.Query),
 	}
 	setPaging(q.pagingParams(o.Paging), &p.Limit, &p.Skip, &p.Cursor, &p.CountOnly, &p.SkipCount, &p.SortBy, &p.SortOrder)

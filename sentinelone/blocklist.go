@@ -103,7 +103,7 @@ func (o *BlocklistListOptions) request(op string) (rest.Request, error) {
 		SiteIds:         sc.siteIDs,
 		GroupIds:        sc.groupIDs,
 		Ids:             q.listParam("ids", o.IDs),
-		OsTypes:         listOf[s1wire.OSType](q.listParam("osTypes", strs(o.OSTypes))),
+		OsTypes:         enumListParam[s1wire.OSType](q, "osTypes", o.OSTypes),
 		Value:           strParam(o.Value),
 		ValueContains:   q.listParam("value__contains", o.ValueContains),
 		IncludeParents:  flagParam(o.IncludeParents),

@@ -107,7 +107,7 @@ func (o *AlertListOptions) request(op string, count bool) (rest.Request, error) 
 		}
 		sev = append(sev, string(s))
 	}
-	sevP := listOf[s1wire.AlertSeverity](q.listParam("severity", sev))
+	sevP := enumListParam[s1wire.AlertSeverity](q, "severity", sev)
 	var st []string
 	for _, s := range o.IncidentStatuses {
 		if !s.Valid() {
@@ -115,7 +115,7 @@ func (o *AlertListOptions) request(op string, count bool) (rest.Request, error) 
 		}
 		st = append(st, upperWire(string(s)))
 	}
-	stP := listOf[s1wire.ListAlertsParamsIncidentStatus](q.listParam("incidentStatus", st))
+	stP := enumListParam[s1wire.ListAlertsParamsIncidentStatus](q, "incidentStatus", st)
 	var vd []string
 	for _, v := range o.AnalystVerdicts {
 		if !v.Valid() {
@@ -123,7 +123,7 @@ func (o *AlertListOptions) request(op string, count bool) (rest.Request, error) 
 		}
 		vd = append(vd, upperWire(string(v)))
 	}
-	vdP := listOf[s1wire.ListAlertsParamsAnalystVerdict](q.listParam("analystVerdict", vd))
+	vdP := enumListParam[s1wire.ListAlertsParamsAnalystVerdict](q, "analystVerdict", vd)
 	p := s1wire.ListAlertsParams{
 		Ids:                                 ids,
 		AccountIds:                          accountIDs,

@@ -121,7 +121,7 @@ func (o *ExclusionListOptions) request(op string) (rest.Request, error) {
 		GroupIds:        sc.groupIDs,
 		Ids:             ids,
 		Type:            (*s1wire.ExclusionType)(strParam(string(o.Type))),
-		OsTypes:         listOf[s1wire.OSType](q.listParam("osTypes", strs(o.OSTypes))),
+		OsTypes:         enumListParam[s1wire.OSType](q, "osTypes", o.OSTypes),
 		ValueContains:   q.listParam("value__contains", o.ValueContains),
 		IncludeParents:  flagParam(o.IncludeParents),
 		IncludeChildren: flagParam(o.IncludeChildren),

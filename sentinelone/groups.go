@@ -74,7 +74,7 @@ func (o *GroupListOptions) request(op string) (rest.Request, error) {
 		GroupIds:   q.listParam("groupIds", o.GroupIDs),
 		SiteIds:    q.listParam("siteIds", o.SiteIDs),
 		AccountIds: q.listParam("accountIds", o.AccountIDs),
-		Types:      listOf[s1wire.ListGroupsParamsTypes](q.listParam("types", strs(o.Types))),
+		Types:      enumListParam[s1wire.ListGroupsParamsTypes](q, "types", o.Types),
 		Name:       strParam(o.Name),
 		IsDefault:  o.IsDefault,
 		Query:      strParam(o.Query),

@@ -104,7 +104,7 @@ func (o *IOCListOptions) request(op string) (rest.Request, error) {
 		AccountIds: sc.accountIDs,
 		SiteIds:    sc.siteIDs,
 		Uuids:      q.listParam("uuids", o.UUIDs),
-		Type:       listOf[s1wire.IOCType](q.listParam("type", strs(o.Types))),
+		Type:       enumListParam[s1wire.IOCType](q, "type", o.Types),
 		Value:      q.listParam("value", o.Values),
 		Source:     strParam(o.Source),
 		ExternalId: strParam(o.ExternalID),

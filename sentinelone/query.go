@@ -78,20 +78,45 @@ func (q *query) fail(format string, args ...any) {
 // parameter of the wire layer, nil when empty or refused: an element that
 // is empty or holds a comma (which would split it) is refused.
 func (q *query) listParam(key string, vals []string) *[]string {
-	if len(vals) == 0 {
+	if !listSent(q, key, vals) {
 		return nil
 	}
-	for _, s := range vals {
+	p := new([]string) // allocated only when sent (&vals would move vals to the heap on every call)
+	*p = vals
+	return p
+}
+
+// enumListParam is listParam for a parameter whose elements have their
+// own type in the wire layer (an enum): the checked values, converted.
+func enumListParam[T, S ~string](q *query, key string, vals []S) *[]T {
+	if !listSent(q, key, vals) {
+		return nil
+	}
+	out := make([]T, len(vals))
+	for i, v := range vals {
+		out[i] = T(v)
+	}
+	return &out
+}
+
+// listSent checks the elements of a list (see listParam) and reports
+// whether it is sent: not empty, not refused.
+func listSent[S ~string](q *query, key string, vals []S) bool {
+	if len(vals) == 0 {
+		return false
+	}
+	for _, v := range vals {
+		s := string(v)
 		if strings.TrimSpace(s) == "" {
 			q.fail("%s: an element is empty", key)
-			return nil
+			return false
 		}
 		if strings.ContainsRune(s, ',') {
 			q.fail("%s: element %q contains a comma", key, argcheck.Short(s))
-			return nil
+			return false
 		}
 	}
-	return &vals
+	return true
 }
 
 // betweenParam checks a __between range and returns it as a parameter

@@ -223,7 +223,7 @@ func (o *TaskListOptions) request(op string) (rest.Request, error) {
 	q := newQuery(op)
 	p := s1wire.RemoteScriptStatusParams{
 		ParentTaskId: o.ParentTaskID,
-		Status:       listOf[s1wire.TaskStatus](q.listParam("status", strs(o.Statuses))),
+		Status:       enumListParam[s1wire.TaskStatus](q, "status", o.Statuses),
 		AgentIds:     q.listParam("agentIds", o.AgentIDs),
 	}
 	setPaging(q.pagingParams(o.Paging), &p.Limit, &p.Skip, &p.Cursor, &p.CountOnly, &p.SkipCount, &p.SortBy, &p.SortOrder)

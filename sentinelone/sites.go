@@ -75,7 +75,7 @@ func (o *SiteListOptions) request(op string) (rest.Request, error) {
 		AccountIds:   q.listParam("accountIds", o.AccountIDs),
 		Name:         strParam(o.Name),
 		NameContains: q.listParam("name__contains", o.NameContains),
-		State:        listOf[s1wire.ListSitesParamsState](q.listParam("state", o.States)),
+		State:        enumListParam[s1wire.ListSitesParamsState](q, "state", o.States),
 		SiteType:     (*s1wire.ListSitesParamsSiteType)(strParam(o.SiteType)),
 		Query:        strParam(o.Query),
 	}

@@ -70,17 +70,6 @@ type ThreatListOptions struct {
 	Paging
 }
 
-func strs[S ~string](v []S) []string {
-	if len(v) == 0 {
-		return nil
-	}
-	out := make([]string, len(v))
-	for i, s := range v {
-		out[i] = string(s)
-	}
-	return out
-}
-
 // List calls GET /threats and returns one page.
 func (s *ThreatsService) List(ctx context.Context, opts *ThreatListOptions) (*Page[Threat], error) {
 	w, err := opts.threatsRequest("Threats.List", false)

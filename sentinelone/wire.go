@@ -35,7 +35,9 @@ func strParam(s string) *string {
 	if s == "" {
 		return nil
 	}
-	return &s
+	p := new(string) // allocated only when sent (&s would move s to the heap on every call)
+	*p = s
+	return p
 }
 
 // flagParam returns true as a parameter when b is set, nil otherwise (a
@@ -44,7 +46,9 @@ func flagParam(b bool) *bool {
 	if !b {
 		return nil
 	}
-	return &b
+	p := new(bool)
+	*p = true
+	return p
 }
 
 // timeParam returns t formatted as the console expects (FormatTime), nil
@@ -55,18 +59,6 @@ func timeParam(t time.Time) *string {
 	}
 	s := FormatTime(t)
 	return &s
-}
-
-// listOf converts a checked list to the element type of a parameter.
-func listOf[T ~string, S ~string](vals *[]S) *[]T {
-	if vals == nil {
-		return nil
-	}
-	out := make([]T, len(*vals))
-	for i, v := range *vals {
-		out[i] = T(v)
-	}
-	return &out
 }
 
 // agentsParams checks o and fills the parameters of GET /agents.
@@ -80,7 +72,7 @@ func (o *AgentListOptions) agentsParams(op string) (s1wire.ListAgentsParams, err
 		Uuids:                q.listParam("uuids", o.UUIDs),
 		ComputerName:         strParam(o.ComputerName),
 		ComputerNameContains: q.listParam("computerName__contains", o.ComputerNameContains),
-		NetworkStatuses:      listOf[s1wire.NetworkStatus](q.listParam("networkStatuses", strs(o.NetworkStatuses))),
+		NetworkStatuses:      enumListParam[s1wire.NetworkStatus](q, "networkStatuses", o.NetworkStatuses),
 		AccountIds:           q.listParam("accountIds", o.AccountIDs),
 		SiteIds:              q.listParam("siteIds", o.SiteIDs),
 		GroupIds:             q.listParam("groupIds", o.GroupIDs),
@@ -199,8 +191,8 @@ func (o *ThreatListOptions) threatsRequest(op string, count bool) (rest.Request,
 		InitiatedBy:                   q.listParam("initiatedBy", o.InitiatedBy),
 		ConfidenceLevels:              q.listParam("confidenceLevels", o.ConfidenceLevels),
 		MitigationStatuses:            q.listParam("mitigationStatuses", o.MitigationStatuses),
-		AnalystVerdicts:               listOf[s1wire.AnalystVerdict](q.listParam("analystVerdicts", strs(o.AnalystVerdicts))),
-		IncidentStatuses:              listOf[s1wire.IncidentStatus](q.listParam("incidentStatuses", strs(o.IncidentStatuses))),
+		AnalystVerdicts:               enumListParam[s1wire.AnalystVerdict](q, "analystVerdicts", o.AnalystVerdicts),
+		IncidentStatuses:              enumListParam[s1wire.IncidentStatus](q, "incidentStatuses", o.IncidentStatuses),
 		ExternalTicketIds:             q.listParam("externalTicketIds", o.ExternalTicketIDs),
 		Components:                    q.listParam("components", o.Components),
 		DisplayName:                   strParam(o.DisplayName),

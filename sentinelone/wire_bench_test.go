@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/socgo/xdr/internal/rest"
+	"github.com/socgo/xdr/internal/wire/wiretest"
 )
 
 // handQuery builds a query string by hand, as the lists did before the
@@ -73,6 +74,18 @@ func (q *handQuery) done() (url.Values, error) {
 	return q.v, nil
 }
 
+// strs converts a list of a string type to strings.
+func strs[S ~string](v []S) []string {
+	if len(v) == 0 {
+		return nil
+	}
+	out := make([]string, len(v))
+	for i, s := range v {
+		out[i] = string(s)
+	}
+	return out
+}
+
 // handwrittenAgentValues is the agent list's query as it was built before
 // the wire layer, kept to compare.
 func handwrittenAgentValues(op string, o *AgentListOptions) (url.Values, error) {
@@ -129,25 +142,14 @@ func sameQuery(t *testing.T, hand func() (url.Values, error), gen func() (rest.R
 // benchQuery compares building (and encoding) a query by hand and with the
 // generated wire layer, in the same run.
 func benchQuery(b *testing.B, hand func() (url.Values, error), gen func() (rest.Request, error)) {
-	b.Run("handwritten", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			q, err := hand()
-			if err != nil {
-				b.Fatal(err)
-			}
-			_ = q.Encode()
-		}
-	})
-	b.Run("generated", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			w, err := gen()
-			if err != nil {
-				b.Fatal(err)
-			}
-			_ = w.Query.Encode()
-		}
+	wiretest.Bench(b, func() error {
+		q, err := hand()
+		_ = q.Encode()
+		return err
+	}, func() error {
+		w, err := gen()
+		_ = w.Query.Encode()
+		return err
 	})
 }
 

@@ -56,7 +56,9 @@ func nonEmpty(s string) *string {
 	if s == "" {
 		return nil
 	}
-	return &s
+	p := new(string) // allocated only when sent (&s would move s to the heap on every call)
+	*p = s
+	return p
 }
 
 // flag returns a true flag as a parameter, nil for false (not sent).
@@ -64,7 +66,9 @@ func flag(b bool) *bool {
 	if !b {
 		return nil
 	}
-	return &b
+	p := new(bool)
+	*p = true
+	return p
 }
 
 // ptrTo returns a pointer to v.

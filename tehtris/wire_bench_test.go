@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/socgo/xdr/internal/wire/wiretest"
 )
 
 // handwrittenEventValues is the event list's query as it was built before
@@ -48,20 +50,12 @@ func TestHandwrittenEventValuesSame(t *testing.T) {
 // hand and with the generated wire layer.
 func BenchmarkWireEventsList(b *testing.B) {
 	q := benchEventQuery()
-	b.Run("handwritten", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			_ = handwrittenEventValues(q, 1000).Encode()
-		}
-	})
-	b.Run("generated", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			w, err := q.request(1000)
-			if err != nil {
-				b.Fatal(err)
-			}
-			_ = w.Query.Encode()
-		}
+	wiretest.Bench(b, func() error {
+		_ = handwrittenEventValues(q, 1000).Encode()
+		return nil
+	}, func() error {
+		w, err := q.request(1000)
+		_ = w.Query.Encode()
+		return err
 	})
 }

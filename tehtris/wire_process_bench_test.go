@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/socgo/xdr/internal/wire/wiretest"
 )
 
 // handwrittenProcessValues is the process history's query as it was built
@@ -72,20 +74,12 @@ func TestHandwrittenProcessValuesSame(t *testing.T) {
 // builds the path).
 func BenchmarkWireProcessesList(b *testing.B) {
 	q := benchProcessQuery()
-	b.Run("handwritten", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			_ = handwrittenProcessValues(q, 400).Encode()
-		}
-	})
-	b.Run("generated", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			w, err := q.request("Endpoints.ListProcesses", benchEndpoint, 400)
-			if err != nil {
-				b.Fatal(err)
-			}
-			_ = w.Query.Encode()
-		}
+	wiretest.Bench(b, func() error {
+		_ = handwrittenProcessValues(q, 400).Encode()
+		return nil
+	}, func() error {
+		w, err := q.request("Endpoints.ListProcesses", benchEndpoint, 400)
+		_ = w.Query.Encode()
+		return err
 	})
 }

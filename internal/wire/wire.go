@@ -1,6 +1,9 @@
 // Package wire holds what the generated wire layers of the API packages
 // (internal/wire/sekoia, tehtris, sentinelone) share: the request line
-// their builders return and the query helper they call.
+// their builders return, the direct encoders they call for the common
+// parameters (direct.go) and the query helper of the parameters they leave
+// to github.com/oapi-codegen/runtime (AddQuery). Package wiretest checks
+// the builders against runtime.
 package wire
 
 import (

@@ -5,3 +5,4 @@
 package sekoia
 
 //go:generate go tool oapi-codegen -config ../../../openapi/wire/sekoia.yaml ../../../openapi/sekoia.yaml
+//go:generate go tool oapi-codegen -config ../../../openapi/wire/sekoia.runtime.yaml ../../../openapi/sekoia.yaml

@@ -3,11 +3,8 @@
 package sekoia
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
-
-	"github.com/oapi-codegen/runtime"
 
 	"github.com/socgo/xdr/internal/wire"
 )
@@ -776,11 +773,7 @@ func NewPushIntakeBatchRequest(params *PushIntakeBatchParams) (Request, error) {
 	r.Header = http.Header{}
 	if params != nil {
 		if params.ContentEncoding != nil {
-			v, err := runtime.StyleParamWithOptions("simple", false, "Content-Encoding", *params.ContentEncoding, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("header Content-Encoding: %w", err)
-			}
-			r.Header.Set("Content-Encoding", v)
+			r.Header.Set("Content-Encoding", string(*params.ContentEncoding))
 		}
 	}
 	return r, nil
@@ -800,67 +793,33 @@ func NewListCommunitiesRequest(params *ListCommunitiesParams) (Request, error) {
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Offset != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter offset: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "offset", *params.Offset)
 		}
 		if params.Match != nil {
-			frag, err := runtime.StyleParamWithOptions("deepObject", true, "match", *params.Match, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter match: %w", err)
+			if p := params.Match.Name; p != nil {
+				wire.DeepString(r.Query, "match[name]", *p)
 			}
-			if err := wire.AddQuery(r.Query, "match", frag); err != nil {
-				return Request{}, err
+			if p := params.Match.PlanProperties; p != nil {
+				wire.DeepString(r.Query, "match[plan_properties]", *p)
+			}
+			if p := params.Match.Uuid; p != nil {
+				wire.DeepString(r.Query, "match[uuid]", *p)
 			}
 		}
 		if params.Disabled != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "disabled", *params.Disabled, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter disabled: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "disabled", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "disabled", *params.Disabled)
 		}
 		if params.Parent != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "parent", *params.Parent, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter parent: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "parent", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "parent", *params.Parent)
 		}
 		if params.Sort != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sort: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sort", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sort", *params.Sort)
 		}
 		if params.Direction != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "direction", *params.Direction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter direction: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "direction", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "direction", *params.Direction)
 		}
 	}
 	return r, nil
@@ -869,32 +828,15 @@ func NewListCommunitiesRequest(params *ListCommunitiesParams) (Request, error) {
 // NewGetCommunityRequest builds GET /v1/communities/{community_uuid}.
 func NewGetCommunityRequest(communityUuid string, params *GetCommunityParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "community_uuid", communityUuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter community_uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/communities/%s", pathParam0)
+	pathParam0 := wire.PathString(communityUuid)
+	r.Path = wire.Path("/v1/communities/%s", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.IncludeDisabled != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "include_disabled", *params.IncludeDisabled, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter include_disabled: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "include_disabled", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "include_disabled", *params.IncludeDisabled)
 		}
 		if params.IncludeLicenses != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "include_licenses", *params.IncludeLicenses, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter include_licenses: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "include_licenses", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "include_licenses", *params.IncludeLicenses)
 		}
 	}
 	return r, nil
@@ -907,13 +849,7 @@ func NewGetMeRequest(params *GetMeParams) (Request, error) {
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Extended != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "extended", *params.Extended, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter extended: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "extended", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "extended", *params.Extended)
 		}
 	}
 	return r, nil
@@ -926,130 +862,171 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Match != nil {
-			frag, err := runtime.StyleParamWithOptions("deepObject", true, "match", *params.Match, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter match: %w", err)
+			if p := params.Match.AssetUuid; p != nil {
+				wire.DeepString(r.Query, "match[asset_uuid]", *p)
 			}
-			if err := wire.AddQuery(r.Query, "match", frag); err != nil {
-				return Request{}, err
+			if p := params.Match.Assignee; p != nil {
+				wire.DeepString(r.Query, "match[assignee]", *p)
+			}
+			if p := params.Match.CaseShortId; p != nil {
+				wire.DeepString(r.Query, "match[case_short_id]", *p)
+			}
+			if p := params.Match.CommunityUuid; p != nil {
+				wire.DeepString(r.Query, "match[community_uuid]", *p)
+			}
+			if p := params.Match.CustomField; p != nil {
+				wire.DeepString(r.Query, "match[custom_field]", *p)
+			}
+			if p := params.Match.CustomStatusUuid; p != nil {
+				wire.DeepString(r.Query, "match[custom_status_uuid]", *p)
+			}
+			if p := params.Match.DetectionType; p != nil {
+				wire.DeepString(r.Query, "match[detection_type]", *p)
+			}
+			if p := params.Match.EntityName; p != nil {
+				wire.DeepString(r.Query, "match[entity_name]", *p)
+			}
+			if p := params.Match.EntityUuid; p != nil {
+				wire.DeepString(r.Query, "match[entity_uuid]", *p)
+			}
+			if p := params.Match.Node; p != nil {
+				wire.DeepString(r.Query, "match[node]", *p)
+			}
+			if p := params.Match.ResolvedTitle; p != nil {
+				wire.DeepString(r.Query, "match[resolved_title]", *p)
+			}
+			if p := params.Match.RuleName; p != nil {
+				wire.DeepString(r.Query, "match[rule_name]", *p)
+			}
+			if p := params.Match.RuleUuid; p != nil {
+				wire.DeepString(r.Query, "match[rule_uuid]", *p)
+			}
+			if p := params.Match.ShortId; p != nil {
+				wire.DeepString(r.Query, "match[short_id]", *p)
+			}
+			if p := params.Match.Source; p != nil {
+				wire.DeepString(r.Query, "match[source]", *p)
+			}
+			if p := params.Match.StatusName; p != nil {
+				wire.DeepString(r.Query, "match[status_name]", *p)
+			}
+			if p := params.Match.StatusUuid; p != nil {
+				wire.DeepString(r.Query, "match[status_uuid]", *p)
+			}
+			if p := params.Match.StixObject; p != nil {
+				wire.DeepString(r.Query, "match[stix_object]", *p)
+			}
+			if p := params.Match.Target; p != nil {
+				wire.DeepString(r.Query, "match[target]", *p)
+			}
+			if p := params.Match.Title; p != nil {
+				wire.DeepString(r.Query, "match[title]", *p)
+			}
+			if p := params.Match.TypeCategory; p != nil {
+				wire.DeepString(r.Query, "match[type_category]", *p)
+			}
+			if p := params.Match.TypeValue; p != nil {
+				wire.DeepString(r.Query, "match[type_value]", *p)
+			}
+			if p := params.Match.UrgencyDisplay; p != nil {
+				wire.DeepString(r.Query, "match[urgency_display]", *p)
+			}
+			if p := params.Match.Uuid; p != nil {
+				wire.DeepString(r.Query, "match[uuid]", *p)
+			}
+			if p := params.Match.VerdictUuid; p != nil {
+				wire.DeepString(r.Query, "match[verdict_uuid]", *p)
 			}
 		}
 		if params.Date != nil {
-			frag, err := runtime.StyleParamWithOptions("deepObject", true, "date", *params.Date, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter date: %w", err)
+			if p := params.Date.CreatedAt; p != nil {
+				wire.DeepString(r.Query, "date[created_at]", *p)
 			}
-			if err := wire.AddQuery(r.Query, "date", frag); err != nil {
-				return Request{}, err
+			if p := params.Date.UpdatedAt; p != nil {
+				wire.DeepString(r.Query, "date[updated_at]", *p)
 			}
 		}
 		if params.Range != nil {
-			frag, err := runtime.StyleParamWithOptions("deepObject", true, "range", *params.Range, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter range: %w", err)
+			if p := params.Range.Similar; p != nil {
+				wire.DeepString(r.Query, "range[similar]", *p)
 			}
-			if err := wire.AddQuery(r.Query, "range", frag); err != nil {
-				return Request{}, err
+			if p := params.Range.Urgency; p != nil {
+				wire.DeepString(r.Query, "range[urgency]", *p)
 			}
 		}
 		if params.Visible != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "visible", *params.Visible, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter visible: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "visible", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "visible", *params.Visible)
 		}
 		if params.IsAssignedToCase != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "is_assigned_to_case", *params.IsAssignedToCase, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter is_assigned_to_case: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "is_assigned_to_case", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "is_assigned_to_case", *params.IsAssignedToCase)
 		}
 		if params.SimilarTo != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "similar_to", *params.SimilarTo, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter similar_to: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "similar_to", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "similar_to", *params.SimilarTo)
 		}
 		if params.Nomatch != nil {
-			frag, err := runtime.StyleParamWithOptions("deepObject", true, "nomatch", *params.Nomatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter nomatch: %w", err)
+			if p := params.Nomatch.AssetUuid; p != nil {
+				wire.DeepString(r.Query, "nomatch[asset_uuid]", *p)
 			}
-			if err := wire.AddQuery(r.Query, "nomatch", frag); err != nil {
-				return Request{}, err
+			if p := params.Nomatch.Assignee; p != nil {
+				wire.DeepString(r.Query, "nomatch[assignee]", *p)
+			}
+			if p := params.Nomatch.CustomStatusUuid; p != nil {
+				wire.DeepString(r.Query, "nomatch[custom_status_uuid]", *p)
+			}
+			if p := params.Nomatch.DetectionType; p != nil {
+				wire.DeepString(r.Query, "nomatch[detection_type]", *p)
+			}
+			if p := params.Nomatch.EntityUuid; p != nil {
+				wire.DeepString(r.Query, "nomatch[entity_uuid]", *p)
+			}
+			if p := params.Nomatch.RuleName; p != nil {
+				wire.DeepString(r.Query, "nomatch[rule_name]", *p)
+			}
+			if p := params.Nomatch.RuleUuid; p != nil {
+				wire.DeepString(r.Query, "nomatch[rule_uuid]", *p)
+			}
+			if p := params.Nomatch.Source; p != nil {
+				wire.DeepString(r.Query, "nomatch[source]", *p)
+			}
+			if p := params.Nomatch.StatusUuid; p != nil {
+				wire.DeepString(r.Query, "nomatch[status_uuid]", *p)
+			}
+			if p := params.Nomatch.StixObject; p != nil {
+				wire.DeepString(r.Query, "nomatch[stix_object]", *p)
+			}
+			if p := params.Nomatch.Target; p != nil {
+				wire.DeepString(r.Query, "nomatch[target]", *p)
+			}
+			if p := params.Nomatch.TypeValue; p != nil {
+				wire.DeepString(r.Query, "nomatch[type_value]", *p)
+			}
+			if p := params.Nomatch.UrgencyDisplay; p != nil {
+				wire.DeepString(r.Query, "nomatch[urgency_display]", *p)
+			}
+			if p := params.Nomatch.VerdictUuid; p != nil {
+				wire.DeepString(r.Query, "nomatch[verdict_uuid]", *p)
 			}
 		}
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Offset != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter offset: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "offset", *params.Offset)
 		}
 		if params.Stix != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "stix", *params.Stix, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter stix: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "stix", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "stix", *params.Stix)
 		}
 		if params.Cases != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "cases", *params.Cases, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter cases: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "cases", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "cases", *params.Cases)
 		}
 		if params.Sort != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sort: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sort", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sort", *params.Sort)
 		}
 		if params.Direction != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "direction", *params.Direction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter direction: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "direction", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "direction", *params.Direction)
 		}
 		if params.WithCount != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "with_count", *params.WithCount, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter with_count: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "with_count", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "with_count", *params.WithCount)
 		}
 	}
 	return r, nil
@@ -1069,13 +1046,7 @@ func NewBulkUpdateAlertWorkflowRequest(params *BulkUpdateAlertWorkflowParams) (R
 	r.Query = url.Values{}
 	if params != nil {
 		{
-			frag, err := runtime.StyleParamWithOptions("deepObject", true, "match", params.Match, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter match: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "match", frag); err != nil {
-				return Request{}, err
-			}
+			wire.DeepString(r.Query, "match[uuid]", params.Match.Uuid)
 		}
 	}
 	return r, nil
@@ -1088,66 +1059,149 @@ func NewCountAlertsRequest(params *CountAlertsParams) (Request, error) {
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Match != nil {
-			frag, err := runtime.StyleParamWithOptions("deepObject", true, "match", *params.Match, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter match: %w", err)
+			if p := params.Match.AssetUuid; p != nil {
+				wire.DeepString(r.Query, "match[asset_uuid]", *p)
 			}
-			if err := wire.AddQuery(r.Query, "match", frag); err != nil {
-				return Request{}, err
+			if p := params.Match.Assignee; p != nil {
+				wire.DeepString(r.Query, "match[assignee]", *p)
+			}
+			if p := params.Match.CaseShortId; p != nil {
+				wire.DeepString(r.Query, "match[case_short_id]", *p)
+			}
+			if p := params.Match.CommunityUuid; p != nil {
+				wire.DeepString(r.Query, "match[community_uuid]", *p)
+			}
+			if p := params.Match.CustomField; p != nil {
+				wire.DeepString(r.Query, "match[custom_field]", *p)
+			}
+			if p := params.Match.CustomStatusUuid; p != nil {
+				wire.DeepString(r.Query, "match[custom_status_uuid]", *p)
+			}
+			if p := params.Match.DetectionType; p != nil {
+				wire.DeepString(r.Query, "match[detection_type]", *p)
+			}
+			if p := params.Match.EntityName; p != nil {
+				wire.DeepString(r.Query, "match[entity_name]", *p)
+			}
+			if p := params.Match.EntityUuid; p != nil {
+				wire.DeepString(r.Query, "match[entity_uuid]", *p)
+			}
+			if p := params.Match.Node; p != nil {
+				wire.DeepString(r.Query, "match[node]", *p)
+			}
+			if p := params.Match.ResolvedTitle; p != nil {
+				wire.DeepString(r.Query, "match[resolved_title]", *p)
+			}
+			if p := params.Match.RuleName; p != nil {
+				wire.DeepString(r.Query, "match[rule_name]", *p)
+			}
+			if p := params.Match.RuleUuid; p != nil {
+				wire.DeepString(r.Query, "match[rule_uuid]", *p)
+			}
+			if p := params.Match.ShortId; p != nil {
+				wire.DeepString(r.Query, "match[short_id]", *p)
+			}
+			if p := params.Match.Source; p != nil {
+				wire.DeepString(r.Query, "match[source]", *p)
+			}
+			if p := params.Match.StatusName; p != nil {
+				wire.DeepString(r.Query, "match[status_name]", *p)
+			}
+			if p := params.Match.StatusUuid; p != nil {
+				wire.DeepString(r.Query, "match[status_uuid]", *p)
+			}
+			if p := params.Match.StixObject; p != nil {
+				wire.DeepString(r.Query, "match[stix_object]", *p)
+			}
+			if p := params.Match.Target; p != nil {
+				wire.DeepString(r.Query, "match[target]", *p)
+			}
+			if p := params.Match.Title; p != nil {
+				wire.DeepString(r.Query, "match[title]", *p)
+			}
+			if p := params.Match.TypeCategory; p != nil {
+				wire.DeepString(r.Query, "match[type_category]", *p)
+			}
+			if p := params.Match.TypeValue; p != nil {
+				wire.DeepString(r.Query, "match[type_value]", *p)
+			}
+			if p := params.Match.UrgencyDisplay; p != nil {
+				wire.DeepString(r.Query, "match[urgency_display]", *p)
+			}
+			if p := params.Match.Uuid; p != nil {
+				wire.DeepString(r.Query, "match[uuid]", *p)
+			}
+			if p := params.Match.VerdictUuid; p != nil {
+				wire.DeepString(r.Query, "match[verdict_uuid]", *p)
 			}
 		}
 		if params.Date != nil {
-			frag, err := runtime.StyleParamWithOptions("deepObject", true, "date", *params.Date, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter date: %w", err)
+			if p := params.Date.CreatedAt; p != nil {
+				wire.DeepString(r.Query, "date[created_at]", *p)
 			}
-			if err := wire.AddQuery(r.Query, "date", frag); err != nil {
-				return Request{}, err
+			if p := params.Date.UpdatedAt; p != nil {
+				wire.DeepString(r.Query, "date[updated_at]", *p)
 			}
 		}
 		if params.Range != nil {
-			frag, err := runtime.StyleParamWithOptions("deepObject", true, "range", *params.Range, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter range: %w", err)
+			if p := params.Range.Similar; p != nil {
+				wire.DeepString(r.Query, "range[similar]", *p)
 			}
-			if err := wire.AddQuery(r.Query, "range", frag); err != nil {
-				return Request{}, err
+			if p := params.Range.Urgency; p != nil {
+				wire.DeepString(r.Query, "range[urgency]", *p)
 			}
 		}
 		if params.Visible != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "visible", *params.Visible, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter visible: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "visible", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "visible", *params.Visible)
 		}
 		if params.IsAssignedToCase != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "is_assigned_to_case", *params.IsAssignedToCase, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter is_assigned_to_case: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "is_assigned_to_case", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "is_assigned_to_case", *params.IsAssignedToCase)
 		}
 		if params.SimilarTo != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "similar_to", *params.SimilarTo, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter similar_to: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "similar_to", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "similar_to", *params.SimilarTo)
 		}
 		if params.Nomatch != nil {
-			frag, err := runtime.StyleParamWithOptions("deepObject", true, "nomatch", *params.Nomatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter nomatch: %w", err)
+			if p := params.Nomatch.AssetUuid; p != nil {
+				wire.DeepString(r.Query, "nomatch[asset_uuid]", *p)
 			}
-			if err := wire.AddQuery(r.Query, "nomatch", frag); err != nil {
-				return Request{}, err
+			if p := params.Nomatch.Assignee; p != nil {
+				wire.DeepString(r.Query, "nomatch[assignee]", *p)
+			}
+			if p := params.Nomatch.CustomStatusUuid; p != nil {
+				wire.DeepString(r.Query, "nomatch[custom_status_uuid]", *p)
+			}
+			if p := params.Nomatch.DetectionType; p != nil {
+				wire.DeepString(r.Query, "nomatch[detection_type]", *p)
+			}
+			if p := params.Nomatch.EntityUuid; p != nil {
+				wire.DeepString(r.Query, "nomatch[entity_uuid]", *p)
+			}
+			if p := params.Nomatch.RuleName; p != nil {
+				wire.DeepString(r.Query, "nomatch[rule_name]", *p)
+			}
+			if p := params.Nomatch.RuleUuid; p != nil {
+				wire.DeepString(r.Query, "nomatch[rule_uuid]", *p)
+			}
+			if p := params.Nomatch.Source; p != nil {
+				wire.DeepString(r.Query, "nomatch[source]", *p)
+			}
+			if p := params.Nomatch.StatusUuid; p != nil {
+				wire.DeepString(r.Query, "nomatch[status_uuid]", *p)
+			}
+			if p := params.Nomatch.StixObject; p != nil {
+				wire.DeepString(r.Query, "nomatch[stix_object]", *p)
+			}
+			if p := params.Nomatch.Target; p != nil {
+				wire.DeepString(r.Query, "nomatch[target]", *p)
+			}
+			if p := params.Nomatch.TypeValue; p != nil {
+				wire.DeepString(r.Query, "nomatch[type_value]", *p)
+			}
+			if p := params.Nomatch.UrgencyDisplay; p != nil {
+				wire.DeepString(r.Query, "nomatch[urgency_display]", *p)
+			}
+			if p := params.Nomatch.VerdictUuid; p != nil {
+				wire.DeepString(r.Query, "nomatch[verdict_uuid]", *p)
 			}
 		}
 	}
@@ -1157,45 +1211,23 @@ func NewCountAlertsRequest(params *CountAlertsParams) (Request, error) {
 // NewActivateCountermeasureRequest builds PATCH /v1/sic/alerts/countermeasures/{uuid}/activate.
 func NewActivateCountermeasureRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/alerts/countermeasures/%s/activate", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/countermeasures/%s/activate", pathParam0)
 	return r, nil
 }
 
 // NewListCountermeasureCommentsRequest builds GET /v1/sic/alerts/countermeasures/{uuid}/comments.
 func NewListCountermeasureCommentsRequest(uuid string, params *ListCountermeasureCommentsParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/alerts/countermeasures/%s/comments", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/countermeasures/%s/comments", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Offset != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter offset: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "offset", *params.Offset)
 		}
 	}
 	return r, nil
@@ -1204,135 +1236,68 @@ func NewListCountermeasureCommentsRequest(uuid string, params *ListCountermeasur
 // NewAddCountermeasureCommentRequest builds POST /v1/sic/alerts/countermeasures/{uuid}/comments.
 func NewAddCountermeasureCommentRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/alerts/countermeasures/%s/comments", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/countermeasures/%s/comments", pathParam0)
 	return r, nil
 }
 
 // NewDenyCountermeasureRequest builds PATCH /v1/sic/alerts/countermeasures/{uuid}/deny.
 func NewDenyCountermeasureRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/alerts/countermeasures/%s/deny", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/countermeasures/%s/deny", pathParam0)
 	return r, nil
 }
 
 // NewDeleteCountermeasureActionStepRequest builds DELETE /v1/sic/alerts/countermeasures/{uuid}/{step}/.
 func NewDeleteCountermeasureActionStepRequest(uuid string, step string) (Request, error) {
 	r := Request{Method: http.MethodDelete}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	var pathParam1 string
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "step", step, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter step: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/alerts/countermeasures/%s/%s/", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(step)
+	r.Path = wire.Path("/v1/sic/alerts/countermeasures/%s/%s/", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewGetCountermeasureActionStepRequest builds GET /v1/sic/alerts/countermeasures/{uuid}/{step}/.
 func NewGetCountermeasureActionStepRequest(uuid string, step string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	var pathParam1 string
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "step", step, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter step: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/alerts/countermeasures/%s/%s/", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(step)
+	r.Path = wire.Path("/v1/sic/alerts/countermeasures/%s/%s/", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewUpdateCountermeasureActionStepRequest builds PATCH /v1/sic/alerts/countermeasures/{uuid}/{step}/.
 func NewUpdateCountermeasureActionStepRequest(uuid string, step string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	var pathParam1 string
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "step", step, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter step: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/alerts/countermeasures/%s/%s/", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(step)
+	r.Path = wire.Path("/v1/sic/alerts/countermeasures/%s/%s/", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewActivateCountermeasureActionStepRequest builds PATCH /v1/sic/alerts/countermeasures/{uuid}/{step}/activate.
 func NewActivateCountermeasureActionStepRequest(uuid string, step string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	var pathParam1 string
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "step", step, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter step: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/alerts/countermeasures/%s/%s/activate", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(step)
+	r.Path = wire.Path("/v1/sic/alerts/countermeasures/%s/%s/activate", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewListActionStepCommentsRequest builds GET /v1/sic/alerts/countermeasures/{uuid}/{step}/comments.
 func NewListActionStepCommentsRequest(uuid string, step string, params *ListActionStepCommentsParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	var pathParam1 string
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "step", step, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter step: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/alerts/countermeasures/%s/%s/comments", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(step)
+	r.Path = wire.Path("/v1/sic/alerts/countermeasures/%s/%s/comments", pathParam0, pathParam1)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Offset != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter offset: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "offset", *params.Offset)
 		}
 	}
 	return r, nil
@@ -1341,117 +1306,53 @@ func NewListActionStepCommentsRequest(uuid string, step string, params *ListActi
 // NewAddActionStepCommentRequest builds POST /v1/sic/alerts/countermeasures/{uuid}/{step}/comments.
 func NewAddActionStepCommentRequest(uuid string, step string) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	var pathParam1 string
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "step", step, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter step: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/alerts/countermeasures/%s/%s/comments", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(step)
+	r.Path = wire.Path("/v1/sic/alerts/countermeasures/%s/%s/comments", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewDenyCountermeasureActionStepRequest builds PATCH /v1/sic/alerts/countermeasures/{uuid}/{step}/deny.
 func NewDenyCountermeasureActionStepRequest(uuid string, step string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	var pathParam1 string
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "step", step, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter step: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/alerts/countermeasures/%s/%s/deny", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(step)
+	r.Path = wire.Path("/v1/sic/alerts/countermeasures/%s/%s/deny", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewDeleteAlertRequest builds DELETE /v1/sic/alerts/{uuid}.
 func NewDeleteAlertRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodDelete}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/alerts/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/%s", pathParam0)
 	return r, nil
 }
 
 // NewGetAlertRequest builds GET /v1/sic/alerts/{uuid}.
 func NewGetAlertRequest(uuid string, params *GetAlertParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/alerts/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/%s", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Stix != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "stix", *params.Stix, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter stix: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "stix", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "stix", *params.Stix)
 		}
 		if params.Comments != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "comments", *params.Comments, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter comments: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "comments", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "comments", *params.Comments)
 		}
 		if params.History != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "history", *params.History, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter history: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "history", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "history", *params.History)
 		}
 		if params.Countermeasures != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "countermeasures", *params.Countermeasures, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter countermeasures: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "countermeasures", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "countermeasures", *params.Countermeasures)
 		}
 		if params.Cases != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "cases", *params.Cases, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter cases: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "cases", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "cases", *params.Cases)
 		}
 		if params.CustomStatus != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "custom_status", *params.CustomStatus, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter custom_status: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "custom_status", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "custom_status", *params.CustomStatus)
 		}
 	}
 	return r, nil
@@ -1460,45 +1361,23 @@ func NewGetAlertRequest(uuid string, params *GetAlertParams) (Request, error) {
 // NewUpdateAlertRequest builds PATCH /v1/sic/alerts/{uuid}.
 func NewUpdateAlertRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/alerts/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/%s", pathParam0)
 	return r, nil
 }
 
 // NewListAlertCommentsRequest builds GET /v1/sic/alerts/{uuid}/comments.
 func NewListAlertCommentsRequest(uuid string, params *ListAlertCommentsParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/alerts/%s/comments", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/%s/comments", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Offset != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter offset: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "offset", *params.Offset)
 		}
 	}
 	return r, nil
@@ -1507,108 +1386,52 @@ func NewListAlertCommentsRequest(uuid string, params *ListAlertCommentsParams) (
 // NewAddAlertCommentRequest builds POST /v1/sic/alerts/{uuid}/comments.
 func NewAddAlertCommentRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/alerts/%s/comments", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/%s/comments", pathParam0)
 	return r, nil
 }
 
 // NewDeleteAlertCommentRequest builds DELETE /v1/sic/alerts/{uuid}/comments/{comment_uuid}.
 func NewDeleteAlertCommentRequest(uuid string, commentUuid string) (Request, error) {
 	r := Request{Method: http.MethodDelete}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	var pathParam1 string
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "comment_uuid", commentUuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter comment_uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/alerts/%s/comments/%s", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(commentUuid)
+	r.Path = wire.Path("/v1/sic/alerts/%s/comments/%s", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewEditAlertCommentRequest builds PATCH /v1/sic/alerts/{uuid}/comments/{comment_uuid}.
 func NewEditAlertCommentRequest(uuid string, commentUuid string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	var pathParam1 string
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "comment_uuid", commentUuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter comment_uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/alerts/%s/comments/%s", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(commentUuid)
+	r.Path = wire.Path("/v1/sic/alerts/%s/comments/%s", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewListAlertCountermeasuresRequest builds GET /v1/sic/alerts/{uuid}/countermeasures.
 func NewListAlertCountermeasuresRequest(uuid string, params *ListAlertCountermeasuresParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/alerts/%s/countermeasures", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/%s/countermeasures", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Offset != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter offset: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "offset", *params.Offset)
 		}
 		if params.Match != nil {
-			frag, err := runtime.StyleParamWithOptions("deepObject", true, "match", *params.Match, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter match: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "match", frag); err != nil {
-				return Request{}, err
+			if p := params.Match.Status; p != nil {
+				wire.DeepString(r.Query, "match[status]", *p)
 			}
 		}
 		if params.Sort != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sort: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sort", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sort", *params.Sort)
 		}
 		if params.Direction != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "direction", *params.Direction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter direction: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "direction", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "direction", *params.Direction)
 		}
 	}
 	return r, nil
@@ -1617,67 +1440,34 @@ func NewListAlertCountermeasuresRequest(uuid string, params *ListAlertCountermea
 // NewAddAlertCountermeasureRequest builds POST /v1/sic/alerts/{uuid}/countermeasures.
 func NewAddAlertCountermeasureRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/alerts/%s/countermeasures", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/%s/countermeasures", pathParam0)
 	return r, nil
 }
 
 // NewSetAlertCustomFieldsRequest builds PATCH /v1/sic/alerts/{uuid}/custom-fields.
 func NewSetAlertCustomFieldsRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/alerts/%s/custom-fields", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/%s/custom-fields", pathParam0)
 	return r, nil
 }
 
 // NewListAlertHistoryRequest builds GET /v1/sic/alerts/{uuid}/history.
 func NewListAlertHistoryRequest(uuid string, params *ListAlertHistoryParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/alerts/%s/history", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/%s/history", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Offset != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter offset: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "offset", *params.Offset)
 		}
 		if params.CommunityUuid != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "community_uuid", *params.CommunityUuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter community_uuid: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "community_uuid", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "community_uuid", *params.CommunityUuid)
 		}
 	}
 	return r, nil
@@ -1686,32 +1476,15 @@ func NewListAlertHistoryRequest(uuid string, params *ListAlertHistoryParams) (Re
 // NewGetAlertTimelineRequest builds GET /v1/sic/alerts/{uuid}/timeline.
 func NewGetAlertTimelineRequest(uuid string, params *GetAlertTimelineParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/alerts/%s/timeline", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/%s/timeline", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Type != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter type: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "type", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "type", *params.Type)
 		}
 		if params.FrameLength != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "frame-length", *params.FrameLength, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter frame-length: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "frame-length", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "frame-length", *params.FrameLength)
 		}
 	}
 	return r, nil
@@ -1720,26 +1493,16 @@ func NewGetAlertTimelineRequest(uuid string, params *GetAlertTimelineParams) (Re
 // NewListAlertWorkflowActionsRequest builds GET /v1/sic/alerts/{uuid}/workflow.
 func NewListAlertWorkflowActionsRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/alerts/%s/workflow", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/%s/workflow", pathParam0)
 	return r, nil
 }
 
 // NewUpdateAlertWorkflowRequest builds PATCH /v1/sic/alerts/{uuid}/workflow.
 func NewUpdateAlertWorkflowRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/alerts/%s/workflow", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/alerts/%s/workflow", pathParam0)
 	return r, nil
 }
 
@@ -1750,85 +1513,97 @@ func NewListCasesRequest(params *ListCasesParams) (Request, error) {
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Date != nil {
-			frag, err := runtime.StyleParamWithOptions("deepObject", true, "date", *params.Date, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter date: %w", err)
+			if p := params.Date.CreatedAt; p != nil {
+				wire.DeepString(r.Query, "date[created_at]", *p)
 			}
-			if err := wire.AddQuery(r.Query, "date", frag); err != nil {
-				return Request{}, err
+			if p := params.Date.LastSeenAt; p != nil {
+				wire.DeepString(r.Query, "date[last_seen_at]", *p)
+			}
+			if p := params.Date.UpdatedAt; p != nil {
+				wire.DeepString(r.Query, "date[updated_at]", *p)
 			}
 		}
 		if params.Match != nil {
-			frag, err := runtime.StyleParamWithOptions("deepObject", true, "match", *params.Match, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter match: %w", err)
+			if p := params.Match.AlertUuid; p != nil {
+				wire.DeepString(r.Query, "match[alert_uuid]", *p)
 			}
-			if err := wire.AddQuery(r.Query, "match", frag); err != nil {
-				return Request{}, err
+			if p := params.Match.AssetUuid; p != nil {
+				wire.DeepString(r.Query, "match[asset_uuid]", *p)
+			}
+			if p := params.Match.Assignees; p != nil {
+				wire.DeepString(r.Query, "match[assignees]", *p)
+			}
+			if p := params.Match.CommunityUuid; p != nil {
+				wire.DeepString(r.Query, "match[community_uuid]", *p)
+			}
+			if p := params.Match.CreatedBy; p != nil {
+				wire.DeepString(r.Query, "match[created_by]", *p)
+			}
+			if p := params.Match.CustomField; p != nil {
+				wire.DeepString(r.Query, "match[custom_field]", *p)
+			}
+			if p := params.Match.CustomPriority; p != nil {
+				wire.DeepString(r.Query, "match[custom_priority]", *p)
+			}
+			if p := params.Match.CustomStatus; p != nil {
+				wire.DeepString(r.Query, "match[custom_status]", *p)
+			}
+			if p := params.Match.Priority; p != nil {
+				wire.DeepString(r.Query, "match[priority]", *p)
+			}
+			if p := params.Match.ShortId; p != nil {
+				wire.DeepString(r.Query, "match[short_id]", *p)
+			}
+			if p := params.Match.StatusName; p != nil {
+				wire.DeepString(r.Query, "match[status_name]", *p)
+			}
+			if p := params.Match.StatusUuid; p != nil {
+				wire.DeepString(r.Query, "match[status_uuid]", *p)
+			}
+			if p := params.Match.Tags; p != nil {
+				wire.DeepString(r.Query, "match[tags]", *p)
+			}
+			if p := params.Match.Title; p != nil {
+				wire.DeepString(r.Query, "match[title]", *p)
+			}
+			if p := params.Match.Type; p != nil {
+				wire.DeepString(r.Query, "match[type]", *p)
+			}
+			if p := params.Match.UpdatedBy; p != nil {
+				wire.DeepString(r.Query, "match[updated_by]", *p)
+			}
+			if p := params.Match.Uuid; p != nil {
+				wire.DeepString(r.Query, "match[uuid]", *p)
+			}
+			if p := params.Match.Verdict; p != nil {
+				wire.DeepString(r.Query, "match[verdict]", *p)
 			}
 		}
 		if params.Nomatch != nil {
-			frag, err := runtime.StyleParamWithOptions("deepObject", true, "nomatch", *params.Nomatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter nomatch: %w", err)
+			if p := params.Nomatch.Assignees; p != nil {
+				wire.DeepString(r.Query, "nomatch[assignees]", *p)
 			}
-			if err := wire.AddQuery(r.Query, "nomatch", frag); err != nil {
-				return Request{}, err
+			if p := params.Nomatch.CreatedBy; p != nil {
+				wire.DeepString(r.Query, "nomatch[created_by]", *p)
 			}
 		}
 		if params.CommunityUuid != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "community_uuid", *params.CommunityUuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter community_uuid: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "community_uuid", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "community_uuid", *params.CommunityUuid)
 		}
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Offset != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter offset: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "offset", *params.Offset)
 		}
 		if params.Sort != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sort: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sort", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sort", *params.Sort)
 		}
 		if params.Direction != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "direction", *params.Direction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter direction: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "direction", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "direction", *params.Direction)
 		}
 		if params.WithCustomStatuses != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "with_custom_statuses", *params.WithCustomStatuses, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter with_custom_statuses: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "with_custom_statuses", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "with_custom_statuses", *params.WithCustomStatuses)
 		}
 	}
 	return r, nil
@@ -1883,40 +1658,82 @@ func NewGetCaseStatisticsRequest(params *GetCaseStatisticsParams) (Request, erro
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Date != nil {
-			frag, err := runtime.StyleParamWithOptions("deepObject", true, "date", *params.Date, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter date: %w", err)
+			if p := params.Date.CreatedAt; p != nil {
+				wire.DeepString(r.Query, "date[created_at]", *p)
 			}
-			if err := wire.AddQuery(r.Query, "date", frag); err != nil {
-				return Request{}, err
+			if p := params.Date.LastSeenAt; p != nil {
+				wire.DeepString(r.Query, "date[last_seen_at]", *p)
+			}
+			if p := params.Date.UpdatedAt; p != nil {
+				wire.DeepString(r.Query, "date[updated_at]", *p)
 			}
 		}
 		if params.Match != nil {
-			frag, err := runtime.StyleParamWithOptions("deepObject", true, "match", *params.Match, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter match: %w", err)
+			if p := params.Match.AlertUuid; p != nil {
+				wire.DeepString(r.Query, "match[alert_uuid]", *p)
 			}
-			if err := wire.AddQuery(r.Query, "match", frag); err != nil {
-				return Request{}, err
+			if p := params.Match.AssetUuid; p != nil {
+				wire.DeepString(r.Query, "match[asset_uuid]", *p)
+			}
+			if p := params.Match.Assignees; p != nil {
+				wire.DeepString(r.Query, "match[assignees]", *p)
+			}
+			if p := params.Match.CommunityUuid; p != nil {
+				wire.DeepString(r.Query, "match[community_uuid]", *p)
+			}
+			if p := params.Match.CreatedBy; p != nil {
+				wire.DeepString(r.Query, "match[created_by]", *p)
+			}
+			if p := params.Match.CustomField; p != nil {
+				wire.DeepString(r.Query, "match[custom_field]", *p)
+			}
+			if p := params.Match.CustomPriority; p != nil {
+				wire.DeepString(r.Query, "match[custom_priority]", *p)
+			}
+			if p := params.Match.CustomStatus; p != nil {
+				wire.DeepString(r.Query, "match[custom_status]", *p)
+			}
+			if p := params.Match.Priority; p != nil {
+				wire.DeepString(r.Query, "match[priority]", *p)
+			}
+			if p := params.Match.ShortId; p != nil {
+				wire.DeepString(r.Query, "match[short_id]", *p)
+			}
+			if p := params.Match.StatusName; p != nil {
+				wire.DeepString(r.Query, "match[status_name]", *p)
+			}
+			if p := params.Match.StatusUuid; p != nil {
+				wire.DeepString(r.Query, "match[status_uuid]", *p)
+			}
+			if p := params.Match.Tags; p != nil {
+				wire.DeepString(r.Query, "match[tags]", *p)
+			}
+			if p := params.Match.Title; p != nil {
+				wire.DeepString(r.Query, "match[title]", *p)
+			}
+			if p := params.Match.Type; p != nil {
+				wire.DeepString(r.Query, "match[type]", *p)
+			}
+			if p := params.Match.UpdatedBy; p != nil {
+				wire.DeepString(r.Query, "match[updated_by]", *p)
+			}
+			if p := params.Match.Uuid; p != nil {
+				wire.DeepString(r.Query, "match[uuid]", *p)
+			}
+			if p := params.Match.Verdict; p != nil {
+				wire.DeepString(r.Query, "match[verdict]", *p)
 			}
 		}
 		if params.Nomatch != nil {
-			frag, err := runtime.StyleParamWithOptions("deepObject", true, "nomatch", *params.Nomatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter nomatch: %w", err)
+			if p := params.Nomatch.Assignees; p != nil {
+				wire.DeepString(r.Query, "nomatch[assignees]", *p)
 			}
-			if err := wire.AddQuery(r.Query, "nomatch", frag); err != nil {
-				return Request{}, err
+			if p := params.Nomatch.CreatedBy; p != nil {
+				wire.DeepString(r.Query, "nomatch[created_by]", *p)
 			}
 		}
 		if params.CommunityUuid != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "community_uuid", *params.CommunityUuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter community_uuid: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "community_uuid", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "community_uuid", *params.CommunityUuid)
 		}
 	}
 	return r, nil
@@ -1929,49 +1746,21 @@ func NewListCaseTagsRequest(params *ListCaseTagsParams) (Request, error) {
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Match != nil {
-			frag, err := runtime.StyleParamWithOptions("deepObject", true, "match", *params.Match, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter match: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "match", frag); err != nil {
-				return Request{}, err
+			if p := params.Match.CommunityUuid; p != nil {
+				wire.DeepString(r.Query, "match[community_uuid]", *p)
 			}
 		}
 		if params.CommunityUuid != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "community_uuid", *params.CommunityUuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter community_uuid: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "community_uuid", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "community_uuid", *params.CommunityUuid)
 		}
 		if params.Name != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter name: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "name", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "name", *params.Name)
 		}
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Offset != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter offset: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "offset", *params.Offset)
 		}
 	}
 	return r, nil
@@ -1980,45 +1769,23 @@ func NewListCaseTagsRequest(params *ListCaseTagsParams) (Request, error) {
 // NewDeleteCaseRequest builds DELETE /v1/sic/cases/{uuid}.
 func NewDeleteCaseRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodDelete}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s", pathParam0)
 	return r, nil
 }
 
 // NewGetCaseRequest builds GET /v1/sic/cases/{uuid}.
 func NewGetCaseRequest(uuid string, params *GetCaseParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.CommunityUuid != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "community_uuid", *params.CommunityUuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter community_uuid: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "community_uuid", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "community_uuid", *params.CommunityUuid)
 		}
 		if params.Render != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "render", *params.Render, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter render: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "render", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "render", *params.Render)
 		}
 	}
 	return r, nil
@@ -2027,153 +1794,184 @@ func NewGetCaseRequest(uuid string, params *GetCaseParams) (Request, error) {
 // NewUpdateCaseRequest builds PATCH /v1/sic/cases/{uuid}.
 func NewUpdateCaseRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s", pathParam0)
 	return r, nil
 }
 
 // NewListCaseAlertsRequest builds GET /v1/sic/cases/{uuid}/alerts.
 func NewListCaseAlertsRequest(uuid string, params *ListCaseAlertsParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/alerts", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/alerts", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Match != nil {
-			frag, err := runtime.StyleParamWithOptions("deepObject", true, "match", *params.Match, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter match: %w", err)
+			if p := params.Match.AssetUuid; p != nil {
+				wire.DeepString(r.Query, "match[asset_uuid]", *p)
 			}
-			if err := wire.AddQuery(r.Query, "match", frag); err != nil {
-				return Request{}, err
+			if p := params.Match.Assignee; p != nil {
+				wire.DeepString(r.Query, "match[assignee]", *p)
+			}
+			if p := params.Match.CaseShortId; p != nil {
+				wire.DeepString(r.Query, "match[case_short_id]", *p)
+			}
+			if p := params.Match.CommunityUuid; p != nil {
+				wire.DeepString(r.Query, "match[community_uuid]", *p)
+			}
+			if p := params.Match.CustomField; p != nil {
+				wire.DeepString(r.Query, "match[custom_field]", *p)
+			}
+			if p := params.Match.CustomStatusUuid; p != nil {
+				wire.DeepString(r.Query, "match[custom_status_uuid]", *p)
+			}
+			if p := params.Match.DetectionType; p != nil {
+				wire.DeepString(r.Query, "match[detection_type]", *p)
+			}
+			if p := params.Match.EntityName; p != nil {
+				wire.DeepString(r.Query, "match[entity_name]", *p)
+			}
+			if p := params.Match.EntityUuid; p != nil {
+				wire.DeepString(r.Query, "match[entity_uuid]", *p)
+			}
+			if p := params.Match.Node; p != nil {
+				wire.DeepString(r.Query, "match[node]", *p)
+			}
+			if p := params.Match.ResolvedTitle; p != nil {
+				wire.DeepString(r.Query, "match[resolved_title]", *p)
+			}
+			if p := params.Match.RuleName; p != nil {
+				wire.DeepString(r.Query, "match[rule_name]", *p)
+			}
+			if p := params.Match.RuleUuid; p != nil {
+				wire.DeepString(r.Query, "match[rule_uuid]", *p)
+			}
+			if p := params.Match.ShortId; p != nil {
+				wire.DeepString(r.Query, "match[short_id]", *p)
+			}
+			if p := params.Match.Source; p != nil {
+				wire.DeepString(r.Query, "match[source]", *p)
+			}
+			if p := params.Match.StatusName; p != nil {
+				wire.DeepString(r.Query, "match[status_name]", *p)
+			}
+			if p := params.Match.StatusUuid; p != nil {
+				wire.DeepString(r.Query, "match[status_uuid]", *p)
+			}
+			if p := params.Match.StixObject; p != nil {
+				wire.DeepString(r.Query, "match[stix_object]", *p)
+			}
+			if p := params.Match.Target; p != nil {
+				wire.DeepString(r.Query, "match[target]", *p)
+			}
+			if p := params.Match.Title; p != nil {
+				wire.DeepString(r.Query, "match[title]", *p)
+			}
+			if p := params.Match.TypeCategory; p != nil {
+				wire.DeepString(r.Query, "match[type_category]", *p)
+			}
+			if p := params.Match.TypeValue; p != nil {
+				wire.DeepString(r.Query, "match[type_value]", *p)
+			}
+			if p := params.Match.UrgencyDisplay; p != nil {
+				wire.DeepString(r.Query, "match[urgency_display]", *p)
+			}
+			if p := params.Match.Uuid; p != nil {
+				wire.DeepString(r.Query, "match[uuid]", *p)
+			}
+			if p := params.Match.VerdictUuid; p != nil {
+				wire.DeepString(r.Query, "match[verdict_uuid]", *p)
 			}
 		}
 		if params.Date != nil {
-			frag, err := runtime.StyleParamWithOptions("deepObject", true, "date", *params.Date, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter date: %w", err)
+			if p := params.Date.CreatedAt; p != nil {
+				wire.DeepString(r.Query, "date[created_at]", *p)
 			}
-			if err := wire.AddQuery(r.Query, "date", frag); err != nil {
-				return Request{}, err
+			if p := params.Date.UpdatedAt; p != nil {
+				wire.DeepString(r.Query, "date[updated_at]", *p)
 			}
 		}
 		if params.Range != nil {
-			frag, err := runtime.StyleParamWithOptions("deepObject", true, "range", *params.Range, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter range: %w", err)
+			if p := params.Range.Similar; p != nil {
+				wire.DeepString(r.Query, "range[similar]", *p)
 			}
-			if err := wire.AddQuery(r.Query, "range", frag); err != nil {
-				return Request{}, err
+			if p := params.Range.Urgency; p != nil {
+				wire.DeepString(r.Query, "range[urgency]", *p)
 			}
 		}
 		if params.Visible != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "visible", *params.Visible, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter visible: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "visible", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "visible", *params.Visible)
 		}
 		if params.IsAssignedToCase != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "is_assigned_to_case", *params.IsAssignedToCase, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter is_assigned_to_case: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "is_assigned_to_case", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "is_assigned_to_case", *params.IsAssignedToCase)
 		}
 		if params.SimilarTo != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "similar_to", *params.SimilarTo, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter similar_to: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "similar_to", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "similar_to", *params.SimilarTo)
 		}
 		if params.Nomatch != nil {
-			frag, err := runtime.StyleParamWithOptions("deepObject", true, "nomatch", *params.Nomatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter nomatch: %w", err)
+			if p := params.Nomatch.AssetUuid; p != nil {
+				wire.DeepString(r.Query, "nomatch[asset_uuid]", *p)
 			}
-			if err := wire.AddQuery(r.Query, "nomatch", frag); err != nil {
-				return Request{}, err
+			if p := params.Nomatch.Assignee; p != nil {
+				wire.DeepString(r.Query, "nomatch[assignee]", *p)
+			}
+			if p := params.Nomatch.CustomStatusUuid; p != nil {
+				wire.DeepString(r.Query, "nomatch[custom_status_uuid]", *p)
+			}
+			if p := params.Nomatch.DetectionType; p != nil {
+				wire.DeepString(r.Query, "nomatch[detection_type]", *p)
+			}
+			if p := params.Nomatch.EntityUuid; p != nil {
+				wire.DeepString(r.Query, "nomatch[entity_uuid]", *p)
+			}
+			if p := params.Nomatch.RuleName; p != nil {
+				wire.DeepString(r.Query, "nomatch[rule_name]", *p)
+			}
+			if p := params.Nomatch.RuleUuid; p != nil {
+				wire.DeepString(r.Query, "nomatch[rule_uuid]", *p)
+			}
+			if p := params.Nomatch.Source; p != nil {
+				wire.DeepString(r.Query, "nomatch[source]", *p)
+			}
+			if p := params.Nomatch.StatusUuid; p != nil {
+				wire.DeepString(r.Query, "nomatch[status_uuid]", *p)
+			}
+			if p := params.Nomatch.StixObject; p != nil {
+				wire.DeepString(r.Query, "nomatch[stix_object]", *p)
+			}
+			if p := params.Nomatch.Target; p != nil {
+				wire.DeepString(r.Query, "nomatch[target]", *p)
+			}
+			if p := params.Nomatch.TypeValue; p != nil {
+				wire.DeepString(r.Query, "nomatch[type_value]", *p)
+			}
+			if p := params.Nomatch.UrgencyDisplay; p != nil {
+				wire.DeepString(r.Query, "nomatch[urgency_display]", *p)
+			}
+			if p := params.Nomatch.VerdictUuid; p != nil {
+				wire.DeepString(r.Query, "nomatch[verdict_uuid]", *p)
 			}
 		}
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Offset != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter offset: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "offset", *params.Offset)
 		}
 		if params.Stix != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "stix", *params.Stix, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter stix: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "stix", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "stix", *params.Stix)
 		}
 		if params.Cases != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "cases", *params.Cases, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter cases: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "cases", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "cases", *params.Cases)
 		}
 		if params.Sort != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sort: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sort", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sort", *params.Sort)
 		}
 		if params.Direction != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "direction", *params.Direction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter direction: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "direction", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "direction", *params.Direction)
 		}
 		if params.WithCount != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "with_count", *params.WithCount, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter with_count: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "with_count", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "with_count", *params.WithCount)
 		}
 	}
 	return r, nil
@@ -2182,107 +1980,55 @@ func NewListCaseAlertsRequest(uuid string, params *ListCaseAlertsParams) (Reques
 // NewAddCaseAlertsRequest builds PATCH /v1/sic/cases/{uuid}/alerts.
 func NewAddCaseAlertsRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/alerts", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/alerts", pathParam0)
 	return r, nil
 }
 
 // NewReplaceCaseAlertsRequest builds POST /v1/sic/cases/{uuid}/alerts.
 func NewReplaceCaseAlertsRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/alerts", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/alerts", pathParam0)
 	return r, nil
 }
 
 // NewListCaseAssetsRequest builds GET /v1/sic/cases/{uuid}/assets.
 func NewListCaseAssetsRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/assets", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/assets", pathParam0)
 	return r, nil
 }
 
 // NewListCaseCommentsRequest builds GET /v1/sic/cases/{uuid}/comments.
 func NewListCaseCommentsRequest(uuid string, params *ListCaseCommentsParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/comments", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/comments", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Offset != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter offset: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "offset", *params.Offset)
 		}
 		if params.Date != nil {
-			frag, err := runtime.StyleParamWithOptions("deepObject", true, "date", *params.Date, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter date: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "date", frag); err != nil {
-				return Request{}, err
+			if p := params.Date.CreatedAt; p != nil {
+				wire.DeepString(r.Query, "date[created_at]", *p)
 			}
 		}
 		if params.Match != nil {
-			frag, err := runtime.StyleParamWithOptions("deepObject", true, "match", *params.Match, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter match: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "match", frag); err != nil {
-				return Request{}, err
+			if p := params.Match.CreatedBy; p != nil {
+				wire.DeepString(r.Query, "match[created_by]", *p)
 			}
 		}
 		if params.Sort != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sort: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sort", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sort", *params.Sort)
 		}
 		if params.Direction != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "direction", *params.Direction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter direction: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "direction", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "direction", *params.Direction)
 		}
 	}
 	return r, nil
@@ -2291,99 +2037,50 @@ func NewListCaseCommentsRequest(uuid string, params *ListCaseCommentsParams) (Re
 // NewAddCaseCommentRequest builds POST /v1/sic/cases/{uuid}/comments.
 func NewAddCaseCommentRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/comments", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/comments", pathParam0)
 	return r, nil
 }
 
 // NewDeleteCaseCommentRequest builds DELETE /v1/sic/cases/{uuid}/comments/{comment_uuid}.
 func NewDeleteCaseCommentRequest(uuid string, commentUuid string) (Request, error) {
 	r := Request{Method: http.MethodDelete}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	var pathParam1 string
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "comment_uuid", commentUuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter comment_uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/comments/%s", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(commentUuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/comments/%s", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewGetCaseCommentRequest builds GET /v1/sic/cases/{uuid}/comments/{comment_uuid}.
 func NewGetCaseCommentRequest(uuid string, commentUuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	var pathParam1 string
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "comment_uuid", commentUuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter comment_uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/comments/%s", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(commentUuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/comments/%s", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewUpdateCaseCommentRequest builds PATCH /v1/sic/cases/{uuid}/comments/{comment_uuid}.
 func NewUpdateCaseCommentRequest(uuid string, commentUuid string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	var pathParam1 string
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "comment_uuid", commentUuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter comment_uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/comments/%s", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(commentUuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/comments/%s", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewListCaseCountermeasuresRequest builds GET /v1/sic/cases/{uuid}/countermeasures.
 func NewListCaseCountermeasuresRequest(uuid string, params *ListCaseCountermeasuresParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/countermeasures", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/countermeasures", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Offset != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter offset: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "offset", *params.Offset)
 		}
 	}
 	return r, nil
@@ -2392,120 +2089,64 @@ func NewListCaseCountermeasuresRequest(uuid string, params *ListCaseCountermeasu
 // NewAddCaseCountermeasureRequest builds POST /v1/sic/cases/{uuid}/countermeasures.
 func NewAddCaseCountermeasureRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/countermeasures", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/countermeasures", pathParam0)
 	return r, nil
 }
 
 // NewListCaseEntitiesRequest builds GET /v1/sic/cases/{uuid}/entities.
 func NewListCaseEntitiesRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/entities", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/entities", pathParam0)
 	return r, nil
 }
 
 // NewRemoveCaseEventsRequest builds DELETE /v1/sic/cases/{uuid}/events.
 func NewRemoveCaseEventsRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodDelete}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/events", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/events", pathParam0)
 	return r, nil
 }
 
 // NewAddCaseEventsRequest builds POST /v1/sic/cases/{uuid}/events.
 func NewAddCaseEventsRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/events", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/events", pathParam0)
 	return r, nil
 }
 
 // NewRemoveCaseEventRequest builds DELETE /v1/sic/cases/{uuid}/events/{event_id}.
 func NewRemoveCaseEventRequest(uuid string, eventId string) (Request, error) {
 	r := Request{Method: http.MethodDelete}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	var pathParam1 string
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "event_id", eventId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter event_id: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/events/%s", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(eventId)
+	r.Path = wire.Path("/v1/sic/cases/%s/events/%s", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewListCaseHistoryRequest builds GET /v1/sic/cases/{uuid}/history.
 func NewListCaseHistoryRequest(uuid string, params *ListCaseHistoryParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/history", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/history", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Date != nil {
-			frag, err := runtime.StyleParamWithOptions("deepObject", true, "date", *params.Date, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter date: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "date", frag); err != nil {
-				return Request{}, err
+			if p := params.Date.CreatedAt; p != nil {
+				wire.DeepString(r.Query, "date[created_at]", *p)
 			}
 		}
 		if params.Direction != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "direction", *params.Direction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter direction: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "direction", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "direction", *params.Direction)
 		}
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Offset != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter offset: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "offset", *params.Offset)
 		}
 	}
 	return r, nil
@@ -2514,39 +2155,24 @@ func NewListCaseHistoryRequest(uuid string, params *ListCaseHistoryParams) (Requ
 // NewListCaseKillChainsRequest builds GET /v1/sic/cases/{uuid}/kill-chains.
 func NewListCaseKillChainsRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/kill-chains", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/kill-chains", pathParam0)
 	return r, nil
 }
 
 // NewListCaseRulesRequest builds GET /v1/sic/cases/{uuid}/rules.
 func NewListCaseRulesRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/rules", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/rules", pathParam0)
 	return r, nil
 }
 
 // NewListCaseThreatsRequest builds GET /v1/sic/cases/{uuid}/threats.
 func NewListCaseThreatsRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/cases/%s/threats", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/cases/%s/threats", pathParam0)
 	return r, nil
 }
 
@@ -2560,89 +2186,45 @@ func NewCreateEventSearchJobRequest() (Request, error) {
 // NewGetEventSearchJobRequest builds GET /v1/sic/conf/events/search/jobs/{uuid}.
 func NewGetEventSearchJobRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/conf/events/search/jobs/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/conf/events/search/jobs/%s", pathParam0)
 	return r, nil
 }
 
 // NewUpdateEventSearchJobRequest builds PUT /v1/sic/conf/events/search/jobs/{uuid}.
 func NewUpdateEventSearchJobRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPut}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/conf/events/search/jobs/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/conf/events/search/jobs/%s", pathParam0)
 	return r, nil
 }
 
 // NewCancelEventSearchJobRequest builds POST /v1/sic/conf/events/search/jobs/{uuid}/cancel.
 func NewCancelEventSearchJobRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/conf/events/search/jobs/%s/cancel", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/conf/events/search/jobs/%s/cancel", pathParam0)
 	return r, nil
 }
 
 // NewGetEventSearchJobEventsRequest builds GET /v1/sic/conf/events/search/jobs/{uuid}/events.
 func NewGetEventSearchJobEventsRequest(uuid string, params *GetEventSearchJobEventsParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/conf/events/search/jobs/%s/events", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/conf/events/search/jobs/%s/events", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Offset != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter offset: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "offset", *params.Offset)
 		}
 		if params.EarliestTime != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "earliest_time", *params.EarliestTime, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "number", Format: "double"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter earliest_time: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "earliest_time", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Float64(r.Query, "earliest_time", *params.EarliestTime)
 		}
 		if params.LatestTime != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "latest_time", *params.LatestTime, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "number", Format: "double"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter latest_time: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "latest_time", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Float64(r.Query, "latest_time", *params.LatestTime)
 		}
 	}
 	return r, nil
@@ -2651,32 +2233,15 @@ func NewGetEventSearchJobEventsRequest(uuid string, params *GetEventSearchJobEve
 // NewGetEventSearchJobFieldsRequest builds GET /v1/sic/conf/events/search/jobs/{uuid}/fields.
 func NewGetEventSearchJobFieldsRequest(uuid string, params *GetEventSearchJobFieldsParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/conf/events/search/jobs/%s/fields", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/conf/events/search/jobs/%s/fields", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Offset != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter offset: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "offset", *params.Offset)
 		}
 	}
 	return r, nil
@@ -2689,49 +2254,19 @@ func NewListCustomFieldsRequest(params *ListCustomFieldsParams) (Request, error)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Offset != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter offset: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "offset", *params.Offset)
 		}
 		if params.Name != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter name: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "name", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "name", *params.Name)
 		}
 		if params.Sort != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sort: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sort", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sort", *params.Sort)
 		}
 		if params.Direction != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "direction", *params.Direction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter direction: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "direction", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "direction", *params.Direction)
 		}
 	}
 	return r, nil
@@ -2747,39 +2282,24 @@ func NewCreateCustomFieldRequest() (Request, error) {
 // NewDeleteCustomFieldRequest builds DELETE /v1/sic/custom-fields/{uuid}.
 func NewDeleteCustomFieldRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodDelete}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/custom-fields/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/custom-fields/%s", pathParam0)
 	return r, nil
 }
 
 // NewGetCustomFieldRequest builds GET /v1/sic/custom-fields/{uuid}.
 func NewGetCustomFieldRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/custom-fields/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/custom-fields/%s", pathParam0)
 	return r, nil
 }
 
 // NewUpdateCustomFieldRequest builds PATCH /v1/sic/custom-fields/{uuid}.
 func NewUpdateCustomFieldRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/custom-fields/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/custom-fields/%s", pathParam0)
 	return r, nil
 }
 
@@ -2790,31 +2310,13 @@ func NewListCustomPrioritysRequest(params *ListCustomPrioritysParams) (Request, 
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Offset != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter offset: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "offset", *params.Offset)
 		}
 		if params.WithIsUsed != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "with_is_used", *params.WithIsUsed, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter with_is_used: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "with_is_used", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "with_is_used", *params.WithIsUsed)
 		}
 	}
 	return r, nil
@@ -2830,39 +2332,24 @@ func NewCreateCustomPriorityRequest() (Request, error) {
 // NewDeleteCustomPriorityRequest builds DELETE /v1/sic/custom_priorities/{uuid}.
 func NewDeleteCustomPriorityRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodDelete}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/custom_priorities/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/custom_priorities/%s", pathParam0)
 	return r, nil
 }
 
 // NewGetCustomPriorityRequest builds GET /v1/sic/custom_priorities/{uuid}.
 func NewGetCustomPriorityRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/custom_priorities/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/custom_priorities/%s", pathParam0)
 	return r, nil
 }
 
 // NewUpdateCustomPriorityRequest builds PATCH /v1/sic/custom_priorities/{uuid}.
 func NewUpdateCustomPriorityRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/custom_priorities/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/custom_priorities/%s", pathParam0)
 	return r, nil
 }
 
@@ -2873,40 +2360,18 @@ func NewListCustomStatusesRequest(params *ListCustomStatusesParams) (Request, er
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Match != nil {
-			frag, err := runtime.StyleParamWithOptions("deepObject", true, "match", *params.Match, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter match: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "match", frag); err != nil {
-				return Request{}, err
+			if p := params.Match.Type; p != nil {
+				wire.DeepString(r.Query, "match[type]", *p)
 			}
 		}
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Offset != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter offset: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "offset", *params.Offset)
 		}
 		if params.WithIsUsed != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "with_is_used", *params.WithIsUsed, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter with_is_used: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "with_is_used", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "with_is_used", *params.WithIsUsed)
 		}
 	}
 	return r, nil
@@ -2919,31 +2384,13 @@ func NewListCustomVerdictsRequest(params *ListCustomVerdictsParams) (Request, er
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Offset != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter offset: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "offset", *params.Offset)
 		}
 		if params.WithIsUsed != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "with_is_used", *params.WithIsUsed, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter with_is_used: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "with_is_used", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "with_is_used", *params.WithIsUsed)
 		}
 	}
 	return r, nil
@@ -2959,39 +2406,24 @@ func NewCreateCustomVerdictRequest() (Request, error) {
 // NewDeleteCustomVerdictRequest builds DELETE /v1/sic/custom_verdicts/{uuid}.
 func NewDeleteCustomVerdictRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodDelete}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/custom_verdicts/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/custom_verdicts/%s", pathParam0)
 	return r, nil
 }
 
 // NewGetCustomVerdictRequest builds GET /v1/sic/custom_verdicts/{uuid}.
 func NewGetCustomVerdictRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/custom_verdicts/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/custom_verdicts/%s", pathParam0)
 	return r, nil
 }
 
 // NewUpdateCustomVerdictRequest builds PATCH /v1/sic/custom_verdicts/{uuid}.
 func NewUpdateCustomVerdictRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/custom_verdicts/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/custom_verdicts/%s", pathParam0)
 	return r, nil
 }
 
@@ -3002,30 +2434,17 @@ func NewListKillChainStagesRequest(params *ListKillChainStagesParams) (Request, 
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Offset != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter offset: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "offset", *params.Offset)
 		}
 		if params.Match != nil {
-			frag, err := runtime.StyleParamWithOptions("deepObject", true, "match", *params.Match, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter match: %w", err)
+			if p := params.Match.Name; p != nil {
+				wire.DeepString(r.Query, "match[name]", *p)
 			}
-			if err := wire.AddQuery(r.Query, "match", frag); err != nil {
-				return Request{}, err
+			if p := params.Match.ShortId; p != nil {
+				wire.DeepString(r.Query, "match[short_id]", *p)
 			}
 		}
 	}
@@ -3035,13 +2454,8 @@ func NewListKillChainStagesRequest(params *ListKillChainStagesParams) (Request, 
 // NewGetKillChainStageRequest builds GET /v1/sic/kill-chains/{uuid}.
 func NewGetKillChainStageRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v1/sic/kill-chains/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v1/sic/kill-chains/%s", pathParam0)
 	return r, nil
 }
 
@@ -3052,220 +2466,76 @@ func NewListAssetsRequest(params *ListAssetsParams) (Request, error) {
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Offset != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter offset: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "offset", *params.Offset)
 		}
 		if params.Search != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "search", *params.Search, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter search: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "search", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "search", *params.Search)
 		}
 		if params.AlsoSearchInDetectionProperties != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "also_search_in_detection_properties", *params.AlsoSearchInDetectionProperties, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter also_search_in_detection_properties: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "also_search_in_detection_properties", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "also_search_in_detection_properties", *params.AlsoSearchInDetectionProperties)
 		}
 		if params.AlsoSearchInTags != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "also_search_in_tags", *params.AlsoSearchInTags, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter also_search_in_tags: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "also_search_in_tags", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "also_search_in_tags", *params.AlsoSearchInTags)
 		}
 		if params.Uuids != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "uuids", *params.Uuids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter uuids: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "uuids", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "uuids", *params.Uuids)
 		}
 		if params.CommunityUuids != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "community_uuids", *params.CommunityUuids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter community_uuids: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "community_uuids", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "community_uuids", *params.CommunityUuids)
 		}
 		if params.Type != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter type: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "type", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "type", *params.Type)
 		}
 		if params.Category != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "category", *params.Category, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter category: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "category", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "category", *params.Category)
 		}
 		if params.Source != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "source", *params.Source, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter source: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "source", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "source", *params.Source)
 		}
 		if params.Tags != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "tags", *params.Tags, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter tags: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "tags", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "tags", *params.Tags)
 		}
 		if params.Reviewed != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "reviewed", *params.Reviewed, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter reviewed: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "reviewed", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "reviewed", *params.Reviewed)
 		}
 		if params.Criticality != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "criticality", *params.Criticality, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter criticality: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "criticality", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "criticality", *params.Criticality)
 		}
 		if params.Sort != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sort: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sort", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sort", *params.Sort)
 		}
 		if params.Direction != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "direction", *params.Direction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter direction: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "direction", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "direction", *params.Direction)
 		}
 		if params.WithTelemetry != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "with_telemetry", *params.WithTelemetry, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter with_telemetry: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "with_telemetry", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "with_telemetry", *params.WithTelemetry)
 		}
 		if params.IncorporateAtoms != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "incorporate_atoms", *params.IncorporateAtoms, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter incorporate_atoms: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "incorporate_atoms", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "incorporate_atoms", *params.IncorporateAtoms)
 		}
 		if params.IncludeRevoked != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "include_revoked", *params.IncludeRevoked, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter include_revoked: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "include_revoked", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "include_revoked", *params.IncludeRevoked)
 		}
 		if params.RuleUuid != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "rule_uuid", *params.RuleUuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter rule_uuid: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "rule_uuid", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "rule_uuid", *params.RuleUuid)
 		}
 		if params.RuleVersion != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "rule_version", *params.RuleVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter rule_version: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "rule_version", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "rule_version", *params.RuleVersion)
 		}
 		if params.Connectors != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "connectors", *params.Connectors, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter connectors: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "connectors", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "connectors", *params.Connectors)
 		}
 		if params.ConnectorsConfiguration != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "connectors_configuration", *params.ConnectorsConfiguration, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter connectors_configuration: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "connectors_configuration", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "connectors_configuration", *params.ConnectorsConfiguration)
 		}
 		if params.IncludeIntakeFormats != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "include_intake_formats", *params.IncludeIntakeFormats, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter include_intake_formats: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "include_intake_formats", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "include_intake_formats", *params.IncludeIntakeFormats)
 		}
 		if params.IntakeFormatUuids != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "intake_format_uuids", *params.IntakeFormatUuids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter intake_format_uuids: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "intake_format_uuids", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "intake_format_uuids", *params.IntakeFormatUuids)
 		}
 	}
 	return r, nil
@@ -3288,45 +2558,23 @@ func NewMergeAssetsRequest() (Request, error) {
 // NewDeleteAssetRequest builds DELETE /v2/asset-management/assets/{uuid}.
 func NewDeleteAssetRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodDelete}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v2/asset-management/assets/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v2/asset-management/assets/%s", pathParam0)
 	return r, nil
 }
 
 // NewGetAssetRequest builds GET /v2/asset-management/assets/{uuid}.
 func NewGetAssetRequest(uuid string, params *GetAssetParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v2/asset-management/assets/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v2/asset-management/assets/%s", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.WithTelemetry != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "with_telemetry", *params.WithTelemetry, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter with_telemetry: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "with_telemetry", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "with_telemetry", *params.WithTelemetry)
 		}
 		if params.WithCompliance != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "with_compliance", *params.WithCompliance, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter with_compliance: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "with_compliance", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "with_compliance", *params.WithCompliance)
 		}
 	}
 	return r, nil
@@ -3335,81 +2583,35 @@ func NewGetAssetRequest(uuid string, params *GetAssetParams) (Request, error) {
 // NewUpdateAssetRequest builds PUT /v2/asset-management/assets/{uuid}.
 func NewUpdateAssetRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPut}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v2/asset-management/assets/%s", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v2/asset-management/assets/%s", pathParam0)
 	return r, nil
 }
 
 // NewGetAssetHistoryRequest builds GET /v2/asset-management/assets/{uuid}/history.
 func NewGetAssetHistoryRequest(uuid string, params *GetAssetHistoryParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v2/asset-management/assets/%s/history", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v2/asset-management/assets/%s/history", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Search != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "search", *params.Search, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter search: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "search", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "search", *params.Search)
 		}
 		if params.Earliest != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "earliest", *params.Earliest, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter earliest: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "earliest", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "earliest", *params.Earliest)
 		}
 		if params.Latest != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "latest", *params.Latest, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter latest: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "latest", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "latest", *params.Latest)
 		}
 		if params.Offset != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter offset: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "offset", *params.Offset)
 		}
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Order != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter order: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "order", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "order", *params.Order)
 		}
 	}
 	return r, nil
@@ -3418,61 +2620,33 @@ func NewGetAssetHistoryRequest(uuid string, params *GetAssetHistoryParams) (Requ
 // NewRestoreAssetRequest builds PUT /v2/asset-management/assets/{uuid}/restore.
 func NewRestoreAssetRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPut}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v2/asset-management/assets/%s/restore", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v2/asset-management/assets/%s/restore", pathParam0)
 	return r, nil
 }
 
 // NewRevokeAssetRequest builds PUT /v2/asset-management/assets/{uuid}/revoke.
 func NewRevokeAssetRequest(uuid string) (Request, error) {
 	r := Request{Method: http.MethodPut}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v2/asset-management/assets/%s/revoke", pathParam0)
+	pathParam0 := wire.PathString(uuid)
+	r.Path = wire.Path("/v2/asset-management/assets/%s/revoke", pathParam0)
 	return r, nil
 }
 
 // NewRemoveAssetTagRequest builds DELETE /v2/asset-management/assets/{uuid}/tag/{tag}.
 func NewRemoveAssetTagRequest(uuid string, tag string) (Request, error) {
 	r := Request{Method: http.MethodDelete}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	var pathParam1 string
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "tag", tag, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter tag: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v2/asset-management/assets/%s/tag/%s", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(tag)
+	r.Path = wire.Path("/v2/asset-management/assets/%s/tag/%s", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewAddAssetTagRequest builds POST /v2/asset-management/assets/{uuid}/tag/{tag}.
 func NewAddAssetTagRequest(uuid string, tag string) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uuid", uuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter uuid: %w", err)
-	}
-	var pathParam1 string
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "tag", tag, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter tag: %w", err)
-	}
-	r.Path = fmt.Sprintf("/v2/asset-management/assets/%s/tag/%s", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(uuid)
+	pathParam1 := wire.PathString(tag)
+	r.Path = wire.Path("/v2/asset-management/assets/%s/tag/%s", pathParam0, pathParam1)
 	return r, nil
 }

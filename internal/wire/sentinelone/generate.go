@@ -6,3 +6,4 @@
 package sentinelone
 
 //go:generate go tool oapi-codegen -config ../../../openapi/wire/sentinelone.yaml ../../../openapi/sentinelone.yaml
+//go:generate go tool oapi-codegen -config ../../../openapi/wire/sentinelone.runtime.yaml ../../../openapi/sentinelone.yaml

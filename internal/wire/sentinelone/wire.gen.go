@@ -4,7 +4,6 @@ package sentinelone
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 
@@ -3111,103 +3110,37 @@ func NewListAccountsRequest(params *ListAccountsParams) (Request, error) {
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Ids != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "ids", *params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter ids: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "ids", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "ids", *params.Ids, false)
 		}
 		if params.Name != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter name: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "name", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "name", *params.Name)
 		}
 		if params.States != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "states", *params.States, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter states: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "states", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "states", *params.States, false)
 		}
 		if params.Query != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "query", *params.Query, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter query: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "query", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "query", *params.Query)
 		}
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Skip != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter skip: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "skip", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "skip", *params.Skip)
 		}
 		if params.Cursor != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter cursor: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "cursor", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "cursor", *params.Cursor)
 		}
 		if params.CountOnly != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "countOnly", *params.CountOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter countOnly: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "countOnly", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "countOnly", *params.CountOnly)
 		}
 		if params.SkipCount != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "skipCount", *params.SkipCount, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter skipCount: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "skipCount", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "skipCount", *params.SkipCount)
 		}
 		if params.SortBy != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sortBy", *params.SortBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sortBy: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sortBy", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sortBy", *params.SortBy)
 		}
 		if params.SortOrder != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sortOrder", *params.SortOrder, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sortOrder: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sortOrder", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sortOrder", *params.SortOrder)
 		}
 	}
 	return r, nil
@@ -3216,13 +3149,8 @@ func NewListAccountsRequest(params *ListAccountsParams) (Request, error) {
 // NewGetAccountRequest builds GET /accounts/{accountId}.
 func NewGetAccountRequest(accountId Id) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "accountId", accountId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter accountId: %w", err)
-	}
-	r.Path = fmt.Sprintf("/accounts/%s", pathParam0)
+	pathParam0 := wire.PathString(accountId)
+	r.Path = wire.Path("/accounts/%s", pathParam0)
 	return r, nil
 }
 
@@ -3233,229 +3161,79 @@ func NewListActivitiesRequest(params *ListActivitiesParams) (Request, error) {
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Ids != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "ids", *params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter ids: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "ids", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "ids", *params.Ids, false)
 		}
 		if params.ActivityUuids != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "activityUuids", *params.ActivityUuids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter activityUuids: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "activityUuids", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "activityUuids", *params.ActivityUuids, false)
 		}
 		if params.ActivityTypes != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "activityTypes", *params.ActivityTypes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter activityTypes: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "activityTypes", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Ints(r.Query, "activityTypes", *params.ActivityTypes, false)
 		}
 		if params.AccountIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "accountIds", *params.AccountIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter accountIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "accountIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "accountIds", *params.AccountIds, false)
 		}
 		if params.SiteIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "siteIds", *params.SiteIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter siteIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "siteIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "siteIds", *params.SiteIds, false)
 		}
 		if params.GroupIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "groupIds", *params.GroupIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter groupIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "groupIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "groupIds", *params.GroupIds, false)
 		}
 		if params.AgentIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "agentIds", *params.AgentIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter agentIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "agentIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "agentIds", *params.AgentIds, false)
 		}
 		if params.ThreatIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "threatIds", *params.ThreatIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter threatIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "threatIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "threatIds", *params.ThreatIds, false)
 		}
 		if params.AlertIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "alertIds", *params.AlertIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter alertIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "alertIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "alertIds", *params.AlertIds, false)
 		}
 		if params.RuleIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "ruleIds", *params.RuleIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter ruleIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "ruleIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "ruleIds", *params.RuleIds, false)
 		}
 		if params.UserIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "userIds", *params.UserIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter userIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "userIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "userIds", *params.UserIds, false)
 		}
 		if params.UserEmails != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "userEmails", *params.UserEmails, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter userEmails: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "userEmails", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "userEmails", *params.UserEmails, false)
 		}
 		if params.IncludeHidden != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "includeHidden", *params.IncludeHidden, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter includeHidden: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "includeHidden", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "includeHidden", *params.IncludeHidden)
 		}
 		if params.CreatedAtGt != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "createdAt__gt", *params.CreatedAtGt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter createdAt__gt: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "createdAt__gt", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "createdAt__gt", *params.CreatedAtGt)
 		}
 		if params.CreatedAtGte != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "createdAt__gte", *params.CreatedAtGte, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter createdAt__gte: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "createdAt__gte", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "createdAt__gte", *params.CreatedAtGte)
 		}
 		if params.CreatedAtLt != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "createdAt__lt", *params.CreatedAtLt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter createdAt__lt: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "createdAt__lt", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "createdAt__lt", *params.CreatedAtLt)
 		}
 		if params.CreatedAtLte != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "createdAt__lte", *params.CreatedAtLte, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter createdAt__lte: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "createdAt__lte", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "createdAt__lte", *params.CreatedAtLte)
 		}
 		if params.CreatedAtBetween != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "createdAt__between", *params.CreatedAtBetween, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter createdAt__between: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "createdAt__between", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "createdAt__between", *params.CreatedAtBetween)
 		}
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Skip != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter skip: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "skip", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "skip", *params.Skip)
 		}
 		if params.Cursor != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter cursor: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "cursor", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "cursor", *params.Cursor)
 		}
 		if params.CountOnly != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "countOnly", *params.CountOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter countOnly: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "countOnly", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "countOnly", *params.CountOnly)
 		}
 		if params.SkipCount != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "skipCount", *params.SkipCount, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter skipCount: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "skipCount", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "skipCount", *params.SkipCount)
 		}
 		if params.SortBy != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sortBy", *params.SortBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sortBy: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sortBy", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sortBy", *params.SortBy)
 		}
 		if params.SortOrder != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sortOrder", *params.SortOrder, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sortOrder: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sortOrder", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sortOrder", *params.SortOrder)
 		}
 	}
 	return r, nil
@@ -3468,202 +3246,70 @@ func NewListAgentsRequest(params *ListAgentsParams) (Request, error) {
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Ids != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "ids", *params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter ids: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "ids", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "ids", *params.Ids, false)
 		}
 		if params.Uuids != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "uuids", *params.Uuids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter uuids: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "uuids", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "uuids", *params.Uuids, false)
 		}
 		if params.ComputerName != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "computerName", *params.ComputerName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter computerName: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "computerName", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "computerName", *params.ComputerName)
 		}
 		if params.ComputerNameContains != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "computerName__contains", *params.ComputerNameContains, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter computerName__contains: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "computerName__contains", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "computerName__contains", *params.ComputerNameContains, false)
 		}
 		if params.NetworkStatuses != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "networkStatuses", *params.NetworkStatuses, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter networkStatuses: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "networkStatuses", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "networkStatuses", *params.NetworkStatuses, false)
 		}
 		if params.AccountIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "accountIds", *params.AccountIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter accountIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "accountIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "accountIds", *params.AccountIds, false)
 		}
 		if params.SiteIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "siteIds", *params.SiteIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter siteIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "siteIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "siteIds", *params.SiteIds, false)
 		}
 		if params.GroupIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "groupIds", *params.GroupIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter groupIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "groupIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "groupIds", *params.GroupIds, false)
 		}
 		if params.OsTypes != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "osTypes", *params.OsTypes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter osTypes: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "osTypes", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "osTypes", *params.OsTypes, false)
 		}
 		if params.IsActive != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "isActive", *params.IsActive, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter isActive: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "isActive", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "isActive", *params.IsActive)
 		}
 		if params.Infected != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "infected", *params.Infected, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter infected: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "infected", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "infected", *params.Infected)
 		}
 		if params.IsDecommissioned != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "isDecommissioned", *params.IsDecommissioned, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter isDecommissioned: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "isDecommissioned", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "isDecommissioned", *params.IsDecommissioned)
 		}
 		if params.Query != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "query", *params.Query, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter query: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "query", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "query", *params.Query)
 		}
 		if params.CreatedAtGt != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "createdAt__gt", *params.CreatedAtGt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter createdAt__gt: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "createdAt__gt", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "createdAt__gt", *params.CreatedAtGt)
 		}
 		if params.CreatedAtLt != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "createdAt__lt", *params.CreatedAtLt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter createdAt__lt: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "createdAt__lt", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "createdAt__lt", *params.CreatedAtLt)
 		}
 		if params.UpdatedAtGt != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "updatedAt__gt", *params.UpdatedAtGt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter updatedAt__gt: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "updatedAt__gt", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "updatedAt__gt", *params.UpdatedAtGt)
 		}
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Skip != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter skip: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "skip", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "skip", *params.Skip)
 		}
 		if params.Cursor != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter cursor: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "cursor", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "cursor", *params.Cursor)
 		}
 		if params.SkipCount != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "skipCount", *params.SkipCount, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter skipCount: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "skipCount", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "skipCount", *params.SkipCount)
 		}
 		if params.SortBy != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sortBy", *params.SortBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sortBy: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sortBy", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sortBy", *params.SortBy)
 		}
 		if params.SortOrder != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sortOrder", *params.SortOrder, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sortOrder: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sortOrder", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sortOrder", *params.SortOrder)
 		}
 	}
 	return r, nil
@@ -3672,13 +3318,8 @@ func NewListAgentsRequest(params *ListAgentsParams) (Request, error) {
 // NewAgentActionRequest builds POST /agents/actions/{action}.
 func NewAgentActionRequest(action AgentActionParamsAction) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "action", action, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter action: %w", err)
-	}
-	r.Path = fmt.Sprintf("/agents/actions/%s", pathParam0)
+	pathParam0 := wire.PathString(action)
+	r.Path = wire.Path("/agents/actions/%s", pathParam0)
 	return r, nil
 }
 
@@ -3689,148 +3330,52 @@ func NewCountAgentsRequest(params *CountAgentsParams) (Request, error) {
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Ids != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "ids", *params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter ids: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "ids", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "ids", *params.Ids, false)
 		}
 		if params.Uuids != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "uuids", *params.Uuids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter uuids: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "uuids", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "uuids", *params.Uuids, false)
 		}
 		if params.ComputerName != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "computerName", *params.ComputerName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter computerName: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "computerName", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "computerName", *params.ComputerName)
 		}
 		if params.ComputerNameContains != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "computerName__contains", *params.ComputerNameContains, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter computerName__contains: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "computerName__contains", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "computerName__contains", *params.ComputerNameContains, false)
 		}
 		if params.NetworkStatuses != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "networkStatuses", *params.NetworkStatuses, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter networkStatuses: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "networkStatuses", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "networkStatuses", *params.NetworkStatuses, false)
 		}
 		if params.AccountIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "accountIds", *params.AccountIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter accountIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "accountIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "accountIds", *params.AccountIds, false)
 		}
 		if params.SiteIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "siteIds", *params.SiteIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter siteIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "siteIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "siteIds", *params.SiteIds, false)
 		}
 		if params.GroupIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "groupIds", *params.GroupIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter groupIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "groupIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "groupIds", *params.GroupIds, false)
 		}
 		if params.OsTypes != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "osTypes", *params.OsTypes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter osTypes: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "osTypes", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "osTypes", *params.OsTypes, false)
 		}
 		if params.IsActive != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "isActive", *params.IsActive, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter isActive: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "isActive", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "isActive", *params.IsActive)
 		}
 		if params.Infected != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "infected", *params.Infected, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter infected: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "infected", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "infected", *params.Infected)
 		}
 		if params.IsDecommissioned != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "isDecommissioned", *params.IsDecommissioned, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter isDecommissioned: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "isDecommissioned", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "isDecommissioned", *params.IsDecommissioned)
 		}
 		if params.Query != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "query", *params.Query, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter query: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "query", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "query", *params.Query)
 		}
 		if params.CreatedAtGt != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "createdAt__gt", *params.CreatedAtGt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter createdAt__gt: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "createdAt__gt", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "createdAt__gt", *params.CreatedAtGt)
 		}
 		if params.CreatedAtLt != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "createdAt__lt", *params.CreatedAtLt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter createdAt__lt: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "createdAt__lt", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "createdAt__lt", *params.CreatedAtLt)
 		}
 		if params.UpdatedAtGt != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "updatedAt__gt", *params.UpdatedAtGt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter updatedAt__gt: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "updatedAt__gt", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "updatedAt__gt", *params.UpdatedAtGt)
 		}
 	}
 	return r, nil
@@ -3839,31 +3384,17 @@ func NewCountAgentsRequest(params *CountAgentsParams) (Request, error) {
 // NewFetchAgentFilesRequest builds POST /agents/{agentId}/actions/fetch-files.
 func NewFetchAgentFilesRequest(agentId Id) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "agentId", agentId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter agentId: %w", err)
-	}
-	r.Path = fmt.Sprintf("/agents/%s/actions/fetch-files", pathParam0)
+	pathParam0 := wire.PathString(agentId)
+	r.Path = wire.Path("/agents/%s/actions/fetch-files", pathParam0)
 	return r, nil
 }
 
 // NewDownloadUploadRequest builds GET /agents/{agentId}/uploads/{activityId}.
 func NewDownloadUploadRequest(agentId Id, activityId Id) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "agentId", agentId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter agentId: %w", err)
-	}
-	var pathParam1 string
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "activityId", activityId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter activityId: %w", err)
-	}
-	r.Path = fmt.Sprintf("/agents/%s/uploads/%s", pathParam0, pathParam1)
+	pathParam0 := wire.PathString(agentId)
+	pathParam1 := wire.PathString(activityId)
+	r.Path = wire.Path("/agents/%s/uploads/%s", pathParam0, pathParam1)
 	return r, nil
 }
 
@@ -3874,301 +3405,103 @@ func NewListAlertsRequest(params *ListAlertsParams) (Request, error) {
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Ids != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "ids", *params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter ids: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "ids", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "ids", *params.Ids, false)
 		}
 		if params.AccountIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "accountIds", *params.AccountIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter accountIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "accountIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "accountIds", *params.AccountIds, false)
 		}
 		if params.SiteIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "siteIds", *params.SiteIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter siteIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "siteIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "siteIds", *params.SiteIds, false)
 		}
 		if params.GroupIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "groupIds", *params.GroupIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter groupIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "groupIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "groupIds", *params.GroupIds, false)
 		}
 		if params.Tenant != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "tenant", *params.Tenant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter tenant: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "tenant", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "tenant", *params.Tenant)
 		}
 		if params.Severity != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "severity", *params.Severity, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter severity: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "severity", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "severity", *params.Severity, false)
 		}
 		if params.IncidentStatus != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "incidentStatus", *params.IncidentStatus, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter incidentStatus: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "incidentStatus", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "incidentStatus", *params.IncidentStatus, false)
 		}
 		if params.AnalystVerdict != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "analystVerdict", *params.AnalystVerdict, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter analystVerdict: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "analystVerdict", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "analystVerdict", *params.AnalystVerdict, false)
 		}
 		if params.RuleNameContains != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "ruleName__contains", *params.RuleNameContains, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter ruleName__contains: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "ruleName__contains", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "ruleName__contains", *params.RuleNameContains, false)
 		}
 		if params.SourceProcessNameContains != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "sourceProcessName__contains", *params.SourceProcessNameContains, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sourceProcessName__contains: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sourceProcessName__contains", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "sourceProcessName__contains", *params.SourceProcessNameContains, false)
 		}
 		if params.SourceProcessCommandlineContains != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "sourceProcessCommandline__contains", *params.SourceProcessCommandlineContains, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sourceProcessCommandline__contains: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sourceProcessCommandline__contains", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "sourceProcessCommandline__contains", *params.SourceProcessCommandlineContains, false)
 		}
 		if params.SourceProcessStorylineContains != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "sourceProcessStoryline__contains", *params.SourceProcessStorylineContains, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sourceProcessStoryline__contains: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sourceProcessStoryline__contains", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "sourceProcessStoryline__contains", *params.SourceProcessStorylineContains, false)
 		}
 		if params.SourceProcessFileHashSha1Contains != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "sourceProcessFileHashSha1__contains", *params.SourceProcessFileHashSha1Contains, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sourceProcessFileHashSha1__contains: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sourceProcessFileHashSha1__contains", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "sourceProcessFileHashSha1__contains", *params.SourceProcessFileHashSha1Contains, false)
 		}
 		if params.SourceProcessFileHashSha256Contains != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "sourceProcessFileHashSha256__contains", *params.SourceProcessFileHashSha256Contains, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sourceProcessFileHashSha256__contains: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sourceProcessFileHashSha256__contains", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "sourceProcessFileHashSha256__contains", *params.SourceProcessFileHashSha256Contains, false)
 		}
 		if params.OrigAgentNameContains != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "origAgentName__contains", *params.OrigAgentNameContains, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter origAgentName__contains: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "origAgentName__contains", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "origAgentName__contains", *params.OrigAgentNameContains, false)
 		}
 		if params.OsType != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "osType", *params.OsType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter osType: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "osType", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "osType", *params.OsType, false)
 		}
 		if params.MachineType != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "machineType", *params.MachineType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter machineType: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "machineType", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "machineType", *params.MachineType, false)
 		}
 		if params.Query != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "query", *params.Query, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter query: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "query", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "query", *params.Query)
 		}
 		if params.CreatedAtGt != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "createdAt__gt", *params.CreatedAtGt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter createdAt__gt: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "createdAt__gt", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "createdAt__gt", *params.CreatedAtGt)
 		}
 		if params.CreatedAtGte != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "createdAt__gte", *params.CreatedAtGte, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter createdAt__gte: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "createdAt__gte", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "createdAt__gte", *params.CreatedAtGte)
 		}
 		if params.CreatedAtLt != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "createdAt__lt", *params.CreatedAtLt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter createdAt__lt: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "createdAt__lt", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "createdAt__lt", *params.CreatedAtLt)
 		}
 		if params.CreatedAtLte != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "createdAt__lte", *params.CreatedAtLte, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter createdAt__lte: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "createdAt__lte", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "createdAt__lte", *params.CreatedAtLte)
 		}
 		if params.ReportedAtGt != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "reportedAt__gt", *params.ReportedAtGt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter reportedAt__gt: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "reportedAt__gt", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "reportedAt__gt", *params.ReportedAtGt)
 		}
 		if params.ReportedAtGte != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "reportedAt__gte", *params.ReportedAtGte, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter reportedAt__gte: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "reportedAt__gte", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "reportedAt__gte", *params.ReportedAtGte)
 		}
 		if params.ReportedAtLt != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "reportedAt__lt", *params.ReportedAtLt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter reportedAt__lt: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "reportedAt__lt", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "reportedAt__lt", *params.ReportedAtLt)
 		}
 		if params.ReportedAtLte != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "reportedAt__lte", *params.ReportedAtLte, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter reportedAt__lte: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "reportedAt__lte", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "reportedAt__lte", *params.ReportedAtLte)
 		}
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Skip != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter skip: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "skip", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "skip", *params.Skip)
 		}
 		if params.Cursor != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter cursor: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "cursor", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "cursor", *params.Cursor)
 		}
 		if params.CountOnly != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "countOnly", *params.CountOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter countOnly: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "countOnly", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "countOnly", *params.CountOnly)
 		}
 		if params.SkipCount != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "skipCount", *params.SkipCount, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter skipCount: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "skipCount", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "skipCount", *params.SkipCount)
 		}
 		if params.SortBy != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sortBy", *params.SortBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sortBy: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sortBy", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sortBy", *params.SortBy)
 		}
 		if params.SortOrder != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sortOrder", *params.SortOrder, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sortOrder: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sortOrder", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sortOrder", *params.SortOrder)
 		}
 	}
 	return r, nil
@@ -4202,58 +3535,22 @@ func NewDvEventsRequest(params *DvEventsParams) (Request, error) {
 	r.Query = url.Values{}
 	if params != nil {
 		{
-			frag, err := runtime.StyleParamWithOptions("form", true, "queryId", params.QueryId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter queryId: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "queryId", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "queryId", params.QueryId)
 		}
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Cursor != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter cursor: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "cursor", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "cursor", *params.Cursor)
 		}
 		if params.SubQuery != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "subQuery", *params.SubQuery, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter subQuery: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "subQuery", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "subQuery", *params.SubQuery)
 		}
 		if params.SortBy != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sortBy", *params.SortBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sortBy: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sortBy", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sortBy", *params.SortBy)
 		}
 		if params.SortOrder != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sortOrder", *params.SortOrder, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sortOrder: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sortOrder", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sortOrder", *params.SortOrder)
 		}
 	}
 	return r, nil
@@ -4273,13 +3570,7 @@ func NewPowerQueryPingRequest(params *PowerQueryPingParams) (Request, error) {
 	r.Query = url.Values{}
 	if params != nil {
 		{
-			frag, err := runtime.StyleParamWithOptions("form", true, "queryId", params.QueryId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter queryId: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "queryId", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "queryId", params.QueryId)
 		}
 	}
 	return r, nil
@@ -4288,68 +3579,27 @@ func NewPowerQueryPingRequest(params *PowerQueryPingParams) (Request, error) {
 // NewDvEventsByTypeRequest builds GET /dv/events/{type}.
 func NewDvEventsByTypeRequest(pType DvEventsByTypeParamsType, params *DvEventsByTypeParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "type", pType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter type: %w", err)
-	}
-	r.Path = fmt.Sprintf("/dv/events/%s", pathParam0)
+	pathParam0 := wire.PathString(pType)
+	r.Path = wire.Path("/dv/events/%s", pathParam0)
 	r.Query = url.Values{}
 	if params != nil {
 		{
-			frag, err := runtime.StyleParamWithOptions("form", true, "queryId", params.QueryId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter queryId: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "queryId", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "queryId", params.QueryId)
 		}
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Cursor != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter cursor: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "cursor", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "cursor", *params.Cursor)
 		}
 		if params.SubQuery != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "subQuery", *params.SubQuery, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter subQuery: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "subQuery", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "subQuery", *params.SubQuery)
 		}
 		if params.SortBy != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sortBy", *params.SortBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sortBy: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sortBy", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sortBy", *params.SortBy)
 		}
 		if params.SortOrder != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sortOrder", *params.SortOrder, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sortOrder: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sortOrder", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sortOrder", *params.SortOrder)
 		}
 	}
 	return r, nil
@@ -4369,13 +3619,7 @@ func NewDvQueryStatusRequest(params *DvQueryStatusParams) (Request, error) {
 	r.Query = url.Values{}
 	if params != nil {
 		{
-			frag, err := runtime.StyleParamWithOptions("form", true, "queryId", params.QueryId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter queryId: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "queryId", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "queryId", params.QueryId)
 		}
 	}
 	return r, nil
@@ -4395,157 +3639,55 @@ func NewListExclusionsRequest(params *ListExclusionsParams) (Request, error) {
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Tenant != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "tenant", *params.Tenant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter tenant: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "tenant", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "tenant", *params.Tenant)
 		}
 		if params.Ids != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "ids", *params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter ids: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "ids", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "ids", *params.Ids, false)
 		}
 		if params.AccountIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "accountIds", *params.AccountIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter accountIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "accountIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "accountIds", *params.AccountIds, false)
 		}
 		if params.SiteIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "siteIds", *params.SiteIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter siteIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "siteIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "siteIds", *params.SiteIds, false)
 		}
 		if params.GroupIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "groupIds", *params.GroupIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter groupIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "groupIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "groupIds", *params.GroupIds, false)
 		}
 		if params.Type != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter type: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "type", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "type", *params.Type)
 		}
 		if params.OsTypes != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "osTypes", *params.OsTypes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter osTypes: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "osTypes", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "osTypes", *params.OsTypes, false)
 		}
 		if params.ValueContains != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "value__contains", *params.ValueContains, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter value__contains: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "value__contains", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "value__contains", *params.ValueContains, false)
 		}
 		if params.IncludeParents != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "includeParents", *params.IncludeParents, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter includeParents: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "includeParents", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "includeParents", *params.IncludeParents)
 		}
 		if params.IncludeChildren != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "includeChildren", *params.IncludeChildren, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter includeChildren: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "includeChildren", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "includeChildren", *params.IncludeChildren)
 		}
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Skip != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter skip: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "skip", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "skip", *params.Skip)
 		}
 		if params.Cursor != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter cursor: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "cursor", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "cursor", *params.Cursor)
 		}
 		if params.CountOnly != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "countOnly", *params.CountOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter countOnly: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "countOnly", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "countOnly", *params.CountOnly)
 		}
 		if params.SkipCount != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "skipCount", *params.SkipCount, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter skipCount: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "skipCount", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "skipCount", *params.SkipCount)
 		}
 		if params.SortBy != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sortBy", *params.SortBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sortBy: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sortBy", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sortBy", *params.SortBy)
 		}
 		if params.SortOrder != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sortOrder", *params.SortOrder, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sortOrder: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sortOrder", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sortOrder", *params.SortOrder)
 		}
 	}
 	return r, nil
@@ -4565,130 +3707,46 @@ func NewListGroupsRequest(params *ListGroupsParams) (Request, error) {
 	r.Query = url.Values{}
 	if params != nil {
 		if params.GroupIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "groupIds", *params.GroupIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter groupIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "groupIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "groupIds", *params.GroupIds, false)
 		}
 		if params.SiteIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "siteIds", *params.SiteIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter siteIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "siteIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "siteIds", *params.SiteIds, false)
 		}
 		if params.AccountIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "accountIds", *params.AccountIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter accountIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "accountIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "accountIds", *params.AccountIds, false)
 		}
 		if params.Types != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "types", *params.Types, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter types: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "types", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "types", *params.Types, false)
 		}
 		if params.Name != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter name: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "name", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "name", *params.Name)
 		}
 		if params.IsDefault != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "isDefault", *params.IsDefault, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter isDefault: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "isDefault", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "isDefault", *params.IsDefault)
 		}
 		if params.Query != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "query", *params.Query, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter query: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "query", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "query", *params.Query)
 		}
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Skip != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter skip: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "skip", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "skip", *params.Skip)
 		}
 		if params.Cursor != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter cursor: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "cursor", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "cursor", *params.Cursor)
 		}
 		if params.CountOnly != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "countOnly", *params.CountOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter countOnly: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "countOnly", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "countOnly", *params.CountOnly)
 		}
 		if params.SkipCount != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "skipCount", *params.SkipCount, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter skipCount: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "skipCount", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "skipCount", *params.SkipCount)
 		}
 		if params.SortBy != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sortBy", *params.SortBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sortBy: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sortBy", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sortBy", *params.SortBy)
 		}
 		if params.SortOrder != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sortOrder", *params.SortOrder, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sortOrder: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sortOrder", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sortOrder", *params.SortOrder)
 		}
 	}
 	return r, nil
@@ -4697,26 +3755,16 @@ func NewListGroupsRequest(params *ListGroupsParams) (Request, error) {
 // NewGetGroupRequest builds GET /groups/{groupId}.
 func NewGetGroupRequest(groupId Id) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "groupId", groupId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter groupId: %w", err)
-	}
-	r.Path = fmt.Sprintf("/groups/%s", pathParam0)
+	pathParam0 := wire.PathString(groupId)
+	r.Path = wire.Path("/groups/%s", pathParam0)
 	return r, nil
 }
 
 // NewMoveAgentsToGroupRequest builds PUT /groups/{groupId}/move-agents.
 func NewMoveAgentsToGroupRequest(groupId Id) (Request, error) {
 	r := Request{Method: http.MethodPut}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "groupId", groupId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter groupId: %w", err)
-	}
-	r.Path = fmt.Sprintf("/groups/%s/move-agents", pathParam0)
+	pathParam0 := wire.PathString(groupId)
+	r.Path = wire.Path("/groups/%s/move-agents", pathParam0)
 	return r, nil
 }
 
@@ -4734,40 +3782,16 @@ func NewRemoteScriptOutputRequest(params *RemoteScriptOutputParams) (Request, er
 	r.Query = url.Values{}
 	if params != nil {
 		{
-			frag, err := runtime.StyleParamWithOptions("form", true, "agentId", params.AgentId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter agentId: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "agentId", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "agentId", params.AgentId)
 		}
 		{
-			frag, err := runtime.StyleParamWithOptions("form", true, "siteId", params.SiteId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter siteId: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "siteId", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "siteId", params.SiteId)
 		}
 		{
-			frag, err := runtime.StyleParamWithOptions("form", true, "signature", params.Signature, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter signature: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "signature", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "signature", params.Signature)
 		}
 		{
-			frag, err := runtime.StyleParamWithOptions("form", true, "signatureType", params.SignatureType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter signatureType: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "signatureType", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "signatureType", params.SignatureType)
 		}
 	}
 	return r, nil
@@ -4780,94 +3804,34 @@ func NewRemoteScriptStatusRequest(params *RemoteScriptStatusParams) (Request, er
 	r.Query = url.Values{}
 	if params != nil {
 		{
-			frag, err := runtime.StyleParamWithOptions("form", true, "parentTaskId", params.ParentTaskId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter parentTaskId: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "parentTaskId", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "parentTaskId", params.ParentTaskId)
 		}
 		if params.Status != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter status: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "status", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "status", *params.Status, false)
 		}
 		if params.AgentIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "agentIds", *params.AgentIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter agentIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "agentIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "agentIds", *params.AgentIds, false)
 		}
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Skip != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter skip: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "skip", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "skip", *params.Skip)
 		}
 		if params.Cursor != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter cursor: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "cursor", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "cursor", *params.Cursor)
 		}
 		if params.CountOnly != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "countOnly", *params.CountOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter countOnly: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "countOnly", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "countOnly", *params.CountOnly)
 		}
 		if params.SkipCount != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "skipCount", *params.SkipCount, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter skipCount: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "skipCount", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "skipCount", *params.SkipCount)
 		}
 		if params.SortBy != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sortBy", *params.SortBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sortBy: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sortBy", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sortBy", *params.SortBy)
 		}
 		if params.SortOrder != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sortOrder", *params.SortOrder, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sortOrder: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sortOrder", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sortOrder", *params.SortOrder)
 		}
 	}
 	return r, nil
@@ -4887,166 +3851,58 @@ func NewListBlocklistRequest(params *ListBlocklistParams) (Request, error) {
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Type != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter type: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "type", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "type", *params.Type)
 		}
 		if params.Tenant != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "tenant", *params.Tenant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter tenant: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "tenant", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "tenant", *params.Tenant)
 		}
 		if params.Ids != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "ids", *params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter ids: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "ids", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "ids", *params.Ids, false)
 		}
 		if params.AccountIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "accountIds", *params.AccountIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter accountIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "accountIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "accountIds", *params.AccountIds, false)
 		}
 		if params.SiteIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "siteIds", *params.SiteIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter siteIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "siteIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "siteIds", *params.SiteIds, false)
 		}
 		if params.GroupIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "groupIds", *params.GroupIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter groupIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "groupIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "groupIds", *params.GroupIds, false)
 		}
 		if params.OsTypes != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "osTypes", *params.OsTypes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter osTypes: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "osTypes", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "osTypes", *params.OsTypes, false)
 		}
 		if params.Value != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "value", *params.Value, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter value: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "value", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "value", *params.Value)
 		}
 		if params.ValueContains != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "value__contains", *params.ValueContains, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter value__contains: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "value__contains", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "value__contains", *params.ValueContains, false)
 		}
 		if params.IncludeParents != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "includeParents", *params.IncludeParents, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter includeParents: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "includeParents", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "includeParents", *params.IncludeParents)
 		}
 		if params.IncludeChildren != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "includeChildren", *params.IncludeChildren, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter includeChildren: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "includeChildren", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "includeChildren", *params.IncludeChildren)
 		}
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Skip != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter skip: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "skip", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "skip", *params.Skip)
 		}
 		if params.Cursor != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter cursor: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "cursor", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "cursor", *params.Cursor)
 		}
 		if params.CountOnly != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "countOnly", *params.CountOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter countOnly: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "countOnly", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "countOnly", *params.CountOnly)
 		}
 		if params.SkipCount != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "skipCount", *params.SkipCount, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter skipCount: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "skipCount", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "skipCount", *params.SkipCount)
 		}
 		if params.SortBy != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sortBy", *params.SortBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sortBy: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sortBy", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sortBy", *params.SortBy)
 		}
 		if params.SortOrder != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sortOrder", *params.SortOrder, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sortOrder: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sortOrder", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sortOrder", *params.SortOrder)
 		}
 	}
 	return r, nil
@@ -5066,130 +3922,46 @@ func NewListSitesRequest(params *ListSitesParams) (Request, error) {
 	r.Query = url.Values{}
 	if params != nil {
 		if params.SiteIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "siteIds", *params.SiteIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter siteIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "siteIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "siteIds", *params.SiteIds, false)
 		}
 		if params.AccountIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "accountIds", *params.AccountIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter accountIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "accountIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "accountIds", *params.AccountIds, false)
 		}
 		if params.Name != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter name: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "name", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "name", *params.Name)
 		}
 		if params.NameContains != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "name__contains", *params.NameContains, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter name__contains: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "name__contains", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "name__contains", *params.NameContains, false)
 		}
 		if params.State != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "state", *params.State, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter state: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "state", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "state", *params.State, false)
 		}
 		if params.SiteType != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "siteType", *params.SiteType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter siteType: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "siteType", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "siteType", *params.SiteType)
 		}
 		if params.Query != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "query", *params.Query, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter query: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "query", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "query", *params.Query)
 		}
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Skip != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter skip: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "skip", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "skip", *params.Skip)
 		}
 		if params.Cursor != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter cursor: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "cursor", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "cursor", *params.Cursor)
 		}
 		if params.CountOnly != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "countOnly", *params.CountOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter countOnly: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "countOnly", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "countOnly", *params.CountOnly)
 		}
 		if params.SkipCount != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "skipCount", *params.SkipCount, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter skipCount: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "skipCount", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "skipCount", *params.SkipCount)
 		}
 		if params.SortBy != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sortBy", *params.SortBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sortBy: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sortBy", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sortBy", *params.SortBy)
 		}
 		if params.SortOrder != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sortOrder", *params.SortOrder, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sortOrder: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sortOrder", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sortOrder", *params.SortOrder)
 		}
 	}
 	return r, nil
@@ -5198,13 +3970,8 @@ func NewListSitesRequest(params *ListSitesParams) (Request, error) {
 // NewGetSiteRequest builds GET /sites/{siteId}.
 func NewGetSiteRequest(siteId Id) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "siteId", siteId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter siteId: %w", err)
-	}
-	r.Path = fmt.Sprintf("/sites/%s", pathParam0)
+	pathParam0 := wire.PathString(siteId)
+	r.Path = wire.Path("/sites/%s", pathParam0)
 	return r, nil
 }
 
@@ -5222,139 +3989,49 @@ func NewListIOCsRequest(params *ListIOCsParams) (Request, error) {
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Tenant != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "tenant", *params.Tenant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter tenant: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "tenant", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "tenant", *params.Tenant)
 		}
 		if params.AccountIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "accountIds", *params.AccountIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter accountIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "accountIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "accountIds", *params.AccountIds, false)
 		}
 		if params.SiteIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "siteIds", *params.SiteIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter siteIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "siteIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "siteIds", *params.SiteIds, false)
 		}
 		if params.Uuids != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "uuids", *params.Uuids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter uuids: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "uuids", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "uuids", *params.Uuids, false)
 		}
 		if params.Type != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter type: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "type", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "type", *params.Type, false)
 		}
 		if params.Value != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "value", *params.Value, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter value: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "value", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "value", *params.Value, false)
 		}
 		if params.Source != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "source", *params.Source, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter source: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "source", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "source", *params.Source)
 		}
 		if params.ExternalId != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "externalId", *params.ExternalId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter externalId: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "externalId", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "externalId", *params.ExternalId)
 		}
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Skip != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter skip: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "skip", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "skip", *params.Skip)
 		}
 		if params.Cursor != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter cursor: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "cursor", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "cursor", *params.Cursor)
 		}
 		if params.CountOnly != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "countOnly", *params.CountOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter countOnly: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "countOnly", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "countOnly", *params.CountOnly)
 		}
 		if params.SkipCount != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "skipCount", *params.SkipCount, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter skipCount: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "skipCount", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "skipCount", *params.SkipCount)
 		}
 		if params.SortBy != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sortBy", *params.SortBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sortBy: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sortBy", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sortBy", *params.SortBy)
 		}
 		if params.SortOrder != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sortOrder", *params.SortOrder, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sortOrder: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sortOrder", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sortOrder", *params.SortOrder)
 		}
 	}
 	return r, nil
@@ -5374,481 +4051,163 @@ func NewListThreatsRequest(params *ListThreatsParams) (Request, error) {
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Ids != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "ids", *params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter ids: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "ids", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "ids", *params.Ids, false)
 		}
 		if params.AgentIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "agentIds", *params.AgentIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter agentIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "agentIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "agentIds", *params.AgentIds, false)
 		}
 		if params.AccountIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "accountIds", *params.AccountIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter accountIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "accountIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "accountIds", *params.AccountIds, false)
 		}
 		if params.SiteIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "siteIds", *params.SiteIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter siteIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "siteIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "siteIds", *params.SiteIds, false)
 		}
 		if params.GroupIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "groupIds", *params.GroupIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter groupIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "groupIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "groupIds", *params.GroupIds, false)
 		}
 		if params.ContentHashes != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "contentHashes", *params.ContentHashes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter contentHashes: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "contentHashes", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "contentHashes", *params.ContentHashes, false)
 		}
 		if params.Storylines != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "storylines", *params.Storylines, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter storylines: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "storylines", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "storylines", *params.Storylines, false)
 		}
 		if params.CollectionIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "collectionIds", *params.CollectionIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter collectionIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "collectionIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "collectionIds", *params.CollectionIds, false)
 		}
 		if params.Engines != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "engines", *params.Engines, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter engines: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "engines", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "engines", *params.Engines, false)
 		}
 		if params.Classifications != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "classifications", *params.Classifications, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter classifications: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "classifications", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "classifications", *params.Classifications, false)
 		}
 		if params.ClassificationSources != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "classificationSources", *params.ClassificationSources, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter classificationSources: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "classificationSources", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "classificationSources", *params.ClassificationSources, false)
 		}
 		if params.AgentVersions != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "agentVersions", *params.AgentVersions, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter agentVersions: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "agentVersions", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "agentVersions", *params.AgentVersions, false)
 		}
 		if params.AgentMachineTypes != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "agentMachineTypes", *params.AgentMachineTypes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter agentMachineTypes: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "agentMachineTypes", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "agentMachineTypes", *params.AgentMachineTypes, false)
 		}
 		if params.OsTypes != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "osTypes", *params.OsTypes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter osTypes: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "osTypes", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "osTypes", *params.OsTypes, false)
 		}
 		if params.OsArchs != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "osArchs", *params.OsArchs, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter osArchs: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "osArchs", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "osArchs", *params.OsArchs, false)
 		}
 		if params.OsNames != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "osNames", *params.OsNames, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter osNames: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "osNames", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "osNames", *params.OsNames, false)
 		}
 		if params.InitiatedBy != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "initiatedBy", *params.InitiatedBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter initiatedBy: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "initiatedBy", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "initiatedBy", *params.InitiatedBy, false)
 		}
 		if params.ConfidenceLevels != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "confidenceLevels", *params.ConfidenceLevels, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter confidenceLevels: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "confidenceLevels", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "confidenceLevels", *params.ConfidenceLevels, false)
 		}
 		if params.MitigationStatuses != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "mitigationStatuses", *params.MitigationStatuses, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter mitigationStatuses: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "mitigationStatuses", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "mitigationStatuses", *params.MitigationStatuses, false)
 		}
 		if params.AnalystVerdicts != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "analystVerdicts", *params.AnalystVerdicts, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter analystVerdicts: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "analystVerdicts", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "analystVerdicts", *params.AnalystVerdicts, false)
 		}
 		if params.IncidentStatuses != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "incidentStatuses", *params.IncidentStatuses, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter incidentStatuses: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "incidentStatuses", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "incidentStatuses", *params.IncidentStatuses, false)
 		}
 		if params.ExternalTicketIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "externalTicketIds", *params.ExternalTicketIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter externalTicketIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "externalTicketIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "externalTicketIds", *params.ExternalTicketIds, false)
 		}
 		if params.Components != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "components", *params.Components, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter components: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "components", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "components", *params.Components, false)
 		}
 		if params.DisplayName != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "displayName", *params.DisplayName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter displayName: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "displayName", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "displayName", *params.DisplayName)
 		}
 		if params.Query != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "query", *params.Query, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter query: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "query", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "query", *params.Query)
 		}
 		if params.AgentIsActive != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "agentIsActive", *params.AgentIsActive, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter agentIsActive: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "agentIsActive", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "agentIsActive", *params.AgentIsActive)
 		}
 		if params.NoteExists != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "noteExists", *params.NoteExists, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter noteExists: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "noteExists", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "noteExists", *params.NoteExists)
 		}
 		if params.FailedActions != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "failedActions", *params.FailedActions, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter failedActions: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "failedActions", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "failedActions", *params.FailedActions)
 		}
 		if params.RebootRequired != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "rebootRequired", *params.RebootRequired, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter rebootRequired: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "rebootRequired", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "rebootRequired", *params.RebootRequired)
 		}
 		if params.PendingActions != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "pendingActions", *params.PendingActions, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter pendingActions: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "pendingActions", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "pendingActions", *params.PendingActions)
 		}
 		if params.ExternalTicketExists != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "externalTicketExists", *params.ExternalTicketExists, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter externalTicketExists: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "externalTicketExists", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "externalTicketExists", *params.ExternalTicketExists)
 		}
 		if params.MitigatedPreemptively != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "mitigatedPreemptively", *params.MitigatedPreemptively, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter mitigatedPreemptively: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "mitigatedPreemptively", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "mitigatedPreemptively", *params.MitigatedPreemptively)
 		}
 		if params.ContentHashContains != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "contentHash__contains", *params.ContentHashContains, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter contentHash__contains: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "contentHash__contains", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "contentHash__contains", *params.ContentHashContains, false)
 		}
 		if params.ThreatDetailsContains != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "threatDetails__contains", *params.ThreatDetailsContains, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter threatDetails__contains: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "threatDetails__contains", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "threatDetails__contains", *params.ThreatDetailsContains, false)
 		}
 		if params.FilePathContains != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "filePath__contains", *params.FilePathContains, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter filePath__contains: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "filePath__contains", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "filePath__contains", *params.FilePathContains, false)
 		}
 		if params.ComputerNameContains != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "computerName__contains", *params.ComputerNameContains, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter computerName__contains: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "computerName__contains", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "computerName__contains", *params.ComputerNameContains, false)
 		}
 		if params.UuidContains != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "uuid__contains", *params.UuidContains, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter uuid__contains: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "uuid__contains", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "uuid__contains", *params.UuidContains, false)
 		}
 		if params.DetectionAgentVersionContains != nil {
-			frag, err := runtime.StyleParamWithOptions("form", false, "detectionAgentVersion__contains", *params.DetectionAgentVersionContains, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter detectionAgentVersion__contains: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "detectionAgentVersion__contains", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "detectionAgentVersion__contains", *params.DetectionAgentVersionContains, false)
 		}
 		if params.CreatedAtGt != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "createdAt__gt", *params.CreatedAtGt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter createdAt__gt: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "createdAt__gt", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "createdAt__gt", *params.CreatedAtGt)
 		}
 		if params.CreatedAtGte != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "createdAt__gte", *params.CreatedAtGte, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter createdAt__gte: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "createdAt__gte", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "createdAt__gte", *params.CreatedAtGte)
 		}
 		if params.CreatedAtLt != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "createdAt__lt", *params.CreatedAtLt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter createdAt__lt: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "createdAt__lt", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "createdAt__lt", *params.CreatedAtLt)
 		}
 		if params.CreatedAtLte != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "createdAt__lte", *params.CreatedAtLte, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter createdAt__lte: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "createdAt__lte", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "createdAt__lte", *params.CreatedAtLte)
 		}
 		if params.UpdatedAtGt != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "updatedAt__gt", *params.UpdatedAtGt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter updatedAt__gt: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "updatedAt__gt", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "updatedAt__gt", *params.UpdatedAtGt)
 		}
 		if params.UpdatedAtGte != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "updatedAt__gte", *params.UpdatedAtGte, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter updatedAt__gte: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "updatedAt__gte", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "updatedAt__gte", *params.UpdatedAtGte)
 		}
 		if params.UpdatedAtLt != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "updatedAt__lt", *params.UpdatedAtLt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter updatedAt__lt: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "updatedAt__lt", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "updatedAt__lt", *params.UpdatedAtLt)
 		}
 		if params.UpdatedAtLte != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "updatedAt__lte", *params.UpdatedAtLte, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter updatedAt__lte: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "updatedAt__lte", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "updatedAt__lte", *params.UpdatedAtLte)
 		}
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Skip != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter skip: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "skip", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "skip", *params.Skip)
 		}
 		if params.Cursor != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter cursor: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "cursor", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "cursor", *params.Cursor)
 		}
 		if params.CountOnly != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "countOnly", *params.CountOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter countOnly: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "countOnly", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "countOnly", *params.CountOnly)
 		}
 		if params.SkipCount != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "skipCount", *params.SkipCount, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter skipCount: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "skipCount", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "skipCount", *params.SkipCount)
 		}
 		if params.SortBy != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sortBy", *params.SortBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sortBy: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sortBy", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sortBy", *params.SortBy)
 		}
 		if params.SortOrder != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sortOrder", *params.SortOrder, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sortOrder: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sortOrder", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sortOrder", *params.SortOrder)
 		}
 	}
 	return r, nil
@@ -5878,13 +4237,8 @@ func NewUpdateThreatIncidentRequest() (Request, error) {
 // NewMitigateThreatsRequest builds POST /threats/mitigate/{action}.
 func NewMitigateThreatsRequest(action MitigateThreatsParamsAction) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "action", action, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter action: %w", err)
-	}
-	r.Path = fmt.Sprintf("/threats/mitigate/%s", pathParam0)
+	pathParam0 := wire.PathString(action)
+	r.Path = wire.Path("/threats/mitigate/%s", pathParam0)
 	return r, nil
 }
 
@@ -5898,13 +4252,8 @@ func NewAddThreatNoteRequest() (Request, error) {
 // NewThreatCloudDownloadRequest builds GET /threats/{threatId}/download-from-cloud.
 func NewThreatCloudDownloadRequest(threatId Id) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "threatId", threatId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter threatId: %w", err)
-	}
-	r.Path = fmt.Sprintf("/threats/%s/download-from-cloud", pathParam0)
+	pathParam0 := wire.PathString(threatId)
+	r.Path = wire.Path("/threats/%s/download-from-cloud", pathParam0)
 	return r, nil
 }
 

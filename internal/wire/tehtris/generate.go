@@ -5,3 +5,4 @@
 package tehtris
 
 //go:generate go tool oapi-codegen -config ../../../openapi/wire/tehtris.yaml ../../../openapi/tehtris.yaml
+//go:generate go tool oapi-codegen -config ../../../openapi/wire/tehtris.runtime.yaml ../../../openapi/tehtris.yaml

@@ -3,11 +3,8 @@
 package tehtris
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
-
-	"github.com/oapi-codegen/runtime"
 
 	"github.com/socgo/xdr/internal/wire"
 )
@@ -134,154 +131,55 @@ type Request = wire.Request
 // NewListProcessesRequest builds GET /edr/v2/data/{applianceId}/{edrUuid}/processes.
 func NewListProcessesRequest(applianceId int64, edrUuid string, params *ListProcessesParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "applianceId", applianceId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter applianceId: %w", err)
-	}
-	var pathParam1 string
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "edrUuid", edrUuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter edrUuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/edr/v2/data/%s/%s/processes", pathParam0, pathParam1)
+	pathParam0 := wire.PathInt(applianceId)
+	pathParam1 := wire.PathString(edrUuid)
+	r.Path = wire.Path("/edr/v2/data/%s/%s/processes", pathParam0, pathParam1)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Offset != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter offset: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "offset", *params.Offset)
 		}
 		if params.TimeFrom != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "timeFrom", *params.TimeFrom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter timeFrom: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "timeFrom", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "timeFrom", *params.TimeFrom)
 		}
 		if params.TimeTo != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "timeTo", *params.TimeTo, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter timeTo: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "timeTo", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "timeTo", *params.TimeTo)
 		}
 		if params.TimeFilter != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "timeFilter", *params.TimeFilter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter timeFilter: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "timeFilter", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "timeFilter", *params.TimeFilter)
 		}
 		if params.Pids != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "pids", *params.Pids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter pids: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "pids", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Ints(r.Query, "pids", *params.Pids, true)
 		}
 		if params.Ppids != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "ppids", *params.Ppids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter ppids: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "ppids", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Ints(r.Query, "ppids", *params.Ppids, true)
 		}
 		if params.Username != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "username", *params.Username, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter username: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "username", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "username", *params.Username)
 		}
 		if params.DomainName != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "domainName", *params.DomainName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter domainName: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "domainName", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "domainName", *params.DomainName)
 		}
 		if params.UserIdentifier != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "userIdentifier", *params.UserIdentifier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter userIdentifier: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "userIdentifier", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "userIdentifier", *params.UserIdentifier)
 		}
 		if params.Path != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "path", *params.Path, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter path: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "path", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "path", *params.Path)
 		}
 		if params.Cmdline != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "cmdline", *params.Cmdline, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter cmdline: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "cmdline", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "cmdline", *params.Cmdline)
 		}
 		if params.Sha256 != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sha256", *params.Sha256, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sha256: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sha256", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sha256", *params.Sha256)
 		}
 		if params.Sha1 != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "sha1", *params.Sha1, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter sha1: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "sha1", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "sha1", *params.Sha1)
 		}
 		if params.Md5 != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "md5", *params.Md5, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter md5: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "md5", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "md5", *params.Md5)
 		}
 	}
 	return r, nil
@@ -294,85 +192,31 @@ func NewListHostsRequest(params *ListHostsParams) (Request, error) {
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Hostname != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "hostname", *params.Hostname, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter hostname: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "hostname", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "hostname", *params.Hostname)
 		}
 		if params.HostnameRegex != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "hostnameRegex", *params.HostnameRegex, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter hostnameRegex: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "hostnameRegex", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "hostnameRegex", *params.HostnameRegex)
 		}
 		if params.Domain != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "domain", *params.Domain, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter domain: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "domain", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "domain", *params.Domain)
 		}
 		if params.DomainRegex != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "domainRegex", *params.DomainRegex, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter domainRegex: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "domainRegex", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "domainRegex", *params.DomainRegex)
 		}
 		if params.Network != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "network", *params.Network, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter network: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "network", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "network", *params.Network)
 		}
 		if params.Uuids != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "uuids", *params.Uuids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter uuids: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "uuids", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "uuids", *params.Uuids, true)
 		}
 		if params.ApplianceIds != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "applianceIds", *params.ApplianceIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter applianceIds: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "applianceIds", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Ints(r.Query, "applianceIds", *params.ApplianceIds, true)
 		}
 		if params.Tags != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "tags", *params.Tags, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter tags: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "tags", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Strings(r.Query, "tags", *params.Tags, true)
 		}
 		if params.Offset != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter offset: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "offset", *params.Offset)
 		}
 	}
 	return r, nil
@@ -395,64 +239,28 @@ func NewSetTagsRequest() (Request, error) {
 // NewGetIsolationRequest builds GET /edr/v2/live/{applianceId}/{edrUuid}/isolation.
 func NewGetIsolationRequest(applianceId int64, edrUuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "applianceId", applianceId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter applianceId: %w", err)
-	}
-	var pathParam1 string
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "edrUuid", edrUuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter edrUuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/edr/v2/live/%s/%s/isolation", pathParam0, pathParam1)
+	pathParam0 := wire.PathInt(applianceId)
+	pathParam1 := wire.PathString(edrUuid)
+	r.Path = wire.Path("/edr/v2/live/%s/%s/isolation", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewSetIsolationRequest builds POST /edr/v2/live/{applianceId}/{edrUuid}/isolation.
 func NewSetIsolationRequest(applianceId int64, edrUuid string, params *SetIsolationParams) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "applianceId", applianceId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter applianceId: %w", err)
-	}
-	var pathParam1 string
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "edrUuid", edrUuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter edrUuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/edr/v2/live/%s/%s/isolation", pathParam0, pathParam1)
+	pathParam0 := wire.PathInt(applianceId)
+	pathParam1 := wire.PathString(edrUuid)
+	r.Path = wire.Path("/edr/v2/live/%s/%s/isolation", pathParam0, pathParam1)
 	r.Query = url.Values{}
 	if params != nil {
 		{
-			frag, err := runtime.StyleParamWithOptions("form", true, "isolationAction", params.IsolationAction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter isolationAction: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "isolationAction", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "isolationAction", params.IsolationAction)
 		}
 		if params.Power != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "power", *params.Power, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter power: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "power", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "power", *params.Power)
 		}
 		if params.Persist != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "persist", *params.Persist, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter persist: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "persist", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "persist", *params.Persist)
 		}
 	}
 	return r, nil
@@ -461,55 +269,25 @@ func NewSetIsolationRequest(applianceId int64, edrUuid string, params *SetIsolat
 // NewListQuarantineRequest builds GET /edr/v2/live/{applianceId}/{edrUuid}/remediation/quarantine.
 func NewListQuarantineRequest(applianceId int64, edrUuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "applianceId", applianceId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter applianceId: %w", err)
-	}
-	var pathParam1 string
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "edrUuid", edrUuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter edrUuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/edr/v2/live/%s/%s/remediation/quarantine", pathParam0, pathParam1)
+	pathParam0 := wire.PathInt(applianceId)
+	pathParam1 := wire.PathString(edrUuid)
+	r.Path = wire.Path("/edr/v2/live/%s/%s/remediation/quarantine", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewRestoreFileRequest builds PATCH /edr/v2/live/{applianceId}/{edrUuid}/remediation/quarantine.
 func NewRestoreFileRequest(applianceId int64, edrUuid string, params *RestoreFileParams) (Request, error) {
 	r := Request{Method: http.MethodPatch}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "applianceId", applianceId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter applianceId: %w", err)
-	}
-	var pathParam1 string
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "edrUuid", edrUuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter edrUuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/edr/v2/live/%s/%s/remediation/quarantine", pathParam0, pathParam1)
+	pathParam0 := wire.PathInt(applianceId)
+	pathParam1 := wire.PathString(edrUuid)
+	r.Path = wire.Path("/edr/v2/live/%s/%s/remediation/quarantine", pathParam0, pathParam1)
 	r.Query = url.Values{}
 	if params != nil {
 		{
-			frag, err := runtime.StyleParamWithOptions("form", true, "path", params.Path, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter path: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "path", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "path", params.Path)
 		}
 		if params.Persist != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "persist", *params.Persist, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter persist: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "persist", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "persist", *params.Persist)
 		}
 	}
 	return r, nil
@@ -518,46 +296,19 @@ func NewRestoreFileRequest(applianceId int64, edrUuid string, params *RestoreFil
 // NewQuarantineFileRequest builds POST /edr/v2/live/{applianceId}/{edrUuid}/remediation/quarantine.
 func NewQuarantineFileRequest(applianceId int64, edrUuid string, params *QuarantineFileParams) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "applianceId", applianceId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter applianceId: %w", err)
-	}
-	var pathParam1 string
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "edrUuid", edrUuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter edrUuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/edr/v2/live/%s/%s/remediation/quarantine", pathParam0, pathParam1)
+	pathParam0 := wire.PathInt(applianceId)
+	pathParam1 := wire.PathString(edrUuid)
+	r.Path = wire.Path("/edr/v2/live/%s/%s/remediation/quarantine", pathParam0, pathParam1)
 	r.Query = url.Values{}
 	if params != nil {
 		{
-			frag, err := runtime.StyleParamWithOptions("form", true, "path", params.Path, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter path: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "path", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "path", params.Path)
 		}
 		if params.Persist != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "persist", *params.Persist, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter persist: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "persist", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "persist", *params.Persist)
 		}
 		if params.Notification != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "notification", *params.Notification, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter notification: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "notification", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "notification", *params.Notification)
 		}
 	}
 	return r, nil
@@ -566,28 +317,13 @@ func NewQuarantineFileRequest(applianceId int64, edrUuid string, params *Quarant
 // NewGetScanRequest builds GET /edr/v2/live/{applianceId}/{edrUuid}/scan-disk.
 func NewGetScanRequest(applianceId int64, edrUuid string, params *GetScanParams) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "applianceId", applianceId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter applianceId: %w", err)
-	}
-	var pathParam1 string
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "edrUuid", edrUuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter edrUuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/edr/v2/live/%s/%s/scan-disk", pathParam0, pathParam1)
+	pathParam0 := wire.PathInt(applianceId)
+	pathParam1 := wire.PathString(edrUuid)
+	r.Path = wire.Path("/edr/v2/live/%s/%s/scan-disk", pathParam0, pathParam1)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.ScanId != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "scanId", *params.ScanId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter scanId: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "scanId", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "scanId", *params.ScanId)
 		}
 	}
 	return r, nil
@@ -596,28 +332,13 @@ func NewGetScanRequest(applianceId int64, edrUuid string, params *GetScanParams)
 // NewStartScanRequest builds POST /edr/v2/live/{applianceId}/{edrUuid}/scan-disk.
 func NewStartScanRequest(applianceId int64, edrUuid string, params *StartScanParams) (Request, error) {
 	r := Request{Method: http.MethodPost}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "applianceId", applianceId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter applianceId: %w", err)
-	}
-	var pathParam1 string
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "edrUuid", edrUuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter edrUuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/edr/v2/live/%s/%s/scan-disk", pathParam0, pathParam1)
+	pathParam0 := wire.PathInt(applianceId)
+	pathParam1 := wire.PathString(edrUuid)
+	r.Path = wire.Path("/edr/v2/live/%s/%s/scan-disk", pathParam0, pathParam1)
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Persist != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "persist", *params.Persist, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter persist: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "persist", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "persist", *params.Persist)
 		}
 	}
 	return r, nil
@@ -626,36 +347,18 @@ func NewStartScanRequest(applianceId int64, edrUuid string, params *StartScanPar
 // NewStopScanRequest builds DELETE /edr/v2/live/{applianceId}/{edrUuid}/scan-disk/current.
 func NewStopScanRequest(applianceId int64, edrUuid string) (Request, error) {
 	r := Request{Method: http.MethodDelete}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "applianceId", applianceId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter applianceId: %w", err)
-	}
-	var pathParam1 string
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "edrUuid", edrUuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter edrUuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/edr/v2/live/%s/%s/scan-disk/current", pathParam0, pathParam1)
+	pathParam0 := wire.PathInt(applianceId)
+	pathParam1 := wire.PathString(edrUuid)
+	r.Path = wire.Path("/edr/v2/live/%s/%s/scan-disk/current", pathParam0, pathParam1)
 	return r, nil
 }
 
 // NewGetCurrentScanRequest builds GET /edr/v2/live/{applianceId}/{edrUuid}/scan-disk/current.
 func NewGetCurrentScanRequest(applianceId int64, edrUuid string) (Request, error) {
 	r := Request{Method: http.MethodGet}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "applianceId", applianceId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter applianceId: %w", err)
-	}
-	var pathParam1 string
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "edrUuid", edrUuid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter edrUuid: %w", err)
-	}
-	r.Path = fmt.Sprintf("/edr/v2/live/%s/%s/scan-disk/current", pathParam0, pathParam1)
+	pathParam0 := wire.PathInt(applianceId)
+	pathParam1 := wire.PathString(edrUuid)
+	r.Path = wire.Path("/edr/v2/live/%s/%s/scan-disk/current", pathParam0, pathParam1)
 	return r, nil
 }
 
@@ -666,67 +369,25 @@ func NewListEventsRequest(params *ListEventsParams) (Request, error) {
 	r.Query = url.Values{}
 	if params != nil {
 		if params.FromDate != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "fromDate", *params.FromDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter fromDate: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "fromDate", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "fromDate", *params.FromDate)
 		}
 		if params.ToDate != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "toDate", *params.ToDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter toDate: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "toDate", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "toDate", *params.ToDate)
 		}
 		if params.Limit != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter limit: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "limit", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "limit", *params.Limit)
 		}
 		if params.Offset != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter offset: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "offset", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "offset", *params.Offset)
 		}
 		if params.FilterID != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "filterID", *params.FilterID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter filterID: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "filterID", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "filterID", *params.FilterID)
 		}
 		if params.EventId != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "eventId", *params.EventId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter eventId: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "eventId", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Int(r.Query, "eventId", *params.EventId)
 		}
 		if params.CreatedOrModified != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "createdOrModified", *params.CreatedOrModified, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter createdOrModified: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "createdOrModified", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "createdOrModified", *params.CreatedOrModified)
 		}
 	}
 	return r, nil
@@ -735,13 +396,8 @@ func NewListEventsRequest(params *ListEventsParams) (Request, error) {
 // NewSetEventStatusRequest builds PUT /xdr/v1/event/status/{id}.
 func NewSetEventStatusRequest(id int64) (Request, error) {
 	r := Request{Method: http.MethodPut}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter id: %w", err)
-	}
-	r.Path = fmt.Sprintf("/xdr/v1/event/status/%s", pathParam0)
+	pathParam0 := wire.PathInt(id)
+	r.Path = wire.Path("/xdr/v1/event/status/%s", pathParam0)
 	return r, nil
 }
 
@@ -752,49 +408,19 @@ func NewListFiltersRequest(params *ListFiltersParams) (Request, error) {
 	r.Query = url.Values{}
 	if params != nil {
 		if params.Name != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter name: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "name", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "name", *params.Name)
 		}
 		if params.Module != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "module", *params.Module, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter module: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "module", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "module", *params.Module)
 		}
 		if params.OldFilterId != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "oldFilterId", *params.OldFilterId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter oldFilterId: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "oldFilterId", frag); err != nil {
-				return Request{}, err
-			}
+			wire.String(r.Query, "oldFilterId", *params.OldFilterId)
 		}
 		if params.FiltersOnly != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "filtersOnly", *params.FiltersOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter filtersOnly: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "filtersOnly", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "filtersOnly", *params.FiltersOnly)
 		}
 		if params.PresetFilters != nil {
-			frag, err := runtime.StyleParamWithOptions("form", true, "presetFilters", *params.PresetFilters, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return Request{}, fmt.Errorf("query parameter presetFilters: %w", err)
-			}
-			if err := wire.AddQuery(r.Query, "presetFilters", frag); err != nil {
-				return Request{}, err
-			}
+			wire.Bool(r.Query, "presetFilters", *params.PresetFilters)
 		}
 	}
 	return r, nil
@@ -810,12 +436,7 @@ func NewCreateFilterRequest() (Request, error) {
 // NewDeleteFilterRequest builds DELETE /xdr/v2/filter/filter/{filterId}.
 func NewDeleteFilterRequest(filterId string) (Request, error) {
 	r := Request{Method: http.MethodDelete}
-	var err error
-	var pathParam0 string
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "filterId", filterId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return Request{}, fmt.Errorf("path parameter filterId: %w", err)
-	}
-	r.Path = fmt.Sprintf("/xdr/v2/filter/filter/%s", pathParam0)
+	pathParam0 := wire.PathString(filterId)
+	r.Path = wire.Path("/xdr/v2/filter/filter/%s", pathParam0)
 	return r, nil
 }
