@@ -114,20 +114,38 @@ func processCPU() time.Duration {
 	return time.Duration(ns)
 }
 
-// reportIntake reports events/s, the compressed bytes per event and the
-// CPU time per event of this process since cpu0, and of the sink when
-// there is one (stopped here): on a machine shared with other work, CPU
-// time moves less than the elapsed time.
-func reportIntake(b *testing.B, events int, wc *wireCounter, cpu0 time.Duration, sink *intakeSink) {
+// intakeMeter holds what the intake benchmarks measure from: the CPU time of this
+// process and of the sink (when there is one) once warmed up.
+type intakeMeter struct {
+	wc          *wireCounter
+	sink        *intakeSink
+	cpu0, sink0 time.Duration
+}
+
+// startMeter starts measuring, after a warm-up round (connections open,
+// pools and the heap grown) whose bytes on the wire it forgets.
+func startMeter(b *testing.B, wc *wireCounter, sink *intakeSink) *intakeMeter {
+	wc.n.Store(0)
+	m := &intakeMeter{wc: wc, sink: sink, cpu0: processCPU()}
+	if sink != nil {
+		m.sink0 = sink.cpu(b)
+	}
+	return m
+}
+
+// report reports events/s, the compressed bytes per event and the CPU time
+// per event of this process and of the sink: on a machine shared with
+// other work, CPU time moves less than the elapsed time.
+func (m *intakeMeter) report(b *testing.B, events int) {
 	total := float64(events) * float64(b.N)
 	b.ReportMetric(total/b.Elapsed().Seconds(), "events/s")
-	b.ReportMetric(float64(wc.n.Load())/total, "B/event-on-wire")
+	b.ReportMetric(float64(m.wc.n.Load())/total, "B/event-on-wire")
 	if cpu := processCPU(); cpu > 0 {
-		b.ReportMetric(float64(cpu-cpu0)/total, "cpu-ns/event")
+		b.ReportMetric(float64(cpu-m.cpu0)/total, "cpu-ns/event")
 	}
-	if sink != nil {
-		if cpu := sink.stop(); cpu > 0 {
-			b.ReportMetric(float64(cpu)/total, "sink-cpu-ns/event")
+	if m.sink != nil {
+		if cpu := m.sink.cpu(b); cpu > 0 {
+			b.ReportMetric(float64(cpu-m.sink0)/total, "sink-cpu-ns/event")
 		}
 	}
 }
@@ -187,14 +205,13 @@ func BenchmarkIntakePushFake(b *testing.B) {
 	})
 }
 
-// benchPush runs push once per iteration, checking it returned an id per
-// event, and runs reset (when set) between iterations.
+// benchPush runs push once to warm up, then once per iteration, checking
+// it returned an id per event, and runs reset (when set) after each.
 func benchPush(b *testing.B, sink *intakeSink, reset func(), wc *wireCounter, evs [][]byte, push func(context.Context) (int, error)) {
 	b.SetBytes(totalLen(evs))
 	b.ReportAllocs()
 	ctx := context.Background()
-	cpu0 := processCPU()
-	for b.Loop() {
+	once := func() {
 		n, err := push(ctx)
 		if err != nil || n != len(evs) {
 			b.Fatalf("%d ids: %v", n, err)
@@ -205,7 +222,12 @@ func benchPush(b *testing.B, sink *intakeSink, reset func(), wc *wireCounter, ev
 			b.StartTimer()
 		}
 	}
-	reportIntake(b, len(evs), wc, cpu0, sink)
+	once()
+	m := startMeter(b, wc, sink)
+	for b.Loop() {
+		once()
+	}
+	m.report(b, len(evs))
 }
 
 // rawPush is the baseline: what a caller writes with the standard library.
@@ -270,7 +292,7 @@ func BenchmarkIntakePushParallelism(b *testing.B) {
 
 // BenchmarkIntakeWriter writes the same events one by one to an
 // IntakeWriter with its defaults (batches of 1000 events or 1 MiB) over
-// the sink, and flushes at the end.
+// the sink, and closes it at the end (after a warm-up round).
 func BenchmarkIntakeWriter(b *testing.B) {
 	evs := intakeEvents(intakeBenchEvents)
 	sink := startIntakeSink(b)
@@ -279,8 +301,7 @@ func BenchmarkIntakeWriter(b *testing.B) {
 	b.SetBytes(totalLen(evs))
 	b.ReportAllocs()
 	ctx := context.Background()
-	cpu0 := processCPU()
-	for b.Loop() {
+	once := func() {
 		w := in.NewWriter(sekoia.WriterOptions{})
 		for _, ev := range evs {
 			if err := w.Write(ctx, ev); err != nil {
@@ -294,7 +315,12 @@ func BenchmarkIntakeWriter(b *testing.B) {
 			b.Fatalf("%+v", st)
 		}
 	}
-	reportIntake(b, len(evs), wc, cpu0, sink)
+	once()
+	m := startMeter(b, wc, sink)
+	for b.Loop() {
+		once()
+	}
+	m.report(b, len(evs))
 }
 
 // BenchmarkIntakeGzip compresses one full batch of the events (5000, as

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -17,16 +18,17 @@ import (
 	"github.com/klauspost/compress/gzip"
 
 	"github.com/socgo/xdr/internal/jsonscan"
+	"github.com/socgo/xdr/internal/vsraw"
 	"github.com/socgo/xdr/sekoia"
 )
 
 // The intake benchmarks push to an intake sink run in a child process,
 // this test binary started again with intakeSinkEnv set: the benchmark
 // process's CPU time is then the client's alone, as it is when the real
-// intake is another machine, and the sink's is read from the child when it
-// exits. The sink does what the client needs of an intake and no more: it
-// decompresses each body, checks the intake key, counts the events of
-// "jsons" and answers as many ids (pre-serialised), in order.
+// intake is another machine, and the sink tells its own (GET /cpu). The
+// sink does what the client needs of an intake and no more: it decompresses
+// each body, checks the intake key, counts the events of "jsons" and
+// answers as many ids (pre-serialised), in order.
 const intakeSinkEnv = "SOCGO_XDR_BENCH_INTAKE_SINK"
 
 func TestMain(m *testing.M) {
@@ -72,16 +74,29 @@ func startIntakeSink(b *testing.B) *intakeSink {
 	return s
 }
 
-// stop ends the sink (once) and returns the CPU time it used.
-func (s *intakeSink) stop() time.Duration {
-	if s.cmd.ProcessState == nil {
-		_ = s.stdin.Close() // the sink exits when its input closes
-		_ = s.cmd.Wait()
+// stop ends the sink.
+func (s *intakeSink) stop() {
+	_ = s.stdin.Close() // the sink exits when its input closes
+	_ = s.cmd.Wait()
+}
+
+// cpu returns the CPU time the sink has used so far (GET /cpu), or 0 where
+// the system does not tell it.
+func (s *intakeSink) cpu(b *testing.B) time.Duration {
+	resp, err := http.Get(s.URL + "/cpu")
+	if err != nil {
+		b.Fatal(err)
 	}
-	if s.cmd.ProcessState == nil {
-		return 0
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		b.Fatal(err)
 	}
-	return s.cmd.ProcessState.UserTime() + s.cmd.ProcessState.SystemTime()
+	ns, err := strconv.ParseInt(string(body), 10, 64)
+	if err != nil {
+		b.Fatalf("sink /cpu: %q: %v", body, err)
+	}
+	return time.Duration(ns)
 }
 
 // serveIntakeSink is the child: it serves the sink on a loopback port,
@@ -100,7 +115,8 @@ func serveIntakeSink(key string) int {
 	return 0
 }
 
-// sinkHandler answers POST /batch.
+// sinkHandler answers POST /batch, and GET /cpu with the CPU time (ns)
+// the sink has used.
 type sinkHandler struct {
 	key     []byte // the intake key, quoted
 	answers []byte // "id", for MaxIntakeBatchEvents ids, each sinkIDLen bytes with its comma
@@ -120,6 +136,11 @@ func newSinkHandler(key string) *sinkHandler {
 }
 
 func (h *sinkHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet && r.URL.Path == "/cpu" {
+		ns, _ := vsraw.CPUTime()
+		_, _ = io.WriteString(w, strconv.FormatInt(ns, 10))
+		return
+	}
 	if r.Method != http.MethodPost || r.URL.Path != "/batch" || r.Header.Get("Content-Encoding") != "gzip" {
 		http.Error(w, "sink: POST /batch with a gzip body only", http.StatusBadRequest)
 		return
