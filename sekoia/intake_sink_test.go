@@ -3,6 +3,7 @@ package sekoia_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -46,7 +47,7 @@ type intakeSink struct {
 }
 
 // startIntakeSink starts a sink child process, stopped at the end of b.
-func startIntakeSink(b *testing.B) *intakeSink {
+func startIntakeSink(b testing.TB) *intakeSink {
 	b.Helper()
 	s := &intakeSink{Key: "bench-intake-key"}
 	s.cmd = exec.Command(os.Args[0], "-test.run=^$")
@@ -82,7 +83,7 @@ func (s *intakeSink) stop() {
 
 // cpu returns the CPU time the sink has used so far (GET /cpu), or 0 where
 // the system does not tell it.
-func (s *intakeSink) cpu(b *testing.B) time.Duration {
+func (s *intakeSink) cpu(b testing.TB) time.Duration {
 	resp, err := http.Get(s.URL + "/cpu")
 	if err != nil {
 		b.Fatal(err)
@@ -238,4 +239,31 @@ func (h *sinkHandler) count(b []byte) (int, error) {
 		return 0, fmt.Errorf("incomplete body")
 	}
 	return n, nil
+}
+
+// TestIntakeSink runs the benchmarks' sink once, so that it cannot rot
+// unseen: Push gets an id per event from it, in batches within the
+// limits, and it tells its CPU time; a wrong key is refused.
+func TestIntakeSink(t *testing.T) {
+	t.Parallel()
+	sink := startIntakeSink(t)
+	in, err := sekoia.NewIntake(sink.Key, sekoia.WithIntakeURL(sink.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := intakeEvents(sekoia.MaxIntakeBatchEvents + 7) // two requests
+	ids, err := in.Push(context.Background(), evs)
+	if err != nil || len(ids) != len(evs) || ids[len(ids)-1] == "" {
+		t.Fatalf("Push: %d ids for %d events: %v", len(ids), len(evs), err)
+	}
+	if cpu := sink.cpu(t); cpu < 0 {
+		t.Errorf("sink CPU time %v", cpu)
+	}
+	other, err := sekoia.NewIntake("another-key", sekoia.WithIntakeURL(sink.URL), sekoia.WithMaxRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Push(context.Background(), evs[:3]); err == nil {
+		t.Error("a wrong intake key was accepted")
+	}
 }
