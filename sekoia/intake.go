@@ -338,12 +338,13 @@ type intakePools struct {
 	body  sync.Pool // *[]byte: the bodies of IntakeWriter batches
 }
 
-// getBody returns an empty buffer for the body of an IntakeWriter batch.
-func (p *intakePools) getBody() []byte {
+// getBody returns an empty buffer for the body of an IntakeWriter batch,
+// of capacity size when none is there to reuse.
+func (p *intakePools) getBody(size int) []byte {
 	if b, ok := p.body.Get().(*[]byte); ok {
 		return (*b)[:0]
 	}
-	return nil
+	return make([]byte, 0, size)
 }
 
 // putBody gives back the body of a batch once compressed; one grown past

@@ -192,7 +192,7 @@ func (w *IntakeWriter) cutLocked() *writerBatch {
 	body := append(w.buf, ']', '}')
 	b := &writerBatch{body: body, n: w.n, done: make(chan struct{}), turn: make(chan struct{}), prev: w.lastTurn}
 	w.lastTurn = b.turn
-	w.buf, w.n = w.in.pools.getBody(), 0
+	w.buf, w.n = w.in.pools.getBody(min(cap(body), w.opts.MaxBytes+2)), 0
 	w.inflight[b] = struct{}{}
 	return b
 }
