@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"testing"
 )
 
@@ -69,5 +70,28 @@ func TestIntakeStoresInOrder(t *testing.T) {
 	s.ResetIntake()
 	if s.ReceivedCount() != 0 {
 		t.Error("ResetIntake")
+	}
+}
+
+// TestNewUUIDsAreVersion4 checks the UUIDs the intake gives its events: the
+// text of random version 4 UUIDs, all different.
+func TestNewUUIDsAreVersion4(t *testing.T) {
+	t.Parallel()
+	re := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	seen := map[string]bool{}
+	for _, n := range []int{0, 1, 7, 1000} {
+		ids := newUUIDs(n)
+		if len(ids) != n {
+			t.Fatalf("newUUIDs(%d) gave %d", n, len(ids))
+		}
+		for _, id := range ids {
+			if !re.MatchString(id) || seen[id] {
+				t.Fatalf("id %q (seen before: %v)", id, seen[id])
+			}
+			seen[id] = true
+		}
+	}
+	if id := newUUID(); !re.MatchString(id) {
+		t.Errorf("newUUID: %q", id)
 	}
 }
