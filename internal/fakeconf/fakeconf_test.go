@@ -2,9 +2,11 @@ package fakeconf
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,6 +24,7 @@ import (
 type fake interface {
 	URL() string
 	HTTPClient() *http.Client
+	Certificate() *x509.Certificate
 	Close()
 	Now() time.Time
 	SetClock(now func() time.Time)
@@ -51,6 +54,10 @@ var (
 	_ func(func() time.Time) tehtristest.Option     = tehtristest.WithClock
 	_ func(func() time.Time) sentinelonetest.Option = sentinelonetest.WithClock
 
+	_ func() sekoiatest.Option      = sekoiatest.WithTLS
+	_ func() tehtristest.Option     = tehtristest.WithTLS
+	_ func() sentinelonetest.Option = sentinelonetest.WithTLS
+
 	// The credential: With<Cred>, Default<Cred> and <Cred>().
 	_ func(string) sekoiatest.Option       = sekoiatest.WithAPIKey
 	_ func(string) tehtristest.Option      = tehtristest.WithAPIKey
@@ -68,10 +75,12 @@ var (
 // fakeCase describes one fake for the table.
 type fakeCase struct {
 	name string
+	// tls: the fake is started with WithTLS.
+	tls bool
 	// newServer and start call the package's NewServer and Start with
-	// WithClock(now).
-	newServer func(t testing.TB, now func() time.Time) fake
-	start     func(now func() time.Time) (fake, error)
+	// WithClock(now), and WithTLS when tls is set.
+	newServer func(t testing.TB, tls bool, now func() time.Time) fake
+	start     func(tls bool, now func() time.Time) (fake, error)
 	// probe makes the fake create one object stamped by its clock, reads
 	// it back through the client of the fake's Client and returns its
 	// time.
@@ -82,13 +91,16 @@ type fakeCase struct {
 	authorize func(f fake, r *http.Request)
 }
 
-var cases = []fakeCase{
+// cases is every fake, served over plain HTTP and with WithTLS.
+var cases = withTLS([]fakeCase{
 	{
 		name: "sekoiatest",
-		newServer: func(t testing.TB, now func() time.Time) fake {
-			return sekoiatest.NewServer(t, sekoiatest.WithClock(now))
+		newServer: func(t testing.TB, tls bool, now func() time.Time) fake {
+			return sekoiatest.NewServer(t, sekoiatest.WithClock(now), optIf(tls, sekoiatest.WithTLS()))
 		},
-		start: func(now func() time.Time) (fake, error) { return sekoiatest.Start(sekoiatest.WithClock(now)) },
+		start: func(tls bool, now func() time.Time) (fake, error) {
+			return sekoiatest.Start(sekoiatest.WithClock(now), optIf(tls, sekoiatest.WithTLS()))
+		},
 		probe: func(ctx context.Context, f fake) (time.Time, error) {
 			srv := f.(*sekoiatest.Server)
 			a := srv.AddAlert(sekoia.Alert{Title: "probe"})
@@ -109,10 +121,12 @@ var cases = []fakeCase{
 	},
 	{
 		name: "tehtristest",
-		newServer: func(t testing.TB, now func() time.Time) fake {
-			return tehtristest.NewServer(t, tehtristest.WithClock(now))
+		newServer: func(t testing.TB, tls bool, now func() time.Time) fake {
+			return tehtristest.NewServer(t, tehtristest.WithClock(now), optIf(tls, tehtristest.WithTLS()))
 		},
-		start: func(now func() time.Time) (fake, error) { return tehtristest.Start(tehtristest.WithClock(now)) },
+		start: func(tls bool, now func() time.Time) (fake, error) {
+			return tehtristest.Start(tehtristest.WithClock(now), optIf(tls, tehtristest.WithTLS()))
+		},
 		probe: func(ctx context.Context, f fake) (time.Time, error) {
 			srv := f.(*tehtristest.Server)
 			srv.SeedEvents(1)
@@ -139,11 +153,11 @@ var cases = []fakeCase{
 	},
 	{
 		name: "sentinelonetest",
-		newServer: func(t testing.TB, now func() time.Time) fake {
-			return sentinelonetest.NewServer(t, sentinelonetest.WithClock(now))
+		newServer: func(t testing.TB, tls bool, now func() time.Time) fake {
+			return sentinelonetest.NewServer(t, sentinelonetest.WithClock(now), optIf(tls, sentinelonetest.WithTLS()))
 		},
-		start: func(now func() time.Time) (fake, error) {
-			return sentinelonetest.Start(sentinelonetest.WithClock(now))
+		start: func(tls bool, now func() time.Time) (fake, error) {
+			return sentinelonetest.Start(sentinelonetest.WithClock(now), optIf(tls, sentinelonetest.WithTLS()))
 		},
 		probe: func(ctx context.Context, f fake) (time.Time, error) {
 			srv := f.(*sentinelonetest.Server)
@@ -168,6 +182,28 @@ var cases = []fakeCase{
 			r.Header.Set("Authorization", "ApiToken "+f.(*sentinelonetest.Server).APIToken())
 		},
 	},
+})
+
+// withTLS returns cs followed, for each case, by its variant with WithTLS
+// (named "<fake>+tls").
+func withTLS(cs []fakeCase) []fakeCase {
+	out := append(make([]fakeCase, 0, 2*len(cs)), cs...)
+	for _, tc := range cs {
+		tc.name += "+tls"
+		tc.tls = true
+		out = append(out, tc)
+	}
+	return out
+}
+
+// optIf returns o when on is set, the nil option otherwise (the fakes'
+// Start skips nil options).
+func optIf[O any](on bool, o O) O {
+	if on {
+		return o
+	}
+	var none O
+	return none
 }
 
 // t0 is the time the fixed clocks of the tests start at.
@@ -200,7 +236,7 @@ func TestURLHTTPClientAndCredentials(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			f := tc.newServer(t, nil)
+			f := tc.newServer(t, tc.tls, nil)
 			if st, err := get(t, tc, f, true); err != nil || st != http.StatusOK {
 				t.Errorf("GET %s with the credential: %d %v, want 200", tc.ping, st, err)
 			}
@@ -220,7 +256,7 @@ func TestClock(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			f := tc.newServer(t, fixed(t0))
+			f := tc.newServer(t, tc.tls, fixed(t0))
 			if got := f.Now(); !got.Equal(t0) {
 				t.Errorf("WithClock: Now() = %v, want %v", got, t0)
 			}
@@ -259,7 +295,7 @@ func TestFaultThroughTypedClient(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/%s", tc.name, fault.f.Kind), func(t *testing.T) {
 				t.Parallel()
 				ctx := context.Background()
-				f := tc.newServer(t, nil)
+				f := tc.newServer(t, tc.tls, nil)
 				f.InjectFault(fault.f)
 				before := f.Requests()
 				_, err := tc.probe(ctx, f)
@@ -284,7 +320,7 @@ func TestStartAndClose(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			f, err := tc.start(fixed(t0))
+			f, err := tc.start(tc.tls, fixed(t0))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -308,9 +344,41 @@ func TestNewServerClosesOnCleanup(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var f fake
-			t.Run("inner", func(t *testing.T) { f = tc.newServer(t, nil) })
+			t.Run("inner", func(t *testing.T) { f = tc.newServer(t, tc.tls, nil) })
 			if _, err := get(t, tc, f, true); err == nil {
 				t.Error("the fake of a finished test still answers")
+			}
+		})
+	}
+}
+
+// TestTLS: with WithTLS the fake serves https with a certificate of its
+// own, which HTTPClient trusts and a client with the system roots refuses;
+// without it the fake serves plain http and has no certificate.
+func TestTLS(t *testing.T) {
+	t.Parallel()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := tc.newServer(t, tc.tls, nil)
+			scheme, _, _ := strings.Cut(f.URL(), "://")
+			if want := map[bool]string{false: "http", true: "https"}[tc.tls]; scheme != want {
+				t.Errorf("URL() = %q, want %s", f.URL(), want)
+			}
+			if got := f.Certificate() != nil; got != tc.tls {
+				t.Errorf("Certificate() = %v, want one only with WithTLS", f.Certificate())
+			}
+			if !tc.tls {
+				return
+			}
+			req, err := http.NewRequest(http.MethodGet, f.URL()+tc.ping, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.authorize(f, req)
+			var ua x509.UnknownAuthorityError
+			if _, err := (&http.Client{}).Do(req); !errors.As(err, &ua) {
+				t.Errorf("GET with the system roots: %v, want an unknown authority error", err)
 			}
 		})
 	}
