@@ -2,6 +2,7 @@ package fakeconf
 
 import (
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/socgo/xdr/internal/apierror"
+	"github.com/socgo/xdr/internal/fakeserver"
 	"github.com/socgo/xdr/sekoia"
 	"github.com/socgo/xdr/sekoia/sekoiatest"
 	"github.com/socgo/xdr/sentinelone"
@@ -82,9 +84,9 @@ type fakeCase struct {
 	newServer func(t testing.TB, tls bool, now func() time.Time) fake
 	start     func(tls bool, now func() time.Time) (fake, error)
 	// probe makes the fake create one object stamped by its clock, reads
-	// it back through the client of the fake's Client and returns its
-	// time.
-	probe func(ctx context.Context, f fake) (time.Time, error)
+	// it back through the client of the fake's Client (over hc when it is
+	// not nil) and returns its time.
+	probe func(ctx context.Context, f fake, hc *http.Client) (time.Time, error)
 	// ping is a path under URL() answering 200 to a request that authorize
 	// gave the fake's credential, and 401 without it.
 	ping      string
@@ -101,10 +103,10 @@ var cases = withTLS([]fakeCase{
 		start: func(tls bool, now func() time.Time) (fake, error) {
 			return sekoiatest.Start(sekoiatest.WithClock(now), optIf(tls, sekoiatest.WithTLS()))
 		},
-		probe: func(ctx context.Context, f fake) (time.Time, error) {
+		probe: func(ctx context.Context, f fake, hc *http.Client) (time.Time, error) {
 			srv := f.(*sekoiatest.Server)
 			a := srv.AddAlert(sekoia.Alert{Title: "probe"})
-			c, err := srv.Client()
+			c, err := srv.Client(optIf(hc != nil, sekoia.WithHTTPClient(hc)))
 			if err != nil {
 				return time.Time{}, err
 			}
@@ -127,10 +129,10 @@ var cases = withTLS([]fakeCase{
 		start: func(tls bool, now func() time.Time) (fake, error) {
 			return tehtristest.Start(tehtristest.WithClock(now), optIf(tls, tehtristest.WithTLS()))
 		},
-		probe: func(ctx context.Context, f fake) (time.Time, error) {
+		probe: func(ctx context.Context, f fake, hc *http.Client) (time.Time, error) {
 			srv := f.(*tehtristest.Server)
 			srv.SeedEvents(1)
-			c, err := srv.Client()
+			c, err := srv.Client(optIf(hc != nil, tehtris.WithHTTPClient(hc)))
 			if err != nil {
 				return time.Time{}, err
 			}
@@ -159,10 +161,10 @@ var cases = withTLS([]fakeCase{
 		start: func(tls bool, now func() time.Time) (fake, error) {
 			return sentinelonetest.Start(sentinelonetest.WithClock(now), optIf(tls, sentinelonetest.WithTLS()))
 		},
-		probe: func(ctx context.Context, f fake) (time.Time, error) {
+		probe: func(ctx context.Context, f fake, hc *http.Client) (time.Time, error) {
 			srv := f.(*sentinelonetest.Server)
 			srv.SeedActivities(1)
-			c, err := srv.Client(sentinelone.WithoutRateLimits())
+			c, err := srv.Client(sentinelone.WithoutRateLimits(), optIf(hc != nil, sentinelone.WithHTTPClient(hc)))
 			if err != nil {
 				return time.Time{}, err
 			}
@@ -216,6 +218,12 @@ func fixed(t time.Time) func() time.Time { return func() time.Time { return t } 
 // when auth is set, and returns the status.
 func get(t *testing.T, tc fakeCase, f fake, auth bool) (int, error) {
 	t.Helper()
+	return getWith(t, tc, f, f.HTTPClient(), auth)
+}
+
+// getWith is get with the client c.
+func getWith(t *testing.T, tc fakeCase, f fake, c *http.Client, auth bool) (int, error) {
+	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, f.URL()+tc.ping, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -223,7 +231,7 @@ func get(t *testing.T, tc fakeCase, f fake, auth bool) (int, error) {
 	if auth {
 		tc.authorize(f, req)
 	}
-	resp, err := f.HTTPClient().Do(req)
+	resp, err := c.Do(req)
 	if err != nil {
 		return 0, err
 	}
@@ -260,7 +268,7 @@ func TestClock(t *testing.T) {
 			if got := f.Now(); !got.Equal(t0) {
 				t.Errorf("WithClock: Now() = %v, want %v", got, t0)
 			}
-			if got, err := tc.probe(ctx, f); err != nil || !got.Equal(t0) {
+			if got, err := tc.probe(ctx, f, nil); err != nil || !got.Equal(t0) {
 				t.Errorf("WithClock: the fake stamped %v (%v), want %v", got, err, t0)
 			}
 
@@ -269,7 +277,7 @@ func TestClock(t *testing.T) {
 			if got := f.Now(); !got.Equal(t1) || got.Location() != time.UTC {
 				t.Errorf("SetClock: Now() = %v, want %v in UTC", got, t1)
 			}
-			if got, err := tc.probe(ctx, f); err != nil || !got.Equal(t1) {
+			if got, err := tc.probe(ctx, f, nil); err != nil || !got.Equal(t1) {
 				t.Errorf("SetClock: the fake stamped %v (%v), want %v", got, err, t1)
 			}
 
@@ -298,7 +306,7 @@ func TestFaultThroughTypedClient(t *testing.T) {
 				f := tc.newServer(t, tc.tls, nil)
 				f.InjectFault(fault.f)
 				before := f.Requests()
-				_, err := tc.probe(ctx, f)
+				_, err := tc.probe(ctx, f, nil)
 				apiErr, ok := apierror.As(err)
 				if !ok || apiErr.StatusCode != fault.status || !errors.Is(err, fault.is) {
 					t.Fatalf("probe under %v: %v, want a %d API error matching %v", fault.f.Kind, err, fault.status, fault.is)
@@ -307,7 +315,7 @@ func TestFaultThroughTypedClient(t *testing.T) {
 					t.Errorf("Requests() did not count the faulted requests")
 				}
 				f.ClearFaults()
-				if _, err := tc.probe(ctx, f); err != nil {
+				if _, err := tc.probe(ctx, f, nil); err != nil {
 					t.Errorf("after ClearFaults: %v", err)
 				}
 			})
@@ -324,7 +332,7 @@ func TestStartAndClose(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got, err := tc.probe(context.Background(), f); err != nil || !got.Equal(t0) {
+			if got, err := tc.probe(context.Background(), f, nil); err != nil || !got.Equal(t0) {
 				t.Errorf("probe: %v %v, want %v", got, err, t0)
 			}
 			f.Close()
@@ -353,8 +361,10 @@ func TestNewServerClosesOnCleanup(t *testing.T) {
 }
 
 // TestTLS: with WithTLS the fake serves https with a certificate of its
-// own, which HTTPClient trusts and a client with the system roots refuses;
-// without it the fake serves plain http and has no certificate.
+// own, which HTTPClient trusts, a client built on Certificate trusts too,
+// and a client with the system roots refuses (verification is on); without
+// it the fake serves plain http and has no certificate. The other tests
+// run the typed clients over TLS through Client.
 func TestTLS(t *testing.T) {
 	t.Parallel()
 	for _, tc := range cases {
@@ -371,14 +381,21 @@ func TestTLS(t *testing.T) {
 			if !tc.tls {
 				return
 			}
-			req, err := http.NewRequest(http.MethodGet, f.URL()+tc.ping, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tc.authorize(f, req)
-			var ua x509.UnknownAuthorityError
-			if _, err := (&http.Client{}).Do(req); !errors.As(err, &ua) {
+			if _, err := getWith(t, tc, f, &http.Client{}, true); !fakeserver.IsUnknownAuthority(err) {
 				t.Errorf("GET with the system roots: %v, want an unknown authority error", err)
+			}
+			// The typed client: over a client of one's own trusting the
+			// pool of Certificate, and refused with the system roots.
+			ctx := context.Background()
+			pool := x509.NewCertPool()
+			pool.AddCert(f.Certificate())
+			own := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+			t.Cleanup(own.CloseIdleConnections)
+			if _, err := tc.probe(ctx, f, own); err != nil {
+				t.Errorf("typed client with a pool of Certificate(): %v", err)
+			}
+			if _, err := tc.probe(ctx, f, &http.Client{}); !fakeserver.IsUnknownAuthority(err) {
+				t.Errorf("typed client with the system roots: %v, want an unknown authority error", err)
 			}
 		})
 	}

@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"errors"
 	"fmt"
 	"math/big"
 	"net"
@@ -53,4 +54,12 @@ func NewCertificate() (tls.Certificate, error) {
 		return tls.Certificate{}, fmt.Errorf("fakeserver: parse certificate: %w", err)
 	}
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, nil
+}
+
+// IsUnknownAuthority reports whether err is, or wraps, the refusal of a
+// certificate signed by a root the client does not trust: what a client
+// without a fake's certificate gets from the fake started with TLS.
+func IsUnknownAuthority(err error) bool {
+	var ua x509.UnknownAuthorityError
+	return errors.As(err, &ua)
 }

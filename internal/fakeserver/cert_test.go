@@ -3,7 +3,8 @@ package fakeserver
 import (
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -19,13 +20,6 @@ func startTLS(t *testing.T, cert tls.Certificate) *Server {
 	}
 	t.Cleanup(s.Close)
 	return s
-}
-
-// unknownAuthority reports whether err is the failure to verify a
-// certificate signed by a root the client does not trust.
-func unknownAuthority(err error) bool {
-	var ua x509.UnknownAuthorityError
-	return errors.As(err, &ua)
 }
 
 func TestStartTLS(t *testing.T) {
@@ -47,13 +41,13 @@ func TestStartTLS(t *testing.T) {
 	}
 
 	// A client with the system roots refuses the certificate.
-	if _, err := (&http.Client{}).Get(s.URL()); !unknownAuthority(err) {
+	if _, err := (&http.Client{}).Get(s.URL()); !IsUnknownAuthority(err) {
 		t.Errorf("GET with the system roots: %v, want an unknown authority error", err)
 	}
 	// The client of HTTPClient trusts this certificate only: not another
 	// fake's.
 	other := startTLS(t, mustCert(t))
-	if _, err := s.HTTPClient().Get(other.URL()); !unknownAuthority(err) {
+	if _, err := s.HTTPClient().Get(other.URL()); !IsUnknownAuthority(err) {
 		t.Errorf("GET another TLS server with HTTPClient: %v, want an unknown authority error", err)
 	}
 	// A pool built from Certificate is enough, verification on.
@@ -161,5 +155,15 @@ func TestHandshakeFilter(t *testing.T) {
 	}
 	if got := b.String(); got != "2026/01/05 13:00:00 http: panic serving 127.0.0.1:2: boom\n" {
 		t.Errorf("kept %q, want the panic line only", got)
+	}
+}
+
+func TestIsUnknownAuthority(t *testing.T) {
+	t.Parallel()
+	if IsUnknownAuthority(nil) || IsUnknownAuthority(io.EOF) {
+		t.Error("IsUnknownAuthority is true for nil or io.EOF")
+	}
+	if !IsUnknownAuthority(fmt.Errorf("get: %w", x509.UnknownAuthorityError{})) {
+		t.Error("IsUnknownAuthority is false for a wrapped UnknownAuthorityError")
 	}
 }

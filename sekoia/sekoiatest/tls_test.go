@@ -2,29 +2,19 @@ package sekoiatest_test
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
-	"errors"
 	"fmt"
 	"log"
-	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/socgo/xdr/internal/fakeserver"
 	"github.com/socgo/xdr/sekoia"
 	"github.com/socgo/xdr/sekoia/sekoiatest"
 )
 
-// unknownAuthority reports whether err is the refusal of a certificate
-// signed by a root the client does not trust.
-func unknownAuthority(err error) bool {
-	var ua x509.UnknownAuthorityError
-	return errors.As(err, &ua)
-}
-
-// TestWithTLS lists alerts and pushes intake events over HTTPS, through
-// the client of Client, a client built on Certificate, and one with the
-// system roots that must refuse the fake's certificate.
+// TestWithTLS lists alerts through Client and pushes intake events through
+// HTTPClient over HTTPS; an intake with the system roots must refuse the
+// fake's certificate.
 func TestWithTLS(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -55,46 +45,17 @@ func TestWithTLS(t *testing.T) {
 		t.Errorf("ReceivedCount() = %d, want 2", n)
 	}
 
-	// A client of one's own, trusting the pool of Certificate.
-	pool := x509.NewCertPool()
-	pool.AddCert(srv.Certificate())
-	own := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
-	t.Cleanup(own.CloseIdleConnections)
-	c, err = srv.Client(sekoia.WithHTTPClient(own))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Alerts.List(ctx, nil); err != nil {
-		t.Errorf("Alerts.List with a pool of Certificate(): %v", err)
-	}
-
-	// The default client (system roots) refuses the certificate: the
-	// fake is verified, not trusted blindly.
-	c, err = sekoia.NewClient(srv.APIKey(), sekoia.WithBaseURL(srv.URL()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Alerts.List(ctx, nil); !unknownAuthority(err) {
-		t.Errorf("Alerts.List with the system roots: %v, want an unknown authority error", err)
-	}
+	// An intake with the default client (system roots) refuses the
+	// certificate; the list calls are checked so by internal/fakeconf.
 	in, err = sekoia.NewIntake(srv.IntakeKey(), sekoia.WithIntakeURL(srv.IntakeURL()), sekoia.WithMaxRetries(0))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := in.Push(ctx, [][]byte{[]byte(`{"c":3}`)}); !unknownAuthority(err) {
+	if _, err := in.Push(ctx, [][]byte{[]byte(`{"c":3}`)}); !fakeserver.IsUnknownAuthority(err) {
 		t.Errorf("Intake.Push with the system roots: %v, want an unknown authority error", err)
 	}
 	if n := srv.ReceivedCount(); n != 2 {
 		t.Errorf("ReceivedCount() = %d after refused pushes, want 2", n)
-	}
-}
-
-// TestWithoutTLS: without WithTLS the fake serves plain HTTP, as before.
-func TestWithoutTLS(t *testing.T) {
-	t.Parallel()
-	srv := sekoiatest.NewServer(t)
-	if !strings.HasPrefix(srv.URL(), "http://") || !strings.HasPrefix(srv.IntakeURL(), "http://") || srv.Certificate() != nil {
-		t.Errorf("URL() = %q, IntakeURL() = %q, Certificate() = %v", srv.URL(), srv.IntakeURL(), srv.Certificate())
 	}
 }
 
