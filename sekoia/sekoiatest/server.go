@@ -118,7 +118,7 @@ func WithClock(now func() time.Time) Option { return func(s *Server) { s.clock.S
 
 // WithTLS makes the server serve HTTPS with a self-signed certificate
 // made for it, valid for 127.0.0.1, ::1 and localhost: URL returns an
-// https URL (and IntakeURL), HTTPClient a client that trusts that certificate and no
+// https URL, HTTPClient a client that trusts that certificate and no
 // other (verification stays on), Client a client of the package using
 // it, and Certificate the certificate, for a client of one's own. Without
 // WithTLS the server serves plain HTTP.
@@ -210,7 +210,8 @@ func (s *Server) HTTPClient() *http.Client { return s.base.HTTPClient() }
 // it to the RootCAs of an x509.CertPool to trust the server), nil without.
 func (s *Server) Certificate() *x509.Certificate { return s.base.Certificate() }
 
-// IntakeURL returns the HTTP intake base URL (URL()+"/intake").
+// IntakeURL returns the HTTP intake base URL (URL()+"/intake", https with
+// WithTLS).
 func (s *Server) IntakeURL() string { return s.base.URL() + "/intake" }
 
 // APIKey returns the API key the server accepts.

@@ -145,7 +145,7 @@ func WithClock(now func() time.Time) Option { return func(s *Server) { s.clock.S
 
 // WithTLS makes the server serve HTTPS with a self-signed certificate
 // made for it, valid for 127.0.0.1, ::1 and localhost: URL returns an
-// https URL (the download links too), HTTPClient a client that trusts that certificate and no
+// https URL, HTTPClient a client that trusts that certificate and no
 // other (verification stays on), Client a client of the package using
 // it, and Certificate the certificate, for a client of one's own. Without
 // WithTLS the server serves plain HTTP.
