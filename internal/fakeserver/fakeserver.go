@@ -9,14 +9,20 @@
 package fakeserver
 
 import (
+	"bytes"
 	"crypto/subtle"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -25,17 +31,56 @@ import (
 	"github.com/socgo/xdr/xdrtest"
 )
 
-// Server serves a handler on loopback. The zero value is ready for Start.
+// Server serves a handler on loopback. The zero value is ready for Start
+// or StartTLS.
 type Server struct {
 	hs       *httptest.Server
+	cert     *tls.Certificate // after StartTLS
 	faults   xdrtest.Set
 	requests atomic.Int64
 }
 
-// Start serves h on a fresh loopback port ("127.0.0.1:0", or "[::1]:0"
-// where IPv4 is not available). Every request is counted, then goes
-// through the faults of s, then to h. Start may be called once.
-func (s *Server) Start(h http.Handler) error {
+// Start serves h over plain HTTP on a fresh loopback port ("127.0.0.1:0",
+// or "[::1]:0" where IPv4 is not available). Every request is counted,
+// then goes through the faults of s, then to h. Start or StartTLS may be
+// called once.
+func (s *Server) Start(h http.Handler) error { return s.start(h, nil) }
+
+// StartTLS is Start serving HTTPS with cert (see NewCertificate). URL
+// then returns an https URL and HTTPClient a client that trusts cert and
+// nothing else.
+func (s *Server) StartTLS(h http.Handler, cert tls.Certificate) error {
+	if len(cert.Certificate) == 0 {
+		return errors.New("fakeserver: StartTLS: empty certificate")
+	}
+	return s.start(h, &cert)
+}
+
+// Serve is Start, or StartTLS with a fresh certificate of NewCertificate
+// when useTLS is set: the start of a fake given its WithTLS option or not.
+func (s *Server) Serve(h http.Handler, useTLS bool) error {
+	if !useTLS {
+		return s.Start(h)
+	}
+	cert, err := NewCertificate()
+	if err != nil {
+		return err
+	}
+	return s.StartTLS(h, cert)
+}
+
+// ServeLike starts s as peer was started: StartTLS with peer's certificate
+// when peer serves HTTPS, Start otherwise. A fake with a second origin
+// (sentinelonetest's download store) uses it so that the client of
+// HTTPClient reaches both.
+func (s *Server) ServeLike(h http.Handler, peer *Server) error {
+	if peer.cert == nil {
+		return s.Start(h)
+	}
+	return s.StartTLS(h, *peer.cert)
+}
+
+func (s *Server) start(h http.Handler, cert *tls.Certificate) error {
 	if s.hs != nil {
 		return errors.New("fakeserver: already started")
 	}
@@ -53,8 +98,29 @@ func (s *Server) Start(h http.Handler) error {
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 	}}
-	s.hs.Start()
+	if cert == nil {
+		s.hs.Start()
+		return nil
+	}
+	// httptest builds the client of HTTPClient with a pool holding only
+	// the served certificate, verification on.
+	s.cert = cert
+	s.hs.Config.ErrorLog = log.New(handshakeFilter{os.Stderr}, "", log.LstdFlags)
+	s.hs.TLS = &tls.Config{Certificates: []tls.Certificate{*cert}, MinVersion: tls.VersionTLS12}
+	s.hs.StartTLS()
 	return nil
+}
+
+// handshakeFilter drops the lines of failed TLS handshakes from a
+// server's error log: a test that checks a client refuses the fake's
+// certificate causes one each time. Other lines go to w.
+type handshakeFilter struct{ w io.Writer }
+
+func (f handshakeFilter) Write(p []byte) (int, error) {
+	if bytes.Contains(p, []byte("http: TLS handshake error")) {
+		return len(p), nil
+	}
+	return f.w.Write(p)
 }
 
 // Close closes the open connections and shuts the server down. It is safe
@@ -67,11 +133,22 @@ func (s *Server) Close() {
 	s.hs.Close()
 }
 
-// URL returns the server's base URL ("http://127.0.0.1:port").
+// URL returns the server's base URL ("http://127.0.0.1:port", or
+// "https://127.0.0.1:port" after StartTLS).
 func (s *Server) URL() string { return s.hs.URL }
 
-// HTTPClient returns an HTTP client for the server.
+// HTTPClient returns an HTTP client for the server; after StartTLS it
+// trusts the server's certificate only.
 func (s *Server) HTTPClient() *http.Client { return s.hs.Client() }
+
+// Certificate returns the certificate served after StartTLS, nil after
+// Start.
+func (s *Server) Certificate() *x509.Certificate {
+	if s.cert == nil {
+		return nil
+	}
+	return s.hs.Certificate()
+}
 
 // Faults returns the fault set wrapped around the handler.
 func (s *Server) Faults() *xdrtest.Set { return &s.faults }

@@ -24,10 +24,17 @@
 //	for a, err := range c.Alerts.All(ctx, nil) { ... }
 //
 // Outside tests (examples, demos) use Start and Close.
+//
+// The server speaks plain HTTP unless WithTLS is given: then it serves
+// HTTPS with a certificate of its own, which HTTPClient and Client trust
+// (verification on) and Certificate returns, so that a test can cover the
+// client's TLS path. An Intake takes the fake's client with
+// sekoia.WithHTTPClient(srv.HTTPClient()).
 package sekoiatest
 
 import (
 	"crypto/rand"
+	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -109,6 +116,14 @@ func WithAPIKey(key string) Option { return func(s *Server) { s.apiKey = key } }
 // of new and seeded objects and of workflow changes.
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.clock.Set(now) } }
 
+// WithTLS makes the server serve HTTPS with a self-signed certificate
+// made for it, valid for 127.0.0.1, ::1 and localhost: URL returns an
+// https URL, HTTPClient a client that trusts that certificate and no
+// other (verification stays on), Client a client of the package using
+// it, and Certificate the certificate, for a client of one's own. Without
+// WithTLS the server serves plain HTTP.
+func WithTLS() Option { return func(s *Server) { s.tls = true } }
+
 // Server is the fake Sekoia.io API. Its methods are safe for concurrent use.
 type Server struct {
 	base fakeserver.Server
@@ -117,6 +132,7 @@ type Server struct {
 	apiKey   string
 	keyState KeyState
 	clock    fakeserver.Clock
+	tls      bool
 
 	alerts      *alertStore
 	assets      *assetStore
@@ -174,7 +190,7 @@ func Start(opts ...Option) (*Server, error) {
 	s.registerExtras(mux)
 	mux.HandleFunc("GET /v1/auth/validate", s.handleValidate)
 
-	if err := s.base.Start(s.authenticate(mux)); err != nil {
+	if err := s.base.Serve(s.authenticate(mux), s.tls); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -183,14 +199,19 @@ func Start(opts ...Option) (*Server, error) {
 // Close shuts the server down. It is safe to call more than once.
 func (s *Server) Close() { s.base.Close() }
 
-// URL returns the REST base URL ("http://127.0.0.1:port"), to give to
-// sekoia.WithBaseURL.
+// URL returns the REST base URL ("http://127.0.0.1:port", https with
+// WithTLS), to give to sekoia.WithBaseURL.
 func (s *Server) URL() string { return s.base.URL() }
 
 // HTTPClient returns an HTTP client that reaches the server.
 func (s *Server) HTTPClient() *http.Client { return s.base.HTTPClient() }
 
-// IntakeURL returns the HTTP intake base URL (URL()+"/intake").
+// Certificate returns the certificate the server serves with WithTLS (add
+// it to the RootCAs of an x509.CertPool to trust the server), nil without.
+func (s *Server) Certificate() *x509.Certificate { return s.base.Certificate() }
+
+// IntakeURL returns the HTTP intake base URL (URL()+"/intake", https with
+// WithTLS).
 func (s *Server) IntakeURL() string { return s.base.URL() + "/intake" }
 
 // APIKey returns the API key the server accepts.
@@ -220,12 +241,16 @@ func (s *Server) Requests() int64 { return s.base.Requests() }
 
 // Client returns a sekoia client for this server: its URLs, the
 // API key and short retry waits, then opts. It uses the package's own
-// transport, as a client of the real API does.
+// transport, as a client of the real API does; with WithTLS, over the
+// client of HTTPClient.
 func (s *Server) Client(opts ...sekoia.Option) (*sekoia.Client, error) {
 	base := []sekoia.Option{
 		sekoia.WithBaseURL(s.URL()),
 		sekoia.WithIntakeURL(s.IntakeURL()),
 		sekoia.WithRetryWait(time.Millisecond, 20*time.Millisecond),
+	}
+	if s.tls {
+		base = append(base, sekoia.WithHTTPClient(s.HTTPClient()))
 	}
 	return sekoia.NewClient(s.APIKey(), append(base, opts...)...)
 }

@@ -33,11 +33,16 @@
 //     Retry-After, and the fault injection of every fake of this module.
 //
 // Use NewServer(t) in tests (closed by t.Cleanup) or Start and Close in
-// programs; Client returns a sentinelone client for the server.
+// programs; Client returns a sentinelone client for the server. The server
+// speaks plain HTTP unless WithTLS is given: then it serves HTTPS (its
+// download links too) with a certificate of its own, which HTTPClient and
+// Client trust (verification on) and Certificate returns, so that a test
+// can cover the client's TLS path.
 package sentinelonetest
 
 import (
 	"crypto/rand"
+	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -89,6 +94,8 @@ type Server struct {
 	// URLs) on another origin than the console.
 	store fakeserver.Server
 
+	tls bool
+
 	mu         sync.Mutex
 	clock      fakeserver.Clock
 	tokens     map[string]*tokenState
@@ -135,6 +142,14 @@ func WithAPIToken(token string) Option { return func(s *Server) { s.first = toke
 // expiry, the times of seeded and changed objects and the progress of
 // queries and scripts.
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.clock.Set(now) } }
+
+// WithTLS makes the server serve HTTPS with a self-signed certificate
+// made for it, valid for 127.0.0.1, ::1 and localhost: URL returns an
+// https URL, HTTPClient a client that trusts that certificate and no
+// other (verification stays on), Client a client of the package using
+// it, and Certificate the certificate, for a client of one's own. Without
+// WithTLS the server serves plain HTTP.
+func WithTLS() Option { return func(s *Server) { s.tls = true } }
 
 // NewServer starts a server for the test t and closes it when the test
 // ends.
@@ -196,12 +211,12 @@ func Start(opts ...Option) (*Server, error) {
 	mux.HandleFunc("GET "+APIPath+"/system/status", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"data": map[string]string{"health": "ok"}})
 	})
-	if err := s.base.Start(s.guard(mux)); err != nil {
+	if err := s.base.Serve(s.guard(mux), s.tls); err != nil {
 		return nil, err
 	}
 	store := http.NewServeMux()
 	store.HandleFunc("GET /cloud-store/{name...}", s.serveCloudStore)
-	if err := s.store.Start(store); err != nil {
+	if err := s.store.ServeLike(store, &s.base); err != nil {
 		s.base.Close()
 		return nil, err
 	}
@@ -214,12 +229,16 @@ func (s *Server) Close() {
 	s.store.Close()
 }
 
-// URL returns the console URL ("http://127.0.0.1:port"), to give to
-// sentinelone.NewClient.
+// URL returns the console URL ("http://127.0.0.1:port", https with
+// WithTLS), to give to sentinelone.NewClient.
 func (s *Server) URL() string { return s.base.URL() }
 
 // HTTPClient returns an HTTP client that reaches the server.
 func (s *Server) HTTPClient() *http.Client { return s.base.HTTPClient() }
+
+// Certificate returns the certificate the server serves with WithTLS (add
+// it to the RootCAs of an x509.CertPool to trust the server), nil without.
+func (s *Server) Certificate() *x509.Certificate { return s.base.Certificate() }
 
 // APIToken returns the API token the server was started with (until
 // rotated: after a rotation it no longer works).
@@ -227,10 +246,14 @@ func (s *Server) APIToken() string { return s.first }
 
 // Client returns a sentinelone client for this server: its URL, the
 // API token and short retry waits, then opts. It uses the package's own
-// transport, as a client of the real API does.
+// transport, as a client of the real API does; with WithTLS, over the
+// client of HTTPClient.
 func (s *Server) Client(opts ...sentinelone.Option) (*sentinelone.Client, error) {
 	base := []sentinelone.Option{
 		sentinelone.WithRetryWait(time.Millisecond, 20*time.Millisecond),
+	}
+	if s.tls {
+		base = append(base, sentinelone.WithHTTPClient(s.HTTPClient()))
 	}
 	return sentinelone.NewClient(s.URL(), s.APIToken(), append(base, opts...)...)
 }

@@ -12,7 +12,10 @@
 //	for ev, err := range c.Events.All(ctx, nil) { ... }
 //
 // The API is served under /api (URL returns the base to give to
-// tehtris.WithBaseURL). Events are served newest first, as a saved filter
+// tehtris.WithBaseURL), over plain HTTP unless WithTLS is given: then over
+// HTTPS with a certificate of its own, which HTTPClient and Client trust
+// (verification on) and Certificate returns, so that a test can cover the
+// client's TLS path. Events are served newest first, as a saved filter
 // sorted by descending time would, so a client must not rely on order.
 //
 // Semantics of GET /api/xdr/v1/event in the fake: fromDate and toDate are

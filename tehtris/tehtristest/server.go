@@ -1,6 +1,7 @@
 package tehtristest
 
 import (
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -55,12 +56,21 @@ func WithAPIKey(key string) Option { return func(s *Server) { s.key = key } }
 // last seen times of endpoints.
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.clock.Set(now) } }
 
+// WithTLS makes the server serve HTTPS with a self-signed certificate
+// made for it, valid for 127.0.0.1, ::1 and localhost: URL returns an
+// https URL, HTTPClient a client that trusts that certificate and no
+// other (verification stays on), Client a client of the package using
+// it, and Certificate the certificate, for a client of one's own. Without
+// WithTLS the server serves plain HTTP.
+func WithTLS() Option { return func(s *Server) { s.tls = true } }
+
 // Server is a fake TEHTRIS API. Its methods are safe for concurrent use,
 // also while clients are calling it.
 type Server struct {
 	base  fakeserver.Server
 	key   string
 	clock fakeserver.Clock
+	tls   bool
 
 	mu        sync.Mutex
 	events    []*entry // sorted by (time, id)
@@ -100,7 +110,7 @@ func Start(opts ...Option) (*Server, error) {
 	if s.key == "" {
 		return nil, errors.New("WithAPIKey: key is empty")
 	}
-	if err := s.base.Start(s.handler()); err != nil {
+	if err := s.base.Serve(s.handler(), s.tls); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -109,23 +119,31 @@ func Start(opts ...Option) (*Server, error) {
 // Close shuts the server down, closing open connections.
 func (s *Server) Close() { s.base.Close() }
 
-// URL returns the API base URL ("http://127.0.0.1:port/api"), to give to
-// tehtris.WithBaseURL.
+// URL returns the API base URL ("http://127.0.0.1:port/api", https with
+// WithTLS), to give to tehtris.WithBaseURL.
 func (s *Server) URL() string { return s.base.URL() + "/api" }
 
 // HTTPClient returns an HTTP client that reaches the server.
 func (s *Server) HTTPClient() *http.Client { return s.base.HTTPClient() }
+
+// Certificate returns the certificate the server serves with WithTLS (add
+// it to the RootCAs of an x509.CertPool to trust the server), nil without.
+func (s *Server) Certificate() *x509.Certificate { return s.base.Certificate() }
 
 // APIKey returns the key the server accepts.
 func (s *Server) APIKey() string { return s.key }
 
 // Client returns a tehtris client for this server: its URL, the
 // API key and short retry waits, then opts. It uses the package's own
-// transport, as a client of the real API does.
+// transport, as a client of the real API does; with WithTLS, over the
+// client of HTTPClient.
 func (s *Server) Client(opts ...tehtris.Option) (*tehtris.Client, error) {
 	base := []tehtris.Option{
 		tehtris.WithBaseURL(s.URL()),
 		tehtris.WithRetryWait(time.Millisecond, 20*time.Millisecond),
+	}
+	if s.tls {
+		base = append(base, tehtris.WithHTTPClient(s.HTTPClient()))
 	}
 	return tehtris.NewClient("", s.key, append(base, opts...)...)
 }
