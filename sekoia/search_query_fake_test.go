@@ -71,6 +71,11 @@ func TestFakeSearchQueryAndTimeRange(t *testing.T) {
 		{"precedence and parentheses", sekoia.SearchQuery{Term: `(user.name:ann OR user.name:root) AND host.name:srv-01`, Earliest: day}, []string{"d", "e"}},
 		{"wildcards", sekoia.SearchQuery{Term: `host.name:srv-0? AND process.name:*.exe`, Earliest: day}, []string{"a", "b", "e"}},
 		{"comparison", sekoia.SearchQuery{Term: `destination.bytes:>100`, Earliest: day}, []string{"b"}},
+		{"grouped values", sekoia.SearchQuery{Term: `host.name:(srv-02 OR laptop-*)`, Earliest: day}, []string{"b", "c"}},
+		{"groups with NOT and a phrase", sekoia.SearchQuery{Term: `user.name:(joe OR ann) AND process.name:(NOT "cmd.exe")`, Earliest: day}, []string{"a", "c", "e"}},
+		{"exclusive range", sekoia.SearchQuery{Term: `destination.bytes:{42 TO 5000}`, Earliest: day}, []string{"b"}},
+		{"mixed range", sekoia.SearchQuery{Term: `destination.bytes:[42 TO 4200}`, Earliest: day}, []string{"a"}},
+		{"exclusive time range", sekoia.SearchQuery{Term: `timestamp:{2026-03-01T10:00:00Z TO 2026-03-01T11:50:00Z]`, Earliest: day}, []string{"b", "c"}},
 		{"no field", sekoia.SearchQuery{Term: `joe`, Earliest: day}, []string{"a", "c"}},
 		{"filters too", sekoia.SearchQuery{Term: `host.name:srv*`, Earliest: day, Filters: []sekoia.SearchFilter{{Field: "user.name", Operator: sekoia.FilterContains, Value: "ann", Excluded: true}}}, []string{"a", "d"}},
 		{"nothing", sekoia.SearchQuery{Term: `host.name:"srv-03"`, Earliest: day}, nil},
@@ -86,13 +91,14 @@ func TestFakeSearchRefusesWhatItDoesNotUnderstand(t *testing.T) {
 	t.Parallel()
 	srv, search := queryFake(t)
 	for term, want := range map[string]string{
-		`host.name:srv-01 srv-02`:      `term: no AND or OR before "srv-02"`,
-		`host.name:srv-01 and joe`:     `no AND or OR before "and"`,
-		`host.name:"srv-01`:            `unterminated phrase`,
-		`(host.name:srv-01`:            `unbalanced '('`,
-		`host.name:(srv-01 OR srv-02)`: `groups are not supported`,
-		`-user.name:root`:              `prefix operator "-"`,
-		`a && b`:                       `&& and ||`,
+		`host.name:srv-01 srv-02`:             `term: no AND or OR before "srv-02"`,
+		`host.name:srv-01 and joe`:            `no AND or OR before "and"`,
+		`host.name:"srv-01`:                   `unterminated phrase`,
+		`(host.name:srv-01`:                   `unbalanced '('`,
+		`host.name:(srv-01 OR user.name:joe)`: `unescaped ':' in the group of "host.name"`,
+		`destination.bytes:{1 TO *}`:          `open bounds`,
+		`-user.name:root`:                     `prefix operator "-"`,
+		`a && b`:                              `&& and ||`,
 	} {
 		_, err := search(sekoia.SearchQuery{Term: term, Earliest: sekoia.Ago(time.Hour)})
 		var apiErr *sekoia.APIError

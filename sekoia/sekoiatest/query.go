@@ -20,7 +20,10 @@ import (
 // does not understand is refused with 400 and a message naming the problem
 // and its byte offset, so that a test never passes on a query that
 // silently matches nothing. The subset is the one of Sekoia.io's "Events
-// query language":
+// query language", with two forms of the Lucene query syntax it derives
+// from (and that the es-query-string term_lang names) that Sekoia.io's
+// page does not list: exclusive ranges and grouped values, given Lucene's
+// meaning:
 //
 //   - field:value — one of the field's values is exactly value. A word may
 //     hold the wildcards * (any run of characters) and ? (one character);
@@ -31,11 +34,20 @@ import (
 //     (Go's RE2 syntax, anchored at both ends; \/ is a slash).
 //   - field:* — the field has a value (present, not null, not an empty
 //     list).
-//   - field:>N, :>=N, :<N, :<=N and field:[X TO Y] (bounds included) — the
-//     value compares with a number (against JSON numbers), a date or date
-//     time ("2026-03-01", RFC 3339, UTC when no zone is given; against
-//     strings holding such a time) or an IP address (against strings
-//     holding an address of the same family).
+//   - field:>N, :>=N, :<N, :<=N and the ranges field:[X TO Y] (bounds
+//     included), field:{X TO Y} (bounds left out) and the mixed [X TO Y}
+//     and {X TO Y] — the value compares with a number (against JSON
+//     numbers, as numbers), a date or date time ("2026-03-01", RFC 3339,
+//     UTC when no zone is given; against strings holding such a time, as
+//     instants) or an IP address (against strings holding an address of
+//     the same family).
+//   - field:( … ) — grouped values: the field applies to each term of the
+//     group, which holds values only (words, wildcards, "phrases",
+//     /regexps/, *, comparisons and ranges) combined with AND, OR, NOT and
+//     parentheses: host.name:(srv-01 OR "srv 02") is host.name:srv-01 OR
+//     host.name:"srv 02", and n:(>=10 AND <20) is n:>=10 AND n:<20. As in
+//     Lucene, each term is matched on its own: tags:(a AND b) matches an
+//     event whose list holds a and b in different items.
 //   - a term without a field (a word, "a phrase" or /regexp/) matches when
 //     any value of the event matches it as above, or any run of the
 //     string's space-separated words does (one word, or as many as the
@@ -54,10 +66,12 @@ import (
 // field names, values and the operators.
 //
 // Refused: lower-case operators, &&, ||, prefix operators (+, -, !), fuzzy
-// (~) and boost (^) suffixes, field:(grouped values), {exclusive} ranges,
-// open bounds (*) in ranges, wildcards in field names, an unescaped colon
-// in a value word, unbalanced quotes, slashes or parentheses, and nesting
-// deeper than queryMaxDepth.
+// (~) and boost (^) suffixes, open bounds (*) in ranges, a field inside a
+// field:( … ) group (a nested group or field:value: any unescaped colon
+// there), two terms of a group with no operator between them, an empty
+// group, wildcards in field names, an unescaped colon in a value word,
+// unbalanced quotes, slashes, brackets or parentheses, and nesting deeper
+// than queryMaxDepth (groups count as parentheses).
 
 // queryMaxDepth bounds the nesting of parentheses and NOTs.
 const queryMaxDepth = 64
@@ -150,13 +164,15 @@ const (
 	tokOr
 	tokNot
 	tokTerm
+	tokGroup // field:( — the values up to the matching ')' take the field
 )
 
 type qtoken struct {
-	kind int
-	pos  int
-	raw  string // the token's text, for messages
-	term qnode  // tokTerm
+	kind  int
+	pos   int
+	raw   string // the token's text, for messages
+	term  qnode  // tokTerm
+	field string // tokGroup
 }
 
 type qparser struct {
@@ -220,7 +236,7 @@ func (p *qparser) parseAnd(depth int) (qnode, error) {
 				return nil, err
 			}
 			l = qand{l, r}
-		case tokTerm, tokLParen, tokNot:
+		case tokTerm, tokLParen, tokNot, tokGroup:
 			return nil, &queryError{p.tok.pos, fmt.Sprintf("no AND or OR before %q (two terms need an operator between them; AND, OR and NOT are upper case)", argcheck.Short(p.tok.raw))}
 		default:
 			return l, nil
@@ -243,42 +259,58 @@ func (p *qparser) parseUnary(depth int) (qnode, error) {
 		}
 		return qnot{x}, nil
 	case tokLParen:
-		open := p.tok.pos
-		if err := p.advance(); err != nil {
-			return nil, err
-		}
-		if p.tok.kind == tokRParen {
-			return nil, &queryError{open, "empty parentheses"}
-		}
-		x, err := p.parseOr(depth + 1)
-		if err != nil {
-			return nil, err
-		}
-		if p.tok.kind != tokRParen {
-			if p.tok.kind == tokEOF {
-				return nil, &queryError{open, "unbalanced '('"}
-			}
-			return nil, p.unexpected()
-		}
-		if err := p.advance(); err != nil {
-			return nil, err
-		}
-		return x, nil
+		return p.parseParens(depth, p.tok.pos, p.lx.group, "empty parentheses")
+	case tokGroup:
+		return p.parseParens(depth, p.tok.pos+len(p.tok.raw)-1, p.tok.field, fmt.Sprintf("empty group after field %q", argcheck.Short(p.tok.field)))
 	case tokTerm:
 		t := p.tok.term
 		if err := p.advance(); err != nil {
 			return nil, err
 		}
 		return t, nil
+	case tokRParen:
+		return nil, &queryError{p.tok.pos, "')' where a term is expected"}
 	}
 	return nil, p.unexpected()
+}
+
+// parseParens parses what follows the '(' at offset open, up to the
+// matching ')'. group is the field that the values inside take: the one
+// of field:( … ) (Lucene's field grouping: each term of the group is a
+// value of the field), or the enclosing one for plain parentheses. empty
+// is the refusal of "()".
+func (p *qparser) parseParens(depth, open int, group, empty string) (qnode, error) {
+	outer := p.lx.group
+	p.lx.group = group // the tokens after the '(' are read with it
+	if err := p.advance(); err != nil {
+		return nil, err
+	}
+	if p.tok.kind == tokRParen {
+		return nil, &queryError{open, empty}
+	}
+	x, err := p.parseOr(depth + 1)
+	if err != nil {
+		return nil, err
+	}
+	if p.tok.kind != tokRParen {
+		if p.tok.kind == tokEOF {
+			return nil, &queryError{open, "unbalanced '('"}
+		}
+		return nil, p.unexpected()
+	}
+	p.lx.group = outer // the token after the ')' is read without it
+	if err := p.advance(); err != nil {
+		return nil, err
+	}
+	return x, nil
 }
 
 // qlexer cuts a query into tokens; a term (field, operator and literal)
 // is one token.
 type qlexer struct {
-	s string
-	i int
+	s     string
+	i     int
+	group string // inside field:( … ), the field of its values
 }
 
 func (lx *qlexer) peek() rune {
@@ -313,8 +345,17 @@ func (lx *qlexer) next() (qtoken, error) {
 	case ')':
 		lx.i++
 		return qtoken{kind: tokRParen, pos: start, raw: ")"}, nil
+	case '[', '{', '>', '<':
+		if lx.group != "" { // a range or a comparison in field:( … )
+			t := &qterm{field: lx.group, op: opEqual}
+			if err := lx.value(t, start); err != nil {
+				return qtoken{}, err
+			}
+			return qtoken{kind: tokTerm, pos: start, raw: lx.s[start:lx.i], term: t}, nil
+		}
+		// Elsewhere a word: '>' and '<' are text there, '[' and '{' refused.
 	case '"', '/':
-		t := &qterm{op: opEqual}
+		t := &qterm{field: lx.group, op: opEqual}
 		if err := lx.literal(t); err != nil {
 			return qtoken{}, err
 		}
@@ -334,6 +375,9 @@ func (lx *qlexer) next() (qtoken, error) {
 			return qtoken{kind: tokNot, pos: start, raw: w.text}, nil
 		}
 	}
+	if lx.group != "" {
+		return lx.groupValue(w, start)
+	}
 	if lx.peek() != ':' {
 		t := &qterm{op: opEqual}
 		if err := w.into(t, start, true); err != nil {
@@ -348,11 +392,28 @@ func (lx *qlexer) next() (qtoken, error) {
 		return qtoken{}, err
 	}
 	lx.i++ // the colon
+	if lx.peek() == '(' {
+		lx.i++
+		return qtoken{kind: tokGroup, pos: start, raw: lx.s[start:lx.i], field: w.text}, nil
+	}
 	t := &qterm{field: w.text, op: opEqual}
 	if err := lx.value(t, start); err != nil {
 		return qtoken{}, err
 	}
 	return qtoken{kind: tokTerm, pos: start, raw: lx.s[start:lx.i], term: t}, nil
+}
+
+// groupValue makes the word w, read inside field:( … ), a value of the
+// group's field.
+func (lx *qlexer) groupValue(w qword, start int) (qtoken, error) {
+	if lx.peek() == ':' {
+		return qtoken{}, &queryError{lx.i, fmt.Sprintf("unescaped ':' in the group of %q (a group holds values of that field only; quote a value holding a colon or escape it as \\:)", argcheck.Short(lx.group))}
+	}
+	t := &qterm{field: lx.group, op: opEqual}
+	if err := w.into(t, start, false); err != nil {
+		return qtoken{}, err
+	}
+	return qtoken{kind: tokTerm, pos: start, raw: w.raw, term: t}, nil
 }
 
 // checkFieldName refuses what is not a dotted field name.
@@ -384,11 +445,7 @@ func (lx *qlexer) value(t *qterm, start int) error {
 	switch r := lx.peek(); {
 	case r == -1 || unicode.IsSpace(r) || r == ')':
 		return &queryError{start, fmt.Sprintf("field %q has no value", argcheck.Short(t.field))}
-	case r == '(':
-		return &queryError{at, fmt.Sprintf("field:(…) groups are not supported; repeat the field %q in each term", argcheck.Short(t.field))}
-	case r == '{':
-		return &queryError{at, "exclusive ranges {X TO Y} are not supported; use [X TO Y], :> or :<"}
-	case r == '[':
+	case r == '[' || r == '{':
 		return lx.rangeValue(t)
 	case r == '"' || r == '/':
 		return lx.literal(t)
@@ -428,20 +485,21 @@ func (lx *qlexer) value(t *qterm, start int) error {
 	return w.into(t, at, false)
 }
 
-// rangeValue reads [X TO Y].
+// rangeValue reads [X TO Y], {X TO Y}, [X TO Y} or {X TO Y]: a square
+// bracket includes its bound, a curly one leaves it out.
 func (lx *qlexer) rangeValue(t *qterm) error {
 	at := lx.i
-	end := strings.IndexByte(lx.s[at:], ']')
+	end := strings.IndexAny(lx.s[at:], "]}")
 	if end < 0 {
-		return &queryError{at, "unbalanced '['"}
+		return &queryError{at, fmt.Sprintf("unbalanced '%c'", lx.s[at])}
 	}
 	parts := strings.Fields(lx.s[at+1 : at+end])
 	lx.i = at + end + 1
 	if len(parts) != 3 || parts[1] != "TO" {
-		return &queryError{at, fmt.Sprintf("range %q is not [X TO Y]", argcheck.Short(lx.s[at:lx.i]))}
+		return &queryError{at, fmt.Sprintf("range %q is not [X TO Y] nor {X TO Y} (a square bracket includes its bound, a curly one leaves it out)", argcheck.Short(lx.s[at:lx.i]))}
 	}
 	if parts[0] == "*" || parts[2] == "*" {
-		return &queryError{at, "open bounds (*) in ranges are not supported; use :>= or :<="}
+		return &queryError{at, "open bounds (*) in ranges are not supported; use :>, :>=, :< or :<="}
 	}
 	lo, err := parseBound(parts[0], at)
 	if err != nil {
@@ -457,7 +515,7 @@ func (lx *qlexer) rangeValue(t *qterm) error {
 	if !lx.atDelim() {
 		return &queryError{lx.i, "a range must be followed by a space or a parenthesis"}
 	}
-	lo.incl, hi.incl = true, true
+	lo.incl, hi.incl = lx.s[at] == '[', lx.s[at+end] == ']'
 	t.op, t.lo, t.hi = opRange, lo, hi
 	return nil
 }

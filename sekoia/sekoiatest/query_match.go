@@ -55,7 +55,7 @@ func (lx *qlexer) word(stopAtColon bool) (qword, error) {
 				pat.WriteString(".")
 			}
 		case '[', ']', '{', '}':
-			return w, &queryError{lx.i, fmt.Sprintf("unescaped %q in a word (ranges are field:[X TO Y])", r)}
+			return w, &queryError{lx.i, fmt.Sprintf("unescaped %q in a word (ranges are field:[X TO Y] or field:{X TO Y})", r)}
 		case '~', '^':
 			return w, &queryError{lx.i, fmt.Sprintf("fuzzy (~) and boost (^) operators are not supported; escape %q as \\%c", r, r)}
 		default:

@@ -70,6 +70,31 @@ func TestQueryMatches(t *testing.T) {
 		{`NOT n:25 OR ok:true`, true}, // (NOT n:25) OR ok:true
 		{`NOT (n:25 OR n:1)`, false}, {`((n:25))`, true},
 		{`event.type:connection AND NOT action.outcome:failure AND destination.domain:evil*`, false},
+		// Grouped values: the field applies to each term of the group.
+		{`host.name:(srv-01 OR srv-02)`, true}, {`host.name:(srv-02 OR srv-03)`, false},
+		{`host.name:(srv-01 AND srv-02)`, false}, {`tags:(a AND "b c")`, true}, // one item each
+		{`host.name:(NOT srv-02)`, true}, {`host.name:(NOT srv-01)`, false},
+		{`host.name:(srv-02 OR NOT srv-01)`, false}, {`host.name:(srv* AND NOT *02)`, true},
+		{`host.name:("srv-01")`, true}, {`host.name:("srv*" OR srv?1)`, false}, {`host.name:(/srv-\d+/)`, true},
+		{`host.name:(*)`, true}, {`nil:(*)`, false}, {`host.name:(srv\-01)`, true},
+		{`host.name:( srv-02 OR ( srv-03 OR srv-01 ) )`, true}, {`host.name:((srv-01))`, true},
+		{`host.name:(srv-02 OR srv-01 AND srv-03)`, false}, // srv-02 OR (srv-01 AND srv-03)
+		{`host.name:((srv-02 OR srv-01) AND srv*)`, true},
+		{`message:(joe OR "User joe")`, false}, // a field term is the whole value, in a group too
+		{`n:(24 OR 25)`, true}, {`n:(>=20 AND <30)`, true}, {`n:(>25 OR <25)`, false},
+		{`n:([1 TO 2] OR {24 TO 26})`, true}, {`n:([1 TO 2] OR {25 TO 26})`, false},
+		{`host.name:(x OR y) OR n:25`, true}, {`NOT host.name:(x OR y)`, true},
+		{`n:1 OR host.name:(srv-01) AND n:26`, false}, // n:1 OR (host.name:srv-01 AND n:26)
+		{`(host.name:(srv-01 OR x) AND user.name:(Joe)) OR n:1`, true},
+		// Exclusive and mixed ranges: { } leave the bound out.
+		{`n:{24 TO 26}`, true}, {`n:{25 TO 26}`, false}, {`n:{24 TO 25}`, false}, {`n:{25 TO 25}`, false},
+		{`n:[25 TO 26}`, true}, {`n:[24 TO 25}`, false}, {`n:{24 TO 25]`, true}, {`n:{25 TO 26]`, false},
+		{`n:{2.4e1 TO 25.5}`, true}, {`f:{2.4999 TO 2.5001}`, true}, {`f:{2.5 TO 3}`, false},
+		{`timestamp:{2026-03-01 TO 2026-03-02}`, true}, {`timestamp:{2026-03-01T12:00:00Z TO 2026-03-02}`, false},
+		{`timestamp:[2026-03-01T12:00:00Z TO 2026-03-02}`, true}, {`timestamp:{2026-02-28 TO 2026-03-01T13:00:00+01:00]`, true},
+		{`timestamp:{2026-02-28 TO 2026-03-01T13:00:00+01:00}`, false},
+		{`host.ip:{10.0.0.4 TO 10.0.0.6}`, true}, {`host.ip:{10.0.0.5 TO 10.0.0.6}`, false}, {`host.ip:[10.0.0.1 TO 10.0.0.5}`, false},
+		{`host.name:{1 TO 2}`, false}, {`n:{24 TO 26} AND NOT n:{25 TO 30]`, true},
 	} {
 		n, err := parseQuery(tc.q)
 		if err != nil {
@@ -116,9 +141,30 @@ func TestQueryRefused(t *testing.T) {
 		{`.host:x`, `has an empty part`},
 		{`ho$t:x`, `holds '$'`},
 		{`ho\st:x`, `holds an escape`},
-		{`host.name:(a OR b)`, `groups are not supported`},
-		{`n:{1 TO 2}`, `exclusive ranges`},
+		{`host.name:(a b)`, `no AND or OR before "b"`},
+		{`host.name:(a OR user.name:b)`, `unescaped ':' in the group of "host.name"`},
+		{`host.name:(a OR b:(c))`, `unescaped ':' in the group of "host.name"`},
+		{`ip:(2001:db8::1)`, `unescaped ':' in the group of "ip"`},
+		{`host.name:()`, `empty group`},
+		{`host.name:( )`, `empty group`},
+		{`host.name:(a OR b`, `unbalanced '('`},
+		{`host.name:(a OR (b)`, `unbalanced '('`},
+		{`host.name:(a OR)`, `')' where a term is expected`},
+		{`(a AND)`, `')' where a term is expected`},
+		{`host.name:(AND a)`, `AND where a term is expected`},
+		{`host.name:(-a)`, `prefix operator '-' before the value of "host.name"`},
+		{`host.name:(a~2)`, `fuzzy (~) and boost (^)`},
+		{`host.name:(a)b`, `no AND or OR before "b"`},
+		{`x:(` + strings.Repeat("(", 70) + "a" + strings.Repeat(")", 71), `nests deeper than 64`},
 		{`n:[1 TO *]`, `open bounds`},
+		{`n:{* TO 2}`, `open bounds`},
+		{`n:{1 TO *]`, `open bounds`},
+		{`n:{1 2}`, `is not [X TO Y]`},
+		{`n:{1 TO 2`, `unbalanced '{'`},
+		{`n:{1 TO 2}x`, `must be followed by a space`},
+		{`n:{1 TO 10.0.0.1}`, `mixes kinds`},
+		{`n:{a TO b}`, `"a" is not a number, a date or an IP address`},
+		{`n:{1 TO 2]]`, `must be followed by a space`},
 		{`n:[1 2]`, `is not [X TO Y]`},
 		{`n:[1 to 2]`, `is not [X TO Y]`},
 		{`n:[1 TO 2`, `unbalanced '['`},
@@ -189,6 +235,7 @@ func FuzzParseQuery(f *testing.F) {
 	for _, s := range []string{
 		``, `*`, `host.name:"srv-01"`, `a AND (b OR NOT c:d*)`, `n:[1 TO 2]`, `n:>=2026-03-01T00:00:00Z`,
 		`x:/a(b|c)+/`, `"a \" b"`, `ip:[10.0.0.0 TO 10.255.255.255]`, `a\:b`, `((`, `NOT NOT x:?`,
+		`x:(a OR "b c" AND NOT d*)`, `n:({1 TO 2] OR >=3)`, `x:((a) OR (/b/))`, `n:[1 TO 2}`,
 	} {
 		f.Add(s)
 	}

@@ -112,9 +112,11 @@ func (st *searchStore) register(mux *http.ServeMux) {
 //
 // The job's term is parsed in the fake's subset of Sekoia.io's events
 // query language: field:value, field:"quoted value", wildcards * and ?,
-// /regexp/, field:*, comparisons (:>, :>=, :<, :<=, [X TO Y]) on numbers,
-// dates and IP addresses, terms without a field (searched in every
-// field), AND, OR, NOT and parentheses; dotted field names resolve
+// /regexp/, field:*, comparisons (:>, :>=, :<, :<=) and ranges ([X TO Y]
+// inclusive, {X TO Y} exclusive, [X TO Y} and {X TO Y] mixed) on numbers,
+// dates and IP addresses, grouped values (field:(a OR "b c" AND NOT d*),
+// the field applied to each term), terms without a field (searched in
+// every field), AND, OR, NOT and parentheses; dotted field names resolve
 // against nested objects and flat keys; values compare as their JSON
 // text, case-sensitively. An empty term or * matches everything. A term
 // outside the subset is refused with 400 and a message naming the problem
