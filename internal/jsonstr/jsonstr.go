@@ -19,7 +19,9 @@ const (
 // special returns a word whose high bit is set in the lowest byte of x
 // that cannot appear raw in a JSON string ('"', '\\' or below 0x20), and
 // perhaps in some bytes above it (the subtractions borrow); 0 when every
-// byte of x can. Bytes of 0x80 and above are never flagged.
+// byte of x can. Bytes of 0x80 and above are never flagged. Unquote,
+// which needs only the first such byte, uses it: it takes fewer
+// operations than escapes (about 10% of Unquote's time).
 func special(x uint64) uint64 {
 	ctl := x - ones*0x20
 	q := (x ^ ones*'"') - ones
@@ -33,11 +35,14 @@ const low7 = 0x7f7f7f7f7f7f7f7f
 // that are 0 (no borrow between bytes, unlike special's test).
 func zeros(y uint64) uint64 { return ^((y&low7 + low7) | y | low7) }
 
+// quotes returns a word whose high bit is set in exactly the bytes of x
+// that are '"' or '\\'.
+func quotes(x uint64) uint64 { return zeros(x^ones*'"') | zeros(x^ones*'\\') }
+
 // escapes returns a word whose high bit is set in exactly the bytes of x
-// that cannot appear raw in a JSON string: '"', '\\' and bytes below 0x20.
-func escapes(x uint64) uint64 {
-	return zeros(x^ones*'"') | zeros(x^ones*'\\') | controls(x)
-}
+// that cannot appear raw in a JSON string: '"', '\\' and bytes below 0x20
+// (never one of 0x80 and above).
+func escapes(x uint64) uint64 { return quotes(x) | controls(x) }
 
 // controls returns a word whose high bit is set in exactly the bytes of x
 // below 0x20: (b&0x7f)+0x60 reaches 0x80 from b = 0x20 on, and bytes of
@@ -122,7 +127,7 @@ func AppendQuotedN(dst, b []byte, n int) []byte {
 			w = appendEscaped(d, w, b[r:r+8])
 			continue
 		}
-		q := zeros(x^ones*'"') | zeros(x^ones*'\\')
+		q := quotes(x)
 		if q == 0 {
 			binary.LittleEndian.PutUint64(d[w:], x)
 			w += 8
@@ -314,7 +319,7 @@ func End(b []byte, i int) (int, bool) {
 func quoteOrBackslash(b []byte, i int) int {
 	for ; i+8 <= len(b); i += 8 {
 		x := binary.LittleEndian.Uint64(b[i:])
-		if m := zeros(x^ones*'"') | zeros(x^ones*'\\'); m != 0 {
+		if m := quotes(x); m != 0 {
 			return i + bits.TrailingZeros64(m)/8
 		}
 	}
