@@ -2,7 +2,6 @@ package sekoiatest
 
 import (
 	"bytes"
-	"crypto/rand"
 	"io"
 	"net/http"
 	"sync"
@@ -205,34 +204,4 @@ func (st *intakeStore) batch(w http.ResponseWriter, r *http.Request) {
 	b = append(b, "]}"...)
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(b)
-}
-
-const (
-	uuidLen   = 36 // the length of a UUID's text
-	hexDigits = "0123456789abcdef"
-)
-
-// newUUIDs returns n fresh random (version 4) UUIDs, as newUUID makes them,
-// from one read of the random source; their texts share one string.
-func newUUIDs(n int) []string {
-	raw := make([]byte, 16*n)
-	_, _ = rand.Read(raw)
-	text := make([]byte, 0, n*uuidLen)
-	for i := range n {
-		b := raw[16*i : 16*i+16]
-		b[6] = b[6]&0x0f | 0x40
-		b[8] = b[8]&0x3f | 0x80
-		for j, c := range b {
-			if j == 4 || j == 6 || j == 8 || j == 10 {
-				text = append(text, '-')
-			}
-			text = append(text, hexDigits[c>>4], hexDigits[c&0xf])
-		}
-	}
-	all := string(text)
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = all[i*uuidLen : (i+1)*uuidLen]
-	}
-	return ids
 }

@@ -35,7 +35,6 @@ package sekoiatest
 import (
 	"crypto/rand"
 	"crypto/x509"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -267,13 +266,36 @@ func (s *Server) Now() time.Time { return s.clock.Now() }
 func (s *Server) nowUTC() time.Time { return s.clock.Now().Truncate(time.Microsecond) }
 
 // newUUID returns a fresh UUID (random, version 4).
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+func newUUID() string { return newUUIDs(1)[0] }
+
+const (
+	uuidLen   = 36 // the length of a UUID's text
+	hexDigits = "0123456789abcdef"
+)
+
+// newUUIDs returns n fresh UUIDs (random, version 4) from one read of the
+// random source; their texts share one string.
+func newUUIDs(n int) []string {
+	raw := make([]byte, 16*n)
+	_, _ = rand.Read(raw)
+	text := make([]byte, 0, n*uuidLen)
+	for i := range n {
+		b := raw[16*i : 16*i+16]
+		b[6] = b[6]&0x0f | 0x40
+		b[8] = b[8]&0x3f | 0x80
+		for j, c := range b {
+			if j == 4 || j == 6 || j == 8 || j == 10 {
+				text = append(text, '-')
+			}
+			text = append(text, hexDigits[c>>4], hexDigits[c&0xf])
+		}
+	}
+	all := string(text)
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = all[i*uuidLen : (i+1)*uuidLen]
+	}
+	return ids
 }
 
 // seqUUID returns a deterministic UUID built from a kind and a counter.
